@@ -1,0 +1,209 @@
+//! Column decision: from a `ColumnProfile` to the entities a column holds, with
+//! confidence, evidence and a sensitivity level. The thresholds are documented
+//! in `docs/CLASSIFICATION.md` and configurable through `Thresholds`.
+
+use std::collections::BTreeMap;
+
+use crate::detect::validators::Validator;
+use crate::detect::ColumnHints;
+use crate::report::{ColumnReport, EntityReport, Sensitivity, TableReport};
+use crate::rules::RuleSet;
+use crate::scan::{ColumnProfile, TableProfile};
+
+/// Decision thresholds.
+#[derive(Debug, Clone)]
+pub struct Thresholds {
+    /// Share of a structured column's values that must validate, with no column-name support.
+    pub min_ratio: f64,
+    /// The same with a supporting column name.
+    pub min_ratio_hinted: f64,
+    /// A column is free text when at least this share of its values is prose.
+    pub free_text_share: f64,
+    /// In free text: minimum rows with validated hits for checksum-backed entities…
+    pub free_text_min_rows: u64,
+    /// …and minimum share of rows for entities without a checksum.
+    pub free_text_min_ratio_weak: f64,
+    /// An entity whose matches mostly coincide with a stronger one's (a phone-shaped
+    /// NHS number) is kept only if it reaches this share of the best entity's ratio.
+    pub dominance: f64,
+    /// Entities below this confidence are not reported.
+    pub min_confidence: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_ratio: 0.5,
+            min_ratio_hinted: 0.25,
+            free_text_share: 0.5,
+            free_text_min_rows: 2,
+            free_text_min_ratio_weak: 0.01,
+            dominance: 0.9,
+            min_confidence: 0.3,
+        }
+    }
+}
+
+fn strong(v: Validator) -> bool {
+    matches!(
+        v,
+        Validator::LuhnCard
+            | Validator::Iban
+            | Validator::ItFiscalCode
+            | Validator::FrInsee
+            | Validator::Base58Check
+            | Validator::Bech32
+            | Validator::EthAddress
+            | Validator::Email
+            | Validator::EsNif
+            | Validator::BrCpf
+            | Validator::Jwt
+            | Validator::Mac
+    )
+}
+
+struct Candidate {
+    entity: String,
+    ratio: f64,
+    rows: u64,
+    unambiguous: u64,
+    confidence: f64,
+    evidence: Vec<String>,
+    examples: Vec<String>,
+}
+
+/// Decide one column.
+pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> ColumnReport {
+    let hints = ColumnHints::from_column_name(rules, &p.name);
+    let values = p.values.max(1) as f64;
+    let free_text = p.values > 0 && (p.free_text as f64 / values) >= t.free_text_share;
+    let mut by_entity: BTreeMap<String, Candidate> = BTreeMap::new();
+
+    for (id, st) in &p.rules {
+        let Some((idx, rule)) = rules.rules.iter().enumerate().find(|(_, r)| &r.id == id) else { continue };
+        if st.rows == 0 || p.values == 0 {
+            continue;
+        }
+        let hint = hints.get(idx);
+        let ratio = st.rows as f64 / values;
+        let checksum = rule.validator != Validator::None && rule.validator != Validator::SecretEntropy;
+        let passes = if free_text {
+            let weak = !checksum && !rule.requires_hint;
+            st.rows >= t.free_text_min_rows && (!weak || ratio >= t.free_text_min_ratio_weak || st.context_rows >= t.free_text_min_rows)
+        } else if hint < 0 {
+            // A column name that argues against the entity: only a strong checksum
+            // over nearly every value overrides it.
+            strong(rule.validator) && ratio >= 0.8
+        } else if hint > 0 {
+            ratio >= t.min_ratio_hinted
+        } else {
+            ratio >= t.min_ratio
+        };
+        if !passes {
+            continue;
+        }
+        let strength = if free_text { (st.rows as f64 / 10.0).min(1.0) } else { (ratio / 0.8).min(1.0) };
+        let mut conf = rule.score as f64 * (0.55 + 0.45 * strength);
+        let mut evidence = vec!["values".to_string()];
+        if checksum {
+            evidence.push("checksum".into());
+        }
+        if hint > 0 {
+            conf += 0.1;
+            evidence.push("column_name".into());
+        }
+        if st.context_rows > 0 {
+            conf += 0.05;
+            evidence.push("context".into());
+        }
+        if free_text {
+            evidence.push("free_text".into());
+        }
+        let conf = conf.clamp(0.05, 0.99);
+        let cand = Candidate {
+            entity: rule.entity.clone(),
+            ratio,
+            rows: st.rows,
+            unambiguous: st.unambiguous_rows,
+            confidence: conf,
+            evidence,
+            examples: st.examples.clone(),
+        };
+        // Several rules of one entity: keep the strongest evidence, count the larger.
+        match by_entity.get_mut(&rule.entity) {
+            Some(c) => {
+                if cand.rows > c.rows {
+                    c.rows = cand.rows;
+                    c.ratio = cand.ratio;
+                    c.unambiguous = c.unambiguous.max(cand.unambiguous);
+                }
+                if cand.confidence > c.confidence {
+                    c.confidence = cand.confidence;
+                    c.evidence = cand.evidence;
+                }
+                for e in cand.examples {
+                    if c.examples.len() < 3 && !c.examples.contains(&e) {
+                        c.examples.push(e);
+                    }
+                }
+            }
+            None => {
+                by_entity.insert(rule.entity.clone(), cand);
+            }
+        }
+    }
+
+    // Ambiguity: a match that another entity explains just as well (same span) is
+    // kept only if this entity is nearly as frequent as the best one.
+    let best = by_entity.values().map(|c| c.ratio).fold(0.0, f64::max);
+    let mut entities: Vec<EntityReport> = by_entity
+        .into_values()
+        .filter(|c| c.ratio >= t.dominance * best || c.unambiguous as f64 >= (c.rows as f64 * 0.5).max(t.free_text_min_rows as f64).min(c.rows as f64))
+        .filter(|c| c.confidence >= t.min_confidence)
+        .map(|c| EntityReport {
+            entity: c.entity,
+            confidence: round3(c.confidence),
+            matched_rows: c.rows,
+            match_ratio: round3(c.ratio),
+            evidence: c.evidence,
+            examples: c.examples,
+        })
+        .collect();
+    entities.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.entity.cmp(&b.entity)));
+    let sensitivity = entities.iter().map(|e| rules.sensitivity_of(&e.entity)).max().unwrap_or(Sensitivity::None);
+    ColumnReport {
+        name: p.name.clone(),
+        data_type: p.data_type.clone(),
+        rows_scanned: p.rows_scanned(),
+        null_count: p.nulls,
+        entities,
+        sensitivity,
+        skipped_values: p.skipped,
+    }
+}
+
+/// Decide every column of a table, and the table's own sensitivity: the
+/// highest column level, raised to HIGH when a person's name appears with a
+/// birth date or street address (together they identify someone).
+pub fn classify_table(rules: &RuleSet, t: &TableProfile, th: &Thresholds) -> TableReport {
+    let columns: Vec<ColumnReport> = t.columns.iter().map(|c| classify_column(rules, c, th)).collect();
+    let has = |e: &str| columns.iter().any(|c| c.entities.iter().any(|x| x.entity == e));
+    let mut sensitivity = columns.iter().map(|c| c.sensitivity).max().unwrap_or(Sensitivity::None);
+    if has("PERSON_NAME") && (has("DATE_OF_BIRTH") || has("STREET_ADDRESS")) {
+        sensitivity = Sensitivity::High;
+    }
+    let mut warnings = Vec::new();
+    for c in &t.columns {
+        if c.skipped > 0 {
+            warnings.push(format!("column {}: {} values skipped (not valid UTF-8)", c.name, c.skipped));
+        }
+        if c.truncated > 0 {
+            warnings.push(format!("column {}: {} oversized values inspected only in their first part", c.name, c.truncated));
+        }
+    }
+    TableReport { name: t.name.clone(), source: t.source.clone(), rows: t.rows, rows_scanned: t.rows_scanned, columns, sensitivity, warnings }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

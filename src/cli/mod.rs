@@ -1,0 +1,284 @@
+//! Command-line interface. Thin: every command is a library call.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use piigate::{RuleSet, ScanConfig, Sensitivity};
+
+mod export;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FOUND: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+pub const EXIT_REFUSED: u8 = 3;
+
+#[derive(Parser, Debug)]
+#[command(name = "piigate", version, about = "Find PII in Arrow/Parquet data, tag columns, and gate exports behind human approval")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Classify the PII in every column and print or write the report.
+    Scan(ScanArgs),
+    /// Copy Parquet data unchanged, with tags in Arrow field metadata and the report in key-value metadata.
+    Tag(TagArgs),
+    /// Inspect and try rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Print the content digest (manifest hash) of inputs.
+    Digest {
+        #[arg(required = true)]
+        inputs: Vec<String>,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Table,
+    Json,
+    Ndjson,
+}
+
+#[derive(Args, Debug)]
+struct CommonScan {
+    /// Extra rule directories (`*.toml`); rules with an existing id replace it.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// Sample about N rows per input, in seeded blocks across the whole file.
+    #[arg(long, value_name = "N", conflicts_with = "full")]
+    sample: Option<usize>,
+    /// Scan every row (the default).
+    #[arg(long)]
+    full: bool,
+    /// Seed for `--sample`.
+    #[arg(long, default_value_t = 0x5eed)]
+    seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    /// Files, directories, globs, or s3:// gs:// az:// file:// URLs.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    #[command(flatten)]
+    common: CommonScan,
+    /// Output format (default: table on a terminal, JSON otherwise).
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+    /// Write the report here instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Exit 1 when the dataset's sensitivity is at or above LEVEL (NONE, LOW, MODERATE, HIGH).
+    #[arg(long, value_name = "LEVEL")]
+    fail_on: Option<Sensitivity>,
+    /// Read and decode only, run no detector: the speed baseline.
+    #[arg(long)]
+    decode_only: bool,
+    /// Skip the content digest (it reads every byte; `--sample` skips it by default).
+    #[arg(long)]
+    no_digest: bool,
+}
+
+#[derive(Args, Debug)]
+struct TagArgs {
+    input: String,
+    #[arg(long, short)]
+    output: PathBuf,
+    #[command(flatten)]
+    common: CommonScan,
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesCommand {
+    /// List the rules: id, entity, validator, source.
+    List {
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
+    /// Run the detectors on one value; with no value, run every rule's own examples.
+    Test {
+        /// Rule id (or entity label) to test, or `all`.
+        id: Option<String>,
+        value: Option<String>,
+        /// Pretend the value sits in a column with this name.
+        #[arg(long)]
+        column: Option<String>,
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of rule files.
+    Schema,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+        }
+    };
+    init_tracing();
+    match dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if let Some(r) = e.downcast_ref::<export::Refused>() {
+                eprintln!("piigate: export refused: {}", r.0);
+                return ExitCode::from(EXIT_REFUSED);
+            }
+            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::from(EXIT_OK);
+            }
+            eprintln!("piigate: error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PIIGATE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+}
+
+fn load_rules(dirs: &[PathBuf]) -> Result<Arc<RuleSet>> {
+    Ok(Arc::new(RuleSet::with_dirs(dirs)?))
+}
+
+fn set_threads(n: Option<usize>) {
+    if let Some(n) = n {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Scan(a) => cmd_scan(a),
+        Command::Tag(a) => cmd_tag(a),
+        Command::Digest { inputs } => export::cmd_digest(inputs),
+        Command::Rules { command } => cmd_rules(command),
+    }
+}
+
+struct Bar(indicatif::ProgressBar);
+impl piigate::Progress for Bar {
+    fn start(&self, n: usize) {
+        self.0.set_length(n as u64);
+    }
+    fn input_done(&self, source: &str) {
+        self.0.set_message(source.to_string());
+        self.0.inc(1);
+    }
+}
+
+fn progress() -> Box<dyn piigate::Progress> {
+    if std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new(0);
+        pb.set_style(indicatif::ProgressStyle::with_template("{spinner} [{elapsed}] {pos}/{len} inputs {wide_msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        Box::new(Bar(pb))
+    } else {
+        Box::new(piigate::NoProgress)
+    }
+}
+
+fn scan_config(c: &CommonScan, decode_only: bool, digest: bool) -> ScanConfig {
+    let mut cfg = ScanConfig::default();
+    cfg.options.sample = if c.full { None } else { c.sample };
+    cfg.options.seed = c.seed;
+    cfg.options.decode_only = decode_only;
+    cfg.digest = digest;
+    cfg
+}
+
+fn cmd_scan(a: ScanArgs) -> Result<u8> {
+    set_threads(a.common.threads);
+    let rules = load_rules(&a.common.rules)?;
+    let digest = !a.no_digest && a.common.sample.is_none() && !a.decode_only;
+    let cfg = scan_config(&a.common, a.decode_only, digest);
+    let report = piigate::scan_inputs(&a.inputs, rules, &cfg, progress().as_ref())?;
+    let format = a.format.unwrap_or(if a.output.is_none() && std::io::stdout().is_terminal() { OutputFormat::Table } else { OutputFormat::Json });
+    let text = match format {
+        OutputFormat::Table => report.to_table(),
+        OutputFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        OutputFormat::Ndjson => report.to_ndjson(),
+    };
+    match &a.output {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    for e in &report.errors {
+        eprintln!("piigate: error: {}: {}", e.source, e.error);
+    }
+    if report.tables.is_empty() && !report.errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    if let Some(level) = a.fail_on {
+        if report.summary.sensitivity >= level && report.summary.sensitivity > Sensitivity::None {
+            eprintln!("piigate: dataset sensitivity {} is at or above --fail-on {}", report.summary.sensitivity, level);
+            return Ok(EXIT_FOUND);
+        }
+    }
+    Ok(if report.errors.is_empty() { EXIT_OK } else { EXIT_ERROR })
+}
+
+fn cmd_tag(a: TagArgs) -> Result<u8> {
+    set_threads(a.common.threads);
+    let rules = load_rules(&a.common.rules)?;
+    let cfg = scan_config(&a.common, false, true);
+    let report = piigate::tag::tag_parquet(&a.input, &a.output, rules, &cfg)?;
+    let tagged: usize = report.tables.iter().flat_map(|t| &t.columns).filter(|c| !c.entities.is_empty()).count();
+    eprintln!("piigate: wrote {} ({} tagged columns, sensitivity {})", a.output.display(), tagged, report.summary.sensitivity);
+    Ok(EXIT_OK)
+}
+
+fn cmd_rules(c: RulesCommand) -> Result<u8> {
+    match c {
+        RulesCommand::Schema => {
+            println!("{}", piigate::rules::json_schema());
+            Ok(EXIT_OK)
+        }
+        RulesCommand::List { rules } => {
+            let rs = load_rules(&rules)?;
+            println!("{:<22} {:<18} {:<9} {:<14} SOURCE", "ID", "ENTITY", "SENSITIV.", "VALIDATOR");
+            for r in &rs.rules {
+                println!("{:<22} {:<18} {:<9} {:<14} {}", r.id, r.entity, r.sensitivity.as_str(), format!("{:?}", r.validator).to_lowercase(), r.source);
+            }
+            println!("{} rules, digest {}", rs.len(), rs.digest());
+            Ok(EXIT_OK)
+        }
+        RulesCommand::Test { id, value, column, rules } => {
+            let rs = load_rules(&rules)?;
+            let det = piigate::detect::Detector::new(rs.clone());
+            if let Some(v) = value {
+                let found = det.entities_in(&v, column.as_deref());
+                let want = id.as_deref().filter(|i| *i != "all");
+                let entity = want.map(|w| rs.get(w).map(|r| r.entity.clone()).unwrap_or_else(|| w.to_string()));
+                // The value itself is the user's own input; we print only labels.
+                println!("{}", if found.is_empty() { "no entities".to_string() } else { found.join(", ") });
+                return Ok(match entity {
+                    Some(e) if !found.contains(&e) => EXIT_FOUND,
+                    _ => EXIT_OK,
+                });
+            }
+            let failures = piigate::detect::examples::run_examples(&det, id.as_deref());
+            for f in &failures {
+                println!("FAIL {f}");
+            }
+            println!("{} rules checked, {} failures", rs.len(), failures.len());
+            Ok(if failures.is_empty() { EXIT_OK } else { EXIT_FOUND })
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Value detectors: from one string value to validated hits.
+//!
+//! Cost per value is kept near the cost of reading it:
+//! 1. one pass over the bytes computes a shape (length, digit count, classes);
+//! 2. one Aho-Corasick pass finds the literal anchors of anchored rules;
+//! 3. rules whose gates fail are skipped; if any regex rule is left, one
+//!    `RegexSet` pass (lazy DFA, ASCII word boundaries) says which patterns
+//!    occur at all;
+//! 4. only those patterns run `find_iter`, and each candidate is validated.
+
+pub mod dob;
+pub mod examples;
+pub mod names;
+pub mod phone;
+pub mod validators;
+
+use std::sync::Arc;
+
+use crate::rules::{normalise_word, DetectorKind, Rule, RuleSet};
+
+/// A validated match inside one value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// Index into the rule set.
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+    /// The match is the whole (trimmed) value.
+    pub full: bool,
+    /// A context word of the rule occurs in the same value.
+    pub context: bool,
+}
+
+/// What the column name says about each rule: +1 supports, -1 argues against.
+#[derive(Debug, Clone)]
+pub struct ColumnHints {
+    pub per_rule: Vec<i8>,
+}
+
+impl ColumnHints {
+    pub fn none(rules: &RuleSet) -> Self {
+        ColumnHints { per_rule: vec![0; rules.len()] }
+    }
+
+    /// Hints from a (possibly dotted) column path, matched on whole words.
+    pub fn from_column_name(rules: &RuleSet, name: &str) -> Self {
+        let words = column_words(name);
+        let joined: String = words.concat();
+        let matches = |hint: &str| {
+            words.iter().any(|w| w == hint || (hint.len() >= 4 && w.len() > hint.len() && w.starts_with(hint)))
+                || joined == hint
+        };
+        let per_rule = rules
+            .rules
+            .iter()
+            .map(|r| {
+                if r.negative_column_hints.iter().any(|h| matches(h)) {
+                    -1
+                } else if r.column_hints.iter().any(|h| matches(h)) {
+                    1
+                } else {
+                    0
+                }
+            })
+            .collect();
+        ColumnHints { per_rule }
+    }
+
+    pub fn get(&self, rule: usize) -> i8 {
+        self.per_rule.get(rule).copied().unwrap_or(0)
+    }
+}
+
+/// Split a column path into lower-case words: `customerEmail_2.addr` → customer, email, addr.
+pub fn column_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_alphabetic() {
+            if c.is_uppercase() && prev_lower && !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            cur.extend(c.to_lowercase());
+            prev_lower = c.is_lowercase();
+        } else {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words.into_iter().map(|w| normalise_word(&w)).filter(|w| !w.is_empty()).collect()
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Shape {
+    digits: u32,
+    alpha: bool,
+    upper: bool,
+}
+
+fn shape(s: &str) -> Shape {
+    let mut sh = Shape::default();
+    for &b in s.as_bytes() {
+        sh.digits += b.is_ascii_digit() as u32;
+        sh.alpha |= b.is_ascii_alphabetic() || b >= 0x80;
+        sh.upper |= b.is_ascii_uppercase();
+    }
+    sh
+}
+
+/// Scratch buffers reused across values (one per worker).
+#[derive(Debug, Default)]
+pub struct Scratch {
+    anchor_hit: Vec<bool>,
+    candidate: Vec<bool>,
+    lower: String,
+    pub hits: Vec<Hit>,
+}
+
+/// The compiled detectors: rule set plus dictionaries.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    pub rules: Arc<RuleSet>,
+    names: Arc<names::Names>,
+}
+
+impl Detector {
+    pub fn new(rules: Arc<RuleSet>) -> Self {
+        Detector { rules, names: Arc::new(names::Names::builtin()) }
+    }
+
+    /// Find the validated hits in `value`, into `scratch.hits`.
+    pub fn detect(&self, value: &str, hints: &ColumnHints, scratch: &mut Scratch) {
+        scratch.hits.clear();
+        let text = value.trim();
+        if text.is_empty() {
+            return;
+        }
+        let rules = &self.rules;
+        let n = rules.rules.len();
+        let sh = shape(text);
+
+        scratch.anchor_hit.clear();
+        scratch.anchor_hit.resize(n, false);
+        if let Some(ac) = &rules.anchors {
+            for m in ac.find_overlapping_iter(text) {
+                let pid = m.pattern().as_usize();
+                let (pat, ci) = &rules.anchor_case[pid];
+                if *ci || &text[m.start()..m.end()] == pat {
+                    scratch.anchor_hit[rules.anchor_rule[pid]] = true;
+                }
+            }
+        }
+
+        scratch.candidate.clear();
+        scratch.candidate.resize(n, false);
+        let mut any_regex = false;
+        for (i, r) in rules.rules.iter().enumerate() {
+            if (r.anchored && !scratch.anchor_hit[i]) || sh.digits < r.min_digits {
+                continue;
+            }
+            // A rule that needs a hint, in a column without one, can only be saved by a
+            // context word inside the value: a value without letters has none.
+            if r.requires_hint && hints.get(i) <= 0 && !sh.alpha {
+                continue;
+            }
+            match r.detector {
+                DetectorKind::Regex => {
+                    scratch.candidate[i] = true;
+                    any_regex = true;
+                }
+                DetectorKind::PersonName => {
+                    if sh.alpha {
+                        for (s, e, full) in self.names.find(text, hints.get(i) > 0) {
+                            scratch.hits.push(Hit { rule: i, start: s, end: e, full, context: false });
+                        }
+                    }
+                }
+                DetectorKind::DateOfBirth => {
+                    if sh.digits >= 4 {
+                        for (s, e, full) in dob::find(text) {
+                            scratch.hits.push(Hit { rule: i, start: s, end: e, full, context: false });
+                        }
+                    }
+                }
+            }
+        }
+
+        if any_regex {
+            let set = rules.set.matches(text);
+            for pid in set.iter() {
+                let (ri, xi) = rules.set_index[pid];
+                if !scratch.candidate[ri] {
+                    continue;
+                }
+                let r = &rules.rules[ri];
+                for m in r.regexes[xi].find_iter(text) {
+                    let (s, e) = (m.start(), m.end());
+                    if !token_boundary(text, s, e) || !r.validator.check(m.as_str()) {
+                        continue;
+                    }
+                    if scratch.hits.iter().any(|h| h.rule == ri && h.start == s && h.end == e) {
+                        continue;
+                    }
+                    scratch.hits.push(Hit { rule: ri, start: s, end: e, full: s == 0 && e == text.len(), context: false });
+                }
+            }
+        }
+        if scratch.hits.is_empty() {
+            return;
+        }
+
+        // Context words (whole words, case-insensitive), only where they matter.
+        let need_context = scratch.hits.iter().any(|h| !rules.rules[h.rule].context.is_empty());
+        if need_context {
+            scratch.lower.clear();
+            scratch.lower.push_str(&text.to_lowercase());
+            for h in scratch.hits.iter_mut() {
+                h.context = has_context(&rules.rules[h.rule], &scratch.lower);
+            }
+        }
+        // Hint-only rules: drop the hit unless the column or the value says so.
+        scratch.hits.retain(|h| !rules.rules[h.rule].requires_hint || hints.get(h.rule) > 0 || h.context);
+        resolve_overlaps(&mut scratch.hits);
+    }
+
+    /// Convenience for tests and `rules test`: entities found in one value.
+    pub fn entities_in(&self, value: &str, column: Option<&str>) -> Vec<String> {
+        let hints = match column {
+            Some(c) => ColumnHints::from_column_name(&self.rules, c),
+            None => ColumnHints::none(&self.rules),
+        };
+        let mut scratch = Scratch::default();
+        self.detect(value, &hints, &mut scratch);
+        let mut out: Vec<String> = scratch.hits.iter().map(|h| self.rules.rules[h.rule].entity.clone()).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    pub fn rule(&self, i: usize) -> &Rule {
+        &self.rules.rules[i]
+    }
+}
+
+/// Whole-word occurrence of any of the rule's context words in the lower-cased value.
+fn has_context(rule: &Rule, lower: &str) -> bool {
+    rule.context.iter().any(|w| {
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(w.as_str()) {
+            let s = from + p;
+            let e = s + w.len();
+            let before = lower[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after = lower[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            if before && after {
+                return true;
+            }
+            from = s + w.len().max(1);
+            if from >= lower.len() {
+                break;
+            }
+        }
+        false
+    })
+}
+
+/// A match must stand as its own token: not glued to letters or digits, nor to
+/// a joiner (`-`, `_`, `/`, `.`) that continues a longer token such as
+/// `INV-123456789` or a UUID group.
+fn token_boundary(text: &str, s: usize, e: usize) -> bool {
+    let b = text.as_bytes();
+    let joiner = |c: u8| matches!(c, b'-' | b'_' | b'/' | b'.' | b'+' | b'=' | b'#');
+    if s > 0 {
+        let p = b[s - 1];
+        if p.is_ascii_alphanumeric() || (p == b'_') {
+            return false;
+        }
+        if joiner(p) && s >= 2 && b[s - 2].is_ascii_alphanumeric() {
+            return false;
+        }
+    }
+    if e < b.len() {
+        let n = b[e];
+        if n.is_ascii_alphanumeric() || n == b'_' {
+            return false;
+        }
+        if joiner(n) && e + 1 < b.len() && b[e + 1].is_ascii_alphanumeric() {
+            return false;
+        }
+    }
+    true
+}
+
+/// Drop hits that lie strictly inside a longer hit (a phone-shaped run inside an
+/// IBAN); hits over the same span are all kept so the column can decide.
+fn resolve_overlaps(hits: &mut Vec<Hit>) {
+    if hits.len() < 2 {
+        return;
+    }
+    let snapshot = hits.clone();
+    hits.retain(|h| {
+        !snapshot.iter().any(|o| o.start <= h.start && o.end >= h.end && (o.end - o.start) > (h.end - h.start))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_words_split_camel_and_separators() {
+        assert_eq!(column_words("customerEmail_2.addr"), vec!["customer", "email", "addr"]);
+        assert_eq!(column_words("DOB"), vec!["dob"]);
+    }
+
+    #[test]
+    fn whole_word_hints_only() {
+        let rules = RuleSet::builtin().unwrap();
+        let h = ColumnHints::from_column_name(&rules, "public_record");
+        let dl = rules.rules.iter().position(|r| r.id == "us_driver_license").unwrap();
+        assert_eq!(h.get(dl), 0, "'lic' must not fire inside 'public'");
+        let h = ColumnHints::from_column_name(&rules, "ship_date");
+        let ip = rules.rules.iter().position(|r| r.id == "ipv4").unwrap();
+        assert_eq!(h.get(ip), 0, "'ip' must not fire inside 'ship'");
+        let h = ColumnHints::from_column_name(&rules, "customer_phone_number");
+        let ph = rules.rules.iter().position(|r| r.id == "phone_formatted").unwrap();
+        assert_eq!(h.get(ph), 1);
+    }
+
+    #[test]
+    fn boundaries_reject_glued_tokens() {
+        assert!(!token_boundary("INV-536228726", 4, 13));
+        assert!(token_boundary("ssn: 536228726", 5, 14));
+        assert!(token_boundary("call 555-1234.", 5, 13));
+    }
+}

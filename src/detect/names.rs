@@ -1,0 +1,182 @@
+//! Personal names from dictionaries: given names and surnames (see
+//! `rules/dict/LICENSE.md` for sources), plus shape evidence.
+
+use std::collections::HashSet;
+
+const FIRST: &str = include_str!("../../rules/dict/first_names.txt");
+const LAST: &str = include_str!("../../rules/dict/surnames.txt");
+
+/// Capitalised words that are also in the name lists but far more often mean
+/// something else (months, verbs, colours, places, business words).
+const STOP: &[&str] = &[
+    "may", "june", "april", "august", "march", "will", "mark", "bill", "grant", "rose", "summer", "hope", "joy", "dawn",
+    "art", "guy", "long", "young", "king", "street", "new", "park", "green", "brown", "black", "white", "hill", "lane",
+    "page", "case", "bank", "price", "day", "love", "major", "rich", "early", "lake", "pearl", "ruby", "crystal", "ivy",
+    "iris", "lily", "holly", "georgia", "virginia", "carolina", "dakota", "austin", "houston", "dallas", "jackson",
+    "washington", "lincoln", "orlando", "phoenix", "denver", "paris", "london", "florence", "sydney", "chelsea",
+    "madison", "order", "the", "and", "for", "customer", "service", "support", "team", "sales", "home", "office", "east",
+    "west", "north", "south", "main", "center", "central", "general", "church", "christian", "christmas", "easter",
+    "monday", "friday", "sunday", "chase", "wells", "fargo", "ford", "dell", "apple", "amazon", "best", "buy", "price",
+    "miles", "case", "cash", "card", "gold", "silver", "star", "sun", "rain", "snow", "storm", "wood", "woods", "field",
+    "fields", "water", "waters", "stone", "rock", "power", "energy", "media", "data", "group", "inc", "ltd", "gmbh",
+    "llc", "corp", "company", "bay", "beach", "port", "city", "county", "state", "van", "von", "de", "la", "le", "del",
+    "da", "di", "du", "el", "al", "bin", "don", "son", "an", "so", "do", "in", "is", "it", "on", "or", "to", "as", "at",
+    "be", "by", "go", "he", "me", "my", "no", "of", "up", "us", "we", "can", "sent", "said", "see", "call", "email",
+    "phone", "note", "notes", "ticket", "issue", "error", "request", "account", "user", "admin", "test", "default",
+];
+
+const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "m", "mme", "mlle", "sr", "sra", "srta", "sig", "jr", "sir"];
+
+#[derive(Debug)]
+pub struct Names {
+    first: HashSet<String>,
+    last: HashSet<String>,
+    stop: HashSet<&'static str>,
+}
+
+/// Fold common Latin diacritics so "García" meets "garcia".
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ñ' | 'ń' => 'n',
+            'ç' | 'ć' => 'c',
+            'ł' => 'l',
+            'ś' | 'š' => 's',
+            'ź' | 'ż' | 'ž' => 'z',
+            'ß' => 's',
+            c => c,
+        })
+        .collect()
+}
+
+impl Names {
+    pub fn builtin() -> Self {
+        let load = |t: &str| t.lines().map(str::trim).filter(|l| !l.is_empty()).map(fold).collect::<HashSet<_>>();
+        Names { first: load(FIRST), last: load(LAST), stop: STOP.iter().copied().collect() }
+    }
+
+    fn is_first(&self, w: &str) -> bool {
+        let f = fold(w);
+        !self.stop.contains(f.as_str()) && self.first.contains(&f)
+    }
+
+    fn is_last(&self, w: &str) -> bool {
+        let f = fold(w);
+        self.last.contains(&f) && !matches!(f.as_str(), "the" | "and" | "street" | "new")
+    }
+
+    /// Name spans in `text` as (start, end, whole value). `hinted`: the column is
+    /// a name column, so a single given name or surname counts.
+    pub fn find(&self, text: &str, hinted: bool) -> Vec<(usize, usize, bool)> {
+        let tokens = tokenize(text);
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        // Whole value: 1-4 name tokens (titles aside), nothing else.
+        if !has_digit && tokens.len() <= 5 {
+            let words: Vec<&(usize, usize, &str)> = tokens.iter().filter(|t| !TITLES.contains(&fold(t.2.trim_end_matches('.')).as_str())).collect();
+            let all_alpha = words.iter().all(|t| is_name_token(t.2, hinted));
+            if all_alpha && !words.is_empty() && words.len() <= 4 {
+                let firsts = words.iter().filter(|t| self.is_first(t.2)).count();
+                let lasts = words.iter().filter(|t| self.is_last(t.2)).count();
+                let whole = if words.len() == 1 {
+                    hinted && (firsts + lasts) > 0
+                } else {
+                    let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
+                    strong || (hinted && firsts + lasts >= 1)
+                };
+                if whole {
+                    return vec![(0, text.len(), true)];
+                }
+            }
+        }
+        // Embedded: "Firstname Surname" pairs of capitalised words in running text.
+        let mut out = Vec::new();
+        for w in tokens.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let between = &text[a.1..b.0];
+            if between.trim().is_empty()
+                && starts_upper(a.2)
+                && starts_upper(b.2)
+                && !is_all_upper(a.2)
+                && self.is_first(a.2)
+                && self.is_last(b.2)
+                && !self.stop.contains(fold(b.2).as_str())
+            {
+                out.push((a.0, b.1, false));
+            }
+        }
+        out
+    }
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_all_upper(w: &str) -> bool {
+    w.chars().count() > 1 && w.chars().all(|c| !c.is_lowercase())
+}
+
+fn is_name_token(w: &str, hinted: bool) -> bool {
+    let core = w.trim_end_matches('.');
+    if core.is_empty() || !core.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-') {
+        return false;
+    }
+    // Capitalised, or ALL CAPS; lower-case names only in a name column.
+    starts_upper(core) || hinted
+}
+
+/// Words with byte offsets; commas and other punctuation separate.
+fn tokenize(text: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let part = c.is_alphanumeric() || c == '\'' || c == '-' || c == '.';
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len(), &text[s..]));
+    }
+    // Trailing sentence dots are not part of a word (but "J." initials keep theirs).
+    out.into_iter()
+        .map(|(s, _e, w)| {
+            let t = if w.len() > 2 { w.trim_end_matches('.') } else { w };
+            (s, s + t.len(), t)
+        })
+        .filter(|t| !t.2.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_non_names() {
+        let n = Names::builtin();
+        for ok in ["John Smith", "María García", "Smith, John", "Dr. Anna Müller", "JOHN SMITH"] {
+            assert_eq!(n.find(ok, false).len(), 1, "{ok}");
+        }
+        for bad in ["New York", "Paris", "Apple iPhone", "Order Shipped", "Street Fighter", "Customer Service"] {
+            assert!(n.find(bad, false).is_empty(), "{bad}");
+        }
+        assert_eq!(n.find("Smith", true).len(), 1);
+        assert!(!n.find("Please call Jennifer Lopez tomorrow.", false).is_empty());
+        assert!(n.find("please call back may 5", false).is_empty());
+    }
+}

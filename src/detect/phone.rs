@@ -1,0 +1,129 @@
+//! Phone number plausibility: a number must be valid for its region, not just
+//! any run of digits.
+//!
+//! International numbers (`+CC…` or `00CC…`) are checked against the national
+//! significant number lengths of their country calling code (ITU-T E.164
+//! assignments; NANP numbers also against the area-code and exchange rules).
+//! Numbers without a country code must be NANP-valid (10 digits, or 11 with a
+//! leading 1) or a national number with a trunk prefix `0` and a plausible length.
+
+/// (country calling code, min, max national significant number length).
+const COUNTRIES: &[(u16, u8, u8)] = &[
+    (1, 10, 10), (7, 10, 10), (20, 9, 10), (27, 9, 9), (30, 10, 10), (31, 9, 9), (32, 8, 9),
+    (33, 9, 9), (34, 9, 9), (36, 8, 9), (39, 6, 11), (40, 9, 9), (41, 9, 9), (43, 4, 13),
+    (44, 9, 10), (45, 8, 8), (46, 7, 13), (47, 8, 8), (48, 9, 9), (49, 6, 13), (51, 8, 9),
+    (52, 10, 10), (53, 8, 8), (54, 10, 11), (55, 10, 11), (56, 9, 9), (57, 10, 10), (58, 10, 10),
+    (60, 8, 10), (61, 9, 9), (62, 8, 12), (63, 8, 10), (64, 8, 10), (65, 8, 8), (66, 8, 9),
+    (81, 9, 10), (82, 8, 11), (84, 9, 10), (86, 10, 11), (90, 10, 10), (91, 10, 10), (92, 9, 10),
+    (93, 9, 9), (94, 9, 9), (95, 8, 10), (98, 10, 10), (212, 9, 9), (213, 9, 9), (216, 8, 8),
+    (234, 8, 10), (254, 9, 9), (351, 9, 9), (352, 6, 11), (353, 7, 9), (354, 7, 7), (358, 6, 12),
+    (372, 7, 8), (380, 9, 9), (420, 9, 9), (421, 9, 9), (966, 9, 9), (971, 8, 9), (972, 8, 9),
+];
+
+fn nanp_ok(d: &[u8]) -> bool {
+    // NXX-NXX-XXXX: area and exchange start 2-9, neither is an N11 service code.
+    d.len() == 10
+        && d[0] >= 2
+        && d[3] >= 2
+        && !(d[1] == 1 && d[2] == 1)
+        && !(d[4] == 1 && d[5] == 1)
+        // 555-01XX is reserved for fiction; 37X/96X area codes are unassigned.
+        && !(d[3] == 5 && d[4] == 5 && d[5] == 5 && d[6] == 0 && d[7] == 1)
+}
+
+/// Whether `s` (as matched, with separators) is a plausible phone number.
+pub fn valid_phone(s: &str) -> bool {
+    let t = s.trim();
+    // "+44 (0)20 …": the bracketed trunk zero is dropped when dialling internationally.
+    let cleaned;
+    let t = if t.contains("(0)") {
+        cleaned = t.replacen("(0)", "", 1);
+        cleaned.as_str()
+    } else {
+        t
+    };
+    let mut d: Vec<u8> = Vec::with_capacity(16);
+    for b in t.bytes() {
+        match b {
+            b'0'..=b'9' => d.push(b - b'0'),
+            b' ' | b'-' | b'.' | b'(' | b')' | b'/' | b'+' => {}
+            _ => return false,
+        }
+    }
+    if !(7..=15).contains(&d.len()) {
+        return false;
+    }
+    let international = t.starts_with('+') || (t.starts_with("00") && d.len() >= 10);
+    if international {
+        let digits = if t.starts_with("00") { &d[2..] } else { &d[..] };
+        for cc_len in 1..=3 {
+            if digits.len() <= cc_len {
+                break;
+            }
+            let cc = digits[..cc_len].iter().fold(0u16, |a, &x| a * 10 + x as u16);
+            if let Some(&(_, min, max)) = COUNTRIES.iter().find(|(c, _, _)| *c == cc) {
+                let nsn = &digits[cc_len..];
+                if nsn.first() == Some(&0) {
+                    return false;
+                }
+                if cc == 1 {
+                    return nanp_ok(nsn);
+                }
+                return (min as usize..=max as usize).contains(&nsn.len());
+            }
+        }
+        return false;
+    }
+    if d[0] == 0 {
+        // National format with trunk prefix: 0 + 8..=12 digits, area code not 0.
+        return (9..=13).contains(&d.len()) && d[1] != 0;
+    }
+    match d.len() {
+        10 => nanp_ok(&d),
+        11 if d[0] == 1 => nanp_ok(&d[1..]),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_phone;
+
+    #[test]
+    fn valid_numbers() {
+        for ok in [
+            "+1 (415) 555-2671",
+            "415-555-2671",
+            "(212) 736-5000",
+            "+44 20 7946 0958",
+            "+44 (0)20 7946 0958",
+            "020 7946 0958",
+            "+49 30 901820",
+            "+49 151 23456789",
+            "030 901820",
+            "+33 1 42 68 53 00",
+            "01 42 68 53 00",
+            "+91 98765 43210",
+            "+55 11 91234-5678",
+            "0049 30 901820",
+        ] {
+            assert!(valid_phone(ok), "{ok}");
+        }
+    }
+
+    #[test]
+    fn not_phone_numbers() {
+        for bad in [
+            "123-456-7890",   // area code cannot start with 1
+            "415-555-0123",   // fictional range
+            "+999 1234 5678", // unassigned country code
+            "+44 1234",       // too short for the UK
+            "2024-03-15",     // a date
+            "12345",
+            "415-911-2671", // N11 exchange
+            "00000000000",
+        ] {
+            assert!(!valid_phone(bad), "{bad}");
+        }
+    }
+}

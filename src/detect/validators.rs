@@ -1,0 +1,886 @@
+//! Checksums and structural validators, referenced by name from rule files.
+//!
+//! Every function takes the candidate text exactly as matched (separators and
+//! all) and returns whether it is a valid identifier of its kind. They never
+//! allocate on the hot path beyond a small stack buffer of digits.
+
+use sha2::{Digest, Sha256};
+
+/// The named validators a rule may use (`validator = "luhn_card"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Validator {
+    None,
+    LuhnCard,
+    UsSsn,
+    UsItin,
+    AbaRouting,
+    UsNpi,
+    Iban,
+    SwiftBic,
+    Ipv4,
+    Ipv6,
+    Mac,
+    UkNhs,
+    UkNino,
+    DeTaxId,
+    EsNif,
+    ItFiscalCode,
+    FrInsee,
+    PlPesel,
+    InAadhaar,
+    InPan,
+    BrCpf,
+    CaSin,
+    AuTfn,
+    SgNric,
+    #[serde(rename = "base58check")]
+    Base58Check,
+    Bech32,
+    EthAddress,
+    Vin,
+    Phone,
+    Email,
+    GeoPair,
+    Jwt,
+    SecretEntropy,
+}
+
+impl Validator {
+    pub fn check(self, s: &str) -> bool {
+        match self {
+            Validator::None => true,
+            Validator::LuhnCard => luhn_card(s),
+            Validator::UsSsn => us_ssn(s),
+            Validator::UsItin => us_itin(s),
+            Validator::AbaRouting => aba_routing(s),
+            Validator::UsNpi => us_npi(s),
+            Validator::Iban => iban(s),
+            Validator::SwiftBic => swift_bic(s),
+            Validator::Ipv4 => ipv4(s),
+            Validator::Ipv6 => ipv6(s),
+            Validator::Mac => mac(s),
+            Validator::UkNhs => uk_nhs(s),
+            Validator::UkNino => uk_nino(s),
+            Validator::DeTaxId => de_tax_id(s),
+            Validator::EsNif => es_nif(s),
+            Validator::ItFiscalCode => it_fiscal_code(s),
+            Validator::FrInsee => fr_insee(s),
+            Validator::PlPesel => pl_pesel(s),
+            Validator::InAadhaar => in_aadhaar(s),
+            Validator::InPan => in_pan(s),
+            Validator::BrCpf => br_cpf(s),
+            Validator::CaSin => ca_sin(s),
+            Validator::AuTfn => au_tfn(s),
+            Validator::SgNric => sg_nric(s),
+            Validator::Base58Check => base58check(s),
+            Validator::Bech32 => bech32(s),
+            Validator::EthAddress => eth_address(s),
+            Validator::Vin => vin(s),
+            Validator::Phone => crate::detect::phone::valid_phone(s),
+            Validator::Email => email(s),
+            Validator::GeoPair => geo_pair(s),
+            Validator::Jwt => jwt(s),
+            Validator::SecretEntropy => secret_entropy(s),
+        }
+    }
+}
+
+/// Decimal digits of `s` (other characters skipped), at most 32.
+fn digits(s: &str) -> Option<([u8; 32], usize)> {
+    let mut out = [0u8; 32];
+    let mut n = 0;
+    for b in s.bytes() {
+        if b.is_ascii_digit() {
+            if n == 32 {
+                return None;
+            }
+            out[n] = b - b'0';
+            n += 1;
+        }
+    }
+    Some((out, n))
+}
+
+fn all_same(d: &[u8]) -> bool {
+    d.windows(2).all(|w| w[0] == w[1])
+}
+
+pub fn luhn(d: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &x) in d.iter().rev().enumerate() {
+        let mut v = x as u32;
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum % 10 == 0
+}
+
+/// Luhn plus a known issuer prefix with a length that issuer uses.
+pub fn luhn_card(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    let d = &d[..n];
+    if !(12..=19).contains(&n) || all_same(d) {
+        return false;
+    }
+    let p = |k: usize| d[..k].iter().fold(0u32, |a, &x| a * 10 + x as u32);
+    let brand_ok = match d[0] {
+        4 => matches!(n, 13 | 16 | 19),                                         // Visa
+        5 => (51..=55).contains(&p(2)) && n == 16,                              // Mastercard
+        2 => (2221..=2720).contains(&p(4)) && n == 16,                          // Mastercard 2-series
+        3 => {
+            let p2 = p(2);
+            ((p2 == 34 || p2 == 37) && n == 15)                                 // Amex
+                || ((300..=305).contains(&p(3)) || p2 == 36 || p2 == 38 || p2 == 39) && (14..=19).contains(&n) // Diners
+                || (3528..=3589).contains(&p(4)) && (16..=19).contains(&n)      // JCB
+        }
+        6 => {
+            (p(4) == 6011 || p(2) == 65 || (644..=649).contains(&p(3)) || (622126..=622925).contains(&p(6)))
+                && (16..=19).contains(&n)                                       // Discover
+                || p(2) == 62 && (16..=19).contains(&n)                         // UnionPay
+                || matches!(p(4), 6304 | 6759 | 6761 | 6762 | 6763) && (12..=19).contains(&n) // Maestro
+        }
+        _ => false,
+    };
+    brand_ok && luhn(d)
+}
+
+fn ssn_parts(s: &str) -> Option<(u32, u32, u32)> {
+    let (d, n) = digits(s)?;
+    if n != 9 {
+        return None;
+    }
+    let num = |a: usize, b: usize| d[a..b].iter().fold(0u32, |acc, &x| acc * 10 + x as u32);
+    Some((num(0, 3), num(3, 5), num(5, 9)))
+}
+
+/// SSA rules: area not 000, 666 or 900-999; group not 00; serial not 0000;
+/// and not one of the numbers famously used in advertising.
+pub fn us_ssn(s: &str) -> bool {
+    let Some((area, group, serial)) = ssn_parts(s) else { return false };
+    if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
+        return false;
+    }
+    let whole = area * 1_000_000 + group * 10_000 + serial;
+    !matches!(whole, 78_051_120 | 219_099_999 | 123_456_789 | 111_111_111 | 333_333_333)
+}
+
+/// ITIN: 9XX-GG-XXXX with group 50-65, 70-88, 90-92 or 94-99.
+pub fn us_itin(s: &str) -> bool {
+    let Some((area, group, _)) = ssn_parts(s) else { return false };
+    (900..=999).contains(&area)
+        && ((50..=65).contains(&group) || (70..=88).contains(&group) || (90..=92).contains(&group) || (94..=99).contains(&group))
+}
+
+/// ABA routing number: 3-7-1 weighted checksum and a Federal Reserve prefix.
+pub fn aba_routing(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    if n != 9 || all_same(&d[..9]) {
+        return false;
+    }
+    let prefix = d[0] as u32 * 10 + d[1] as u32;
+    if !(prefix <= 12 || (21..=32).contains(&prefix) || (61..=72).contains(&prefix) || prefix == 80) {
+        return false;
+    }
+    let w = [3u32, 7, 1, 3, 7, 1, 3, 7, 1];
+    let sum: u32 = d[..9].iter().zip(w).map(|(&x, w)| x as u32 * w).sum();
+    sum % 10 == 0
+}
+
+/// NPI: 10 digits starting 1 or 2, Luhn over "80840" + the number.
+pub fn us_npi(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    if n != 10 || !(d[0] == 1 || d[0] == 2) {
+        return false;
+    }
+    let mut full = [8u8, 0, 8, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    full[5..15].copy_from_slice(&d[..10]);
+    luhn(&full)
+}
+
+/// Per-country IBAN lengths (ISO 13616 registry).
+fn iban_length(cc: &[u8]) -> Option<usize> {
+    let len = match cc {
+        b"AD" => 24, b"AE" => 23, b"AL" => 28, b"AT" => 20, b"AZ" => 28, b"BA" => 20, b"BE" => 16,
+        b"BG" => 22, b"BH" => 22, b"BR" => 29, b"BY" => 28, b"CH" => 21, b"CR" => 22, b"CY" => 28,
+        b"CZ" => 24, b"DE" => 22, b"DK" => 18, b"DO" => 28, b"EE" => 20, b"EG" => 29, b"ES" => 24,
+        b"FI" => 18, b"FO" => 18, b"FR" => 27, b"GB" => 22, b"GE" => 22, b"GI" => 23, b"GL" => 18,
+        b"GR" => 27, b"GT" => 28, b"HR" => 21, b"HU" => 28, b"IE" => 22, b"IL" => 23, b"IQ" => 23,
+        b"IS" => 26, b"IT" => 27, b"JO" => 30, b"KW" => 30, b"KZ" => 20, b"LB" => 28, b"LC" => 32,
+        b"LI" => 21, b"LT" => 20, b"LU" => 20, b"LV" => 21, b"MC" => 27, b"MD" => 24, b"ME" => 22,
+        b"MK" => 19, b"MR" => 27, b"MT" => 31, b"MU" => 30, b"NL" => 18, b"NO" => 15, b"PK" => 24,
+        b"PL" => 28, b"PS" => 29, b"PT" => 25, b"QA" => 29, b"RO" => 24, b"RS" => 22, b"SA" => 24,
+        b"SC" => 31, b"SE" => 24, b"SI" => 19, b"SK" => 24, b"SM" => 27, b"ST" => 25, b"SV" => 28,
+        b"TL" => 23, b"TN" => 24, b"TR" => 26, b"UA" => 29, b"VA" => 22, b"VG" => 24, b"XK" => 20,
+        _ => return None,
+    };
+    Some(len)
+}
+
+/// IBAN: known country, that country's length, mod-97 == 1.
+pub fn iban(s: &str) -> bool {
+    let mut buf = [0u8; 34];
+    let mut n = 0;
+    for b in s.bytes() {
+        if b == b' ' || b == b'-' {
+            continue;
+        }
+        if n == 34 || !b.is_ascii_alphanumeric() {
+            return false;
+        }
+        buf[n] = b.to_ascii_uppercase();
+        n += 1;
+    }
+    if n < 15 {
+        return false;
+    }
+    let v = &buf[..n];
+    if !v[0].is_ascii_alphabetic() || !v[1].is_ascii_alphabetic() || !v[2].is_ascii_digit() || !v[3].is_ascii_digit() {
+        return false;
+    }
+    if iban_length(&v[..2]) != Some(n) {
+        return false;
+    }
+    let mut rem: u32 = 0;
+    for &c in v[4..].iter().chain(&v[..4]) {
+        if c.is_ascii_digit() {
+            rem = (rem * 10 + (c - b'0') as u32) % 97;
+        } else {
+            let x = (c - b'A') as u32 + 10;
+            rem = (rem * 100 + x) % 97;
+        }
+    }
+    rem == 1
+}
+
+/// ISO 3166-1 alpha-2 codes in use (for BIC and similar).
+pub fn is_country_code(cc: &[u8]) -> bool {
+    const CODES: &str = "ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZCACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZDEDJDKDMDODZECEEEGEHERESETFIFJFKFMFOFRGAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGYHKHMHNHRHTHUIDIEILIMINIOIQIRISITJEJMJOJPKEKGKHKIKMKNKPKRKWKYKZLALBLCLILKLRLSLTLULVLYMAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZNANCNENFNGNINLNONPNRNUNZOMPAPEPFPGPHPKPLPMPNPRPSPTPWPYQARERORSRURWSASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVIVNVUWFWSXKYEYTZAZMZW";
+    cc.len() == 2 && CODES.as_bytes().chunks(2).any(|c| c == cc)
+}
+
+/// BIC: 4 letters, a real country code, 2 alphanumerics (location), optional 3 (branch).
+pub fn swift_bic(s: &str) -> bool {
+    let b = s.as_bytes();
+    if !(b.len() == 8 || b.len() == 11) {
+        return false;
+    }
+    b[..4].iter().all(|c| c.is_ascii_uppercase())
+        && is_country_code(&b[4..6])
+        && b[6..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        // Location code '0' in the second place marks test BICs; "1" passive participants.
+        && b[7] != b'O'
+}
+
+pub fn ipv4(s: &str) -> bool {
+    let mut parts = 0;
+    for p in s.split('.') {
+        parts += 1;
+        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) || (p.len() > 1 && p.starts_with('0')) {
+            return false;
+        }
+        if p.parse::<u16>().map_or(true, |v| v > 255) {
+            return false;
+        }
+    }
+    parts == 4
+}
+
+pub fn ipv6(s: &str) -> bool {
+    s.contains(':') && s.parse::<std::net::Ipv6Addr>().is_ok() && s.matches(':').count() >= 2
+}
+
+pub fn mac(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() == 17 {
+        let sep = b[2];
+        if sep != b':' && sep != b'-' {
+            return false;
+        }
+        let ok = (0..6).all(|i| b[i * 3].is_ascii_hexdigit() && b[i * 3 + 1].is_ascii_hexdigit() && (i == 5 || b[i * 3 + 2] == sep));
+        // The all-zero and broadcast addresses are placeholders, not devices.
+        return ok && !s.eq_ignore_ascii_case("00:00:00:00:00:00") && !s.eq_ignore_ascii_case("ff:ff:ff:ff:ff:ff");
+    }
+    if b.len() == 14 {
+        return (0..3).all(|i| b[i * 5..i * 5 + 4].iter().all(|c| c.is_ascii_hexdigit()) && (i == 2 || b[i * 5 + 4] == b'.'));
+    }
+    false
+}
+
+/// NHS number: 10 digits, mod-11 check digit (a remainder giving 10 is invalid).
+pub fn uk_nhs(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    if n != 10 || all_same(&d[..10]) {
+        return false;
+    }
+    let sum: u32 = d[..9].iter().enumerate().map(|(i, &x)| x as u32 * (10 - i as u32)).sum();
+    let check = 11 - (sum % 11);
+    let check = if check == 11 { 0 } else { check };
+    check != 10 && check == d[9] as u32
+}
+
+/// NINO: two prefix letters (D, F, I, Q, U, V never; O not second; some pairs
+/// never issued), six digits, suffix A-D.
+pub fn uk_nino(s: &str) -> bool {
+    let v: Vec<u8> = s.bytes().filter(|b| *b != b' ').map(|b| b.to_ascii_uppercase()).collect();
+    if v.len() != 9 {
+        return false;
+    }
+    let (a, b) = (v[0], v[1]);
+    let bad = b"DFIQUV";
+    if !a.is_ascii_uppercase() || !b.is_ascii_uppercase() || bad.contains(&a) || bad.contains(&b) || b == b'O' {
+        return false;
+    }
+    if matches!(&v[..2], b"BG" | b"GB" | b"NK" | b"KN" | b"TN" | b"NT" | b"ZZ") {
+        return false;
+    }
+    v[2..8].iter().all(|c| c.is_ascii_digit()) && matches!(v[8], b'A'..=b'D')
+}
+
+/// German Steuer-IdNr: 11 digits, no leading zero, ISO 7064 MOD 11,10 check
+/// digit, and in the first ten digits exactly one digit repeated (2 or 3 times).
+pub fn de_tax_id(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    if n != 11 || d[0] == 0 {
+        return false;
+    }
+    let mut counts = [0u8; 10];
+    for &x in &d[..10] {
+        counts[x as usize] += 1;
+    }
+    let repeated = counts.iter().filter(|&&c| c >= 2).count();
+    let max = *counts.iter().max().unwrap_or(&0);
+    if repeated != 1 || max > 3 {
+        return false;
+    }
+    iso7064_mod11_10(&d[..10]) == d[10]
+}
+
+pub fn iso7064_mod11_10(d: &[u8]) -> u8 {
+    let mut product = 10u32;
+    for &x in d {
+        let mut sum = (x as u32 + product) % 10;
+        if sum == 0 {
+            sum = 10;
+        }
+        product = (2 * sum) % 11;
+    }
+    let check = 11 - product;
+    if check == 10 { 0 } else { check as u8 }
+}
+
+/// Spanish DNI (8 digits + letter) and NIE (X/Y/Z + 7 digits + letter).
+pub fn es_nif(s: &str) -> bool {
+    const LETTERS: &[u8] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+    let v: Vec<u8> = s.bytes().filter(|b| *b != b'-' && *b != b' ' && *b != b'.').map(|b| b.to_ascii_uppercase()).collect();
+    if v.len() != 9 {
+        return false;
+    }
+    let first = match v[0] {
+        b'X' => 0,
+        b'Y' => 1,
+        b'Z' => 2,
+        c if c.is_ascii_digit() => (c - b'0') as u32,
+        _ => return false,
+    };
+    if !v[1..8].iter().all(|c| c.is_ascii_digit()) || !v[8].is_ascii_uppercase() {
+        return false;
+    }
+    let num = v[1..8].iter().fold(first, |a, &c| a * 10 + (c - b'0') as u32);
+    if num == 0 {
+        return false;
+    }
+    LETTERS[(num % 23) as usize] == v[8]
+}
+
+/// Italian codice fiscale: 16 characters with the final check character.
+pub fn it_fiscal_code(s: &str) -> bool {
+    let v: Vec<u8> = s.bytes().map(|b| b.to_ascii_uppercase()).collect();
+    if v.len() != 16 {
+        return false;
+    }
+    // Shape: 6 letters, 2 digits, month letter, 2 digits, letter, 3 digits, check letter
+    // (digits may be replaced by letters LMNPQRSTUV for omocodia).
+    let omo = |c: u8| c.is_ascii_digit() || b"LMNPQRSTUV".contains(&c);
+    let shape = v[..6].iter().all(|c| c.is_ascii_uppercase())
+        && omo(v[6]) && omo(v[7])
+        && b"ABCDEHLMPRST".contains(&v[8])
+        && omo(v[9]) && omo(v[10])
+        && v[11].is_ascii_uppercase()
+        && v[12..15].iter().all(|&c| omo(c))
+        && v[15].is_ascii_uppercase();
+    if !shape {
+        return false;
+    }
+    const ODD: [u32; 26] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
+    let mut sum = 0;
+    for (i, &c) in v[..15].iter().enumerate() {
+        let idx = if c.is_ascii_digit() { (c - b'0') as usize } else { (c - b'A') as usize };
+        // Positions are 1-based in the spec: odd positions use the ODD table.
+        sum += if i % 2 == 0 { ODD[idx] } else { idx as u32 };
+    }
+    (b'A' + (sum % 26) as u8) == v[15]
+}
+
+/// French INSEE / NIR: 13 characters (sex, year, month, department incl. 2A/2B,
+/// commune, order) + 2-digit key = 97 - (number mod 97).
+pub fn fr_insee(s: &str) -> bool {
+    let v: Vec<u8> = s.bytes().filter(|b| *b != b' ' && *b != b'.' && *b != b'-').map(|b| b.to_ascii_uppercase()).collect();
+    if v.len() != 15 || !(v[0] == b'1' || v[0] == b'2') {
+        return false;
+    }
+    let mut digits13 = String::with_capacity(13);
+    let mut corsica = 0u64;
+    for (i, &c) in v[..13].iter().enumerate() {
+        match c {
+            b'0'..=b'9' => digits13.push(c as char),
+            b'A' | b'B' if i == 6 && v[5] == b'2' => {
+                corsica = if c == b'A' { 1_000_000 } else { 2_000_000 };
+                digits13.push('0');
+            }
+            _ => return false,
+        }
+    }
+    if !v[13].is_ascii_digit() || !v[14].is_ascii_digit() {
+        return false;
+    }
+    let month = (v[3] - b'0') as u32 * 10 + (v[4] - b'0') as u32;
+    if !((1..=12).contains(&month) || (20..=42).contains(&month) || (50..=99).contains(&month)) {
+        return false;
+    }
+    let Ok(mut num) = digits13.parse::<u64>() else { return false };
+    num -= corsica.min(num);
+    let key = (v[13] - b'0') as u64 * 10 + (v[14] - b'0') as u64;
+    97 - (num % 97) == key
+}
+
+/// PESEL: 11 digits, weights 1-3-7-9, and a real birth date encoded in the first six.
+pub fn pl_pesel(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    if n != 11 || all_same(&d[..11]) {
+        return false;
+    }
+    let w = [1u32, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+    let sum: u32 = d[..10].iter().zip(w).map(|(&x, w)| x as u32 * w).sum();
+    if (10 - sum % 10) % 10 != d[10] as u32 {
+        return false;
+    }
+    let mm = d[2] as u32 * 10 + d[3] as u32;
+    let dd = d[4] as u32 * 10 + d[5] as u32;
+    let month = mm % 20;
+    (1..=12).contains(&month) && (1..=31).contains(&dd)
+}
+
+const VERHOEFF_D: [[u8; 10]; 10] = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+    [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+    [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+    [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+    [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+    [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+    [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+];
+const VERHOEFF_P: [[u8; 10]; 8] = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+    [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+    [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+    [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+    [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+];
+
+pub fn verhoeff(d: &[u8]) -> bool {
+    let mut c = 0u8;
+    for (i, &x) in d.iter().rev().enumerate() {
+        c = VERHOEFF_D[c as usize][VERHOEFF_P[i % 8][x as usize] as usize];
+    }
+    c == 0
+}
+
+/// Aadhaar: 12 digits, first not 0 or 1, Verhoeff check digit.
+pub fn in_aadhaar(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    n == 12 && d[0] >= 2 && !all_same(&d[..12]) && verhoeff(&d[..12])
+}
+
+/// PAN: AAAPL1234C — the fourth letter says the holder type.
+pub fn in_pan(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[..5].iter().all(|c| c.is_ascii_uppercase())
+        && b"PCHFATBLJG".contains(&b[3])
+        && b[5..9].iter().all(|c| c.is_ascii_digit())
+        && b[9].is_ascii_uppercase()
+        && &b[5..9] != b"0000"
+}
+
+/// CPF: 11 digits, two mod-11 check digits, not all the same digit.
+pub fn br_cpf(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    if n != 11 || all_same(&d[..11]) {
+        return false;
+    }
+    let check = |len: usize| {
+        let sum: u32 = d[..len].iter().enumerate().map(|(i, &x)| x as u32 * (len as u32 + 1 - i as u32)).sum();
+        let r = (sum * 10) % 11;
+        if r == 10 { 0 } else { r as u8 }
+    };
+    check(9) == d[9] && check(10) == d[10]
+}
+
+/// SIN: 9 digits, Luhn, first digit not 0 or 8.
+pub fn ca_sin(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    n == 9 && d[0] != 0 && d[0] != 8 && !all_same(&d[..9]) && luhn(&d[..9])
+}
+
+/// TFN: 8 or 9 digits, weighted sum divisible by 11.
+pub fn au_tfn(s: &str) -> bool {
+    let Some((d, n)) = digits(s) else { return false };
+    let w: &[u32] = match n {
+        9 => &[1, 4, 3, 7, 5, 8, 6, 9, 10],
+        8 => &[10, 7, 8, 4, 6, 3, 5, 1],
+        _ => return false,
+    };
+    if all_same(&d[..n]) {
+        return false;
+    }
+    let sum: u32 = d[..n].iter().zip(w).map(|(&x, w)| x as u32 * w).sum();
+    sum % 11 == 0
+}
+
+/// Singapore NRIC/FIN: prefix S/T/F/G/M, 7 digits, check letter.
+pub fn sg_nric(s: &str) -> bool {
+    let b: Vec<u8> = s.bytes().map(|c| c.to_ascii_uppercase()).collect();
+    if b.len() != 9 || !b[1..8].iter().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let w = [2u32, 7, 6, 5, 4, 3, 2];
+    let mut sum: u32 = b[1..8].iter().zip(w).map(|(&c, w)| (c - b'0') as u32 * w).sum();
+    let table: &[u8] = match b[0] {
+        b'S' => b"JZIHGFEDCBA",
+        b'T' => {
+            sum += 4;
+            b"JZIHGFEDCBA"
+        }
+        b'F' => b"XWUTRQPNMLK",
+        b'G' => {
+            sum += 4;
+            b"XWUTRQPNMLK"
+        }
+        b'M' => {
+            sum += 3;
+            b"XWUTRQPNJLK"
+        }
+        _ => return false,
+    };
+    table[(sum % 11) as usize] == b[8]
+}
+
+const B58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/// Bitcoin-style Base58Check: decodes, and the last 4 bytes are the double-SHA256 checksum.
+pub fn base58check(s: &str) -> bool {
+    if !(25..=35).contains(&s.len()) {
+        return false;
+    }
+    let mut bytes: Vec<u8> = Vec::with_capacity(32);
+    for c in s.bytes() {
+        let Some(mut carry) = B58.iter().position(|&x| x == c).map(|p| p as u32) else { return false };
+        for b in bytes.iter_mut().rev() {
+            carry += (*b as u32) * 58;
+            *b = (carry & 0xff) as u8;
+            carry >>= 8;
+        }
+        while carry > 0 {
+            bytes.insert(0, (carry & 0xff) as u8);
+            carry >>= 8;
+        }
+    }
+    let zeros = s.bytes().take_while(|&c| c == b'1').count();
+    let mut full = vec![0u8; zeros];
+    full.extend_from_slice(&bytes);
+    if full.len() != 25 {
+        return false;
+    }
+    let (payload, check) = full.split_at(21);
+    let h = Sha256::digest(Sha256::digest(payload));
+    &h[..4] == check
+}
+
+/// Segwit address (BIP-173 bech32 / BIP-350 bech32m) with a bitcoin HRP.
+pub fn bech32(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    if lower != s && s.to_ascii_uppercase() != s {
+        return false;
+    }
+    let Some(pos) = lower.rfind('1') else { return false };
+    let (hrp, data) = (&lower[..pos], &lower[pos + 1..]);
+    if !(hrp == "bc" || hrp == "tb") || data.len() < 6 || lower.len() > 90 {
+        return false;
+    }
+    const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    let mut values = Vec::with_capacity(hrp.len() * 2 + 1 + data.len());
+    values.extend(hrp.bytes().map(|c| c >> 5));
+    values.push(0);
+    values.extend(hrp.bytes().map(|c| c & 31));
+    for c in data.bytes() {
+        let Some(p) = CHARSET.iter().position(|&x| x == c) else { return false };
+        values.push(p as u8);
+    }
+    const GEN: [u32; 5] = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+    let mut chk: u32 = 1;
+    for v in values {
+        let b = chk >> 25;
+        chk = ((chk & 0x1ffffff) << 5) ^ v as u32;
+        for (i, g) in GEN.iter().enumerate() {
+            if (b >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk == 1 || chk == 0x2bc830a3
+}
+
+/// Ethereum address: 0x + 40 hex. Mixed case must satisfy the EIP-55 checksum;
+/// single-case addresses carry no checksum, so they are accepted only with a hint
+/// (the rule, not this function, decides that).
+pub fn eth_address(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 42 || !(s.starts_with("0x") || s.starts_with("0X")) || !b[2..].iter().all(|c| c.is_ascii_hexdigit()) {
+        return false;
+    }
+    let hex = &s[2..];
+    let has_upper = hex.bytes().any(|c| c.is_ascii_uppercase());
+    let has_lower = hex.bytes().any(|c| c.is_ascii_lowercase());
+    if !(has_upper && has_lower) {
+        return false;
+    }
+    use sha3::{Digest as _, Keccak256};
+    let hash = Keccak256::digest(hex.to_ascii_lowercase().as_bytes());
+    hex.bytes().enumerate().all(|(i, c)| {
+        if !c.is_ascii_alphabetic() {
+            return true;
+        }
+        let nibble = (hash[i / 2] >> (if i % 2 == 0 { 4 } else { 0 })) & 0xf;
+        (nibble >= 8) == c.is_ascii_uppercase()
+    })
+}
+
+/// VIN: 17 characters without I, O, Q, and the North American check digit in
+/// position 9 (ISO 3779). Non-NA VINs without a check digit need a hint.
+pub fn vin(s: &str) -> bool {
+    let b: Vec<u8> = s.bytes().map(|c| c.to_ascii_uppercase()).collect();
+    if b.len() != 17 || b.iter().any(|c| !c.is_ascii_alphanumeric() || matches!(c, b'I' | b'O' | b'Q')) {
+        return false;
+    }
+    // A VIN mixes letters and digits; 17 digits is a number, not a VIN.
+    if b.iter().all(|c| c.is_ascii_digit()) || b[12..].iter().any(|c| !c.is_ascii_digit() && false) {
+        return false;
+    }
+    let val = |c: u8| -> u32 {
+        match c {
+            b'0'..=b'9' => (c - b'0') as u32,
+            b'A'..=b'H' => (c - b'A') as u32 + 1,
+            b'J'..=b'N' => (c - b'J') as u32 + 1,
+            b'P' => 7,
+            b'R' => 9,
+            b'S'..=b'Z' => (c - b'S') as u32 + 2,
+            _ => 0,
+        }
+    };
+    let w = [8u32, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+    let sum: u32 = b.iter().zip(w).map(|(&c, w)| val(c) * w).sum();
+    let r = sum % 11;
+    let expect = if r == 10 { b'X' } else { b'0' + r as u8 };
+    b[8] == expect
+}
+
+/// Email: one '@', a local part, and a domain with a plausible alphabetic TLD.
+pub fn email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    if local.is_empty() || local.len() > 64 || domain.len() > 253 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return false;
+    }
+    let Some((_, tld)) = domain.rsplit_once('.') else { return false };
+    (2..=24).contains(&tld.len())
+        && tld.bytes().all(|c| c.is_ascii_alphabetic())
+        && domain.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+}
+
+/// "lat, lon" with both in range and enough precision to point at a place.
+pub fn geo_pair(s: &str) -> bool {
+    let t = s.trim_matches(|c| c == '(' || c == ')' || c == '[' || c == ']');
+    let mut it = t.split([',', ';']).map(str::trim);
+    let (Some(a), Some(b), None) = (it.next(), it.next(), it.next()) else { return false };
+    let dec = |x: &str| x.split_once('.').map_or(0, |(_, f)| f.len());
+    let (Ok(lat), Ok(lon)) = (a.parse::<f64>(), b.parse::<f64>()) else { return false };
+    (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) && dec(a) >= 3 && dec(b) >= 3
+}
+
+/// JWT: three base64url segments, the first decoding to a JSON header with "alg".
+pub fn jwt(s: &str) -> bool {
+    use base64::Engine;
+    let mut parts = s.split('.');
+    let Some(header) = parts.next() else { return false };
+    let Ok(raw) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('=')) else { return false };
+    let Ok(text) = std::str::from_utf8(&raw) else { return false };
+    text.trim_start().starts_with('{') && text.contains("\"alg\"")
+}
+
+/// The value assigned in `key = value` looks like a real secret: long, several
+/// character classes, not a mask or placeholder.
+pub fn secret_entropy(s: &str) -> bool {
+    let Some(pos) = s.find([':', '=']) else { return false };
+    let v = s[pos + 1..].trim().trim_matches(|c| c == '"' || c == '\'');
+    if v.len() < 12 {
+        return false;
+    }
+    let classes = [
+        v.bytes().any(|c| c.is_ascii_lowercase()),
+        v.bytes().any(|c| c.is_ascii_uppercase()),
+        v.bytes().any(|c| c.is_ascii_digit()),
+        v.bytes().any(|c| !c.is_ascii_alphanumeric()),
+    ];
+    let mut seen = [false; 256];
+    let distinct = v.bytes().filter(|&c| !std::mem::replace(&mut seen[c as usize], true)).count();
+    classes.iter().filter(|&&x| x).count() >= 2 && distinct >= 8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Published or generator-verified test numbers, valid and invalid.
+    #[test]
+    fn cards() {
+        for ok in ["4111 1111 1111 1111", "5555555555554444", "378282246310005", "6011111111111117", "3530111333300000", "2223003122003222", "30569309025904"] {
+            assert!(luhn_card(ok), "{ok}");
+        }
+        for bad in ["4111 1111 1111 1112", "1234567812345678", "0000000000000000", "9111111111111111", "4111111111111"] {
+            assert!(!luhn_card(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ssn_and_itin() {
+        assert!(us_ssn("536-22-8726"));
+        for bad in ["000-12-3456", "666-12-3456", "912-12-3456", "123-00-4567", "123-45-0000", "078-05-1120", "123-45-678"] {
+            assert!(!us_ssn(bad), "{bad}");
+        }
+        assert!(us_itin("912-70-1234"));
+        assert!(!us_itin("912-89-1234"));
+        assert!(!us_itin("812-70-1234"));
+    }
+
+    #[test]
+    fn routing_and_npi() {
+        assert!(aba_routing("011000015"));
+        assert!(aba_routing("021000021"));
+        assert!(!aba_routing("021000022"));
+        assert!(!aba_routing("991000021"));
+        assert!(us_npi("1234567893"));
+        assert!(!us_npi("1234567890"));
+    }
+
+    #[test]
+    fn ibans() {
+        for ok in ["DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "FR1420041010050500013M02606", "NL91ABNA0417164300", "ES9121000418450200051332"] {
+            assert!(iban(ok), "{ok}");
+        }
+        for bad in ["DE89370400440532013001", "DE8937040044053201300", "XX89370400440532013000", "GB82WEST1234569876543"] {
+            assert!(!iban(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn network() {
+        assert!(ipv4("192.168.1.20"));
+        assert!(!ipv4("256.1.1.1"));
+        assert!(!ipv4("1.2.3"));
+        assert!(!ipv4("01.2.3.4"));
+        assert!(ipv6("2001:db8::8a2e:370:7334"));
+        assert!(!ipv6("12:30"));
+        assert!(mac("00:1A:2B:3C:4D:5E"));
+        assert!(mac("001a.2b3c.4d5e"));
+        assert!(!mac("00:1A-2B:3C:4D:5E"));
+    }
+
+    #[test]
+    fn uk() {
+        assert!(uk_nhs("943 476 5919"));
+        assert!(!uk_nhs("943 476 5918"));
+        assert!(uk_nino("AB 12 34 56 C"));
+        assert!(!uk_nino("DA123456C"));
+        assert!(!uk_nino("AB123456E"));
+    }
+
+    #[test]
+    fn europe() {
+        assert!(de_tax_id("86095742719"));
+        assert!(!de_tax_id("86095742718"));
+        assert!(es_nif("12345678Z"));
+        assert!(!es_nif("12345678A"));
+        assert!(es_nif("X1234567L"));
+        assert!(it_fiscal_code("RSSMRA85T10A562S"));
+        assert!(!it_fiscal_code("RSSMRA85T10A562T"));
+        assert!(fr_insee("2 55 08 14 168 025 38"));
+        assert!(!fr_insee("2 55 08 14 168 025 39"));
+        assert!(pl_pesel("44051401359"));
+        assert!(!pl_pesel("44051401358"));
+    }
+
+    #[test]
+    fn rest_of_world() {
+        assert!(in_aadhaar("2341 2341 2346"));
+        assert!(!in_aadhaar("2341 2341 2345"));
+        assert!(in_pan("ABCPE1234F"));
+        assert!(!in_pan("ABCXE1234F"));
+        assert!(br_cpf("529.982.247-25"));
+        assert!(!br_cpf("529.982.247-26"));
+        assert!(!br_cpf("111.111.111-11"));
+        assert!(ca_sin("130 692 544"));
+        assert!(!ca_sin("130 692 545"));
+        assert!(au_tfn("123 456 782"));
+        assert!(!au_tfn("123 456 789"));
+        assert!(sg_nric("S1234567D"));
+        assert!(!sg_nric("S1234567A"));
+    }
+
+    #[test]
+    fn crypto_and_vehicles() {
+        assert!(base58check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"));
+        assert!(!base58check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"));
+        assert!(bech32("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
+        assert!(!bech32("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"));
+        assert!(eth_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
+        assert!(!eth_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"));
+        assert!(vin("1HGCM82633A004352"));
+        assert!(!vin("1HGCM82643A004352"));
+    }
+
+    #[test]
+    fn misc() {
+        assert!(email("jane.doe@example.co.uk"));
+        assert!(!email("user@localhost"));
+        assert!(!email("a..b@x.com"));
+        assert!(geo_pair("48.8584, 2.2945"));
+        assert!(!geo_pair("148.8584, 2.2945"));
+        assert!(!geo_pair("1.5, 2.5"));
+        assert!(jwt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.abc"));
+        assert!(!jwt("abc.def.ghi"));
+        assert!(swift_bic("DEUTDEFF"));
+        assert!(swift_bic("NEDSZAJJXXX"));
+        assert!(!swift_bic("PASSWORD"));
+    }
+}

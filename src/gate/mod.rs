@@ -1,0 +1,37 @@
+//! The export gate: content digest, approval tokens, and `GatedStore`.
+
+pub mod digest;
+
+/// Why an export was refused. The message names the reason; it never carries
+/// the token or a key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("missing: no approval token")]
+    Missing,
+    #[error("malformed: {0}")]
+    Malformed(String),
+    #[error("bad signature: the token does not verify against any trusted key")]
+    BadSignature,
+    #[error("unknown key id: the token was signed by a key this gate does not trust")]
+    UnknownKey,
+    #[error("expired: the approval expired at {0}")]
+    Expired(String),
+    #[error("not yet valid: the approval is valid from {0}")]
+    NotYetValid(String),
+    #[error("wrong audience: the token is for {0:?}")]
+    WrongAudience(String),
+    #[error("wrong destination: {0}")]
+    WrongDestination(String),
+    #[error("content digest mismatch: the data changed after it was approved")]
+    DigestMismatch,
+    #[error("operation not allowed: {0}")]
+    OperationNotAllowed(String),
+    #[error("limit exceeded: {0}")]
+    LimitExceeded(String),
+    #[error("already used: this single-use approval was redeemed before")]
+    AlreadyUsed,
+    #[error("revoked: the approval was revoked")]
+    Revoked,
+    #[error("redeem failed: {0}")]
+    RedeemFailed(String),
+}

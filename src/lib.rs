@@ -1,0 +1,126 @@
+//! piigate: find the PII in Arrow and Parquet data, tag the columns, and keep
+//! data from reaching external object storage without a human's approval.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! let rules = Arc::new(piigate::RuleSet::builtin()?);
+//! let report = piigate::scan_parquet("fixtures/data/customers.parquet", rules)?;
+//! for c in &report.columns {
+//!     println!("{}: {:?}", c.name, c.entities.iter().map(|e| &e.entity).collect::<Vec<_>>());
+//! }
+//! # Ok::<(), piigate::Error>(())
+//! ```
+
+pub mod classify;
+pub mod detect;
+pub mod error;
+pub mod gate;
+pub mod mask;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod tag;
+pub mod audit;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+pub use classify::Thresholds;
+pub use error::{Error, Result};
+pub use report::{Report, Sensitivity, TableReport};
+pub use rules::RuleSet;
+pub use scan::{ColumnProfile, ScanOptions, Scanner, TableProfile};
+
+/// Everything a scan of several inputs needs.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    pub options: ScanOptions,
+    pub thresholds: Thresholds,
+    /// Compute the content digest of the inputs (hashes every byte).
+    pub digest: bool,
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig { options: ScanOptions::default(), thresholds: Thresholds::default(), digest: true }
+    }
+}
+
+/// Progress callbacks; the binary renders them with indicatif.
+pub trait Progress: Send + Sync {
+    fn start(&self, _inputs: usize) {}
+    fn input_done(&self, _source: &str) {}
+}
+
+/// No progress output.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Scan inputs (files, directories, globs, URLs) and build the report. A bad
+/// input is listed in `report.errors` and does not lose the others.
+pub fn scan_inputs(inputs: &[String], rules: Arc<RuleSet>, cfg: &ScanConfig, progress: &dyn Progress) -> Result<Report> {
+    let started = Instant::now();
+    let rt = runtime()?;
+    let (files, mut errors) = source::resolve_inputs(inputs, &rt);
+    progress.start(files.len());
+    let scanner = Scanner::new(rules.clone()).with_options(cfg.options.clone());
+    let mut tables = Vec::new();
+    let mut ok_files = Vec::new();
+    for f in &files {
+        match source::scan_input(&scanner, f, &rt) {
+            Ok(t) => {
+                tables.push(classify::classify_table(&rules, &t, &cfg.thresholds));
+                ok_files.push(f.clone());
+            }
+            Err(e) => {
+                tracing::warn!(input = %f.source, "skipped: {e}");
+                errors.push(report::InputError { source: f.source.clone(), error: e.to_string() });
+            }
+        }
+        progress.input_done(&f.source);
+    }
+    let (content_digest, bytes) = if cfg.digest && !ok_files.is_empty() {
+        let m = rt.block_on(gate::digest::manifest_of(&ok_files))?;
+        (m.digest(), m.total_bytes())
+    } else {
+        (String::new(), 0)
+    };
+    let mut summary = report::Summary::default();
+    for t in &tables {
+        summary.sensitivity = summary.sensitivity.max(t.sensitivity);
+        for c in &t.columns {
+            for e in &c.entities {
+                *summary.entities.entry(e.entity.clone()).or_default() += 1;
+            }
+        }
+    }
+    Ok(Report {
+        schema_version: 1,
+        engine: report::Engine { name: "piigate".into(), version: env!("CARGO_PKG_VERSION").into() },
+        rules: report::RulesInfo { digest: rules.digest().to_string(), count: rules.len() },
+        dataset: report::DatasetInfo { inputs: inputs.to_vec(), content_digest, rows: tables.iter().map(|t| t.rows).sum(), bytes },
+        tables,
+        summary,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        errors,
+    })
+}
+
+/// One call: scan a local Parquet file fully and classify it.
+pub fn scan_parquet(path: impl AsRef<std::path::Path>, rules: Arc<RuleSet>) -> Result<TableReport> {
+    let p = path.as_ref();
+    let rt = runtime()?;
+    let (files, errors) = source::resolve_inputs(&[p.display().to_string()], &rt);
+    if let Some(e) = errors.into_iter().next() {
+        return Err(Error::input(e.source, e.error));
+    }
+    let f = files.into_iter().next().ok_or_else(|| Error::input(p.display().to_string(), "no input"))?;
+    let scanner = Scanner::new(rules.clone());
+    let t = source::scan_input(&scanner, &f, &rt)?;
+    Ok(classify::classify_table(&rules, &t, &Thresholds::default()))
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| Error::io("tokio runtime", e))
+}

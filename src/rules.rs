@@ -1,0 +1,369 @@
+//! Rules as data: detector declarations in TOML, validated and compiled once.
+//!
+//! The built-in set is `rules/*.toml`, embedded in the binary. `--rules DIR`
+//! adds the `*.toml` files of DIR; a rule with the id of an existing one
+//! replaces it, and `enabled = false` switches one off.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::detect::validators::Validator;
+use crate::report::Sensitivity;
+use crate::{Error, Result};
+
+/// The built-in rule files, embedded at compile time.
+pub const BUILTIN_RULES: &[(&str, &str)] = &[
+    ("rules/contact.toml", include_str!("../rules/contact.toml")),
+    ("rules/financial.toml", include_str!("../rules/financial.toml")),
+    ("rules/national_ids.toml", include_str!("../rules/national_ids.toml")),
+    ("rules/network.toml", include_str!("../rules/network.toml")),
+    ("rules/secrets.toml", include_str!("../rules/secrets.toml")),
+];
+
+/// Every entity label a rule may emit (DESIGN.md; never renamed).
+pub const ENTITY_LABELS: &[&str] = &[
+    "EMAIL", "PHONE", "CREDIT_CARD", "US_SSN", "US_ITIN", "US_PASSPORT", "US_DRIVER_LICENSE",
+    "US_BANK_ROUTING", "US_NPI", "IBAN", "SWIFT_BIC", "IP_ADDRESS", "MAC_ADDRESS", "PERSON_NAME",
+    "STREET_ADDRESS", "DATE_OF_BIRTH", "UK_NINO", "UK_NHS", "DE_TAX_ID", "ES_NIF", "IT_FISCAL_CODE",
+    "FR_INSEE", "PL_PESEL", "IN_AADHAAR", "IN_PAN", "BR_CPF", "CA_SIN", "AU_TFN", "SG_NRIC",
+    "CRYPTO_WALLET", "AWS_ACCESS_KEY", "SECRET_TOKEN", "URL", "GEO_COORDINATE", "VIN",
+];
+
+/// One rule file: `[[rule]]` tables.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+}
+
+/// Which engine finds candidates for a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectorKind {
+    /// Regular expressions in `patterns`, then the `validator`.
+    #[default]
+    Regex,
+    /// Dictionary lookup of given names and surnames (aho-free token lookup).
+    PersonName,
+    /// Calendar dates in a plausible birth range.
+    DateOfBirth,
+}
+
+/// Positive and negative examples, run by the test suite and `piigate rules test`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub positive: Vec<String>,
+    #[serde(default)]
+    pub negative: Vec<String>,
+}
+
+/// A rule as written in a TOML file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable identifier, `[a-z0-9_]+`.
+    pub id: String,
+    /// One of the entity labels of DESIGN.md.
+    pub entity: String,
+    pub description: String,
+    /// Sensitivity of a column holding this entity.
+    pub sensitivity: Sensitivity,
+    #[serde(default)]
+    pub detector: DetectorKind,
+    /// Regular expressions (Rust `regex` syntax), unanchored.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// Checksum or structural validator applied to every candidate.
+    #[serde(default = "default_validator")]
+    pub validator: Validator,
+    /// Base confidence of one validated match, 0..1.
+    pub score: f32,
+    /// Literal strings one of which must occur in a value before the patterns run.
+    #[serde(default)]
+    pub anchors: Vec<String>,
+    /// Like `anchors`, matched case-insensitively.
+    #[serde(default)]
+    pub anchors_ci: Vec<String>,
+    /// Minimum number of ASCII digits in a value before the patterns run.
+    #[serde(default)]
+    pub min_digits: u32,
+    /// Words near a match (same value) that support it; whole words only.
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// Column-name words that support this entity; whole words only.
+    #[serde(default)]
+    pub column_hints: Vec<String>,
+    /// Column-name words that argue against it.
+    #[serde(default)]
+    pub negative_column_hints: Vec<String>,
+    /// No checksum exists: matches count only with a column hint or context word.
+    #[serde(default)]
+    pub requires_hint: bool,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+fn default_validator() -> Validator {
+    Validator::None
+}
+fn yes() -> bool {
+    true
+}
+
+/// A rule ready to run: patterns compiled, words normalised.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub entity: String,
+    pub description: String,
+    pub sensitivity: Sensitivity,
+    pub detector: DetectorKind,
+    pub regexes: Vec<Regex>,
+    pub validator: Validator,
+    pub score: f32,
+    pub min_digits: u32,
+    /// Has literal anchors (registered in the rule set's anchor automaton).
+    pub anchored: bool,
+    pub context: Vec<String>,
+    pub column_hints: Vec<String>,
+    pub negative_column_hints: Vec<String>,
+    pub requires_hint: bool,
+    pub examples: Examples,
+    pub source: String,
+}
+
+/// The compiled rule set: rules plus one automaton over every rule's anchors.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    /// Anchor automaton; pattern index → rule index.
+    pub(crate) anchors: Option<AhoCorasick>,
+    pub(crate) anchor_rule: Vec<usize>,
+    /// Per anchor pattern: (text, matched case-insensitively).
+    pub(crate) anchor_case: Vec<(String, bool)>,
+    /// One set over every regex of every rule; pattern index → (rule, regex).
+    pub(crate) set: regex::RegexSet,
+    pub(crate) set_index: Vec<(usize, usize)>,
+    digest: String,
+}
+
+impl RuleSet {
+    /// The embedded built-in rules.
+    pub fn builtin() -> Result<RuleSet> {
+        RuleSetBuilder::new().builtin()?.build()
+    }
+
+    /// Built-ins plus every `*.toml` in each directory (later files override by id).
+    pub fn with_dirs<P: AsRef<Path>>(dirs: &[P]) -> Result<RuleSet> {
+        let mut b = RuleSetBuilder::new().builtin()?;
+        for d in dirs {
+            b = b.dir(d.as_ref())?;
+        }
+        b.build()
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// `sha256:` digest over the canonical JSON of the rule specs.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The sensitivity policy: the highest level any rule gives this entity.
+    pub fn sensitivity_of(&self, entity: &str) -> Sensitivity {
+        self.rules.iter().filter(|r| r.entity == entity).map(|r| r.sensitivity).max().unwrap_or(Sensitivity::Low)
+    }
+}
+
+/// Collects rule files, then validates and compiles them once.
+#[derive(Debug, Default)]
+pub struct RuleSetBuilder {
+    specs: BTreeMap<String, (RuleSpec, String)>,
+    order: Vec<String>,
+}
+
+impl RuleSetBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn builtin(mut self) -> Result<Self> {
+        for (name, text) in BUILTIN_RULES {
+            self = self.add_source(name, text)?;
+        }
+        Ok(self)
+    }
+
+    pub fn dir(mut self, dir: &Path) -> Result<Self> {
+        let rd = std::fs::read_dir(dir).map_err(|e| Error::Rules { file: dir.display().to_string(), line: None, rule: None, message: e.to_string() })?;
+        let mut files: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(|e| Error::Rules { file: f.display().to_string(), line: None, rule: None, message: e.to_string() })?;
+            self = self.add_source(&f.display().to_string(), &text)?;
+        }
+        Ok(self)
+    }
+
+    /// Parse one rule file's text; errors name the file, the line and the rule id.
+    pub fn add_source(mut self, file: &str, text: &str) -> Result<Self> {
+        let parsed: RuleFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            Error::Rules { file: file.to_string(), line, rule: rule_id_before(text, e.span().map(|s| s.start)), message: e.message().to_string() }
+        })?;
+        for spec in parsed.rule {
+            let line = text.find(&format!("id = \"{}\"", spec.id)).map(|p| text[..p].lines().count() + 1);
+            validate_spec(&spec).map_err(|message| Error::Rules { file: file.to_string(), line, rule: Some(spec.id.clone()), message })?;
+            if !self.specs.contains_key(&spec.id) {
+                self.order.push(spec.id.clone());
+            }
+            let src = match line {
+                Some(l) => format!("{file}:{l}"),
+                None => file.to_string(),
+            };
+            self.specs.insert(spec.id.clone(), (spec, src));
+        }
+        Ok(self)
+    }
+
+    pub fn build(self) -> Result<RuleSet> {
+        let mut rules = Vec::new();
+        let mut anchor_pats: Vec<(String, bool)> = Vec::new();
+        let mut anchor_rule = Vec::new();
+        let mut canon = Vec::new();
+        let mut set_pats: Vec<String> = Vec::new();
+        let mut set_index = Vec::new();
+        for id in &self.order {
+            let (spec, src) = &self.specs[id];
+            if !spec.enabled {
+                continue;
+            }
+            canon.push(serde_json::to_value(spec).unwrap_or_default());
+            let mut regexes = Vec::new();
+            for p in &spec.patterns {
+                let p = fast_pattern(p);
+                set_pats.push(p.clone());
+                set_index.push((rules.len(), regexes.len()));
+                let re = regex::RegexBuilder::new(&p)
+                    .size_limit(1 << 22)
+                    .build()
+                    .map_err(|e| Error::Rules { file: src.clone(), line: None, rule: Some(spec.id.clone()), message: format!("invalid pattern: {e}") })?;
+                regexes.push(re);
+            }
+            let idx = rules.len();
+            for a in &spec.anchors {
+                anchor_pats.push((a.clone(), false));
+                anchor_rule.push(idx);
+            }
+            for a in &spec.anchors_ci {
+                anchor_pats.push((a.to_lowercase(), true));
+                anchor_rule.push(idx);
+            }
+            let norm = |v: &Vec<String>| v.iter().map(|w| normalise_word(w)).collect::<Vec<_>>();
+            rules.push(Rule {
+                id: spec.id.clone(),
+                entity: spec.entity.clone(),
+                description: spec.description.clone(),
+                sensitivity: spec.sensitivity,
+                detector: spec.detector,
+                regexes,
+                validator: spec.validator,
+                score: spec.score,
+                min_digits: spec.min_digits,
+                anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
+                context: spec.context.iter().map(|w| w.to_lowercase()).collect(),
+                column_hints: norm(&spec.column_hints),
+                negative_column_hints: norm(&spec.negative_column_hints),
+                requires_hint: spec.requires_hint,
+                examples: spec.examples.clone(),
+                source: src.clone(),
+            });
+        }
+        // Case-insensitive anchors are lower-cased and matched ASCII-case-insensitively;
+        // case-sensitive ones need exact bytes. One automaton serves both: it is built
+        // case-insensitive and a case-sensitive hit is re-checked (cheap, rare).
+        let anchors = if anchor_pats.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(anchor_pats.iter().map(|(p, _)| p.as_str()))
+                    .map_err(|e| Error::Rules { file: "<anchors>".into(), line: None, rule: None, message: e.to_string() })?,
+            )
+        };
+        let digest = format!("sha256:{}", hex::encode(Sha256::digest(serde_json::to_vec(&canon).unwrap_or_default())));
+        let set = regex::RegexSetBuilder::new(&set_pats)
+            .size_limit(1 << 26)
+            .dfa_size_limit(1 << 24)
+            .build()
+            .map_err(|e| Error::Rules { file: "<rule set>".into(), line: None, rule: None, message: e.to_string() })?;
+        Ok(RuleSet { rules, anchors, anchor_rule, anchor_case: anchor_pats, set, set_index, digest })
+    }
+}
+
+/// ASCII word boundaries and digits: identifiers are ASCII, and a Unicode `\b`
+/// would keep the lazy DFA from running on non-ASCII text.
+fn fast_pattern(p: &str) -> String {
+    p.replace(r"\b", r"(?-u:\b)").replace(r"\d", "[0-9]")
+}
+
+/// The id of the last `[[rule]]` that starts before `pos`, for error messages.
+fn rule_id_before(text: &str, pos: Option<usize>) -> Option<String> {
+    let head = &text[..pos.unwrap_or(text.len()).min(text.len())];
+    let start = head.rfind("[[rule]]")?;
+    let re = Regex::new(r#"(?m)^\s*id\s*=\s*"([^"]+)""#).ok()?;
+    re.captures(&text[start..]).map(|c| c[1].to_string())
+}
+
+fn validate_spec(spec: &RuleSpec) -> std::result::Result<(), String> {
+    if spec.id.is_empty() || !spec.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err("id must be non-empty [a-z0-9_]".into());
+    }
+    if !ENTITY_LABELS.contains(&spec.entity.as_str()) {
+        return Err(format!("unknown entity label {:?} (see DESIGN.md)", spec.entity));
+    }
+    if !(0.0..=1.0).contains(&spec.score) {
+        return Err("score must be within 0..1".into());
+    }
+    if spec.detector == DetectorKind::Regex && spec.patterns.is_empty() {
+        return Err("a regex rule needs at least one pattern".into());
+    }
+    if spec.requires_hint && spec.column_hints.is_empty() && spec.context.is_empty() {
+        return Err("requires_hint needs column_hints or context words".into());
+    }
+    Ok(())
+}
+
+/// Lower-case and strip separators, so `E-Mail`, `e_mail` and `email` compare equal.
+pub fn normalise_word(w: &str) -> String {
+    w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// JSON Schema for rule files (committed as `rules/schema.json`).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(RuleFile);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}

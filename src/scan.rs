@@ -1,0 +1,574 @@
+//! Scanning Arrow data: walk every column of a `RecordBatch` (nested fields as
+//! dotted paths), run the detectors, and aggregate a mergeable `ColumnProfile`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::datatypes::{DataType, Field, TimeUnit};
+use arrow::record_batch::RecordBatch;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::detect::{ColumnHints, Detector, Scratch};
+use crate::mask::mask;
+use crate::rules::RuleSet;
+
+/// How a scan reads and samples.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// `None`: every row. `Some(n)`: about `n` rows, sampled deterministically
+    /// in blocks spread over the whole input.
+    pub sample: Option<usize>,
+    pub seed: u64,
+    /// Rows per decoded batch.
+    pub batch_size: usize,
+    /// Only the first this-many bytes of a value are inspected.
+    pub max_value_bytes: usize,
+    /// Read and decode, but run no detector (the speed baseline).
+    pub decode_only: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { sample: None, seed: 0x5eed, batch_size: 65_536, max_value_bytes: 64 * 1024, decode_only: false }
+    }
+}
+
+/// Per-rule counts in one column.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleStats {
+    /// Values with at least one validated hit.
+    pub rows: u64,
+    /// Values that are entirely one match.
+    pub full_rows: u64,
+    /// Values whose hit shares its span with no other entity's hit.
+    pub unambiguous_rows: u64,
+    /// Values with a context word of the rule next to the hit.
+    pub context_rows: u64,
+    /// Masked examples (never raw), at most three distinct.
+    pub examples: Vec<String>,
+}
+
+impl RuleStats {
+    fn merge(&mut self, o: &RuleStats) {
+        self.rows += o.rows;
+        self.full_rows += o.full_rows;
+        self.unambiguous_rows += o.unambiguous_rows;
+        self.context_rows += o.context_rows;
+        for e in &o.examples {
+            if self.examples.len() < 3 && !self.examples.contains(e) {
+                self.examples.push(e.clone());
+            }
+        }
+    }
+}
+
+/// Everything the classifier needs to know about a column. Mergeable across
+/// batches, row groups and files.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColumnProfile {
+    pub name: String,
+    pub data_type: String,
+    /// Non-null values inspected.
+    pub values: u64,
+    pub nulls: u64,
+    /// Values not inspected (invalid UTF-8 in a Binary column).
+    pub skipped: u64,
+    /// Values cut to `max_value_bytes` before inspection.
+    pub truncated: u64,
+    /// Values that look like prose (four or more words, or 40+ characters with spaces).
+    pub free_text: u64,
+    /// Values with any validated hit.
+    pub hit_rows: u64,
+    /// Per rule id.
+    pub rules: BTreeMap<String, RuleStats>,
+}
+
+impl ColumnProfile {
+    pub fn new(name: impl Into<String>, data_type: impl Into<String>) -> Self {
+        ColumnProfile { name: name.into(), data_type: data_type.into(), ..Default::default() }
+    }
+
+    pub fn merge(&mut self, o: &ColumnProfile) {
+        self.values += o.values;
+        self.nulls += o.nulls;
+        self.skipped += o.skipped;
+        self.truncated += o.truncated;
+        self.free_text += o.free_text;
+        self.hit_rows += o.hit_rows;
+        for (k, v) in &o.rules {
+            self.rules.entry(k.clone()).or_default().merge(v);
+        }
+    }
+
+    pub fn rows_scanned(&self) -> u64 {
+        self.values + self.nulls + self.skipped
+    }
+}
+
+/// Profiles of one table (file), in schema order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TableProfile {
+    pub name: String,
+    pub source: String,
+    /// Rows in the input.
+    pub rows: u64,
+    /// Rows actually inspected.
+    pub rows_scanned: u64,
+    pub columns: Vec<ColumnProfile>,
+}
+
+impl TableProfile {
+    /// Merge another profile of the same table shape (by column name).
+    pub fn merge(&mut self, o: &TableProfile) {
+        self.rows += o.rows;
+        self.rows_scanned += o.rows_scanned;
+        for c in &o.columns {
+            match self.columns.iter_mut().find(|x| x.name == c.name) {
+                Some(x) => x.merge(c),
+                None => self.columns.push(c.clone()),
+            }
+        }
+    }
+}
+
+/// A leaf column of a batch: dotted path and values.
+struct Leaf {
+    path: String,
+    array: ArrayRef,
+}
+
+fn flatten(prefix: &str, field: &Field, array: &ArrayRef, out: &mut Vec<Leaf>) {
+    let path = if prefix.is_empty() { field.name().to_string() } else { format!("{prefix}.{}", field.name()) };
+    match array.data_type() {
+        DataType::Struct(fields) => {
+            let s = array.as_struct();
+            for (i, f) in fields.iter().enumerate() {
+                flatten(&path, f, s.column(i), out);
+            }
+        }
+        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::ListView(f) | DataType::LargeListView(f) => {
+            let values = match array.data_type() {
+                DataType::List(_) => array.as_list::<i32>().values().clone(),
+                DataType::LargeList(_) => array.as_list::<i64>().values().clone(),
+                DataType::FixedSizeList(_, _) => array.as_fixed_size_list().values().clone(),
+                _ => return,
+            };
+            // List elements are reported under the list's own path.
+            let child = Field::new(field.name(), f.data_type().clone(), true);
+            flatten(prefix, &child, &values, out);
+        }
+        DataType::Map(_, _) => {
+            let m = array.as_map();
+            flatten(&path, &Field::new("key", m.keys().data_type().clone(), true), m.keys(), out);
+            flatten(&path, &Field::new("value", m.values().data_type().clone(), true), m.values(), out);
+        }
+        _ => out.push(Leaf { path, array: array.clone() }),
+    }
+}
+
+/// The flattened leaf paths and types of a schema, in order.
+pub fn leaf_columns(batch: &RecordBatch) -> Vec<(String, String)> {
+    let mut leaves = Vec::new();
+    for (f, a) in batch.schema().fields().iter().zip(batch.columns()) {
+        flatten("", f, a, &mut leaves);
+    }
+    leaves.into_iter().map(|l| (l.path, type_name(l.array.data_type()))).collect()
+}
+
+pub fn type_name(t: &DataType) -> String {
+    match t {
+        DataType::Dictionary(k, v) => format!("Dictionary({k}, {v})"),
+        other => format!("{other}"),
+    }
+}
+
+/// Scans batches: detectors plus per-column aggregation, in parallel.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    detector: Detector,
+    opts: ScanOptions,
+}
+
+/// Rows per parallel task inside one column.
+const CHUNK: usize = 16 * 1024;
+
+impl Scanner {
+    pub fn new(rules: Arc<RuleSet>) -> Self {
+        Scanner { detector: Detector::new(rules), opts: ScanOptions::default() }
+    }
+
+    pub fn with_options(mut self, opts: ScanOptions) -> Self {
+        self.opts = opts;
+        self
+    }
+
+    pub fn options(&self) -> &ScanOptions {
+        &self.opts
+    }
+
+    pub fn rules(&self) -> &Arc<RuleSet> {
+        &self.detector.rules
+    }
+
+    pub fn detector(&self) -> &Detector {
+        &self.detector
+    }
+
+    /// Profile every leaf column of `batch`. Columns and row chunks run in parallel.
+    pub fn scan_batch(&self, batch: &RecordBatch) -> Vec<ColumnProfile> {
+        let mut leaves = Vec::new();
+        for (f, a) in batch.schema().fields().iter().zip(batch.columns()) {
+            flatten("", f, a, &mut leaves);
+        }
+        let hints: Vec<ColumnHints> = leaves.iter().map(|l| ColumnHints::from_column_name(&self.detector.rules, &l.path)).collect();
+        let mut tasks = Vec::new();
+        for (i, l) in leaves.iter().enumerate() {
+            let len = l.array.len();
+            // Dictionaries are scanned once over their values; do not split them.
+            if matches!(l.array.data_type(), DataType::Dictionary(_, _)) || len <= CHUNK {
+                tasks.push((i, 0, len));
+            } else {
+                let mut off = 0;
+                while off < len {
+                    tasks.push((i, off, CHUNK.min(len - off)));
+                    off += CHUNK;
+                }
+            }
+        }
+        let partials: Vec<(usize, ColumnProfile)> = tasks
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, (i, off, len)| {
+                let l = &leaves[i];
+                let arr = if off == 0 && len == l.array.len() { l.array.clone() } else { l.array.slice(off, len) };
+                let mut p = ColumnProfile::new(&l.path, type_name(l.array.data_type()));
+                self.scan_array(&arr, &l.path, &hints[i], &mut p, scratch);
+                (i, p)
+            })
+            .collect();
+        let mut out: Vec<ColumnProfile> = leaves.iter().map(|l| ColumnProfile::new(&l.path, type_name(l.array.data_type()))).collect();
+        for (i, p) in partials {
+            out[i].merge(&p);
+        }
+        out
+    }
+
+    /// Profile a whole table from an iterator of batches.
+    pub fn scan_batches<I>(&self, name: &str, source: &str, batches: I) -> crate::Result<TableProfile>
+    where
+        I: IntoIterator<Item = crate::Result<RecordBatch>>,
+    {
+        let mut t = TableProfile { name: name.into(), source: source.into(), ..Default::default() };
+        for b in batches {
+            let b = b?;
+            t.rows += b.num_rows() as u64;
+            t.rows_scanned += b.num_rows() as u64;
+            let cols = self.scan_batch(&b);
+            merge_columns(&mut t.columns, cols);
+        }
+        Ok(t)
+    }
+
+    fn record(&self, value: &str, weight: u64, hints: &ColumnHints, p: &mut ColumnProfile, scratch: &mut Scratch) {
+        let mut v = value;
+        if v.len() > self.opts.max_value_bytes {
+            let mut cut = self.opts.max_value_bytes;
+            while !v.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            v = &v[..cut];
+            p.truncated += weight;
+        }
+        p.values += weight;
+        if is_free_text(v) {
+            p.free_text += weight;
+        }
+        if self.opts.decode_only {
+            return;
+        }
+        self.detector.detect(v, hints, scratch);
+        if scratch.hits.is_empty() {
+            return;
+        }
+        p.hit_rows += weight;
+        let rules = &self.detector.rules.rules;
+        let text = v.trim();
+        // Per rule: one count per value, whatever the number of hits in it.
+        let hits = &scratch.hits;
+        for (k, h) in hits.iter().enumerate() {
+            if hits[..k].iter().any(|o| o.rule == h.rule) {
+                continue;
+            }
+            let mine = hits.iter().filter(|o| o.rule == h.rule);
+            let mut full = false;
+            let mut ctx = false;
+            let mut unambiguous = false;
+            for m in mine {
+                full |= m.full;
+                ctx |= m.context;
+                let shared = hits.iter().any(|o| rules[o.rule].entity != rules[m.rule].entity && o.start < m.end && m.start < o.end);
+                unambiguous |= !shared;
+            }
+            let r = &rules[h.rule];
+            let st = p.rules.entry(r.id.clone()).or_default();
+            st.rows += weight;
+            st.full_rows += weight * full as u64;
+            st.context_rows += weight * ctx as u64;
+            st.unambiguous_rows += weight * unambiguous as u64;
+            if st.examples.len() < 3 {
+                let ex = mask(&r.entity, &text[h.start..h.end]);
+                if !st.examples.contains(&ex) {
+                    st.examples.push(ex);
+                }
+            }
+        }
+    }
+
+    fn record_rule(&self, rule_id: &str, entity: &str, shown: &str, weight: u64, p: &mut ColumnProfile) {
+        p.values += weight;
+        p.hit_rows += weight;
+        let st = p.rules.entry(rule_id.to_string()).or_default();
+        st.rows += weight;
+        st.full_rows += weight;
+        st.unambiguous_rows += weight;
+        if st.examples.len() < 3 {
+            let ex = mask(entity, shown);
+            if !st.examples.contains(&ex) {
+                st.examples.push(ex);
+            }
+        }
+    }
+
+    fn scan_array(&self, arr: &ArrayRef, path: &str, hints: &ColumnHints, p: &mut ColumnProfile, scratch: &mut Scratch) {
+        let nulls = arr.logical_null_count() as u64;
+        p.nulls += nulls;
+        let valid = |i: usize| !arr.is_null(i);
+        macro_rules! strings {
+            ($a:expr) => {{
+                let a = $a;
+                for i in 0..a.len() {
+                    if valid(i) {
+                        self.record(a.value(i), 1, hints, p, scratch);
+                    }
+                }
+            }};
+        }
+        match arr.data_type() {
+            DataType::Utf8 => strings!(arr.as_string::<i32>()),
+            DataType::LargeUtf8 => strings!(arr.as_string::<i64>()),
+            DataType::Utf8View => strings!(arr.as_string_view()),
+            DataType::Binary | DataType::LargeBinary | DataType::BinaryView => {
+                let get = |i: usize| -> &[u8] {
+                    match arr.data_type() {
+                        DataType::Binary => arr.as_binary::<i32>().value(i),
+                        DataType::LargeBinary => arr.as_binary::<i64>().value(i),
+                        _ => arr.as_binary_view().value(i),
+                    }
+                };
+                for i in 0..arr.len() {
+                    if valid(i) {
+                        match std::str::from_utf8(get(i)) {
+                            Ok(s) => self.record(s, 1, hints, p, scratch),
+                            Err(_) => p.skipped += 1,
+                        }
+                    }
+                }
+            }
+            DataType::Dictionary(_, _) => {
+                let d = arr.as_any_dictionary();
+                let values = d.values();
+                let keys = d.normalized_keys();
+                let mut counts = vec![0u64; values.len()];
+                for (i, &k) in keys.iter().enumerate() {
+                    if valid(i) && k < counts.len() {
+                        counts[k] += 1;
+                    }
+                }
+                // Each distinct value is inspected once and weighted by its key count.
+                let mut vp = ColumnProfile::default();
+                let mut tmp = ColumnProfile::default();
+                for (k, &c) in counts.iter().enumerate() {
+                    if c == 0 {
+                        continue;
+                    }
+                    tmp.clone_from(&ColumnProfile::default());
+                    let one = values.slice(k, 1);
+                    self.scan_array(&one, path, hints, &mut tmp, scratch);
+                    scale(&mut tmp, c);
+                    vp.merge(&tmp);
+                }
+                p.merge(&ColumnProfile { nulls: 0, ..vp });
+            }
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+                let c = arrow::compute::cast(arr, &DataType::Int64).ok();
+                let u = if c.is_none() { arrow::compute::cast(arr, &DataType::UInt64).ok() } else { None };
+                let mut buf = itoa_buf();
+                for i in 0..arr.len() {
+                    if !valid(i) {
+                        continue;
+                    }
+                    let s: &str = if let Some(c) = &c {
+                        let v = c.as_primitive::<arrow::datatypes::Int64Type>().value(i);
+                        // Fewer than 7 digits: no identifier rule can fire (phones, SSNs, cards all need more).
+                        if v.unsigned_abs() < 1_000_000 {
+                            p.values += 1;
+                            continue;
+                        }
+                        buf.format(v)
+                    } else if let Some(u) = &u {
+                        let v = u.as_primitive::<arrow::datatypes::UInt64Type>().value(i);
+                        if v < 1_000_000 {
+                            p.values += 1;
+                            continue;
+                        }
+                        buf.format(v)
+                    } else {
+                        continue;
+                    };
+                    let s = s.to_string();
+                    self.record(&s, 1, hints, p, scratch);
+                }
+            }
+            DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => self.scan_temporal(arr, hints, p),
+            DataType::Float32 | DataType::Float64 => self.scan_float(arr, path, hints, p),
+            _ => p.values += (arr.len() as u64).saturating_sub(nulls),
+        }
+    }
+
+    /// Typed dates: a birth date only in a column whose name says so.
+    fn scan_temporal(&self, arr: &ArrayRef, hints: &ColumnHints, p: &mut ColumnProfile) {
+        let rules = &self.detector.rules;
+        let nonnull = (arr.len() - arr.logical_null_count()) as u64;
+        let dob = rules.rules.iter().position(|r| r.id == "date_of_birth");
+        let Some(dob) = dob.filter(|&i| hints.get(i) > 0 && !self.opts.decode_only) else {
+            p.values += nonnull;
+            return;
+        };
+        let id = rules.rules[dob].id.clone();
+        let (days, secs): (Vec<Option<i64>>, Vec<Option<i64>>) = match arr.data_type() {
+            DataType::Date32 => arr.as_primitive::<arrow::datatypes::Date32Type>().iter().map(|v| (v.map(i64::from), Some(0))).unzip(),
+            DataType::Date64 => arr.as_primitive::<arrow::datatypes::Date64Type>().iter().map(|v| (v.map(|ms| ms.div_euclid(86_400_000)), v.map(|ms| ms.rem_euclid(86_400_000)))).unzip(),
+            DataType::Timestamp(unit, _) => {
+                let per_sec: i64 = match unit {
+                    TimeUnit::Second => 1,
+                    TimeUnit::Millisecond => 1_000,
+                    TimeUnit::Microsecond => 1_000_000,
+                    TimeUnit::Nanosecond => 1_000_000_000,
+                };
+                let a = arrow::compute::cast(arr, &DataType::Int64).ok();
+                match a {
+                    Some(a) => a
+                        .as_primitive::<arrow::datatypes::Int64Type>()
+                        .iter()
+                        .map(|v| (v.map(|x| x.div_euclid(per_sec * 86_400)), v.map(|x| x.rem_euclid(per_sec * 86_400))))
+                        .unzip(),
+                    None => return,
+                }
+            }
+            _ => return,
+        };
+        for (d, s) in days.into_iter().zip(secs) {
+            let Some(d) = d else { continue };
+            let (y, m, dd) = civil_from_days(d);
+            if s == Some(0) && crate::detect::dob::valid_ymd(y, m, dd) {
+                self.record_rule(&id, "DATE_OF_BIRTH", &format!("{y:04}-{m:02}-{dd:02}"), 1, p);
+            } else {
+                p.values += 1;
+            }
+        }
+    }
+
+    /// Float columns: latitude/longitude only, by column name and range.
+    fn scan_float(&self, arr: &ArrayRef, path: &str, _hints: &ColumnHints, p: &mut ColumnProfile) {
+        let words = crate::detect::column_words(path);
+        let lat = words.iter().any(|w| matches!(w.as_str(), "lat" | "latitude"));
+        let lon = words.iter().any(|w| matches!(w.as_str(), "lon" | "lng" | "long" | "longitude"));
+        let nonnull = (arr.len() - arr.logical_null_count()) as u64;
+        if !(lat || lon) || self.opts.decode_only {
+            p.values += nonnull;
+            return;
+        }
+        let Ok(a) = arrow::compute::cast(arr, &DataType::Float64) else { return };
+        let limit = if lat { 90.0 } else { 180.0 };
+        for v in a.as_primitive::<arrow::datatypes::Float64Type>().iter().flatten() {
+            // At least three decimals (about 100 m) and in range: a position, not a region code.
+            if v.is_finite() && v.abs() <= limit && (v * 1000.0).fract().abs() > 1e-9 {
+                self.record_rule("geo_pair", "GEO_COORDINATE", &format!("{v:.4}"), 1, p);
+            } else {
+                p.values += 1;
+            }
+        }
+    }
+}
+
+fn scale(p: &mut ColumnProfile, c: u64) {
+    p.values *= c;
+    p.skipped *= c;
+    p.truncated *= c;
+    p.free_text *= c;
+    p.hit_rows *= c;
+    for s in p.rules.values_mut() {
+        s.rows *= c;
+        s.full_rows *= c;
+        s.unambiguous_rows *= c;
+        s.context_rows *= c;
+    }
+}
+
+pub(crate) fn merge_columns(into: &mut Vec<ColumnProfile>, cols: Vec<ColumnProfile>) {
+    if into.is_empty() {
+        *into = cols;
+        return;
+    }
+    for c in cols {
+        match into.iter_mut().find(|x| x.name == c.name) {
+            Some(x) => x.merge(&c),
+            None => into.push(c),
+        }
+    }
+}
+
+fn is_free_text(v: &str) -> bool {
+    let spaces = v.bytes().filter(|&b| b == b' ').count();
+    spaces >= 3 || (v.len() >= 40 && spaces >= 1)
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
+pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+struct ItoaBuf(String);
+fn itoa_buf() -> ItoaBuf {
+    ItoaBuf(String::with_capacity(24))
+}
+impl ItoaBuf {
+    fn format<T: std::fmt::Display>(&mut self, v: T) -> &str {
+        use std::fmt::Write;
+        self.0.clear();
+        let _ = write!(self.0, "{v}");
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(5_548), (1985, 3, 11));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+}
