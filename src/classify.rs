@@ -79,21 +79,39 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
     let free_text = p.values > 0 && (p.free_text as f64 / values) >= t.free_text_share;
     let mut by_entity: BTreeMap<String, Candidate> = BTreeMap::new();
 
+    // Group the rules that fired by entity; decide on the entity's union counts.
+    let mut groups: BTreeMap<&str, Vec<(usize, &crate::scan::RuleStats)>> = BTreeMap::new();
     for (id, st) in &p.rules {
-        let Some((idx, rule)) = rules.rules.iter().enumerate().find(|(_, r)| &r.id == id) else { continue };
-        if st.rows == 0 || p.values == 0 {
-            continue;
+        if let Some((idx, rule)) = rules.rules.iter().enumerate().find(|(_, r)| &r.id == id) {
+            if st.rows > 0 {
+                groups.entry(rule.entity.as_str()).or_default().push((idx, st));
+            }
         }
-        let hint = hints.get(idx);
-        let ratio = st.rows as f64 / values;
-        let checksum = rule.validator != Validator::None && rule.validator != Validator::SecretEntropy;
+    }
+    for (entity, members) in groups {
+        if p.values == 0 {
+            break;
+        }
+        let count = p.entities.get(entity).copied().unwrap_or_default();
+        let rows = count.rows.max(members.iter().map(|(_, st)| st.rows).max().unwrap_or(0));
+        let ratio = rows as f64 / values;
+        let member_rules: Vec<&crate::rules::Rule> = members.iter().map(|(i, _)| &rules.rules[*i]).collect();
+        let hints_of: Vec<i8> = members.iter().map(|(i, _)| hints.get(*i)).collect();
+        // Supported if any of the entity's rules is named by the column; argued
+        // against if some rule's negative hint fires and none supports.
+        let hint: i8 = if hints_of.iter().any(|&h| h > 0) { 1 } else if hints_of.iter().any(|&h| h < 0) { -1 } else { 0 };
+        let checksum = member_rules.iter().any(|r| r.validator != Validator::None && r.validator != Validator::SecretEntropy);
+        let any_strong = member_rules.iter().any(|r| strong(r.validator));
+        let hint_only = member_rules.iter().all(|r| r.requires_hint);
+        let context_rows: u64 = members.iter().map(|(_, st)| st.context_rows).sum();
+        let score = member_rules.iter().map(|r| r.score).fold(0.0f32, f32::max) as f64;
         let passes = if free_text {
-            let weak = !checksum && !rule.requires_hint;
-            st.rows >= t.free_text_min_rows && (!weak || ratio >= t.free_text_min_ratio_weak || st.context_rows >= t.free_text_min_rows)
+            let weak = !checksum && !hint_only;
+            rows >= t.free_text_min_rows && (!weak || ratio >= t.free_text_min_ratio_weak || context_rows >= t.free_text_min_rows)
         } else if hint < 0 {
             // A column name that argues against the entity: only a strong checksum
             // over nearly every value overrides it.
-            strong(rule.validator) && ratio >= 0.8
+            any_strong && ratio >= 0.8
         } else if hint > 0 {
             ratio >= t.min_ratio_hinted
         } else {
@@ -102,8 +120,8 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         if !passes {
             continue;
         }
-        let strength = if free_text { (st.rows as f64 / 10.0).min(1.0) } else { (ratio / 0.8).min(1.0) };
-        let mut conf = rule.score as f64 * (0.55 + 0.45 * strength);
+        let strength = if free_text { (rows as f64 / 10.0).min(1.0) } else { (ratio / 0.8).min(1.0) };
+        let mut conf = score * (0.55 + 0.45 * strength);
         let mut evidence = vec!["values".to_string()];
         if checksum {
             evidence.push("checksum".into());
@@ -112,45 +130,33 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
             conf += 0.1;
             evidence.push("column_name".into());
         }
-        if st.context_rows > 0 {
+        if context_rows > 0 {
             conf += 0.05;
             evidence.push("context".into());
         }
         if free_text {
             evidence.push("free_text".into());
         }
-        let conf = conf.clamp(0.05, 0.99);
-        let cand = Candidate {
-            entity: rule.entity.clone(),
-            ratio,
-            rows: st.rows,
-            unambiguous: st.unambiguous_rows,
-            confidence: conf,
-            evidence,
-            examples: st.examples.clone(),
-        };
-        // Several rules of one entity: keep the strongest evidence, count the larger.
-        match by_entity.get_mut(&rule.entity) {
-            Some(c) => {
-                if cand.rows > c.rows {
-                    c.rows = cand.rows;
-                    c.ratio = cand.ratio;
-                    c.unambiguous = c.unambiguous.max(cand.unambiguous);
+        let mut examples: Vec<String> = Vec::new();
+        for (_, st) in &members {
+            for e in &st.examples {
+                if examples.len() < 3 && !examples.contains(e) {
+                    examples.push(e.clone());
                 }
-                if cand.confidence > c.confidence {
-                    c.confidence = cand.confidence;
-                    c.evidence = cand.evidence;
-                }
-                for e in cand.examples {
-                    if c.examples.len() < 3 && !c.examples.contains(&e) {
-                        c.examples.push(e);
-                    }
-                }
-            }
-            None => {
-                by_entity.insert(rule.entity.clone(), cand);
             }
         }
+        by_entity.insert(
+            entity.to_string(),
+            Candidate {
+                entity: entity.to_string(),
+                ratio,
+                rows,
+                unambiguous: count.unambiguous_rows,
+                confidence: conf.clamp(0.05, 0.99),
+                evidence,
+                examples,
+            },
+        );
     }
 
     // Ambiguity: a match that another entity explains just as well (same span) is
@@ -179,6 +185,7 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         entities,
         sensitivity,
         skipped_values: p.skipped,
+        blank_count: p.blanks,
     }
 }
 

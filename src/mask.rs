@@ -43,6 +43,11 @@ pub fn mask(entity: &str, value: &str) -> String {
             shape(value, false)
         }
         "PERSON_NAME" | "STREET_ADDRESS" => shape(value, true),
+        // Credentials: not even their shape; a short well-known prefix at most.
+        "SECRET_TOKEN" | "AWS_ACCESS_KEY" => {
+            let head: String = value.chars().take(3).collect();
+            format!("{head}***({} chars)", value.chars().count())
+        }
         "URL" => match value.find("://") {
             Some(p) => {
                 let rest = &value[p + 3..];
@@ -93,6 +98,7 @@ mod tests {
         assert_eq!(mask("US_SSN", "536-22-8726"), "###-##-####");
         assert_eq!(mask("PERSON_NAME", "John Smith"), "Jxxx Sxxxx");
         assert_eq!(mask("IBAN", "DE89370400440532013000"), "XX####################");
+        assert_eq!(mask("AWS_ACCESS_KEY", "AKIAIOSFODNN7EXAMPLE"), "AKI***(20 chars)");
     }
 
     #[test]

@@ -106,6 +106,9 @@ pub struct ColumnReport {
     pub sensitivity: Sensitivity,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub skipped_values: u64,
+    /// Empty strings and placeholders such as "n/a", not counted as values.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub blank_count: u64,
 }
 
 fn is_zero(v: &u64) -> bool {

@@ -75,6 +75,10 @@ pub struct ColumnProfile {
     pub nulls: u64,
     /// Values not inspected (invalid UTF-8 in a Binary column).
     pub skipped: u64,
+    /// Empty strings and placeholders ("n/a", "null", "-", …): neither counted as
+    /// values nor as matches, so they do not dilute a column's match ratio.
+    #[serde(default)]
+    pub blanks: u64,
     /// Values cut to `max_value_bytes` before inspection.
     pub truncated: u64,
     /// Values that look like prose (four or more words, or 40+ characters with spaces).
@@ -83,6 +87,16 @@ pub struct ColumnProfile {
     pub hit_rows: u64,
     /// Per rule id.
     pub rules: BTreeMap<String, RuleStats>,
+    /// Per entity label: values with a hit of any of its rules (the union).
+    #[serde(default)]
+    pub entities: BTreeMap<String, EntityCount>,
+}
+
+/// Per-entity union counts of one column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct EntityCount {
+    pub rows: u64,
+    pub unambiguous_rows: u64,
 }
 
 impl ColumnProfile {
@@ -94,16 +108,22 @@ impl ColumnProfile {
         self.values += o.values;
         self.nulls += o.nulls;
         self.skipped += o.skipped;
+        self.blanks += o.blanks;
         self.truncated += o.truncated;
         self.free_text += o.free_text;
         self.hit_rows += o.hit_rows;
         for (k, v) in &o.rules {
             self.rules.entry(k.clone()).or_default().merge(v);
         }
+        for (k, v) in &o.entities {
+            let e = self.entities.entry(k.clone()).or_default();
+            e.rows += v.rows;
+            e.unambiguous_rows += v.unambiguous_rows;
+        }
     }
 
     pub fn rows_scanned(&self) -> u64 {
-        self.values + self.nulls + self.skipped
+        self.values + self.nulls + self.skipped + self.blanks
     }
 }
 
@@ -280,6 +300,10 @@ impl Scanner {
             v = &v[..cut];
             p.truncated += weight;
         }
+        if is_placeholder(v) {
+            p.blanks += weight;
+            return;
+        }
         p.values += weight;
         if is_free_text(v) {
             p.free_text += weight;
@@ -311,6 +335,15 @@ impl Scanner {
                 unambiguous |= !shared;
             }
             let r = &rules[h.rule];
+            // Entity union: counted once per value, at the first rule of the entity.
+            if !hits[..k].iter().any(|o| rules[o.rule].entity == r.entity) {
+                let any_unamb = hits.iter().filter(|o| rules[o.rule].entity == r.entity).any(|m| {
+                    !hits.iter().any(|o| rules[o.rule].entity != r.entity && o.start < m.end && m.start < o.end)
+                });
+                let e = p.entities.entry(r.entity.clone()).or_default();
+                e.rows += weight;
+                e.unambiguous_rows += weight * any_unamb as u64;
+            }
             let st = p.rules.entry(r.id.clone()).or_default();
             st.rows += weight;
             st.full_rows += weight * full as u64;
@@ -332,6 +365,9 @@ impl Scanner {
         st.rows += weight;
         st.full_rows += weight;
         st.unambiguous_rows += weight;
+        let e = p.entities.entry(entity.to_string()).or_default();
+        e.rows += weight;
+        e.unambiguous_rows += weight;
         if st.examples.len() < 3 {
             let ex = mask(entity, shown);
             if !st.examples.contains(&ex) {
@@ -505,9 +541,14 @@ impl Scanner {
 fn scale(p: &mut ColumnProfile, c: u64) {
     p.values *= c;
     p.skipped *= c;
+    p.blanks *= c;
     p.truncated *= c;
     p.free_text *= c;
     p.hit_rows *= c;
+    for e in p.entities.values_mut() {
+        e.rows *= c;
+        e.unambiguous_rows *= c;
+    }
     for s in p.rules.values_mut() {
         s.rows *= c;
         s.full_rows *= c;
@@ -527,6 +568,15 @@ pub(crate) fn merge_columns(into: &mut Vec<ColumnProfile>, cols: Vec<ColumnProfi
             None => into.push(c),
         }
     }
+}
+
+fn is_placeholder(v: &str) -> bool {
+    let t = v.trim();
+    t.len() <= 13
+        && (t.is_empty()
+            || ["n/a", "na", "null", "none", "nil", "-", "--", "?", "unknown", "nan", "redacted", "tbd", "not provided", "not available", "xxx", "<null>", "(null)"]
+                .iter()
+                .any(|p| t.eq_ignore_ascii_case(p)))
 }
 
 fn is_free_text(v: &str) -> bool {

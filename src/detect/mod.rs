@@ -274,7 +274,7 @@ fn has_context(rule: &Rule, lower: &str) -> bool {
 /// `INV-123456789` or a UUID group.
 fn token_boundary(text: &str, s: usize, e: usize) -> bool {
     let b = text.as_bytes();
-    let joiner = |c: u8| matches!(c, b'-' | b'_' | b'/' | b'.' | b'+' | b'=' | b'#');
+    let joiner = |c: u8| matches!(c, b'-' | b'_' | b'/' | b'.' | b'+');
     if s > 0 {
         let p = b[s - 1];
         if p.is_ascii_alphanumeric() || (p == b'_') {

@@ -79,6 +79,14 @@ impl Names {
             return Vec::new();
         }
         let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        // Scripts the dictionaries do not cover (Han, Cyrillic, Greek, Arabic,
+        // Devanagari, Hangul, kana): in a name column, a short alphabetic value is a name.
+        if hinted && !has_digit && tokens.len() <= 4 && text.chars().count() <= 40 {
+            let non_latin = text.chars().filter(|c| c.is_alphabetic()).all(|c| !c.is_ascii() && !('\u{00C0}'..='\u{024F}').contains(&c));
+            if non_latin && text.chars().any(char::is_alphabetic) && text.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '·' || c == '-') {
+                return vec![(0, text.len(), true)];
+            }
+        }
         // Whole value: 1-4 name tokens (titles aside), nothing else.
         if !has_digit && tokens.len() <= 5 {
             let words: Vec<&(usize, usize, &str)> = tokens.iter().filter(|t| !TITLES.contains(&fold(t.2.trim_end_matches('.')).as_str())).collect();
@@ -176,6 +184,9 @@ mod tests {
             assert!(n.find(bad, false).is_empty(), "{bad}");
         }
         assert_eq!(n.find("Smith", true).len(), 1);
+        assert_eq!(n.find("王伟", true).len(), 1);
+        assert_eq!(n.find("Иван Петров", true).len(), 1);
+        assert!(n.find("王伟", false).is_empty());
         assert!(!n.find("Please call Jennifer Lopez tomorrow.", false).is_empty());
         assert!(n.find("please call back may 5", false).is_empty());
     }

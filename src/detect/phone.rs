@@ -50,7 +50,7 @@ pub fn valid_phone(s: &str) -> bool {
             _ => return false,
         }
     }
-    if !(7..=15).contains(&d.len()) {
+    if !(7..=15).contains(&d.len()) || t.starts_with("+0") {
         return false;
     }
     let international = t.starts_with('+') || (t.starts_with("00") && d.len() >= 10);
@@ -63,7 +63,8 @@ pub fn valid_phone(s: &str) -> bool {
             let cc = digits[..cc_len].iter().fold(0u16, |a, &x| a * 10 + x as u16);
             if let Some(&(_, min, max)) = COUNTRIES.iter().find(|(c, _, _)| *c == cc) {
                 let nsn = &digits[cc_len..];
-                if nsn.first() == Some(&0) {
+                // Italy, San Marino and the Vatican keep the leading 0 internationally.
+                if nsn.first() == Some(&0) && !matches!(cc, 39 | 378 | 379) {
                     return false;
                 }
                 if cc == 1 {
@@ -78,9 +79,16 @@ pub fn valid_phone(s: &str) -> bool {
         // National format with trunk prefix: 0 + 8..=12 digits, area code not 0.
         return (9..=13).contains(&d.len()) && d[1] != 0;
     }
+    // Brazilian national format: "(11) 91234-5678", two-digit area code in brackets.
+    if t.starts_with('(') && t.as_bytes().get(3) == Some(&b')') && (10..=11).contains(&d.len()) && d[0] != 0 && d[1] != 0 {
+        return true;
+    }
     match d.len() {
         10 => nanp_ok(&d),
         11 if d[0] == 1 => nanp_ok(&d[1..]),
+        // Bare digits of an E.164 number without its '+' (the bare-digit rule
+        // only runs in phone columns).
+        11..=15 if !t.contains([' ', '-', '.', '(']) => valid_phone(&format!("+{t}")),
         _ => false,
     }
 }
@@ -106,6 +114,10 @@ mod tests {
             "+91 98765 43210",
             "+55 11 91234-5678",
             "0049 30 901820",
+            "+39 06 6982 1234",
+            "(11) 91234-5678",
+            "(02) 9374 4000",
+            "447911123456",
         ] {
             assert!(valid_phone(ok), "{ok}");
         }

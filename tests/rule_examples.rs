@@ -1,0 +1,83 @@
+//! Every rule's own positive and negative examples.
+
+use std::sync::Arc;
+
+use piigate::detect::{examples::run_examples, Detector};
+use piigate::RuleSet;
+
+#[test]
+fn every_rule_passes_its_own_examples() {
+    let det = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
+    let failures = run_examples(&det, None);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn every_entity_label_has_a_rule() {
+    let rules = RuleSet::builtin().unwrap();
+    for label in piigate::rules::ENTITY_LABELS {
+        assert!(rules.rules.iter().any(|r| r.entity == *label), "no rule emits {label}");
+    }
+    for r in &rules.rules {
+        assert!(!r.examples.positive.is_empty() && !r.examples.negative.is_empty(), "rule {} needs positive and negative examples", r.id);
+    }
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let schema = piigate::rules::json_schema();
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/schema.json")).expect("rules/schema.json");
+    assert_eq!(schema.trim(), committed.trim(), "regenerate with `piigate rules schema > rules/schema.json`");
+}
+
+#[test]
+fn invalid_rule_files_name_file_line_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.toml"), "[[rule]]\nid = \"my_rule\"\nentity = \"EMAIL\"\ndescription = \"x\"\nsensitivity = \"LOW\"\nscore = 0.5\npatterns = ['(unclosed']\n").unwrap();
+    let err = RuleSet::with_dirs(&[dir.path()]).unwrap_err().to_string();
+    assert!(err.contains("bad.toml") && err.contains("my_rule") && err.contains("invalid pattern"), "{err}");
+
+    std::fs::write(dir.path().join("bad.toml"), "[[rule]]\nid = \"x\"\nentity = \"EMAIL\"\nbogus = 1\n").unwrap();
+    let err = RuleSet::with_dirs(&[dir.path()]).unwrap_err().to_string();
+    assert!(err.contains("bad.toml:") && err.contains("bogus"), "{err}");
+
+    std::fs::write(dir.path().join("bad.toml"), "[[rule]]\nid = \"y\"\nentity = \"NOT_A_LABEL\"\ndescription = \"x\"\nsensitivity = \"LOW\"\nscore = 0.5\npatterns = ['a']\n").unwrap();
+    let err = RuleSet::with_dirs(&[dir.path()]).unwrap_err().to_string();
+    assert!(err.contains("NOT_A_LABEL"), "{err}");
+}
+
+#[test]
+fn user_rules_override_and_extend() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("acme.toml"),
+        r#"
+[[rule]]
+id = "acme_employee_id"
+entity = "SECRET_TOKEN"
+description = "ACME badge ids"
+sensitivity = "HIGH"
+patterns = ['\bACME-\d{6}\b']
+score = 0.9
+anchors = ["ACME-"]
+examples.positive = ["ACME-123456"]
+examples.negative = ["ACME-12"]
+
+[[rule]]
+id = "url"
+entity = "URL"
+description = "switched off"
+sensitivity = "LOW"
+patterns = ['x']
+score = 0.5
+enabled = false
+"#,
+    )
+    .unwrap();
+    let rules = Arc::new(RuleSet::with_dirs(&[dir.path()]).unwrap());
+    assert!(rules.get("url").is_none());
+    let det = Detector::new(rules.clone());
+    assert_eq!(det.entities_in("badge ACME-123456", None), vec!["SECRET_TOKEN"]);
+    assert!(det.entities_in("https://example.com/x", None).is_empty());
+    assert_ne!(rules.digest(), RuleSet::builtin().unwrap().digest());
+}

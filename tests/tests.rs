@@ -1,0 +1,9 @@
+//! One integration-test binary (ripgrep style), one module per area.
+
+mod common;
+
+mod accuracy;
+mod bad_input;
+mod cli;
+mod rule_examples;
+mod scanner_api;
