@@ -17,6 +17,9 @@ pub struct Thresholds {
     pub min_ratio: f64,
     /// The same with a supporting column name.
     pub min_ratio_hinted: f64,
+    /// In a column where validated values of several entities together reach
+    /// `min_ratio`, each entity that alone explains this share is reported.
+    pub min_share_mixed: f64,
     /// A column is free text when at least this share of its values is prose.
     pub free_text_share: f64,
     /// In free text: minimum rows with validated hits for checksum-backed entities…
@@ -35,6 +38,7 @@ impl Default for Thresholds {
         Thresholds {
             min_ratio: 0.5,
             min_ratio_hinted: 0.25,
+            min_share_mixed: 0.2,
             free_text_share: 0.5,
             free_text_min_rows: 2,
             free_text_min_ratio_weak: 0.01,
@@ -77,6 +81,7 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
     let hints = ColumnHints::from_column_name(rules, &p.name);
     let values = p.values.max(1) as f64;
     let free_text = p.values > 0 && (p.free_text as f64 / values) >= t.free_text_share;
+    let hit_ratio = p.hit_rows as f64 / values;
     let mut by_entity: BTreeMap<String, Candidate> = BTreeMap::new();
 
     // Group the rules that fired by entity; decide on the entity's union counts.
@@ -115,7 +120,10 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         } else if hint > 0 {
             ratio >= t.min_ratio_hinted
         } else {
-            ratio >= t.min_ratio
+            // A mixed column (emails and phones in one `contact` field): the
+            // column as a whole is PII and this entity owns a fair share of it.
+            let mixed = hit_ratio >= t.min_ratio && ratio >= t.min_share_mixed && count.unambiguous_rows as f64 / values >= t.min_share_mixed;
+            ratio >= t.min_ratio || mixed
         };
         if !passes {
             continue;

@@ -566,6 +566,57 @@ pub fn hard_negatives(g: &mut Gen, n: usize, truth: &mut Truth) -> RecordBatch {
     batch(cols, "hard_negatives", truth)
 }
 
+const CJK_CYR: &[&str] = &["王伟", "李娜", "张敏", "Иван Петров", "Ольга Смирнова", "佐藤 健", "김민준", "Γιώργος Παπαδόπουλος"];
+
+/// A messy CRM export: single-name columns, mixed contact columns, placeholders,
+/// mostly-null columns, numbers stored as integers, JSON blobs, multilingual free text.
+pub fn crm(g: &mut Gen, n: usize, truth: &mut Truth) -> RecordBatch {
+    let first = with_nulls(g, n, 0.05, |g| {
+        let f = g.first_name();
+        match g.rng.gen_range(0..10) { 0 => f.to_lowercase(), 1 => g.pick(CJK_CYR).to_string(), _ => f }
+    });
+    let mobile: Vec<Option<i64>> = (0..n).map(|_| if g.chance(0.1) { None } else { Some(match g.rng.gen_range(0..3) {
+        0 => format!("1{}{}{}", g.rng.gen_range(2..10), g.digits(2), g.rng.gen_range(2_000_000..9_999_999)).parse().unwrap_or(0),
+        1 => format!("44{}{}", 7, g.digits(9)).parse().unwrap_or(0),
+        _ => format!("49{}{}", 15, g.digits(9)).parse().unwrap_or(0),
+    }) }).collect();
+    let cols = vec![
+        strings("first_name", first, &["PERSON_NAME"]),
+        strings("LastName", with_nulls(g, n, 0.05, |g| g.last_name()), &["PERSON_NAME"]),
+        strings("contact", with_nulls(g, n, 0.05, |g| if g.chance(0.5) { g.email() } else { g.phone() }), &["EMAIL", "PHONE"]),
+        Col { name: "mobile".into(), values: Arc::new(Int64Array::from(mobile)), truth: vec!["PHONE"] },
+        strings("phone_intl", with_nulls(g, n, 0.1, |g| match g.rng.gen_range(0..4) {
+            0 => format!("+39 06 {} {}", g.digits(4), g.digits(4)),
+            1 => format!("({}) 9{}-{}", g.rng.gen_range(11..99), g.digits(4), g.digits(4)),
+            2 => format!("(0{}) {} {}", g.rng.gen_range(2..9), g.digits(4), g.digits(4)),
+            _ => format!("+34 6{} {} {}", g.digits(2), g.digits(3), g.digits(3)),
+        }), &["PHONE"]),
+        strings("home_address", with_nulls(g, n, 0.1, |g| match g.rng.gen_range(0..4) {
+            0 => format!("Unter den Linden {}", g.rng.gen_range(1..99)),
+            1 => format!("{} Kingsway", g.rng.gen_range(1..400)),
+            2 => format!("Flat {}, {} {} {}", g.rng.gen_range(1..40), g.rng.gen_range(1..200), g.pick(STREETS_EN), g.pick(TYPES_EN)),
+            _ => g.street(),
+        }), &["STREET_ADDRESS"]),
+        strings("email_addr", with_nulls(g, n, 0.05, |g| if g.chance(0.4) { g.pick(&["", "n/a", "N/A", "unknown"]).to_string() } else { g.email() }), &["EMAIL"]),
+        strings("ssn_legacy", with_nulls(g, n, 0.95, |g| g.ssn(true)), &["US_SSN"]),
+        strings("comments", notes(g, n, &[
+            (0.05, |g: &mut Gen| { let (f, l) = (g.first_name(), g.last_name()); let f = if f.chars().all(|c| c.is_ascii_alphabetic()) { f } else { "Maria".into() }; format!("{f} {l}") }),
+            (0.03, |g: &mut Gen| format!("born {}", g.dob())),
+            (0.04, |g: &mut Gen| format!("ship to {} {} {}", g.rng.gen_range(1..999), g.pick(STREETS_EN), g.pick(TYPES_EN))),
+        ]), &["PERSON_NAME", "DATE_OF_BIRTH", "STREET_ADDRESS"]),
+        strings("payload", with_nulls(g, n, 0.0, |g| format!("{{\"user\":{{\"mail\":\"{}\",\"plan\":\"{}\"}},\"ts\":{}}}", g.email(), g.pick(&["free", "pro"]), g.digits(10))), &["EMAIL"]),
+        Col { name: "epoch_ms".into(), values: Arc::new(Int64Array::from_iter_values((0..n).map(|_| g.rng.gen_range(1_500_000_000_000i64..1_800_000_000_000)))), truth: vec![] },
+        strings("passport_number", with_nulls(g, n, 0.2, |g| { let a = b"CFGHJKLMNPRTVWXYZ0123456789"; format!("C{}", (0..8).map(|_| a[g.rng.gen_range(0..a.len())] as char).collect::<String>()) }), &["US_PASSPORT"]),
+        strings("notiz", notes(g, n, &[(0.05, |g: &mut Gen| format!("Bitte auf IBAN {} überweisen", g.iban()))]), &["IBAN"]),
+        strings("user_agent", with_nulls(g, n, 0.0, |g| format!("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{}.0.{}.{} Safari/537.36", g.rng.gen_range(100..130), g.rng.gen_range(1000..7000), g.rng.gen_range(10..200))), &[]),
+        strings("zip_code", with_nulls(g, n, 0.0, |g| format!("{}-{}", g.digits(5), g.digits(4))), &[]),
+        strings("account_number", with_nulls(g, n, 0.0, |g| { let k = g.rng.gen_range(10..13); g.digits(k) }), &[]),
+        Col { name: "lng".into(), values: Arc::new(Float64Array::from_iter_values((0..n).map(|_| g.rng.gen_range(-170.0..170.0)))), truth: vec!["GEO_COORDINATE"] },
+        strings("ticket_subject", with_nulls(g, n, 0.0, |g| { let k = g.rng.gen_range(3..7); g.sentence(k) }), &[]),
+    ];
+    batch(cols, "messy_crm", truth)
+}
+
 pub fn write_parquet(path: &Path, b: &RecordBatch) {
     let f = std::fs::File::create(path).expect("create fixture");
     let mut w = parquet::arrow::ArrowWriter::try_new(f, b.schema(), None).expect("writer");
@@ -598,5 +649,6 @@ pub fn write_all(dir: &Path, seed: u64, rows: usize) -> Truth {
     write_parquet(&dir.join("apac_latam.parquet"), &apac(&mut g, rows, &mut truth));
     write_parquet(&dir.join("devices_logs.parquet"), &devices(&mut g, rows, &mut truth));
     write_parquet(&dir.join("hard_negatives.parquet"), &hard_negatives(&mut g, rows, &mut truth));
+    write_parquet(&dir.join("messy_crm.parquet"), &crm(&mut g, rows, &mut truth));
     truth
 }
