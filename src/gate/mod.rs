@@ -1,6 +1,22 @@
 //! The export gate: content digest, approval tokens, and `GatedStore`.
 
+pub mod dest;
 pub mod digest;
+pub mod ledger;
+pub mod store;
+pub mod token;
+
+pub use dest::Destination;
+pub use digest::Manifest;
+pub use ledger::{LocalLedger, OnlineRedeemer};
+pub use store::{Approval, GatedStore};
+pub use token::{ApprovalClaims, ApprovalToken, KeySet, Op, SigningKey, Verifier};
+
+/// Consumes single-use approvals exactly once.
+#[async_trait::async_trait]
+pub trait Redeemer: Send + Sync {
+    async fn redeem(&self, token: &ApprovalToken, claims: &ApprovalClaims) -> Result<(), Refusal>;
+}
 
 /// Why an export was refused. The message names the reason; it never carries
 /// the token or a key.
