@@ -16,6 +16,7 @@ pub mod detect;
 pub mod error;
 pub mod gate;
 pub mod mask;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;

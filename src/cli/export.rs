@@ -1,10 +1,18 @@
-//! Export, digest and audit commands.
+//! Export, digest, audit and key commands.
 
-use anyhow::Result;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use object_store::{ObjectStore, ObjectStoreExt};
+use piigate::gate::store::{refusal_of, Approval, DecisionLog, GatedStore};
+use piigate::gate::token::{rfc3339, ApprovalClaims, ApprovalToken, KeySet, Op, SigningKey, Verifier};
+use piigate::gate::{LocalLedger, OnlineRedeemer, Redeemer, Refusal};
 
 /// An export refusal, mapped to exit code 3 by `run`.
 #[derive(Debug)]
-pub struct Refused(pub piigate::gate::Refusal);
+pub struct Refused(pub Refusal);
 
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -13,14 +21,323 @@ impl std::fmt::Display for Refused {
 }
 impl std::error::Error for Refused {}
 
+/// `~/.piigate` unless `PIIGATE_HOME` says otherwise.
+pub fn home() -> PathBuf {
+    std::env::var_os("PIIGATE_HOME").map(PathBuf::from).unwrap_or_else(|| std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".piigate"))
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Local files or directories to export.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Destination URL (s3://bucket/prefix/, file:///dir/, az://…, gs://…).
+    #[arg(long)]
+    to: String,
+    /// File holding the approval token.
+    #[arg(long)]
+    token_file: PathBuf,
+    /// Approval service: keys are fetched from it and the token is redeemed there.
+    #[arg(long, env = "PIIGATE_SERVER")]
+    server: Option<String>,
+    /// Trusted public keys (`{"keys": [...]}`), when verifying offline.
+    #[arg(long)]
+    keys: Option<PathBuf>,
+    /// Expected token audience.
+    #[arg(long, default_value = "piigate-export")]
+    audience: String,
+    /// Local single-use ledger (offline mode).
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+    /// Local audit log.
+    #[arg(long)]
+    audit_db: Option<PathBuf>,
+    /// Write a redacted copy of tagged columns instead (the approval must cover the redacted form).
+    #[arg(long)]
+    redact: bool,
+    /// Files larger than this go up as multipart uploads.
+    #[arg(long, default_value_t = 8 * 1024 * 1024)]
+    multipart_threshold: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the hash chain and check the signed checkpoints.
+    Verify {
+        /// The audit database (the service's SQLite file, or the local log).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Trusted public keys for checkpoints (default: the local audit key).
+        #[arg(long)]
+        keys: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct KeygenArgs {
+    /// Where to write the secret key (mode 0600).
+    #[arg(long)]
+    out: PathBuf,
+    /// Where to write the public key set.
+    #[arg(long)]
+    public: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct IssueArgs {
+    /// Signing key file.
+    #[arg(long)]
+    key: PathBuf,
+    /// Inputs whose content digest the token binds to (as they will be exported).
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    #[arg(long)]
+    dest: String,
+    #[arg(long, default_value = "offline")]
+    sub: String,
+    #[arg(long = "approver", default_value = "offline-admin")]
+    approvers: Vec<String>,
+    #[arg(long, default_value = "piigate-export")]
+    audience: String,
+    #[arg(long, value_delimiter = ',', default_value = "put,multipart")]
+    ops: Vec<Op>,
+    #[arg(long, default_value_t = 1000)]
+    max_objects: u64,
+    #[arg(long, default_value_t = 1 << 40)]
+    max_bytes: u64,
+    /// Validity in seconds.
+    #[arg(long, default_value_t = 900)]
+    ttl: i64,
+    /// Not valid before now + this many seconds.
+    #[arg(long, default_value_t = 0)]
+    nbf_offset: i64,
+    #[arg(long)]
+    jti: Option<String>,
+    /// Bind to the redacted form (as `export --redact` will write it).
+    #[arg(long)]
+    redact: bool,
+}
+
+fn rt() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+}
+
 pub fn cmd_digest(inputs: Vec<String>) -> Result<u8> {
-    let rt = tokio::runtime::Runtime::new()?;
+    let rt = rt()?;
     let (files, errors) = piigate::source::resolve_inputs(&inputs, &rt);
     if let Some(e) = errors.first() {
-        anyhow::bail!("{}: {}", e.source, e.error);
+        bail!("{}: {}", e.source, e.error);
     }
     let m = rt.block_on(piigate::gate::digest::manifest_of(&files))?;
     print!("{}", m.canonical());
     println!("{}", m.digest());
     Ok(super::EXIT_OK)
+}
+
+pub fn cmd_keygen(a: KeygenArgs) -> Result<u8> {
+    let k = SigningKey::generate()?;
+    k.save(&a.out)?;
+    let ks = KeySet::new([k.verifying_key()]);
+    std::fs::write(&a.public, ks.to_json_string()).with_context(|| format!("writing {}", a.public.display()))?;
+    eprintln!("piigate: key {} written to {} (secret, mode 0600) and {} (public)", k.kid(), a.out.display(), a.public.display());
+    Ok(super::EXIT_OK)
+}
+
+/// The files an export writes: the inputs, or their redacted copies.
+struct Prepared {
+    files: Vec<piigate::source::InputFile>,
+    manifest: piigate::gate::Manifest,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+fn prepare(inputs: &[String], redact: bool, rt: &tokio::runtime::Runtime) -> Result<Prepared> {
+    let (files, errors) = piigate::source::resolve_inputs(inputs, rt);
+    if let Some(e) = errors.first() {
+        bail!("{}: {}", e.source, e.error);
+    }
+    if files.iter().any(|f| !matches!(f.location, piigate::source::Location::Local(_))) {
+        bail!("export reads local files; copy remote inputs locally first");
+    }
+    if !redact {
+        let manifest = piigate::gate::digest::manifest_of_local(&files)?;
+        return Ok(Prepared { files, manifest, _tmp: None });
+    }
+    let tmp = tempfile::tempdir()?;
+    let rules = Arc::new(piigate::RuleSet::builtin()?);
+    let key = std::env::var("PIIGATE_REDACT_KEY").ok();
+    let mut out = Vec::new();
+    for f in &files {
+        let dst = tmp.path().join(&f.relative);
+        let nf = piigate::redact::redact_file(f, &dst, rules.clone(), key.as_deref())?;
+        out.push(nf);
+    }
+    let manifest = piigate::gate::digest::manifest_of_local(&out)?;
+    Ok(Prepared { files: out, manifest, _tmp: Some(tmp) })
+}
+
+pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
+    let rt = rt()?;
+    let key = SigningKey::load(&a.key)?;
+    let p = prepare(&a.inputs, a.redact, &rt)?;
+    let dest = piigate::gate::Destination::parse(&a.dest).map_err(anyhow::Error::msg)?;
+    let now = time::OffsetDateTime::now_utc();
+    let claims = ApprovalClaims {
+        jti: a.jti.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        iss: "piigate-offline".into(),
+        sub: a.sub,
+        aud: a.audience,
+        iat: rfc3339(now),
+        nbf: rfc3339(now + time::Duration::seconds(a.nbf_offset)),
+        exp: rfc3339(now + time::Duration::seconds(a.ttl)),
+        approvers: a.approvers,
+        dataset_id: a.inputs.join(","),
+        content_digest: p.manifest.digest(),
+        report_digest: String::new(),
+        policy_version: "offline".into(),
+        dest: dest.to_string(),
+        ops: a.ops,
+        max_objects: a.max_objects,
+        max_bytes: a.max_bytes,
+        redacted: a.redact,
+    };
+    println!("{}", key.sign(&claims)?.expose());
+    Ok(super::EXIT_OK)
+}
+
+fn keys_for(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<KeySet> {
+    if let Some(p) = &a.keys {
+        return Ok(KeySet::load(p)?);
+    }
+    if let Some(s) = &a.server {
+        let url = format!("{}/v1/keys", s.trim_end_matches('/'));
+        let key = std::env::var("PIIGATE_API_KEY").unwrap_or_default();
+        let text = rt.block_on(async { reqwest::Client::new().get(&url).bearer_auth(key).send().await?.error_for_status()?.text().await }).map_err(|e| anyhow::anyhow!("fetching keys from {url}: {}", e.without_url()))?;
+        return Ok(KeySet::from_json_str(&text)?);
+    }
+    bail!("no trusted keys: pass --keys FILE or --server URL")
+}
+
+pub fn cmd_export(a: ExportArgs) -> Result<u8> {
+    let rt = rt()?;
+    let audit_path = a.audit_db.clone().unwrap_or_else(|| home().join("audit.db"));
+    let audit_key = load_or_create_audit_key()?;
+    let audit: Arc<piigate::audit::LocalAudit> = Arc::new(piigate::audit::LocalAudit::open(&audit_path, Some(audit_key))?);
+    let log: Arc<dyn DecisionLog> = audit.clone();
+    let refuse = |r: Refusal| -> anyhow::Error {
+        let _ = log.decision(false, "export", &a.to, &r.to_string());
+        anyhow::Error::new(Refused(r))
+    };
+    let token = ApprovalToken::from_file(&a.token_file).map_err(refuse)?;
+    let p = prepare(&a.inputs, a.redact, &rt)?;
+    let keys = keys_for(&a, &rt)?;
+    let verifier = Verifier::new(keys, a.audience.clone());
+    let redeemer: Box<dyn Redeemer> = match &a.server {
+        Some(s) => Box::new(OnlineRedeemer::new(s.clone(), std::env::var("PIIGATE_API_KEY").unwrap_or_default())),
+        None => Box::new(LocalLedger::open(a.ledger.clone().unwrap_or_else(|| home().join("ledger.db")))?),
+    };
+    let (store, prefix) = piigate::source::store_for_url(&a.to)?;
+    let inner = object_store::prefix::PrefixStore::new(store, prefix);
+    let approval = Approval { token, manifest: p.manifest.clone() };
+    let gated = rt.block_on(GatedStore::authorize(inner, &a.to, &verifier, redeemer.as_ref(), &approval, Some(log.clone()))).map_err(|r| anyhow::Error::new(Refused(r)))?;
+    if let Some(c) = gated.claims() {
+        if c.redacted != a.redact {
+            return Err(refuse(Refusal::OperationNotAllowed(if c.redacted { "the approval covers the redacted form only: use --redact".into() } else { "the approval covers the data as it is, not a redacted copy".into() })));
+        }
+    }
+    let total: u64 = p.manifest.total_bytes();
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
+    let mut written = Vec::new();
+    for (f, e) in p.files.iter().zip(&p.manifest.entries) {
+        let piigate::source::Location::Local(src) = &f.location else { continue };
+        let path = object_store::path::Path::from(e.path.as_str());
+        let r = rt.block_on(upload(&gated, src, &path, e.size, a.multipart_threshold, &bar));
+        match r {
+            Ok(()) => written.push((path, e.size)),
+            Err(err) => {
+                if let Some(r) = refusal_of(&err) {
+                    return Err(anyhow::Error::new(Refused(r.clone())));
+                }
+                let _ = audit.record("export_failed", "gate", &a.to, serde_json::json!({"path": path.to_string(), "error": err.to_string()}));
+                bail!("writing {path} to {}: {err}", a.to);
+            }
+        }
+    }
+    bar.finish_and_clear();
+    audit.record("export", "gate", &a.to, serde_json::json!({"objects": written.len(), "bytes": total, "content_digest": p.manifest.digest(), "jti": gated.claims().map(|c| c.jti.clone())}))?;
+    audit.checkpoint()?;
+    for (path, size) in &written {
+        println!("wrote {}/{} ({size} bytes)", a.to.trim_end_matches('/'), path);
+    }
+    eprintln!("piigate: exported {} objects, {total} bytes, content {}", written.len(), p.manifest.digest());
+    Ok(super::EXIT_OK)
+}
+
+async fn upload<S: ObjectStore>(store: &GatedStore<S>, src: &std::path::Path, path: &object_store::path::Path, size: u64, threshold: u64, bar: &indicatif::ProgressBar) -> object_store::Result<()> {
+    use tokio::io::AsyncReadExt;
+    if size <= threshold {
+        let data = tokio::fs::read(src).await.map_err(|e| object_store::Error::Generic { store: "local", source: Box::new(e) })?;
+        store.put(path, data.into()).await?;
+        bar.inc(size);
+        return Ok(());
+    }
+    let mut up = store.put_multipart(path).await?;
+    let mut f = tokio::fs::File::open(src).await.map_err(|e| object_store::Error::Generic { store: "local", source: Box::new(e) })?;
+    let chunk = 8 * 1024 * 1024;
+    let result: object_store::Result<()> = async {
+        loop {
+            let mut buf = Vec::with_capacity(chunk);
+            let n = (&mut f).take(chunk as u64).read_to_end(&mut buf).await.map_err(|e| object_store::Error::Generic { store: "local", source: Box::new(e) })?;
+            if n == 0 {
+                break;
+            }
+            up.put_part(buf.into()).await?;
+            bar.inc(n as u64);
+        }
+        up.complete().await.map(|_| ())
+    }
+    .await;
+    if result.is_err() {
+        // Nothing partial may stay visible.
+        let _ = up.abort().await;
+    }
+    result
+}
+
+fn load_or_create_audit_key() -> Result<SigningKey> {
+    let p = home().join("audit-key.json");
+    if p.exists() {
+        return Ok(SigningKey::load(&p)?);
+    }
+    let k = SigningKey::generate()?;
+    k.save(&p)?;
+    let ks = KeySet::new([k.verifying_key()]);
+    std::fs::write(home().join("audit-keys.json"), ks.to_json_string())?;
+    Ok(k)
+}
+
+pub fn cmd_audit(c: AuditCommand) -> Result<u8> {
+    match c {
+        AuditCommand::Verify { db, keys } => {
+            let db = db.unwrap_or_else(|| home().join("audit.db"));
+            if !db.exists() {
+                bail!("{}: no such audit database", db.display());
+            }
+            let keys = match keys {
+                Some(k) => KeySet::load(&k)?,
+                None => KeySet::load(&home().join("audit-keys.json")).context("no --keys given and no local audit key")?,
+            };
+            let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).with_context(|| format!("opening {}", db.display()))?;
+            let r = piigate::audit::verify(&conn, &keys)?;
+            match &r.problem {
+                None => {
+                    println!("audit log intact: {} events, {} signed checkpoints, head {}", r.events, r.checkpoints, r.head_hash);
+                    Ok(super::EXIT_OK)
+                }
+                Some(p) => {
+                    println!("audit log TAMPERED: {p}");
+                    Ok(super::EXIT_ERROR)
+                }
+            }
+        }
+    }
 }

@@ -30,6 +30,17 @@ enum Command {
     Scan(ScanArgs),
     /// Copy Parquet data unchanged, with tags in Arrow field metadata and the report in key-value metadata.
     Tag(TagArgs),
+    /// Verify the approval token for this data and destination, then write; otherwise refuse (exit 3).
+    Export(export::ExportArgs),
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: export::AuditCommand,
+    },
+    /// Generate a signing key pair for approval tokens (offline mode and tests).
+    Keygen(export::KeygenArgs),
+    /// Issue a token offline with a local signing key (air-gapped use and tests; normally the service issues them).
+    IssueToken(export::IssueArgs),
     /// Inspect and try rules.
     Rules {
         #[command(subcommand)]
@@ -168,6 +179,10 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Scan(a) => cmd_scan(a),
         Command::Tag(a) => cmd_tag(a),
         Command::Digest { inputs } => export::cmd_digest(inputs),
+        Command::Export(a) => export::cmd_export(a),
+        Command::Audit { command } => export::cmd_audit(command),
+        Command::Keygen(a) => export::cmd_keygen(a),
+        Command::IssueToken(a) => export::cmd_issue(a),
         Command::Rules { command } => cmd_rules(command),
     }
 }
