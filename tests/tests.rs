@@ -5,5 +5,6 @@ mod common;
 mod accuracy;
 mod bad_input;
 mod cli;
+mod export;
 mod rule_examples;
 mod scanner_api;
