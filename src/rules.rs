@@ -135,6 +135,8 @@ pub struct Rule {
     pub min_digits: u32,
     /// Has literal anchors (registered in the rule set's anchor automaton).
     pub anchored: bool,
+    /// Some context word is not ASCII (not in the anchor automaton): always check.
+    pub context_non_ascii: bool,
     pub context: Vec<String>,
     pub column_hints: Vec<String>,
     pub negative_column_hints: Vec<String>,
@@ -147,9 +149,13 @@ pub struct Rule {
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// Anchor automaton; pattern index → rule index.
+    /// Anchor automaton over literal anchors and context words; pattern index →
+    /// (rule index, is a context word).
     pub(crate) anchors: Option<AhoCorasick>,
-    pub(crate) anchor_rule: Vec<usize>,
+    pub(crate) anchor_rule: Vec<(usize, bool)>,
+    /// Entity labels in use, and each rule's index into them.
+    pub entities: Vec<String>,
+    pub rule_entity: Vec<usize>,
     /// Per anchor pattern: (text, matched case-insensitively).
     pub(crate) anchor_case: Vec<(String, bool)>,
     /// One set over every regex of every rule; pattern index → (rule, regex).
@@ -274,11 +280,19 @@ impl RuleSetBuilder {
             let idx = rules.len();
             for a in &spec.anchors {
                 anchor_pats.push((a.clone(), false));
-                anchor_rule.push(idx);
+                anchor_rule.push((idx, false));
             }
             for a in &spec.anchors_ci {
                 anchor_pats.push((a.to_lowercase(), true));
-                anchor_rule.push(idx);
+                anchor_rule.push((idx, false));
+            }
+            // Context words join the same automaton, so whether a value can hold
+            // context is known from the one pass already made.
+            for w in &spec.context {
+                if w.is_ascii() && !w.is_empty() {
+                    anchor_pats.push((w.to_lowercase(), true));
+                    anchor_rule.push((idx, true));
+                }
             }
             let norm = |v: &Vec<String>| v.iter().map(|w| normalise_word(w)).collect::<Vec<_>>();
             rules.push(Rule {
@@ -292,6 +306,7 @@ impl RuleSetBuilder {
                 score: spec.score,
                 min_digits: spec.min_digits,
                 anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
+                context_non_ascii: spec.context.iter().any(|w| !w.is_ascii()),
                 context: spec.context.iter().map(|w| w.to_lowercase()).collect(),
                 column_hints: norm(&spec.column_hints),
                 negative_column_hints: norm(&spec.negative_column_hints),
@@ -320,7 +335,18 @@ impl RuleSetBuilder {
             .dfa_size_limit(1 << 24)
             .build()
             .map_err(|e| Error::Rules { file: "<rule set>".into(), line: None, rule: None, message: e.to_string() })?;
-        Ok(RuleSet { rules, anchors, anchor_rule, anchor_case: anchor_pats, set, set_index, digest })
+        let mut entities: Vec<String> = Vec::new();
+        let rule_entity = rules
+            .iter()
+            .map(|r| match entities.iter().position(|e| e == &r.entity) {
+                Some(i) => i,
+                None => {
+                    entities.push(r.entity.clone());
+                    entities.len() - 1
+                }
+            })
+            .collect();
+        Ok(RuleSet { rules, anchors, anchor_rule, anchor_case: anchor_pats, set, set_index, entities, rule_entity, digest })
     }
 }
 

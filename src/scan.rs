@@ -153,6 +153,35 @@ impl TableProfile {
     }
 }
 
+/// Per-task counters indexed by rule and entity (no string keys on the hot path),
+/// folded into a `ColumnProfile` when the task ends.
+#[derive(Debug, Default)]
+struct Acc {
+    rules: Vec<RuleStats>,
+    entities: Vec<EntityCount>,
+}
+
+impl Acc {
+    fn new(rules: &RuleSet) -> Self {
+        Acc { rules: vec![RuleStats::default(); rules.len()], entities: vec![EntityCount::default(); rules.entities.len()] }
+    }
+
+    fn flush(self, rules: &RuleSet, p: &mut ColumnProfile) {
+        for (i, st) in self.rules.into_iter().enumerate() {
+            if st.rows > 0 {
+                p.rules.entry(rules.rules[i].id.clone()).or_default().merge(&st);
+            }
+        }
+        for (i, e) in self.entities.into_iter().enumerate() {
+            if e.rows > 0 {
+                let x = p.entities.entry(rules.entities[i].clone()).or_default();
+                x.rows += e.rows;
+                x.unambiguous_rows += e.unambiguous_rows;
+            }
+        }
+    }
+}
+
 /// A leaf column of a batch: dotted path and values.
 struct Leaf {
     path: String,
@@ -263,7 +292,9 @@ impl Scanner {
                 let l = &leaves[i];
                 let arr = if off == 0 && len == l.array.len() { l.array.clone() } else { l.array.slice(off, len) };
                 let mut p = ColumnProfile::new(&l.path, type_name(l.array.data_type()));
-                self.scan_array(&arr, &l.path, &hints[i], &mut p, scratch);
+                let mut acc = Acc::new(&self.detector.rules);
+                self.scan_array(&arr, &l.path, &hints[i], &mut p, scratch, &mut acc);
+                acc.flush(&self.detector.rules, &mut p);
                 (i, p)
             })
             .collect();
@@ -290,7 +321,7 @@ impl Scanner {
         Ok(t)
     }
 
-    fn record(&self, value: &str, weight: u64, hints: &ColumnHints, p: &mut ColumnProfile, scratch: &mut Scratch) {
+    fn record(&self, value: &str, weight: u64, hints: &ColumnHints, p: &mut ColumnProfile, scratch: &mut Scratch, acc: &mut Acc) {
         let mut v = value;
         if v.len() > self.opts.max_value_bytes {
             let mut cut = self.opts.max_value_bytes;
@@ -316,41 +347,39 @@ impl Scanner {
             return;
         }
         p.hit_rows += weight;
-        let rules = &self.detector.rules.rules;
+        let rules = &self.detector.rules;
         let text = v.trim();
-        // Per rule: one count per value, whatever the number of hits in it.
         let hits = &scratch.hits;
         for (k, h) in hits.iter().enumerate() {
+            // One count per value and rule (and per value and entity), however many hits.
             if hits[..k].iter().any(|o| o.rule == h.rule) {
                 continue;
             }
-            let mine = hits.iter().filter(|o| o.rule == h.rule);
+            let ent = rules.rule_entity[h.rule];
             let mut full = false;
             let mut ctx = false;
             let mut unambiguous = false;
-            for m in mine {
+            for m in hits.iter().filter(|o| o.rule == h.rule) {
                 full |= m.full;
                 ctx |= m.context;
-                let shared = hits.iter().any(|o| rules[o.rule].entity != rules[m.rule].entity && o.start < m.end && m.start < o.end);
-                unambiguous |= !shared;
+                unambiguous |= !hits.iter().any(|o| rules.rule_entity[o.rule] != ent && o.start < m.end && m.start < o.end);
             }
-            let r = &rules[h.rule];
-            // Entity union: counted once per value, at the first rule of the entity.
-            if !hits[..k].iter().any(|o| rules[o.rule].entity == r.entity) {
-                let any_unamb = hits.iter().filter(|o| rules[o.rule].entity == r.entity).any(|m| {
-                    !hits.iter().any(|o| rules[o.rule].entity != r.entity && o.start < m.end && m.start < o.end)
-                });
-                let e = p.entities.entry(r.entity.clone()).or_default();
+            if !hits[..k].iter().any(|o| rules.rule_entity[o.rule] == ent) {
+                let any_unamb = hits
+                    .iter()
+                    .filter(|o| rules.rule_entity[o.rule] == ent)
+                    .any(|m| !hits.iter().any(|o| rules.rule_entity[o.rule] != ent && o.start < m.end && m.start < o.end));
+                let e = &mut acc.entities[ent];
                 e.rows += weight;
                 e.unambiguous_rows += weight * any_unamb as u64;
             }
-            let st = p.rules.entry(r.id.clone()).or_default();
+            let st = &mut acc.rules[h.rule];
             st.rows += weight;
             st.full_rows += weight * full as u64;
             st.context_rows += weight * ctx as u64;
             st.unambiguous_rows += weight * unambiguous as u64;
             if st.examples.len() < 3 {
-                let ex = mask(&r.entity, &text[h.start..h.end]);
+                let ex = mask(&rules.rules[h.rule].entity, &text[h.start..h.end]);
                 if !st.examples.contains(&ex) {
                     st.examples.push(ex);
                 }
@@ -376,7 +405,7 @@ impl Scanner {
         }
     }
 
-    fn scan_array(&self, arr: &ArrayRef, path: &str, hints: &ColumnHints, p: &mut ColumnProfile, scratch: &mut Scratch) {
+    fn scan_array(&self, arr: &ArrayRef, path: &str, hints: &ColumnHints, p: &mut ColumnProfile, scratch: &mut Scratch, acc: &mut Acc) {
         let nulls = arr.logical_null_count() as u64;
         p.nulls += nulls;
         let valid = |i: usize| !arr.is_null(i);
@@ -385,7 +414,7 @@ impl Scanner {
                 let a = $a;
                 for i in 0..a.len() {
                     if valid(i) {
-                        self.record(a.value(i), 1, hints, p, scratch);
+                        self.record(a.value(i), 1, hints, p, scratch, acc);
                     }
                 }
             }};
@@ -405,7 +434,7 @@ impl Scanner {
                 for i in 0..arr.len() {
                     if valid(i) {
                         match std::str::from_utf8(get(i)) {
-                            Ok(s) => self.record(s, 1, hints, p, scratch),
+                            Ok(s) => self.record(s, 1, hints, p, scratch, acc),
                             Err(_) => p.skipped += 1,
                         }
                     }
@@ -422,19 +451,34 @@ impl Scanner {
                     }
                 }
                 // Each distinct value is inspected once and weighted by its key count.
-                let mut vp = ColumnProfile::default();
-                let mut tmp = ColumnProfile::default();
+                let string_at = |k: usize| -> Option<&str> {
+                    match values.data_type() {
+                        DataType::Utf8 => Some(values.as_string::<i32>().value(k)),
+                        DataType::LargeUtf8 => Some(values.as_string::<i64>().value(k)),
+                        DataType::Utf8View => Some(values.as_string_view().value(k)),
+                        _ => None,
+                    }
+                };
                 for (k, &c) in counts.iter().enumerate() {
                     if c == 0 {
                         continue;
                     }
-                    tmp.clone_from(&ColumnProfile::default());
-                    let one = values.slice(k, 1);
-                    self.scan_array(&one, path, hints, &mut tmp, scratch);
-                    scale(&mut tmp, c);
-                    vp.merge(&tmp);
+                    if values.is_null(k) {
+                        continue; // already counted by the logical null count
+                    }
+                    match string_at(k) {
+                        Some(v) => self.record(v, c, hints, p, scratch, acc),
+                        None => {
+                            // Non-string dictionary values: scan the one value, then weight it.
+                            let mut tmp = ColumnProfile::default();
+                            let mut tacc = Acc::new(&self.detector.rules);
+                            self.scan_array(&values.slice(k, 1), path, hints, &mut tmp, scratch, &mut tacc);
+                            tacc.flush(&self.detector.rules, &mut tmp);
+                            scale(&mut tmp, c);
+                            p.merge(&ColumnProfile { nulls: 0, ..tmp });
+                        }
+                    }
                 }
-                p.merge(&ColumnProfile { nulls: 0, ..vp });
             }
             DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
                 let c = arrow::compute::cast(arr, &DataType::Int64).ok();
@@ -463,7 +507,7 @@ impl Scanner {
                         continue;
                     };
                     let s = s.to_string();
-                    self.record(&s, 1, hints, p, scratch);
+                    self.record(&s, 1, hints, p, scratch, acc);
                 }
             }
             DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => self.scan_temporal(arr, hints, p),

@@ -117,6 +117,7 @@ fn shape(s: &str) -> Shape {
 #[derive(Debug, Default)]
 pub struct Scratch {
     anchor_hit: Vec<bool>,
+    context_hit: Vec<bool>,
     candidate: Vec<bool>,
     lower: String,
     pub hits: Vec<Hit>,
@@ -147,12 +148,19 @@ impl Detector {
 
         scratch.anchor_hit.clear();
         scratch.anchor_hit.resize(n, false);
+        scratch.context_hit.clear();
+        scratch.context_hit.resize(n, false);
         if let Some(ac) = &rules.anchors {
             for m in ac.find_overlapping_iter(text) {
                 let pid = m.pattern().as_usize();
                 let (pat, ci) = &rules.anchor_case[pid];
                 if *ci || &text[m.start()..m.end()] == pat {
-                    scratch.anchor_hit[rules.anchor_rule[pid]] = true;
+                    let (rule, is_context) = rules.anchor_rule[pid];
+                    if is_context {
+                        scratch.context_hit[rule] = true;
+                    } else {
+                        scratch.anchor_hit[rule] = true;
+                    }
                 }
             }
         }
@@ -165,8 +173,8 @@ impl Detector {
                 continue;
             }
             // A rule that needs a hint, in a column without one, can only be saved by a
-            // context word inside the value: a value without letters has none.
-            if r.requires_hint && hints.get(i) <= 0 && !sh.alpha {
+            // context word inside the value.
+            if r.requires_hint && hints.get(i) <= 0 && !(scratch.context_hit[i] || (r.context_non_ascii && sh.alpha)) {
                 continue;
             }
             match r.detector {
@@ -175,7 +183,8 @@ impl Detector {
                     any_regex = true;
                 }
                 DetectorKind::PersonName => {
-                    if sh.alpha {
+                    // Unhinted names are capitalised; lower-case text needs a name column.
+                    if (sh.upper || (sh.alpha && hints.get(i) > 0)) || (sh.alpha && !text.is_ascii()) {
                         for (s, e, full) in self.names.find(text, hints.get(i) > 0) {
                             scratch.hits.push(Hit { rule: i, start: s, end: e, full, context: false });
                         }
@@ -215,13 +224,18 @@ impl Detector {
             return;
         }
 
-        // Context words (whole words, case-insensitive), only where they matter.
-        let need_context = scratch.hits.iter().any(|h| !rules.rules[h.rule].context.is_empty());
-        if need_context {
+        // Context words (whole words, case-insensitive), only where one can be:
+        // not around a match that is the whole value, and only when the anchor
+        // pass saw one of the rule's words.
+        let need = |h: &Hit| !h.full && (scratch.context_hit[h.rule] || rules.rules[h.rule].context_non_ascii);
+        if scratch.hits.iter().any(need) {
             scratch.lower.clear();
             scratch.lower.push_str(&text.to_lowercase());
-            for h in scratch.hits.iter_mut() {
-                h.context = has_context(&rules.rules[h.rule], &scratch.lower);
+            for k in 0..scratch.hits.len() {
+                let h = scratch.hits[k];
+                if !h.full && (scratch.context_hit[h.rule] || rules.rules[h.rule].context_non_ascii) {
+                    scratch.hits[k].context = has_context(&rules.rules[h.rule], &scratch.lower);
+                }
             }
         }
         // Hint-only rules: drop the hit unless the column or the value says so.
