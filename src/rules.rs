@@ -56,6 +56,31 @@ pub enum DetectorKind {
     DateOfBirth,
 }
 
+/// Cheap character features of a value, used as rule gates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    Upper,
+    Lower,
+    Alpha,
+    Space,
+    LetterDigit,
+    DigitLetter,
+}
+
+impl Feature {
+    pub fn bit(self) -> u16 {
+        match self {
+            Feature::Upper => 1,
+            Feature::Lower => 2,
+            Feature::Alpha => 4,
+            Feature::Space => 8,
+            Feature::LetterDigit => 16,
+            Feature::DigitLetter => 32,
+        }
+    }
+}
+
 /// Positive and negative examples, run by the test suite and `piigate rules test`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -96,6 +121,17 @@ pub struct RuleSpec {
     /// Minimum number of ASCII digits in a value before the patterns run.
     #[serde(default)]
     pub min_digits: u32,
+    /// Inclusive range of digit counts one number in the value must have (a run
+    /// of digit groups joined by up to two of ` -./()`), before the patterns run.
+    #[serde(default)]
+    pub digit_groups: Option<[u32; 2]>,
+    /// Inclusive range of lengths an ASCII alphanumeric run in the value must have.
+    #[serde(default)]
+    pub alnum_run: Option<[u32; 2]>,
+    /// Character features the value must have: upper, lower, alpha, space,
+    /// letter_digit (a letter directly followed by a digit), digit_letter.
+    #[serde(default)]
+    pub requires: Vec<Feature>,
     /// Words near a match (same value) that support it; whole words only.
     #[serde(default)]
     pub context: Vec<String>,
@@ -133,6 +169,11 @@ pub struct Rule {
     pub validator: Validator,
     pub score: f32,
     pub min_digits: u32,
+    /// Bit k set: a number with k digits (k ≥ 31 → bit 31) lets the rule run; 0 = no gate.
+    pub digit_mask: u32,
+    /// Bit k set: an alphanumeric run of length k (k ≥ 63 → bit 63); 0 = no gate.
+    pub alnum_mask: u64,
+    pub features: u16,
     /// Has literal anchors (registered in the rule set's anchor automaton).
     pub anchored: bool,
     /// Some context word is not ASCII (not in the anchor automaton): always check.
@@ -149,18 +190,17 @@ pub struct Rule {
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// Anchor automaton over literal anchors and context words; pattern index →
-    /// (rule index, is a context word).
+    /// Anchor automaton over literal anchors; pattern index → rule index.
     pub(crate) anchors: Option<AhoCorasick>,
-    pub(crate) anchor_rule: Vec<(usize, bool)>,
+    pub(crate) anchor_rule: Vec<usize>,
+    /// Context-word automaton (ASCII words, case-insensitive); pattern → rule.
+    pub(crate) context_ac: Option<AhoCorasick>,
+    pub(crate) context_rule: Vec<usize>,
     /// Entity labels in use, and each rule's index into them.
     pub entities: Vec<String>,
     pub rule_entity: Vec<usize>,
     /// Per anchor pattern: (text, matched case-insensitively).
     pub(crate) anchor_case: Vec<(String, bool)>,
-    /// One set over every regex of every rule; pattern index → (rule, regex).
-    pub(crate) set: regex::RegexSet,
-    pub(crate) set_index: Vec<(usize, usize)>,
     digest: String,
 }
 
@@ -258,8 +298,8 @@ impl RuleSetBuilder {
         let mut anchor_pats: Vec<(String, bool)> = Vec::new();
         let mut anchor_rule = Vec::new();
         let mut canon = Vec::new();
-        let mut set_pats: Vec<String> = Vec::new();
-        let mut set_index = Vec::new();
+        let mut ctx_pats: Vec<String> = Vec::new();
+        let mut context_rule = Vec::new();
         for id in &self.order {
             let (spec, src) = &self.specs[id];
             if !spec.enabled {
@@ -269,10 +309,9 @@ impl RuleSetBuilder {
             let mut regexes = Vec::new();
             for p in &spec.patterns {
                 let p = fast_pattern(p);
-                set_pats.push(p.clone());
-                set_index.push((rules.len(), regexes.len()));
                 let re = regex::RegexBuilder::new(&p)
                     .size_limit(1 << 22)
+                    .dfa_size_limit(1 << 24)
                     .build()
                     .map_err(|e| Error::Rules { file: src.clone(), line: None, rule: Some(spec.id.clone()), message: format!("invalid pattern: {e}") })?;
                 regexes.push(re);
@@ -280,18 +319,16 @@ impl RuleSetBuilder {
             let idx = rules.len();
             for a in &spec.anchors {
                 anchor_pats.push((a.clone(), false));
-                anchor_rule.push((idx, false));
+                anchor_rule.push(idx);
             }
             for a in &spec.anchors_ci {
                 anchor_pats.push((a.to_lowercase(), true));
-                anchor_rule.push((idx, false));
+                anchor_rule.push(idx);
             }
-            // Context words join the same automaton, so whether a value can hold
-            // context is known from the one pass already made.
             for w in &spec.context {
                 if w.is_ascii() && !w.is_empty() {
-                    anchor_pats.push((w.to_lowercase(), true));
-                    anchor_rule.push((idx, true));
+                    ctx_pats.push(w.to_lowercase());
+                    context_rule.push(idx);
                 }
             }
             let norm = |v: &Vec<String>| v.iter().map(|w| normalise_word(w)).collect::<Vec<_>>();
@@ -305,6 +342,9 @@ impl RuleSetBuilder {
                 validator: spec.validator,
                 score: spec.score,
                 min_digits: spec.min_digits,
+                digit_mask: spec.digit_groups.map_or(0, |[a, b]| (a.min(31)..=b.min(31)).fold(0u32, |m, k| m | (1 << k))),
+                alnum_mask: spec.alnum_run.map_or(0, |[a, b]| (a.min(63)..=b.min(63)).fold(0u64, |m, k| m | (1 << k))),
+                features: spec.requires.iter().fold(0, |m, f| m | f.bit()),
                 anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
                 context_non_ascii: spec.context.iter().any(|w| !w.is_ascii()),
                 context: spec.context.iter().map(|w| w.to_lowercase()).collect(),
@@ -330,11 +370,16 @@ impl RuleSetBuilder {
             )
         };
         let digest = format!("sha256:{}", hex::encode(Sha256::digest(serde_json::to_vec(&canon).unwrap_or_default())));
-        let set = regex::RegexSetBuilder::new(&set_pats)
-            .size_limit(1 << 26)
-            .dfa_size_limit(1 << 24)
-            .build()
-            .map_err(|e| Error::Rules { file: "<rule set>".into(), line: None, rule: None, message: e.to_string() })?;
+        let context_ac = if ctx_pats.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&ctx_pats)
+                    .map_err(|e| Error::Rules { file: "<context words>".into(), line: None, rule: None, message: e.to_string() })?,
+            )
+        };
         let mut entities: Vec<String> = Vec::new();
         let rule_entity = rules
             .iter()
@@ -346,7 +391,7 @@ impl RuleSetBuilder {
                 }
             })
             .collect();
-        Ok(RuleSet { rules, anchors, anchor_rule, anchor_case: anchor_pats, set, set_index, entities, rule_entity, digest })
+        Ok(RuleSet { rules, anchors, anchor_rule, anchor_case: anchor_pats, context_ac, context_rule, entities, rule_entity, digest })
     }
 }
 

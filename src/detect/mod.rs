@@ -1,12 +1,14 @@
 //! Value detectors: from one string value to validated hits.
 //!
 //! Cost per value is kept near the cost of reading it:
-//! 1. one pass over the bytes computes a shape (length, digit count, classes);
+//! 1. one pass over the bytes computes a shape: digit count, feature bits, the
+//!    digit counts of the numbers in it, the lengths of its alphanumeric runs;
 //! 2. one Aho-Corasick pass finds the literal anchors of anchored rules;
-//! 3. rules whose gates fail are skipped; if any regex rule is left, one
-//!    `RegexSet` pass (lazy DFA, ASCII word boundaries) says which patterns
-//!    occur at all;
-//! 4. only those patterns run `find_iter`, and each candidate is validated.
+//! 3. rules whose gates fail (anchor, digit counts, run lengths, features) are
+//!    skipped — most values leave one or two candidate rules, often none;
+//! 4. only those rules run their patterns, and each candidate is validated.
+//!    Context words are searched (a second Aho-Corasick pass) only when a rule
+//!    that needs them is still a candidate.
 
 pub mod dob;
 pub mod examples;
@@ -96,21 +98,116 @@ pub fn column_words(name: &str) -> Vec<String> {
     words.into_iter().map(|w| normalise_word(&w)).filter(|w| !w.is_empty()).collect()
 }
 
+/// One pass over the bytes: counts, feature bits, and the digit-count and
+/// alphanumeric-run-length masks that gate rules.
 #[derive(Debug, Default, Clone, Copy)]
 struct Shape {
     digits: u32,
-    alpha: bool,
-    upper: bool,
+    features: u16,
+    digit_mask: u32,
+    alnum_mask: u64,
 }
 
 fn shape(s: &str) -> Shape {
+    use crate::rules::Feature;
+    let b = s.as_bytes();
     let mut sh = Shape::default();
-    for &b in s.as_bytes() {
-        sh.digits += b.is_ascii_digit() as u32;
-        sh.alpha |= b.is_ascii_alphabetic() || b >= 0x80;
-        sh.upper |= b.is_ascii_uppercase();
+    // Digit groups of the current number (at most 8 tracked).
+    let mut groups = [0u32; 8];
+    let mut ng = 0usize;
+    let mut cur = 0u32; // digits in the current group
+    let mut seps = 0u32; // separators since the last digit
+    let mut alnum = 0u32;
+    let flush_number = |groups: &[u32; 8], ng: usize, mask: &mut u32| {
+        // Every contiguous span of groups: "4111 1111 1111 1111 2024" still offers 16.
+        for i in 0..ng {
+            let mut sum = 0;
+            for g in &groups[i..ng] {
+                sum += g;
+                *mask |= 1 << sum.min(31);
+            }
+        }
+    };
+    let mut prev = 0u8;
+    for &c in b {
+        let is_digit = c.is_ascii_digit();
+        let is_alpha = c.is_ascii_alphabetic();
+        if is_digit {
+            sh.digits += 1;
+            if cur == 0 && seps > 0 && seps <= 2 && ng > 0 {
+                // continues the same number after a short separator run
+            } else if cur == 0 && ng > 0 {
+                flush_number(&groups, ng, &mut sh.digit_mask);
+                ng = 0;
+            }
+            cur += 1;
+            seps = 0;
+        } else {
+            if cur > 0 {
+                if ng < 8 {
+                    groups[ng] = cur;
+                    ng += 1;
+                } else {
+                    groups[7] += cur;
+                }
+                cur = 0;
+            }
+            if matches!(c, b' ' | b'-' | b'.' | b'/' | b'(' | b')') && ng > 0 {
+                seps += 1;
+            } else if ng > 0 {
+                flush_number(&groups, ng, &mut sh.digit_mask);
+                ng = 0;
+                seps = 0;
+            }
+        }
+        if is_alpha || is_digit {
+            alnum += 1;
+        } else if alnum > 0 {
+            sh.alnum_mask |= 1 << alnum.min(63);
+            alnum = 0;
+        }
+        if is_alpha {
+            sh.features |= Feature::Alpha.bit() | if c.is_ascii_uppercase() { Feature::Upper.bit() } else { Feature::Lower.bit() };
+            if prev.is_ascii_digit() {
+                sh.features |= Feature::DigitLetter.bit();
+            }
+        } else if is_digit {
+            if prev.is_ascii_alphabetic() {
+                sh.features |= Feature::LetterDigit.bit();
+            }
+        } else if c >= 0x80 {
+            sh.features |= Feature::Alpha.bit();
+        } else if c == b' ' || c == b'\t' {
+            sh.features |= Feature::Space.bit();
+        }
+        prev = c;
+    }
+    if cur > 0 && ng < 8 {
+        groups[ng] = cur;
+        ng += 1;
+    }
+    if ng > 0 {
+        flush_number(&groups, ng, &mut sh.digit_mask);
+    }
+    if alnum > 0 {
+        sh.alnum_mask |= 1 << alnum.min(63);
     }
     sh
+}
+
+impl Shape {
+    fn admits(&self, r: &Rule) -> bool {
+        self.digits >= r.min_digits
+            && (r.digit_mask == 0 || self.digit_mask & r.digit_mask != 0)
+            && (r.alnum_mask == 0 || self.alnum_mask & r.alnum_mask != 0)
+            && (self.features & r.features) == r.features
+    }
+    fn alpha(&self) -> bool {
+        self.features & crate::rules::Feature::Alpha.bit() != 0
+    }
+    fn upper(&self) -> bool {
+        self.features & crate::rules::Feature::Upper.bit() != 0
+    }
 }
 
 /// Scratch buffers reused across values (one per worker).
@@ -118,7 +215,6 @@ fn shape(s: &str) -> Shape {
 pub struct Scratch {
     anchor_hit: Vec<bool>,
     context_hit: Vec<bool>,
-    candidate: Vec<bool>,
     lower: String,
     pub hits: Vec<Hit>,
 }
@@ -148,43 +244,54 @@ impl Detector {
 
         scratch.anchor_hit.clear();
         scratch.anchor_hit.resize(n, false);
-        scratch.context_hit.clear();
-        scratch.context_hit.resize(n, false);
         if let Some(ac) = &rules.anchors {
             for m in ac.find_overlapping_iter(text) {
                 let pid = m.pattern().as_usize();
                 let (pat, ci) = &rules.anchor_case[pid];
                 if *ci || &text[m.start()..m.end()] == pat {
-                    let (rule, is_context) = rules.anchor_rule[pid];
-                    if is_context {
-                        scratch.context_hit[rule] = true;
-                    } else {
-                        scratch.anchor_hit[rule] = true;
-                    }
+                    scratch.anchor_hit[rules.anchor_rule[pid]] = true;
                 }
             }
         }
+        // Context words are looked for only when a rule needs them.
+        let mut context_done = false;
 
-        scratch.candidate.clear();
-        scratch.candidate.resize(n, false);
-        let mut any_regex = false;
         for (i, r) in rules.rules.iter().enumerate() {
-            if (r.anchored && !scratch.anchor_hit[i]) || sh.digits < r.min_digits {
+            if (r.anchored && !scratch.anchor_hit[i]) || !sh.admits(r) {
                 continue;
             }
-            // A rule that needs a hint, in a column without one, can only be saved by a
-            // context word inside the value.
-            if r.requires_hint && hints.get(i) <= 0 && !(scratch.context_hit[i] || (r.context_non_ascii && sh.alpha)) {
-                continue;
+            // A rule that needs a hint, in a column without one, can only be saved
+            // by a context word inside the value.
+            if r.requires_hint && hints.get(i) <= 0 {
+                if !sh.alpha() {
+                    continue;
+                }
+                if !context_done {
+                    self.find_context(text, scratch);
+                    context_done = true;
+                }
+                if !(scratch.context_hit[i] || r.context_non_ascii) {
+                    continue;
+                }
             }
             match r.detector {
                 DetectorKind::Regex => {
-                    scratch.candidate[i] = true;
-                    any_regex = true;
+                    for re in &r.regexes {
+                        for m in re.find_iter(text) {
+                            let (s, e) = (m.start(), m.end());
+                            if !token_boundary(text, s, e) || !r.validator.check(m.as_str()) {
+                                continue;
+                            }
+                            if scratch.hits.iter().any(|h| h.rule == i && h.start == s && h.end == e) {
+                                continue;
+                            }
+                            scratch.hits.push(Hit { rule: i, start: s, end: e, full: s == 0 && e == text.len(), context: false });
+                        }
+                    }
                 }
                 DetectorKind::PersonName => {
                     // Unhinted names are capitalised; lower-case text needs a name column.
-                    if (sh.upper || (sh.alpha && hints.get(i) > 0)) || (sh.alpha && !text.is_ascii()) {
+                    if sh.upper() || (sh.alpha() && (hints.get(i) > 0 || !text.is_ascii())) {
                         for (s, e, full) in self.names.find(text, hints.get(i) > 0) {
                             scratch.hits.push(Hit { rule: i, start: s, end: e, full, context: false });
                         }
@@ -199,48 +306,42 @@ impl Detector {
                 }
             }
         }
-
-        if any_regex {
-            let set = rules.set.matches(text);
-            for pid in set.iter() {
-                let (ri, xi) = rules.set_index[pid];
-                if !scratch.candidate[ri] {
-                    continue;
-                }
-                let r = &rules.rules[ri];
-                for m in r.regexes[xi].find_iter(text) {
-                    let (s, e) = (m.start(), m.end());
-                    if !token_boundary(text, s, e) || !r.validator.check(m.as_str()) {
-                        continue;
-                    }
-                    if scratch.hits.iter().any(|h| h.rule == ri && h.start == s && h.end == e) {
-                        continue;
-                    }
-                    scratch.hits.push(Hit { rule: ri, start: s, end: e, full: s == 0 && e == text.len(), context: false });
-                }
-            }
-        }
         if scratch.hits.is_empty() {
             return;
         }
 
         // Context words (whole words, case-insensitive), only where one can be:
-        // not around a match that is the whole value, and only when the anchor
-        // pass saw one of the rule's words.
-        let need = |h: &Hit| !h.full && (scratch.context_hit[h.rule] || rules.rules[h.rule].context_non_ascii);
-        if scratch.hits.iter().any(need) {
-            scratch.lower.clear();
-            scratch.lower.push_str(&text.to_lowercase());
-            for k in 0..scratch.hits.len() {
-                let h = scratch.hits[k];
-                if !h.full && (scratch.context_hit[h.rule] || rules.rules[h.rule].context_non_ascii) {
-                    scratch.hits[k].context = has_context(&rules.rules[h.rule], &scratch.lower);
+        // not around a match that is the whole value.
+        if scratch.hits.iter().any(|h| !h.full && !rules.rules[h.rule].context.is_empty()) {
+            if !context_done {
+                self.find_context(text, scratch);
+            }
+            let need = scratch.hits.iter().any(|h| !h.full && (scratch.context_hit[h.rule] || rules.rules[h.rule].context_non_ascii));
+            if need {
+                scratch.lower.clear();
+                scratch.lower.push_str(&text.to_lowercase());
+                for k in 0..scratch.hits.len() {
+                    let h = scratch.hits[k];
+                    if !h.full && (scratch.context_hit[h.rule] || rules.rules[h.rule].context_non_ascii) {
+                        scratch.hits[k].context = has_context(&rules.rules[h.rule], &scratch.lower);
+                    }
                 }
             }
         }
         // Hint-only rules: drop the hit unless the column or the value says so.
         scratch.hits.retain(|h| !rules.rules[h.rule].requires_hint || hints.get(h.rule) > 0 || h.context);
         resolve_overlaps(&mut scratch.hits);
+    }
+
+    /// Which rules have one of their context words (as a substring) in `text`.
+    fn find_context(&self, text: &str, scratch: &mut Scratch) {
+        scratch.context_hit.clear();
+        scratch.context_hit.resize(self.rules.rules.len(), false);
+        if let Some(ac) = &self.rules.context_ac {
+            for m in ac.find_overlapping_iter(text) {
+                scratch.context_hit[self.rules.context_rule[m.pattern().as_usize()]] = true;
+            }
+        }
     }
 
     /// Convenience for tests and `rules test`: entities found in one value.
