@@ -66,6 +66,9 @@ pub enum Feature {
     Space,
     LetterDigit,
     DigitLetter,
+    At,
+    Colon,
+    Comma,
 }
 
 impl Feature {
@@ -77,6 +80,9 @@ impl Feature {
             Feature::Space => 8,
             Feature::LetterDigit => 16,
             Feature::DigitLetter => 32,
+            Feature::At => 64,
+            Feature::Colon => 128,
+            Feature::Comma => 256,
         }
     }
 }
@@ -128,8 +134,12 @@ pub struct RuleSpec {
     /// Inclusive range of lengths an ASCII alphanumeric run in the value must have.
     #[serde(default)]
     pub alnum_run: Option<[u32; 2]>,
+    /// The same, counting only runs that contain a digit.
+    #[serde(default)]
+    pub alnum_run_with_digit: Option<[u32; 2]>,
     /// Character features the value must have: upper, lower, alpha, space,
-    /// letter_digit (a letter directly followed by a digit), digit_letter.
+    /// letter_digit (a letter directly followed by a digit), digit_letter, at
+    /// (`@`), colon, comma.
     #[serde(default)]
     pub requires: Vec<Feature>,
     /// Words near a match (same value) that support it; whole words only.
@@ -165,7 +175,8 @@ pub struct Rule {
     pub description: String,
     pub sensitivity: Sensitivity,
     pub detector: DetectorKind,
-    pub regexes: Vec<Regex>,
+    /// Compiled with regex-automata's meta engine so each worker keeps its own cache.
+    pub regexes: Vec<regex_automata::meta::Regex>,
     pub validator: Validator,
     pub score: f32,
     pub min_digits: u32,
@@ -173,6 +184,7 @@ pub struct Rule {
     pub digit_mask: u32,
     /// Bit k set: an alphanumeric run of length k (k ≥ 63 → bit 63); 0 = no gate.
     pub alnum_mask: u64,
+    pub alnum_digit_mask: u64,
     pub features: u16,
     /// Has literal anchors (registered in the rule set's anchor automaton).
     pub anchored: bool,
@@ -309,10 +321,9 @@ impl RuleSetBuilder {
             let mut regexes = Vec::new();
             for p in &spec.patterns {
                 let p = fast_pattern(p);
-                let re = regex::RegexBuilder::new(&p)
-                    .size_limit(1 << 22)
-                    .dfa_size_limit(1 << 24)
-                    .build()
+                let re = regex_automata::meta::Regex::builder()
+                    .configure(regex_automata::meta::Config::new().nfa_size_limit(Some(1 << 22)).hybrid_cache_capacity(1 << 22))
+                    .build(&p)
                     .map_err(|e| Error::Rules { file: src.clone(), line: None, rule: Some(spec.id.clone()), message: format!("invalid pattern: {e}") })?;
                 regexes.push(re);
             }
@@ -344,6 +355,7 @@ impl RuleSetBuilder {
                 min_digits: spec.min_digits,
                 digit_mask: spec.digit_groups.map_or(0, |[a, b]| (a.min(31)..=b.min(31)).fold(0u32, |m, k| m | (1 << k))),
                 alnum_mask: spec.alnum_run.map_or(0, |[a, b]| (a.min(63)..=b.min(63)).fold(0u64, |m, k| m | (1 << k))),
+                alnum_digit_mask: spec.alnum_run_with_digit.map_or(0, |[a, b]| (a.min(63)..=b.min(63)).fold(0u64, |m, k| m | (1 << k))),
                 features: spec.requires.iter().fold(0, |m, f| m | f.bit()),
                 anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
                 context_non_ascii: spec.context.iter().any(|w| !w.is_ascii()),

@@ -106,6 +106,7 @@ struct Shape {
     features: u16,
     digit_mask: u32,
     alnum_mask: u64,
+    alnum_digit_mask: u64,
 }
 
 fn shape(s: &str) -> Shape {
@@ -118,6 +119,7 @@ fn shape(s: &str) -> Shape {
     let mut cur = 0u32; // digits in the current group
     let mut seps = 0u32; // separators since the last digit
     let mut alnum = 0u32;
+    let mut alnum_digit = false;
     let flush_number = |groups: &[u32; 8], ng: usize, mask: &mut u32| {
         // Every contiguous span of groups: "4111 1111 1111 1111 2024" still offers 16.
         for i in 0..ng {
@@ -162,9 +164,14 @@ fn shape(s: &str) -> Shape {
         }
         if is_alpha || is_digit {
             alnum += 1;
+            alnum_digit |= is_digit;
         } else if alnum > 0 {
             sh.alnum_mask |= 1 << alnum.min(63);
+            if alnum_digit {
+                sh.alnum_digit_mask |= 1 << alnum.min(63);
+            }
             alnum = 0;
+            alnum_digit = false;
         }
         if is_alpha {
             sh.features |= Feature::Alpha.bit() | if c.is_ascii_uppercase() { Feature::Upper.bit() } else { Feature::Lower.bit() };
@@ -177,8 +184,14 @@ fn shape(s: &str) -> Shape {
             }
         } else if c >= 0x80 {
             sh.features |= Feature::Alpha.bit();
-        } else if c == b' ' || c == b'\t' {
-            sh.features |= Feature::Space.bit();
+        } else {
+            sh.features |= match c {
+                b' ' | b'\t' => Feature::Space.bit(),
+                b'@' => Feature::At.bit(),
+                b':' => Feature::Colon.bit(),
+                b',' => Feature::Comma.bit(),
+                _ => 0,
+            };
         }
         prev = c;
     }
@@ -191,6 +204,9 @@ fn shape(s: &str) -> Shape {
     }
     if alnum > 0 {
         sh.alnum_mask |= 1 << alnum.min(63);
+        if alnum_digit {
+            sh.alnum_digit_mask |= 1 << alnum.min(63);
+        }
     }
     sh
 }
@@ -200,6 +216,7 @@ impl Shape {
         self.digits >= r.min_digits
             && (r.digit_mask == 0 || self.digit_mask & r.digit_mask != 0)
             && (r.alnum_mask == 0 || self.alnum_mask & r.alnum_mask != 0)
+            && (r.alnum_digit_mask == 0 || self.alnum_digit_mask & r.alnum_digit_mask != 0)
             && (self.features & r.features) == r.features
     }
     fn alpha(&self) -> bool {
@@ -215,6 +232,8 @@ impl Shape {
 pub struct Scratch {
     anchor_hit: Vec<bool>,
     context_hit: Vec<bool>,
+    /// Per rule, per pattern: this worker's regex cache (no shared pool).
+    caches: Vec<Vec<regex_automata::meta::Cache>>,
     lower: String,
     pub hits: Vec<Hit>,
 }
@@ -276,10 +295,24 @@ impl Detector {
             }
             match r.detector {
                 DetectorKind::Regex => {
-                    for re in &r.regexes {
-                        for m in re.find_iter(text) {
+                    if scratch.caches.len() < n {
+                        scratch.caches.resize_with(n, Vec::new);
+                    }
+                    for (j, re) in r.regexes.iter().enumerate() {
+                        while scratch.caches[i].len() <= j {
+                            let c = r.regexes[scratch.caches[i].len()].create_cache();
+                            scratch.caches[i].push(c);
+                        }
+                        let mut at = 0;
+                        while at < text.len() {
+                            let input = regex_automata::Input::new(text).range(at..);
+                            let Some(m) = re.search_with(&mut scratch.caches[i][j], &input) else { break };
                             let (s, e) = (m.start(), m.end());
-                            if !token_boundary(text, s, e) || !r.validator.check(m.as_str()) {
+                            at = if e > s { e } else { e + 1 };
+                            while at < text.len() && !text.is_char_boundary(at) {
+                                at += 1;
+                            }
+                            if e == s || !token_boundary(text, s, e) || !r.validator.check(&text[s..e]) {
                                 continue;
                             }
                             if scratch.hits.iter().any(|h| h.rule == i && h.start == s && h.end == e) {

@@ -1,7 +1,7 @@
 //! Personal names from dictionaries: given names and surnames (see
 //! `rules/dict/LICENSE.md` for sources), plus shape evidence.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 const FIRST: &str = include_str!("../../rules/dict/first_names.txt");
 const LAST: &str = include_str!("../../rules/dict/surnames.txt");
@@ -36,7 +36,19 @@ pub struct Names {
 
 /// Fold common Latin diacritics so "García" meets "garcia".
 pub fn fold(s: &str) -> String {
-    s.chars()
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// `fold` into a reused buffer (the hot path allocates nothing for ASCII).
+pub fn fold_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
+    out.extend(s.chars()
         .flat_map(char::to_lowercase)
         .map(|c| match c {
             'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
@@ -51,8 +63,7 @@ pub fn fold(s: &str) -> String {
             'ź' | 'ż' | 'ž' => 'z',
             'ß' => 's',
             c => c,
-        })
-        .collect()
+        }));
 }
 
 impl Names {
@@ -61,14 +72,29 @@ impl Names {
         Names { first: load(FIRST), last: load(LAST), stop: STOP.iter().copied().collect() }
     }
 
+    fn folded<R>(&self, w: &str, f: impl FnOnce(&str) -> R) -> R {
+        thread_local!(static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+        BUF.with(|b| {
+            let mut b = b.borrow_mut();
+            fold_into(w, &mut b);
+            f(&b)
+        })
+    }
+
     fn is_first(&self, w: &str) -> bool {
-        let f = fold(w);
-        !self.stop.contains(f.as_str()) && self.first.contains(&f)
+        self.folded(w, |f| !self.stop.contains(f) && self.first.contains(f))
     }
 
     fn is_last(&self, w: &str) -> bool {
-        let f = fold(w);
-        self.last.contains(&f) && !matches!(f.as_str(), "the" | "and" | "street" | "new")
+        self.folded(w, |f| self.last.contains(f) && !matches!(f, "the" | "and" | "street" | "new"))
+    }
+
+    fn is_stop(&self, w: &str) -> bool {
+        self.folded(w, |f| self.stop.contains(f))
+    }
+
+    fn is_title(&self, w: &str) -> bool {
+        self.folded(w.trim_end_matches('.'), |f| TITLES.contains(&f))
     }
 
     /// Name spans in `text` as (start, end, whole value). `hinted`: the column is
@@ -89,7 +115,7 @@ impl Names {
         }
         // Whole value: 1-4 name tokens (titles aside), nothing else.
         if !has_digit && tokens.len() <= 5 {
-            let words: Vec<&(usize, usize, &str)> = tokens.iter().filter(|t| !TITLES.contains(&fold(t.2.trim_end_matches('.')).as_str())).collect();
+            let words: Vec<&(usize, usize, &str)> = tokens.iter().filter(|t| !self.is_title(t.2)).collect();
             let all_alpha = words.iter().all(|t| is_name_token(t.2, hinted));
             if all_alpha && !words.is_empty() && words.len() <= 4 {
                 let firsts = words.iter().filter(|t| self.is_first(t.2)).count();
@@ -116,7 +142,7 @@ impl Names {
                 && !is_all_upper(a.2)
                 && self.is_first(a.2)
                 && self.is_last(b.2)
-                && !self.stop.contains(fold(b.2).as_str())
+                && !self.is_stop(b.2)
             {
                 out.push((a.0, b.1, false));
             }
