@@ -69,6 +69,11 @@ pub enum Feature {
     At,
     Colon,
     Comma,
+    Dot,
+    /// Four or more consecutive ASCII capitals.
+    UpperWord,
+    /// Five or more `:` or five or more `-`, or two or more `.` (MAC address layouts).
+    MacSeparators,
 }
 
 impl Feature {
@@ -83,6 +88,9 @@ impl Feature {
             Feature::At => 64,
             Feature::Colon => 128,
             Feature::Comma => 256,
+            Feature::Dot => 512,
+            Feature::UpperWord => 1024,
+            Feature::MacSeparators => 2048,
         }
     }
 }
@@ -139,7 +147,7 @@ pub struct RuleSpec {
     pub alnum_run_with_digit: Option<[u32; 2]>,
     /// Character features the value must have: upper, lower, alpha, space,
     /// letter_digit (a letter directly followed by a digit), digit_letter, at
-    /// (`@`), colon, comma.
+    /// (`@`), colon, comma, dot, upper_word (four capitals in a row).
     #[serde(default)]
     pub requires: Vec<Feature>,
     /// Words near a match (same value) that support it; whole words only.
@@ -177,6 +185,8 @@ pub struct Rule {
     pub detector: DetectorKind,
     /// Compiled with regex-automata's meta engine so each worker keeps its own cache.
     pub regexes: Vec<regex_automata::meta::Regex>,
+    /// The patterns as compiled (ASCII word boundaries and digits).
+    pub patterns: Vec<String>,
     pub validator: Validator,
     pub score: f32,
     pub min_digits: u32,
@@ -188,8 +198,6 @@ pub struct Rule {
     pub features: u16,
     /// Has literal anchors (registered in the rule set's anchor automaton).
     pub anchored: bool,
-    /// Some context word is not ASCII (not in the anchor automaton): always check.
-    pub context_non_ascii: bool,
     pub context: Vec<String>,
     pub column_hints: Vec<String>,
     pub negative_column_hints: Vec<String>,
@@ -206,8 +214,8 @@ pub struct RuleSet {
     pub(crate) anchors: Option<AhoCorasick>,
     pub(crate) anchor_rule: Vec<usize>,
     /// Context-word automaton (ASCII words, case-insensitive); pattern → rule.
-    pub(crate) context_ac: Option<AhoCorasick>,
-    pub(crate) context_rule: Vec<usize>,
+    /// Whether any anchored rule exists (the anchor pass runs only for them).
+    pub(crate) any_anchored: bool,
     /// Entity labels in use, and each rule's index into them.
     pub entities: Vec<String>,
     pub rule_entity: Vec<usize>,
@@ -310,8 +318,7 @@ impl RuleSetBuilder {
         let mut anchor_pats: Vec<(String, bool)> = Vec::new();
         let mut anchor_rule = Vec::new();
         let mut canon = Vec::new();
-        let mut ctx_pats: Vec<String> = Vec::new();
-        let mut context_rule = Vec::new();
+
         for id in &self.order {
             let (spec, src) = &self.specs[id];
             if !spec.enabled {
@@ -319,8 +326,10 @@ impl RuleSetBuilder {
             }
             canon.push(serde_json::to_value(spec).unwrap_or_default());
             let mut regexes = Vec::new();
+            let mut patterns = Vec::new();
             for p in &spec.patterns {
                 let p = fast_pattern(p);
+                patterns.push(p.clone());
                 let re = regex_automata::meta::Regex::builder()
                     .configure(regex_automata::meta::Config::new().nfa_size_limit(Some(1 << 22)).hybrid_cache_capacity(1 << 22))
                     .build(&p)
@@ -336,12 +345,7 @@ impl RuleSetBuilder {
                 anchor_pats.push((a.to_lowercase(), true));
                 anchor_rule.push(idx);
             }
-            for w in &spec.context {
-                if w.is_ascii() && !w.is_empty() {
-                    ctx_pats.push(w.to_lowercase());
-                    context_rule.push(idx);
-                }
-            }
+
             let norm = |v: &Vec<String>| v.iter().map(|w| normalise_word(w)).collect::<Vec<_>>();
             rules.push(Rule {
                 id: spec.id.clone(),
@@ -350,6 +354,7 @@ impl RuleSetBuilder {
                 sensitivity: spec.sensitivity,
                 detector: spec.detector,
                 regexes,
+                patterns,
                 validator: spec.validator,
                 score: spec.score,
                 min_digits: spec.min_digits,
@@ -358,7 +363,6 @@ impl RuleSetBuilder {
                 alnum_digit_mask: spec.alnum_run_with_digit.map_or(0, |[a, b]| (a.min(63)..=b.min(63)).fold(0u64, |m, k| m | (1 << k))),
                 features: spec.requires.iter().fold(0, |m, f| m | f.bit()),
                 anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
-                context_non_ascii: spec.context.iter().any(|w| !w.is_ascii()),
                 context: spec.context.iter().map(|w| w.to_lowercase()).collect(),
                 column_hints: norm(&spec.column_hints),
                 negative_column_hints: norm(&spec.negative_column_hints),
@@ -382,16 +386,7 @@ impl RuleSetBuilder {
             )
         };
         let digest = format!("sha256:{}", hex::encode(Sha256::digest(serde_json::to_vec(&canon).unwrap_or_default())));
-        let context_ac = if ctx_pats.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&ctx_pats)
-                    .map_err(|e| Error::Rules { file: "<context words>".into(), line: None, rule: None, message: e.to_string() })?,
-            )
-        };
+        let any_anchored = rules.iter().any(|r| r.anchored);
         let mut entities: Vec<String> = Vec::new();
         let rule_entity = rules
             .iter()
@@ -403,7 +398,7 @@ impl RuleSetBuilder {
                 }
             })
             .collect();
-        Ok(RuleSet { rules, anchors, anchor_rule, anchor_case: anchor_pats, context_ac, context_rule, entities, rule_entity, digest })
+        Ok(RuleSet { rules, anchors, anchor_rule, anchor_case: anchor_pats, any_anchored, entities, rule_entity, digest })
     }
 }
 

@@ -159,11 +159,13 @@ impl TableProfile {
 struct Acc {
     rules: Vec<RuleStats>,
     entities: Vec<EntityCount>,
+    /// The rule that last matched a whole value of this column (see `Detector::detect_memo`).
+    memo: crate::detect::Memo,
 }
 
 impl Acc {
     fn new(rules: &RuleSet) -> Self {
-        Acc { rules: vec![RuleStats::default(); rules.len()], entities: vec![EntityCount::default(); rules.entities.len()] }
+        Acc { rules: vec![RuleStats::default(); rules.len()], entities: vec![EntityCount::default(); rules.entities.len()], memo: Default::default() }
     }
 
     fn flush(self, rules: &RuleSet, p: &mut ColumnProfile) {
@@ -322,6 +324,7 @@ impl Scanner {
     }
 
     fn record(&self, value: &str, weight: u64, hints: &ColumnHints, p: &mut ColumnProfile, scratch: &mut Scratch, acc: &mut Acc) {
+        let memo = &mut acc.memo;
         let mut v = value;
         if v.len() > self.opts.max_value_bytes {
             let mut cut = self.opts.max_value_bytes;
@@ -342,7 +345,7 @@ impl Scanner {
         if self.opts.decode_only {
             return;
         }
-        self.detector.detect(v, hints, scratch);
+        self.detector.detect_memo(v, hints, scratch, memo);
         if scratch.hits.is_empty() {
             return;
         }

@@ -48,6 +48,10 @@ pub fn valid_ymd(y: i32, m: u32, d: u32) -> bool {
 /// time of day other than midnight is an event timestamp, not a birth date.
 pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
     let mut out = Vec::new();
+    // A capture-free pass first: most values hold no date at all.
+    if !patterns().is_match(text) {
+        return out;
+    }
     for c in patterns().captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         let num = |k: &str| c.name(k).and_then(|x| x.as_str().parse::<u32>().ok());

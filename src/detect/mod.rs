@@ -131,7 +131,20 @@ fn shape(s: &str) -> Shape {
         }
     };
     let mut prev = 0u8;
+    let mut uppers = 0u32;
+    let (mut colons, mut dashes, mut dots) = (0u32, 0u32, 0u32);
     for &c in b {
+        colons += (c == b':') as u32;
+        dashes += (c == b'-') as u32;
+        dots += (c == b'.') as u32;
+        if c.is_ascii_uppercase() {
+            uppers += 1;
+            if uppers == 4 {
+                sh.features |= Feature::UpperWord.bit();
+            }
+        } else {
+            uppers = 0;
+        }
         let is_digit = c.is_ascii_digit();
         let is_alpha = c.is_ascii_alphabetic();
         if is_digit {
@@ -190,10 +203,14 @@ fn shape(s: &str) -> Shape {
                 b'@' => Feature::At.bit(),
                 b':' => Feature::Colon.bit(),
                 b',' => Feature::Comma.bit(),
+                b'.' => Feature::Dot.bit(),
                 _ => 0,
             };
         }
         prev = c;
+    }
+    if colons >= 5 || dashes >= 5 || dots >= 2 {
+        sh.features |= Feature::MacSeparators.bit();
     }
     if cur > 0 && ng < 8 {
         groups[ng] = cur;
@@ -231,11 +248,29 @@ impl Shape {
 #[derive(Debug, Default)]
 pub struct Scratch {
     anchor_hit: Vec<bool>,
-    context_hit: Vec<bool>,
     /// Per rule, per pattern: this worker's regex cache (no shared pool).
     caches: Vec<Vec<regex_automata::meta::Cache>>,
     lower: String,
     pub hits: Vec<Hit>,
+}
+
+/// The few rules that most recently matched whole values of a column, most
+/// recent first (formats alternate: English and German street addresses).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Memo([Option<usize>; 3]);
+
+impl Memo {
+    fn promote(&mut self, slot: usize) {
+        self.0[..=slot].rotate_right(1);
+    }
+    fn remember(&mut self, rule: usize) {
+        if let Some(p) = self.0.iter().position(|x| *x == Some(rule)) {
+            self.promote(p);
+        } else {
+            self.0.rotate_right(1);
+            self.0[0] = Some(rule);
+        }
+    }
 }
 
 /// The compiled detectors: rule set plus dictionaries.
@@ -261,37 +296,29 @@ impl Detector {
         let n = rules.rules.len();
         let sh = shape(text);
 
+        // The anchor pass runs only when an anchored rule passes its other gates.
         scratch.anchor_hit.clear();
         scratch.anchor_hit.resize(n, false);
-        if let Some(ac) = &rules.anchors {
-            for m in ac.find_overlapping_iter(text) {
-                let pid = m.pattern().as_usize();
-                let (pat, ci) = &rules.anchor_case[pid];
-                if *ci || &text[m.start()..m.end()] == pat {
-                    scratch.anchor_hit[rules.anchor_rule[pid]] = true;
+        if rules.any_anchored && rules.rules.iter().any(|r| r.anchored && sh.admits(r)) {
+            if let Some(ac) = &rules.anchors {
+                for m in ac.find_overlapping_iter(text) {
+                    let pid = m.pattern().as_usize();
+                    let (pat, ci) = &rules.anchor_case[pid];
+                    if *ci || &text[m.start()..m.end()] == pat {
+                        scratch.anchor_hit[rules.anchor_rule[pid]] = true;
+                    }
                 }
             }
         }
-        // Context words are looked for only when a rule needs them.
-        let mut context_done = false;
 
         for (i, r) in rules.rules.iter().enumerate() {
             if (r.anchored && !scratch.anchor_hit[i]) || !sh.admits(r) {
                 continue;
             }
             // A rule that needs a hint, in a column without one, can only be saved
-            // by a context word inside the value.
-            if r.requires_hint && hints.get(i) <= 0 {
-                if !sh.alpha() {
-                    continue;
-                }
-                if !context_done {
-                    self.find_context(text, scratch);
-                    context_done = true;
-                }
-                if !(scratch.context_hit[i] || r.context_non_ascii) {
-                    continue;
-                }
+            // by a context word inside the value (checked on its hits, below).
+            if r.requires_hint && hints.get(i) <= 0 && !sh.alpha() {
+                continue;
             }
             match r.detector {
                 DetectorKind::Regex => {
@@ -346,18 +373,12 @@ impl Detector {
         // Context words (whole words, case-insensitive), only where one can be:
         // not around a match that is the whole value.
         if scratch.hits.iter().any(|h| !h.full && !rules.rules[h.rule].context.is_empty()) {
-            if !context_done {
-                self.find_context(text, scratch);
-            }
-            let need = scratch.hits.iter().any(|h| !h.full && (scratch.context_hit[h.rule] || rules.rules[h.rule].context_non_ascii));
-            if need {
-                scratch.lower.clear();
-                scratch.lower.push_str(&text.to_lowercase());
-                for k in 0..scratch.hits.len() {
-                    let h = scratch.hits[k];
-                    if !h.full && (scratch.context_hit[h.rule] || rules.rules[h.rule].context_non_ascii) {
-                        scratch.hits[k].context = has_context(&rules.rules[h.rule], &scratch.lower);
-                    }
+            scratch.lower.clear();
+            scratch.lower.push_str(&text.to_lowercase());
+            for k in 0..scratch.hits.len() {
+                let h = scratch.hits[k];
+                if !h.full && !rules.rules[h.rule].context.is_empty() {
+                    scratch.hits[k].context = has_context(&rules.rules[h.rule], &scratch.lower);
                 }
             }
         }
@@ -366,14 +387,61 @@ impl Detector {
         resolve_overlaps(&mut scratch.hits);
     }
 
-    /// Which rules have one of their context words (as a substring) in `text`.
-    fn find_context(&self, text: &str, scratch: &mut Scratch) {
-        scratch.context_hit.clear();
-        scratch.context_hit.resize(self.rules.rules.len(), false);
-        if let Some(ac) = &self.rules.context_ac {
-            for m in ac.find_overlapping_iter(text) {
-                scratch.context_hit[self.rules.context_rule[m.pattern().as_usize()]] = true;
+    /// `detect` with a per-column memo: when the previous value was exactly one
+    /// match of one rule, that rule is tried first, anchored on the whole value.
+    /// If it matches and validates, the value is that entity and nothing else
+    /// runs (a value that is entirely an email holds nothing else). Free text
+    /// never takes this path. Other values go through the full `detect`.
+    pub fn detect_memo(&self, value: &str, hints: &ColumnHints, scratch: &mut Scratch, memo: &mut Memo) {
+        let text = value.trim();
+        if !text.is_empty() {
+            for slot in 0..memo.0.len() {
+                let Some(ri) = memo.0[slot] else { continue };
+                if self.whole_value_match(ri, text, hints, scratch) {
+                    scratch.hits.clear();
+                    scratch.hits.push(Hit { rule: ri, start: 0, end: text.len(), full: true, context: false });
+                    memo.promote(slot);
+                    return;
+                }
             }
+        }
+        self.detect(value, hints, scratch);
+        let h = &scratch.hits;
+        if h.len() == 1 && h[0].full {
+            let r = &self.rules.rules[h[0].rule];
+            if r.detector != DetectorKind::DateOfBirth && (!r.requires_hint || hints.get(h[0].rule) > 0) {
+                memo.remember(h[0].rule);
+            }
+        }
+    }
+
+    /// Whether rule `ri` matches all of `text` and validates.
+    fn whole_value_match(&self, ri: usize, text: &str, hints: &ColumnHints, scratch: &mut Scratch) -> bool {
+        let r = &self.rules.rules[ri];
+        match r.detector {
+            DetectorKind::Regex => {
+                if scratch.caches.len() < self.rules.rules.len() {
+                    scratch.caches.resize_with(self.rules.rules.len(), Vec::new);
+                }
+                for (j, re) in r.regexes.iter().enumerate() {
+                    while scratch.caches[ri].len() <= j {
+                        let c = r.regexes[scratch.caches[ri].len()].create_cache();
+                        scratch.caches[ri].push(c);
+                    }
+                    let input = regex_automata::Input::new(text).anchored(regex_automata::Anchored::Yes);
+                    if let Some(m) = re.search_with(&mut scratch.caches[ri][j], &input) {
+                        if m.end() == text.len() && r.validator.check(text) {
+                            return true;
+                        }
+                    }
+                }
+                false
+            }
+            DetectorKind::PersonName => {
+                let f = self.names.find(text, hints.get(ri) > 0);
+                f.len() == 1 && f[0].2
+            }
+            DetectorKind::DateOfBirth => false,
         }
     }
 
