@@ -74,6 +74,8 @@ pub enum Feature {
     UpperWord,
     /// Five or more `:` or five or more `-`, or two or more `.` (MAC address layouts).
     MacSeparators,
+    /// An `=` or a `:` (key = value).
+    Assign,
 }
 
 impl Feature {
@@ -91,6 +93,7 @@ impl Feature {
             Feature::Dot => 512,
             Feature::UpperWord => 1024,
             Feature::MacSeparators => 2048,
+            Feature::Assign => 4096,
         }
     }
 }

@@ -201,7 +201,8 @@ fn shape(s: &str) -> Shape {
             sh.features |= match c {
                 b' ' | b'\t' => Feature::Space.bit(),
                 b'@' => Feature::At.bit(),
-                b':' => Feature::Colon.bit(),
+                b':' => Feature::Colon.bit() | Feature::Assign.bit(),
+                b'=' => Feature::Assign.bit(),
                 b',' => Feature::Comma.bit(),
                 b'.' => Feature::Dot.bit(),
                 _ => 0,
