@@ -31,6 +31,14 @@ CREATE TABLE IF NOT EXISTS audit_events (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    head_hash TEXT NOT NULL,
+    ts TEXT NOT NULL,
+    kid TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit_checkpoints (
     seq INTEGER PRIMARY KEY,
     head_hash TEXT NOT NULL,
@@ -101,6 +109,16 @@ pub fn append(tx: &Transaction<'_>, key: Option<&SigningKey>, kind: &str, actor:
     )
     .map_err(db_err)?;
     if let Some(k) = key {
+        // The signed head moves with every event, so cutting events off the end
+        // is detected; periodic checkpoints keep a signed history.
+        let msg = serde_json::to_vec(&serde_json::json!({"seq": seq, "head_hash": hash, "ts": ts})).map_err(|e| Error::Audit(e.to_string()))?;
+        let sig = k.sign_message(&msg)?;
+        tx.execute(
+            "INSERT INTO audit_head (id, seq, head_hash, ts, kid, signature) VALUES (1, ?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, head_hash = excluded.head_hash, ts = excluded.ts, kid = excluded.kid, signature = excluded.signature",
+            params![seq, hash, ts, k.kid(), sig],
+        )
+        .map_err(db_err)?;
         if seq % CHECKPOINT_EVERY == 0 {
             checkpoint_tx(tx, k)?;
         }
@@ -223,6 +241,33 @@ pub fn verify(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
                 break;
             }
         }
+    }
+    if problem.is_none() {
+        let head: Option<Checkpoint> = conn
+            .query_row("SELECT seq, head_hash, ts, kid, signature FROM audit_head WHERE id = 1", [], |r| Ok(Checkpoint { seq: r.get(0)?, head_hash: r.get(1)?, ts: r.get(2)?, kid: r.get(3)?, signature: r.get(4)? }))
+            .optional()
+            .map_err(db_err)?;
+        problem = match head {
+            None if n > 0 => Some("the signed head is missing".into()),
+            None => None,
+            Some(h) => match keys.get(&h.kid).and_then(|k| k.verify_message(&h.signature)) {
+                None => Some("the signed head does not verify".into()),
+                Some(payload) => {
+                    let signed: serde_json::Value = serde_json::from_slice(&payload).unwrap_or_default();
+                    if signed["seq"].as_i64() != Some(h.seq) || signed["head_hash"].as_str() != Some(h.head_hash.as_str()) {
+                        Some("the head row differs from what was signed".into())
+                    } else if h.seq > n {
+                        Some(format!("the signed head is event {} but the log ends at event {n} (events deleted from the end)", h.seq))
+                    } else if h.seq < n {
+                        Some(format!("events after the signed head (event {}) were added without the key", h.seq))
+                    } else if h.head_hash != prev {
+                        Some("the last event differs from the signed head".into())
+                    } else {
+                        None
+                    }
+                }
+            },
+        };
     }
     Ok(VerifyReport { events: n, checkpoints: cps, head_hash: prev, problem })
 }

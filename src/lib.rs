@@ -22,6 +22,8 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod tag;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod audit;
 
 use std::sync::Arc;

@@ -8,3 +8,5 @@ mod cli;
 mod export;
 mod rule_examples;
 mod scanner_api;
+#[cfg(feature = "server")]
+mod service;

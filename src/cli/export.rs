@@ -204,6 +204,11 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
     Ok(super::EXIT_OK)
 }
 
+/// The content digest `export` will compute for these inputs.
+pub fn content_digest(inputs: &[String], redact: bool, rt: &tokio::runtime::Runtime) -> Result<String> {
+    Ok(prepare(inputs, redact, rt)?.manifest.digest())
+}
+
 fn keys_for(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<KeySet> {
     if let Some(p) = &a.keys {
         return Ok(KeySet::load(p)?);

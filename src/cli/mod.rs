@@ -11,6 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use piigate::{RuleSet, ScanConfig, Sensitivity};
 
 mod export;
+#[cfg(feature = "server")]
+mod service;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FOUND: u8 = 1;
@@ -41,6 +43,23 @@ enum Command {
     Keygen(export::KeygenArgs),
     /// Issue a token offline with a local signing key (air-gapped use and tests; normally the service issues them).
     IssueToken(export::IssueArgs),
+    /// Run the approval API.
+    #[cfg(feature = "server")]
+    Serve(service::ServeArgs),
+    /// Request approval to export data (scans it and sends the report and digest).
+    #[cfg(feature = "server")]
+    Request(service::RequestArgs),
+    /// Approve or deny an export request.
+    #[cfg(feature = "server")]
+    Review(service::ReviewArgs),
+    /// Fetch the token of an approved request (once).
+    #[cfg(feature = "server")]
+    Token(service::TokenArgs),
+    /// List export requests.
+    #[cfg(feature = "server")]
+    Requests(service::ListArgs),
+    /// Print the sha256 of an API key read from stdin (for piigate.toml).
+    HashKey,
     /// Inspect and try rules.
     Rules {
         #[command(subcommand)]
@@ -184,6 +203,23 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Keygen(a) => export::cmd_keygen(a),
         Command::IssueToken(a) => export::cmd_issue(a),
         Command::Rules { command } => cmd_rules(command),
+        #[cfg(feature = "server")]
+        Command::Serve(a) => service::cmd_serve(a),
+        #[cfg(feature = "server")]
+        Command::Request(a) => service::cmd_request(a),
+        #[cfg(feature = "server")]
+        Command::Review(a) => service::cmd_review(a),
+        #[cfg(feature = "server")]
+        Command::Token(a) => service::cmd_token(a),
+        #[cfg(feature = "server")]
+        Command::Requests(a) => service::cmd_list(a),
+        Command::HashKey => {
+            let mut s = String::new();
+            std::io::stdin().read_line(&mut s)?;
+            use sha2::Digest;
+            println!("{}", hex::encode(sha2::Sha256::digest(s.trim().as_bytes())));
+            Ok(EXIT_OK)
+        }
     }
 }
 

@@ -1,0 +1,179 @@
+//! `piigate serve` and its HTTP client commands (same types as the server).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use piigate::gate::token::Op;
+use piigate::server::api::{ExportRequest, NewRequest, RequestStatus, ReviewBody, ReviewDecision, TokenResponse};
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "piigate.toml")]
+    config: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct Client {
+    /// Approval service URL.
+    #[arg(long, env = "PIIGATE_SERVER", default_value = "http://127.0.0.1:8080")]
+    server: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RequestArgs {
+    /// The data to export (scanned and digested here).
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Destination prefix, e.g. s3://bucket/exports/.
+    #[arg(long)]
+    to: String,
+    /// Why this export is needed (required).
+    #[arg(long)]
+    reason: String,
+    /// Dataset id (default: the inputs).
+    #[arg(long)]
+    dataset: Option<String>,
+    /// How long the request may wait for review, in seconds.
+    #[arg(long)]
+    ttl: Option<i64>,
+    #[arg(long, value_delimiter = ',', default_value = "put,multipart")]
+    ops: Vec<Op>,
+    /// Request approval for the redacted form (`export --redact`).
+    #[arg(long)]
+    redact: bool,
+    #[command(flatten)]
+    client: Client,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    id: String,
+    #[arg(long, conflicts_with = "deny", required_unless_present = "deny")]
+    approve: bool,
+    #[arg(long)]
+    deny: bool,
+    #[arg(long, default_value = "")]
+    comment: String,
+    #[command(flatten)]
+    client: Client,
+}
+
+#[derive(Args, Debug)]
+pub struct TokenArgs {
+    id: String,
+    /// Write the token here (mode 0600) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    client: Client,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[arg(long)]
+    status: Option<String>,
+    #[command(flatten)]
+    client: Client,
+}
+
+fn api_key() -> Result<String> {
+    std::env::var("PIIGATE_API_KEY").context("set PIIGATE_API_KEY to your API key")
+}
+
+fn rt() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+}
+
+async fn check(resp: reqwest::Response) -> Result<reqwest::Response> {
+    if resp.status().is_success() {
+        return Ok(resp);
+    }
+    let status = resp.status();
+    let body: serde_json::Value = resp.json().await.unwrap_or_default();
+    bail!("approval service answered {status}: {}", body["reason"].as_str().unwrap_or("no reason given"))
+}
+
+pub fn cmd_serve(a: ServeArgs) -> Result<u8> {
+    let cfg = piigate::server::Config::load(&a.config)?;
+    rt()?.block_on(piigate::server::serve(cfg))?;
+    Ok(super::EXIT_OK)
+}
+
+pub fn cmd_request(a: RequestArgs) -> Result<u8> {
+    let key = api_key()?;
+    let rules = Arc::new(piigate::RuleSet::builtin()?);
+    let report = piigate::scan_inputs(&a.inputs, rules, &piigate::ScanConfig { digest: false, ..Default::default() }, &piigate::NoProgress)?;
+    if let Some(e) = report.errors.first() {
+        bail!("{}: {}", e.source, e.error);
+    }
+    let rt = rt()?;
+    let digest = super::export::content_digest(&a.inputs, a.redact, &rt)?;
+    let summary = serde_json::json!({
+        "tables": report.tables.iter().map(|t| serde_json::json!({
+            "name": t.name, "sensitivity": t.sensitivity,
+            "columns": t.columns.iter().filter(|c| !c.entities.is_empty()).map(|c| serde_json::json!({"name": c.name, "sensitivity": c.sensitivity, "entities": c.entities.iter().map(|e| &e.entity).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "summary": report.summary,
+        "rules": report.rules,
+    });
+    let body = NewRequest {
+        dataset_id: a.dataset.unwrap_or_else(|| a.inputs.join(",")),
+        content_digest: digest,
+        report: Some(summary),
+        sensitivity: report.summary.sensitivity,
+        dest: a.to,
+        ops: a.ops,
+        reason: a.reason,
+        ttl_secs: a.ttl,
+        max_objects: None,
+        max_bytes: None,
+        redacted: a.redact,
+    };
+    let url = format!("{}/v1/export-requests", a.client.server.trim_end_matches('/'));
+    let req: ExportRequest = rt.block_on(async { check(reqwest::Client::new().post(&url).bearer_auth(&key).json(&body).send().await?).await?.json().await.map_err(anyhow::Error::from) })?;
+    println!("{}", req.id);
+    eprintln!("piigate: request {} ({} sensitivity) needs {} approval(s)", req.id, req.sensitivity, req.approvals_needed);
+    Ok(super::EXIT_OK)
+}
+
+pub fn cmd_review(a: ReviewArgs) -> Result<u8> {
+    let key = api_key()?;
+    let decision = if a.approve { ReviewDecision::Approve } else { ReviewDecision::Deny };
+    let url = format!("{}/v1/export-requests/{}/reviews", a.client.server.trim_end_matches('/'), a.id);
+    let req: ExportRequest = rt()?.block_on(async { check(reqwest::Client::new().post(&url).bearer_auth(&key).json(&ReviewBody { decision, comment: a.comment }).send().await?).await?.json().await.map_err(anyhow::Error::from) })?;
+    println!("{} {}", req.id, req.status.as_str());
+    Ok(super::EXIT_OK)
+}
+
+pub fn cmd_token(a: TokenArgs) -> Result<u8> {
+    let key = api_key()?;
+    let url = format!("{}/v1/export-requests/{}/token", a.client.server.trim_end_matches('/'), a.id);
+    let t: TokenResponse = rt()?.block_on(async { check(reqwest::Client::new().get(&url).bearer_auth(&key).send().await?).await?.json().await.map_err(anyhow::Error::from) })?;
+    match a.output {
+        Some(p) => {
+            piigate::gate::token::write_private(&p, t.token.as_bytes())?;
+            eprintln!("piigate: token written to {}", p.display());
+        }
+        None => println!("{}", t.token),
+    }
+    Ok(super::EXIT_OK)
+}
+
+pub fn cmd_list(a: ListArgs) -> Result<u8> {
+    let key = api_key()?;
+    if let Some(s) = &a.status {
+        s.parse::<RequestStatus>().map_err(anyhow::Error::msg)?;
+    }
+    let mut url = format!("{}/v1/export-requests", a.client.server.trim_end_matches('/'));
+    if let Some(s) = &a.status {
+        url.push_str(&format!("?status={s}"));
+    }
+    let list: Vec<ExportRequest> = rt()?.block_on(async { check(reqwest::Client::new().get(&url).bearer_auth(&key).send().await?).await?.json().await.map_err(anyhow::Error::from) })?;
+    println!("{:<36}  {:<12}  {:<9}  {:<10}  {:<30}  DATASET", "ID", "STATUS", "SENSITIV.", "REQUESTER", "DESTINATION");
+    for r in list {
+        println!("{:<36}  {:<12}  {:<9}  {:<10}  {:<30}  {}", r.id, r.status.as_str(), r.sensitivity.as_str(), r.requester, r.dest, r.dataset_id);
+    }
+    Ok(super::EXIT_OK)
+}

@@ -1,0 +1,367 @@
+//! HTTP API (JSON, bearer API keys). Types are shared with the CLI client.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+
+use super::config::{Principal, Role};
+use super::store::{self, StoreError};
+use super::AppState;
+use crate::gate::token::{ApprovalToken, Op};
+use crate::report::Sensitivity;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Pending,
+    Approved,
+    Denied,
+    TokenIssued,
+    Revoked,
+    Expired,
+}
+
+impl RequestStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Pending => "pending",
+            RequestStatus::Approved => "approved",
+            RequestStatus::Denied => "denied",
+            RequestStatus::TokenIssued => "token_issued",
+            RequestStatus::Revoked => "revoked",
+            RequestStatus::Expired => "expired",
+        }
+    }
+}
+
+impl std::str::FromStr for RequestStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "pending" => RequestStatus::Pending,
+            "approved" => RequestStatus::Approved,
+            "denied" => RequestStatus::Denied,
+            "token_issued" => RequestStatus::TokenIssued,
+            "revoked" => RequestStatus::Revoked,
+            "expired" => RequestStatus::Expired,
+            other => return Err(format!("unknown status {other:?}")),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewDecision {
+    Approve,
+    Deny,
+}
+
+impl ReviewDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewDecision::Approve => "approve",
+            ReviewDecision::Deny => "deny",
+        }
+    }
+}
+
+/// POST /v1/export-requests
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NewRequest {
+    pub dataset_id: String,
+    pub content_digest: String,
+    /// The scan report (tags and sensitivity) the approval is based on.
+    #[schema(value_type = Object)]
+    pub report: Option<serde_json::Value>,
+    #[schema(value_type = String)]
+    pub sensitivity: Sensitivity,
+    /// Destination prefix, e.g. `s3://bucket/exports/`.
+    pub dest: String,
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub ops: Vec<Op>,
+    pub reason: String,
+    pub ttl_secs: Option<i64>,
+    pub max_objects: Option<u64>,
+    pub max_bytes: Option<u64>,
+    #[serde(default)]
+    pub redacted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Review {
+    pub approver: String,
+    pub decision: ReviewDecision,
+    pub comment: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportRequest {
+    pub id: String,
+    pub requester: String,
+    pub dataset_id: String,
+    pub content_digest: String,
+    pub report_digest: String,
+    #[schema(value_type = Object)]
+    pub report: Option<serde_json::Value>,
+    #[schema(value_type = String)]
+    pub sensitivity: Sensitivity,
+    pub dest: String,
+    #[schema(value_type = Vec<String>)]
+    pub ops: Vec<Op>,
+    pub max_objects: u64,
+    pub max_bytes: u64,
+    pub redacted: bool,
+    pub reason: String,
+    pub status: RequestStatus,
+    pub approvals_needed: u32,
+    pub created_at: String,
+    pub expires_at: String,
+    pub reviews: Vec<Review>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReviewBody {
+    pub decision: ReviewDecision,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RedeemBody {
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RevokeBody {
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub after: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// An API error: status plus a reason that never carries a token or key.
+pub struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { error: self.0.canonical_reason().unwrap_or("error").to_lowercase(), reason: self.1 };
+        (self.0, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::NotFound => StatusCode::NOT_FOUND,
+            StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+            StoreError::Conflict(_) => StatusCode::CONFLICT,
+            StoreError::Gone(_) => StatusCode::GONE,
+            StoreError::Invalid(_) => StatusCode::BAD_REQUEST,
+            StoreError::Internal(m) => {
+                tracing::error!("internal error: {m}");
+                return ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into());
+            }
+        };
+        ApiError(code, e.to_string())
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn auth<'a>(st: &'a AppState, headers: &HeaderMap, roles: &[Role]) -> ApiResult<&'a Principal> {
+    st.metrics.http_requests.fetch_add(1, Ordering::Relaxed);
+    let key = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let Some(p) = key.and_then(|k| st.config.authenticate(k)) else {
+        st.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
+        return Err(ApiError(StatusCode::UNAUTHORIZED, "a valid API key is required".into()));
+    };
+    if !roles.is_empty() && !roles.contains(&p.role) {
+        st.metrics.forbidden.fetch_add(1, Ordering::Relaxed);
+        return Err(ApiError(StatusCode::FORBIDDEN, format!("role {:?} may not do this", p.role)));
+    }
+    Ok(p)
+}
+
+/// Run blocking SQLite work off the async workers.
+async fn db<T: Send + 'static>(st: &Arc<AppState>, f: impl FnOnce(&mut rusqlite::Connection, &AppState) -> Result<T, StoreError> + Send + 'static) -> ApiResult<T> {
+    let st = st.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = st.db.lock().map_err(|_| StoreError::Internal("database lock poisoned".into()))?;
+        f(&mut conn, &st)
+    })
+    .await
+    .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("task: {e}")))?
+    .map_err(ApiError::from)
+}
+
+/// Slack-compatible webhook, in the background, with retries and a timeout.
+fn notify(st: &Arc<AppState>, text: String) {
+    let Some(url) = st.config.webhook_url.clone() else { return };
+    let st = st.clone();
+    tokio::spawn(async move {
+        for attempt in 0..3u32 {
+            let r = st.http.post(&url).json(&serde_json::json!({ "text": text })).send().await;
+            if matches!(&r, Ok(resp) if resp.status().is_success()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt))).await;
+        }
+        st.metrics.webhook_failures.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!("webhook delivery failed after retries");
+    });
+}
+
+#[utoipa::path(post, path = "/v1/export-requests", request_body = NewRequest, responses((status = 201, body = ExportRequest), (status = 400, body = ErrorBody), (status = 401), (status = 403)))]
+async fn create_request(State(st): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<NewRequest>) -> ApiResult<(StatusCode, Json<ExportRequest>)> {
+    let p = auth(&st, &headers, &[Role::Requester, Role::Admin])?.name.clone();
+    let req = db(&st, move |c, s| store::create(c, &s.config, &s.key, &p, &body)).await?;
+    st.metrics.export_requests.fetch_add(1, Ordering::Relaxed);
+    notify(&st, format!("piigate: {} requests export of {} ({}) to {} — {} approval(s) needed. Reason: {}", req.requester, req.dataset_id, req.sensitivity, req.dest, req.approvals_needed, req.reason));
+    Ok((StatusCode::CREATED, Json(req)))
+}
+
+#[utoipa::path(get, path = "/v1/export-requests", params(("status" = Option<String>, Query)), responses((status = 200, body = Vec<ExportRequest>), (status = 401)))]
+async fn list_requests(State(st): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<ListQuery>) -> ApiResult<Json<Vec<ExportRequest>>> {
+    auth(&st, &headers, &[])?;
+    let status = match q.status.as_deref() {
+        Some(s) => Some(s.parse::<RequestStatus>().map_err(|e| ApiError(StatusCode::BAD_REQUEST, e))?),
+        None => None,
+    };
+    Ok(Json(db(&st, move |c, s| store::list(c, &s.key, status)).await?))
+}
+
+#[utoipa::path(get, path = "/v1/export-requests/{id}", responses((status = 200, body = ExportRequest), (status = 404)))]
+async fn get_request(State(st): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Json<ExportRequest>> {
+    auth(&st, &headers, &[])?;
+    Ok(Json(db(&st, move |c, s| store::get(c, &s.key, &id)).await?))
+}
+
+#[utoipa::path(post, path = "/v1/export-requests/{id}/reviews", request_body = ReviewBody, responses((status = 200, body = ExportRequest), (status = 403, description = "self-review or wrong role"), (status = 409, description = "already reviewed, or not pending")))]
+async fn review(State(st): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>, Json(body): Json<ReviewBody>) -> ApiResult<Json<ExportRequest>> {
+    let p = auth(&st, &headers, &[Role::Approver, Role::Admin])?.name.clone();
+    let req = db(&st, move |c, s| store::review(c, &s.key, &id, &p, body.decision, &body.comment)).await?;
+    st.metrics.reviews.fetch_add(1, Ordering::Relaxed);
+    if req.status != RequestStatus::Pending {
+        notify(&st, format!("piigate: export request {} for {} is {}", req.id, req.dataset_id, req.status.as_str()));
+    }
+    Ok(Json(req))
+}
+
+#[utoipa::path(get, path = "/v1/export-requests/{id}/token", responses((status = 200, body = TokenResponse), (status = 403), (status = 409), (status = 410)))]
+async fn token(State(st): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Json<TokenResponse>> {
+    let p = auth(&st, &headers, &[Role::Requester, Role::Admin])?.name.clone();
+    let t = db(&st, move |c, s| store::issue_token(c, &s.config, &s.key, &id, &p)).await?;
+    st.metrics.tokens_issued.fetch_add(1, Ordering::Relaxed);
+    Ok(Json(TokenResponse { token: t.expose().to_string() }))
+}
+
+#[utoipa::path(post, path = "/v1/export-requests/{id}/revoke", request_body = RevokeBody, responses((status = 200, body = ExportRequest), (status = 409)))]
+async fn revoke(State(st): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>, Json(body): Json<RevokeBody>) -> ApiResult<Json<ExportRequest>> {
+    let p = auth(&st, &headers, &[Role::Approver, Role::Admin])?.name.clone();
+    let req = db(&st, move |c, s| store::revoke(c, &s.key, &id, &p, &body.reason)).await?;
+    notify(&st, format!("piigate: export request {} was revoked", req.id));
+    Ok(Json(req))
+}
+
+#[utoipa::path(post, path = "/v1/tokens/redeem", request_body = RedeemBody, responses((status = 200), (status = 409, description = "already used"), (status = 410, description = "revoked or expired")))]
+async fn redeem(State(st): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<RedeemBody>) -> ApiResult<Json<serde_json::Value>> {
+    let p = auth(&st, &headers, &[Role::Gate, Role::Requester, Role::Admin])?.name.clone();
+    let token = ApprovalToken::new(body.token);
+    let r = db(&st, move |c, s| store::redeem(c, &s.config, &s.key, &p, &token)).await;
+    match r {
+        Ok(c) => {
+            st.metrics.redeemed.fetch_add(1, Ordering::Relaxed);
+            Ok(Json(serde_json::json!({"redeemed": c.jti})))
+        }
+        Err(e) => {
+            st.metrics.redeem_refused.fetch_add(1, Ordering::Relaxed);
+            Err(e)
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/v1/keys", responses((status = 200)))]
+async fn keys(State(st): State<Arc<AppState>>, headers: HeaderMap) -> ApiResult<Json<serde_json::Value>> {
+    auth(&st, &headers, &[])?;
+    Ok(Json(serde_json::json!({ "keys": [st.key.public_json()] })))
+}
+
+#[utoipa::path(get, path = "/v1/audit", responses((status = 200), (status = 403)))]
+async fn audit_events(State(st): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<ListQuery>) -> ApiResult<Json<Vec<crate::audit::AuditEvent>>> {
+    auth(&st, &headers, &[Role::Admin])?;
+    let (after, limit) = (q.after.unwrap_or(0), q.limit.unwrap_or(1000).clamp(1, 10_000));
+    Ok(Json(db(&st, move |c, _| crate::audit::events(c, after, limit).map_err(StoreError::from)).await?))
+}
+
+#[utoipa::path(get, path = "/v1/audit/checkpoint", responses((status = 200), (status = 403)))]
+async fn audit_checkpoint(State(st): State<Arc<AppState>>, headers: HeaderMap) -> ApiResult<Json<Option<crate::audit::Checkpoint>>> {
+    auth(&st, &headers, &[Role::Admin])?;
+    Ok(Json(db(&st, move |c, s| store::checkpoint(c, &s.key)).await?))
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn metrics(State(st): State<Arc<AppState>>) -> String {
+    st.metrics.render()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "piigate approval API", description = "Request, review and redeem export approvals."),
+    paths(create_request, list_requests, get_request, review, token, revoke, redeem, keys, audit_events, audit_checkpoint),
+    components(schemas(NewRequest, ExportRequest, Review, ReviewBody, ReviewDecision, RequestStatus, TokenResponse, RedeemBody, RevokeBody, ErrorBody))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let limit = state.config.body_limit;
+    let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    Router::new()
+        .route("/v1/export-requests", post(create_request).get(list_requests))
+        .route("/v1/export-requests/{id}", get(get_request))
+        .route("/v1/export-requests/{id}/reviews", post(review))
+        .route("/v1/export-requests/{id}/token", get(token))
+        .route("/v1/export-requests/{id}/revoke", post(revoke))
+        .route("/v1/tokens/redeem", post(redeem))
+        .route("/v1/keys", get(keys))
+        .route("/v1/audit", get(audit_events))
+        .route("/v1/audit/checkpoint", get(audit_checkpoint))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .with_state(state)
+}

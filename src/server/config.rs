@@ -1,0 +1,173 @@
+//! `piigate.toml` for `piigate serve`.
+//!
+//! ```toml
+//! listen = "127.0.0.1:8080"
+//! database = "piigate.db"
+//! signing_key = "piigate-signing-key.json"   # created with mode 0600 on first start
+//! issuer = "piigate"
+//! audience = "piigate-export"
+//! token_ttl_secs = 900
+//! request_ttl_secs = 86400
+//! webhook_url = "https://hooks.slack.example/T000/B000/XXX"   # optional
+//!
+//! [policy]            # distinct approvers needed per sensitivity
+//! NONE = 1
+//! LOW = 1
+//! MODERATE = 1
+//! HIGH = 2
+//!
+//! [[principals]]
+//! name = "etl-nightly"
+//! role = "requester"
+//! key_sha256 = "…"    # sha256 of the API key, hex; never the key itself
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::report::Sensitivity;
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Requester,
+    Approver,
+    Admin,
+    /// The export gate: may redeem tokens.
+    Gate,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Principal {
+    pub name: String,
+    pub role: Role,
+    /// Lower-case hex sha256 of the API key.
+    pub key_sha256: String,
+}
+
+impl std::fmt::Debug for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Principal {{ name: {:?}, role: {:?}, key_sha256: **REDACTED** }}", self.name, self.role)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    #[serde(default = "default_db")]
+    pub database: PathBuf,
+    #[serde(default)]
+    pub signing_key: Option<PathBuf>,
+    #[serde(default = "default_issuer")]
+    pub issuer: String,
+    #[serde(default = "default_audience")]
+    pub audience: String,
+    #[serde(default = "default_token_ttl")]
+    pub token_ttl_secs: i64,
+    #[serde(default = "default_request_ttl")]
+    pub request_ttl_secs: i64,
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    #[serde(default = "default_policy")]
+    pub policy: BTreeMap<Sensitivity, u32>,
+    #[serde(default = "default_policy_version")]
+    pub policy_version: String,
+    #[serde(default)]
+    pub principals: Vec<Principal>,
+    /// Largest request body accepted, in bytes.
+    #[serde(default = "default_body_limit")]
+    pub body_limit: usize,
+    #[serde(default = "default_timeout")]
+    pub request_timeout_secs: u64,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".into()
+}
+fn default_db() -> PathBuf {
+    "piigate.db".into()
+}
+fn default_issuer() -> String {
+    "piigate".into()
+}
+fn default_audience() -> String {
+    "piigate-export".into()
+}
+fn default_token_ttl() -> i64 {
+    900
+}
+fn default_request_ttl() -> i64 {
+    86_400
+}
+fn default_policy_version() -> String {
+    "1".into()
+}
+fn default_body_limit() -> usize {
+    4 * 1024 * 1024
+}
+fn default_timeout() -> u64 {
+    30
+}
+fn default_policy() -> BTreeMap<Sensitivity, u32> {
+    BTreeMap::from([(Sensitivity::None, 1), (Sensitivity::Low, 1), (Sensitivity::Moderate, 1), (Sensitivity::High, 2)])
+}
+
+pub fn hash_key(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let mut c: Config = toml::from_str(&text).map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))?;
+        // Relative paths are relative to the config file.
+        let base = path.parent().unwrap_or(Path::new("."));
+        if c.database.is_relative() {
+            c.database = base.join(&c.database);
+        }
+        c.signing_key = Some(match c.signing_key.take() {
+            Some(p) if p.is_relative() => base.join(p),
+            Some(p) => p,
+            None => base.join("piigate-signing-key.json"),
+        });
+        c.validate()?;
+        Ok(c)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        for p in &self.principals {
+            if p.key_sha256.len() != 64 || !p.key_sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Error::Config(format!("principal {}: key_sha256 must be 64 hex digits (the sha256 of the key, not the key)", p.name)));
+            }
+        }
+        if self.token_ttl_secs <= 0 || self.request_ttl_secs <= 0 {
+            return Err(Error::Config("ttls must be positive".into()));
+        }
+        Ok(())
+    }
+
+    /// Approvals needed for a sensitivity level (at least one).
+    pub fn approvals_needed(&self, s: Sensitivity) -> u32 {
+        self.policy.get(&s).copied().unwrap_or(1).max(1)
+    }
+
+    /// The principal owning `key`, compared in constant time against every entry.
+    pub fn authenticate(&self, key: &str) -> Option<&Principal> {
+        use subtle::ConstantTimeEq;
+        let h = hash_key(key);
+        let mut found = None;
+        for p in &self.principals {
+            if bool::from(p.key_sha256.to_ascii_lowercase().as_bytes().ct_eq(h.as_bytes())) {
+                found = Some(p);
+            }
+        }
+        found
+    }
+}

@@ -1,0 +1,120 @@
+//! `piigate serve`: the export-approval API (axum on tokio, SQLite).
+//!
+//! Pipelines request an export; approvers who are not the requester review it;
+//! once the policy's number of distinct approvals is reached the requester
+//! fetches a single PASETO token bound to the request. Every state change and
+//! its audit event commit in one transaction.
+
+pub mod api;
+pub mod config;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub use api::{ExportRequest, NewRequest, RequestStatus, Review, ReviewDecision};
+pub use config::{Config, Principal, Role};
+
+use crate::gate::token::SigningKey;
+use crate::{Error, Result};
+
+/// Prometheus counters.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub http_requests: AtomicU64,
+    pub unauthorized: AtomicU64,
+    pub forbidden: AtomicU64,
+    pub export_requests: AtomicU64,
+    pub reviews: AtomicU64,
+    pub tokens_issued: AtomicU64,
+    pub redeemed: AtomicU64,
+    pub redeem_refused: AtomicU64,
+    pub webhook_failures: AtomicU64,
+}
+
+impl Metrics {
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for (name, help, v) in [
+            ("piigate_http_requests_total", "HTTP requests served", &self.http_requests),
+            ("piigate_unauthorized_total", "Requests without a valid API key", &self.unauthorized),
+            ("piigate_forbidden_total", "Requests refused for role or self-review", &self.forbidden),
+            ("piigate_export_requests_total", "Export requests created", &self.export_requests),
+            ("piigate_reviews_total", "Reviews recorded", &self.reviews),
+            ("piigate_tokens_issued_total", "Approval tokens issued", &self.tokens_issued),
+            ("piigate_tokens_redeemed_total", "Tokens redeemed", &self.redeemed),
+            ("piigate_redeem_refused_total", "Redeem attempts refused", &self.redeem_refused),
+            ("piigate_webhook_failures_total", "Webhook deliveries that failed after retries", &self.webhook_failures),
+        ] {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", v.load(Ordering::Relaxed)));
+        }
+        out
+    }
+}
+
+/// Shared state of the service.
+pub struct AppState {
+    pub config: Config,
+    pub db: Mutex<rusqlite::Connection>,
+    pub key: SigningKey,
+    pub metrics: Metrics,
+    pub http: reqwest::Client,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("db", &self.config.database).field("key", &self.key).finish()
+    }
+}
+
+impl AppState {
+    /// Open (and migrate) the database, load or create the signing key.
+    pub fn open(config: Config) -> Result<Arc<Self>> {
+        let conn = store::open(&config.database)?;
+        let key = match &config.signing_key {
+            Some(p) if p.exists() => SigningKey::load(p)?,
+            Some(p) => {
+                let k = SigningKey::generate()?;
+                k.save(p)?;
+                tracing::info!(kid = k.kid(), path = %p.display(), "generated a new signing key");
+                k
+            }
+            None => return Err(Error::Config("signing_key path is required".into())),
+        };
+        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().map_err(|e| Error::Other(e.to_string()))?;
+        Ok(Arc::new(AppState { config, db: Mutex::new(conn), key, metrics: Metrics::default(), http }))
+    }
+}
+
+/// Run the service until Ctrl-C / SIGTERM.
+pub async fn serve(config: Config) -> Result<()> {
+    let addr: SocketAddr = config.listen.parse().map_err(|e| Error::Config(format!("listen {:?}: {e}", config.listen)))?;
+    let state = AppState::open(config)?;
+    let app = api::router(state.clone());
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Error::io(format!("binding {addr}"), e))?;
+    let bound = listener.local_addr().map_err(|e| Error::io("local address", e))?;
+    // Scripts and tests read this line to find the port.
+    eprintln!("piigate serve: listening on http://{bound}");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| Error::io("serving", e))?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
