@@ -30,7 +30,13 @@ fn mixes() -> Vec<(&'static str, Vec<String>)> {
         ("ipv4", v(gen::Gen::ipv4)),
         ("uuid", v(gen::Gen::uuid)),
         ("timestamp", v(gen::Gen::timestamp)),
-        ("sentence", v(|g| { let k = rand::Rng::gen_range(&mut g.rng, 8..20); g.sentence(k) })),
+        (
+            "sentence",
+            v(|g| {
+                let k = rand::Rng::gen_range(&mut g.rng, 8..20);
+                g.sentence(k)
+            }),
+        ),
     ]
 }
 
@@ -39,7 +45,15 @@ fn bench(c: &mut Criterion) {
     let det = Detector::new(rules.clone());
     let hints = ColumnHints::none(&rules);
     // The naive baseline: every pattern of every rule, separately, on every value.
-    let naive: Vec<regex::Regex> = rules.rules.iter().flat_map(|r| r.patterns.iter().map(|p| regex::Regex::new(p).expect("pattern"))).collect();
+    let naive: Vec<regex::Regex> = rules
+        .rules
+        .iter()
+        .flat_map(|r| {
+            r.patterns
+                .iter()
+                .map(|p| regex::Regex::new(p).expect("pattern"))
+        })
+        .collect();
     let mut group = c.benchmark_group("per_value");
     for (name, values) in mixes() {
         group.throughput(Throughput::Elements(values.len() as u64));

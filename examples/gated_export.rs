@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use object_store::{ObjectStore, ObjectStoreExt};
 use piigate::gate::token::rfc3339;
-use piigate::gate::{Approval, ApprovalClaims, GatedStore, KeySet, LocalLedger, Op, SigningKey, Verifier};
+use piigate::gate::{
+    Approval, ApprovalClaims, GatedStore, KeySet, LocalLedger, Op, SigningKey, Verifier,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rt = tokio::runtime::Runtime::new()?;
@@ -50,18 +52,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verifier = Verifier::new(KeySet::new([key.verifying_key()]), "piigate-export");
     let ledger = LocalLedger::open(work.path().join("ledger.db"))?;
     let inner = object_store::local::LocalFileSystem::new_with_prefix(&dest_dir)?;
-    let store = rt.block_on(GatedStore::authorize(inner, &dest, &verifier, &ledger, &Approval { token, manifest }, None))?;
+    let store = rt.block_on(GatedStore::authorize(
+        inner,
+        &dest,
+        &verifier,
+        &ledger,
+        &Approval { token, manifest },
+        None,
+    ))?;
     let store: Arc<dyn ObjectStore> = Arc::new(store);
 
     let bytes = std::fs::read(&src)?;
     rt.block_on(async move {
-    store.put(&"report.csv".into(), bytes.into()).await?;
-    println!("approved write: ok");
-    let refused = store.put(&"elsewhere.csv".into(), b"other bytes".to_vec().into()).await;
-    println!("unapproved write: {}", refused.err().map(|e| e.to_string()).unwrap_or_default());
-    let refused = store.delete(&"report.csv".into()).await;
-    println!("unapproved delete: {}", refused.err().map(|e| e.to_string()).unwrap_or_default());
-    Ok::<(), Box<dyn std::error::Error>>(())
+        store.put(&"report.csv".into(), bytes.into()).await?;
+        println!("approved write: ok");
+        let refused = store
+            .put(&"elsewhere.csv".into(), b"other bytes".to_vec().into())
+            .await;
+        println!(
+            "unapproved write: {}",
+            refused.err().map(|e| e.to_string()).unwrap_or_default()
+        );
+        let refused = store.delete(&"report.csv".into()).await;
+        println!(
+            "unapproved delete: {}",
+            refused.err().map(|e| e.to_string()).unwrap_or_default()
+        );
+        Ok::<(), Box<dyn std::error::Error>>(())
     })
 }
-

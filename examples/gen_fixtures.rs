@@ -11,6 +11,10 @@ fn main() {
     let rows: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1500);
     let truth = gen::write_all(&dir, seed, rows);
     let path = dir.parent().unwrap_or(&dir).join("truth.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&truth).expect("json") + "\n").expect("write truth");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&truth).expect("json") + "\n",
+    )
+    .expect("write truth");
     eprintln!("wrote {} and {}", dir.display(), path.display());
 }

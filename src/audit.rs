@@ -71,7 +71,15 @@ pub struct Checkpoint {
     pub signature: String,
 }
 
-pub fn event_hash(prev: &str, seq: i64, ts: &str, kind: &str, actor: &str, subject: &str, detail: &str) -> String {
+pub fn event_hash(
+    prev: &str,
+    seq: i64,
+    ts: &str,
+    kind: &str,
+    actor: &str,
+    subject: &str,
+    detail: &str,
+) -> String {
     let mut h = Sha256::new();
     for part in [prev, &seq.to_string(), ts, kind, actor, subject, detail] {
         h.update((part.len() as u64).to_be_bytes());
@@ -94,8 +102,22 @@ pub fn init(conn: &Connection) -> Result<()> {
 }
 
 /// Append one event inside `tx`; signs a checkpoint every `CHECKPOINT_EVERY` events.
-pub fn append(tx: &Transaction<'_>, key: Option<&SigningKey>, kind: &str, actor: &str, subject: &str, detail: &serde_json::Value) -> Result<AuditEvent> {
-    let last: Option<(i64, String)> = tx.query_row("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(db_err)?;
+pub fn append(
+    tx: &Transaction<'_>,
+    key: Option<&SigningKey>,
+    kind: &str,
+    actor: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> Result<AuditEvent> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(db_err)?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_string()),
@@ -111,7 +133,8 @@ pub fn append(tx: &Transaction<'_>, key: Option<&SigningKey>, kind: &str, actor:
     if let Some(k) = key {
         // The signed head moves with every event, so cutting events off the end
         // is detected; periodic checkpoints keep a signed history.
-        let msg = serde_json::to_vec(&serde_json::json!({"seq": seq, "head_hash": hash, "ts": ts})).map_err(|e| Error::Audit(e.to_string()))?;
+        let msg = serde_json::to_vec(&serde_json::json!({"seq": seq, "head_hash": hash, "ts": ts}))
+            .map_err(|e| Error::Audit(e.to_string()))?;
         let sig = k.sign_message(&msg)?;
         tx.execute(
             "INSERT INTO audit_head (id, seq, head_hash, ts, kid, signature) VALUES (1, ?1, ?2, ?3, ?4, ?5)
@@ -123,18 +146,44 @@ pub fn append(tx: &Transaction<'_>, key: Option<&SigningKey>, kind: &str, actor:
             checkpoint_tx(tx, k)?;
         }
     }
-    Ok(AuditEvent { seq, ts, kind: kind.into(), actor: actor.into(), subject: subject.into(), detail: detail.clone(), prev_hash: prev, hash })
+    Ok(AuditEvent {
+        seq,
+        ts,
+        kind: kind.into(),
+        actor: actor.into(),
+        subject: subject.into(),
+        detail: detail.clone(),
+        prev_hash: prev,
+        hash,
+    })
 }
 
 /// Sign the current head.
 pub fn checkpoint_tx(tx: &Transaction<'_>, key: &SigningKey) -> Result<Option<Checkpoint>> {
-    let head: Option<(i64, String)> = tx.query_row("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(db_err)?;
-    let Some((seq, head_hash)) = head else { return Ok(None) };
+    let head: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(db_err)?;
+    let Some((seq, head_hash)) = head else {
+        return Ok(None);
+    };
     let ts = now();
-    let msg = serde_json::to_vec(&serde_json::json!({"seq": seq, "head_hash": head_hash, "ts": ts})).map_err(|e| Error::Audit(e.to_string()))?;
+    let msg =
+        serde_json::to_vec(&serde_json::json!({"seq": seq, "head_hash": head_hash, "ts": ts}))
+            .map_err(|e| Error::Audit(e.to_string()))?;
     let signature = key.sign_message(&msg)?;
     tx.execute("INSERT OR REPLACE INTO audit_checkpoints (seq, head_hash, ts, kid, signature) VALUES (?1, ?2, ?3, ?4, ?5)", params![seq, head_hash, ts, key.kid(), signature]).map_err(db_err)?;
-    Ok(Some(Checkpoint { seq, head_hash, ts, kid: key.kid().to_string(), signature }))
+    Ok(Some(Checkpoint {
+        seq,
+        head_hash,
+        ts,
+        kid: key.kid().to_string(),
+        signature,
+    }))
 }
 
 pub fn events(conn: &Connection, after: i64, limit: i64) -> Result<Vec<AuditEvent>> {
@@ -154,7 +203,8 @@ pub fn events(conn: &Connection, after: i64, limit: i64) -> Result<Vec<AuditEven
             })
         })
         .map_err(db_err)?;
-    rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db_err)
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(db_err)
 }
 
 pub fn latest_checkpoint(conn: &Connection) -> Result<Option<Checkpoint>> {
@@ -185,8 +235,23 @@ pub fn verify(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
     let mut problem = None;
     while let Some(r) = rows.next().map_err(db_err)? {
         let seq: i64 = r.get(0).map_err(db_err)?;
-        let (ts, kind, actor, subject, detail, prev_hash, hash): (String, String, String, String, String, String, String) =
-            (r.get(1).map_err(db_err)?, r.get(2).map_err(db_err)?, r.get(3).map_err(db_err)?, r.get(4).map_err(db_err)?, r.get(5).map_err(db_err)?, r.get(6).map_err(db_err)?, r.get(7).map_err(db_err)?);
+        let (ts, kind, actor, subject, detail, prev_hash, hash): (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        ) = (
+            r.get(1).map_err(db_err)?,
+            r.get(2).map_err(db_err)?,
+            r.get(3).map_err(db_err)?,
+            r.get(4).map_err(db_err)?,
+            r.get(5).map_err(db_err)?,
+            r.get(6).map_err(db_err)?,
+            r.get(7).map_err(db_err)?,
+        );
         if seq != expected_seq {
             problem = Some(if seq > expected_seq {
                 format!("event {expected_seq} is missing (deleted): the next event is {seq}")
@@ -200,7 +265,9 @@ pub fn verify(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
             break;
         }
         if event_hash(&prev_hash, seq, &ts, &kind, &actor, &subject, &detail) != hash {
-            problem = Some(format!("event {seq}: content does not match its hash (edited)"));
+            problem = Some(format!(
+                "event {seq}: content does not match its hash (edited)"
+            ));
             break;
         }
         prev = hash.clone();
@@ -211,25 +278,48 @@ pub fn verify(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
     let n = hashes.len() as i64;
     let mut cps = 0;
     if problem.is_none() {
-        let mut st = conn.prepare("SELECT seq, head_hash, ts, kid, signature FROM audit_checkpoints ORDER BY seq").map_err(db_err)?;
+        let mut st = conn
+            .prepare(
+                "SELECT seq, head_hash, ts, kid, signature FROM audit_checkpoints ORDER BY seq",
+            )
+            .map_err(db_err)?;
         let list = st
-            .query_map([], |r| Ok(Checkpoint { seq: r.get(0)?, head_hash: r.get(1)?, ts: r.get(2)?, kid: r.get(3)?, signature: r.get(4)? }))
+            .query_map([], |r| {
+                Ok(Checkpoint {
+                    seq: r.get(0)?,
+                    head_hash: r.get(1)?,
+                    ts: r.get(2)?,
+                    kid: r.get(3)?,
+                    signature: r.get(4)?,
+                })
+            })
             .map_err(db_err)?
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(db_err)?;
         for c in list {
             cps += 1;
             let Some(k) = keys.get(&c.kid) else {
-                problem = Some(format!("checkpoint at event {}: signed by unknown key {}", c.seq, c.kid));
+                problem = Some(format!(
+                    "checkpoint at event {}: signed by unknown key {}",
+                    c.seq, c.kid
+                ));
                 break;
             };
             let Some(payload) = k.verify_message(&c.signature) else {
-                problem = Some(format!("checkpoint at event {}: signature does not verify", c.seq));
+                problem = Some(format!(
+                    "checkpoint at event {}: signature does not verify",
+                    c.seq
+                ));
                 break;
             };
             let signed: serde_json::Value = serde_json::from_slice(&payload).unwrap_or_default();
-            if signed["seq"].as_i64() != Some(c.seq) || signed["head_hash"].as_str() != Some(c.head_hash.as_str()) {
-                problem = Some(format!("checkpoint at event {}: row differs from what was signed", c.seq));
+            if signed["seq"].as_i64() != Some(c.seq)
+                || signed["head_hash"].as_str() != Some(c.head_hash.as_str())
+            {
+                problem = Some(format!(
+                    "checkpoint at event {}: row differs from what was signed",
+                    c.seq
+                ));
                 break;
             }
             if c.seq > n {
@@ -244,32 +334,57 @@ pub fn verify(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
     }
     if problem.is_none() {
         let head: Option<Checkpoint> = conn
-            .query_row("SELECT seq, head_hash, ts, kid, signature FROM audit_head WHERE id = 1", [], |r| Ok(Checkpoint { seq: r.get(0)?, head_hash: r.get(1)?, ts: r.get(2)?, kid: r.get(3)?, signature: r.get(4)? }))
+            .query_row(
+                "SELECT seq, head_hash, ts, kid, signature FROM audit_head WHERE id = 1",
+                [],
+                |r| {
+                    Ok(Checkpoint {
+                        seq: r.get(0)?,
+                        head_hash: r.get(1)?,
+                        ts: r.get(2)?,
+                        kid: r.get(3)?,
+                        signature: r.get(4)?,
+                    })
+                },
+            )
             .optional()
             .map_err(db_err)?;
         problem = match head {
             None if n > 0 => Some("the signed head is missing".into()),
             None => None,
-            Some(h) => match keys.get(&h.kid).and_then(|k| k.verify_message(&h.signature)) {
-                None => Some("the signed head does not verify".into()),
-                Some(payload) => {
-                    let signed: serde_json::Value = serde_json::from_slice(&payload).unwrap_or_default();
-                    if signed["seq"].as_i64() != Some(h.seq) || signed["head_hash"].as_str() != Some(h.head_hash.as_str()) {
-                        Some("the head row differs from what was signed".into())
-                    } else if h.seq > n {
-                        Some(format!("the signed head is event {} but the log ends at event {n} (events deleted from the end)", h.seq))
-                    } else if h.seq < n {
-                        Some(format!("events after the signed head (event {}) were added without the key", h.seq))
-                    } else if h.head_hash != prev {
-                        Some("the last event differs from the signed head".into())
-                    } else {
-                        None
+            Some(h) => {
+                match keys
+                    .get(&h.kid)
+                    .and_then(|k| k.verify_message(&h.signature))
+                {
+                    None => Some("the signed head does not verify".into()),
+                    Some(payload) => {
+                        let signed: serde_json::Value =
+                            serde_json::from_slice(&payload).unwrap_or_default();
+                        if signed["seq"].as_i64() != Some(h.seq)
+                            || signed["head_hash"].as_str() != Some(h.head_hash.as_str())
+                        {
+                            Some("the head row differs from what was signed".into())
+                        } else if h.seq > n {
+                            Some(format!("the signed head is event {} but the log ends at event {n} (events deleted from the end)", h.seq))
+                        } else if h.seq < n {
+                            Some(format!("events after the signed head (event {}) were added without the key", h.seq))
+                        } else if h.head_hash != prev {
+                            Some("the last event differs from the signed head".into())
+                        } else {
+                            None
+                        }
                     }
                 }
-            },
+            }
         };
     }
-    Ok(VerifyReport { events: n, checkpoints: cps, head_hash: prev, problem })
+    Ok(VerifyReport {
+        events: n,
+        checkpoints: cps,
+        head_hash: prev,
+        problem,
+    })
 }
 
 /// A standalone audit log file (the CLI's local log when no service is used).
@@ -289,16 +404,32 @@ impl LocalAudit {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
         }
-        let conn = Connection::open(path).map_err(|e| Error::Audit(format!("{}: {e}", path.display())))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db_err)?;
+        let conn =
+            Connection::open(path).map_err(|e| Error::Audit(format!("{}: {e}", path.display())))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(db_err)?;
         init(&conn)?;
-        Ok(LocalAudit { conn: std::sync::Mutex::new(conn), key })
+        Ok(LocalAudit {
+            conn: std::sync::Mutex::new(conn),
+            key,
+        })
     }
 
     /// Append one event (own transaction). An error means the caller must not act.
-    pub fn record(&self, kind: &str, actor: &str, subject: &str, detail: serde_json::Value) -> Result<AuditEvent> {
-        let mut c = self.conn.lock().map_err(|_| Error::Audit("lock poisoned".into()))?;
-        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
+    pub fn record(
+        &self,
+        kind: &str,
+        actor: &str,
+        subject: &str,
+        detail: serde_json::Value,
+    ) -> Result<AuditEvent> {
+        let mut c = self
+            .conn
+            .lock()
+            .map_err(|_| Error::Audit("lock poisoned".into()))?;
+        let tx = c
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db_err)?;
         let ev = append(&tx, self.key.as_ref(), kind, actor, subject, &detail)?;
         tx.commit().map_err(db_err)?;
         Ok(ev)
@@ -307,8 +438,13 @@ impl LocalAudit {
     /// Sign the current head now.
     pub fn checkpoint(&self) -> Result<Option<Checkpoint>> {
         let Some(k) = &self.key else { return Ok(None) };
-        let mut c = self.conn.lock().map_err(|_| Error::Audit("lock poisoned".into()))?;
-        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
+        let mut c = self
+            .conn
+            .lock()
+            .map_err(|_| Error::Audit("lock poisoned".into()))?;
+        let tx = c
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db_err)?;
         let cp = checkpoint_tx(&tx, k)?;
         tx.commit().map_err(db_err)?;
         Ok(cp)
@@ -326,7 +462,13 @@ mod tests {
         let ks = KeySet::new([k.verifying_key()]);
         let log = LocalAudit::open(&p, Some(k)).unwrap();
         for i in 0..n {
-            log.record("export", "alice", &format!("req-{i}"), serde_json::json!({"i": i})).unwrap();
+            log.record(
+                "export",
+                "alice",
+                &format!("req-{i}"),
+                serde_json::json!({"i": i}),
+            )
+            .unwrap();
         }
         log.checkpoint().unwrap();
         (dir, p, ks)
@@ -365,13 +507,21 @@ mod tests {
         // Recomputing every hash after an edit is not enough: the signed head differs.
         let (_d, p, ks) = log_with(40);
         let c = Connection::open(&p).unwrap();
-        c.execute("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2", []).unwrap();
+        c.execute(
+            "UPDATE audit_events SET actor = 'mallory' WHERE seq = 2",
+            [],
+        )
+        .unwrap();
         let rows = events(&c, 0, 1000).unwrap();
         let mut prev = GENESIS.to_string();
         for e in rows {
             let d = serde_json::to_string(&e.detail).unwrap();
             let h = event_hash(&prev, e.seq, &e.ts, &e.kind, &e.actor, &e.subject, &d);
-            c.execute("UPDATE audit_events SET prev_hash = ?1, hash = ?2 WHERE seq = ?3", params![prev, h, e.seq]).unwrap();
+            c.execute(
+                "UPDATE audit_events SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+                params![prev, h, e.seq],
+            )
+            .unwrap();
             prev = h;
         }
         let r = verify(&c, &ks).unwrap();

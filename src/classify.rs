@@ -89,7 +89,10 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
     for (id, st) in &p.rules {
         if let Some((idx, rule)) = rules.rules.iter().enumerate().find(|(_, r)| &r.id == id) {
             if st.rows > 0 {
-                groups.entry(rule.entity.as_str()).or_default().push((idx, st));
+                groups
+                    .entry(rule.entity.as_str())
+                    .or_default()
+                    .push((idx, st));
             }
         }
     }
@@ -98,21 +101,35 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
             break;
         }
         let count = p.entities.get(entity).copied().unwrap_or_default();
-        let rows = count.rows.max(members.iter().map(|(_, st)| st.rows).max().unwrap_or(0));
+        let rows = count
+            .rows
+            .max(members.iter().map(|(_, st)| st.rows).max().unwrap_or(0));
         let ratio = rows as f64 / values;
-        let member_rules: Vec<&crate::rules::Rule> = members.iter().map(|(i, _)| &rules.rules[*i]).collect();
+        let member_rules: Vec<&crate::rules::Rule> =
+            members.iter().map(|(i, _)| &rules.rules[*i]).collect();
         let hints_of: Vec<i8> = members.iter().map(|(i, _)| hints.get(*i)).collect();
         // Supported if any of the entity's rules is named by the column; argued
         // against if some rule's negative hint fires and none supports.
-        let hint: i8 = if hints_of.iter().any(|&h| h > 0) { 1 } else if hints_of.iter().any(|&h| h < 0) { -1 } else { 0 };
-        let checksum = member_rules.iter().any(|r| r.validator != Validator::None && r.validator != Validator::SecretEntropy);
+        let hint: i8 = if hints_of.iter().any(|&h| h > 0) {
+            1
+        } else if hints_of.iter().any(|&h| h < 0) {
+            -1
+        } else {
+            0
+        };
+        let checksum = member_rules
+            .iter()
+            .any(|r| r.validator != Validator::None && r.validator != Validator::SecretEntropy);
         let any_strong = member_rules.iter().any(|r| strong(r.validator));
         let hint_only = member_rules.iter().all(|r| r.requires_hint);
         let context_rows: u64 = members.iter().map(|(_, st)| st.context_rows).sum();
         let score = member_rules.iter().map(|r| r.score).fold(0.0f32, f32::max) as f64;
         let passes = if free_text {
             let weak = !checksum && !hint_only;
-            rows >= t.free_text_min_rows && (!weak || ratio >= t.free_text_min_ratio_weak || context_rows >= t.free_text_min_rows)
+            rows >= t.free_text_min_rows
+                && (!weak
+                    || ratio >= t.free_text_min_ratio_weak
+                    || context_rows >= t.free_text_min_rows)
         } else if hint < 0 {
             // A column name that argues against the entity: only a strong checksum
             // over nearly every value overrides it.
@@ -122,13 +139,19 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         } else {
             // A mixed column (emails and phones in one `contact` field): the
             // column as a whole is PII and this entity owns a fair share of it.
-            let mixed = hit_ratio >= t.min_ratio && ratio >= t.min_share_mixed && count.unambiguous_rows as f64 / values >= t.min_share_mixed;
+            let mixed = hit_ratio >= t.min_ratio
+                && ratio >= t.min_share_mixed
+                && count.unambiguous_rows as f64 / values >= t.min_share_mixed;
             ratio >= t.min_ratio || mixed
         };
         if !passes {
             continue;
         }
-        let strength = if free_text { (rows as f64 / 10.0).min(1.0) } else { (ratio / 0.8).min(1.0) };
+        let strength = if free_text {
+            (rows as f64 / 10.0).min(1.0)
+        } else {
+            (ratio / 0.8).min(1.0)
+        };
         let mut conf = score * (0.55 + 0.45 * strength);
         let mut evidence = vec!["values".to_string()];
         if checksum {
@@ -145,14 +168,13 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         if free_text {
             evidence.push("free_text".into());
         }
-        let mut examples: Vec<String> = Vec::new();
-        for (_, st) in &members {
-            for e in &st.examples {
-                if examples.len() < 3 && !examples.contains(e) {
-                    examples.push(e.clone());
-                }
-            }
-        }
+        let mut examples: Vec<String> = members
+            .iter()
+            .flat_map(|(_, st)| st.examples.iter().cloned())
+            .collect();
+        examples.sort();
+        examples.dedup();
+        examples.truncate(3);
         by_entity.insert(
             entity.to_string(),
             Candidate {
@@ -172,7 +194,13 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
     let best = by_entity.values().map(|c| c.ratio).fold(0.0, f64::max);
     let mut entities: Vec<EntityReport> = by_entity
         .into_values()
-        .filter(|c| c.ratio >= t.dominance * best || c.unambiguous as f64 >= (c.rows as f64 * 0.5).max(t.free_text_min_rows as f64).min(c.rows as f64))
+        .filter(|c| {
+            c.ratio >= t.dominance * best
+                || c.unambiguous as f64
+                    >= (c.rows as f64 * 0.5)
+                        .max(t.free_text_min_rows as f64)
+                        .min(c.rows as f64)
+        })
         .filter(|c| c.confidence >= t.min_confidence)
         .map(|c| EntityReport {
             entity: c.entity,
@@ -183,8 +211,16 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
             examples: c.examples,
         })
         .collect();
-    entities.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.entity.cmp(&b.entity)));
-    let sensitivity = entities.iter().map(|e| rules.sensitivity_of(&e.entity)).max().unwrap_or(Sensitivity::None);
+    entities.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(a.entity.cmp(&b.entity))
+    });
+    let sensitivity = entities
+        .iter()
+        .map(|e| rules.sensitivity_of(&e.entity))
+        .max()
+        .unwrap_or(Sensitivity::None);
     ColumnReport {
         name: p.name.clone(),
         data_type: p.data_type.clone(),
@@ -201,22 +237,48 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
 /// highest column level, raised to HIGH when a person's name appears with a
 /// birth date or street address (together they identify someone).
 pub fn classify_table(rules: &RuleSet, t: &TableProfile, th: &Thresholds) -> TableReport {
-    let columns: Vec<ColumnReport> = t.columns.iter().map(|c| classify_column(rules, c, th)).collect();
-    let has = |e: &str| columns.iter().any(|c| c.entities.iter().any(|x| x.entity == e));
-    let mut sensitivity = columns.iter().map(|c| c.sensitivity).max().unwrap_or(Sensitivity::None);
+    let columns: Vec<ColumnReport> = t
+        .columns
+        .iter()
+        .map(|c| classify_column(rules, c, th))
+        .collect();
+    let has = |e: &str| {
+        columns
+            .iter()
+            .any(|c| c.entities.iter().any(|x| x.entity == e))
+    };
+    let mut sensitivity = columns
+        .iter()
+        .map(|c| c.sensitivity)
+        .max()
+        .unwrap_or(Sensitivity::None);
     if has("PERSON_NAME") && (has("DATE_OF_BIRTH") || has("STREET_ADDRESS")) {
         sensitivity = Sensitivity::High;
     }
     let mut warnings = Vec::new();
     for c in &t.columns {
         if c.skipped > 0 {
-            warnings.push(format!("column {}: {} values skipped (not valid UTF-8)", c.name, c.skipped));
+            warnings.push(format!(
+                "column {}: {} values skipped (not valid UTF-8)",
+                c.name, c.skipped
+            ));
         }
         if c.truncated > 0 {
-            warnings.push(format!("column {}: {} oversized values inspected only in their first part", c.name, c.truncated));
+            warnings.push(format!(
+                "column {}: {} oversized values inspected only in their first part",
+                c.name, c.truncated
+            ));
         }
     }
-    TableReport { name: t.name.clone(), source: t.source.clone(), rows: t.rows, rows_scanned: t.rows_scanned, columns, sensitivity, warnings }
+    TableReport {
+        name: t.name.clone(),
+        source: t.source.clone(),
+        rows: t.rows,
+        rows_scanned: t.rows_scanned,
+        columns,
+        sensitivity,
+        warnings,
+    }
 }
 
 fn round3(x: f64) -> f64 {

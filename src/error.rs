@@ -6,7 +6,12 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum Error {
     #[error("{file}{}: rule {}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default(), rule.as_deref().unwrap_or("-"))]
-    Rules { file: String, line: Option<usize>, rule: Option<String>, message: String },
+    Rules {
+        file: String,
+        line: Option<usize>,
+        rule: Option<String>,
+        message: String,
+    },
 
     #[error("{input}: {message}")]
     Input { input: String, message: String },
@@ -27,7 +32,10 @@ pub enum Error {
     Audit(String),
 
     #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
 
     #[error("{0}")]
     Other(String),
@@ -35,11 +43,17 @@ pub enum Error {
 
 impl Error {
     pub fn input(input: impl Into<String>, message: impl std::fmt::Display) -> Self {
-        Error::Input { input: input.into(), message: message.to_string() }
+        Error::Input {
+            input: input.into(),
+            message: message.to_string(),
+        }
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 //! # Ok::<(), piigate::Error>(())
 //! ```
 
+pub mod audit;
 pub mod classify;
 pub mod detect;
 pub mod error;
@@ -20,11 +21,12 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;
-pub mod source;
-pub mod tag;
 #[cfg(feature = "server")]
 pub mod server;
-pub mod audit;
+pub mod source;
+#[cfg(feature = "sql")]
+pub mod sql;
+pub mod tag;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -35,6 +37,16 @@ pub use report::{Report, Sensitivity, TableReport};
 pub use rules::RuleSet;
 pub use scan::{ColumnProfile, ScanOptions, Scanner, TableProfile};
 
+/// Which engine drives a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// piigate's own readers, parallel over row groups and columns.
+    #[default]
+    Native,
+    /// A DataFusion plan: `SELECT count(*), pii_profile(col), …` (feature `sql`).
+    DataFusion,
+}
+
 /// Everything a scan of several inputs needs.
 #[derive(Debug, Clone)]
 pub struct ScanConfig {
@@ -42,11 +54,17 @@ pub struct ScanConfig {
     pub thresholds: Thresholds,
     /// Compute the content digest of the inputs (hashes every byte).
     pub digest: bool,
+    pub engine: Engine,
 }
 
 impl Default for ScanConfig {
     fn default() -> Self {
-        ScanConfig { options: ScanOptions::default(), thresholds: Thresholds::default(), digest: true }
+        ScanConfig {
+            options: ScanOptions::default(),
+            thresholds: Thresholds::default(),
+            digest: true,
+            engine: Engine::Native,
+        }
     }
 }
 
@@ -62,7 +80,12 @@ impl Progress for NoProgress {}
 
 /// Scan inputs (files, directories, globs, URLs) and build the report. A bad
 /// input is listed in `report.errors` and does not lose the others.
-pub fn scan_inputs(inputs: &[String], rules: Arc<RuleSet>, cfg: &ScanConfig, progress: &dyn Progress) -> Result<Report> {
+pub fn scan_inputs(
+    inputs: &[String],
+    rules: Arc<RuleSet>,
+    cfg: &ScanConfig,
+    progress: &dyn Progress,
+) -> Result<Report> {
     let started = Instant::now();
     let rt = runtime()?;
     let (files, mut errors) = source::resolve_inputs(inputs, &rt);
@@ -71,14 +94,34 @@ pub fn scan_inputs(inputs: &[String], rules: Arc<RuleSet>, cfg: &ScanConfig, pro
     let mut tables = Vec::new();
     let mut ok_files = Vec::new();
     for f in &files {
-        match source::scan_input(&scanner, f, &rt) {
+        let scanned = match cfg.engine {
+            Engine::Native => source::scan_input(&scanner, f, &rt),
+            #[cfg(feature = "sql")]
+            Engine::DataFusion => {
+                if cfg.options.sample.is_some() {
+                    Err(Error::Config(
+                        "--sample is not supported with --engine datafusion".into(),
+                    ))
+                } else {
+                    rt.block_on(sql::profile_table(f, rules.clone()))
+                }
+            }
+            #[cfg(not(feature = "sql"))]
+            Engine::DataFusion => Err(Error::Config(
+                "this build has no DataFusion engine (enable the `sql` feature)".into(),
+            )),
+        };
+        match scanned {
             Ok(t) => {
                 tables.push(classify::classify_table(&rules, &t, &cfg.thresholds));
                 ok_files.push(f.clone());
             }
             Err(e) => {
                 tracing::warn!(input = %f.source, "skipped: {e}");
-                errors.push(report::InputError { source: f.source.clone(), error: e.to_string() });
+                errors.push(report::InputError {
+                    source: f.source.clone(),
+                    error: e.to_string(),
+                });
             }
         }
         progress.input_done(&f.source);
@@ -100,9 +143,20 @@ pub fn scan_inputs(inputs: &[String], rules: Arc<RuleSet>, cfg: &ScanConfig, pro
     }
     Ok(Report {
         schema_version: 1,
-        engine: report::Engine { name: "piigate".into(), version: env!("CARGO_PKG_VERSION").into() },
-        rules: report::RulesInfo { digest: rules.digest().to_string(), count: rules.len() },
-        dataset: report::DatasetInfo { inputs: inputs.to_vec(), content_digest, rows: tables.iter().map(|t| t.rows).sum(), bytes },
+        engine: report::Engine {
+            name: "piigate".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        rules: report::RulesInfo {
+            digest: rules.digest().to_string(),
+            count: rules.len(),
+        },
+        dataset: report::DatasetInfo {
+            inputs: inputs.to_vec(),
+            content_digest,
+            rows: tables.iter().map(|t| t.rows).sum(),
+            bytes,
+        },
         tables,
         summary,
         elapsed_ms: started.elapsed().as_millis() as u64,
@@ -118,12 +172,19 @@ pub fn scan_parquet(path: impl AsRef<std::path::Path>, rules: Arc<RuleSet>) -> R
     if let Some(e) = errors.into_iter().next() {
         return Err(Error::input(e.source, e.error));
     }
-    let f = files.into_iter().next().ok_or_else(|| Error::input(p.display().to_string(), "no input"))?;
+    let f = files
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::input(p.display().to_string(), "no input"))?;
     let scanner = Scanner::new(rules.clone());
     let t = source::scan_input(&scanner, &f, &rt)?;
     Ok(classify::classify_table(&rules, &t, &Thresholds::default()))
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| Error::io("tokio runtime", e))
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("tokio runtime", e))
 }

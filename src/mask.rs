@@ -94,11 +94,20 @@ mod tests {
     #[test]
     fn masks_keep_format_not_value() {
         assert_eq!(mask("EMAIL", "jane.doe@example.com"), "j***@e***.com");
-        assert_eq!(mask("CREDIT_CARD", "4111 1111 1111 1111"), "#### #### #### ####");
+        assert_eq!(
+            mask("CREDIT_CARD", "4111 1111 1111 1111"),
+            "#### #### #### ####"
+        );
         assert_eq!(mask("US_SSN", "536-22-8726"), "###-##-####");
         assert_eq!(mask("PERSON_NAME", "John Smith"), "Jxxx Sxxxx");
-        assert_eq!(mask("IBAN", "DE89370400440532013000"), "XX####################");
-        assert_eq!(mask("AWS_ACCESS_KEY", "AKIAIOSFODNN7EXAMPLE"), "AKI***(20 chars)");
+        assert_eq!(
+            mask("IBAN", "DE89370400440532013000"),
+            "XX####################"
+        );
+        assert_eq!(
+            mask("AWS_ACCESS_KEY", "AKIAIOSFODNN7EXAMPLE"),
+            "AKI***(20 chars)"
+        );
     }
 
     #[test]

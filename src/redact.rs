@@ -37,10 +37,16 @@ pub fn action_for(c: &ColumnReport) -> Action {
     if c.entities.is_empty() {
         return Action::Keep;
     }
-    if c.entities.iter().any(|e| e.entity == "SECRET_TOKEN" || e.entity == "AWS_ACCESS_KEY") {
+    if c.entities
+        .iter()
+        .any(|e| e.entity == "SECRET_TOKEN" || e.entity == "AWS_ACCESS_KEY")
+    {
         return Action::Drop;
     }
-    if c.entities.iter().any(|e| e.evidence.iter().any(|x| x == "free_text")) {
+    if c.entities
+        .iter()
+        .any(|e| e.evidence.iter().any(|x| x == "free_text"))
+    {
         return Action::MaskSpans;
     }
     if c.sensitivity == Sensitivity::High {
@@ -66,7 +72,13 @@ pub fn mask_spans(det: &Detector, text: &str, only: Option<&str>, scratch: &mut 
         .hits
         .iter()
         .filter(|h| only.is_none_or(|e| det.rule(h.rule).entity == e))
-        .map(|h| (h.start + lead, h.end + lead, det.rule(h.rule).entity.clone()))
+        .map(|h| {
+            (
+                h.start + lead,
+                h.end + lead,
+                det.rule(h.rule).entity.clone(),
+            )
+        })
         .collect();
     spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
     let mut out = String::with_capacity(text.len());
@@ -83,14 +95,24 @@ pub fn mask_spans(det: &Detector, text: &str, only: Option<&str>, scratch: &mut 
     out
 }
 
-fn redact_column(arr: &ArrayRef, col: &ColumnReport, det: &Detector, key: Option<&[u8]>) -> Result<ArrayRef> {
+fn redact_column(
+    arr: &ArrayRef,
+    col: &ColumnReport,
+    det: &Detector,
+    key: Option<&[u8]>,
+) -> Result<ArrayRef> {
     let action = action_for(col);
     if action == Action::Keep {
         return Ok(arr.clone());
     }
-    let strings = arrow::compute::cast(arr, &DataType::Utf8).map_err(|e| Error::Other(format!("column {}: {e}", col.name)))?;
+    let strings = arrow::compute::cast(arr, &DataType::Utf8)
+        .map_err(|e| Error::Other(format!("column {}: {e}", col.name)))?;
     let s = strings.as_string::<i32>();
-    let entity = col.entities.first().map(|e| e.entity.clone()).unwrap_or_default();
+    let entity = col
+        .entities
+        .first()
+        .map(|e| e.entity.clone())
+        .unwrap_or_default();
     let mut scratch = Scratch::default();
     let mut out: Vec<Option<String>> = Vec::with_capacity(s.len());
     for i in 0..s.len() {
@@ -105,7 +127,12 @@ fn redact_column(arr: &ArrayRef, col: &ColumnReport, det: &Detector, key: Option
             Action::Mask => Some(crate::mask::mask(&entity, v)),
             Action::MaskSpans => Some(mask_spans(det, v, None, &mut scratch)),
             Action::Hash => {
-                let k = key.ok_or_else(|| Error::Config(format!("column {} needs a keyed hash: set PIIGATE_REDACT_KEY", col.name)))?;
+                let k = key.ok_or_else(|| {
+                    Error::Config(format!(
+                        "column {} needs a keyed hash: set PIIGATE_REDACT_KEY",
+                        col.name
+                    ))
+                })?;
                 Some(keyed_hash(k, v))
             }
         });
@@ -114,19 +141,40 @@ fn redact_column(arr: &ArrayRef, col: &ColumnReport, det: &Detector, key: Option
 }
 
 /// Write a redacted copy of a local Parquet input to `dst`.
-pub fn redact_file(f: &InputFile, dst: &Path, rules: Arc<RuleSet>, key: Option<&str>) -> Result<InputFile> {
+pub fn redact_file(
+    f: &InputFile,
+    dst: &Path,
+    rules: Arc<RuleSet>,
+    key: Option<&str>,
+) -> Result<InputFile> {
     if f.format != crate::source::Format::Parquet {
         return Err(Error::input(&f.source, "--redact supports Parquet inputs"));
     }
-    let report = crate::scan_inputs(&[f.source.clone()], rules.clone(), &crate::ScanConfig { digest: false, ..Default::default() }, &crate::NoProgress)?;
+    let report = crate::scan_inputs(
+        &[f.source.clone()],
+        rules.clone(),
+        &crate::ScanConfig {
+            digest: false,
+            ..Default::default()
+        },
+        &crate::NoProgress,
+    )?;
     if let Some(e) = report.errors.first() {
         return Err(Error::input(&e.source, &e.error));
     }
-    let table = report.tables.into_iter().next().ok_or_else(|| Error::input(&f.source, "no table"))?;
+    let table = report
+        .tables
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::input(&f.source, "no table"))?;
     let (schema, batches) = crate::source::read_local_batches(f)?;
     let det = Detector::new(rules);
     let key = key.map(str::as_bytes);
-    let cols: Vec<Option<&ColumnReport>> = schema.fields().iter().map(|fl| table.columns.iter().find(|c| &c.name == fl.name())).collect();
+    let cols: Vec<Option<&ColumnReport>> = schema
+        .fields()
+        .iter()
+        .map(|fl| table.columns.iter().find(|c| &c.name == fl.name()))
+        .collect();
     let fields: Vec<Field> = schema
         .fields()
         .iter()
@@ -141,7 +189,8 @@ pub fn redact_file(f: &InputFile, dst: &Path, rules: Arc<RuleSet>, key: Option<&
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     }
     let file = std::fs::File::create(dst).map_err(|e| Error::io(dst.display().to_string(), e))?;
-    let mut w = parquet::arrow::ArrowWriter::try_new(file, out_schema.clone(), None).map_err(|e| Error::Other(e.to_string()))?;
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, out_schema.clone(), None)
+        .map_err(|e| Error::Other(e.to_string()))?;
     for b in batches {
         let mut arrays = Vec::with_capacity(b.num_columns());
         for (i, a) in b.columns().iter().enumerate() {
@@ -150,11 +199,18 @@ pub fn redact_file(f: &InputFile, dst: &Path, rules: Arc<RuleSet>, key: Option<&
                 None => a.clone(),
             });
         }
-        let rb = RecordBatch::try_new(out_schema.clone(), arrays).map_err(|e| Error::Other(e.to_string()))?;
+        let rb = RecordBatch::try_new(out_schema.clone(), arrays)
+            .map_err(|e| Error::Other(e.to_string()))?;
         w.write(&rb).map_err(|e| Error::Other(e.to_string()))?;
     }
     w.close().map_err(|e| Error::Other(e.to_string()))?;
-    Ok(InputFile { source: dst.display().to_string(), relative: f.relative.clone(), table: f.table.clone(), format: f.format, location: Location::Local(dst.to_path_buf()) })
+    Ok(InputFile {
+        source: dst.display().to_string(),
+        relative: f.relative.clone(),
+        table: f.table.clone(),
+        format: f.format,
+        location: Location::Local(dst.to_path_buf()),
+    })
 }
 
 #[cfg(test)]
@@ -165,14 +221,25 @@ mod tests {
     fn spans_are_masked_in_place() {
         let det = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
         let mut s = Scratch::default();
-        let out = mask_spans(&det, "mail jane.doe@example.com or call +1 (415) 555-2671", None, &mut s);
+        let out = mask_spans(
+            &det,
+            "mail jane.doe@example.com or call +1 (415) 555-2671",
+            None,
+            &mut s,
+        );
         assert_eq!(out, "mail j***@e***.com or call +# (###) ###-####");
     }
 
     #[test]
     fn keyed_hash_is_deterministic_and_keyed() {
-        assert_eq!(keyed_hash(b"k", "536-22-8726"), keyed_hash(b"k", "536-22-8726"));
-        assert_ne!(keyed_hash(b"k", "536-22-8726"), keyed_hash(b"k2", "536-22-8726"));
+        assert_eq!(
+            keyed_hash(b"k", "536-22-8726"),
+            keyed_hash(b"k", "536-22-8726")
+        );
+        assert_ne!(
+            keyed_hash(b"k", "536-22-8726"),
+            keyed_hash(b"k2", "536-22-8726")
+        );
         assert!(!keyed_hash(b"k", "536-22-8726").contains("536"));
     }
 }

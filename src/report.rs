@@ -8,7 +8,20 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Sensitivity of a column, a table or a dataset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Sensitivity {
     #[default]
@@ -37,7 +50,9 @@ impl std::str::FromStr for Sensitivity {
             "LOW" => Ok(Sensitivity::Low),
             "MODERATE" => Ok(Sensitivity::Moderate),
             "HIGH" => Ok(Sensitivity::High),
-            _ => Err(format!("unknown sensitivity level {s:?} (NONE, LOW, MODERATE, HIGH)")),
+            _ => Err(format!(
+                "unknown sensitivity level {s:?} (NONE, LOW, MODERATE, HIGH)"
+            )),
         }
     }
 }
@@ -158,26 +173,55 @@ impl Report {
             })).collect::<Vec<_>>(),
             "summary": self.summary,
         });
-        format!("sha256:{}", hex::encode(Sha256::digest(serde_json::to_vec(&canon).unwrap_or_default())))
+        format!(
+            "sha256:{}",
+            hex::encode(Sha256::digest(
+                serde_json::to_vec(&canon).unwrap_or_default()
+            ))
+        )
     }
 
     /// Entities per table and column, for tags and approvals.
     pub fn table(&self, name: &str) -> Option<&TableReport> {
-        self.tables.iter().find(|t| t.name == name || t.source == name)
+        self.tables
+            .iter()
+            .find(|t| t.name == name || t.source == name)
     }
 
     /// A readable table for terminals.
     pub fn to_table(&self) -> String {
         let mut out = String::new();
         for t in &self.tables {
-            let _ = writeln!(out, "{} ({} rows, {} scanned) — {}", t.name, t.rows, t.rows_scanned, t.sensitivity);
-            let w = t.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(6).clamp(6, 40);
-            let _ = writeln!(out, "  {:<w$}  {:<9}  {:<8}  ENTITIES", "COLUMN", "SENSITIV.", "NULLS");
+            let _ = writeln!(
+                out,
+                "{} ({} rows, {} scanned) — {}",
+                t.name, t.rows, t.rows_scanned, t.sensitivity
+            );
+            let w = t
+                .columns
+                .iter()
+                .map(|c| c.name.chars().count())
+                .max()
+                .unwrap_or(6)
+                .clamp(6, 40);
+            let _ = writeln!(
+                out,
+                "  {:<w$}  {:<9}  {:<8}  ENTITIES",
+                "COLUMN", "SENSITIV.", "NULLS"
+            );
             for c in &t.columns {
                 let ents: Vec<String> = c
                     .entities
                     .iter()
-                    .map(|e| format!("{} {:.2} ({:.0}%) e.g. {}", e.entity, e.confidence, e.match_ratio * 100.0, e.examples.first().map(String::as_str).unwrap_or("-")))
+                    .map(|e| {
+                        format!(
+                            "{} {:.2} ({:.0}%) e.g. {}",
+                            e.entity,
+                            e.confidence,
+                            e.match_ratio * 100.0,
+                            e.examples.first().map(String::as_str).unwrap_or("-")
+                        )
+                    })
                     .collect();
                 let _ = writeln!(
                     out,
@@ -185,7 +229,11 @@ impl Report {
                     truncate(&c.name, 40),
                     c.sensitivity.as_str(),
                     c.null_count,
-                    if ents.is_empty() { "-".to_string() } else { ents.join("; ") }
+                    if ents.is_empty() {
+                        "-".to_string()
+                    } else {
+                        ents.join("; ")
+                    }
                 );
             }
             out.push('\n');
@@ -193,14 +241,23 @@ impl Report {
         for e in &self.errors {
             let _ = writeln!(out, "error: {}: {}", e.source, e.error);
         }
-        let ents: Vec<String> = self.summary.entities.iter().map(|(k, v)| format!("{k}×{v}")).collect();
+        let ents: Vec<String> = self
+            .summary
+            .entities
+            .iter()
+            .map(|(k, v)| format!("{k}×{v}"))
+            .collect();
         let _ = writeln!(
             out,
             "dataset: {} rows, {} bytes, sensitivity {}, entities: {} ({} ms)",
             self.dataset.rows,
             self.dataset.bytes,
             self.summary.sensitivity,
-            if ents.is_empty() { "none".into() } else { ents.join(", ") },
+            if ents.is_empty() {
+                "none".into()
+            } else {
+                ents.join(", ")
+            },
             self.elapsed_ms
         );
         out

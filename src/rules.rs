@@ -20,19 +20,55 @@ use crate::{Error, Result};
 /// The built-in rule files, embedded at compile time.
 pub const BUILTIN_RULES: &[(&str, &str)] = &[
     ("rules/contact.toml", include_str!("../rules/contact.toml")),
-    ("rules/financial.toml", include_str!("../rules/financial.toml")),
-    ("rules/national_ids.toml", include_str!("../rules/national_ids.toml")),
+    (
+        "rules/financial.toml",
+        include_str!("../rules/financial.toml"),
+    ),
+    (
+        "rules/national_ids.toml",
+        include_str!("../rules/national_ids.toml"),
+    ),
     ("rules/network.toml", include_str!("../rules/network.toml")),
     ("rules/secrets.toml", include_str!("../rules/secrets.toml")),
 ];
 
 /// Every entity label a rule may emit (DESIGN.md; never renamed).
 pub const ENTITY_LABELS: &[&str] = &[
-    "EMAIL", "PHONE", "CREDIT_CARD", "US_SSN", "US_ITIN", "US_PASSPORT", "US_DRIVER_LICENSE",
-    "US_BANK_ROUTING", "US_NPI", "IBAN", "SWIFT_BIC", "IP_ADDRESS", "MAC_ADDRESS", "PERSON_NAME",
-    "STREET_ADDRESS", "DATE_OF_BIRTH", "UK_NINO", "UK_NHS", "DE_TAX_ID", "ES_NIF", "IT_FISCAL_CODE",
-    "FR_INSEE", "PL_PESEL", "IN_AADHAAR", "IN_PAN", "BR_CPF", "CA_SIN", "AU_TFN", "SG_NRIC",
-    "CRYPTO_WALLET", "AWS_ACCESS_KEY", "SECRET_TOKEN", "URL", "GEO_COORDINATE", "VIN",
+    "EMAIL",
+    "PHONE",
+    "CREDIT_CARD",
+    "US_SSN",
+    "US_ITIN",
+    "US_PASSPORT",
+    "US_DRIVER_LICENSE",
+    "US_BANK_ROUTING",
+    "US_NPI",
+    "IBAN",
+    "SWIFT_BIC",
+    "IP_ADDRESS",
+    "MAC_ADDRESS",
+    "PERSON_NAME",
+    "STREET_ADDRESS",
+    "DATE_OF_BIRTH",
+    "UK_NINO",
+    "UK_NHS",
+    "DE_TAX_ID",
+    "ES_NIF",
+    "IT_FISCAL_CODE",
+    "FR_INSEE",
+    "PL_PESEL",
+    "IN_AADHAAR",
+    "IN_PAN",
+    "BR_CPF",
+    "CA_SIN",
+    "AU_TFN",
+    "SG_NRIC",
+    "CRYPTO_WALLET",
+    "AWS_ACCESS_KEY",
+    "SECRET_TOKEN",
+    "URL",
+    "GEO_COORDINATE",
+    "VIN",
 ];
 
 /// One rule file: `[[rule]]` tables.
@@ -261,7 +297,12 @@ impl RuleSet {
 
     /// The sensitivity policy: the highest level any rule gives this entity.
     pub fn sensitivity_of(&self, entity: &str) -> Sensitivity {
-        self.rules.iter().filter(|r| r.entity == entity).map(|r| r.sensitivity).max().unwrap_or(Sensitivity::Low)
+        self.rules
+            .iter()
+            .filter(|r| r.entity == entity)
+            .map(|r| r.sensitivity)
+            .max()
+            .unwrap_or(Sensitivity::Low)
     }
 }
 
@@ -285,11 +326,25 @@ impl RuleSetBuilder {
     }
 
     pub fn dir(mut self, dir: &Path) -> Result<Self> {
-        let rd = std::fs::read_dir(dir).map_err(|e| Error::Rules { file: dir.display().to_string(), line: None, rule: None, message: e.to_string() })?;
-        let mut files: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+        let rd = std::fs::read_dir(dir).map_err(|e| Error::Rules {
+            file: dir.display().to_string(),
+            line: None,
+            rule: None,
+            message: e.to_string(),
+        })?;
+        let mut files: Vec<_> = rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
         files.sort();
         for f in files {
-            let text = std::fs::read_to_string(&f).map_err(|e| Error::Rules { file: f.display().to_string(), line: None, rule: None, message: e.to_string() })?;
+            let text = std::fs::read_to_string(&f).map_err(|e| Error::Rules {
+                file: f.display().to_string(),
+                line: None,
+                rule: None,
+                message: e.to_string(),
+            })?;
             self = self.add_source(&f.display().to_string(), &text)?;
         }
         Ok(self)
@@ -298,12 +353,26 @@ impl RuleSetBuilder {
     /// Parse one rule file's text; errors name the file, the line and the rule id.
     pub fn add_source(mut self, file: &str, text: &str) -> Result<Self> {
         let parsed: RuleFile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-            Error::Rules { file: file.to_string(), line, rule: rule_id_before(text, e.span().map(|s| s.start)), message: e.message().to_string() }
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            Error::Rules {
+                file: file.to_string(),
+                line,
+                rule: rule_id_before(text, e.span().map(|s| s.start)),
+                message: e.message().to_string(),
+            }
         })?;
         for spec in parsed.rule {
-            let line = text.find(&format!("id = \"{}\"", spec.id)).map(|p| text[..p].lines().count() + 1);
-            validate_spec(&spec).map_err(|message| Error::Rules { file: file.to_string(), line, rule: Some(spec.id.clone()), message })?;
+            let line = text
+                .find(&format!("id = \"{}\"", spec.id))
+                .map(|p| text[..p].lines().count() + 1);
+            validate_spec(&spec).map_err(|message| Error::Rules {
+                file: file.to_string(),
+                line,
+                rule: Some(spec.id.clone()),
+                message,
+            })?;
             if !self.specs.contains_key(&spec.id) {
                 self.order.push(spec.id.clone());
             }
@@ -334,9 +403,18 @@ impl RuleSetBuilder {
                 let p = fast_pattern(p);
                 patterns.push(p.clone());
                 let re = regex_automata::meta::Regex::builder()
-                    .configure(regex_automata::meta::Config::new().nfa_size_limit(Some(1 << 22)).hybrid_cache_capacity(1 << 22))
+                    .configure(
+                        regex_automata::meta::Config::new()
+                            .nfa_size_limit(Some(1 << 22))
+                            .hybrid_cache_capacity(1 << 22),
+                    )
                     .build(&p)
-                    .map_err(|e| Error::Rules { file: src.clone(), line: None, rule: Some(spec.id.clone()), message: format!("invalid pattern: {e}") })?;
+                    .map_err(|e| Error::Rules {
+                        file: src.clone(),
+                        line: None,
+                        rule: Some(spec.id.clone()),
+                        message: format!("invalid pattern: {e}"),
+                    })?;
                 regexes.push(re);
             }
             let idx = rules.len();
@@ -361,9 +439,15 @@ impl RuleSetBuilder {
                 validator: spec.validator,
                 score: spec.score,
                 min_digits: spec.min_digits,
-                digit_mask: spec.digit_groups.map_or(0, |[a, b]| (a.min(31)..=b.min(31)).fold(0u32, |m, k| m | (1 << k))),
-                alnum_mask: spec.alnum_run.map_or(0, |[a, b]| (a.min(63)..=b.min(63)).fold(0u64, |m, k| m | (1 << k))),
-                alnum_digit_mask: spec.alnum_run_with_digit.map_or(0, |[a, b]| (a.min(63)..=b.min(63)).fold(0u64, |m, k| m | (1 << k))),
+                digit_mask: spec.digit_groups.map_or(0, |[a, b]| {
+                    (a.min(31)..=b.min(31)).fold(0u32, |m, k| m | (1 << k))
+                }),
+                alnum_mask: spec.alnum_run.map_or(0, |[a, b]| {
+                    (a.min(63)..=b.min(63)).fold(0u64, |m, k| m | (1 << k))
+                }),
+                alnum_digit_mask: spec.alnum_run_with_digit.map_or(0, |[a, b]| {
+                    (a.min(63)..=b.min(63)).fold(0u64, |m, k| m | (1 << k))
+                }),
                 features: spec.requires.iter().fold(0, |m, f| m | f.bit()),
                 anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
                 context: spec.context.iter().map(|w| w.to_lowercase()).collect(),
@@ -385,10 +469,20 @@ impl RuleSetBuilder {
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(anchor_pats.iter().map(|(p, _)| p.as_str()))
-                    .map_err(|e| Error::Rules { file: "<anchors>".into(), line: None, rule: None, message: e.to_string() })?,
+                    .map_err(|e| Error::Rules {
+                        file: "<anchors>".into(),
+                        line: None,
+                        rule: None,
+                        message: e.to_string(),
+                    })?,
             )
         };
-        let digest = format!("sha256:{}", hex::encode(Sha256::digest(serde_json::to_vec(&canon).unwrap_or_default())));
+        let digest = format!(
+            "sha256:{}",
+            hex::encode(Sha256::digest(
+                serde_json::to_vec(&canon).unwrap_or_default()
+            ))
+        );
         let any_anchored = rules.iter().any(|r| r.anchored);
         let mut entities: Vec<String> = Vec::new();
         let rule_entity = rules
@@ -401,7 +495,16 @@ impl RuleSetBuilder {
                 }
             })
             .collect();
-        Ok(RuleSet { rules, anchors, anchor_rule, anchor_case: anchor_pats, any_anchored, entities, rule_entity, digest })
+        Ok(RuleSet {
+            rules,
+            anchors,
+            anchor_rule,
+            anchor_case: anchor_pats,
+            any_anchored,
+            entities,
+            rule_entity,
+            digest,
+        })
     }
 }
 
@@ -420,11 +523,19 @@ fn rule_id_before(text: &str, pos: Option<usize>) -> Option<String> {
 }
 
 fn validate_spec(spec: &RuleSpec) -> std::result::Result<(), String> {
-    if spec.id.is_empty() || !spec.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if spec.id.is_empty()
+        || !spec
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
         return Err("id must be non-empty [a-z0-9_]".into());
     }
     if !ENTITY_LABELS.contains(&spec.entity.as_str()) {
-        return Err(format!("unknown entity label {:?} (see DESIGN.md)", spec.entity));
+        return Err(format!(
+            "unknown entity label {:?} (see DESIGN.md)",
+            spec.entity
+        ));
     }
     if !(0.0..=1.0).contains(&spec.score) {
         return Err("score must be within 0..1".into());
@@ -440,7 +551,10 @@ fn validate_spec(spec: &RuleSpec) -> std::result::Result<(), String> {
 
 /// Lower-case and strip separators, so `E-Mail`, `e_mail` and `email` compare equal.
 pub fn normalise_word(w: &str) -> String {
-    w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    w.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// JSON Schema for rule files (committed as `rules/schema.json`).

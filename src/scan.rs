@@ -31,7 +31,13 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { sample: None, seed: 0x5eed, batch_size: 65_536, max_value_bytes: 64 * 1024, decode_only: false }
+        ScanOptions {
+            sample: None,
+            seed: 0x5eed,
+            batch_size: 65_536,
+            max_value_bytes: 64 * 1024,
+            decode_only: false,
+        }
     }
 }
 
@@ -57,9 +63,7 @@ impl RuleStats {
         self.unambiguous_rows += o.unambiguous_rows;
         self.context_rows += o.context_rows;
         for e in &o.examples {
-            if self.examples.len() < 3 && !self.examples.contains(e) {
-                self.examples.push(e.clone());
-            }
+            add_example(&mut self.examples, e);
         }
     }
 }
@@ -101,7 +105,11 @@ pub struct EntityCount {
 
 impl ColumnProfile {
     pub fn new(name: impl Into<String>, data_type: impl Into<String>) -> Self {
-        ColumnProfile { name: name.into(), data_type: data_type.into(), ..Default::default() }
+        ColumnProfile {
+            name: name.into(),
+            data_type: data_type.into(),
+            ..Default::default()
+        }
     }
 
     pub fn merge(&mut self, o: &ColumnProfile) {
@@ -165,13 +173,20 @@ struct Acc {
 
 impl Acc {
     fn new(rules: &RuleSet) -> Self {
-        Acc { rules: vec![RuleStats::default(); rules.len()], entities: vec![EntityCount::default(); rules.entities.len()], memo: Default::default() }
+        Acc {
+            rules: vec![RuleStats::default(); rules.len()],
+            entities: vec![EntityCount::default(); rules.entities.len()],
+            memo: Default::default(),
+        }
     }
 
     fn flush(self, rules: &RuleSet, p: &mut ColumnProfile) {
         for (i, st) in self.rules.into_iter().enumerate() {
             if st.rows > 0 {
-                p.rules.entry(rules.rules[i].id.clone()).or_default().merge(&st);
+                p.rules
+                    .entry(rules.rules[i].id.clone())
+                    .or_default()
+                    .merge(&st);
             }
         }
         for (i, e) in self.entities.into_iter().enumerate() {
@@ -191,7 +206,11 @@ struct Leaf {
 }
 
 fn flatten(prefix: &str, field: &Field, array: &ArrayRef, out: &mut Vec<Leaf>) {
-    let path = if prefix.is_empty() { field.name().to_string() } else { format!("{prefix}.{}", field.name()) };
+    let path = if prefix.is_empty() {
+        field.name().to_string()
+    } else {
+        format!("{prefix}.{}", field.name())
+    };
     match array.data_type() {
         DataType::Struct(fields) => {
             let s = array.as_struct();
@@ -199,7 +218,11 @@ fn flatten(prefix: &str, field: &Field, array: &ArrayRef, out: &mut Vec<Leaf>) {
                 flatten(&path, f, s.column(i), out);
             }
         }
-        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::ListView(f) | DataType::LargeListView(f) => {
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f) => {
             let values = match array.data_type() {
                 DataType::List(_) => array.as_list::<i32>().values().clone(),
                 DataType::LargeList(_) => array.as_list::<i64>().values().clone(),
@@ -212,10 +235,23 @@ fn flatten(prefix: &str, field: &Field, array: &ArrayRef, out: &mut Vec<Leaf>) {
         }
         DataType::Map(_, _) => {
             let m = array.as_map();
-            flatten(&path, &Field::new("key", m.keys().data_type().clone(), true), m.keys(), out);
-            flatten(&path, &Field::new("value", m.values().data_type().clone(), true), m.values(), out);
+            flatten(
+                &path,
+                &Field::new("key", m.keys().data_type().clone(), true),
+                m.keys(),
+                out,
+            );
+            flatten(
+                &path,
+                &Field::new("value", m.values().data_type().clone(), true),
+                m.values(),
+                out,
+            );
         }
-        _ => out.push(Leaf { path, array: array.clone() }),
+        _ => out.push(Leaf {
+            path,
+            array: array.clone(),
+        }),
     }
 }
 
@@ -225,7 +261,10 @@ pub fn leaf_columns(batch: &RecordBatch) -> Vec<(String, String)> {
     for (f, a) in batch.schema().fields().iter().zip(batch.columns()) {
         flatten("", f, a, &mut leaves);
     }
-    leaves.into_iter().map(|l| (l.path, type_name(l.array.data_type()))).collect()
+    leaves
+        .into_iter()
+        .map(|l| (l.path, type_name(l.array.data_type())))
+        .collect()
 }
 
 pub fn type_name(t: &DataType) -> String {
@@ -247,7 +286,10 @@ const CHUNK: usize = 16 * 1024;
 
 impl Scanner {
     pub fn new(rules: Arc<RuleSet>) -> Self {
-        Scanner { detector: Detector::new(rules), opts: ScanOptions::default() }
+        Scanner {
+            detector: Detector::new(rules),
+            opts: ScanOptions::default(),
+        }
     }
 
     pub fn with_options(mut self, opts: ScanOptions) -> Self {
@@ -273,7 +315,10 @@ impl Scanner {
         for (f, a) in batch.schema().fields().iter().zip(batch.columns()) {
             flatten("", f, a, &mut leaves);
         }
-        let hints: Vec<ColumnHints> = leaves.iter().map(|l| ColumnHints::from_column_name(&self.detector.rules, &l.path)).collect();
+        let hints: Vec<ColumnHints> = leaves
+            .iter()
+            .map(|l| ColumnHints::from_column_name(&self.detector.rules, &l.path))
+            .collect();
         let mut tasks = Vec::new();
         for (i, l) in leaves.iter().enumerate() {
             let len = l.array.len();
@@ -292,7 +337,11 @@ impl Scanner {
             .into_par_iter()
             .map_init(Scratch::default, |scratch, (i, off, len)| {
                 let l = &leaves[i];
-                let arr = if off == 0 && len == l.array.len() { l.array.clone() } else { l.array.slice(off, len) };
+                let arr = if off == 0 && len == l.array.len() {
+                    l.array.clone()
+                } else {
+                    l.array.slice(off, len)
+                };
                 let mut p = ColumnProfile::new(&l.path, type_name(l.array.data_type()));
                 let mut acc = Acc::new(&self.detector.rules);
                 self.scan_array(&arr, &l.path, &hints[i], &mut p, scratch, &mut acc);
@@ -300,7 +349,10 @@ impl Scanner {
                 (i, p)
             })
             .collect();
-        let mut out: Vec<ColumnProfile> = leaves.iter().map(|l| ColumnProfile::new(&l.path, type_name(l.array.data_type()))).collect();
+        let mut out: Vec<ColumnProfile> = leaves
+            .iter()
+            .map(|l| ColumnProfile::new(&l.path, type_name(l.array.data_type())))
+            .collect();
         for (i, p) in partials {
             out[i].merge(&p);
         }
@@ -308,11 +360,20 @@ impl Scanner {
     }
 
     /// Profile a whole table from an iterator of batches.
-    pub fn scan_batches<I>(&self, name: &str, source: &str, batches: I) -> crate::Result<TableProfile>
+    pub fn scan_batches<I>(
+        &self,
+        name: &str,
+        source: &str,
+        batches: I,
+    ) -> crate::Result<TableProfile>
     where
         I: IntoIterator<Item = crate::Result<RecordBatch>>,
     {
-        let mut t = TableProfile { name: name.into(), source: source.into(), ..Default::default() };
+        let mut t = TableProfile {
+            name: name.into(),
+            source: source.into(),
+            ..Default::default()
+        };
         for b in batches {
             let b = b?;
             t.rows += b.num_rows() as u64;
@@ -323,7 +384,15 @@ impl Scanner {
         Ok(t)
     }
 
-    fn record(&self, value: &str, weight: u64, hints: &ColumnHints, p: &mut ColumnProfile, scratch: &mut Scratch, acc: &mut Acc) {
+    fn record(
+        &self,
+        value: &str,
+        weight: u64,
+        hints: &ColumnHints,
+        p: &mut ColumnProfile,
+        scratch: &mut Scratch,
+        acc: &mut Acc,
+    ) {
         let memo = &mut acc.memo;
         let mut v = value;
         if v.len() > self.opts.max_value_bytes {
@@ -365,13 +434,19 @@ impl Scanner {
             for m in hits.iter().filter(|o| o.rule == h.rule) {
                 full |= m.full;
                 ctx |= m.context;
-                unambiguous |= !hits.iter().any(|o| rules.rule_entity[o.rule] != ent && o.start < m.end && m.start < o.end);
+                unambiguous |= !hits.iter().any(|o| {
+                    rules.rule_entity[o.rule] != ent && o.start < m.end && m.start < o.end
+                });
             }
             if !hits[..k].iter().any(|o| rules.rule_entity[o.rule] == ent) {
                 let any_unamb = hits
                     .iter()
                     .filter(|o| rules.rule_entity[o.rule] == ent)
-                    .any(|m| !hits.iter().any(|o| rules.rule_entity[o.rule] != ent && o.start < m.end && m.start < o.end));
+                    .any(|m| {
+                        !hits.iter().any(|o| {
+                            rules.rule_entity[o.rule] != ent && o.start < m.end && m.start < o.end
+                        })
+                    });
                 let e = &mut acc.entities[ent];
                 e.rows += weight;
                 e.unambiguous_rows += weight * any_unamb as u64;
@@ -381,16 +456,23 @@ impl Scanner {
             st.full_rows += weight * full as u64;
             st.context_rows += weight * ctx as u64;
             st.unambiguous_rows += weight * unambiguous as u64;
-            if st.examples.len() < 3 {
-                let ex = mask(&rules.rules[h.rule].entity, &text[h.start..h.end]);
-                if !st.examples.contains(&ex) {
-                    st.examples.push(ex);
-                }
+            // Examples: the three smallest distinct masks, whatever the order of reading
+            // (so every engine and partitioning reports the same ones).
+            let ex = mask(&rules.rules[h.rule].entity, &text[h.start..h.end]);
+            if st.examples.len() < 3 || st.examples.last().is_some_and(|l| &ex < l) {
+                add_example(&mut st.examples, &ex);
             }
         }
     }
 
-    fn record_rule(&self, rule_id: &str, entity: &str, shown: &str, weight: u64, p: &mut ColumnProfile) {
+    fn record_rule(
+        &self,
+        rule_id: &str,
+        entity: &str,
+        shown: &str,
+        weight: u64,
+        p: &mut ColumnProfile,
+    ) {
         p.values += weight;
         p.hit_rows += weight;
         let st = p.rules.entry(rule_id.to_string()).or_default();
@@ -400,15 +482,21 @@ impl Scanner {
         let e = p.entities.entry(entity.to_string()).or_default();
         e.rows += weight;
         e.unambiguous_rows += weight;
-        if st.examples.len() < 3 {
-            let ex = mask(entity, shown);
-            if !st.examples.contains(&ex) {
-                st.examples.push(ex);
-            }
+        let ex = mask(entity, shown);
+        if st.examples.len() < 3 || st.examples.last().is_some_and(|l| &ex < l) {
+            add_example(&mut st.examples, &ex);
         }
     }
 
-    fn scan_array(&self, arr: &ArrayRef, path: &str, hints: &ColumnHints, p: &mut ColumnProfile, scratch: &mut Scratch, acc: &mut Acc) {
+    fn scan_array(
+        &self,
+        arr: &ArrayRef,
+        path: &str,
+        hints: &ColumnHints,
+        p: &mut ColumnProfile,
+        scratch: &mut Scratch,
+        acc: &mut Acc,
+    ) {
         let nulls = arr.logical_null_count() as u64;
         p.nulls += nulls;
         let valid = |i: usize| !arr.is_null(i);
@@ -475,7 +563,14 @@ impl Scanner {
                             // Non-string dictionary values: scan the one value, then weight it.
                             let mut tmp = ColumnProfile::default();
                             let mut tacc = Acc::new(&self.detector.rules);
-                            self.scan_array(&values.slice(k, 1), path, hints, &mut tmp, scratch, &mut tacc);
+                            self.scan_array(
+                                &values.slice(k, 1),
+                                path,
+                                hints,
+                                &mut tmp,
+                                scratch,
+                                &mut tacc,
+                            );
                             tacc.flush(&self.detector.rules, &mut tmp);
                             scale(&mut tmp, c);
                             p.merge(&ColumnProfile { nulls: 0, ..tmp });
@@ -483,9 +578,20 @@ impl Scanner {
                     }
                 }
             }
-            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+            DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64 => {
                 let c = arrow::compute::cast(arr, &DataType::Int64).ok();
-                let u = if c.is_none() { arrow::compute::cast(arr, &DataType::UInt64).ok() } else { None };
+                let u = if c.is_none() {
+                    arrow::compute::cast(arr, &DataType::UInt64).ok()
+                } else {
+                    None
+                };
                 let mut buf = itoa_buf();
                 for i in 0..arr.len() {
                     if !valid(i) {
@@ -513,7 +619,9 @@ impl Scanner {
                     self.record(&s, 1, hints, p, scratch, acc);
                 }
             }
-            DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => self.scan_temporal(arr, hints, p),
+            DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {
+                self.scan_temporal(arr, hints, p)
+            }
             DataType::Float32 | DataType::Float64 => self.scan_float(arr, path, hints, p),
             _ => p.values += (arr.len() as u64).saturating_sub(nulls),
         }
@@ -530,8 +638,21 @@ impl Scanner {
         };
         let id = rules.rules[dob].id.clone();
         let (days, secs): (Vec<Option<i64>>, Vec<Option<i64>>) = match arr.data_type() {
-            DataType::Date32 => arr.as_primitive::<arrow::datatypes::Date32Type>().iter().map(|v| (v.map(i64::from), Some(0))).unzip(),
-            DataType::Date64 => arr.as_primitive::<arrow::datatypes::Date64Type>().iter().map(|v| (v.map(|ms| ms.div_euclid(86_400_000)), v.map(|ms| ms.rem_euclid(86_400_000)))).unzip(),
+            DataType::Date32 => arr
+                .as_primitive::<arrow::datatypes::Date32Type>()
+                .iter()
+                .map(|v| (v.map(i64::from), Some(0)))
+                .unzip(),
+            DataType::Date64 => arr
+                .as_primitive::<arrow::datatypes::Date64Type>()
+                .iter()
+                .map(|v| {
+                    (
+                        v.map(|ms| ms.div_euclid(86_400_000)),
+                        v.map(|ms| ms.rem_euclid(86_400_000)),
+                    )
+                })
+                .unzip(),
             DataType::Timestamp(unit, _) => {
                 let per_sec: i64 = match unit {
                     TimeUnit::Second => 1,
@@ -544,7 +665,12 @@ impl Scanner {
                     Some(a) => a
                         .as_primitive::<arrow::datatypes::Int64Type>()
                         .iter()
-                        .map(|v| (v.map(|x| x.div_euclid(per_sec * 86_400)), v.map(|x| x.rem_euclid(per_sec * 86_400))))
+                        .map(|v| {
+                            (
+                                v.map(|x| x.div_euclid(per_sec * 86_400)),
+                                v.map(|x| x.rem_euclid(per_sec * 86_400)),
+                            )
+                        })
                         .unzip(),
                     None => return,
                 }
@@ -555,7 +681,13 @@ impl Scanner {
             let Some(d) = d else { continue };
             let (y, m, dd) = civil_from_days(d);
             if s == Some(0) && crate::detect::dob::valid_ymd(y, m, dd) {
-                self.record_rule(&id, "DATE_OF_BIRTH", &format!("{y:04}-{m:02}-{dd:02}"), 1, p);
+                self.record_rule(
+                    &id,
+                    "DATE_OF_BIRTH",
+                    &format!("{y:04}-{m:02}-{dd:02}"),
+                    1,
+                    p,
+                );
             } else {
                 p.values += 1;
             }
@@ -565,16 +697,26 @@ impl Scanner {
     /// Float columns: latitude/longitude only, by column name and range.
     fn scan_float(&self, arr: &ArrayRef, path: &str, _hints: &ColumnHints, p: &mut ColumnProfile) {
         let words = crate::detect::column_words(path);
-        let lat = words.iter().any(|w| matches!(w.as_str(), "lat" | "latitude"));
-        let lon = words.iter().any(|w| matches!(w.as_str(), "lon" | "lng" | "long" | "longitude"));
+        let lat = words
+            .iter()
+            .any(|w| matches!(w.as_str(), "lat" | "latitude"));
+        let lon = words
+            .iter()
+            .any(|w| matches!(w.as_str(), "lon" | "lng" | "long" | "longitude"));
         let nonnull = (arr.len() - arr.logical_null_count()) as u64;
         if !(lat || lon) || self.opts.decode_only {
             p.values += nonnull;
             return;
         }
-        let Ok(a) = arrow::compute::cast(arr, &DataType::Float64) else { return };
+        let Ok(a) = arrow::compute::cast(arr, &DataType::Float64) else {
+            return;
+        };
         let limit = if lat { 90.0 } else { 180.0 };
-        for v in a.as_primitive::<arrow::datatypes::Float64Type>().iter().flatten() {
+        for v in a
+            .as_primitive::<arrow::datatypes::Float64Type>()
+            .iter()
+            .flatten()
+        {
             // At least three decimals (about 100 m) and in range: a position, not a region code.
             if v.is_finite() && v.abs() <= limit && (v * 1000.0).fract().abs() > 1e-9 {
                 self.record_rule("geo_pair", "GEO_COORDINATE", &format!("{v:.4}"), 1, p);
@@ -582,6 +724,14 @@ impl Scanner {
                 p.values += 1;
             }
         }
+    }
+}
+
+/// Keep the three smallest distinct examples, sorted.
+fn add_example(list: &mut Vec<String>, e: &str) {
+    if let Err(pos) = list.binary_search_by(|x| x.as_str().cmp(e)) {
+        list.insert(pos, e.to_string());
+        list.truncate(3);
     }
 }
 
@@ -621,9 +771,27 @@ fn is_placeholder(v: &str) -> bool {
     let t = v.trim();
     t.len() <= 13
         && (t.is_empty()
-            || ["n/a", "na", "null", "none", "nil", "-", "--", "?", "unknown", "nan", "redacted", "tbd", "not provided", "not available", "xxx", "<null>", "(null)"]
-                .iter()
-                .any(|p| t.eq_ignore_ascii_case(p)))
+            || [
+                "n/a",
+                "na",
+                "null",
+                "none",
+                "nil",
+                "-",
+                "--",
+                "?",
+                "unknown",
+                "nan",
+                "redacted",
+                "tbd",
+                "not provided",
+                "not available",
+                "xxx",
+                "<null>",
+                "(null)",
+            ]
+            .iter()
+            .any(|p| t.eq_ignore_ascii_case(p)))
 }
 
 fn is_free_text(v: &str) -> bool {

@@ -10,7 +10,9 @@ use arrow::datatypes::{DataType, Field, Schema};
 use arrow::record_batch::RecordBatch;
 use futures::{StreamExt, TryStreamExt};
 use object_store::ObjectStore;
-use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
+};
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
@@ -43,7 +45,11 @@ impl Format {
 #[derive(Clone)]
 pub enum Location {
     Local(PathBuf),
-    Remote { store: Arc<dyn ObjectStore>, path: object_store::path::Path, size: u64 },
+    Remote {
+        store: Arc<dyn ObjectStore>,
+        path: object_store::path::Path,
+        size: u64,
+    },
 }
 
 impl std::fmt::Debug for Location {
@@ -76,14 +82,22 @@ fn table_name(relative: &str) -> String {
 }
 
 fn is_url(s: &str) -> bool {
-    ["s3://", "gs://", "az://", "abfs://", "abfss://", "file://", "s3a://", "azure://", "gcs://"].iter().any(|p| s.starts_with(p))
+    [
+        "s3://", "gs://", "az://", "abfs://", "abfss://", "file://", "s3a://", "azure://", "gcs://",
+    ]
+    .iter()
+    .any(|p| s.starts_with(p))
 }
 
 /// Build an object store for a URL. S3 settings come from the usual `AWS_*`
 /// environment variables (`AWS_ENDPOINT`, `AWS_ALLOW_HTTP`, ...).
 pub fn store_for_url(url: &str) -> Result<(Arc<dyn ObjectStore>, object_store::path::Path)> {
-    let parsed = url::Url::parse(url).map_err(|e| Error::input(url, format!("not a valid URL: {e}")))?;
-    let err = |m: String| Error::ObjectStore { input: url.to_string(), message: m };
+    let parsed =
+        url::Url::parse(url).map_err(|e| Error::input(url, format!("not a valid URL: {e}")))?;
+    let err = |m: String| Error::ObjectStore {
+        input: url.to_string(),
+        message: m,
+    };
     match parsed.scheme() {
         "file" => {
             let p = parsed.to_file_path().map_err(|_| err("not a local file URL".into()))?;
@@ -114,15 +128,28 @@ pub fn store_for_url(url: &str) -> Result<(Arc<dyn ObjectStore>, object_store::p
 }
 
 /// Resolve user inputs to files. Problems are returned per input, not fatal.
-pub fn resolve_inputs(inputs: &[String], rt: &tokio::runtime::Runtime) -> (Vec<InputFile>, Vec<InputError>) {
+pub fn resolve_inputs(
+    inputs: &[String],
+    rt: &tokio::runtime::Runtime,
+) -> (Vec<InputFile>, Vec<InputError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for input in inputs {
-        let r = if is_url(input) { rt.block_on(resolve_url(input)) } else { resolve_local(input) };
+        let r = if is_url(input) {
+            rt.block_on(resolve_url(input))
+        } else {
+            resolve_local(input)
+        };
         match r {
-            Ok(f) if f.is_empty() => errors.push(InputError { source: input.clone(), error: "no Parquet, CSV or NDJSON files found".into() }),
+            Ok(f) if f.is_empty() => errors.push(InputError {
+                source: input.clone(),
+                error: "no Parquet, CSV or NDJSON files found".into(),
+            }),
             Ok(f) => files.extend(f),
-            Err(e) => errors.push(InputError { source: input.clone(), error: e.to_string() }),
+            Err(e) => errors.push(InputError {
+                source: input.clone(),
+                error: e.to_string(),
+            }),
         }
     }
     (files, errors)
@@ -131,16 +158,39 @@ pub fn resolve_inputs(inputs: &[String], rt: &tokio::runtime::Runtime) -> (Vec<I
 fn resolve_local(input: &str) -> Result<Vec<InputFile>> {
     let has_glob = input.contains(['*', '?', '[']);
     if has_glob {
-        let base: PathBuf = Path::new(input).components().take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '['])).collect();
-        let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base };
-        let glob = globset::Glob::new(input).map_err(|e| Error::input(input, format!("invalid glob: {e}")))?.compile_matcher();
+        let base: PathBuf = Path::new(input)
+            .components()
+            .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+            .collect();
+        let base = if base.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            base
+        };
+        let glob = globset::Glob::new(input)
+            .map_err(|e| Error::input(input, format!("invalid glob: {e}")))?
+            .compile_matcher();
         let mut out = Vec::new();
-        for e in walkdir::WalkDir::new(&base).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+        for e in walkdir::WalkDir::new(&base)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
             let p = e.path();
             if e.file_type().is_file() && glob.is_match(p) {
                 if let Some(fmt) = Format::from_path(&p.to_string_lossy()) {
-                    let rel = p.strip_prefix(&base).unwrap_or(p).to_string_lossy().replace('\\', "/");
-                    out.push(InputFile { source: p.display().to_string(), table: table_name(&rel), relative: rel, format: fmt, location: Location::Local(p.to_path_buf()) });
+                    let rel = p
+                        .strip_prefix(&base)
+                        .unwrap_or(p)
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    out.push(InputFile {
+                        source: p.display().to_string(),
+                        table: table_name(&rel),
+                        relative: rel,
+                        format: fmt,
+                        location: Location::Local(p.to_path_buf()),
+                    });
                 }
             }
         }
@@ -150,44 +200,102 @@ fn resolve_local(input: &str) -> Result<Vec<InputFile>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::input(input, e))?;
     if meta.is_dir() {
         let mut out = Vec::new();
-        for e in walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+        for e in walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
             if !e.file_type().is_file() {
                 continue;
             }
             let p = e.path();
             if let Some(fmt) = Format::from_path(&p.to_string_lossy()) {
-                let rel = p.strip_prefix(path).unwrap_or(p).to_string_lossy().replace('\\', "/");
-                out.push(InputFile { source: p.display().to_string(), table: table_name(&rel), relative: rel, format: fmt, location: Location::Local(p.to_path_buf()) });
+                let rel = p
+                    .strip_prefix(path)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push(InputFile {
+                    source: p.display().to_string(),
+                    table: table_name(&rel),
+                    relative: rel,
+                    format: fmt,
+                    location: Location::Local(p.to_path_buf()),
+                });
             }
         }
         Ok(out)
     } else {
         let fmt = Format::from_path(input).unwrap_or(Format::Parquet);
-        let rel = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_else(|| input.to_string());
-        Ok(vec![InputFile { source: input.to_string(), table: table_name(&rel), relative: rel, format: fmt, location: Location::Local(path.to_path_buf()) }])
+        let rel = path
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_else(|| input.to_string());
+        Ok(vec![InputFile {
+            source: input.to_string(),
+            table: table_name(&rel),
+            relative: rel,
+            format: fmt,
+            location: Location::Local(path.to_path_buf()),
+        }])
     }
 }
 
 async fn resolve_url(input: &str) -> Result<Vec<InputFile>> {
     let (store, path) = store_for_url(input)?;
-    let err = |e: object_store::Error| Error::ObjectStore { input: input.to_string(), message: e.to_string() };
+    let err = |e: object_store::Error| Error::ObjectStore {
+        input: input.to_string(),
+        message: e.to_string(),
+    };
     // A single object, or a prefix to list.
     if let Some(fmt) = Format::from_path(path.as_ref()) {
-        let meta = object_store::ObjectStoreExt::head(store.as_ref(), &path).await.map_err(err)?;
+        let meta = object_store::ObjectStoreExt::head(store.as_ref(), &path)
+            .await
+            .map_err(err)?;
         let rel = path.filename().unwrap_or(path.as_ref()).to_string();
-        return Ok(vec![InputFile { source: input.to_string(), table: table_name(&rel), relative: rel, format: fmt, location: Location::Remote { store, path, size: meta.size } }]);
+        return Ok(vec![InputFile {
+            source: input.to_string(),
+            table: table_name(&rel),
+            relative: rel,
+            format: fmt,
+            location: Location::Remote {
+                store,
+                path,
+                size: meta.size,
+            },
+        }]);
     }
-    let prefix = if path.as_ref().is_empty() { None } else { Some(&path) };
+    let prefix = if path.as_ref().is_empty() {
+        None
+    } else {
+        Some(&path)
+    };
     let mut metas: Vec<_> = store.list(prefix).try_collect().await.map_err(err)?;
     metas.sort_by(|a, b| a.location.cmp(&b.location));
     let mut out = Vec::new();
     let base = path.as_ref().trim_end_matches('/');
     for m in metas {
         let loc = m.location.as_ref().to_string();
-        let Some(fmt) = Format::from_path(&loc) else { continue };
-        let rel = loc.strip_prefix(base).unwrap_or(&loc).trim_start_matches('/').to_string();
+        let Some(fmt) = Format::from_path(&loc) else {
+            continue;
+        };
+        let rel = loc
+            .strip_prefix(base)
+            .unwrap_or(&loc)
+            .trim_start_matches('/')
+            .to_string();
         let src = format!("{}/{}", input.trim_end_matches('/'), rel);
-        out.push(InputFile { source: src, table: table_name(&rel), relative: rel, format: fmt, location: Location::Remote { store: store.clone(), path: m.location, size: m.size } });
+        out.push(InputFile {
+            source: src,
+            table: table_name(&rel),
+            relative: rel,
+            format: fmt,
+            location: Location::Remote {
+                store: store.clone(),
+                path: m.location,
+                size: m.size,
+            },
+        });
     }
     Ok(out)
 }
@@ -239,17 +347,28 @@ fn selection_for(ranges: &[(u64, u64)], rg_start: u64, rg_rows: u64) -> Option<R
 }
 
 fn parquet_err(input: &str, e: impl std::fmt::Display) -> Error {
-    Error::Parquet { input: input.to_string(), message: e.to_string() }
+    Error::Parquet {
+        input: input.to_string(),
+        message: e.to_string(),
+    }
 }
 
 /// Scan a local Parquet file: row groups in parallel, batches streamed.
 pub fn scan_parquet_file(scanner: &Scanner, f: &InputFile, path: &Path) -> Result<TableProfile> {
     let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
-    let opts = ArrowReaderOptions::new().with_page_index_policy(parquet::file::metadata::PageIndexPolicy::from(scanner.options().sample.is_some()));
-    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts).map_err(|e| parquet_err(&f.source, e))?;
+    let opts = ArrowReaderOptions::new().with_page_index_policy(
+        parquet::file::metadata::PageIndexPolicy::from(scanner.options().sample.is_some()),
+    );
+    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts)
+        .map_err(|e| parquet_err(&f.source, e))?;
     let meta = builder.metadata().clone();
+    // The Arrow schema the reader produces (the embedded one when the writer stored it).
+    let arrow_schema = builder.schema().clone();
     let total: u64 = meta.file_metadata().num_rows().max(0) as u64;
-    let ranges = scanner.options().sample.map(|n| sample_ranges(total, n as u64, scanner.options().seed));
+    let ranges = scanner
+        .options()
+        .sample
+        .map(|n| sample_ranges(total, n as u64, scanner.options().seed));
     let mut starts = Vec::new();
     let mut acc = 0u64;
     for rg in meta.row_groups() {
@@ -269,7 +388,9 @@ pub fn scan_parquet_file(scanner: &Scanner, f: &InputFile, path: &Path) -> Resul
                 None => None,
             };
             let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
-            let opts = ArrowReaderOptions::new().with_page_index_policy(parquet::file::metadata::PageIndexPolicy::from(sel.is_some()));
+            let opts = ArrowReaderOptions::new().with_page_index_policy(
+                parquet::file::metadata::PageIndexPolicy::from(sel.is_some()),
+            );
             let mut b = ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts)
                 .map_err(|e| parquet_err(&f.source, e))?
                 .with_row_groups(vec![i])
@@ -287,12 +408,18 @@ pub fn scan_parquet_file(scanner: &Scanner, f: &InputFile, path: &Path) -> Resul
             Ok(t)
         })
         .collect();
-    let mut t = TableProfile { name: f.table.clone(), source: f.source.clone(), rows: total, ..Default::default() };
+    let mut t = TableProfile {
+        name: f.table.clone(),
+        source: f.source.clone(),
+        rows: total,
+        ..Default::default()
+    };
     // Columns in schema order even when the first row group is empty.
-    if let Ok(schema) = parquet::arrow::parquet_to_arrow_schema(meta.file_metadata().schema_descr(), None) {
-        let empty = RecordBatch::new_empty(Arc::new(schema));
-        t.columns = crate::scan::leaf_columns(&empty).into_iter().map(|(n, ty)| crate::scan::ColumnProfile::new(n, ty)).collect();
-    }
+    let empty = RecordBatch::new_empty(arrow_schema);
+    t.columns = crate::scan::leaf_columns(&empty)
+        .into_iter()
+        .map(|(n, ty)| crate::scan::ColumnProfile::new(n, ty))
+        .collect();
     for p in parts {
         let p = p?;
         t.rows_scanned += p.rows_scanned;
@@ -302,15 +429,37 @@ pub fn scan_parquet_file(scanner: &Scanner, f: &InputFile, path: &Path) -> Resul
 }
 
 /// All columns as text: scanning wants the raw characters (leading zeros, `+`).
-fn csv_schema(input: &str, reader: &mut (impl std::io::Read + Seek), delimiter: u8) -> Result<Schema> {
-    let fmt = arrow::csv::reader::Format::default().with_header(true).with_delimiter(delimiter);
-    let (schema, _) = fmt.infer_schema(&mut *reader, Some(1)).map_err(|e| Error::input(input, format!("not readable as CSV: {e}")))?;
+fn csv_schema(
+    input: &str,
+    reader: &mut (impl std::io::Read + Seek),
+    delimiter: u8,
+) -> Result<Schema> {
+    let fmt = arrow::csv::reader::Format::default()
+        .with_header(true)
+        .with_delimiter(delimiter);
+    let (schema, _) = fmt
+        .infer_schema(&mut *reader, Some(1))
+        .map_err(|e| Error::input(input, format!("not readable as CSV: {e}")))?;
     reader.rewind().map_err(|e| Error::io(input, e))?;
-    Ok(Schema::new(schema.fields().iter().map(|f| Field::new(f.name(), DataType::Utf8, true)).collect::<Vec<_>>()))
+    Ok(Schema::new(
+        schema
+            .fields()
+            .iter()
+            .map(|f| Field::new(f.name(), DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ))
 }
 
-fn scan_csv_reader<R: std::io::Read + Seek>(scanner: &Scanner, f: &InputFile, mut r: R) -> Result<TableProfile> {
-    let delim = if f.relative.to_ascii_lowercase().ends_with(".tsv") { b'\t' } else { b',' };
+fn scan_csv_reader<R: std::io::Read + Seek>(
+    scanner: &Scanner,
+    f: &InputFile,
+    mut r: R,
+) -> Result<TableProfile> {
+    let delim = if f.relative.to_ascii_lowercase().ends_with(".tsv") {
+        b'\t'
+    } else {
+        b','
+    };
     let schema = csv_schema(&f.source, &mut r, delim)?;
     let reader = arrow::csv::ReaderBuilder::new(Arc::new(schema))
         .with_header(true)
@@ -319,28 +468,58 @@ fn scan_csv_reader<R: std::io::Read + Seek>(scanner: &Scanner, f: &InputFile, mu
         .build(BufReader::new(r))
         .map_err(|e| Error::input(&f.source, format!("not readable as CSV: {e}")))?;
     let src = f.source.clone();
-    limit_rows(scanner, f, reader.map(move |b| b.map_err(|e| Error::input(&src, format!("CSV: {e}")))))
+    limit_rows(
+        scanner,
+        f,
+        reader.map(move |b| b.map_err(|e| Error::input(&src, format!("CSV: {e}")))),
+    )
 }
 
-fn scan_ndjson_reader<R: std::io::Read + Seek>(scanner: &Scanner, f: &InputFile, mut r: R) -> Result<TableProfile> {
-    let (schema, _) = arrow::json::reader::infer_json_schema_from_seekable(BufReader::new(&mut r), Some(1000)).map_err(|e| Error::input(&f.source, format!("not readable as NDJSON: {e}")))?;
+fn scan_ndjson_reader<R: std::io::Read + Seek>(
+    scanner: &Scanner,
+    f: &InputFile,
+    mut r: R,
+) -> Result<TableProfile> {
+    let (schema, _) =
+        arrow::json::reader::infer_json_schema_from_seekable(BufReader::new(&mut r), Some(1000))
+            .map_err(|e| Error::input(&f.source, format!("not readable as NDJSON: {e}")))?;
     r.rewind().map_err(|e| Error::io(&f.source, e))?;
     let reader = arrow::json::ReaderBuilder::new(Arc::new(schema))
         .with_batch_size(scanner.options().batch_size.min(16_384))
         .build(BufReader::new(r))
         .map_err(|e| Error::input(&f.source, format!("not readable as NDJSON: {e}")))?;
     let src = f.source.clone();
-    limit_rows(scanner, f, reader.map(move |b| b.map_err(|e| Error::input(&src, format!("NDJSON: {e}")))))
+    limit_rows(
+        scanner,
+        f,
+        reader.map(move |b| b.map_err(|e| Error::input(&src, format!("NDJSON: {e}")))),
+    )
 }
 
 /// Row-oriented text formats have no row count up front: `--sample N` reads the first N rows.
-fn limit_rows(scanner: &Scanner, f: &InputFile, batches: impl Iterator<Item = Result<RecordBatch>>) -> Result<TableProfile> {
-    let mut t = TableProfile { name: f.table.clone(), source: f.source.clone(), ..Default::default() };
-    let cap = scanner.options().sample.map(|n| n as u64).unwrap_or(u64::MAX);
+fn limit_rows(
+    scanner: &Scanner,
+    f: &InputFile,
+    batches: impl Iterator<Item = Result<RecordBatch>>,
+) -> Result<TableProfile> {
+    let mut t = TableProfile {
+        name: f.table.clone(),
+        source: f.source.clone(),
+        ..Default::default()
+    };
+    let cap = scanner
+        .options()
+        .sample
+        .map(|n| n as u64)
+        .unwrap_or(u64::MAX);
     for b in batches {
         let b = b?;
         let take = (cap - t.rows_scanned).min(b.num_rows() as u64) as usize;
-        let b = if take < b.num_rows() { b.slice(0, take) } else { b };
+        let b = if take < b.num_rows() {
+            b.slice(0, take)
+        } else {
+            b
+        };
         t.rows += b.num_rows() as u64;
         t.rows_scanned += b.num_rows() as u64;
         merge_columns(&mut t.columns, scanner.scan_batch(&b));
@@ -354,11 +533,21 @@ fn limit_rows(scanner: &Scanner, f: &InputFile, batches: impl Iterator<Item = Re
 // ParquetObjectReader is deprecated in parquet 59 in favour of a hand-written AsyncFileReader;
 // it is still the maintained object_store bridge and does what we need.
 #[allow(deprecated)]
-async fn scan_remote_parquet(scanner: &Scanner, f: &InputFile, store: Arc<dyn ObjectStore>, path: object_store::path::Path, size: u64) -> Result<TableProfile> {
+async fn scan_remote_parquet(
+    scanner: &Scanner,
+    f: &InputFile,
+    store: Arc<dyn ObjectStore>,
+    path: object_store::path::Path,
+    size: u64,
+) -> Result<TableProfile> {
     use parquet::arrow::async_reader::{ParquetObjectReader, ParquetRecordBatchStreamBuilder};
     let reader = ParquetObjectReader::new(store, path).with_file_size(size);
-    let opts = ArrowReaderOptions::new().with_page_index_policy(parquet::file::metadata::PageIndexPolicy::from(scanner.options().sample.is_some()));
-    let builder = ParquetRecordBatchStreamBuilder::new_with_options(reader, opts).await.map_err(|e| parquet_err(&f.source, e))?;
+    let opts = ArrowReaderOptions::new().with_page_index_policy(
+        parquet::file::metadata::PageIndexPolicy::from(scanner.options().sample.is_some()),
+    );
+    let builder = ParquetRecordBatchStreamBuilder::new_with_options(reader, opts)
+        .await
+        .map_err(|e| parquet_err(&f.source, e))?;
     let meta = builder.metadata().clone();
     let total = meta.file_metadata().num_rows().max(0) as u64;
     let mut b = builder.with_batch_size(scanner.options().batch_size);
@@ -369,7 +558,12 @@ async fn scan_remote_parquet(scanner: &Scanner, f: &InputFile, store: Arc<dyn Ob
         }
     }
     let mut stream = b.build().map_err(|e| parquet_err(&f.source, e))?;
-    let mut t = TableProfile { name: f.table.clone(), source: f.source.clone(), rows: total, ..Default::default() };
+    let mut t = TableProfile {
+        name: f.table.clone(),
+        source: f.source.clone(),
+        rows: total,
+        ..Default::default()
+    };
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| parquet_err(&f.source, e))?;
         t.rows_scanned += batch.num_rows() as u64;
@@ -381,16 +575,38 @@ async fn scan_remote_parquet(scanner: &Scanner, f: &InputFile, store: Arc<dyn Ob
 }
 
 /// Scan one resolved input.
-pub fn scan_input(scanner: &Scanner, f: &InputFile, rt: &tokio::runtime::Runtime) -> Result<TableProfile> {
+pub fn scan_input(
+    scanner: &Scanner,
+    f: &InputFile,
+    rt: &tokio::runtime::Runtime,
+) -> Result<TableProfile> {
     match (&f.location, f.format) {
         (Location::Local(p), Format::Parquet) => scan_parquet_file(scanner, f, p),
-        (Location::Local(p), Format::Csv) => scan_csv_reader(scanner, f, std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?),
-        (Location::Local(p), Format::Ndjson) => scan_ndjson_reader(scanner, f, std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?),
-        (Location::Remote { store, path, size }, Format::Parquet) => rt.block_on(scan_remote_parquet(scanner, f, store.clone(), path.clone(), *size)),
+        (Location::Local(p), Format::Csv) => scan_csv_reader(
+            scanner,
+            f,
+            std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?,
+        ),
+        (Location::Local(p), Format::Ndjson) => scan_ndjson_reader(
+            scanner,
+            f,
+            std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?,
+        ),
+        (Location::Remote { store, path, size }, Format::Parquet) => rt.block_on(
+            scan_remote_parquet(scanner, f, store.clone(), path.clone(), *size),
+        ),
         (Location::Remote { store, path, .. }, fmt) => {
             let bytes = rt
-                .block_on(async { object_store::ObjectStoreExt::get(store.as_ref(), path).await?.bytes().await })
-                .map_err(|e| Error::ObjectStore { input: f.source.clone(), message: e.to_string() })?;
+                .block_on(async {
+                    object_store::ObjectStoreExt::get(store.as_ref(), path)
+                        .await?
+                        .bytes()
+                        .await
+                })
+                .map_err(|e| Error::ObjectStore {
+                    input: f.source.clone(),
+                    message: e.to_string(),
+                })?;
             let cur = std::io::Cursor::new(bytes.to_vec());
             if fmt == Format::Csv {
                 scan_csv_reader(scanner, f, cur)
@@ -403,17 +619,28 @@ pub fn scan_input(scanner: &Scanner, f: &InputFile, rt: &tokio::runtime::Runtime
 
 /// Read every batch of a local input (for `tag` and `export --redact`).
 pub fn read_local_batches(f: &InputFile) -> Result<(Arc<Schema>, Vec<RecordBatch>)> {
-    let Location::Local(p) = &f.location else { return Err(Error::input(&f.source, "only local inputs can be rewritten")) };
+    let Location::Local(p) = &f.location else {
+        return Err(Error::input(
+            &f.source,
+            "only local inputs can be rewritten",
+        ));
+    };
     match f.format {
         Format::Parquet => {
             let file = std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?;
-            let b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| parquet_err(&f.source, e))?;
+            let b = ParquetRecordBatchReaderBuilder::try_new(file)
+                .map_err(|e| parquet_err(&f.source, e))?;
             let schema = b.schema().clone();
             let r = b.build().map_err(|e| parquet_err(&f.source, e))?;
-            let batches = r.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| parquet_err(&f.source, e))?;
+            let batches = r
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| parquet_err(&f.source, e))?;
             Ok((schema, batches))
         }
-        _ => Err(Error::input(&f.source, "only Parquet inputs can be rewritten")),
+        _ => Err(Error::input(
+            &f.source,
+            "only Parquet inputs can be rewritten",
+        )),
     }
 }
 
@@ -428,14 +655,21 @@ mod tests {
         assert!((9_000..=10_000).contains(&rows));
         assert!(r.first().unwrap().0 < 100_000);
         assert!(r.last().unwrap().1 > 900_000);
-        assert_eq!(r, sample_ranges(1_000_000, 10_000, 7), "deterministic for a seed");
+        assert_eq!(
+            r,
+            sample_ranges(1_000_000, 10_000, 7),
+            "deterministic for a seed"
+        );
         assert_eq!(sample_ranges(10, 100, 1), vec![(0, 10)]);
     }
 
     #[test]
     fn selection_covers_row_group_exactly() {
         let sel = selection_for(&[(5, 10), (20, 30)], 0, 25).unwrap();
-        let total: usize = Vec::<RowSelector>::from(sel).iter().map(|s| s.row_count).sum();
+        let total: usize = Vec::<RowSelector>::from(sel)
+            .iter()
+            .map(|s| s.row_count)
+            .sum();
         assert_eq!(total, 25);
     }
 

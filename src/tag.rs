@@ -23,20 +23,33 @@ pub const META_REPORT: &str = "piigate.report";
 /// Tag a field (top-level columns; nested leaves tag their top-level parent with
 /// the union of their entities, path-qualified).
 fn tag_field(f: &Field, cols: &[ColumnReport]) -> Field {
-    let own: Vec<&ColumnReport> = cols.iter().filter(|c| c.name == *f.name() || c.name.starts_with(&format!("{}.", f.name()))).collect();
+    let own: Vec<&ColumnReport> = cols
+        .iter()
+        .filter(|c| c.name == *f.name() || c.name.starts_with(&format!("{}.", f.name())))
+        .collect();
     let mut md: HashMap<String, String> = f.metadata().clone();
     let mut ents: Vec<String> = Vec::new();
     for c in &own {
         for e in &c.entities {
-            let label = if c.name == *f.name() { e.entity.clone() } else { format!("{}:{}", &c.name[f.name().len() + 1..], e.entity) };
+            let label = if c.name == *f.name() {
+                e.entity.clone()
+            } else {
+                format!("{}:{}", &c.name[f.name().len() + 1..], e.entity)
+            };
             if !ents.contains(&label) {
                 ents.push(label);
             }
         }
     }
     let sens = own.iter().map(|c| c.sensitivity).max().unwrap_or_default();
-    let conf = own.iter().flat_map(|c| c.entities.iter().map(|e| e.confidence)).fold(0.0, f64::max);
-    md.insert(META_ENTITIES.into(), serde_json::to_string(&ents).unwrap_or_default());
+    let conf = own
+        .iter()
+        .flat_map(|c| c.entities.iter().map(|e| e.confidence))
+        .fold(0.0, f64::max);
+    md.insert(
+        META_ENTITIES.into(),
+        serde_json::to_string(&ents).unwrap_or_default(),
+    );
     md.insert(META_SENSITIVITY.into(), sens.as_str().into());
     md.insert(META_CONFIDENCE.into(), format!("{conf:.3}"));
     f.clone().with_metadata(md)
@@ -44,33 +57,69 @@ fn tag_field(f: &Field, cols: &[ColumnReport]) -> Field {
 
 /// Scan `input` (a local Parquet file), then write `output` with the same
 /// values, tagged. Written to a temporary file and renamed: never half-written.
-pub fn tag_parquet(input: &str, output: &Path, rules: Arc<RuleSet>, cfg: &ScanConfig) -> Result<Report> {
+pub fn tag_parquet(
+    input: &str,
+    output: &Path,
+    rules: Arc<RuleSet>,
+    cfg: &ScanConfig,
+) -> Result<Report> {
     let report = crate::scan_inputs(&[input.to_string()], rules, cfg, &crate::NoProgress)?;
     if let Some(e) = report.errors.first() {
         return Err(Error::input(&e.source, &e.error));
     }
-    let table = report.tables.first().ok_or_else(|| Error::input(input, "no table"))?;
+    let table = report
+        .tables
+        .first()
+        .ok_or_else(|| Error::input(input, "no table"))?;
     let rt = crate::runtime()?;
     let (files, _) = crate::source::resolve_inputs(&[input.to_string()], &rt);
-    let f = files.first().ok_or_else(|| Error::input(input, "no input"))?;
+    let f = files
+        .first()
+        .ok_or_else(|| Error::input(input, "no input"))?;
     let (schema, batches) = crate::source::read_local_batches(f)?;
-    let fields: Vec<Field> = schema.fields().iter().map(|f| tag_field(f, &table.columns)).collect();
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| tag_field(f, &table.columns))
+        .collect();
     let mut smd = schema.metadata().clone();
-    smd.insert("piigate.sensitivity".into(), table.sensitivity.as_str().into());
+    smd.insert(
+        "piigate.sensitivity".into(),
+        table.sensitivity.as_str().into(),
+    );
     let tagged = Arc::new(Schema::new_with_metadata(fields, smd));
     let report_json = serde_json::to_string(&report).map_err(|e| Error::Other(e.to_string()))?;
-    let props = WriterProperties::builder().set_key_value_metadata(Some(vec![KeyValue::new(META_REPORT.to_string(), report_json)])).build();
-    let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(output.display().to_string(), e))?;
+    let props = WriterProperties::builder()
+        .set_key_value_metadata(Some(vec![KeyValue::new(
+            META_REPORT.to_string(),
+            report_json,
+        )]))
+        .build();
+    let dir = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| Error::io(output.display().to_string(), e))?;
     {
-        let mut w = ArrowWriter::try_new(tmp.as_file().try_clone().map_err(|e| Error::io(output.display().to_string(), e))?, tagged.clone(), Some(props))
-            .map_err(|e| Error::Other(format!("{}: {e}", output.display())))?;
+        let mut w = ArrowWriter::try_new(
+            tmp.as_file()
+                .try_clone()
+                .map_err(|e| Error::io(output.display().to_string(), e))?,
+            tagged.clone(),
+            Some(props),
+        )
+        .map_err(|e| Error::Other(format!("{}: {e}", output.display())))?;
         for b in batches {
-            let b = RecordBatch::try_new(tagged.clone(), b.columns().to_vec()).map_err(|e| Error::Other(e.to_string()))?;
-            w.write(&b).map_err(|e| Error::Other(format!("{}: {e}", output.display())))?;
+            let b = RecordBatch::try_new(tagged.clone(), b.columns().to_vec())
+                .map_err(|e| Error::Other(e.to_string()))?;
+            w.write(&b)
+                .map_err(|e| Error::Other(format!("{}: {e}", output.display())))?;
         }
-        w.close().map_err(|e| Error::Other(format!("{}: {e}", output.display())))?;
+        w.close()
+            .map_err(|e| Error::Other(format!("{}: {e}", output.display())))?;
     }
-    tmp.persist(output).map_err(|e| Error::io(output.display().to_string(), e.error))?;
+    tmp.persist(output)
+        .map_err(|e| Error::io(output.display().to_string(), e.error))?;
     Ok(report)
 }

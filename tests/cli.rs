@@ -13,28 +13,69 @@ fn fixtures() -> String {
 
 #[test]
 fn scan_json_follows_the_report_contract() {
-    let out = piigate().args(["scan", &format!("{}/customers.parquet", fixtures()), "--format", "json"]).assert().success().get_output().stdout.clone();
+    let out = piigate()
+        .args([
+            "scan",
+            &format!("{}/customers.parquet", fixtures()),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(r["schema_version"], 1);
     assert_eq!(r["engine"]["name"], "piigate");
-    assert!(r["rules"]["digest"].as_str().unwrap().starts_with("sha256:"));
-    assert!(r["dataset"]["content_digest"].as_str().unwrap().starts_with("sha256:"));
+    assert!(r["rules"]["digest"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
+    assert!(r["dataset"]["content_digest"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
     let t = &r["tables"][0];
     assert_eq!(t["name"], "customers");
-    let email = t["columns"].as_array().unwrap().iter().find(|c| c["name"] == "email").unwrap();
+    let email = t["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "email")
+        .unwrap();
     assert_eq!(email["sensitivity"], "MODERATE");
     let e = &email["entities"][0];
     assert_eq!(e["type"], "EMAIL");
     assert!(e["confidence"].as_f64().unwrap() > 0.9);
     assert!(e["examples"][0].as_str().unwrap().contains("***@"));
-    assert!(e["evidence"].as_array().unwrap().iter().any(|x| x == "values"));
+    assert!(e["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x == "values"));
     assert_eq!(r["summary"]["sensitivity"], "HIGH");
 }
 
 #[test]
 fn ndjson_has_one_line_per_column_and_a_summary() {
-    let out = piigate().args(["scan", &format!("{}/apac_latam.parquet", fixtures()), "--format", "ndjson"]).assert().success().get_output().stdout.clone();
-    let lines: Vec<serde_json::Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = piigate()
+        .args([
+            "scan",
+            &format!("{}/apac_latam.parquet", fixtures()),
+            "--format",
+            "ndjson",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 8);
     assert_eq!(lines.last().unwrap()["kind"], "summary");
 }
@@ -42,9 +83,15 @@ fn ndjson_has_one_line_per_column_and_a_summary() {
 #[test]
 fn fail_on_gives_exit_1_at_or_above_the_level() {
     let f = format!("{}/customers.parquet", fixtures());
-    piigate().args(["scan", &f, "--fail-on", "HIGH", "--format", "json"]).assert().code(1);
+    piigate()
+        .args(["scan", &f, "--fail-on", "HIGH", "--format", "json"])
+        .assert()
+        .code(1);
     let hn = format!("{}/hard_negatives.parquet", fixtures());
-    piigate().args(["scan", &hn, "--fail-on", "LOW", "--format", "json"]).assert().code(0);
+    piigate()
+        .args(["scan", &hn, "--fail-on", "LOW", "--format", "json"])
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -53,40 +100,107 @@ fn sample_gives_the_same_tags_as_full_on_the_fixtures() {
     let tags = |extra: &[&str]| {
         let mut args = vec!["scan", f.as_str(), "--format", "json"];
         args.extend_from_slice(extra);
-        let out = piigate().args(&args).assert().success().get_output().stdout.clone();
+        let out = piigate()
+            .args(&args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        r["tables"][0]["columns"].as_array().unwrap().iter().map(|c| (c["name"].to_string(), c["entities"].as_array().unwrap().iter().map(|e| e["type"].to_string()).collect::<Vec<_>>())).collect::<Vec<_>>()
+        r["tables"][0]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["name"].to_string(),
+                    c["entities"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|e| e["type"].to_string())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect::<Vec<_>>()
     };
     let full = tags(&["--full"]);
     let sampled = tags(&["--sample", "1000"]);
     let structured: Vec<_> = full.iter().filter(|(n, _)| !n.contains("memo")).collect();
-    let sampled_s: Vec<_> = sampled.iter().filter(|(n, _)| !n.contains("memo")).collect();
+    let sampled_s: Vec<_> = sampled
+        .iter()
+        .filter(|(n, _)| !n.contains("memo"))
+        .collect();
     assert_eq!(structured, sampled_s);
 }
 
 #[test]
 fn globs_directories_csv_and_ndjson() {
-    let out = piigate().args(["scan", &format!("{}/*.csv", fixtures()), &format!("{}/eu_citizens.ndjson", fixtures()), "--format", "json", "--no-digest"]).assert().success().get_output().stdout.clone();
+    let out = piigate()
+        .args([
+            "scan",
+            &format!("{}/*.csv", fixtures()),
+            &format!("{}/eu_citizens.ndjson", fixtures()),
+            "--format",
+            "json",
+            "--no-digest",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let names: Vec<&str> = r["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = r["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["hr_employees", "eu_citizens"]);
 }
 
 #[test]
 fn file_urls_are_read_through_object_store() {
     let url = format!("file://{}/apac_latam.parquet", fixtures());
-    let out = piigate().args(["scan", &url, "--format", "json"]).assert().success().get_output().stdout.clone();
+    let out = piigate()
+        .args(["scan", &url, "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(r["tables"][0]["columns"][0]["entities"][0]["type"], "IN_AADHAAR");
+    assert_eq!(
+        r["tables"][0]["columns"][0]["entities"][0]["type"],
+        "IN_AADHAAR"
+    );
 }
 
 #[test]
 fn table_output_and_no_raw_values() {
-    let out = piigate().args(["scan", &format!("{}/hr_employees.csv", fixtures()), "--format", "table"]).assert().success().get_output().stdout.clone();
+    let out = piigate()
+        .args([
+            "scan",
+            &format!("{}/hr_employees.csv", fixtures()),
+            "--format",
+            "table",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("US_SSN"));
     // No 3-2-4 digit run survives masking.
-    assert!(!regex::Regex::new(r"\d{3}-\d{2}-\d{4}").unwrap().is_match(&text), "{text}");
+    assert!(
+        !regex::Regex::new(r"\d{3}-\d{2}-\d{4}")
+            .unwrap()
+            .is_match(&text),
+        "{text}"
+    );
 }
 
 #[test]
@@ -94,11 +208,19 @@ fn tag_writes_same_values_with_tags_in_metadata() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("tagged.parquet");
     let src = format!("{}/customers.parquet", fixtures());
-    piigate().args(["tag", &src, "--output", out.to_str().unwrap()]).assert().success();
+    piigate()
+        .args(["tag", &src, "--output", out.to_str().unwrap()])
+        .assert()
+        .success();
     let read = |p: &str| {
         let f = std::fs::File::open(p).unwrap();
         let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
-        let kv = b.metadata().file_metadata().key_value_metadata().cloned().unwrap_or_default();
+        let kv = b
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .cloned()
+            .unwrap_or_default();
         let schema = b.schema().clone();
         let batches: Vec<_> = b.build().unwrap().map(|x| x.unwrap()).collect();
         (schema, batches, kv)
@@ -111,13 +233,33 @@ fn tag_writes_same_values_with_tags_in_metadata() {
     let f = schema.field_with_name("email").unwrap();
     assert_eq!(f.metadata()["piigate.entities"], "[\"EMAIL\"]");
     assert_eq!(f.metadata()["piigate.sensitivity"], "MODERATE");
-    assert!(kv.iter().any(|k| k.key == "piigate.report" && k.value.as_deref().unwrap_or("").contains("\"schema_version\":1")));
+    assert!(kv.iter().any(|k| k.key == "piigate.report"
+        && k.value
+            .as_deref()
+            .unwrap_or("")
+            .contains("\"schema_version\":1")));
 }
 
 #[test]
 fn rules_list_and_test() {
-    piigate().args(["rules", "list"]).assert().success().stdout(predicate::str::contains("credit_card")).stdout(predicate::str::contains("CREDIT_CARD"));
-    piigate().args(["rules", "test", "credit_card", "4111 1111 1111 1111"]).assert().success().stdout(predicate::str::contains("CREDIT_CARD"));
-    piigate().args(["rules", "test", "credit_card", "4111 1111 1111 1112"]).assert().code(1);
-    piigate().args(["rules", "test"]).assert().success().stdout(predicate::str::contains("0 failures"));
+    piigate()
+        .args(["rules", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("credit_card"))
+        .stdout(predicate::str::contains("CREDIT_CARD"));
+    piigate()
+        .args(["rules", "test", "credit_card", "4111 1111 1111 1111"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CREDIT_CARD"));
+    piigate()
+        .args(["rules", "test", "credit_card", "4111 1111 1111 1112"])
+        .assert()
+        .code(1);
+    piigate()
+        .args(["rules", "test"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 failures"));
 }

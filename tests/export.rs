@@ -27,7 +27,11 @@ impl Drop for S3Server {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn http(port: u16, method: &str, path: &str) -> (u16, String) {
@@ -35,7 +39,11 @@ fn http(port: u16, method: &str, path: &str) -> (u16, String) {
     write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
-    let code = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let code = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     (code, out)
 }
 
@@ -84,7 +92,11 @@ impl S3Server {
         let store = self.store(bucket);
         rt.block_on(async {
             use futures::TryStreamExt;
-            let mut v: Vec<String> = object_store::ObjectStore::list(&store, None).map_ok(|m| m.location.to_string()).try_collect().await.unwrap();
+            let mut v: Vec<String> = object_store::ObjectStore::list(&store, None)
+                .map_ok(|m| m.location.to_string())
+                .try_collect()
+                .await
+                .unwrap();
             v.sort();
             v
         })
@@ -92,7 +104,16 @@ impl S3Server {
     pub fn get(&self, bucket: &str, key: &str) -> Vec<u8> {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let store = self.store(bucket);
-        rt.block_on(async { store.get(&object_store::path::Path::from(key)).await.unwrap().bytes().await.unwrap().to_vec() })
+        rt.block_on(async {
+            store
+                .get(&object_store::path::Path::from(key))
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap()
+                .to_vec()
+        })
     }
 }
 
@@ -104,9 +125,30 @@ pub struct Env {
 
 impl Env {
     pub fn new(endpoint: &str) -> Self {
-        let e = Env { dir: tempfile::tempdir().unwrap(), endpoint: endpoint.to_string() };
-        e.cmd().args(["keygen", "--out", e.p("key.json").to_str().unwrap(), "--public", e.p("keys.json").to_str().unwrap()]).assert().success();
-        e.cmd().args(["keygen", "--out", e.p("other.json").to_str().unwrap(), "--public", e.p("other-pub.json").to_str().unwrap()]).assert().success();
+        let e = Env {
+            dir: tempfile::tempdir().unwrap(),
+            endpoint: endpoint.to_string(),
+        };
+        e.cmd()
+            .args([
+                "keygen",
+                "--out",
+                e.p("key.json").to_str().unwrap(),
+                "--public",
+                e.p("keys.json").to_str().unwrap(),
+            ])
+            .assert()
+            .success();
+        e.cmd()
+            .args([
+                "keygen",
+                "--out",
+                e.p("other.json").to_str().unwrap(),
+                "--public",
+                e.p("other-pub.json").to_str().unwrap(),
+            ])
+            .assert()
+            .success();
         e
     }
     pub fn p(&self, name: &str) -> PathBuf {
@@ -124,21 +166,55 @@ impl Env {
         c
     }
     /// Issue a token for `input` to `dest` with extra flags; returns the token file.
-    pub fn token(&self, name: &str, key: &str, input: &Path, dest: &str, extra: &[&str]) -> PathBuf {
-        let mut args = vec!["issue-token", "--key", key, input.to_str().unwrap(), "--dest", dest];
+    pub fn token(
+        &self,
+        name: &str,
+        key: &str,
+        input: &Path,
+        dest: &str,
+        extra: &[&str],
+    ) -> PathBuf {
+        let mut args = vec![
+            "issue-token",
+            "--key",
+            key,
+            input.to_str().unwrap(),
+            "--dest",
+            dest,
+        ];
         args.extend_from_slice(extra);
-        let out = self.cmd().args(&args).assert().success().get_output().stdout.clone();
+        let out = self
+            .cmd()
+            .args(&args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         let p = self.p(name);
         std::fs::write(&p, out).unwrap();
         p
     }
     pub fn export(&self, input: &Path, to: &str, token: &Path) -> assert_cmd::assert::Assert {
-        self.cmd().args(["export", input.to_str().unwrap(), "--to", to, "--token-file", token.to_str().unwrap(), "--keys", self.p("keys.json").to_str().unwrap()]).assert()
+        self.cmd()
+            .args([
+                "export",
+                input.to_str().unwrap(),
+                "--to",
+                to,
+                "--token-file",
+                token.to_str().unwrap(),
+                "--keys",
+                self.p("keys.json").to_str().unwrap(),
+            ])
+            .assert()
     }
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/data")
+        .join(name)
 }
 
 #[test]
@@ -155,35 +231,106 @@ fn every_refusal_has_its_reason_and_writes_nothing() {
 
     // Each case: (token flags, key, export destination, expected reason).
     let cases: Vec<(&str, Vec<&str>, &str, &str, &str)> = vec![
-        ("unknown_kid", vec![], other.to_str().unwrap(), dest, "unknown key id"),
+        (
+            "unknown_kid",
+            vec![],
+            other.to_str().unwrap(),
+            dest,
+            "unknown key id",
+        ),
         ("expired", vec!["--ttl=-3600"], key, dest, "expired"),
-        ("not_yet", vec!["--nbf-offset", "3600"], key, dest, "not yet valid"),
-        ("audience", vec!["--audience", "someone-else"], key, dest, "wrong audience"),
-        ("prefix", vec![], key, "s3://gate/other/", "wrong destination"),
-        ("traversal", vec![], key, "s3://gate/exports/../secret/", "wrong destination"),
-        ("encoded", vec![], key, "s3://gate/exports/%2e%2e/secret/", "wrong destination"),
-        ("bucket", vec![], key, "s3://gate-evil/exports/", "wrong destination"),
-        ("bytes", vec!["--max-bytes", "1000"], key, dest, "limit exceeded"),
-        ("objects", vec!["--max-objects", "0"], key, dest, "limit exceeded"),
-        ("ops", vec!["--ops", "copy"], key, dest, "operation not allowed"),
+        (
+            "not_yet",
+            vec!["--nbf-offset", "3600"],
+            key,
+            dest,
+            "not yet valid",
+        ),
+        (
+            "audience",
+            vec!["--audience", "someone-else"],
+            key,
+            dest,
+            "wrong audience",
+        ),
+        (
+            "prefix",
+            vec![],
+            key,
+            "s3://gate/other/",
+            "wrong destination",
+        ),
+        (
+            "traversal",
+            vec![],
+            key,
+            "s3://gate/exports/../secret/",
+            "wrong destination",
+        ),
+        (
+            "encoded",
+            vec![],
+            key,
+            "s3://gate/exports/%2e%2e/secret/",
+            "wrong destination",
+        ),
+        (
+            "bucket",
+            vec![],
+            key,
+            "s3://gate-evil/exports/",
+            "wrong destination",
+        ),
+        (
+            "bytes",
+            vec!["--max-bytes", "1000"],
+            key,
+            dest,
+            "limit exceeded",
+        ),
+        (
+            "objects",
+            vec!["--max-objects", "0"],
+            key,
+            dest,
+            "limit exceeded",
+        ),
+        (
+            "ops",
+            vec!["--ops", "copy"],
+            key,
+            dest,
+            "operation not allowed",
+        ),
     ];
     for (name, flags, k, to, reason) in cases {
         let t = env.token(name, k, &data, dest, &flags);
-        env.export(&data, to, &t).code(3).stderr(predicate::str::contains(reason));
+        env.export(&data, to, &t)
+            .code(3)
+            .stderr(predicate::str::contains(reason));
         assert!(s3.keys("gate").is_empty(), "{name}: bucket changed");
-        assert!(s3.keys("gate-evil").is_empty(), "{name}: other bucket changed");
+        assert!(
+            s3.keys("gate-evil").is_empty(),
+            "{name}: other bucket changed"
+        );
     }
 
     // No token at all.
-    env.export(&data, dest, &env.p("no-such-token")).code(3).stderr(predicate::str::contains("missing"));
+    env.export(&data, dest, &env.p("no-such-token"))
+        .code(3)
+        .stderr(predicate::str::contains("missing"));
     // A forged token: signed by another key but claiming the trusted key id.
     let genuine = std::fs::read_to_string(env.token("genuine", key, &data, dest, &[])).unwrap();
-    let foreign = std::fs::read_to_string(env.token("foreign", other.to_str().unwrap(), &data, dest, &[])).unwrap();
+    let foreign =
+        std::fs::read_to_string(env.token("foreign", other.to_str().unwrap(), &data, dest, &[]))
+            .unwrap();
     let footer = genuine.trim().rsplit('.').next().unwrap();
     let mut parts: Vec<&str> = foreign.trim().split('.').collect();
     parts[3] = footer;
     std::fs::write(env.p("forged"), parts.join(".")).unwrap();
-    env.export(&data, dest, &env.p("forged")).code(3).stderr(predicate::str::contains("bad signature"));
+    env.export(&data, dest, &env.p("forged"))
+        .code(3)
+        .stderr(predicate::str::contains("bad signature"));
     // Content changed after approval: one byte.
     let mut bytes = std::fs::read(&data).unwrap();
     let copy = env.p("customers.parquet");
@@ -192,30 +339,56 @@ fn every_refusal_has_its_reason_and_writes_nothing() {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 1;
     std::fs::write(&copy, &bytes).unwrap();
-    env.export(&copy, dest, &t).code(3).stderr(predicate::str::contains("content digest mismatch"));
+    env.export(&copy, dest, &t)
+        .code(3)
+        .stderr(predicate::str::contains("content digest mismatch"));
     assert!(s3.keys("gate").is_empty());
 
     // The valid token writes identical bytes; replaying it is refused.
     let t = env.token("valid", key, &data, dest, &[]);
-    env.export(&data, dest, &t).success().stdout(predicate::str::contains("s3://gate/exports/customers.parquet"));
+    env.export(&data, dest, &t)
+        .success()
+        .stdout(predicate::str::contains(
+            "s3://gate/exports/customers.parquet",
+        ));
     assert_eq!(s3.keys("gate"), vec!["exports/customers.parquet"]);
-    assert_eq!(s3.get("gate", "exports/customers.parquet"), std::fs::read(&data).unwrap());
-    env.export(&data, dest, &t).code(3).stderr(predicate::str::contains("already used"));
+    assert_eq!(
+        s3.get("gate", "exports/customers.parquet"),
+        std::fs::read(&data).unwrap()
+    );
+    env.export(&data, dest, &t)
+        .code(3)
+        .stderr(predicate::str::contains("already used"));
     assert_eq!(s3.keys("gate"), vec!["exports/customers.parquet"]);
 
     // Every decision is in the audit log, and the log verifies.
-    env.cmd().args(["audit", "verify"]).assert().success().stdout(predicate::str::contains("intact"));
+    env.cmd()
+        .args(["audit", "verify"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("intact"));
     let conn = rusqlite::Connection::open(env.p("home/audit.db")).unwrap();
-    let refusals: i64 = conn.query_row("SELECT COUNT(*) FROM audit_events WHERE kind = 'refusal'", [], |r| r.get(0)).unwrap();
+    let refusals: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM audit_events WHERE kind = 'refusal'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert!(refusals >= 14, "refusals recorded: {refusals}");
     let all = piigate::audit::events(&conn, 0, 10_000).unwrap();
     let text = serde_json::to_string(&all).unwrap();
-    assert!(!text.contains(genuine.trim()), "tokens never reach the audit log");
+    assert!(
+        !text.contains(genuine.trim()),
+        "tokens never reach the audit log"
+    );
 }
 
 #[test]
 fn copy_rename_and_delete_need_their_own_approval() {
-    use piigate::gate::{Approval, ApprovalToken, Destination, GatedStore, KeySet, LocalLedger, SigningKey, Verifier};
+    use piigate::gate::{
+        Approval, ApprovalToken, Destination, GatedStore, KeySet, LocalLedger, SigningKey, Verifier,
+    };
     let s3 = start_s3();
     s3.bucket("ops");
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -249,7 +422,19 @@ fn copy_rename_and_delete_need_their_own_approval() {
     let verifier = Verifier::new(KeySet::new([key.verifying_key()]), "piigate-export");
     let ledger = LocalLedger::open(dir.path().join("ledger.db")).unwrap();
     let inner = object_store::prefix::PrefixStore::new(s3.store("ops"), "out");
-    let gated = rt.block_on(GatedStore::authorize(inner, "s3://ops/out/", &verifier, &ledger, &Approval { token: token.clone(), manifest }, None)).unwrap();
+    let gated = rt
+        .block_on(GatedStore::authorize(
+            inner,
+            "s3://ops/out/",
+            &verifier,
+            &ledger,
+            &Approval {
+                token: token.clone(),
+                manifest,
+            },
+            None,
+        ))
+        .unwrap();
     let bytes = std::fs::read(&src).unwrap();
     let path = object_store::path::Path::from("apac_latam.parquet");
     rt.block_on(gated.put(&path, bytes.clone().into())).unwrap();
@@ -257,19 +442,58 @@ fn copy_rename_and_delete_need_their_own_approval() {
     let refusal = |e: object_store::Error| piigate::gate::store::refusal_of(&e).cloned();
     let to = object_store::path::Path::from("copy.parquet");
     let e = rt.block_on(gated.copy(&path, &to)).unwrap_err();
-    assert!(matches!(refusal(e), Some(piigate::gate::Refusal::OperationNotAllowed(_))));
+    assert!(matches!(
+        refusal(e),
+        Some(piigate::gate::Refusal::OperationNotAllowed(_))
+    ));
     let e = rt.block_on(gated.rename(&path, &to)).unwrap_err();
-    assert!(matches!(refusal(e), Some(piigate::gate::Refusal::OperationNotAllowed(_))));
+    assert!(matches!(
+        refusal(e),
+        Some(piigate::gate::Refusal::OperationNotAllowed(_))
+    ));
     let e = rt.block_on(gated.delete(&path)).unwrap_err();
-    assert!(matches!(refusal(e), Some(piigate::gate::Refusal::OperationNotAllowed(_))));
+    assert!(matches!(
+        refusal(e),
+        Some(piigate::gate::Refusal::OperationNotAllowed(_))
+    ));
     // Other bytes under an approved name, or a file that was not approved.
-    let e = rt.block_on(gated.put(&object_store::path::Path::from("other.parquet"), bytes.clone().into())).unwrap_err();
-    assert!(matches!(refusal(e), Some(piigate::gate::Refusal::WrongDestination(_))));
+    let e = rt
+        .block_on(gated.put(
+            &object_store::path::Path::from("other.parquet"),
+            bytes.clone().into(),
+        ))
+        .unwrap_err();
+    assert!(matches!(
+        refusal(e),
+        Some(piigate::gate::Refusal::WrongDestination(_))
+    ));
     // Reads pass through.
-    assert_eq!(rt.block_on(async { gated.get(&path).await.unwrap().bytes().await.unwrap().to_vec() }), bytes);
+    assert_eq!(
+        rt.block_on(async {
+            gated
+                .get(&path)
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap()
+                .to_vec()
+        }),
+        bytes
+    );
     assert_eq!(s3.keys("ops"), vec!["out/apac_latam.parquet"]);
     // The same approval cannot authorize a second store.
-    let again = rt.block_on(GatedStore::authorize(s3.store("ops"), "s3://ops/out/", &verifier, &ledger, &Approval { token: ApprovalToken::new(token.expose()), manifest: piigate::gate::digest::manifest_of_local(&files).unwrap() }, None));
+    let again = rt.block_on(GatedStore::authorize(
+        s3.store("ops"),
+        "s3://ops/out/",
+        &verifier,
+        &ledger,
+        &Approval {
+            token: ApprovalToken::new(token.expose()),
+            manifest: piigate::gate::digest::manifest_of_local(&files).unwrap(),
+        },
+        None,
+    ));
     assert!(matches!(again, Err(piigate::gate::Refusal::AlreadyUsed)));
 }
 
@@ -286,7 +510,9 @@ fn cutting_proxy(upstream: u16, limit: u64) -> u16 {
                 drop(client);
                 continue;
             }
-            let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else { continue };
+            let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                continue;
+            };
             let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
             let (sent, cut2) = (sent.clone(), cut.clone());
             std::thread::spawn(move || {
@@ -326,12 +552,36 @@ fn an_interrupted_multipart_upload_leaves_nothing_visible() {
     // 24 MB of incompressible bytes.
     let data = env.p("big.parquet");
     let mut x: u64 = 0x9e3779b97f4a7c15;
-    let bytes: Vec<u8> = (0..24 * 1024 * 1024).map(|_| { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x as u8 }).collect();
+    let bytes: Vec<u8> = (0..24 * 1024 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
     std::fs::write(&data, &bytes).unwrap();
-    let t = env.token("t", env.p("key.json").to_str().unwrap(), &data, "s3://big/exports/", &[]);
+    let t = env.token(
+        "t",
+        env.p("key.json").to_str().unwrap(),
+        &data,
+        "s3://big/exports/",
+        &[],
+    );
     let out = env
         .cmd()
-        .args(["export", data.to_str().unwrap(), "--to", "s3://big/exports/", "--token-file", t.to_str().unwrap(), "--keys", env.p("keys.json").to_str().unwrap(), "--multipart-threshold", "5242880"])
+        .args([
+            "export",
+            data.to_str().unwrap(),
+            "--to",
+            "s3://big/exports/",
+            "--token-file",
+            t.to_str().unwrap(),
+            "--keys",
+            env.p("keys.json").to_str().unwrap(),
+            "--multipart-threshold",
+            "5242880",
+        ])
         .timeout(Duration::from_secs(300))
         .assert()
         .code(2)
@@ -340,7 +590,10 @@ fn an_interrupted_multipart_upload_leaves_nothing_visible() {
         .clone();
     // The refusal-free failure is recorded, not silently dropped.
     assert!(String::from_utf8_lossy(&out.stderr).contains("s3://big/exports/"));
-    assert!(s3.keys("big").is_empty(), "an interrupted upload must not leave an object");
+    assert!(
+        s3.keys("big").is_empty(),
+        "an interrupted upload must not leave an object"
+    );
 }
 
 #[test]
@@ -349,11 +602,30 @@ fn a_large_file_goes_up_as_multipart_with_identical_bytes() {
     s3.bucket("mpart");
     let env = Env::new(&s3.endpoint());
     let data = env.p("large.parquet");
-    let bytes: Vec<u8> = (0..21 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8).collect();
+    let bytes: Vec<u8> = (0..21 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+        .collect();
     std::fs::write(&data, &bytes).unwrap();
-    let t = env.token("t", env.p("key.json").to_str().unwrap(), &data, "s3://mpart/x/", &[]);
+    let t = env.token(
+        "t",
+        env.p("key.json").to_str().unwrap(),
+        &data,
+        "s3://mpart/x/",
+        &[],
+    );
     env.cmd()
-        .args(["export", data.to_str().unwrap(), "--to", "s3://mpart/x/", "--token-file", t.to_str().unwrap(), "--keys", env.p("keys.json").to_str().unwrap(), "--multipart-threshold", "5242880"])
+        .args([
+            "export",
+            data.to_str().unwrap(),
+            "--to",
+            "s3://mpart/x/",
+            "--token-file",
+            t.to_str().unwrap(),
+            "--keys",
+            env.p("keys.json").to_str().unwrap(),
+            "--multipart-threshold",
+            "5242880",
+        ])
         .assert()
         .success();
     assert_eq!(s3.get("mpart", "x/large.parquet"), bytes);
@@ -370,11 +642,18 @@ fn the_same_gate_works_over_the_local_filesystem() {
     let t = env.token("fs", key.to_str().unwrap(), &data, &to, &[]);
     let elsewhere = format!("file://{}/", env.p("elsewhere").display());
     std::fs::create_dir_all(env.p("elsewhere")).unwrap();
-    env.export(&data, &elsewhere, &t).code(3).stderr(predicate::str::contains("wrong destination"));
+    env.export(&data, &elsewhere, &t)
+        .code(3)
+        .stderr(predicate::str::contains("wrong destination"));
     assert_eq!(std::fs::read_dir(env.p("elsewhere")).unwrap().count(), 0);
     env.export(&data, &to, &t).success();
-    assert_eq!(std::fs::read(out.join("payments.parquet")).unwrap(), std::fs::read(&data).unwrap());
-    env.export(&data, &to, &t).code(3).stderr(predicate::str::contains("already used"));
+    assert_eq!(
+        std::fs::read(out.join("payments.parquet")).unwrap(),
+        std::fs::read(&data).unwrap()
+    );
+    env.export(&data, &to, &t)
+        .code(3)
+        .stderr(predicate::str::contains("already used"));
 }
 
 #[test]
@@ -387,21 +666,86 @@ fn redacted_export_needs_an_approval_for_the_redacted_form() {
     // CSV is not rewritable: a clear error.
     let key = env.p("key.json");
     let mut c = env.cmd();
-    c.env("PIIGATE_REDACT_KEY", "k").args(["issue-token", "--key", key.to_str().unwrap(), data.to_str().unwrap(), "--dest", &to, "--redact"]).assert().code(2).stderr(predicate::str::contains("Parquet"));
+    c.env("PIIGATE_REDACT_KEY", "k")
+        .args([
+            "issue-token",
+            "--key",
+            key.to_str().unwrap(),
+            data.to_str().unwrap(),
+            "--dest",
+            &to,
+            "--redact",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Parquet"));
     let data = fixture("payments.parquet");
     let plain = env.token("plain", key.to_str().unwrap(), &data, &to, &[]);
     let mut c = env.cmd();
-    c.env("PIIGATE_REDACT_KEY", "k").args(["export", data.to_str().unwrap(), "--to", &to, "--token-file", plain.to_str().unwrap(), "--keys", env.p("keys.json").to_str().unwrap(), "--redact"]).assert().code(3).stderr(predicate::str::contains("content digest mismatch"));
+    c.env("PIIGATE_REDACT_KEY", "k")
+        .args([
+            "export",
+            data.to_str().unwrap(),
+            "--to",
+            &to,
+            "--token-file",
+            plain.to_str().unwrap(),
+            "--keys",
+            env.p("keys.json").to_str().unwrap(),
+            "--redact",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("content digest mismatch"));
     let mut c = env.cmd();
-    let tok = c.env("PIIGATE_REDACT_KEY", "k").args(["issue-token", "--key", key.to_str().unwrap(), data.to_str().unwrap(), "--dest", &to, "--redact"]).assert().success().get_output().stdout.clone();
+    let tok = c
+        .env("PIIGATE_REDACT_KEY", "k")
+        .args([
+            "issue-token",
+            "--key",
+            key.to_str().unwrap(),
+            data.to_str().unwrap(),
+            "--dest",
+            &to,
+            "--redact",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     std::fs::write(env.p("red.tok"), tok).unwrap();
     let mut c = env.cmd();
-    c.env("PIIGATE_REDACT_KEY", "k").args(["export", data.to_str().unwrap(), "--to", &to, "--token-file", env.p("red.tok").to_str().unwrap(), "--keys", env.p("keys.json").to_str().unwrap(), "--redact"]).assert().success();
+    c.env("PIIGATE_REDACT_KEY", "k")
+        .args([
+            "export",
+            data.to_str().unwrap(),
+            "--to",
+            &to,
+            "--token-file",
+            env.p("red.tok").to_str().unwrap(),
+            "--keys",
+            env.p("keys.json").to_str().unwrap(),
+            "--redact",
+        ])
+        .assert()
+        .success();
     // The written copy: card numbers hashed, IBANs hashed, no raw card number left.
     let f = std::fs::File::open(out.join("payments.parquet")).unwrap();
-    let batches: Vec<_> = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f).unwrap().build().unwrap().map(|b| b.unwrap()).collect();
-    let pan = arrow::compute::cast(batches[0].column_by_name("pan").unwrap(), &arrow::datatypes::DataType::Utf8).unwrap();
+    let batches: Vec<_> = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+        .unwrap()
+        .build()
+        .unwrap()
+        .map(|b| b.unwrap())
+        .collect();
+    let pan = arrow::compute::cast(
+        batches[0].column_by_name("pan").unwrap(),
+        &arrow::datatypes::DataType::Utf8,
+    )
+    .unwrap();
     let pan = arrow::array::AsArray::as_string::<i32>(&pan);
-    let first = (0..arrow::array::Array::len(pan)).find(|&i| !arrow::array::Array::is_null(pan, i)).unwrap();
+    let first = (0..arrow::array::Array::len(pan))
+        .find(|&i| !arrow::array::Array::is_null(pan, i))
+        .unwrap();
     assert!(pan.value(first).starts_with("h:"), "{}", pan.value(first));
 }

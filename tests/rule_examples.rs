@@ -16,18 +16,31 @@ fn every_rule_passes_its_own_examples() {
 fn every_entity_label_has_a_rule() {
     let rules = RuleSet::builtin().unwrap();
     for label in piigate::rules::ENTITY_LABELS {
-        assert!(rules.rules.iter().any(|r| r.entity == *label), "no rule emits {label}");
+        assert!(
+            rules.rules.iter().any(|r| r.entity == *label),
+            "no rule emits {label}"
+        );
     }
     for r in &rules.rules {
-        assert!(!r.examples.positive.is_empty() && !r.examples.negative.is_empty(), "rule {} needs positive and negative examples", r.id);
+        assert!(
+            !r.examples.positive.is_empty() && !r.examples.negative.is_empty(),
+            "rule {} needs positive and negative examples",
+            r.id
+        );
     }
 }
 
 #[test]
 fn committed_schema_is_current() {
     let schema = piigate::rules::json_schema();
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/schema.json")).expect("rules/schema.json");
-    assert_eq!(schema.trim(), committed.trim(), "regenerate with `piigate rules schema > rules/schema.json`");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/schema.json"))
+            .expect("rules/schema.json");
+    assert_eq!(
+        schema.trim(),
+        committed.trim(),
+        "regenerate with `piigate rules schema > rules/schema.json`"
+    );
 }
 
 #[test]
@@ -35,9 +48,16 @@ fn invalid_rule_files_name_file_line_and_rule() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.toml"), "[[rule]]\nid = \"my_rule\"\nentity = \"EMAIL\"\ndescription = \"x\"\nsensitivity = \"LOW\"\nscore = 0.5\npatterns = ['(unclosed']\n").unwrap();
     let err = RuleSet::with_dirs(&[dir.path()]).unwrap_err().to_string();
-    assert!(err.contains("bad.toml") && err.contains("my_rule") && err.contains("invalid pattern"), "{err}");
+    assert!(
+        err.contains("bad.toml") && err.contains("my_rule") && err.contains("invalid pattern"),
+        "{err}"
+    );
 
-    std::fs::write(dir.path().join("bad.toml"), "[[rule]]\nid = \"x\"\nentity = \"EMAIL\"\nbogus = 1\n").unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[[rule]]\nid = \"x\"\nentity = \"EMAIL\"\nbogus = 1\n",
+    )
+    .unwrap();
     let err = RuleSet::with_dirs(&[dir.path()]).unwrap_err().to_string();
     assert!(err.contains("bad.toml:") && err.contains("bogus"), "{err}");
 
@@ -77,7 +97,10 @@ enabled = false
     let rules = Arc::new(RuleSet::with_dirs(&[dir.path()]).unwrap());
     assert!(rules.get("url").is_none());
     let det = Detector::new(rules.clone());
-    assert_eq!(det.entities_in("badge ACME-123456", None), vec!["SECRET_TOKEN"]);
+    assert_eq!(
+        det.entities_in("badge ACME-123456", None),
+        vec!["SECRET_TOKEN"]
+    );
     assert!(det.entities_in("https://example.com/x", None).is_empty());
     assert_ne!(rules.digest(), RuleSet::builtin().unwrap().digest());
 }

@@ -19,22 +19,59 @@ fn entities_of(batch: &RecordBatch) -> Vec<(String, Vec<String>)> {
     let s = Scanner::new(r.clone());
     s.scan_batch(batch)
         .iter()
-        .map(|p| (p.name.clone(), classify_column(&r, p, &Thresholds::default()).entities.into_iter().map(|e| e.entity).collect()))
+        .map(|p| {
+            (
+                p.name.clone(),
+                classify_column(&r, p, &Thresholds::default())
+                    .entities
+                    .into_iter()
+                    .map(|e| e.entity)
+                    .collect(),
+            )
+        })
         .collect()
 }
 
-const EMAILS: [&str; 4] = ["ana.silva@example.com", "j.smith@example.org", "max@beispiel.de", "li.wei@example.net"];
+const EMAILS: [&str; 4] = [
+    "ana.silva@example.com",
+    "j.smith@example.org",
+    "max@beispiel.de",
+    "li.wei@example.net",
+];
 
 #[test]
 fn every_string_representation_is_scanned() {
     let utf8: ArrayRef = Arc::new(StringArray::from(EMAILS.to_vec()));
     let large: ArrayRef = Arc::new(LargeStringArray::from(EMAILS.to_vec()));
     let view: ArrayRef = Arc::new(StringViewArray::from(EMAILS.to_vec()));
-    let dict: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::new(Int32Array::from(vec![0, 1, 2, 3, 0, 0]), Arc::new(StringArray::from(EMAILS.to_vec()))));
-    let bin: ArrayRef = Arc::new(BinaryArray::from(EMAILS.iter().map(|s| s.as_bytes()).collect::<Vec<_>>()));
-    for (name, a) in [("a", utf8), ("b", large), ("c", view), ("d", dict), ("e", bin)] {
-        let b = RecordBatch::try_new(Arc::new(Schema::new(vec![Field::new(name, a.data_type().clone(), true)])), vec![a]).unwrap();
-        assert_eq!(entities_of(&b), vec![(name.to_string(), vec!["EMAIL".to_string()])], "{name}");
+    let dict: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::new(
+        Int32Array::from(vec![0, 1, 2, 3, 0, 0]),
+        Arc::new(StringArray::from(EMAILS.to_vec())),
+    ));
+    let bin: ArrayRef = Arc::new(BinaryArray::from(
+        EMAILS.iter().map(|s| s.as_bytes()).collect::<Vec<_>>(),
+    ));
+    for (name, a) in [
+        ("a", utf8),
+        ("b", large),
+        ("c", view),
+        ("d", dict),
+        ("e", bin),
+    ] {
+        let b = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new(
+                name,
+                a.data_type().clone(),
+                true,
+            )])),
+            vec![a],
+        )
+        .unwrap();
+        assert_eq!(
+            entities_of(&b),
+            vec![(name.to_string(), vec!["EMAIL".to_string()])],
+            "{name}"
+        );
     }
 }
 
@@ -44,7 +81,15 @@ fn dictionary_is_weighted_by_key_counts() {
     let values = StringArray::from(vec!["ana.silva@example.com", "ORD-1", "ORD-2"]);
     let keys = Int32Array::from(vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
     let a: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::new(keys, Arc::new(values)));
-    let b = RecordBatch::try_new(Arc::new(Schema::new(vec![Field::new("x", a.data_type().clone(), true)])), vec![a]).unwrap();
+    let b = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![Field::new(
+            "x",
+            a.data_type().clone(),
+            true,
+        )])),
+        vec![a],
+    )
+    .unwrap();
     let p = Scanner::new(rules()).scan_batch(&b);
     assert_eq!(p[0].values, 10);
     assert_eq!(p[0].entities["EMAIL"].rows, 9);
@@ -52,17 +97,42 @@ fn dictionary_is_weighted_by_key_counts() {
 
 #[test]
 fn integers_are_scanned_as_digits() {
-    let cards: ArrayRef = Arc::new(Int64Array::from(vec![4111111111111111, 5555555555554444, 4012888888881881]));
+    let cards: ArrayRef = Arc::new(Int64Array::from(vec![
+        4111111111111111,
+        5555555555554444,
+        4012888888881881,
+    ]));
     let qty: ArrayRef = Arc::new(Int64Array::from(vec![1, 2, 3]));
-    let schema = Schema::new(vec![Field::new("cc", DataType::Int64, true), Field::new("qty", DataType::Int64, true)]);
+    let schema = Schema::new(vec![
+        Field::new("cc", DataType::Int64, true),
+        Field::new("qty", DataType::Int64, true),
+    ]);
     let b = RecordBatch::try_new(Arc::new(schema), vec![cards, qty]).unwrap();
-    assert_eq!(entities_of(&b), vec![("cc".into(), vec!["CREDIT_CARD".into()]), ("qty".into(), vec![])]);
+    assert_eq!(
+        entities_of(&b),
+        vec![
+            ("cc".into(), vec!["CREDIT_CARD".into()]),
+            ("qty".into(), vec![])
+        ]
+    );
 }
 
 #[test]
 fn invalid_utf8_in_binary_is_skipped_and_counted() {
-    let a: ArrayRef = Arc::new(BinaryArray::from(vec![&b"ana.silva@example.com"[..], &[0xff, 0xfe, 0x00][..], &b"li.wei@example.net"[..]]));
-    let b = RecordBatch::try_new(Arc::new(Schema::new(vec![Field::new("blob", DataType::Binary, true)])), vec![a]).unwrap();
+    let a: ArrayRef = Arc::new(BinaryArray::from(vec![
+        &b"ana.silva@example.com"[..],
+        &[0xff, 0xfe, 0x00][..],
+        &b"li.wei@example.net"[..],
+    ]));
+    let b = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![Field::new(
+            "blob",
+            DataType::Binary,
+            true,
+        )])),
+        vec![a],
+    )
+    .unwrap();
     let p = Scanner::new(rules()).scan_batch(&b);
     assert_eq!(p[0].skipped, 1);
     assert_eq!(p[0].values, 2);
@@ -71,10 +141,30 @@ fn invalid_utf8_in_binary_is_skipped_and_counted() {
 #[test]
 fn nested_columns_are_dotted_paths() {
     let email: ArrayRef = Arc::new(StringArray::from(EMAILS.to_vec()));
-    let st = StructArray::from(vec![(Arc::new(Field::new("email", DataType::Utf8, true)), email)]);
-    let outer = StructArray::from(vec![(Arc::new(Field::new("contact", st.data_type().clone(), true)), Arc::new(st) as ArrayRef)]);
-    let b = RecordBatch::try_new(Arc::new(Schema::new(vec![Field::new("customer", outer.data_type().clone(), true)])), vec![Arc::new(outer)]).unwrap();
-    assert_eq!(entities_of(&b), vec![("customer.contact.email".to_string(), vec!["EMAIL".to_string()])]);
+    let st = StructArray::from(vec![(
+        Arc::new(Field::new("email", DataType::Utf8, true)),
+        email,
+    )]);
+    let outer = StructArray::from(vec![(
+        Arc::new(Field::new("contact", st.data_type().clone(), true)),
+        Arc::new(st) as ArrayRef,
+    )]);
+    let b = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![Field::new(
+            "customer",
+            outer.data_type().clone(),
+            true,
+        )])),
+        vec![Arc::new(outer)],
+    )
+    .unwrap();
+    assert_eq!(
+        entities_of(&b),
+        vec![(
+            "customer.contact.email".to_string(),
+            vec!["EMAIL".to_string()]
+        )]
+    );
 }
 
 #[test]
@@ -83,7 +173,11 @@ fn profiles_merge_across_batches() {
     let s = Scanner::new(r.clone());
     let mk = |v: Vec<&str>| {
         let a: ArrayRef = Arc::new(StringArray::from(v));
-        RecordBatch::try_new(Arc::new(Schema::new(vec![Field::new("e", DataType::Utf8, true)])), vec![a]).unwrap()
+        RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new("e", DataType::Utf8, true)])),
+            vec![a],
+        )
+        .unwrap()
     };
     let mut p = s.scan_batch(&mk(EMAILS.to_vec())).remove(0);
     let q = s.scan_batch(&mk(vec!["x", "y", "z", "w"])).remove(0);
@@ -99,22 +193,51 @@ fn profiles_merge_across_batches() {
 #[test]
 fn misleading_names_do_not_decide() {
     // `phone` holding order numbers is not PHONE; `c17` full of IBANs is IBAN.
-    let orders: ArrayRef = Arc::new(StringArray::from(vec!["ORD-2024-000123", "ORD-2024-000124", "ORD-2025-000001", "ORD-2025-004411"]));
-    let ibans: ArrayRef = Arc::new(StringArray::from(vec!["DE89370400440532013000", "GB82WEST12345698765432", "NL91ABNA0417164300", "FR1420041010050500013M02606"]));
-    let schema = Schema::new(vec![Field::new("phone", DataType::Utf8, true), Field::new("c17", DataType::Utf8, true)]);
+    let orders: ArrayRef = Arc::new(StringArray::from(vec![
+        "ORD-2024-000123",
+        "ORD-2024-000124",
+        "ORD-2025-000001",
+        "ORD-2025-004411",
+    ]));
+    let ibans: ArrayRef = Arc::new(StringArray::from(vec![
+        "DE89370400440532013000",
+        "GB82WEST12345698765432",
+        "NL91ABNA0417164300",
+        "FR1420041010050500013M02606",
+    ]));
+    let schema = Schema::new(vec![
+        Field::new("phone", DataType::Utf8, true),
+        Field::new("c17", DataType::Utf8, true),
+    ]);
     let b = RecordBatch::try_new(Arc::new(schema), vec![orders, ibans]).unwrap();
-    assert_eq!(entities_of(&b), vec![("phone".into(), vec![]), ("c17".into(), vec!["IBAN".into()])]);
+    assert_eq!(
+        entities_of(&b),
+        vec![
+            ("phone".into(), vec![]),
+            ("c17".into(), vec!["IBAN".into()])
+        ]
+    );
 }
 
 #[test]
 fn reports_never_contain_raw_values() {
     let secret = "536-22-8726";
-    let a: ArrayRef = Arc::new(StringArray::from(vec![secret, "078-05-1121", "219-09-9998"]));
-    let b = RecordBatch::try_new(Arc::new(Schema::new(vec![Field::new("ssn", DataType::Utf8, true)])), vec![a]).unwrap();
+    let a: ArrayRef = Arc::new(StringArray::from(vec![
+        secret,
+        "078-05-1121",
+        "219-09-9998",
+    ]));
+    let b = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![Field::new("ssn", DataType::Utf8, true)])),
+        vec![a],
+    )
+    .unwrap();
     let r = rules();
     let p = Scanner::new(r.clone()).scan_batch(&b);
     let rep = classify_column(&r, &p[0], &Thresholds::default());
-    let json = serde_json::to_string(&rep).unwrap() + &serde_json::to_string(&p[0]).unwrap() + &format!("{:?}", p[0]);
+    let json = serde_json::to_string(&rep).unwrap()
+        + &serde_json::to_string(&p[0]).unwrap()
+        + &format!("{:?}", p[0]);
     assert!(rep.entities.iter().any(|e| e.entity == "US_SSN"));
     assert!(!json.contains("536") && !json.contains("8726"), "{json}");
 }

@@ -24,7 +24,10 @@ fn key(name: &str) -> &'static str {
 fn config_toml(dir: &Path, listen: &str) -> String {
     let mut s = format!("listen = \"{listen}\"\ndatabase = \"{}\"\nsigning_key = \"{}\"\ntoken_ttl_secs = 300\n\n[policy]\nNONE = 1\nLOW = 1\nMODERATE = 1\nHIGH = 2\n", dir.join("piigate.db").display(), dir.join("signing.json").display());
     for (n, r, k) in KEYS {
-        s.push_str(&format!("\n[[principals]]\nname = \"{n}\"\nrole = \"{r}\"\nkey_sha256 = \"{}\"\n", piigate::server::config::hash_key(k)));
+        s.push_str(&format!(
+            "\n[[principals]]\nname = \"{n}\"\nrole = \"{r}\"\nkey_sha256 = \"{}\"\n",
+            piigate::server::config::hash_key(k)
+        ));
     }
     s
 }
@@ -42,18 +45,37 @@ impl Svc {
         let p = dir.path().join("piigate.toml");
         std::fs::write(&p, config_toml(dir.path(), "127.0.0.1:0")).unwrap();
         let cfg = Config::load(&p).unwrap();
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let state = AppState::open(cfg).unwrap();
         let base = rt.block_on(async move {
             let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = l.local_addr().unwrap();
-            tokio::spawn(async move { axum::serve(l, piigate::server::api::router(state)).await.unwrap() });
+            tokio::spawn(async move {
+                axum::serve(l, piigate::server::api::router(state))
+                    .await
+                    .unwrap()
+            });
             format!("http://{addr}")
         });
-        Svc { base, dir, http: reqwest::Client::new(), rt }
+        Svc {
+            base,
+            dir,
+            http: reqwest::Client::new(),
+            rt,
+        }
     }
 
-    fn call(&self, method: &str, path: &str, who: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        who: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let url = format!("{}{path}", self.base);
         self.rt.block_on(async {
             let mut r = match method {
@@ -69,7 +91,10 @@ impl Svc {
             let resp = r.send().await.unwrap();
             let st = resp.status();
             let text = resp.text().await.unwrap();
-            (st, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+            (
+                st,
+                serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            )
         })
     }
 
@@ -80,7 +105,12 @@ impl Svc {
     }
 
     fn review(&self, id: &str, who: &str, decision: &str) -> (StatusCode, Value) {
-        self.call("POST", &format!("/v1/export-requests/{id}/reviews"), Some(who), Some(json!({"decision": decision, "comment": "checked the tags"})))
+        self.call(
+            "POST",
+            &format!("/v1/export-requests/{id}/reviews"),
+            Some(who),
+            Some(json!({"decision": decision, "comment": "checked the tags"})),
+        )
     }
 
     fn db(&self) -> PathBuf {
@@ -104,12 +134,27 @@ fn every_endpoint_and_every_refusal() {
     assert_eq!(st, StatusCode::OK);
     assert!(doc["paths"]["/v1/export-requests/{id}/reviews"].is_object());
     // No key: 401. Wrong key: 401. Wrong role: 403.
-    assert_eq!(s.call("GET", "/v1/export-requests", None, None).0, StatusCode::UNAUTHORIZED);
-    let (st, _) = s.rt.block_on(async { let r = s.http.get(format!("{}/v1/keys", s.base)).bearer_auth("nope").send().await.unwrap(); (r.status(), ()) });
+    assert_eq!(
+        s.call("GET", "/v1/export-requests", None, None).0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (st, _) = s.rt.block_on(async {
+        let r = s
+            .http
+            .get(format!("{}/v1/keys", s.base))
+            .bearer_auth("nope")
+            .send()
+            .await
+            .unwrap();
+        (r.status(), ())
+    });
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     let (st, _) = s.call("POST", "/v1/export-requests", Some("bob"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": "r"})));
     assert_eq!(st, StatusCode::FORBIDDEN);
-    assert_eq!(s.call("GET", "/v1/audit", Some("bob"), None).0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        s.call("GET", "/v1/audit", Some("bob"), None).0,
+        StatusCode::FORBIDDEN
+    );
     // Reason required; bad destination rejected.
     let (st, _) = s.call("POST", "/v1/export-requests", Some("alice"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": " "})));
     assert_eq!(st, StatusCode::BAD_REQUEST);
@@ -118,68 +163,209 @@ fn every_endpoint_and_every_refusal() {
 
     // HIGH needs two distinct approvers.
     let id = s.new_request("alice", "HIGH");
-    let (_, r) = s.call("GET", &format!("/v1/export-requests/{id}"), Some("bob"), None);
+    let (_, r) = s.call(
+        "GET",
+        &format!("/v1/export-requests/{id}"),
+        Some("bob"),
+        None,
+    );
     assert_eq!(r["approvals_needed"], 2);
     // Token before approval: refused.
-    assert_eq!(s.call("GET", &format!("/v1/export-requests/{id}/token"), Some("alice"), None).0, StatusCode::CONFLICT);
+    assert_eq!(
+        s.call(
+            "GET",
+            &format!("/v1/export-requests/{id}/token"),
+            Some("alice"),
+            None
+        )
+        .0,
+        StatusCode::CONFLICT
+    );
     // Self-review is refused, also for an admin who requested.
     assert_eq!(s.review(&id, "alice", "approve").0, StatusCode::FORBIDDEN);
     let admin_req = s.new_request("root", "LOW");
-    assert_eq!(s.review(&admin_req, "root", "approve").0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        s.review(&admin_req, "root", "approve").0,
+        StatusCode::FORBIDDEN
+    );
     // One approver counts once.
     assert_eq!(s.review(&id, "bob", "approve").0, StatusCode::OK);
     assert_eq!(s.review(&id, "bob", "approve").0, StatusCode::CONFLICT);
-    let (_, r) = s.call("GET", &format!("/v1/export-requests/{id}"), Some("alice"), None);
+    let (_, r) = s.call(
+        "GET",
+        &format!("/v1/export-requests/{id}"),
+        Some("alice"),
+        None,
+    );
     assert_eq!(r["status"], "pending");
     let (st, r) = s.review(&id, "carol", "approve");
-    assert_eq!((st, r["status"].as_str()), (StatusCode::OK, Some("approved")));
+    assert_eq!(
+        (st, r["status"].as_str()),
+        (StatusCode::OK, Some("approved"))
+    );
     // Only the requester fetches the token, and only once.
-    assert_eq!(s.call("GET", &format!("/v1/export-requests/{id}/token"), Some("dave"), None).0, StatusCode::FORBIDDEN);
-    let (st, t) = s.call("GET", &format!("/v1/export-requests/{id}/token"), Some("alice"), None);
+    assert_eq!(
+        s.call(
+            "GET",
+            &format!("/v1/export-requests/{id}/token"),
+            Some("dave"),
+            None
+        )
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let (st, t) = s.call(
+        "GET",
+        &format!("/v1/export-requests/{id}/token"),
+        Some("alice"),
+        None,
+    );
     assert_eq!(st, StatusCode::OK);
     let token = t["token"].as_str().unwrap().to_string();
     assert!(token.starts_with("v4.public."));
-    assert_eq!(s.call("GET", &format!("/v1/export-requests/{id}/token"), Some("alice"), None).0, StatusCode::CONFLICT);
+    assert_eq!(
+        s.call(
+            "GET",
+            &format!("/v1/export-requests/{id}/token"),
+            Some("alice"),
+            None
+        )
+        .0,
+        StatusCode::CONFLICT
+    );
     // Redeem once; a replay is refused.
-    assert_eq!(s.call("POST", "/v1/tokens/redeem", Some("gate"), Some(json!({"token": token}))).0, StatusCode::OK);
-    let (st, b) = s.call("POST", "/v1/tokens/redeem", Some("gate"), Some(json!({"token": token})));
-    assert_eq!((st, b["reason"].as_str()), (StatusCode::CONFLICT, Some("already used")));
+    assert_eq!(
+        s.call(
+            "POST",
+            "/v1/tokens/redeem",
+            Some("gate"),
+            Some(json!({"token": token}))
+        )
+        .0,
+        StatusCode::OK
+    );
+    let (st, b) = s.call(
+        "POST",
+        "/v1/tokens/redeem",
+        Some("gate"),
+        Some(json!({"token": token})),
+    );
+    assert_eq!(
+        (st, b["reason"].as_str()),
+        (StatusCode::CONFLICT, Some("already used"))
+    );
     // Forged token.
-    assert_eq!(s.call("POST", "/v1/tokens/redeem", Some("gate"), Some(json!({"token": "v4.public.eyJmb28iOiJiYXIifQ"}))).0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        s.call(
+            "POST",
+            "/v1/tokens/redeem",
+            Some("gate"),
+            Some(json!({"token": "v4.public.eyJmb28iOiJiYXIifQ"}))
+        )
+        .0,
+        StatusCode::BAD_REQUEST
+    );
 
     // One deny ends it; review after deny and token for a denied request are refused.
     let id2 = s.new_request("alice", "HIGH");
     assert_eq!(s.review(&id2, "bob", "deny").0, StatusCode::OK);
     assert_eq!(s.review(&id2, "carol", "approve").0, StatusCode::CONFLICT);
-    assert_eq!(s.call("GET", &format!("/v1/export-requests/{id2}/token"), Some("alice"), None).0, StatusCode::GONE);
+    assert_eq!(
+        s.call(
+            "GET",
+            &format!("/v1/export-requests/{id2}/token"),
+            Some("alice"),
+            None
+        )
+        .0,
+        StatusCode::GONE
+    );
 
     // Revocation: an issued, unredeemed token is then refused at redeem.
     let id3 = s.new_request("alice", "LOW");
     assert_eq!(s.review(&id3, "bob", "approve").1["status"], "approved");
-    let (_, t3) = s.call("GET", &format!("/v1/export-requests/{id3}/token"), Some("alice"), None);
-    assert_eq!(s.call("POST", &format!("/v1/export-requests/{id3}/revoke"), Some("alice"), Some(json!({"reason": "x"}))).0, StatusCode::FORBIDDEN);
-    assert_eq!(s.call("POST", &format!("/v1/export-requests/{id3}/revoke"), Some("carol"), Some(json!({"reason": "wrong bucket"}))).0, StatusCode::OK);
-    let (st, b) = s.call("POST", "/v1/tokens/redeem", Some("gate"), Some(json!({"token": t3["token"]})));
-    assert_eq!((st, b["reason"].as_str()), (StatusCode::GONE, Some("revoked")));
+    let (_, t3) = s.call(
+        "GET",
+        &format!("/v1/export-requests/{id3}/token"),
+        Some("alice"),
+        None,
+    );
+    assert_eq!(
+        s.call(
+            "POST",
+            &format!("/v1/export-requests/{id3}/revoke"),
+            Some("alice"),
+            Some(json!({"reason": "x"}))
+        )
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        s.call(
+            "POST",
+            &format!("/v1/export-requests/{id3}/revoke"),
+            Some("carol"),
+            Some(json!({"reason": "wrong bucket"}))
+        )
+        .0,
+        StatusCode::OK
+    );
+    let (st, b) = s.call(
+        "POST",
+        "/v1/tokens/redeem",
+        Some("gate"),
+        Some(json!({"token": t3["token"]})),
+    );
+    assert_eq!(
+        (st, b["reason"].as_str()),
+        (StatusCode::GONE, Some("revoked"))
+    );
 
     // Listing with a status filter; unknown ids.
-    let (_, l) = s.call("GET", "/v1/export-requests?status=denied", Some("bob"), None);
+    let (_, l) = s.call(
+        "GET",
+        "/v1/export-requests?status=denied",
+        Some("bob"),
+        None,
+    );
     assert_eq!(l.as_array().unwrap().len(), 1);
-    assert_eq!(s.call("GET", "/v1/export-requests/nope", Some("bob"), None).0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.call("GET", "/v1/export-requests/nope", Some("bob"), None)
+            .0,
+        StatusCode::NOT_FOUND
+    );
 
     // Audit: admin only; the chain verifies; checkpoint signs the head.
     let (st, ev) = s.call("GET", "/v1/audit", Some("root"), None);
     assert_eq!(st, StatusCode::OK);
-    let kinds: Vec<&str> = ev.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    for k in ["request", "review", "token_issued", "redeem", "refusal", "revoke"] {
+    let kinds: Vec<&str> = ev
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "request",
+        "review",
+        "token_issued",
+        "redeem",
+        "refusal",
+        "revoke",
+    ] {
         assert!(kinds.contains(&k), "missing audit kind {k}: {kinds:?}");
     }
-    assert!(!ev.to_string().contains(&token), "tokens never reach the audit log");
+    assert!(
+        !ev.to_string().contains(&token),
+        "tokens never reach the audit log"
+    );
     let (st, cp) = s.call("GET", "/v1/audit/checkpoint", Some("root"), None);
     assert_eq!(st, StatusCode::OK);
     assert_eq!(cp["seq"].as_i64().unwrap() as usize, kinds.len());
     let (_, m) = s.call("GET", "/metrics", None, None);
-    assert!(m.as_str().unwrap().contains("piigate_tokens_issued_total 2"));
+    assert!(m
+        .as_str()
+        .unwrap()
+        .contains("piigate_tokens_issued_total 2"));
 }
 
 #[test]
@@ -236,9 +422,26 @@ fn audit_verify_finds_edited_deleted_and_reordered_rows() {
     }
     let keys = s.keys_file();
     // Fold the write-ahead log into the main file so a copy of it is complete.
-    rusqlite::Connection::open(s.db()).unwrap().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-    let verify = |db: &Path| assert_cmd::Command::cargo_bin("piigate").unwrap().args(["audit", "verify", "--db", db.to_str().unwrap(), "--keys", keys.to_str().unwrap()]).assert();
-    verify(&s.db()).success().stdout(predicates::str::contains("intact"));
+    rusqlite::Connection::open(s.db())
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let verify = |db: &Path| {
+        assert_cmd::Command::cargo_bin("piigate")
+            .unwrap()
+            .args([
+                "audit",
+                "verify",
+                "--db",
+                db.to_str().unwrap(),
+                "--keys",
+                keys.to_str().unwrap(),
+            ])
+            .assert()
+    };
+    verify(&s.db())
+        .success()
+        .stdout(predicates::str::contains("intact"));
     for (sql, needle) in [
         ("UPDATE audit_events SET actor = 'mallory' WHERE seq = 5", "event 5"),
         ("DELETE FROM audit_events WHERE seq = 7", "event 7 is missing"),
@@ -274,35 +477,116 @@ fn cli_end_to_end_scan_request_two_approvals_token_export_audit() {
     let env = crate::export::Env::new(&s3.endpoint());
     let cli = |who: &str| {
         let mut c = env.cmd();
-        c.env("PIIGATE_SERVER", &base).env("PIIGATE_API_KEY", key(who));
+        c.env("PIIGATE_SERVER", &base)
+            .env("PIIGATE_API_KEY", key(who));
         c
     };
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/data/customers.parquet");
     // Scan, then request: the report says HIGH, so two approvals are needed.
-    cli("alice").args(["scan", data.to_str().unwrap(), "--format", "json", "--fail-on", "HIGH"]).assert().code(1);
-    let out = cli("alice").args(["request", data.to_str().unwrap(), "--to", "s3://e2e/exports/", "--reason", "share with analytics"]).assert().success().get_output().stdout.clone();
+    cli("alice")
+        .args([
+            "scan",
+            data.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "HIGH",
+        ])
+        .assert()
+        .code(1);
+    let out = cli("alice")
+        .args([
+            "request",
+            data.to_str().unwrap(),
+            "--to",
+            "s3://e2e/exports/",
+            "--reason",
+            "share with analytics",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let id = String::from_utf8(out).unwrap().trim().to_string();
-    cli("alice").args(["review", &id, "--approve"]).assert().code(2).stderr(predicates::str::contains("403"));
-    cli("bob").args(["review", &id, "--approve", "--comment", "ok"]).assert().success().stdout(predicates::str::contains("pending"));
-    cli("carol").args(["review", &id, "--approve"]).assert().success().stdout(predicates::str::contains("approved"));
-    cli("alice").args(["requests", "--status", "approved"]).assert().success().stdout(predicates::str::contains(&id));
+    cli("alice")
+        .args(["review", &id, "--approve"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("403"));
+    cli("bob")
+        .args(["review", &id, "--approve", "--comment", "ok"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("pending"));
+    cli("carol")
+        .args(["review", &id, "--approve"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("approved"));
+    cli("alice")
+        .args(["requests", "--status", "approved"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(&id));
     let tok = env.p("token");
-    cli("alice").args(["token", &id, "--output", tok.to_str().unwrap()]).assert().success();
+    cli("alice")
+        .args(["token", &id, "--output", tok.to_str().unwrap()])
+        .assert()
+        .success();
     // Export through the gate, redeemed online by the service.
     let mut c = cli("gate");
-    c.args(["export", data.to_str().unwrap(), "--to", "s3://e2e/exports/", "--token-file", tok.to_str().unwrap(), "--server", &base]).assert().success();
+    c.args([
+        "export",
+        data.to_str().unwrap(),
+        "--to",
+        "s3://e2e/exports/",
+        "--token-file",
+        tok.to_str().unwrap(),
+        "--server",
+        &base,
+    ])
+    .assert()
+    .success();
     assert_eq!(s3.keys("e2e"), vec!["exports/customers.parquet"]);
-    assert_eq!(s3.get("e2e", "exports/customers.parquet"), std::fs::read(&data).unwrap());
+    assert_eq!(
+        s3.get("e2e", "exports/customers.parquet"),
+        std::fs::read(&data).unwrap()
+    );
     // Replay: the service refuses the second redemption.
     let mut c = cli("gate");
-    c.args(["export", data.to_str().unwrap(), "--to", "s3://e2e/exports/", "--token-file", tok.to_str().unwrap(), "--server", &base]).assert().code(3).stderr(predicates::str::contains("already used"));
+    c.args([
+        "export",
+        data.to_str().unwrap(),
+        "--to",
+        "s3://e2e/exports/",
+        "--token-file",
+        tok.to_str().unwrap(),
+        "--server",
+        &base,
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicates::str::contains("already used"));
     // The service's audit chain verifies against its published key.
     let keys = env.p("svc-keys.json");
     let body = reqwest::blocking_get(&format!("{base}/v1/keys"), key("bob"));
     std::fs::write(&keys, body).unwrap();
     let _ = server.kill();
     let _ = server.wait();
-    assert_cmd::Command::cargo_bin("piigate").unwrap().args(["audit", "verify", "--db", dir.path().join("piigate.db").to_str().unwrap(), "--keys", keys.to_str().unwrap()]).assert().success().stdout(predicates::str::contains("intact"));
+    assert_cmd::Command::cargo_bin("piigate")
+        .unwrap()
+        .args([
+            "audit",
+            "verify",
+            "--db",
+            dir.path().join("piigate.db").to_str().unwrap(),
+            "--keys",
+            keys.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("intact"));
 }
 
 mod reqwest {
@@ -310,6 +594,16 @@ mod reqwest {
     /// A small blocking GET for the end-to-end test.
     pub fn blocking_get(url: &str, key: &str) -> String {
         let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async { ::reqwest::Client::new().get(url).bearer_auth(key).send().await.unwrap().text().await.unwrap() })
+        rt.block_on(async {
+            ::reqwest::Client::new()
+                .get(url)
+                .bearer_auth(key)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        })
     }
 }

@@ -10,3 +10,5 @@ mod rule_examples;
 mod scanner_api;
 #[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "sql")]
+mod sql;

@@ -7,7 +7,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use object_store::{ObjectStore, ObjectStoreExt};
 use piigate::gate::store::{refusal_of, Approval, DecisionLog, GatedStore};
-use piigate::gate::token::{rfc3339, ApprovalClaims, ApprovalToken, KeySet, Op, SigningKey, Verifier};
+use piigate::gate::token::{
+    rfc3339, ApprovalClaims, ApprovalToken, KeySet, Op, SigningKey, Verifier,
+};
 use piigate::gate::{LocalLedger, OnlineRedeemer, Redeemer, Refusal};
 
 /// An export refusal, mapped to exit code 3 by `run`.
@@ -23,7 +25,14 @@ impl std::error::Error for Refused {}
 
 /// `~/.piigate` unless `PIIGATE_HOME` says otherwise.
 pub fn home() -> PathBuf {
-    std::env::var_os("PIIGATE_HOME").map(PathBuf::from).unwrap_or_else(|| std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".piigate"))
+    std::env::var_os("PIIGATE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join(".piigate")
+        })
 }
 
 #[derive(Args, Debug)]
@@ -119,7 +128,10 @@ pub struct IssueArgs {
 }
 
 fn rt() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
 }
 
 pub fn cmd_digest(inputs: Vec<String>) -> Result<u8> {
@@ -138,8 +150,14 @@ pub fn cmd_keygen(a: KeygenArgs) -> Result<u8> {
     let k = SigningKey::generate()?;
     k.save(&a.out)?;
     let ks = KeySet::new([k.verifying_key()]);
-    std::fs::write(&a.public, ks.to_json_string()).with_context(|| format!("writing {}", a.public.display()))?;
-    eprintln!("piigate: key {} written to {} (secret, mode 0600) and {} (public)", k.kid(), a.out.display(), a.public.display());
+    std::fs::write(&a.public, ks.to_json_string())
+        .with_context(|| format!("writing {}", a.public.display()))?;
+    eprintln!(
+        "piigate: key {} written to {} (secret, mode 0600) and {} (public)",
+        k.kid(),
+        a.out.display(),
+        a.public.display()
+    );
     Ok(super::EXIT_OK)
 }
 
@@ -155,12 +173,19 @@ fn prepare(inputs: &[String], redact: bool, rt: &tokio::runtime::Runtime) -> Res
     if let Some(e) = errors.first() {
         bail!("{}: {}", e.source, e.error);
     }
-    if files.iter().any(|f| !matches!(f.location, piigate::source::Location::Local(_))) {
+    if files
+        .iter()
+        .any(|f| !matches!(f.location, piigate::source::Location::Local(_)))
+    {
         bail!("export reads local files; copy remote inputs locally first");
     }
     if !redact {
         let manifest = piigate::gate::digest::manifest_of_local(&files)?;
-        return Ok(Prepared { files, manifest, _tmp: None });
+        return Ok(Prepared {
+            files,
+            manifest,
+            _tmp: None,
+        });
     }
     let tmp = tempfile::tempdir()?;
     let rules = Arc::new(piigate::RuleSet::builtin()?);
@@ -172,7 +197,11 @@ fn prepare(inputs: &[String], redact: bool, rt: &tokio::runtime::Runtime) -> Res
         out.push(nf);
     }
     let manifest = piigate::gate::digest::manifest_of_local(&out)?;
-    Ok(Prepared { files: out, manifest, _tmp: Some(tmp) })
+    Ok(Prepared {
+        files: out,
+        manifest,
+        _tmp: Some(tmp),
+    })
 }
 
 pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
@@ -205,7 +234,11 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
 }
 
 /// The content digest `export` will compute for these inputs.
-pub fn content_digest(inputs: &[String], redact: bool, rt: &tokio::runtime::Runtime) -> Result<String> {
+pub fn content_digest(
+    inputs: &[String],
+    redact: bool,
+    rt: &tokio::runtime::Runtime,
+) -> Result<String> {
     Ok(prepare(inputs, redact, rt)?.manifest.digest())
 }
 
@@ -216,7 +249,18 @@ fn keys_for(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<KeySet> {
     if let Some(s) = &a.server {
         let url = format!("{}/v1/keys", s.trim_end_matches('/'));
         let key = std::env::var("PIIGATE_API_KEY").unwrap_or_default();
-        let text = rt.block_on(async { reqwest::Client::new().get(&url).bearer_auth(key).send().await?.error_for_status()?.text().await }).map_err(|e| anyhow::anyhow!("fetching keys from {url}: {}", e.without_url()))?;
+        let text = rt
+            .block_on(async {
+                reqwest::Client::new()
+                    .get(&url)
+                    .bearer_auth(key)
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .text()
+                    .await
+            })
+            .map_err(|e| anyhow::anyhow!("fetching keys from {url}: {}", e.without_url()))?;
         return Ok(KeySet::from_json_str(&text)?);
     }
     bail!("no trusted keys: pass --keys FILE or --server URL")
@@ -224,9 +268,15 @@ fn keys_for(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<KeySet> {
 
 pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     let rt = rt()?;
-    let audit_path = a.audit_db.clone().unwrap_or_else(|| home().join("audit.db"));
+    let audit_path = a
+        .audit_db
+        .clone()
+        .unwrap_or_else(|| home().join("audit.db"));
     let audit_key = load_or_create_audit_key()?;
-    let audit: Arc<piigate::audit::LocalAudit> = Arc::new(piigate::audit::LocalAudit::open(&audit_path, Some(audit_key))?);
+    let audit: Arc<piigate::audit::LocalAudit> = Arc::new(piigate::audit::LocalAudit::open(
+        &audit_path,
+        Some(audit_key),
+    )?);
     let log: Arc<dyn DecisionLog> = audit.clone();
     let refuse = |r: Refusal| -> anyhow::Error {
         let _ = log.decision(false, "export", &a.to, &r.to_string());
@@ -237,32 +287,71 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     let keys = keys_for(&a, &rt)?;
     let verifier = Verifier::new(keys, a.audience.clone());
     let redeemer: Box<dyn Redeemer> = match &a.server {
-        Some(s) => Box::new(OnlineRedeemer::new(s.clone(), std::env::var("PIIGATE_API_KEY").unwrap_or_default())),
-        None => Box::new(LocalLedger::open(a.ledger.clone().unwrap_or_else(|| home().join("ledger.db")))?),
+        Some(s) => Box::new(OnlineRedeemer::new(
+            s.clone(),
+            std::env::var("PIIGATE_API_KEY").unwrap_or_default(),
+        )),
+        None => Box::new(LocalLedger::open(
+            a.ledger.clone().unwrap_or_else(|| home().join("ledger.db")),
+        )?),
     };
     let (store, prefix) = piigate::source::store_for_url(&a.to)?;
     let inner = object_store::prefix::PrefixStore::new(store, prefix);
-    let approval = Approval { token, manifest: p.manifest.clone() };
-    let gated = rt.block_on(GatedStore::authorize(inner, &a.to, &verifier, redeemer.as_ref(), &approval, Some(log.clone()))).map_err(|r| anyhow::Error::new(Refused(r)))?;
+    let approval = Approval {
+        token,
+        manifest: p.manifest.clone(),
+    };
+    let gated = rt
+        .block_on(GatedStore::authorize(
+            inner,
+            &a.to,
+            &verifier,
+            redeemer.as_ref(),
+            &approval,
+            Some(log.clone()),
+        ))
+        .map_err(|r| anyhow::Error::new(Refused(r)))?;
     if let Some(c) = gated.claims() {
         if c.redacted != a.redact {
-            return Err(refuse(Refusal::OperationNotAllowed(if c.redacted { "the approval covers the redacted form only: use --redact".into() } else { "the approval covers the data as it is, not a redacted copy".into() })));
+            return Err(refuse(Refusal::OperationNotAllowed(if c.redacted {
+                "the approval covers the redacted form only: use --redact".into()
+            } else {
+                "the approval covers the data as it is, not a redacted copy".into()
+            })));
         }
     }
     let total: u64 = p.manifest.total_bytes();
-    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::new(total)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let mut written = Vec::new();
     for (f, e) in p.files.iter().zip(&p.manifest.entries) {
-        let piigate::source::Location::Local(src) = &f.location else { continue };
+        let piigate::source::Location::Local(src) = &f.location else {
+            continue;
+        };
         let path = object_store::path::Path::from(e.path.as_str());
-        let r = rt.block_on(upload(&gated, src, &path, e.size, a.multipart_threshold, &bar));
+        let r = rt.block_on(upload(
+            &gated,
+            src,
+            &path,
+            e.size,
+            a.multipart_threshold,
+            &bar,
+        ));
         match r {
             Ok(()) => written.push((path, e.size)),
             Err(err) => {
                 if let Some(r) = refusal_of(&err) {
                     return Err(anyhow::Error::new(Refused(r.clone())));
                 }
-                let _ = audit.record("export_failed", "gate", &a.to, serde_json::json!({"path": path.to_string(), "error": err.to_string()}));
+                let _ = audit.record(
+                    "export_failed",
+                    "gate",
+                    &a.to,
+                    serde_json::json!({"path": path.to_string(), "error": err.to_string()}),
+                );
                 bail!("writing {path} to {}: {err}", a.to);
             }
         }
@@ -271,27 +360,59 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     audit.record("export", "gate", &a.to, serde_json::json!({"objects": written.len(), "bytes": total, "content_digest": p.manifest.digest(), "jti": gated.claims().map(|c| c.jti.clone())}))?;
     audit.checkpoint()?;
     for (path, size) in &written {
-        println!("wrote {}/{} ({size} bytes)", a.to.trim_end_matches('/'), path);
+        println!(
+            "wrote {}/{} ({size} bytes)",
+            a.to.trim_end_matches('/'),
+            path
+        );
     }
-    eprintln!("piigate: exported {} objects, {total} bytes, content {}", written.len(), p.manifest.digest());
+    eprintln!(
+        "piigate: exported {} objects, {total} bytes, content {}",
+        written.len(),
+        p.manifest.digest()
+    );
     Ok(super::EXIT_OK)
 }
 
-async fn upload<S: ObjectStore>(store: &GatedStore<S>, src: &std::path::Path, path: &object_store::path::Path, size: u64, threshold: u64, bar: &indicatif::ProgressBar) -> object_store::Result<()> {
+async fn upload<S: ObjectStore>(
+    store: &GatedStore<S>,
+    src: &std::path::Path,
+    path: &object_store::path::Path,
+    size: u64,
+    threshold: u64,
+    bar: &indicatif::ProgressBar,
+) -> object_store::Result<()> {
     use tokio::io::AsyncReadExt;
     if size <= threshold {
-        let data = tokio::fs::read(src).await.map_err(|e| object_store::Error::Generic { store: "local", source: Box::new(e) })?;
+        let data = tokio::fs::read(src)
+            .await
+            .map_err(|e| object_store::Error::Generic {
+                store: "local",
+                source: Box::new(e),
+            })?;
         store.put(path, data.into()).await?;
         bar.inc(size);
         return Ok(());
     }
     let mut up = store.put_multipart(path).await?;
-    let mut f = tokio::fs::File::open(src).await.map_err(|e| object_store::Error::Generic { store: "local", source: Box::new(e) })?;
+    let mut f = tokio::fs::File::open(src)
+        .await
+        .map_err(|e| object_store::Error::Generic {
+            store: "local",
+            source: Box::new(e),
+        })?;
     let chunk = 8 * 1024 * 1024;
     let result: object_store::Result<()> = async {
         loop {
             let mut buf = Vec::with_capacity(chunk);
-            let n = (&mut f).take(chunk as u64).read_to_end(&mut buf).await.map_err(|e| object_store::Error::Generic { store: "local", source: Box::new(e) })?;
+            let n = (&mut f)
+                .take(chunk as u64)
+                .read_to_end(&mut buf)
+                .await
+                .map_err(|e| object_store::Error::Generic {
+                    store: "local",
+                    source: Box::new(e),
+                })?;
             if n == 0 {
                 break;
             }
@@ -329,13 +450,21 @@ pub fn cmd_audit(c: AuditCommand) -> Result<u8> {
             }
             let keys = match keys {
                 Some(k) => KeySet::load(&k)?,
-                None => KeySet::load(&home().join("audit-keys.json")).context("no --keys given and no local audit key")?,
+                None => KeySet::load(&home().join("audit-keys.json"))
+                    .context("no --keys given and no local audit key")?,
             };
-            let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).with_context(|| format!("opening {}", db.display()))?;
+            let conn = rusqlite::Connection::open_with_flags(
+                &db,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .with_context(|| format!("opening {}", db.display()))?;
             let r = piigate::audit::verify(&conn, &keys)?;
             match &r.problem {
                 None => {
-                    println!("audit log intact: {} events, {} signed checkpoints, head {}", r.events, r.checkpoints, r.head_hash);
+                    println!(
+                        "audit log intact: {} events, {} signed checkpoints, head {}",
+                        r.events, r.checkpoints, r.head_hash
+                    );
                     Ok(super::EXIT_OK)
                 }
                 Some(p) => {

@@ -13,6 +13,8 @@ use piigate::{RuleSet, ScanConfig, Sensitivity};
 mod export;
 #[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "sql")]
+mod sql;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FOUND: u8 = 1;
@@ -20,7 +22,11 @@ pub const EXIT_ERROR: u8 = 2;
 pub const EXIT_REFUSED: u8 = 3;
 
 #[derive(Parser, Debug)]
-#[command(name = "piigate", version, about = "Find PII in Arrow/Parquet data, tag columns, and gate exports behind human approval")]
+#[command(
+    name = "piigate",
+    version,
+    about = "Find PII in Arrow/Parquet data, tag columns, and gate exports behind human approval"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -58,6 +64,9 @@ enum Command {
     /// List export requests.
     #[cfg(feature = "server")]
     Requests(service::ListArgs),
+    /// Run SQL over files with the pii_* functions (DataFusion).
+    #[cfg(feature = "sql")]
+    Sql(sql::SqlArgs),
     /// Print the sha256 of an API key read from stdin (for piigate.toml).
     HashKey,
     /// Inspect and try rules.
@@ -120,6 +129,15 @@ struct ScanArgs {
     /// Skip the content digest (it reads every byte; `--sample` skips it by default).
     #[arg(long)]
     no_digest: bool,
+    /// native (default) or datafusion (a DataFusion plan with pii_profile; feature `sql`).
+    #[arg(long, value_enum, default_value = "native")]
+    engine: EngineArg,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    Native,
+    Datafusion,
 }
 
 #[derive(Args, Debug)]
@@ -169,7 +187,10 @@ pub fn run() -> ExitCode {
                 eprintln!("piigate: export refused: {}", r.0);
                 return ExitCode::from(EXIT_REFUSED);
             }
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::from(EXIT_OK);
             }
             eprintln!("piigate: error: {e:#}");
@@ -179,8 +200,13 @@ pub fn run() -> ExitCode {
 }
 
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PIIGATE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PIIGATE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }
 
 fn load_rules(dirs: &[PathBuf]) -> Result<Arc<RuleSet>> {
@@ -189,7 +215,9 @@ fn load_rules(dirs: &[PathBuf]) -> Result<Arc<RuleSet>> {
 
 fn set_threads(n: Option<usize>) {
     if let Some(n) = n {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
 }
 
@@ -213,6 +241,8 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Token(a) => service::cmd_token(a),
         #[cfg(feature = "server")]
         Command::Requests(a) => service::cmd_list(a),
+        #[cfg(feature = "sql")]
+        Command::Sql(a) => sql::cmd_sql(a),
         Command::HashKey => {
             let mut s = String::new();
             std::io::stdin().read_line(&mut s)?;
@@ -237,7 +267,12 @@ impl piigate::Progress for Bar {
 fn progress() -> Box<dyn piigate::Progress> {
     if std::io::stderr().is_terminal() {
         let pb = indicatif::ProgressBar::new(0);
-        pb.set_style(indicatif::ProgressStyle::with_template("{spinner} [{elapsed}] {pos}/{len} inputs {wide_msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed}] {pos}/{len} inputs {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         Box::new(Bar(pb))
     } else {
@@ -258,9 +293,19 @@ fn cmd_scan(a: ScanArgs) -> Result<u8> {
     set_threads(a.common.threads);
     let rules = load_rules(&a.common.rules)?;
     let digest = !a.no_digest && a.common.sample.is_none() && !a.decode_only;
-    let cfg = scan_config(&a.common, a.decode_only, digest);
+    let mut cfg = scan_config(&a.common, a.decode_only, digest);
+    cfg.engine = match a.engine {
+        EngineArg::Native => piigate::Engine::Native,
+        EngineArg::Datafusion => piigate::Engine::DataFusion,
+    };
     let report = piigate::scan_inputs(&a.inputs, rules, &cfg, progress().as_ref())?;
-    let format = a.format.unwrap_or(if a.output.is_none() && std::io::stdout().is_terminal() { OutputFormat::Table } else { OutputFormat::Json });
+    let format = a
+        .format
+        .unwrap_or(if a.output.is_none() && std::io::stdout().is_terminal() {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        });
     let text = match format {
         OutputFormat::Table => report.to_table(),
         OutputFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
@@ -278,11 +323,18 @@ fn cmd_scan(a: ScanArgs) -> Result<u8> {
     }
     if let Some(level) = a.fail_on {
         if report.summary.sensitivity >= level && report.summary.sensitivity > Sensitivity::None {
-            eprintln!("piigate: dataset sensitivity {} is at or above --fail-on {}", report.summary.sensitivity, level);
+            eprintln!(
+                "piigate: dataset sensitivity {} is at or above --fail-on {}",
+                report.summary.sensitivity, level
+            );
             return Ok(EXIT_FOUND);
         }
     }
-    Ok(if report.errors.is_empty() { EXIT_OK } else { EXIT_ERROR })
+    Ok(if report.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
 }
 
 fn cmd_tag(a: TagArgs) -> Result<u8> {
@@ -290,8 +342,18 @@ fn cmd_tag(a: TagArgs) -> Result<u8> {
     let rules = load_rules(&a.common.rules)?;
     let cfg = scan_config(&a.common, false, true);
     let report = piigate::tag::tag_parquet(&a.input, &a.output, rules, &cfg)?;
-    let tagged: usize = report.tables.iter().flat_map(|t| &t.columns).filter(|c| !c.entities.is_empty()).count();
-    eprintln!("piigate: wrote {} ({} tagged columns, sensitivity {})", a.output.display(), tagged, report.summary.sensitivity);
+    let tagged: usize = report
+        .tables
+        .iter()
+        .flat_map(|t| &t.columns)
+        .filter(|c| !c.entities.is_empty())
+        .count();
+    eprintln!(
+        "piigate: wrote {} ({} tagged columns, sensitivity {})",
+        a.output.display(),
+        tagged,
+        report.summary.sensitivity
+    );
     Ok(EXIT_OK)
 }
 
@@ -303,22 +365,48 @@ fn cmd_rules(c: RulesCommand) -> Result<u8> {
         }
         RulesCommand::List { rules } => {
             let rs = load_rules(&rules)?;
-            println!("{:<22} {:<18} {:<9} {:<14} SOURCE", "ID", "ENTITY", "SENSITIV.", "VALIDATOR");
+            println!(
+                "{:<22} {:<18} {:<9} {:<14} SOURCE",
+                "ID", "ENTITY", "SENSITIV.", "VALIDATOR"
+            );
             for r in &rs.rules {
-                println!("{:<22} {:<18} {:<9} {:<14} {}", r.id, r.entity, r.sensitivity.as_str(), format!("{:?}", r.validator).to_lowercase(), r.source);
+                println!(
+                    "{:<22} {:<18} {:<9} {:<14} {}",
+                    r.id,
+                    r.entity,
+                    r.sensitivity.as_str(),
+                    format!("{:?}", r.validator).to_lowercase(),
+                    r.source
+                );
             }
             println!("{} rules, digest {}", rs.len(), rs.digest());
             Ok(EXIT_OK)
         }
-        RulesCommand::Test { id, value, column, rules } => {
+        RulesCommand::Test {
+            id,
+            value,
+            column,
+            rules,
+        } => {
             let rs = load_rules(&rules)?;
             let det = piigate::detect::Detector::new(rs.clone());
             if let Some(v) = value {
                 let found = det.entities_in(&v, column.as_deref());
                 let want = id.as_deref().filter(|i| *i != "all");
-                let entity = want.map(|w| rs.get(w).map(|r| r.entity.clone()).unwrap_or_else(|| w.to_string()));
+                let entity = want.map(|w| {
+                    rs.get(w)
+                        .map(|r| r.entity.clone())
+                        .unwrap_or_else(|| w.to_string())
+                });
                 // The value itself is the user's own input; we print only labels.
-                println!("{}", if found.is_empty() { "no entities".to_string() } else { found.join(", ") });
+                println!(
+                    "{}",
+                    if found.is_empty() {
+                        "no entities".to_string()
+                    } else {
+                        found.join(", ")
+                    }
+                );
                 return Ok(match entity {
                     Some(e) if !found.contains(&e) => EXIT_FOUND,
                     _ => EXIT_OK,
@@ -329,7 +417,11 @@ fn cmd_rules(c: RulesCommand) -> Result<u8> {
                 println!("FAIL {f}");
             }
             println!("{} rules checked, {} failures", rs.len(), failures.len());
-            Ok(if failures.is_empty() { EXIT_OK } else { EXIT_FOUND })
+            Ok(if failures.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_FOUND
+            })
         }
     }
 }

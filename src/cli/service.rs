@@ -6,7 +6,9 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use piigate::gate::token::Op;
-use piigate::server::api::{ExportRequest, NewRequest, RequestStatus, ReviewBody, ReviewDecision, TokenResponse};
+use piigate::server::api::{
+    ExportRequest, NewRequest, RequestStatus, ReviewBody, ReviewDecision, TokenResponse,
+};
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -83,7 +85,10 @@ fn api_key() -> Result<String> {
 }
 
 fn rt() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
 }
 
 async fn check(resp: reqwest::Response) -> Result<reqwest::Response> {
@@ -92,7 +97,10 @@ async fn check(resp: reqwest::Response) -> Result<reqwest::Response> {
     }
     let status = resp.status();
     let body: serde_json::Value = resp.json().await.unwrap_or_default();
-    bail!("approval service answered {status}: {}", body["reason"].as_str().unwrap_or("no reason given"))
+    bail!(
+        "approval service answered {status}: {}",
+        body["reason"].as_str().unwrap_or("no reason given")
+    )
 }
 
 pub fn cmd_serve(a: ServeArgs) -> Result<u8> {
@@ -104,7 +112,15 @@ pub fn cmd_serve(a: ServeArgs) -> Result<u8> {
 pub fn cmd_request(a: RequestArgs) -> Result<u8> {
     let key = api_key()?;
     let rules = Arc::new(piigate::RuleSet::builtin()?);
-    let report = piigate::scan_inputs(&a.inputs, rules, &piigate::ScanConfig { digest: false, ..Default::default() }, &piigate::NoProgress)?;
+    let report = piigate::scan_inputs(
+        &a.inputs,
+        rules,
+        &piigate::ScanConfig {
+            digest: false,
+            ..Default::default()
+        },
+        &piigate::NoProgress,
+    )?;
     if let Some(e) = report.errors.first() {
         bail!("{}: {}", e.source, e.error);
     }
@@ -131,26 +147,85 @@ pub fn cmd_request(a: RequestArgs) -> Result<u8> {
         max_bytes: None,
         redacted: a.redact,
     };
-    let url = format!("{}/v1/export-requests", a.client.server.trim_end_matches('/'));
-    let req: ExportRequest = rt.block_on(async { check(reqwest::Client::new().post(&url).bearer_auth(&key).json(&body).send().await?).await?.json().await.map_err(anyhow::Error::from) })?;
+    let url = format!(
+        "{}/v1/export-requests",
+        a.client.server.trim_end_matches('/')
+    );
+    let req: ExportRequest = rt.block_on(async {
+        check(
+            reqwest::Client::new()
+                .post(&url)
+                .bearer_auth(&key)
+                .json(&body)
+                .send()
+                .await?,
+        )
+        .await?
+        .json()
+        .await
+        .map_err(anyhow::Error::from)
+    })?;
     println!("{}", req.id);
-    eprintln!("piigate: request {} ({} sensitivity) needs {} approval(s)", req.id, req.sensitivity, req.approvals_needed);
+    eprintln!(
+        "piigate: request {} ({} sensitivity) needs {} approval(s)",
+        req.id, req.sensitivity, req.approvals_needed
+    );
     Ok(super::EXIT_OK)
 }
 
 pub fn cmd_review(a: ReviewArgs) -> Result<u8> {
     let key = api_key()?;
-    let decision = if a.approve { ReviewDecision::Approve } else { ReviewDecision::Deny };
-    let url = format!("{}/v1/export-requests/{}/reviews", a.client.server.trim_end_matches('/'), a.id);
-    let req: ExportRequest = rt()?.block_on(async { check(reqwest::Client::new().post(&url).bearer_auth(&key).json(&ReviewBody { decision, comment: a.comment }).send().await?).await?.json().await.map_err(anyhow::Error::from) })?;
+    let decision = if a.approve {
+        ReviewDecision::Approve
+    } else {
+        ReviewDecision::Deny
+    };
+    let url = format!(
+        "{}/v1/export-requests/{}/reviews",
+        a.client.server.trim_end_matches('/'),
+        a.id
+    );
+    let req: ExportRequest = rt()?.block_on(async {
+        check(
+            reqwest::Client::new()
+                .post(&url)
+                .bearer_auth(&key)
+                .json(&ReviewBody {
+                    decision,
+                    comment: a.comment,
+                })
+                .send()
+                .await?,
+        )
+        .await?
+        .json()
+        .await
+        .map_err(anyhow::Error::from)
+    })?;
     println!("{} {}", req.id, req.status.as_str());
     Ok(super::EXIT_OK)
 }
 
 pub fn cmd_token(a: TokenArgs) -> Result<u8> {
     let key = api_key()?;
-    let url = format!("{}/v1/export-requests/{}/token", a.client.server.trim_end_matches('/'), a.id);
-    let t: TokenResponse = rt()?.block_on(async { check(reqwest::Client::new().get(&url).bearer_auth(&key).send().await?).await?.json().await.map_err(anyhow::Error::from) })?;
+    let url = format!(
+        "{}/v1/export-requests/{}/token",
+        a.client.server.trim_end_matches('/'),
+        a.id
+    );
+    let t: TokenResponse = rt()?.block_on(async {
+        check(
+            reqwest::Client::new()
+                .get(&url)
+                .bearer_auth(&key)
+                .send()
+                .await?,
+        )
+        .await?
+        .json()
+        .await
+        .map_err(anyhow::Error::from)
+    })?;
     match a.output {
         Some(p) => {
             piigate::gate::token::write_private(&p, t.token.as_bytes())?;
@@ -166,14 +241,40 @@ pub fn cmd_list(a: ListArgs) -> Result<u8> {
     if let Some(s) = &a.status {
         s.parse::<RequestStatus>().map_err(anyhow::Error::msg)?;
     }
-    let mut url = format!("{}/v1/export-requests", a.client.server.trim_end_matches('/'));
+    let mut url = format!(
+        "{}/v1/export-requests",
+        a.client.server.trim_end_matches('/')
+    );
     if let Some(s) = &a.status {
         url.push_str(&format!("?status={s}"));
     }
-    let list: Vec<ExportRequest> = rt()?.block_on(async { check(reqwest::Client::new().get(&url).bearer_auth(&key).send().await?).await?.json().await.map_err(anyhow::Error::from) })?;
-    println!("{:<36}  {:<12}  {:<9}  {:<10}  {:<30}  DATASET", "ID", "STATUS", "SENSITIV.", "REQUESTER", "DESTINATION");
+    let list: Vec<ExportRequest> = rt()?.block_on(async {
+        check(
+            reqwest::Client::new()
+                .get(&url)
+                .bearer_auth(&key)
+                .send()
+                .await?,
+        )
+        .await?
+        .json()
+        .await
+        .map_err(anyhow::Error::from)
+    })?;
+    println!(
+        "{:<36}  {:<12}  {:<9}  {:<10}  {:<30}  DATASET",
+        "ID", "STATUS", "SENSITIV.", "REQUESTER", "DESTINATION"
+    );
     for r in list {
-        println!("{:<36}  {:<12}  {:<9}  {:<10}  {:<30}  {}", r.id, r.status.as_str(), r.sensitivity.as_str(), r.requester, r.dest, r.dataset_id);
+        println!(
+            "{:<36}  {:<12}  {:<9}  {:<10}  {:<30}  {}",
+            r.id,
+            r.status.as_str(),
+            r.sensitivity.as_str(),
+            r.requester,
+            r.dest,
+            r.dataset_id
+        );
     }
     Ok(super::EXIT_OK)
 }

@@ -32,7 +32,12 @@ fn patterns() -> &'static Regex {
 
 fn month_no(s: &str) -> u32 {
     let l = s.to_ascii_lowercase();
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].iter().position(|m| l.starts_with(m)).map_or(0, |p| p as u32 + 1)
+    [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| l.starts_with(m))
+    .map_or(0, |p| p as u32 + 1)
 }
 
 pub fn valid_ymd(y: i32, m: u32, d: u32) -> bool {
@@ -40,7 +45,20 @@ pub fn valid_ymd(y: i32, m: u32, d: u32) -> bool {
         return false;
     }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m as usize - 1];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][m as usize - 1];
     d <= days
 }
 
@@ -73,7 +91,9 @@ pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
         }
         // A trailing time ("12:30") right after the date also marks a timestamp.
         let rest = text[m.end()..].trim_start();
-        let timestamp = rest.len() >= 4 && rest.as_bytes()[0].is_ascii_digit() && rest[..rest.len().min(3)].contains(':');
+        let timestamp = rest.len() >= 4
+            && rest.as_bytes()[0].is_ascii_digit()
+            && rest[..rest.len().min(3)].contains(':');
         if ok && !timestamp {
             out.push((m.start(), m.end(), m.start() == 0 && m.end() == text.len()));
         }
@@ -87,10 +107,23 @@ mod tests {
 
     #[test]
     fn dates() {
-        for ok in ["1985-03-12", "12/03/1985", "03.12.1985", "12 March 1985", "March 12, 1985", "1985-03-12T00:00:00Z"] {
+        for ok in [
+            "1985-03-12",
+            "12/03/1985",
+            "03.12.1985",
+            "12 March 1985",
+            "March 12, 1985",
+            "1985-03-12T00:00:00Z",
+        ] {
             assert_eq!(find(ok).len(), 1, "{ok}");
         }
-        for bad in ["2024-03-15T10:22:31Z", "1985-13-40", "1850-01-01", "3050-01-01", "2024-03-15 10:22"] {
+        for bad in [
+            "2024-03-15T10:22:31Z",
+            "1985-13-40",
+            "1850-01-01",
+            "3050-01-01",
+            "2024-03-15 10:22",
+        ] {
             assert!(find(bad).is_empty(), "{bad}");
         }
     }

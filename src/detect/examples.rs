@@ -15,12 +15,24 @@ pub fn run_examples(det: &Detector, only: Option<&str>) -> Vec<String> {
         }
         for (i, v) in r.examples.positive.iter().enumerate() {
             if !det.entities_in(v, None).contains(&r.entity) {
-                failures.push(format!("{}: positive example #{} ({}) not detected as {}", r.id, i + 1, crate::mask::mask(&r.entity, v), r.entity));
+                failures.push(format!(
+                    "{}: positive example #{} ({}) not detected as {}",
+                    r.id,
+                    i + 1,
+                    crate::mask::mask(&r.entity, v),
+                    r.entity
+                ));
             }
         }
         for (i, v) in r.examples.negative.iter().enumerate() {
             if det.entities_in(v, None).contains(&r.entity) {
-                failures.push(format!("{}: negative example #{} ({}) wrongly detected as {}", r.id, i + 1, crate::mask::mask(&r.entity, v), r.entity));
+                failures.push(format!(
+                    "{}: negative example #{} ({}) wrongly detected as {}",
+                    r.id,
+                    i + 1,
+                    crate::mask::mask(&r.entity, v),
+                    r.entity
+                ));
             }
         }
     }

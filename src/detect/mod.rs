@@ -41,7 +41,9 @@ pub struct ColumnHints {
 
 impl ColumnHints {
     pub fn none(rules: &RuleSet) -> Self {
-        ColumnHints { per_rule: vec![0; rules.len()] }
+        ColumnHints {
+            per_rule: vec![0; rules.len()],
+        }
     }
 
     /// Hints from a (possibly dotted) column path, matched on whole words.
@@ -49,8 +51,9 @@ impl ColumnHints {
         let words = column_words(name);
         let joined: String = words.concat();
         let matches = |hint: &str| {
-            words.iter().any(|w| w == hint || (hint.len() >= 4 && w.len() > hint.len() && w.starts_with(hint)))
-                || joined == hint
+            words.iter().any(|w| {
+                w == hint || (hint.len() >= 4 && w.len() > hint.len() && w.starts_with(hint))
+            }) || joined == hint
         };
         let per_rule = rules
             .rules
@@ -95,7 +98,11 @@ pub fn column_words(name: &str) -> Vec<String> {
     if !cur.is_empty() {
         words.push(cur);
     }
-    words.into_iter().map(|w| normalise_word(&w)).filter(|w| !w.is_empty()).collect()
+    words
+        .into_iter()
+        .map(|w| normalise_word(&w))
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// One pass over the bytes: counts, feature bits, and the digit-count and
@@ -187,7 +194,12 @@ fn shape(s: &str) -> Shape {
             alnum_digit = false;
         }
         if is_alpha {
-            sh.features |= Feature::Alpha.bit() | if c.is_ascii_uppercase() { Feature::Upper.bit() } else { Feature::Lower.bit() };
+            sh.features |= Feature::Alpha.bit()
+                | if c.is_ascii_uppercase() {
+                    Feature::Upper.bit()
+                } else {
+                    Feature::Lower.bit()
+                };
             if prev.is_ascii_digit() {
                 sh.features |= Feature::DigitLetter.bit();
             }
@@ -283,7 +295,10 @@ pub struct Detector {
 
 impl Detector {
     pub fn new(rules: Arc<RuleSet>) -> Self {
-        Detector { rules, names: Arc::new(names::Names::builtin()) }
+        Detector {
+            rules,
+            names: Arc::new(names::Names::builtin()),
+        }
     }
 
     /// Find the validated hits in `value`, into `scratch.hits`.
@@ -334,19 +349,34 @@ impl Detector {
                         let mut at = 0;
                         while at < text.len() {
                             let input = regex_automata::Input::new(text).range(at..);
-                            let Some(m) = re.search_with(&mut scratch.caches[i][j], &input) else { break };
+                            let Some(m) = re.search_with(&mut scratch.caches[i][j], &input) else {
+                                break;
+                            };
                             let (s, e) = (m.start(), m.end());
                             at = if e > s { e } else { e + 1 };
                             while at < text.len() && !text.is_char_boundary(at) {
                                 at += 1;
                             }
-                            if e == s || !token_boundary(text, s, e) || !r.validator.check(&text[s..e]) {
+                            if e == s
+                                || !token_boundary(text, s, e)
+                                || !r.validator.check(&text[s..e])
+                            {
                                 continue;
                             }
-                            if scratch.hits.iter().any(|h| h.rule == i && h.start == s && h.end == e) {
+                            if scratch
+                                .hits
+                                .iter()
+                                .any(|h| h.rule == i && h.start == s && h.end == e)
+                            {
                                 continue;
                             }
-                            scratch.hits.push(Hit { rule: i, start: s, end: e, full: s == 0 && e == text.len(), context: false });
+                            scratch.hits.push(Hit {
+                                rule: i,
+                                start: s,
+                                end: e,
+                                full: s == 0 && e == text.len(),
+                                context: false,
+                            });
                         }
                     }
                 }
@@ -354,14 +384,26 @@ impl Detector {
                     // Unhinted names are capitalised; lower-case text needs a name column.
                     if sh.upper() || (sh.alpha() && (hints.get(i) > 0 || !text.is_ascii())) {
                         for (s, e, full) in self.names.find(text, hints.get(i) > 0) {
-                            scratch.hits.push(Hit { rule: i, start: s, end: e, full, context: false });
+                            scratch.hits.push(Hit {
+                                rule: i,
+                                start: s,
+                                end: e,
+                                full,
+                                context: false,
+                            });
                         }
                     }
                 }
                 DetectorKind::DateOfBirth => {
                     if sh.digits >= 4 {
                         for (s, e, full) in dob::find(text) {
-                            scratch.hits.push(Hit { rule: i, start: s, end: e, full, context: false });
+                            scratch.hits.push(Hit {
+                                rule: i,
+                                start: s,
+                                end: e,
+                                full,
+                                context: false,
+                            });
                         }
                     }
                 }
@@ -373,7 +415,11 @@ impl Detector {
 
         // Context words (whole words, case-insensitive), only where one can be:
         // not around a match that is the whole value.
-        if scratch.hits.iter().any(|h| !h.full && !rules.rules[h.rule].context.is_empty()) {
+        if scratch
+            .hits
+            .iter()
+            .any(|h| !h.full && !rules.rules[h.rule].context.is_empty())
+        {
             scratch.lower.clear();
             scratch.lower.push_str(&text.to_lowercase());
             for k in 0..scratch.hits.len() {
@@ -384,7 +430,9 @@ impl Detector {
             }
         }
         // Hint-only rules: drop the hit unless the column or the value says so.
-        scratch.hits.retain(|h| !rules.rules[h.rule].requires_hint || hints.get(h.rule) > 0 || h.context);
+        scratch
+            .hits
+            .retain(|h| !rules.rules[h.rule].requires_hint || hints.get(h.rule) > 0 || h.context);
         resolve_overlaps(&mut scratch.hits);
     }
 
@@ -393,14 +441,26 @@ impl Detector {
     /// If it matches and validates, the value is that entity and nothing else
     /// runs (a value that is entirely an email holds nothing else). Free text
     /// never takes this path. Other values go through the full `detect`.
-    pub fn detect_memo(&self, value: &str, hints: &ColumnHints, scratch: &mut Scratch, memo: &mut Memo) {
+    pub fn detect_memo(
+        &self,
+        value: &str,
+        hints: &ColumnHints,
+        scratch: &mut Scratch,
+        memo: &mut Memo,
+    ) {
         let text = value.trim();
         if !text.is_empty() {
             for slot in 0..memo.0.len() {
                 let Some(ri) = memo.0[slot] else { continue };
                 if self.whole_value_match(ri, text, hints, scratch) {
                     scratch.hits.clear();
-                    scratch.hits.push(Hit { rule: ri, start: 0, end: text.len(), full: true, context: false });
+                    scratch.hits.push(Hit {
+                        rule: ri,
+                        start: 0,
+                        end: text.len(),
+                        full: true,
+                        context: false,
+                    });
                     memo.promote(slot);
                     return;
                 }
@@ -410,14 +470,22 @@ impl Detector {
         let h = &scratch.hits;
         if h.len() == 1 && h[0].full {
             let r = &self.rules.rules[h[0].rule];
-            if r.detector != DetectorKind::DateOfBirth && (!r.requires_hint || hints.get(h[0].rule) > 0) {
+            if r.detector != DetectorKind::DateOfBirth
+                && (!r.requires_hint || hints.get(h[0].rule) > 0)
+            {
                 memo.remember(h[0].rule);
             }
         }
     }
 
     /// Whether rule `ri` matches all of `text` and validates.
-    fn whole_value_match(&self, ri: usize, text: &str, hints: &ColumnHints, scratch: &mut Scratch) -> bool {
+    fn whole_value_match(
+        &self,
+        ri: usize,
+        text: &str,
+        hints: &ColumnHints,
+        scratch: &mut Scratch,
+    ) -> bool {
         let r = &self.rules.rules[ri];
         match r.detector {
             DetectorKind::Regex => {
@@ -429,7 +497,8 @@ impl Detector {
                         let c = r.regexes[scratch.caches[ri].len()].create_cache();
                         scratch.caches[ri].push(c);
                     }
-                    let input = regex_automata::Input::new(text).anchored(regex_automata::Anchored::Yes);
+                    let input =
+                        regex_automata::Input::new(text).anchored(regex_automata::Anchored::Yes);
                     if let Some(m) = re.search_with(&mut scratch.caches[ri][j], &input) {
                         if m.end() == text.len() && r.validator.check(text) {
                             return true;
@@ -454,7 +523,11 @@ impl Detector {
         };
         let mut scratch = Scratch::default();
         self.detect(value, &hints, &mut scratch);
-        let mut out: Vec<String> = scratch.hits.iter().map(|h| self.rules.rules[h.rule].entity.clone()).collect();
+        let mut out: Vec<String> = scratch
+            .hits
+            .iter()
+            .map(|h| self.rules.rules[h.rule].entity.clone())
+            .collect();
         out.sort();
         out.dedup();
         out
@@ -472,8 +545,14 @@ fn has_context(rule: &Rule, lower: &str) -> bool {
         while let Some(p) = lower[from..].find(w.as_str()) {
             let s = from + p;
             let e = s + w.len();
-            let before = lower[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let after = lower[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let before = lower[..s]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let after = lower[e..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
             if before && after {
                 return true;
             }
@@ -521,7 +600,9 @@ fn resolve_overlaps(hits: &mut Vec<Hit>) {
     }
     let snapshot = hits.clone();
     hits.retain(|h| {
-        !snapshot.iter().any(|o| o.start <= h.start && o.end >= h.end && (o.end - o.start) > (h.end - h.start))
+        !snapshot
+            .iter()
+            .any(|o| o.start <= h.start && o.end >= h.end && (o.end - o.start) > (h.end - h.start))
     });
 }
 
@@ -531,7 +612,10 @@ mod tests {
 
     #[test]
     fn column_words_split_camel_and_separators() {
-        assert_eq!(column_words("customerEmail_2.addr"), vec!["customer", "email", "addr"]);
+        assert_eq!(
+            column_words("customerEmail_2.addr"),
+            vec!["customer", "email", "addr"]
+        );
         assert_eq!(column_words("DOB"), vec!["dob"]);
     }
 
@@ -539,13 +623,21 @@ mod tests {
     fn whole_word_hints_only() {
         let rules = RuleSet::builtin().unwrap();
         let h = ColumnHints::from_column_name(&rules, "public_record");
-        let dl = rules.rules.iter().position(|r| r.id == "us_driver_license").unwrap();
+        let dl = rules
+            .rules
+            .iter()
+            .position(|r| r.id == "us_driver_license")
+            .unwrap();
         assert_eq!(h.get(dl), 0, "'lic' must not fire inside 'public'");
         let h = ColumnHints::from_column_name(&rules, "ship_date");
         let ip = rules.rules.iter().position(|r| r.id == "ipv4").unwrap();
         assert_eq!(h.get(ip), 0, "'ip' must not fire inside 'ship'");
         let h = ColumnHints::from_column_name(&rules, "customer_phone_number");
-        let ph = rules.rules.iter().position(|r| r.id == "phone_formatted").unwrap();
+        let ph = rules
+            .rules
+            .iter()
+            .position(|r| r.id == "phone_formatted")
+            .unwrap();
         assert_eq!(h.get(ph), 1);
     }
 

@@ -9,23 +9,202 @@ const LAST: &str = include_str!("../../rules/dict/surnames.txt");
 /// Capitalised words that are also in the name lists but far more often mean
 /// something else (months, verbs, colours, places, business words).
 const STOP: &[&str] = &[
-    "may", "june", "april", "august", "march", "will", "mark", "bill", "grant", "rose", "summer", "hope", "joy", "dawn",
-    "art", "guy", "long", "young", "king", "street", "new", "park", "green", "brown", "black", "white", "hill", "lane",
-    "page", "case", "bank", "price", "day", "love", "major", "rich", "early", "lake", "pearl", "ruby", "crystal", "ivy",
-    "iris", "lily", "holly", "georgia", "virginia", "carolina", "dakota", "austin", "houston", "dallas", "jackson",
-    "washington", "lincoln", "orlando", "phoenix", "denver", "paris", "london", "florence", "sydney", "chelsea",
-    "madison", "order", "the", "and", "for", "customer", "service", "support", "team", "sales", "home", "office", "east",
-    "west", "north", "south", "main", "center", "central", "general", "church", "christian", "christmas", "easter",
-    "monday", "friday", "sunday", "chase", "wells", "fargo", "ford", "dell", "apple", "amazon", "best", "buy", "price",
-    "miles", "case", "cash", "card", "gold", "silver", "star", "sun", "rain", "snow", "storm", "wood", "woods", "field",
-    "fields", "water", "waters", "stone", "rock", "power", "energy", "media", "data", "group", "inc", "ltd", "gmbh",
-    "llc", "corp", "company", "bay", "beach", "port", "city", "county", "state", "van", "von", "de", "la", "le", "del",
-    "da", "di", "du", "el", "al", "bin", "don", "son", "an", "so", "do", "in", "is", "it", "on", "or", "to", "as", "at",
-    "be", "by", "go", "he", "me", "my", "no", "of", "up", "us", "we", "can", "sent", "said", "see", "call", "email",
-    "phone", "note", "notes", "ticket", "issue", "error", "request", "account", "user", "admin", "test", "default",
+    "may",
+    "june",
+    "april",
+    "august",
+    "march",
+    "will",
+    "mark",
+    "bill",
+    "grant",
+    "rose",
+    "summer",
+    "hope",
+    "joy",
+    "dawn",
+    "art",
+    "guy",
+    "long",
+    "young",
+    "king",
+    "street",
+    "new",
+    "park",
+    "green",
+    "brown",
+    "black",
+    "white",
+    "hill",
+    "lane",
+    "page",
+    "case",
+    "bank",
+    "price",
+    "day",
+    "love",
+    "major",
+    "rich",
+    "early",
+    "lake",
+    "pearl",
+    "ruby",
+    "crystal",
+    "ivy",
+    "iris",
+    "lily",
+    "holly",
+    "georgia",
+    "virginia",
+    "carolina",
+    "dakota",
+    "austin",
+    "houston",
+    "dallas",
+    "jackson",
+    "washington",
+    "lincoln",
+    "orlando",
+    "phoenix",
+    "denver",
+    "paris",
+    "london",
+    "florence",
+    "sydney",
+    "chelsea",
+    "madison",
+    "order",
+    "the",
+    "and",
+    "for",
+    "customer",
+    "service",
+    "support",
+    "team",
+    "sales",
+    "home",
+    "office",
+    "east",
+    "west",
+    "north",
+    "south",
+    "main",
+    "center",
+    "central",
+    "general",
+    "church",
+    "christian",
+    "christmas",
+    "easter",
+    "monday",
+    "friday",
+    "sunday",
+    "chase",
+    "wells",
+    "fargo",
+    "ford",
+    "dell",
+    "apple",
+    "amazon",
+    "best",
+    "buy",
+    "price",
+    "miles",
+    "case",
+    "cash",
+    "card",
+    "gold",
+    "silver",
+    "star",
+    "sun",
+    "rain",
+    "snow",
+    "storm",
+    "wood",
+    "woods",
+    "field",
+    "fields",
+    "water",
+    "waters",
+    "stone",
+    "rock",
+    "power",
+    "energy",
+    "media",
+    "data",
+    "group",
+    "inc",
+    "ltd",
+    "gmbh",
+    "llc",
+    "corp",
+    "company",
+    "bay",
+    "beach",
+    "port",
+    "city",
+    "county",
+    "state",
+    "van",
+    "von",
+    "de",
+    "la",
+    "le",
+    "del",
+    "da",
+    "di",
+    "du",
+    "el",
+    "al",
+    "bin",
+    "don",
+    "son",
+    "an",
+    "so",
+    "do",
+    "in",
+    "is",
+    "it",
+    "on",
+    "or",
+    "to",
+    "as",
+    "at",
+    "be",
+    "by",
+    "go",
+    "he",
+    "me",
+    "my",
+    "no",
+    "of",
+    "up",
+    "us",
+    "we",
+    "can",
+    "sent",
+    "said",
+    "see",
+    "call",
+    "email",
+    "phone",
+    "note",
+    "notes",
+    "ticket",
+    "issue",
+    "error",
+    "request",
+    "account",
+    "user",
+    "admin",
+    "test",
+    "default",
 ];
 
-const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "m", "mme", "mlle", "sr", "sra", "srta", "sig", "jr", "sir"];
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "m", "mme", "mlle", "sr", "sra",
+    "srta", "sig", "jr", "sir",
+];
 
 #[derive(Debug)]
 pub struct Names {
@@ -48,28 +227,36 @@ pub fn fold_into(s: &str, out: &mut String) {
         out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
         return;
     }
-    out.extend(s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'ñ' | 'ń' => 'n',
-            'ç' | 'ć' => 'c',
-            'ł' => 'l',
-            'ś' | 'š' => 's',
-            'ź' | 'ż' | 'ž' => 'z',
-            'ß' => 's',
-            c => c,
-        }));
+    out.extend(s.chars().flat_map(char::to_lowercase).map(|c| match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' | 'ń' => 'n',
+        'ç' | 'ć' => 'c',
+        'ł' => 'l',
+        'ś' | 'š' => 's',
+        'ź' | 'ż' | 'ž' => 'z',
+        'ß' => 's',
+        c => c,
+    }));
 }
 
 impl Names {
     pub fn builtin() -> Self {
-        let load = |t: &str| t.lines().map(str::trim).filter(|l| !l.is_empty()).map(fold).collect::<HashSet<_>>();
-        Names { first: load(FIRST), last: load(LAST), stop: STOP.iter().copied().collect() }
+        let load = |t: &str| {
+            t.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(fold)
+                .collect::<HashSet<_>>()
+        };
+        Names {
+            first: load(FIRST),
+            last: load(LAST),
+            stop: STOP.iter().copied().collect(),
+        }
     }
 
     fn folded<R>(&self, w: &str, f: impl FnOnce(&str) -> R) -> R {
@@ -86,7 +273,9 @@ impl Names {
     }
 
     fn is_last(&self, w: &str) -> bool {
-        self.folded(w, |f| self.last.contains(f) && !matches!(f, "the" | "and" | "street" | "new"))
+        self.folded(w, |f| {
+            self.last.contains(f) && !matches!(f, "the" | "and" | "street" | "new")
+        })
     }
 
     fn is_stop(&self, w: &str) -> bool {
@@ -100,6 +289,12 @@ impl Names {
     /// Name spans in `text` as (start, end, whole value). `hinted`: the column is
     /// a name column, so a single given name or surname counts.
     pub fn find(&self, text: &str, hinted: bool) -> Vec<(usize, usize, bool)> {
+        // Running text with fewer than two capitalised words cannot hold a
+        // "Given Surname" pair, and is too long to be a whole name: skip the
+        // tokenizer (most sentences take this exit).
+        if text.len() > 60 && !hinted && capitalised_words(text) < 2 {
+            return Vec::new();
+        }
         let tokens = tokenize(text);
         if tokens.is_empty() {
             return Vec::new();
@@ -108,14 +303,23 @@ impl Names {
         // Scripts the dictionaries do not cover (Han, Cyrillic, Greek, Arabic,
         // Devanagari, Hangul, kana): in a name column, a short alphabetic value is a name.
         if hinted && !has_digit && tokens.len() <= 4 && text.chars().count() <= 40 {
-            let non_latin = text.chars().filter(|c| c.is_alphabetic()).all(|c| !c.is_ascii() && !('\u{00C0}'..='\u{024F}').contains(&c));
-            if non_latin && text.chars().any(char::is_alphabetic) && text.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '·' || c == '-') {
+            let non_latin = text
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| !c.is_ascii() && !('\u{00C0}'..='\u{024F}').contains(&c));
+            if non_latin
+                && text.chars().any(char::is_alphabetic)
+                && text
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == ' ' || c == '·' || c == '-')
+            {
                 return vec![(0, text.len(), true)];
             }
         }
         // Whole value: 1-4 name tokens (titles aside), nothing else.
         if !has_digit && tokens.len() <= 5 {
-            let words: Vec<&(usize, usize, &str)> = tokens.iter().filter(|t| !self.is_title(t.2)).collect();
+            let words: Vec<&(usize, usize, &str)> =
+                tokens.iter().filter(|t| !self.is_title(t.2)).collect();
             let all_alpha = words.iter().all(|t| is_name_token(t.2, hinted));
             if all_alpha && !words.is_empty() && words.len() <= 4 {
                 let firsts = words.iter().filter(|t| self.is_first(t.2)).count();
@@ -123,7 +327,8 @@ impl Names {
                 let whole = if words.len() == 1 {
                     hinted && (firsts + lasts) > 0
                 } else {
-                    let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
+                    let strong =
+                        firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
                     strong || (hinted && firsts + lasts >= 1)
                 };
                 if whole {
@@ -151,6 +356,24 @@ impl Names {
     }
 }
 
+/// Words that start with a capital letter (ASCII fast path; any non-ASCII
+/// letter at a word start counts, to stay conservative).
+fn capitalised_words(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut n = 0;
+    let mut at_start = true;
+    for &c in b {
+        if at_start && (c.is_ascii_uppercase() || c >= 0x80) {
+            n += 1;
+        }
+        at_start = matches!(
+            c,
+            b' ' | b'\t' | b'\n' | b'(' | b'"' | b'\'' | b',' | b';' | b':'
+        );
+    }
+    n
+}
+
 fn starts_upper(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
@@ -161,7 +384,11 @@ fn is_all_upper(w: &str) -> bool {
 
 fn is_name_token(w: &str, hinted: bool) -> bool {
     let core = w.trim_end_matches('.');
-    if core.is_empty() || !core.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-') {
+    if core.is_empty()
+        || !core
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+    {
         return false;
     }
     // Capitalised, or ALL CAPS; lower-case names only in a name column.
@@ -189,7 +416,11 @@ fn tokenize(text: &str) -> Vec<(usize, usize, &str)> {
     // Trailing sentence dots are not part of a word (but "J." initials keep theirs).
     out.into_iter()
         .map(|(s, _e, w)| {
-            let t = if w.len() > 2 { w.trim_end_matches('.') } else { w };
+            let t = if w.len() > 2 {
+                w.trim_end_matches('.')
+            } else {
+                w
+            };
             (s, s + t.len(), t)
         })
         .filter(|t| !t.2.is_empty())
@@ -203,17 +434,32 @@ mod tests {
     #[test]
     fn names_and_non_names() {
         let n = Names::builtin();
-        for ok in ["John Smith", "María García", "Smith, John", "Dr. Anna Müller", "JOHN SMITH"] {
+        for ok in [
+            "John Smith",
+            "María García",
+            "Smith, John",
+            "Dr. Anna Müller",
+            "JOHN SMITH",
+        ] {
             assert_eq!(n.find(ok, false).len(), 1, "{ok}");
         }
-        for bad in ["New York", "Paris", "Apple iPhone", "Order Shipped", "Street Fighter", "Customer Service"] {
+        for bad in [
+            "New York",
+            "Paris",
+            "Apple iPhone",
+            "Order Shipped",
+            "Street Fighter",
+            "Customer Service",
+        ] {
             assert!(n.find(bad, false).is_empty(), "{bad}");
         }
         assert_eq!(n.find("Smith", true).len(), 1);
         assert_eq!(n.find("王伟", true).len(), 1);
         assert_eq!(n.find("Иван Петров", true).len(), 1);
         assert!(n.find("王伟", false).is_empty());
-        assert!(!n.find("Please call Jennifer Lopez tomorrow.", false).is_empty());
+        assert!(!n
+            .find("Please call Jennifer Lopez tomorrow.", false)
+            .is_empty());
         assert!(n.find("please call back may 5", false).is_empty());
     }
 }

@@ -7,7 +7,17 @@
 use sha2::{Digest, Sha256};
 
 /// The named validators a rule may use (`validator = "luhn_card"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Validator {
     None,
@@ -123,27 +133,30 @@ pub fn luhn(d: &[u8]) -> bool {
 
 /// Luhn plus a known issuer prefix with a length that issuer uses.
 pub fn luhn_card(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     let d = &d[..n];
     if !(12..=19).contains(&n) || all_same(d) {
         return false;
     }
     let p = |k: usize| d[..k].iter().fold(0u32, |a, &x| a * 10 + x as u32);
     let brand_ok = match d[0] {
-        4 => matches!(n, 13 | 16 | 19),                                         // Visa
-        5 => (51..=55).contains(&p(2)) && n == 16,                              // Mastercard
-        2 => (2221..=2720).contains(&p(4)) && n == 16,                          // Mastercard 2-series
+        4 => matches!(n, 13 | 16 | 19),                // Visa
+        5 => (51..=55).contains(&p(2)) && n == 16,     // Mastercard
+        2 => (2221..=2720).contains(&p(4)) && n == 16, // Mastercard 2-series
         3 => {
             let p2 = p(2);
             ((p2 == 34 || p2 == 37) && n == 15)                                 // Amex
                 || ((300..=305).contains(&p(3)) || p2 == 36 || p2 == 38 || p2 == 39) && (14..=19).contains(&n) // Diners
-                || (3528..=3589).contains(&p(4)) && (16..=19).contains(&n)      // JCB
+                || (3528..=3589).contains(&p(4)) && (16..=19).contains(&n) // JCB
         }
         6 => {
             (p(4) == 6011 || p(2) == 65 || (644..=649).contains(&p(3)) || (622126..=622925).contains(&p(6)))
                 && (16..=19).contains(&n)                                       // Discover
                 || p(2) == 62 && (16..=19).contains(&n)                         // UnionPay
-                || matches!(p(4), 6304 | 6759 | 6761 | 6762 | 6763) && (12..=19).contains(&n) // Maestro
+                || matches!(p(4), 6304 | 6759 | 6761 | 6762 | 6763) && (12..=19).contains(&n)
+            // Maestro
         }
         _ => false,
     };
@@ -162,29 +175,42 @@ fn ssn_parts(s: &str) -> Option<(u32, u32, u32)> {
 /// SSA rules: area not 000, 666 or 900-999; group not 00; serial not 0000;
 /// and not one of the numbers famously used in advertising.
 pub fn us_ssn(s: &str) -> bool {
-    let Some((area, group, serial)) = ssn_parts(s) else { return false };
+    let Some((area, group, serial)) = ssn_parts(s) else {
+        return false;
+    };
     if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
         return false;
     }
     let whole = area * 1_000_000 + group * 10_000 + serial;
-    !matches!(whole, 78_051_120 | 219_099_999 | 123_456_789 | 111_111_111 | 333_333_333)
+    !matches!(
+        whole,
+        78_051_120 | 219_099_999 | 123_456_789 | 111_111_111 | 333_333_333
+    )
 }
 
 /// ITIN: 9XX-GG-XXXX with group 50-65, 70-88, 90-92 or 94-99.
 pub fn us_itin(s: &str) -> bool {
-    let Some((area, group, _)) = ssn_parts(s) else { return false };
+    let Some((area, group, _)) = ssn_parts(s) else {
+        return false;
+    };
     (900..=999).contains(&area)
-        && ((50..=65).contains(&group) || (70..=88).contains(&group) || (90..=92).contains(&group) || (94..=99).contains(&group))
+        && ((50..=65).contains(&group)
+            || (70..=88).contains(&group)
+            || (90..=92).contains(&group)
+            || (94..=99).contains(&group))
 }
 
 /// ABA routing number: 3-7-1 weighted checksum and a Federal Reserve prefix.
 pub fn aba_routing(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     if n != 9 || all_same(&d[..9]) {
         return false;
     }
     let prefix = d[0] as u32 * 10 + d[1] as u32;
-    if !(prefix <= 12 || (21..=32).contains(&prefix) || (61..=72).contains(&prefix) || prefix == 80) {
+    if !(prefix <= 12 || (21..=32).contains(&prefix) || (61..=72).contains(&prefix) || prefix == 80)
+    {
         return false;
     }
     let w = [3u32, 7, 1, 3, 7, 1, 3, 7, 1];
@@ -194,7 +220,9 @@ pub fn aba_routing(s: &str) -> bool {
 
 /// NPI: 10 digits starting 1 or 2, Luhn over "80840" + the number.
 pub fn us_npi(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     if n != 10 || !(d[0] == 1 || d[0] == 2) {
         return false;
     }
@@ -206,17 +234,83 @@ pub fn us_npi(s: &str) -> bool {
 /// Per-country IBAN lengths (ISO 13616 registry).
 fn iban_length(cc: &[u8]) -> Option<usize> {
     let len = match cc {
-        b"AD" => 24, b"AE" => 23, b"AL" => 28, b"AT" => 20, b"AZ" => 28, b"BA" => 20, b"BE" => 16,
-        b"BG" => 22, b"BH" => 22, b"BR" => 29, b"BY" => 28, b"CH" => 21, b"CR" => 22, b"CY" => 28,
-        b"CZ" => 24, b"DE" => 22, b"DK" => 18, b"DO" => 28, b"EE" => 20, b"EG" => 29, b"ES" => 24,
-        b"FI" => 18, b"FO" => 18, b"FR" => 27, b"GB" => 22, b"GE" => 22, b"GI" => 23, b"GL" => 18,
-        b"GR" => 27, b"GT" => 28, b"HR" => 21, b"HU" => 28, b"IE" => 22, b"IL" => 23, b"IQ" => 23,
-        b"IS" => 26, b"IT" => 27, b"JO" => 30, b"KW" => 30, b"KZ" => 20, b"LB" => 28, b"LC" => 32,
-        b"LI" => 21, b"LT" => 20, b"LU" => 20, b"LV" => 21, b"MC" => 27, b"MD" => 24, b"ME" => 22,
-        b"MK" => 19, b"MR" => 27, b"MT" => 31, b"MU" => 30, b"NL" => 18, b"NO" => 15, b"PK" => 24,
-        b"PL" => 28, b"PS" => 29, b"PT" => 25, b"QA" => 29, b"RO" => 24, b"RS" => 22, b"SA" => 24,
-        b"SC" => 31, b"SE" => 24, b"SI" => 19, b"SK" => 24, b"SM" => 27, b"ST" => 25, b"SV" => 28,
-        b"TL" => 23, b"TN" => 24, b"TR" => 26, b"UA" => 29, b"VA" => 22, b"VG" => 24, b"XK" => 20,
+        b"AD" => 24,
+        b"AE" => 23,
+        b"AL" => 28,
+        b"AT" => 20,
+        b"AZ" => 28,
+        b"BA" => 20,
+        b"BE" => 16,
+        b"BG" => 22,
+        b"BH" => 22,
+        b"BR" => 29,
+        b"BY" => 28,
+        b"CH" => 21,
+        b"CR" => 22,
+        b"CY" => 28,
+        b"CZ" => 24,
+        b"DE" => 22,
+        b"DK" => 18,
+        b"DO" => 28,
+        b"EE" => 20,
+        b"EG" => 29,
+        b"ES" => 24,
+        b"FI" => 18,
+        b"FO" => 18,
+        b"FR" => 27,
+        b"GB" => 22,
+        b"GE" => 22,
+        b"GI" => 23,
+        b"GL" => 18,
+        b"GR" => 27,
+        b"GT" => 28,
+        b"HR" => 21,
+        b"HU" => 28,
+        b"IE" => 22,
+        b"IL" => 23,
+        b"IQ" => 23,
+        b"IS" => 26,
+        b"IT" => 27,
+        b"JO" => 30,
+        b"KW" => 30,
+        b"KZ" => 20,
+        b"LB" => 28,
+        b"LC" => 32,
+        b"LI" => 21,
+        b"LT" => 20,
+        b"LU" => 20,
+        b"LV" => 21,
+        b"MC" => 27,
+        b"MD" => 24,
+        b"ME" => 22,
+        b"MK" => 19,
+        b"MR" => 27,
+        b"MT" => 31,
+        b"MU" => 30,
+        b"NL" => 18,
+        b"NO" => 15,
+        b"PK" => 24,
+        b"PL" => 28,
+        b"PS" => 29,
+        b"PT" => 25,
+        b"QA" => 29,
+        b"RO" => 24,
+        b"RS" => 22,
+        b"SA" => 24,
+        b"SC" => 31,
+        b"SE" => 24,
+        b"SI" => 19,
+        b"SK" => 24,
+        b"SM" => 27,
+        b"ST" => 25,
+        b"SV" => 28,
+        b"TL" => 23,
+        b"TN" => 24,
+        b"TR" => 26,
+        b"UA" => 29,
+        b"VA" => 22,
+        b"VG" => 24,
+        b"XK" => 20,
         _ => return None,
     };
     Some(len)
@@ -240,7 +334,11 @@ pub fn iban(s: &str) -> bool {
         return false;
     }
     let v = &buf[..n];
-    if !v[0].is_ascii_alphabetic() || !v[1].is_ascii_alphabetic() || !v[2].is_ascii_digit() || !v[3].is_ascii_digit() {
+    if !v[0].is_ascii_alphabetic()
+        || !v[1].is_ascii_alphabetic()
+        || !v[2].is_ascii_digit()
+        || !v[3].is_ascii_digit()
+    {
         return false;
     }
     if iban_length(&v[..2]) != Some(n) {
@@ -281,7 +379,11 @@ pub fn ipv4(s: &str) -> bool {
     let mut parts = 0;
     for p in s.split('.') {
         parts += 1;
-        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) || (p.len() > 1 && p.starts_with('0')) {
+        if p.is_empty()
+            || p.len() > 3
+            || !p.bytes().all(|b| b.is_ascii_digit())
+            || (p.len() > 1 && p.starts_with('0'))
+        {
             return false;
         }
         if p.parse::<u16>().map_or(true, |v| v > 255) {
@@ -302,23 +404,38 @@ pub fn mac(s: &str) -> bool {
         if sep != b':' && sep != b'-' {
             return false;
         }
-        let ok = (0..6).all(|i| b[i * 3].is_ascii_hexdigit() && b[i * 3 + 1].is_ascii_hexdigit() && (i == 5 || b[i * 3 + 2] == sep));
+        let ok = (0..6).all(|i| {
+            b[i * 3].is_ascii_hexdigit()
+                && b[i * 3 + 1].is_ascii_hexdigit()
+                && (i == 5 || b[i * 3 + 2] == sep)
+        });
         // The all-zero and broadcast addresses are placeholders, not devices.
-        return ok && !s.eq_ignore_ascii_case("00:00:00:00:00:00") && !s.eq_ignore_ascii_case("ff:ff:ff:ff:ff:ff");
+        return ok
+            && !s.eq_ignore_ascii_case("00:00:00:00:00:00")
+            && !s.eq_ignore_ascii_case("ff:ff:ff:ff:ff:ff");
     }
     if b.len() == 14 {
-        return (0..3).all(|i| b[i * 5..i * 5 + 4].iter().all(|c| c.is_ascii_hexdigit()) && (i == 2 || b[i * 5 + 4] == b'.'));
+        return (0..3).all(|i| {
+            b[i * 5..i * 5 + 4].iter().all(|c| c.is_ascii_hexdigit())
+                && (i == 2 || b[i * 5 + 4] == b'.')
+        });
     }
     false
 }
 
 /// NHS number: 10 digits, mod-11 check digit (a remainder giving 10 is invalid).
 pub fn uk_nhs(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     if n != 10 || all_same(&d[..10]) {
         return false;
     }
-    let sum: u32 = d[..9].iter().enumerate().map(|(i, &x)| x as u32 * (10 - i as u32)).sum();
+    let sum: u32 = d[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| x as u32 * (10 - i as u32))
+        .sum();
     let check = 11 - (sum % 11);
     let check = if check == 11 { 0 } else { check };
     check != 10 && check == d[9] as u32
@@ -327,16 +444,28 @@ pub fn uk_nhs(s: &str) -> bool {
 /// NINO: two prefix letters (D, F, I, Q, U, V never; O not second; some pairs
 /// never issued), six digits, suffix A-D.
 pub fn uk_nino(s: &str) -> bool {
-    let v: Vec<u8> = s.bytes().filter(|b| *b != b' ').map(|b| b.to_ascii_uppercase()).collect();
+    let v: Vec<u8> = s
+        .bytes()
+        .filter(|b| *b != b' ')
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
     if v.len() != 9 {
         return false;
     }
     let (a, b) = (v[0], v[1]);
     let bad = b"DFIQUV";
-    if !a.is_ascii_uppercase() || !b.is_ascii_uppercase() || bad.contains(&a) || bad.contains(&b) || b == b'O' {
+    if !a.is_ascii_uppercase()
+        || !b.is_ascii_uppercase()
+        || bad.contains(&a)
+        || bad.contains(&b)
+        || b == b'O'
+    {
         return false;
     }
-    if matches!(&v[..2], b"BG" | b"GB" | b"NK" | b"KN" | b"TN" | b"NT" | b"ZZ") {
+    if matches!(
+        &v[..2],
+        b"BG" | b"GB" | b"NK" | b"KN" | b"TN" | b"NT" | b"ZZ"
+    ) {
         return false;
     }
     v[2..8].iter().all(|c| c.is_ascii_digit()) && matches!(v[8], b'A'..=b'D')
@@ -345,7 +474,9 @@ pub fn uk_nino(s: &str) -> bool {
 /// German Steuer-IdNr: 11 digits, no leading zero, ISO 7064 MOD 11,10 check
 /// digit, and in the first ten digits exactly one digit repeated (2 or 3 times).
 pub fn de_tax_id(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     if n != 11 || d[0] == 0 {
         return false;
     }
@@ -371,13 +502,21 @@ pub fn iso7064_mod11_10(d: &[u8]) -> u8 {
         product = (2 * sum) % 11;
     }
     let check = 11 - product;
-    if check == 10 { 0 } else { check as u8 }
+    if check == 10 {
+        0
+    } else {
+        check as u8
+    }
 }
 
 /// Spanish DNI (8 digits + letter) and NIE (X/Y/Z + 7 digits + letter).
 pub fn es_nif(s: &str) -> bool {
     const LETTERS: &[u8] = b"TRWAGMYFPDXBNJZSQVHLCKE";
-    let v: Vec<u8> = s.bytes().filter(|b| *b != b'-' && *b != b' ' && *b != b'.').map(|b| b.to_ascii_uppercase()).collect();
+    let v: Vec<u8> = s
+        .bytes()
+        .filter(|b| *b != b'-' && *b != b' ' && *b != b'.')
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
     if v.len() != 9 {
         return false;
     }
@@ -391,7 +530,9 @@ pub fn es_nif(s: &str) -> bool {
     if !v[1..8].iter().all(|c| c.is_ascii_digit()) || !v[8].is_ascii_uppercase() {
         return false;
     }
-    let num = v[1..8].iter().fold(first, |a, &c| a * 10 + (c - b'0') as u32);
+    let num = v[1..8]
+        .iter()
+        .fold(first, |a, &c| a * 10 + (c - b'0') as u32);
     if num == 0 {
         return false;
     }
@@ -408,19 +549,28 @@ pub fn it_fiscal_code(s: &str) -> bool {
     // (digits may be replaced by letters LMNPQRSTUV for omocodia).
     let omo = |c: u8| c.is_ascii_digit() || b"LMNPQRSTUV".contains(&c);
     let shape = v[..6].iter().all(|c| c.is_ascii_uppercase())
-        && omo(v[6]) && omo(v[7])
+        && omo(v[6])
+        && omo(v[7])
         && b"ABCDEHLMPRST".contains(&v[8])
-        && omo(v[9]) && omo(v[10])
+        && omo(v[9])
+        && omo(v[10])
         && v[11].is_ascii_uppercase()
         && v[12..15].iter().all(|&c| omo(c))
         && v[15].is_ascii_uppercase();
     if !shape {
         return false;
     }
-    const ODD: [u32; 26] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
+    const ODD: [u32; 26] = [
+        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
+        23,
+    ];
     let mut sum = 0;
     for (i, &c) in v[..15].iter().enumerate() {
-        let idx = if c.is_ascii_digit() { (c - b'0') as usize } else { (c - b'A') as usize };
+        let idx = if c.is_ascii_digit() {
+            (c - b'0') as usize
+        } else {
+            (c - b'A') as usize
+        };
         // Positions are 1-based in the spec: odd positions use the ODD table.
         sum += if i % 2 == 0 { ODD[idx] } else { idx as u32 };
     }
@@ -430,7 +580,11 @@ pub fn it_fiscal_code(s: &str) -> bool {
 /// French INSEE / NIR: 13 characters (sex, year, month, department incl. 2A/2B,
 /// commune, order) + 2-digit key = 97 - (number mod 97).
 pub fn fr_insee(s: &str) -> bool {
-    let v: Vec<u8> = s.bytes().filter(|b| *b != b' ' && *b != b'.' && *b != b'-').map(|b| b.to_ascii_uppercase()).collect();
+    let v: Vec<u8> = s
+        .bytes()
+        .filter(|b| *b != b' ' && *b != b'.' && *b != b'-')
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
     if v.len() != 15 || !(v[0] == b'1' || v[0] == b'2') {
         return false;
     }
@@ -453,7 +607,9 @@ pub fn fr_insee(s: &str) -> bool {
     if !((1..=12).contains(&month) || (20..=42).contains(&month) || (50..=99).contains(&month)) {
         return false;
     }
-    let Ok(mut num) = digits13.parse::<u64>() else { return false };
+    let Ok(mut num) = digits13.parse::<u64>() else {
+        return false;
+    };
     num -= corsica.min(num);
     let key = (v[13] - b'0') as u64 * 10 + (v[14] - b'0') as u64;
     97 - (num % 97) == key
@@ -461,7 +617,9 @@ pub fn fr_insee(s: &str) -> bool {
 
 /// PESEL: 11 digits, weights 1-3-7-9, and a real birth date encoded in the first six.
 pub fn pl_pesel(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     if n != 11 || all_same(&d[..11]) {
         return false;
     }
@@ -509,7 +667,9 @@ pub fn verhoeff(d: &[u8]) -> bool {
 
 /// Aadhaar: 12 digits, first not 0 or 1, Verhoeff check digit.
 pub fn in_aadhaar(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     n == 12 && d[0] >= 2 && !all_same(&d[..12]) && verhoeff(&d[..12])
 }
 
@@ -526,27 +686,41 @@ pub fn in_pan(s: &str) -> bool {
 
 /// CPF: 11 digits, two mod-11 check digits, not all the same digit.
 pub fn br_cpf(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     if n != 11 || all_same(&d[..11]) {
         return false;
     }
     let check = |len: usize| {
-        let sum: u32 = d[..len].iter().enumerate().map(|(i, &x)| x as u32 * (len as u32 + 1 - i as u32)).sum();
+        let sum: u32 = d[..len]
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| x as u32 * (len as u32 + 1 - i as u32))
+            .sum();
         let r = (sum * 10) % 11;
-        if r == 10 { 0 } else { r as u8 }
+        if r == 10 {
+            0
+        } else {
+            r as u8
+        }
     };
     check(9) == d[9] && check(10) == d[10]
 }
 
 /// SIN: 9 digits, Luhn, first digit not 0 or 8.
 pub fn ca_sin(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     n == 9 && d[0] != 0 && d[0] != 8 && !all_same(&d[..9]) && luhn(&d[..9])
 }
 
 /// TFN: 8 or 9 digits, weighted sum divisible by 11.
 pub fn au_tfn(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else { return false };
+    let Some((d, n)) = digits(s) else {
+        return false;
+    };
     let w: &[u32] = match n {
         9 => &[1, 4, 3, 7, 5, 8, 6, 9, 10],
         8 => &[10, 7, 8, 4, 6, 3, 5, 1],
@@ -566,7 +740,11 @@ pub fn sg_nric(s: &str) -> bool {
         return false;
     }
     let w = [2u32, 7, 6, 5, 4, 3, 2];
-    let mut sum: u32 = b[1..8].iter().zip(w).map(|(&c, w)| (c - b'0') as u32 * w).sum();
+    let mut sum: u32 = b[1..8]
+        .iter()
+        .zip(w)
+        .map(|(&c, w)| (c - b'0') as u32 * w)
+        .sum();
     let table: &[u8] = match b[0] {
         b'S' => b"JZIHGFEDCBA",
         b'T' => {
@@ -596,7 +774,9 @@ pub fn base58check(s: &str) -> bool {
     }
     let mut bytes: Vec<u8> = Vec::with_capacity(32);
     for c in s.bytes() {
-        let Some(mut carry) = B58.iter().position(|&x| x == c).map(|p| p as u32) else { return false };
+        let Some(mut carry) = B58.iter().position(|&x| x == c).map(|p| p as u32) else {
+            return false;
+        };
         for b in bytes.iter_mut().rev() {
             carry += (*b as u32) * 58;
             *b = (carry & 0xff) as u8;
@@ -624,7 +804,9 @@ pub fn bech32(s: &str) -> bool {
     if lower != s && s.to_ascii_uppercase() != s {
         return false;
     }
-    let Some(pos) = lower.rfind('1') else { return false };
+    let Some(pos) = lower.rfind('1') else {
+        return false;
+    };
     let (hrp, data) = (&lower[..pos], &lower[pos + 1..]);
     if !(hrp == "bc" || hrp == "tb") || data.len() < 6 || lower.len() > 90 {
         return false;
@@ -635,7 +817,9 @@ pub fn bech32(s: &str) -> bool {
     values.push(0);
     values.extend(hrp.bytes().map(|c| c & 31));
     for c in data.bytes() {
-        let Some(p) = CHARSET.iter().position(|&x| x == c) else { return false };
+        let Some(p) = CHARSET.iter().position(|&x| x == c) else {
+            return false;
+        };
         values.push(p as u8);
     }
     const GEN: [u32; 5] = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
@@ -657,7 +841,10 @@ pub fn bech32(s: &str) -> bool {
 /// (the rule, not this function, decides that).
 pub fn eth_address(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() != 42 || !(s.starts_with("0x") || s.starts_with("0X")) || !b[2..].iter().all(|c| c.is_ascii_hexdigit()) {
+    if b.len() != 42
+        || !(s.starts_with("0x") || s.starts_with("0X"))
+        || !b[2..].iter().all(|c| c.is_ascii_hexdigit())
+    {
         return false;
     }
     let hex = &s[2..];
@@ -681,11 +868,15 @@ pub fn eth_address(s: &str) -> bool {
 /// position 9 (ISO 3779). Non-NA VINs without a check digit need a hint.
 pub fn vin(s: &str) -> bool {
     let b: Vec<u8> = s.bytes().map(|c| c.to_ascii_uppercase()).collect();
-    if b.len() != 17 || b.iter().any(|c| !c.is_ascii_alphanumeric() || matches!(c, b'I' | b'O' | b'Q')) {
+    if b.len() != 17
+        || b.iter()
+            .any(|c| !c.is_ascii_alphanumeric() || matches!(c, b'I' | b'O' | b'Q'))
+    {
         return false;
     }
     // A VIN mixes letters and digits; 17 digits is a number, not a VIN.
-    if b.iter().all(|c| c.is_ascii_digit()) || b[12..].iter().any(|c| !c.is_ascii_digit() && false) {
+    if b.iter().all(|c| c.is_ascii_digit()) || b[12..].iter().any(|c| !c.is_ascii_digit() && false)
+    {
         return false;
     }
     let val = |c: u8| -> u32 {
@@ -708,23 +899,39 @@ pub fn vin(s: &str) -> bool {
 
 /// Email: one '@', a local part, and a domain with a plausible alphabetic TLD.
 pub fn email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else { return false };
-    if local.is_empty() || local.len() > 64 || domain.len() > 253 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    if local.is_empty()
+        || local.len() > 64
+        || domain.len() > 253
+        || local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
+    {
         return false;
     }
-    let Some((_, tld)) = domain.rsplit_once('.') else { return false };
+    let Some((_, tld)) = domain.rsplit_once('.') else {
+        return false;
+    };
     (2..=24).contains(&tld.len())
         && tld.bytes().all(|c| c.is_ascii_alphabetic())
-        && domain.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
 }
 
 /// "lat, lon" with both in range and enough precision to point at a place.
 pub fn geo_pair(s: &str) -> bool {
     let t = s.trim_matches(|c| c == '(' || c == ')' || c == '[' || c == ']');
     let mut it = t.split([',', ';']).map(str::trim);
-    let (Some(a), Some(b), None) = (it.next(), it.next(), it.next()) else { return false };
+    let (Some(a), Some(b), None) = (it.next(), it.next(), it.next()) else {
+        return false;
+    };
     let dec = |x: &str| x.split_once('.').map_or(0, |(_, f)| f.len());
-    let (Ok(lat), Ok(lon)) = (a.parse::<f64>(), b.parse::<f64>()) else { return false };
+    let (Ok(lat), Ok(lon)) = (a.parse::<f64>(), b.parse::<f64>()) else {
+        return false;
+    };
     (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) && dec(a) >= 3 && dec(b) >= 3
 }
 
@@ -732,16 +939,26 @@ pub fn geo_pair(s: &str) -> bool {
 pub fn jwt(s: &str) -> bool {
     use base64::Engine;
     let mut parts = s.split('.');
-    let Some(header) = parts.next() else { return false };
-    let Ok(raw) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('=')) else { return false };
-    let Ok(text) = std::str::from_utf8(&raw) else { return false };
+    let Some(header) = parts.next() else {
+        return false;
+    };
+    let Ok(raw) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('='))
+    else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&raw) else {
+        return false;
+    };
     text.trim_start().starts_with('{') && text.contains("\"alg\"")
 }
 
 /// The value assigned in `key = value` looks like a real secret: long, several
 /// character classes, not a mask or placeholder.
 pub fn secret_entropy(s: &str) -> bool {
-    let Some(pos) = s.find([':', '=']) else { return false };
+    let Some(pos) = s.find([':', '=']) else {
+        return false;
+    };
     let v = s[pos + 1..].trim().trim_matches(|c| c == '"' || c == '\'');
     if v.len() < 12 {
         return false;
@@ -753,7 +970,10 @@ pub fn secret_entropy(s: &str) -> bool {
         v.bytes().any(|c| !c.is_ascii_alphanumeric()),
     ];
     let mut seen = [false; 256];
-    let distinct = v.bytes().filter(|&c| !std::mem::replace(&mut seen[c as usize], true)).count();
+    let distinct = v
+        .bytes()
+        .filter(|&c| !std::mem::replace(&mut seen[c as usize], true))
+        .count();
     classes.iter().filter(|&&x| x).count() >= 2 && distinct >= 8
 }
 
@@ -764,10 +984,24 @@ mod tests {
     // Published or generator-verified test numbers, valid and invalid.
     #[test]
     fn cards() {
-        for ok in ["4111 1111 1111 1111", "5555555555554444", "378282246310005", "6011111111111117", "3530111333300000", "2223003122003222", "30569309025904"] {
+        for ok in [
+            "4111 1111 1111 1111",
+            "5555555555554444",
+            "378282246310005",
+            "6011111111111117",
+            "3530111333300000",
+            "2223003122003222",
+            "30569309025904",
+        ] {
             assert!(luhn_card(ok), "{ok}");
         }
-        for bad in ["4111 1111 1111 1112", "1234567812345678", "0000000000000000", "9111111111111111", "4111111111111"] {
+        for bad in [
+            "4111 1111 1111 1112",
+            "1234567812345678",
+            "0000000000000000",
+            "9111111111111111",
+            "4111111111111",
+        ] {
             assert!(!luhn_card(bad), "{bad}");
         }
     }
@@ -775,7 +1009,15 @@ mod tests {
     #[test]
     fn ssn_and_itin() {
         assert!(us_ssn("536-22-8726"));
-        for bad in ["000-12-3456", "666-12-3456", "912-12-3456", "123-00-4567", "123-45-0000", "078-05-1120", "123-45-678"] {
+        for bad in [
+            "000-12-3456",
+            "666-12-3456",
+            "912-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+            "078-05-1120",
+            "123-45-678",
+        ] {
             assert!(!us_ssn(bad), "{bad}");
         }
         assert!(us_itin("912-70-1234"));
@@ -795,10 +1037,21 @@ mod tests {
 
     #[test]
     fn ibans() {
-        for ok in ["DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "FR1420041010050500013M02606", "NL91ABNA0417164300", "ES9121000418450200051332"] {
+        for ok in [
+            "DE89370400440532013000",
+            "GB82 WEST 1234 5698 7654 32",
+            "FR1420041010050500013M02606",
+            "NL91ABNA0417164300",
+            "ES9121000418450200051332",
+        ] {
             assert!(iban(ok), "{ok}");
         }
-        for bad in ["DE89370400440532013001", "DE8937040044053201300", "XX89370400440532013000", "GB82WEST1234569876543"] {
+        for bad in [
+            "DE89370400440532013001",
+            "DE8937040044053201300",
+            "XX89370400440532013000",
+            "GB82WEST1234569876543",
+        ] {
             assert!(!iban(bad), "{bad}");
         }
     }
@@ -877,7 +1130,9 @@ mod tests {
         assert!(geo_pair("48.8584, 2.2945"));
         assert!(!geo_pair("148.8584, 2.2945"));
         assert!(!geo_pair("1.5, 2.5"));
-        assert!(jwt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.abc"));
+        assert!(jwt(
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.abc"
+        ));
         assert!(!jwt("abc.def.ghi"));
         assert!(swift_bic("DEUTDEFF"));
         assert!(swift_bic("NEDSZAJJXXX"));

@@ -34,7 +34,9 @@ fn check_segment(seg: &str) -> Result<(), String> {
         return Err(format!("path segment {seg:?} is not allowed"));
     }
     if seg.contains(['/', '\\', '%']) || seg.chars().any(char::is_control) {
-        return Err(format!("path segment {seg:?} contains a forbidden character"));
+        return Err(format!(
+            "path segment {seg:?} contains a forbidden character"
+        ));
     }
     Ok(())
 }
@@ -43,7 +45,9 @@ impl Destination {
     /// Parse and normalise a destination URL. Rejects traversal, empty inner
     /// segments, encoded separators and bucket names outside `[a-z0-9.-]`.
     pub fn parse(url: &str) -> Result<Destination, String> {
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| format!("{url}: not a URL (scheme://bucket/prefix)"))?;
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| format!("{url}: not a URL (scheme://bucket/prefix)"))?;
         let scheme = match scheme.to_ascii_lowercase().as_str() {
             "s3" | "s3a" => "s3".to_string(),
             "gs" | "gcs" => "gs".to_string(),
@@ -61,7 +65,15 @@ impl Destination {
             rest.split_once('/').unwrap_or((rest, ""))
         };
         if scheme != "file" {
-            if bucket.is_empty() || !bucket.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-' || c == b'_') {
+            if bucket.is_empty()
+                || !bucket.bytes().all(|c| {
+                    c.is_ascii_lowercase()
+                        || c.is_ascii_digit()
+                        || c == b'.'
+                        || c == b'-'
+                        || c == b'_'
+                })
+            {
                 return Err(format!("bucket {bucket:?} is not a valid bucket name"));
             }
             if bucket.contains("..") {
@@ -80,12 +92,23 @@ impl Destination {
                 segments.push(seg);
             }
         }
-        Ok(Destination { scheme, bucket: bucket.to_string(), segments })
+        Ok(Destination {
+            scheme,
+            bucket: bucket.to_string(),
+            segments,
+        })
     }
 
     /// Whether `other` lies at or below this prefix (whole segments).
     pub fn contains(&self, other: &Destination) -> bool {
-        self.scheme == other.scheme && self.bucket == other.bucket && other.segments.len() >= self.segments.len() && self.segments.iter().zip(&other.segments).all(|(a, b)| a == b)
+        self.scheme == other.scheme
+            && self.bucket == other.bucket
+            && other.segments.len() >= self.segments.len()
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|(a, b)| a == b)
     }
 
     /// This destination extended by an object path relative to it.
@@ -105,7 +128,13 @@ impl fmt::Display for Destination {
         if self.scheme == "file" {
             write!(f, "file:///{}", self.segments.join("/"))?;
         } else {
-            write!(f, "{}://{}/{}", self.scheme, self.bucket, self.segments.join("/"))?;
+            write!(
+                f,
+                "{}://{}/{}",
+                self.scheme,
+                self.bucket,
+                self.segments.join("/")
+            )?;
         }
         if !self.segments.is_empty() {
             f.write_str("/")?;
@@ -156,7 +185,10 @@ mod tests {
     fn join_checks_object_paths() {
         let root = d("s3://bucket/exports/");
         let p = object_store::path::Path::from("run1/data.parquet");
-        assert_eq!(root.join(&p).unwrap().to_string(), "s3://bucket/exports/run1/data.parquet/");
+        assert_eq!(
+            root.join(&p).unwrap().to_string(),
+            "s3://bucket/exports/run1/data.parquet/"
+        );
         // object_store encodes "..", so it can only ever be a literal name.
         let p = object_store::path::Path::from_iter(["..", "x"]);
         assert!(root.join(&p).is_err());

@@ -30,11 +30,16 @@ impl Manifest {
     pub fn canonical(&self) -> String {
         let mut e = self.entries.clone();
         e.sort_by(|a, b| a.path.cmp(&b.path));
-        e.iter().map(|x| format!("{}\t{}\t{}\n", x.path, x.size, x.sha256)).collect()
+        e.iter()
+            .map(|x| format!("{}\t{}\t{}\n", x.path, x.size, x.sha256))
+            .collect()
     }
 
     pub fn digest(&self) -> String {
-        format!("sha256:{}", hex::encode(Sha256::digest(self.canonical().as_bytes())))
+        format!(
+            "sha256:{}",
+            hex::encode(Sha256::digest(self.canonical().as_bytes()))
+        )
     }
 
     pub fn total_bytes(&self) -> u64 {
@@ -49,7 +54,9 @@ pub fn hash_file(path: &std::path::Path) -> Result<(u64, String)> {
     let mut buf = vec![0u8; 1 << 20];
     let mut size = 0u64;
     loop {
-        let n = f.read(&mut buf).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| Error::io(path.display().to_string(), e))?;
         if n == 0 {
             break;
         }
@@ -60,13 +67,26 @@ pub fn hash_file(path: &std::path::Path) -> Result<(u64, String)> {
 }
 
 /// Hash an object by streaming it.
-pub async fn hash_object(store: &dyn object_store::ObjectStore, path: &object_store::path::Path, display: &str) -> Result<(u64, String)> {
-    let r = store.get_opts(path, Default::default()).await.map_err(|e| Error::ObjectStore { input: display.into(), message: e.to_string() })?;
+pub async fn hash_object(
+    store: &dyn object_store::ObjectStore,
+    path: &object_store::path::Path,
+    display: &str,
+) -> Result<(u64, String)> {
+    let r = store
+        .get_opts(path, Default::default())
+        .await
+        .map_err(|e| Error::ObjectStore {
+            input: display.into(),
+            message: e.to_string(),
+        })?;
     let mut s = r.into_stream();
     let mut h = Sha256::new();
     let mut size = 0u64;
     while let Some(chunk) = s.next().await {
-        let c = chunk.map_err(|e| Error::ObjectStore { input: display.into(), message: e.to_string() })?;
+        let c = chunk.map_err(|e| Error::ObjectStore {
+            input: display.into(),
+            message: e.to_string(),
+        })?;
         size += c.len() as u64;
         h.update(&c);
     }
@@ -80,11 +100,19 @@ pub async fn manifest_of(files: &[InputFile]) -> Result<Manifest> {
         let (size, sha256) = match &f.location {
             Location::Local(p) => {
                 let p = p.clone();
-                tokio::task::spawn_blocking(move || hash_file(&p)).await.map_err(|e| Error::Other(e.to_string()))??
+                tokio::task::spawn_blocking(move || hash_file(&p))
+                    .await
+                    .map_err(|e| Error::Other(e.to_string()))??
             }
-            Location::Remote { store, path, .. } => hash_object(store.as_ref(), path, &f.source).await?,
+            Location::Remote { store, path, .. } => {
+                hash_object(store.as_ref(), path, &f.source).await?
+            }
         };
-        entries.push(ManifestEntry { path: f.relative.clone(), size, sha256 });
+        entries.push(ManifestEntry {
+            path: f.relative.clone(),
+            size,
+            sha256,
+        });
     }
     Ok(Manifest { entries })
 }
@@ -97,7 +125,11 @@ pub fn manifest_of_local(files: &[InputFile]) -> Result<Manifest> {
             return Err(Error::input(&f.source, "not a local file"));
         };
         let (size, sha256) = hash_file(p)?;
-        entries.push(ManifestEntry { path: f.relative.clone(), size, sha256 });
+        entries.push(ManifestEntry {
+            path: f.relative.clone(),
+            size,
+            sha256,
+        });
     }
     Ok(Manifest { entries })
 }
@@ -108,12 +140,32 @@ mod tests {
 
     #[test]
     fn digest_is_order_independent_and_byte_sensitive() {
-        let a = ManifestEntry { path: "a.parquet".into(), size: 3, sha256: "aa".into() };
-        let b = ManifestEntry { path: "b.parquet".into(), size: 4, sha256: "bb".into() };
-        let m1 = Manifest { entries: vec![a.clone(), b.clone()] };
-        let m2 = Manifest { entries: vec![b.clone(), a.clone()] };
+        let a = ManifestEntry {
+            path: "a.parquet".into(),
+            size: 3,
+            sha256: "aa".into(),
+        };
+        let b = ManifestEntry {
+            path: "b.parquet".into(),
+            size: 4,
+            sha256: "bb".into(),
+        };
+        let m1 = Manifest {
+            entries: vec![a.clone(), b.clone()],
+        };
+        let m2 = Manifest {
+            entries: vec![b.clone(), a.clone()],
+        };
         assert_eq!(m1.digest(), m2.digest());
-        let m3 = Manifest { entries: vec![a, ManifestEntry { sha256: "bc".into(), ..b }] };
+        let m3 = Manifest {
+            entries: vec![
+                a,
+                ManifestEntry {
+                    sha256: "bc".into(),
+                    ..b
+                },
+            ],
+        };
         assert_ne!(m1.digest(), m3.digest());
         assert!(m1.digest().starts_with("sha256:"));
     }

@@ -18,12 +18,13 @@ use bytes::Bytes;
 use futures::stream::{self, BoxStream, StreamExt};
 use object_store::path::Path;
 use object_store::{
-    CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore, PutMultipartOptions, PutOptions, PutPayload, PutResult, RenameOptions, UploadPart,
+    CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore,
+    PutMultipartOptions, PutOptions, PutPayload, PutResult, RenameOptions, UploadPart,
 };
 use sha2::{Digest, Sha256};
 
-use super::digest::{Manifest, ManifestEntry};
 use super::dest::Destination;
+use super::digest::{Manifest, ManifestEntry};
 use super::token::{ApprovalClaims, ApprovalToken, Op, Verifier};
 use super::{Redeemer, Refusal};
 
@@ -35,7 +36,14 @@ pub trait DecisionLog: Send + Sync {
 impl DecisionLog for crate::audit::LocalAudit {
     fn decision(&self, allowed: bool, op: &str, path: &str, reason: &str) -> Result<(), String> {
         let kind = if allowed { "export_write" } else { "refusal" };
-        self.record(kind, "gate", path, serde_json::json!({"op": op, "allowed": allowed, "reason": reason})).map(|_| ()).map_err(|e| e.to_string())
+        self.record(
+            kind,
+            "gate",
+            path,
+            serde_json::json!({"op": op, "allowed": allowed, "reason": reason}),
+        )
+        .map(|_| ())
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -66,12 +74,19 @@ struct Gate {
 
 impl fmt::Debug for Gate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Gate").field("root", &self.root.to_string()).field("approved", &self.approved.as_ref().map(|d| d.to_string())).field("jti", &self.claims.as_ref().map(|c| c.jti.clone())).finish()
+        f.debug_struct("Gate")
+            .field("root", &self.root.to_string())
+            .field("approved", &self.approved.as_ref().map(|d| d.to_string()))
+            .field("jti", &self.claims.as_ref().map(|c| c.jti.clone()))
+            .finish()
     }
 }
 
 fn denied(path: &str, r: Refusal) -> object_store::Error {
-    object_store::Error::PermissionDenied { path: path.to_string(), source: Box::new(r) }
+    object_store::Error::PermissionDenied {
+        path: path.to_string(),
+        source: Box::new(r),
+    }
 }
 
 /// The refusal inside an object_store error, if the gate refused.
@@ -85,7 +100,9 @@ pub fn refusal_of(e: &object_store::Error) -> Option<&Refusal> {
 impl Gate {
     fn log(&self, allowed: bool, op: Op, path: &str, reason: &str) -> Result<(), Refusal> {
         match &self.log {
-            Some(l) => l.decision(allowed, op.as_str(), path, reason).map_err(|e| Refusal::RedeemFailed(format!("audit log unavailable, refusing: {e}"))),
+            Some(l) => l.decision(allowed, op.as_str(), path, reason).map_err(|e| {
+                Refusal::RedeemFailed(format!("audit log unavailable, refusing: {e}"))
+            }),
             None => Ok(()),
         }
     }
@@ -94,34 +111,57 @@ impl Gate {
     fn check(&self, op: Op, path: &Path) -> Result<&ApprovalClaims, Refusal> {
         let claims = self.claims.as_ref().ok_or_else(|| self.locked.clone())?;
         if !claims.ops.contains(&op) {
-            return Err(Refusal::OperationNotAllowed(format!("{} is not among the approved operations", op.as_str())));
+            return Err(Refusal::OperationNotAllowed(format!(
+                "{} is not among the approved operations",
+                op.as_str()
+            )));
         }
         let target = self.root.join(path).map_err(Refusal::WrongDestination)?;
         let approved = self.approved.as_ref().ok_or_else(|| self.locked.clone())?;
         if !approved.contains(&target) {
-            return Err(Refusal::WrongDestination(format!("{target} is outside {approved}")));
+            return Err(Refusal::WrongDestination(format!(
+                "{target} is outside {approved}"
+            )));
         }
         Ok(claims)
     }
 
     /// Checks for writing a new object of `size` bytes at `path`.
-    fn check_object(&self, op: Op, path: &Path, size: Option<u64>) -> Result<ManifestEntry, Refusal> {
+    fn check_object(
+        &self,
+        op: Op,
+        path: &Path,
+        size: Option<u64>,
+    ) -> Result<ManifestEntry, Refusal> {
         let claims = self.check(op, path)?;
-        let entry = self.files.get(path.as_ref()).cloned().ok_or_else(|| Refusal::WrongDestination(format!("{path} is not one of the approved files")))?;
+        let entry = self.files.get(path.as_ref()).cloned().ok_or_else(|| {
+            Refusal::WrongDestination(format!("{path} is not one of the approved files"))
+        })?;
         if let Some(s) = size {
             if s != entry.size {
                 return Err(Refusal::DigestMismatch);
             }
         }
-        let u = self.usage.lock().map_err(|_| Refusal::RedeemFailed("gate state poisoned".into()))?;
+        let u = self
+            .usage
+            .lock()
+            .map_err(|_| Refusal::RedeemFailed("gate state poisoned".into()))?;
         if u.written.contains(path.as_ref()) {
-            return Err(Refusal::LimitExceeded(format!("{path} was already written under this approval")));
+            return Err(Refusal::LimitExceeded(format!(
+                "{path} was already written under this approval"
+            )));
         }
         if u.objects + 1 > claims.max_objects {
-            return Err(Refusal::LimitExceeded(format!("more than {} objects", claims.max_objects)));
+            return Err(Refusal::LimitExceeded(format!(
+                "more than {} objects",
+                claims.max_objects
+            )));
         }
         if u.bytes + entry.size > claims.max_bytes {
-            return Err(Refusal::LimitExceeded(format!("more than {} bytes", claims.max_bytes)));
+            return Err(Refusal::LimitExceeded(format!(
+                "more than {} bytes",
+                claims.max_bytes
+            )));
         }
         Ok(entry)
     }
@@ -138,7 +178,8 @@ impl Gate {
     fn decide<T>(&self, op: Op, path: &Path, r: Result<T, Refusal>) -> object_store::Result<T> {
         match r {
             Ok(v) => {
-                self.log(true, op, path.as_ref(), "approved").map_err(|e| denied(path.as_ref(), e))?;
+                self.log(true, op, path.as_ref(), "approved")
+                    .map_err(|e| denied(path.as_ref(), e))?;
                 Ok(v)
             }
             Err(refusal) => {
@@ -158,7 +199,10 @@ pub struct GatedStore<S: ObjectStore> {
 
 impl<S: ObjectStore> fmt::Debug for GatedStore<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GatedStore").field("inner", &self.inner).field("gate", &self.gate).finish()
+        f.debug_struct("GatedStore")
+            .field("inner", &self.inner)
+            .field("gate", &self.gate)
+            .finish()
     }
 }
 
@@ -173,15 +217,37 @@ impl<S: ObjectStore> GatedStore<S> {
     /// (for example `Refusal::Missing` when no token was given).
     pub fn locked(inner: S, root_url: &str, reason: Refusal) -> Result<Self, Refusal> {
         let root = Destination::parse(root_url).map_err(Refusal::WrongDestination)?;
-        Ok(GatedStore { inner: Arc::new(inner), gate: Arc::new(Gate { claims: None, locked: reason, root, approved: None, files: HashMap::new(), usage: Mutex::default(), log: None }) })
+        Ok(GatedStore {
+            inner: Arc::new(inner),
+            gate: Arc::new(Gate {
+                claims: None,
+                locked: reason,
+                root,
+                approved: None,
+                files: HashMap::new(),
+                usage: Mutex::default(),
+                log: None,
+            }),
+        })
     }
 
     /// Verify the approval for exactly `approval.manifest` written under
     /// `root_url` (where `inner`'s root points), redeem it once, and return the
     /// gated store. Every refusal is recorded in `log` when one is given.
-    pub async fn authorize(inner: S, root_url: &str, verifier: &Verifier, redeemer: &dyn Redeemer, approval: &Approval, log: Option<Arc<dyn DecisionLog>>) -> Result<Self, Refusal> {
+    pub async fn authorize(
+        inner: S,
+        root_url: &str,
+        verifier: &Verifier,
+        redeemer: &dyn Redeemer,
+        approval: &Approval,
+        log: Option<Arc<dyn DecisionLog>>,
+    ) -> Result<Self, Refusal> {
         let record = |allowed: bool, reason: &str| match &log {
-            Some(l) => l.decision(allowed, "authorize", root_url, reason).map_err(|e| Refusal::RedeemFailed(format!("audit log unavailable, refusing: {e}"))),
+            Some(l) => l
+                .decision(allowed, "authorize", root_url, reason)
+                .map_err(|e| {
+                    Refusal::RedeemFailed(format!("audit log unavailable, refusing: {e}"))
+                }),
             None => Ok(()),
         };
         let result = async {
@@ -190,10 +256,17 @@ impl<S: ObjectStore> GatedStore<S> {
             let claims = verifier.verify(&approval.token, &digest, &root)?;
             let total = approval.manifest.total_bytes();
             if total > claims.max_bytes {
-                return Err(Refusal::LimitExceeded(format!("{total} bytes to write, {} approved", claims.max_bytes)));
+                return Err(Refusal::LimitExceeded(format!(
+                    "{total} bytes to write, {} approved",
+                    claims.max_bytes
+                )));
             }
             if approval.manifest.entries.len() as u64 > claims.max_objects {
-                return Err(Refusal::LimitExceeded(format!("{} objects to write, {} approved", approval.manifest.entries.len(), claims.max_objects)));
+                return Err(Refusal::LimitExceeded(format!(
+                    "{} objects to write, {} approved",
+                    approval.manifest.entries.len(),
+                    claims.max_objects
+                )));
             }
             redeemer.redeem(&approval.token, &claims).await?;
             let approved = Destination::parse(&claims.dest).map_err(Refusal::Malformed)?;
@@ -202,9 +275,28 @@ impl<S: ObjectStore> GatedStore<S> {
         .await;
         match result {
             Ok((root, approved, claims)) => {
-                record(true, &format!("approval {} for {}", claims.jti, claims.dataset_id))?;
-                let files = approval.manifest.entries.iter().map(|e| (e.path.clone(), e.clone())).collect();
-                Ok(GatedStore { inner: Arc::new(inner), gate: Arc::new(Gate { claims: Some(claims), locked: Refusal::Missing, root, approved: Some(approved), files, usage: Mutex::default(), log }) })
+                record(
+                    true,
+                    &format!("approval {} for {}", claims.jti, claims.dataset_id),
+                )?;
+                let files = approval
+                    .manifest
+                    .entries
+                    .iter()
+                    .map(|e| (e.path.clone(), e.clone()))
+                    .collect();
+                Ok(GatedStore {
+                    inner: Arc::new(inner),
+                    gate: Arc::new(Gate {
+                        claims: Some(claims),
+                        locked: Refusal::Missing,
+                        root,
+                        approved: Some(approved),
+                        files,
+                        usage: Mutex::default(),
+                        log,
+                    }),
+                })
             }
             Err(r) => {
                 let _ = record(false, &r.to_string());
@@ -231,31 +323,68 @@ fn hash_payload(p: &PutPayload) -> (u64, String) {
 
 #[async_trait]
 impl<S: ObjectStore> ObjectStore for GatedStore<S> {
-    async fn put_opts(&self, location: &Path, payload: PutPayload, opts: PutOptions) -> object_store::Result<PutResult> {
+    async fn put_opts(
+        &self,
+        location: &Path,
+        payload: PutPayload,
+        opts: PutOptions,
+    ) -> object_store::Result<PutResult> {
         let (size, sha) = hash_payload(&payload);
-        let check = self.gate.check_object(Op::Put, location, Some(size)).and_then(|e| if e.sha256 == sha { Ok(e) } else { Err(Refusal::DigestMismatch) });
+        let check = self
+            .gate
+            .check_object(Op::Put, location, Some(size))
+            .and_then(|e| {
+                if e.sha256 == sha {
+                    Ok(e)
+                } else {
+                    Err(Refusal::DigestMismatch)
+                }
+            });
         let entry = self.gate.decide(Op::Put, location, check)?;
         let r = self.inner.put_opts(location, payload, opts).await?;
         self.gate.commit(location, entry.size);
         Ok(r)
     }
 
-    async fn put_multipart_opts(&self, location: &Path, opts: PutMultipartOptions) -> object_store::Result<Box<dyn MultipartUpload>> {
+    async fn put_multipart_opts(
+        &self,
+        location: &Path,
+        opts: PutMultipartOptions,
+    ) -> object_store::Result<Box<dyn MultipartUpload>> {
         let check = self.gate.check_object(Op::Multipart, location, None);
         let entry = self.gate.decide(Op::Multipart, location, check)?;
         let inner = self.inner.put_multipart_opts(location, opts).await?;
-        Ok(Box::new(GatedUpload { inner, gate: self.gate.clone(), path: location.clone(), entry, hasher: Sha256::new(), bytes: 0, failed: None }))
+        Ok(Box::new(GatedUpload {
+            inner,
+            gate: self.gate.clone(),
+            path: location.clone(),
+            entry,
+            hasher: Sha256::new(),
+            bytes: 0,
+            failed: None,
+        }))
     }
 
-    async fn get_opts(&self, location: &Path, options: GetOptions) -> object_store::Result<GetResult> {
+    async fn get_opts(
+        &self,
+        location: &Path,
+        options: GetOptions,
+    ) -> object_store::Result<GetResult> {
         self.inner.get_opts(location, options).await
     }
 
-    async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> object_store::Result<Vec<Bytes>> {
+    async fn get_ranges(
+        &self,
+        location: &Path,
+        ranges: &[Range<u64>],
+    ) -> object_store::Result<Vec<Bytes>> {
         self.inner.get_ranges(location, ranges).await
     }
 
-    fn delete_stream(&self, locations: BoxStream<'static, object_store::Result<Path>>) -> BoxStream<'static, object_store::Result<Path>> {
+    fn delete_stream(
+        &self,
+        locations: BoxStream<'static, object_store::Result<Path>>,
+    ) -> BoxStream<'static, object_store::Result<Path>> {
         // Each path is decided on its own; only approved deletes reach the inner store.
         let gate = self.gate.clone();
         let inner = self.inner.clone();
@@ -270,7 +399,10 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
                     let mut s = inner.delete_stream(stream::once(async move { Ok(p) }).boxed());
                     match s.next().await {
                         Some(r) => r,
-                        None => Err(object_store::Error::Generic { store: "GatedStore", source: "delete produced no result".into() }),
+                        None => Err(object_store::Error::Generic {
+                            store: "GatedStore",
+                            source: "delete produced no result".into(),
+                        }),
                     }
                 }
             })
@@ -281,7 +413,11 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
         self.inner.list(prefix)
     }
 
-    fn list_with_offset(&self, prefix: Option<&Path>, offset: &Path) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
+    fn list_with_offset(
+        &self,
+        prefix: Option<&Path>,
+        offset: &Path,
+    ) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
         self.inner.list_with_offset(prefix, offset)
     }
 
@@ -289,14 +425,32 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
         self.inner.list_with_delimiter(prefix).await
     }
 
-    async fn copy_opts(&self, from: &Path, to: &Path, options: CopyOptions) -> object_store::Result<()> {
-        let check = self.gate.check(Op::Copy, from).and_then(|_| self.gate.check(Op::Copy, to)).map(|_| ());
+    async fn copy_opts(
+        &self,
+        from: &Path,
+        to: &Path,
+        options: CopyOptions,
+    ) -> object_store::Result<()> {
+        let check = self
+            .gate
+            .check(Op::Copy, from)
+            .and_then(|_| self.gate.check(Op::Copy, to))
+            .map(|_| ());
         self.gate.decide(Op::Copy, to, check)?;
         self.inner.copy_opts(from, to, options).await
     }
 
-    async fn rename_opts(&self, from: &Path, to: &Path, options: RenameOptions) -> object_store::Result<()> {
-        let check = self.gate.check(Op::Rename, from).and_then(|_| self.gate.check(Op::Rename, to)).map(|_| ());
+    async fn rename_opts(
+        &self,
+        from: &Path,
+        to: &Path,
+        options: RenameOptions,
+    ) -> object_store::Result<()> {
+        let check = self
+            .gate
+            .check(Op::Rename, from)
+            .and_then(|_| self.gate.check(Op::Rename, to))
+            .map(|_| ());
         self.gate.decide(Op::Rename, to, check)?;
         self.inner.rename_opts(from, to, options).await
     }
@@ -316,7 +470,10 @@ struct GatedUpload {
 
 impl fmt::Debug for GatedUpload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GatedUpload").field("path", &self.path.as_ref()).field("bytes", &self.bytes).finish()
+        f.debug_struct("GatedUpload")
+            .field("path", &self.path.as_ref())
+            .field("bytes", &self.bytes)
+            .finish()
     }
 }
 
@@ -342,9 +499,14 @@ impl MultipartUpload for GatedUpload {
 
     async fn complete(&mut self) -> object_store::Result<PutResult> {
         let sha = hex::encode(std::mem::take(&mut self.hasher).finalize());
-        let refusal = self.failed.clone().or_else(|| (self.bytes != self.entry.size || sha != self.entry.sha256).then_some(Refusal::DigestMismatch));
+        let refusal = self.failed.clone().or_else(|| {
+            (self.bytes != self.entry.size || sha != self.entry.sha256)
+                .then_some(Refusal::DigestMismatch)
+        });
         if let Some(r) = refusal {
-            let _ = self.gate.log(false, Op::Multipart, self.path.as_ref(), &r.to_string());
+            let _ = self
+                .gate
+                .log(false, Op::Multipart, self.path.as_ref(), &r.to_string());
             // Nothing partial may stay visible.
             let _ = self.inner.abort().await;
             return Err(denied(self.path.as_ref(), r));

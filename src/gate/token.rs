@@ -55,7 +55,9 @@ impl std::str::FromStr for Op {
             "copy" => Ok(Op::Copy),
             "rename" => Ok(Op::Rename),
             "delete" => Ok(Op::Delete),
-            other => Err(format!("unknown operation {other:?} (put, multipart, copy, rename, delete)")),
+            other => Err(format!(
+                "unknown operation {other:?} (put, multipart, copy, rename, delete)"
+            )),
         }
     }
 }
@@ -101,7 +103,13 @@ impl ApprovalToken {
     }
     /// Read a token file (whitespace trimmed).
     pub fn from_file(p: &Path) -> std::result::Result<Self, Refusal> {
-        let s = std::fs::read_to_string(p).map_err(|e| if e.kind() == std::io::ErrorKind::NotFound { Refusal::Missing } else { Refusal::Malformed(format!("{}: {e}", p.display())) })?;
+        let s = std::fs::read_to_string(p).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Refusal::Missing
+            } else {
+                Refusal::Malformed(format!("{}: {e}", p.display()))
+            }
+        })?;
         if s.trim().is_empty() {
             return Err(Refusal::Missing);
         }
@@ -129,7 +137,11 @@ pub struct SigningKey {
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SigningKey {{ kid: {:?}, secret: **REDACTED** }}", self.kid)
+        write!(
+            f,
+            "SigningKey {{ kid: {:?}, secret: **REDACTED** }}",
+            self.kid
+        )
     }
 }
 
@@ -177,9 +189,14 @@ fn kid_for(public: &[u8]) -> String {
 
 impl SigningKey {
     pub fn generate() -> Result<Self> {
-        let kp = AsymmetricKeyPair::<V4>::generate().map_err(|e| Error::Other(format!("key generation: {e:?}")))?;
+        let kp = AsymmetricKeyPair::<V4>::generate()
+            .map_err(|e| Error::Other(format!("key generation: {e:?}")))?;
         let kid = kid_for(kp.public.as_bytes());
-        Ok(SigningKey { kid, secret: kp.secret, public: kp.public })
+        Ok(SigningKey {
+            kid,
+            secret: kp.secret,
+            public: kp.public,
+        })
     }
 
     pub fn kid(&self) -> &str {
@@ -187,26 +204,45 @@ impl SigningKey {
     }
 
     pub fn verifying_key(&self) -> VerifyingKey {
-        VerifyingKey { kid: self.kid.clone(), public: self.public.clone() }
+        VerifyingKey {
+            kid: self.kid.clone(),
+            public: self.public.clone(),
+        }
     }
 
     pub fn public_json(&self) -> PublicKeyJson {
-        PublicKeyJson { kid: self.kid.clone(), public: B64.encode(self.public.as_bytes()) }
+        PublicKeyJson {
+            kid: self.kid.clone(),
+            public: B64.encode(self.public.as_bytes()),
+        }
     }
 
     /// Load from a key file; errors never include key material.
     pub fn load(p: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(p).map_err(|e| Error::io(p.display().to_string(), e))?;
-        let f: SigningKeyFile = serde_json::from_str(&text).map_err(|_| Error::Config(format!("{}: not a piigate signing key file", p.display())))?;
-        let bytes = B64.decode(f.secret.as_bytes()).map_err(|_| Error::Config(format!("{}: key is not valid base64", p.display())))?;
-        let secret = AsymmetricSecretKey::<V4>::from(&bytes).map_err(|_| Error::Config(format!("{}: not an Ed25519 secret key", p.display())))?;
-        let public = AsymmetricPublicKey::<V4>::try_from(&secret).map_err(|_| Error::Config(format!("{}: invalid key", p.display())))?;
-        Ok(SigningKey { kid: kid_for(public.as_bytes()), secret, public })
+        let f: SigningKeyFile = serde_json::from_str(&text).map_err(|_| {
+            Error::Config(format!("{}: not a piigate signing key file", p.display()))
+        })?;
+        let bytes = B64
+            .decode(f.secret.as_bytes())
+            .map_err(|_| Error::Config(format!("{}: key is not valid base64", p.display())))?;
+        let secret = AsymmetricSecretKey::<V4>::from(&bytes)
+            .map_err(|_| Error::Config(format!("{}: not an Ed25519 secret key", p.display())))?;
+        let public = AsymmetricPublicKey::<V4>::try_from(&secret)
+            .map_err(|_| Error::Config(format!("{}: invalid key", p.display())))?;
+        Ok(SigningKey {
+            kid: kid_for(public.as_bytes()),
+            secret,
+            public,
+        })
     }
 
     /// Write to a key file readable only by its owner.
     pub fn save(&self, p: &Path) -> Result<()> {
-        let f = SigningKeyFile { kid: self.kid.clone(), secret: B64.encode(self.secret.as_bytes()) };
+        let f = SigningKeyFile {
+            kid: self.kid.clone(),
+            secret: B64.encode(self.secret.as_bytes()),
+        };
         let text = serde_json::to_string(&f).map_err(|e| Error::Other(e.to_string()))?;
         write_private(p, text.as_bytes())
     }
@@ -214,15 +250,24 @@ impl SigningKey {
     /// Sign claims, binding them to `claims.content_digest` (implicit assertion).
     pub fn sign(&self, claims: &ApprovalClaims) -> Result<ApprovalToken> {
         let payload = serde_json::to_vec(claims).map_err(|e| Error::Other(e.to_string()))?;
-        let footer = serde_json::to_vec(&serde_json::json!({ "kid": self.kid })).map_err(|e| Error::Other(e.to_string()))?;
-        let t = PublicToken::sign(&self.secret, &payload, Some(&footer), Some(claims.content_digest.as_bytes())).map_err(|e| Error::Other(format!("signing: {e:?}")))?;
+        let footer = serde_json::to_vec(&serde_json::json!({ "kid": self.kid }))
+            .map_err(|e| Error::Other(e.to_string()))?;
+        let t = PublicToken::sign(
+            &self.secret,
+            &payload,
+            Some(&footer),
+            Some(claims.content_digest.as_bytes()),
+        )
+        .map_err(|e| Error::Other(format!("signing: {e:?}")))?;
         Ok(ApprovalToken(t))
     }
 
     /// Sign an arbitrary message (audit checkpoints). Returns the PASETO string.
     pub fn sign_message(&self, message: &[u8]) -> Result<String> {
-        let footer = serde_json::to_vec(&serde_json::json!({ "kid": self.kid })).map_err(|e| Error::Other(e.to_string()))?;
-        PublicToken::sign(&self.secret, message, Some(&footer), None).map_err(|e| Error::Other(format!("signing: {e:?}")))
+        let footer = serde_json::to_vec(&serde_json::json!({ "kid": self.kid }))
+            .map_err(|e| Error::Other(e.to_string()))?;
+        PublicToken::sign(&self.secret, message, Some(&footer), None)
+            .map_err(|e| Error::Other(format!("signing: {e:?}")))
     }
 }
 
@@ -239,19 +284,31 @@ pub fn write_private(p: &Path, data: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(p).map_err(|e| Error::io(p.display().to_string(), e))?;
-    f.write_all(data).map_err(|e| Error::io(p.display().to_string(), e))?;
+    let mut f = opts
+        .open(p)
+        .map_err(|e| Error::io(p.display().to_string(), e))?;
+    f.write_all(data)
+        .map_err(|e| Error::io(p.display().to_string(), e))?;
     Ok(())
 }
 
 impl VerifyingKey {
     pub fn from_json(k: &PublicKeyJson) -> Result<Self> {
-        let bytes = B64.decode(k.public.as_bytes()).map_err(|_| Error::Config(format!("key {}: not base64", k.kid)))?;
-        let public = AsymmetricPublicKey::<V4>::from(&bytes).map_err(|_| Error::Config(format!("key {}: not an Ed25519 public key", k.kid)))?;
-        Ok(VerifyingKey { kid: k.kid.clone(), public })
+        let bytes = B64
+            .decode(k.public.as_bytes())
+            .map_err(|_| Error::Config(format!("key {}: not base64", k.kid)))?;
+        let public = AsymmetricPublicKey::<V4>::from(&bytes)
+            .map_err(|_| Error::Config(format!("key {}: not an Ed25519 public key", k.kid)))?;
+        Ok(VerifyingKey {
+            kid: k.kid.clone(),
+            public,
+        })
     }
     pub fn to_json(&self) -> PublicKeyJson {
-        PublicKeyJson { kid: self.kid.clone(), public: B64.encode(self.public.as_bytes()) }
+        PublicKeyJson {
+            kid: self.kid.clone(),
+            public: B64.encode(self.public.as_bytes()),
+        }
     }
 
     /// Verify a signed message (audit checkpoints) and return its payload.
@@ -264,7 +321,9 @@ impl VerifyingKey {
 
 impl KeySet {
     pub fn new(keys: impl IntoIterator<Item = VerifyingKey>) -> Self {
-        KeySet { keys: keys.into_iter().map(|k| (k.kid.clone(), k)).collect() }
+        KeySet {
+            keys: keys.into_iter().map(|k| (k.kid.clone(), k)).collect(),
+        }
     }
     pub fn insert(&mut self, k: VerifyingKey) {
         self.keys.insert(k.kid.clone(), k);
@@ -284,7 +343,8 @@ impl KeySet {
         Self::from_json_str(&text).map_err(|e| Error::Config(format!("{}: {e}", p.display())))
     }
     pub fn from_json_str(text: &str) -> Result<Self> {
-        let f: KeySetFile = serde_json::from_str(text).map_err(|e| Error::Config(format!("not a key set: {e}")))?;
+        let f: KeySetFile =
+            serde_json::from_str(text).map_err(|e| Error::Config(format!("not a key set: {e}")))?;
         let mut ks = KeySet::default();
         for k in &f.keys {
             ks.insert(VerifyingKey::from_json(k)?);
@@ -292,15 +352,22 @@ impl KeySet {
         Ok(ks)
     }
     pub fn to_json_string(&self) -> String {
-        serde_json::to_string_pretty(&serde_json::json!({ "keys": self.to_json() })).unwrap_or_default()
+        serde_json::to_string_pretty(&serde_json::json!({ "keys": self.to_json() }))
+            .unwrap_or_default()
     }
 }
 
 /// The key id in a token's footer, read without trusting it.
 pub fn footer_kid(token: &ApprovalToken) -> std::result::Result<String, Refusal> {
-    let ut = UntrustedToken::<Public, V4>::try_from(token.expose()).map_err(|_| Refusal::Malformed("not a PASETO v4.public token".into()))?;
-    let footer: serde_json::Value = serde_json::from_slice(ut.untrusted_footer()).map_err(|_| Refusal::Malformed("footer is not JSON with a kid".into()))?;
-    footer.get("kid").and_then(|k| k.as_str()).map(str::to_string).ok_or_else(|| Refusal::Malformed("footer has no kid".into()))
+    let ut = UntrustedToken::<Public, V4>::try_from(token.expose())
+        .map_err(|_| Refusal::Malformed("not a PASETO v4.public token".into()))?;
+    let footer: serde_json::Value = serde_json::from_slice(ut.untrusted_footer())
+        .map_err(|_| Refusal::Malformed("footer is not JSON with a kid".into()))?;
+    footer
+        .get("kid")
+        .and_then(|k| k.as_str())
+        .map(str::to_string)
+        .ok_or_else(|| Refusal::Malformed("footer has no kid".into()))
 }
 
 /// Verifies tokens against a key set, an audience and the clock.
@@ -316,39 +383,64 @@ pub struct Verifier {
 
 impl Verifier {
     pub fn new(keys: KeySet, audience: impl Into<String>) -> Self {
-        Verifier { keys, audience: audience.into(), skew: time::Duration::seconds(60), now: None }
+        Verifier {
+            keys,
+            audience: audience.into(),
+            skew: time::Duration::seconds(60),
+            now: None,
+        }
     }
 
     /// Verify `token` for bytes whose manifest digest is `content_digest`, to be
     /// written under `dest`. Each failure has its own reason.
-    pub fn verify(&self, token: &ApprovalToken, content_digest: &str, dest: &Destination) -> std::result::Result<ApprovalClaims, Refusal> {
+    pub fn verify(
+        &self,
+        token: &ApprovalToken,
+        content_digest: &str,
+        dest: &Destination,
+    ) -> std::result::Result<ApprovalClaims, Refusal> {
         if token.expose().is_empty() {
             return Err(Refusal::Missing);
         }
-        let ut = UntrustedToken::<Public, V4>::try_from(token.expose()).map_err(|_| Refusal::Malformed("not a PASETO v4.public token".into()))?;
+        let ut = UntrustedToken::<Public, V4>::try_from(token.expose())
+            .map_err(|_| Refusal::Malformed("not a PASETO v4.public token".into()))?;
         let kid = footer_kid(token)?;
         let key = self.keys.get(&kid).ok_or(Refusal::UnknownKey)?;
         // The digest we computed ourselves is the implicit assertion.
-        let trusted = match PublicToken::verify(&key.public, &ut, None, Some(content_digest.as_bytes())) {
-            Ok(t) => t,
-            Err(_) => {
-                // Tell a forged token from one approved for other bytes: does it
-                // verify for the digest it claims?
-                let claimed: Option<ApprovalClaims> = serde_json::from_slice(ut.untrusted_payload()).ok();
-                if let Some(c) = claimed {
-                    if c.content_digest != content_digest && PublicToken::verify(&key.public, &ut, None, Some(c.content_digest.as_bytes())).is_ok() {
-                        return Err(Refusal::DigestMismatch);
+        let trusted =
+            match PublicToken::verify(&key.public, &ut, None, Some(content_digest.as_bytes())) {
+                Ok(t) => t,
+                Err(_) => {
+                    // Tell a forged token from one approved for other bytes: does it
+                    // verify for the digest it claims?
+                    let claimed: Option<ApprovalClaims> =
+                        serde_json::from_slice(ut.untrusted_payload()).ok();
+                    if let Some(c) = claimed {
+                        if c.content_digest != content_digest
+                            && PublicToken::verify(
+                                &key.public,
+                                &ut,
+                                None,
+                                Some(c.content_digest.as_bytes()),
+                            )
+                            .is_ok()
+                        {
+                            return Err(Refusal::DigestMismatch);
+                        }
                     }
+                    return Err(Refusal::BadSignature);
                 }
-                return Err(Refusal::BadSignature);
-            }
-        };
-        let claims: ApprovalClaims = serde_json::from_str(trusted.payload()).map_err(|e| Refusal::Malformed(format!("claims: {e}")))?;
+            };
+        let claims: ApprovalClaims = serde_json::from_str(trusted.payload())
+            .map_err(|e| Refusal::Malformed(format!("claims: {e}")))?;
         if claims.content_digest != content_digest {
             return Err(Refusal::DigestMismatch);
         }
         let now = self.now.unwrap_or_else(OffsetDateTime::now_utc);
-        let parse = |s: &str, what: &str| OffsetDateTime::parse(s, &Rfc3339).map_err(|_| Refusal::Malformed(format!("{what} is not RFC 3339")));
+        let parse = |s: &str, what: &str| {
+            OffsetDateTime::parse(s, &Rfc3339)
+                .map_err(|_| Refusal::Malformed(format!("{what} is not RFC 3339")))
+        };
         let exp = parse(&claims.exp, "exp")?;
         let nbf = parse(&claims.nbf, "nbf")?;
         if now > exp + self.skew {
@@ -360,9 +452,12 @@ impl Verifier {
         if claims.aud != self.audience {
             return Err(Refusal::WrongAudience(claims.aud.clone()));
         }
-        let approved = Destination::parse(&claims.dest).map_err(|e| Refusal::Malformed(format!("dest claim: {e}")))?;
+        let approved = Destination::parse(&claims.dest)
+            .map_err(|e| Refusal::Malformed(format!("dest claim: {e}")))?;
         if !approved.contains(dest) {
-            return Err(Refusal::WrongDestination(format!("approved for {approved}, not {dest}")));
+            return Err(Refusal::WrongDestination(format!(
+                "approved for {approved}, not {dest}"
+            )));
         }
         Ok(claims)
     }
@@ -406,13 +501,22 @@ mod tests {
         let dest = Destination::parse("s3://bucket/exports/run1/").unwrap();
         let t = k.sign(&claims("sha256:aa")).unwrap();
         assert!(v.verify(&t, "sha256:aa", &dest).is_ok());
-        assert_eq!(v.verify(&t, "sha256:bb", &dest), Err(Refusal::DigestMismatch));
+        assert_eq!(
+            v.verify(&t, "sha256:bb", &dest),
+            Err(Refusal::DigestMismatch)
+        );
         let other = Destination::parse("s3://bucket/other/").unwrap();
-        assert!(matches!(v.verify(&t, "sha256:aa", &other), Err(Refusal::WrongDestination(_))));
+        assert!(matches!(
+            v.verify(&t, "sha256:aa", &other),
+            Err(Refusal::WrongDestination(_))
+        ));
         let stranger = SigningKey::generate().unwrap();
         let v2 = Verifier::new(KeySet::new([stranger.verifying_key()]), "piigate-export");
         assert_eq!(v2.verify(&t, "sha256:aa", &dest), Err(Refusal::UnknownKey));
-        assert!(matches!(v.verify(&ApprovalToken::new("v4.public.garbage"), "sha256:aa", &dest), Err(Refusal::Malformed(_)) | Err(Refusal::BadSignature)));
+        assert!(matches!(
+            v.verify(&ApprovalToken::new("v4.public.garbage"), "sha256:aa", &dest),
+            Err(Refusal::Malformed(_)) | Err(Refusal::BadSignature)
+        ));
     }
 
     #[test]
@@ -433,7 +537,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         let k2 = SigningKey::load(&p).unwrap();
         assert_eq!(k.kid(), k2.kid());

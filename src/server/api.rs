@@ -170,7 +170,10 @@ pub struct ApiError(StatusCode, String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: self.0.canonical_reason().unwrap_or("error").to_lowercase(), reason: self.1 };
+        let body = ErrorBody {
+            error: self.0.canonical_reason().unwrap_or("error").to_lowercase(),
+            reason: self.1,
+        };
         (self.0, Json(body)).into_response()
     }
 }
@@ -196,23 +199,39 @@ type ApiResult<T> = Result<T, ApiError>;
 
 fn auth<'a>(st: &'a AppState, headers: &HeaderMap, roles: &[Role]) -> ApiResult<&'a Principal> {
     st.metrics.http_requests.fetch_add(1, Ordering::Relaxed);
-    let key = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let key = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
     let Some(p) = key.and_then(|k| st.config.authenticate(k)) else {
         st.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
-        return Err(ApiError(StatusCode::UNAUTHORIZED, "a valid API key is required".into()));
+        return Err(ApiError(
+            StatusCode::UNAUTHORIZED,
+            "a valid API key is required".into(),
+        ));
     };
     if !roles.is_empty() && !roles.contains(&p.role) {
         st.metrics.forbidden.fetch_add(1, Ordering::Relaxed);
-        return Err(ApiError(StatusCode::FORBIDDEN, format!("role {:?} may not do this", p.role)));
+        return Err(ApiError(
+            StatusCode::FORBIDDEN,
+            format!("role {:?} may not do this", p.role),
+        ));
     }
     Ok(p)
 }
 
 /// Run blocking SQLite work off the async workers.
-async fn db<T: Send + 'static>(st: &Arc<AppState>, f: impl FnOnce(&mut rusqlite::Connection, &AppState) -> Result<T, StoreError> + Send + 'static) -> ApiResult<T> {
+async fn db<T: Send + 'static>(
+    st: &Arc<AppState>,
+    f: impl FnOnce(&mut rusqlite::Connection, &AppState) -> Result<T, StoreError> + Send + 'static,
+) -> ApiResult<T> {
     let st = st.clone();
     tokio::task::spawn_blocking(move || {
-        let mut conn = st.db.lock().map_err(|_| StoreError::Internal("database lock poisoned".into()))?;
+        let mut conn = st
+            .db
+            .lock()
+            .map_err(|_| StoreError::Internal("database lock poisoned".into()))?;
         f(&mut conn, &st)
     })
     .await
@@ -222,11 +241,18 @@ async fn db<T: Send + 'static>(st: &Arc<AppState>, f: impl FnOnce(&mut rusqlite:
 
 /// Slack-compatible webhook, in the background, with retries and a timeout.
 fn notify(st: &Arc<AppState>, text: String) {
-    let Some(url) = st.config.webhook_url.clone() else { return };
+    let Some(url) = st.config.webhook_url.clone() else {
+        return;
+    };
     let st = st.clone();
     tokio::spawn(async move {
         for attempt in 0..3u32 {
-            let r = st.http.post(&url).json(&serde_json::json!({ "text": text })).send().await;
+            let r = st
+                .http
+                .post(&url)
+                .json(&serde_json::json!({ "text": text }))
+                .send()
+                .await;
             if matches!(&r, Ok(resp) if resp.status().is_success()) {
                 return;
             }
@@ -238,62 +264,146 @@ fn notify(st: &Arc<AppState>, text: String) {
 }
 
 #[utoipa::path(post, path = "/v1/export-requests", request_body = NewRequest, responses((status = 201, body = ExportRequest), (status = 400, body = ErrorBody), (status = 401), (status = 403)))]
-async fn create_request(State(st): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<NewRequest>) -> ApiResult<(StatusCode, Json<ExportRequest>)> {
-    let p = auth(&st, &headers, &[Role::Requester, Role::Admin])?.name.clone();
-    let req = db(&st, move |c, s| store::create(c, &s.config, &s.key, &p, &body)).await?;
+async fn create_request(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<NewRequest>,
+) -> ApiResult<(StatusCode, Json<ExportRequest>)> {
+    let p = auth(&st, &headers, &[Role::Requester, Role::Admin])?
+        .name
+        .clone();
+    let req = db(&st, move |c, s| {
+        store::create(c, &s.config, &s.key, &p, &body)
+    })
+    .await?;
     st.metrics.export_requests.fetch_add(1, Ordering::Relaxed);
-    notify(&st, format!("piigate: {} requests export of {} ({}) to {} — {} approval(s) needed. Reason: {}", req.requester, req.dataset_id, req.sensitivity, req.dest, req.approvals_needed, req.reason));
+    notify(
+        &st,
+        format!(
+            "piigate: {} requests export of {} ({}) to {} — {} approval(s) needed. Reason: {}",
+            req.requester,
+            req.dataset_id,
+            req.sensitivity,
+            req.dest,
+            req.approvals_needed,
+            req.reason
+        ),
+    );
     Ok((StatusCode::CREATED, Json(req)))
 }
 
 #[utoipa::path(get, path = "/v1/export-requests", params(("status" = Option<String>, Query)), responses((status = 200, body = Vec<ExportRequest>), (status = 401)))]
-async fn list_requests(State(st): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<ListQuery>) -> ApiResult<Json<Vec<ExportRequest>>> {
+async fn list_requests(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<Vec<ExportRequest>>> {
     auth(&st, &headers, &[])?;
     let status = match q.status.as_deref() {
-        Some(s) => Some(s.parse::<RequestStatus>().map_err(|e| ApiError(StatusCode::BAD_REQUEST, e))?),
+        Some(s) => Some(
+            s.parse::<RequestStatus>()
+                .map_err(|e| ApiError(StatusCode::BAD_REQUEST, e))?,
+        ),
         None => None,
     };
-    Ok(Json(db(&st, move |c, s| store::list(c, &s.key, status)).await?))
+    Ok(Json(
+        db(&st, move |c, s| store::list(c, &s.key, status)).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/export-requests/{id}", responses((status = 200, body = ExportRequest), (status = 404)))]
-async fn get_request(State(st): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Json<ExportRequest>> {
+async fn get_request(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ExportRequest>> {
     auth(&st, &headers, &[])?;
     Ok(Json(db(&st, move |c, s| store::get(c, &s.key, &id)).await?))
 }
 
 #[utoipa::path(post, path = "/v1/export-requests/{id}/reviews", request_body = ReviewBody, responses((status = 200, body = ExportRequest), (status = 403, description = "self-review or wrong role"), (status = 409, description = "already reviewed, or not pending")))]
-async fn review(State(st): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>, Json(body): Json<ReviewBody>) -> ApiResult<Json<ExportRequest>> {
-    let p = auth(&st, &headers, &[Role::Approver, Role::Admin])?.name.clone();
-    let req = db(&st, move |c, s| store::review(c, &s.key, &id, &p, body.decision, &body.comment)).await?;
+async fn review(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<ReviewBody>,
+) -> ApiResult<Json<ExportRequest>> {
+    let p = auth(&st, &headers, &[Role::Approver, Role::Admin])?
+        .name
+        .clone();
+    let req = db(&st, move |c, s| {
+        store::review(c, &s.key, &id, &p, body.decision, &body.comment)
+    })
+    .await?;
     st.metrics.reviews.fetch_add(1, Ordering::Relaxed);
     if req.status != RequestStatus::Pending {
-        notify(&st, format!("piigate: export request {} for {} is {}", req.id, req.dataset_id, req.status.as_str()));
+        notify(
+            &st,
+            format!(
+                "piigate: export request {} for {} is {}",
+                req.id,
+                req.dataset_id,
+                req.status.as_str()
+            ),
+        );
     }
     Ok(Json(req))
 }
 
 #[utoipa::path(get, path = "/v1/export-requests/{id}/token", responses((status = 200, body = TokenResponse), (status = 403), (status = 409), (status = 410)))]
-async fn token(State(st): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Json<TokenResponse>> {
-    let p = auth(&st, &headers, &[Role::Requester, Role::Admin])?.name.clone();
-    let t = db(&st, move |c, s| store::issue_token(c, &s.config, &s.key, &id, &p)).await?;
+async fn token(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TokenResponse>> {
+    let p = auth(&st, &headers, &[Role::Requester, Role::Admin])?
+        .name
+        .clone();
+    let t = db(&st, move |c, s| {
+        store::issue_token(c, &s.config, &s.key, &id, &p)
+    })
+    .await?;
     st.metrics.tokens_issued.fetch_add(1, Ordering::Relaxed);
-    Ok(Json(TokenResponse { token: t.expose().to_string() }))
+    Ok(Json(TokenResponse {
+        token: t.expose().to_string(),
+    }))
 }
 
 #[utoipa::path(post, path = "/v1/export-requests/{id}/revoke", request_body = RevokeBody, responses((status = 200, body = ExportRequest), (status = 409)))]
-async fn revoke(State(st): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>, Json(body): Json<RevokeBody>) -> ApiResult<Json<ExportRequest>> {
-    let p = auth(&st, &headers, &[Role::Approver, Role::Admin])?.name.clone();
-    let req = db(&st, move |c, s| store::revoke(c, &s.key, &id, &p, &body.reason)).await?;
-    notify(&st, format!("piigate: export request {} was revoked", req.id));
+async fn revoke(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<RevokeBody>,
+) -> ApiResult<Json<ExportRequest>> {
+    let p = auth(&st, &headers, &[Role::Approver, Role::Admin])?
+        .name
+        .clone();
+    let req = db(&st, move |c, s| {
+        store::revoke(c, &s.key, &id, &p, &body.reason)
+    })
+    .await?;
+    notify(
+        &st,
+        format!("piigate: export request {} was revoked", req.id),
+    );
     Ok(Json(req))
 }
 
 #[utoipa::path(post, path = "/v1/tokens/redeem", request_body = RedeemBody, responses((status = 200), (status = 409, description = "already used"), (status = 410, description = "revoked or expired")))]
-async fn redeem(State(st): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<RedeemBody>) -> ApiResult<Json<serde_json::Value>> {
-    let p = auth(&st, &headers, &[Role::Gate, Role::Requester, Role::Admin])?.name.clone();
+async fn redeem(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<RedeemBody>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let p = auth(&st, &headers, &[Role::Gate, Role::Requester, Role::Admin])?
+        .name
+        .clone();
     let token = ApprovalToken::new(body.token);
-    let r = db(&st, move |c, s| store::redeem(c, &s.config, &s.key, &p, &token)).await;
+    let r = db(&st, move |c, s| {
+        store::redeem(c, &s.config, &s.key, &p, &token)
+    })
+    .await;
     match r {
         Ok(c) => {
             st.metrics.redeemed.fetch_add(1, Ordering::Relaxed);
@@ -307,22 +417,42 @@ async fn redeem(State(st): State<Arc<AppState>>, headers: HeaderMap, Json(body):
 }
 
 #[utoipa::path(get, path = "/v1/keys", responses((status = 200)))]
-async fn keys(State(st): State<Arc<AppState>>, headers: HeaderMap) -> ApiResult<Json<serde_json::Value>> {
+async fn keys(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> ApiResult<Json<serde_json::Value>> {
     auth(&st, &headers, &[])?;
     Ok(Json(serde_json::json!({ "keys": [st.key.public_json()] })))
 }
 
 #[utoipa::path(get, path = "/v1/audit", responses((status = 200), (status = 403)))]
-async fn audit_events(State(st): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<ListQuery>) -> ApiResult<Json<Vec<crate::audit::AuditEvent>>> {
+async fn audit_events(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<Vec<crate::audit::AuditEvent>>> {
     auth(&st, &headers, &[Role::Admin])?;
-    let (after, limit) = (q.after.unwrap_or(0), q.limit.unwrap_or(1000).clamp(1, 10_000));
-    Ok(Json(db(&st, move |c, _| crate::audit::events(c, after, limit).map_err(StoreError::from)).await?))
+    let (after, limit) = (
+        q.after.unwrap_or(0),
+        q.limit.unwrap_or(1000).clamp(1, 10_000),
+    );
+    Ok(Json(
+        db(&st, move |c, _| {
+            crate::audit::events(c, after, limit).map_err(StoreError::from)
+        })
+        .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/audit/checkpoint", responses((status = 200), (status = 403)))]
-async fn audit_checkpoint(State(st): State<Arc<AppState>>, headers: HeaderMap) -> ApiResult<Json<Option<crate::audit::Checkpoint>>> {
+async fn audit_checkpoint(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Option<crate::audit::Checkpoint>>> {
     auth(&st, &headers, &[Role::Admin])?;
-    Ok(Json(db(&st, move |c, s| store::checkpoint(c, &s.key)).await?))
+    Ok(Json(
+        db(&st, move |c, s| store::checkpoint(c, &s.key)).await?,
+    ))
 }
 
 async fn healthz() -> &'static str {
@@ -335,9 +465,34 @@ async fn metrics(State(st): State<Arc<AppState>>) -> String {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "piigate approval API", description = "Request, review and redeem export approvals."),
-    paths(create_request, list_requests, get_request, review, token, revoke, redeem, keys, audit_events, audit_checkpoint),
-    components(schemas(NewRequest, ExportRequest, Review, ReviewBody, ReviewDecision, RequestStatus, TokenResponse, RedeemBody, RevokeBody, ErrorBody))
+    info(
+        title = "piigate approval API",
+        description = "Request, review and redeem export approvals."
+    ),
+    paths(
+        create_request,
+        list_requests,
+        get_request,
+        review,
+        token,
+        revoke,
+        redeem,
+        keys,
+        audit_events,
+        audit_checkpoint
+    ),
+    components(schemas(
+        NewRequest,
+        ExportRequest,
+        Review,
+        ReviewBody,
+        ReviewDecision,
+        RequestStatus,
+        TokenResponse,
+        RedeemBody,
+        RevokeBody,
+        ErrorBody
+    ))
 )]
 pub struct ApiDoc;
 
@@ -349,7 +504,10 @@ pub fn router(state: Arc<AppState>) -> Router {
     let limit = state.config.body_limit;
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     Router::new()
-        .route("/v1/export-requests", post(create_request).get(list_requests))
+        .route(
+            "/v1/export-requests",
+            post(create_request).get(list_requests),
+        )
         .route("/v1/export-requests/{id}", get(get_request))
         .route("/v1/export-requests/{id}/reviews", post(review))
         .route("/v1/export-requests/{id}/token", get(token))
@@ -362,6 +520,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .layer(DefaultBodyLimit::max(limit))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .with_state(state)
 }

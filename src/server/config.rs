@@ -52,7 +52,11 @@ pub struct Principal {
 
 impl std::fmt::Debug for Principal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Principal {{ name: {:?}, role: {:?}, key_sha256: **REDACTED** }}", self.name, self.role)
+        write!(
+            f,
+            "Principal {{ name: {:?}, role: {:?}, key_sha256: **REDACTED** }}",
+            self.name, self.role
+        )
     }
 }
 
@@ -116,7 +120,12 @@ fn default_timeout() -> u64 {
     30
 }
 fn default_policy() -> BTreeMap<Sensitivity, u32> {
-    BTreeMap::from([(Sensitivity::None, 1), (Sensitivity::Low, 1), (Sensitivity::Moderate, 1), (Sensitivity::High, 2)])
+    BTreeMap::from([
+        (Sensitivity::None, 1),
+        (Sensitivity::Low, 1),
+        (Sensitivity::Moderate, 1),
+        (Sensitivity::High, 2),
+    ])
 }
 
 pub fn hash_key(key: &str) -> String {
@@ -125,8 +134,10 @@ pub fn hash_key(key: &str) -> String {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-        let mut c: Config = toml::from_str(&text).map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let mut c: Config = toml::from_str(&text)
+            .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))?;
         // Relative paths are relative to the config file.
         let base = path.parent().unwrap_or(Path::new("."));
         if c.database.is_relative() {
@@ -164,7 +175,12 @@ impl Config {
         let h = hash_key(key);
         let mut found = None;
         for p in &self.principals {
-            if bool::from(p.key_sha256.to_ascii_lowercase().as_bytes().ct_eq(h.as_bytes())) {
+            if bool::from(
+                p.key_sha256
+                    .to_ascii_lowercase()
+                    .as_bytes()
+                    .ct_eq(h.as_bytes()),
+            ) {
                 found = Some(p);
             }
         }

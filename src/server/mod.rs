@@ -37,17 +37,52 @@ impl Metrics {
     pub fn render(&self) -> String {
         let mut out = String::new();
         for (name, help, v) in [
-            ("piigate_http_requests_total", "HTTP requests served", &self.http_requests),
-            ("piigate_unauthorized_total", "Requests without a valid API key", &self.unauthorized),
-            ("piigate_forbidden_total", "Requests refused for role or self-review", &self.forbidden),
-            ("piigate_export_requests_total", "Export requests created", &self.export_requests),
+            (
+                "piigate_http_requests_total",
+                "HTTP requests served",
+                &self.http_requests,
+            ),
+            (
+                "piigate_unauthorized_total",
+                "Requests without a valid API key",
+                &self.unauthorized,
+            ),
+            (
+                "piigate_forbidden_total",
+                "Requests refused for role or self-review",
+                &self.forbidden,
+            ),
+            (
+                "piigate_export_requests_total",
+                "Export requests created",
+                &self.export_requests,
+            ),
             ("piigate_reviews_total", "Reviews recorded", &self.reviews),
-            ("piigate_tokens_issued_total", "Approval tokens issued", &self.tokens_issued),
-            ("piigate_tokens_redeemed_total", "Tokens redeemed", &self.redeemed),
-            ("piigate_redeem_refused_total", "Redeem attempts refused", &self.redeem_refused),
-            ("piigate_webhook_failures_total", "Webhook deliveries that failed after retries", &self.webhook_failures),
+            (
+                "piigate_tokens_issued_total",
+                "Approval tokens issued",
+                &self.tokens_issued,
+            ),
+            (
+                "piigate_tokens_redeemed_total",
+                "Tokens redeemed",
+                &self.redeemed,
+            ),
+            (
+                "piigate_redeem_refused_total",
+                "Redeem attempts refused",
+                &self.redeem_refused,
+            ),
+            (
+                "piigate_webhook_failures_total",
+                "Webhook deliveries that failed after retries",
+                &self.webhook_failures,
+            ),
         ] {
-            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", v.load(Ordering::Relaxed)));
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
+                v.load(Ordering::Relaxed)
+            ));
         }
         out
     }
@@ -64,7 +99,10 @@ pub struct AppState {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("db", &self.config.database).field("key", &self.key).finish()
+        f.debug_struct("AppState")
+            .field("db", &self.config.database)
+            .field("key", &self.key)
+            .finish()
     }
 }
 
@@ -82,21 +120,40 @@ impl AppState {
             }
             None => return Err(Error::Config("signing_key path is required".into())),
         };
-        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().map_err(|e| Error::Other(e.to_string()))?;
-        Ok(Arc::new(AppState { config, db: Mutex::new(conn), key, metrics: Metrics::default(), http }))
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(5))
+            .build()
+            .map_err(|e| Error::Other(e.to_string()))?;
+        Ok(Arc::new(AppState {
+            config,
+            db: Mutex::new(conn),
+            key,
+            metrics: Metrics::default(),
+            http,
+        }))
     }
 }
 
 /// Run the service until Ctrl-C / SIGTERM.
 pub async fn serve(config: Config) -> Result<()> {
-    let addr: SocketAddr = config.listen.parse().map_err(|e| Error::Config(format!("listen {:?}: {e}", config.listen)))?;
+    let addr: SocketAddr = config
+        .listen
+        .parse()
+        .map_err(|e| Error::Config(format!("listen {:?}: {e}", config.listen)))?;
     let state = AppState::open(config)?;
     let app = api::router(state.clone());
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Error::io(format!("binding {addr}"), e))?;
-    let bound = listener.local_addr().map_err(|e| Error::io("local address", e))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::io(format!("binding {addr}"), e))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Error::io("local address", e))?;
     // Scripts and tests read this line to find the port.
     eprintln!("piigate serve: listening on http://{bound}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| Error::io("serving", e))?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| Error::io("serving", e))?;
     Ok(())
 }
 
@@ -106,7 +163,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

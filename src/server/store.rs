@@ -83,20 +83,30 @@ pub fn open(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     }
-    let mut conn = Connection::open(path).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
-    conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| Error::Other(e.to_string()))?;
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| Error::Other(e.to_string()))?;
-    conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| Error::Other(e.to_string()))?;
+    let mut conn =
+        Connection::open(path).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(|e| Error::Other(e.to_string()))?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| Error::Other(e.to_string()))?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(|e| Error::Other(e.to_string()))?;
     migrate(&mut conn)?;
     Ok(conn)
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| Error::Other(e.to_string()))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| Error::Other(e.to_string()))?;
     for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction().map_err(|e| Error::Other(e.to_string()))?;
-        tx.execute_batch(m).map_err(|e| Error::Config(format!("migration {}: {e}", i + 1)))?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(|e| Error::Other(e.to_string()))?;
+        let tx = conn
+            .transaction()
+            .map_err(|e| Error::Other(e.to_string()))?;
+        tx.execute_batch(m)
+            .map_err(|e| Error::Config(format!("migration {}: {e}", i + 1)))?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(|e| Error::Other(e.to_string()))?;
         tx.commit().map_err(|e| Error::Other(e.to_string()))?;
     }
     Ok(())
@@ -107,7 +117,8 @@ fn now() -> time::OffsetDateTime {
 }
 
 fn parse_time(s: &str) -> time::OffsetDateTime {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
 fn immediate(conn: &mut Connection) -> std::result::Result<Transaction<'_>, StoreError> {
@@ -142,41 +153,97 @@ fn row_to_request(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExportRequest> {
 }
 
 fn load(tx: &Connection, id: &str) -> std::result::Result<ExportRequest, StoreError> {
-    let mut req = tx.query_row("SELECT * FROM requests WHERE id = ?1", [id], row_to_request).optional()?.ok_or(StoreError::NotFound)?;
-    let mut st = tx.prepare("SELECT approver, decision, comment, at FROM reviews WHERE request_id = ?1 ORDER BY at")?;
+    let mut req = tx
+        .query_row("SELECT * FROM requests WHERE id = ?1", [id], row_to_request)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    let mut st = tx.prepare(
+        "SELECT approver, decision, comment, at FROM reviews WHERE request_id = ?1 ORDER BY at",
+    )?;
     req.reviews = st
         .query_map([id], |r| {
             let d: String = r.get(1)?;
-            Ok(Review { approver: r.get(0)?, decision: if d == "approve" { ReviewDecision::Approve } else { ReviewDecision::Deny }, comment: r.get(2)?, at: r.get(3)? })
+            Ok(Review {
+                approver: r.get(0)?,
+                decision: if d == "approve" {
+                    ReviewDecision::Approve
+                } else {
+                    ReviewDecision::Deny
+                },
+                comment: r.get(2)?,
+                at: r.get(3)?,
+            })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(req)
 }
 
 /// Expire a pending request whose time has passed (in the caller's transaction).
-fn expire_if_due(tx: &Transaction<'_>, key: &SigningKey, req: &mut ExportRequest) -> std::result::Result<(), StoreError> {
-    if matches!(req.status, RequestStatus::Pending | RequestStatus::Approved) && parse_time(&req.expires_at) < now() {
-        tx.execute("UPDATE requests SET status = 'expired' WHERE id = ?1", [&req.id])?;
-        audit::append(tx, Some(key), "expiry", "service", &req.id, &serde_json::json!({"was": req.status.as_str()}))?;
+fn expire_if_due(
+    tx: &Transaction<'_>,
+    key: &SigningKey,
+    req: &mut ExportRequest,
+) -> std::result::Result<(), StoreError> {
+    if matches!(req.status, RequestStatus::Pending | RequestStatus::Approved)
+        && parse_time(&req.expires_at) < now()
+    {
+        tx.execute(
+            "UPDATE requests SET status = 'expired' WHERE id = ?1",
+            [&req.id],
+        )?;
+        audit::append(
+            tx,
+            Some(key),
+            "expiry",
+            "service",
+            &req.id,
+            &serde_json::json!({"was": req.status.as_str()}),
+        )?;
         req.status = RequestStatus::Expired;
     }
     Ok(())
 }
 
-pub fn create(conn: &mut Connection, cfg: &Config, key: &SigningKey, requester: &str, new: &NewRequest) -> std::result::Result<ExportRequest, StoreError> {
+pub fn create(
+    conn: &mut Connection,
+    cfg: &Config,
+    key: &SigningKey,
+    requester: &str,
+    new: &NewRequest,
+) -> std::result::Result<ExportRequest, StoreError> {
     if new.reason.trim().is_empty() {
         return Err(StoreError::Invalid("a reason is required".into()));
     }
     if !new.content_digest.starts_with("sha256:") {
-        return Err(StoreError::Invalid("content_digest must be sha256:…".into()));
+        return Err(StoreError::Invalid(
+            "content_digest must be sha256:…".into(),
+        ));
     }
     let dest = crate::gate::Destination::parse(&new.dest).map_err(StoreError::Invalid)?;
-    let ttl = new.ttl_secs.unwrap_or(cfg.request_ttl_secs).clamp(60, cfg.request_ttl_secs.max(60));
-    let ops = if new.ops.is_empty() { vec![Op::Put, Op::Multipart] } else { new.ops.clone() };
+    let ttl = new
+        .ttl_secs
+        .unwrap_or(cfg.request_ttl_secs)
+        .clamp(60, cfg.request_ttl_secs.max(60));
+    let ops = if new.ops.is_empty() {
+        vec![Op::Put, Op::Multipart]
+    } else {
+        new.ops.clone()
+    };
     let id = uuid::Uuid::new_v4().to_string();
     let created = now();
     let needed = cfg.approvals_needed(new.sensitivity);
-    let report_digest = new.report.as_ref().map(|r| format!("sha256:{}", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(serde_json::to_vec(r).unwrap_or_default())))).unwrap_or_default();
+    let report_digest = new
+        .report
+        .as_ref()
+        .map(|r| {
+            format!(
+                "sha256:{}",
+                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+                    serde_json::to_vec(r).unwrap_or_default()
+                ))
+            )
+        })
+        .unwrap_or_default();
     let tx = immediate(conn)?;
     tx.execute(
         "INSERT INTO requests (id, requester, dataset_id, content_digest, report_digest, report, sensitivity, dest, ops, max_objects, max_bytes, redacted, reason, status, approvals_needed, created_at, expires_at)
@@ -200,13 +267,24 @@ pub fn create(conn: &mut Connection, cfg: &Config, key: &SigningKey, requester: 
             rfc3339(created + time::Duration::seconds(ttl)),
         ],
     )?;
-    audit::append(&tx, Some(key), "request", requester, &id, &serde_json::json!({"dataset_id": new.dataset_id, "content_digest": new.content_digest, "dest": dest.to_string(), "sensitivity": new.sensitivity, "approvals_needed": needed}))?;
+    audit::append(
+        &tx,
+        Some(key),
+        "request",
+        requester,
+        &id,
+        &serde_json::json!({"dataset_id": new.dataset_id, "content_digest": new.content_digest, "dest": dest.to_string(), "sensitivity": new.sensitivity, "approvals_needed": needed}),
+    )?;
     let req = load(&tx, &id)?;
     tx.commit()?;
     Ok(req)
 }
 
-pub fn get(conn: &mut Connection, key: &SigningKey, id: &str) -> std::result::Result<ExportRequest, StoreError> {
+pub fn get(
+    conn: &mut Connection,
+    key: &SigningKey,
+    id: &str,
+) -> std::result::Result<ExportRequest, StoreError> {
     let tx = immediate(conn)?;
     let mut req = load(&tx, id)?;
     expire_if_due(&tx, key, &mut req)?;
@@ -214,11 +292,17 @@ pub fn get(conn: &mut Connection, key: &SigningKey, id: &str) -> std::result::Re
     Ok(req)
 }
 
-pub fn list(conn: &mut Connection, key: &SigningKey, status: Option<RequestStatus>) -> std::result::Result<Vec<ExportRequest>, StoreError> {
+pub fn list(
+    conn: &mut Connection,
+    key: &SigningKey,
+    status: Option<RequestStatus>,
+) -> std::result::Result<Vec<ExportRequest>, StoreError> {
     let tx = immediate(conn)?;
     let ids: Vec<String> = {
         let mut st = tx.prepare("SELECT id FROM requests ORDER BY created_at DESC, id")?;
-        let rows = st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         rows
     };
     let mut out = Vec::new();
@@ -235,59 +319,139 @@ pub fn list(conn: &mut Connection, key: &SigningKey, status: Option<RequestStatu
 
 /// Record a review. The requester can never review their own request; one
 /// approver counts once; one deny ends it; enough distinct approvals approve it.
-pub fn review(conn: &mut Connection, key: &SigningKey, id: &str, approver: &str, decision: ReviewDecision, comment: &str) -> std::result::Result<ExportRequest, StoreError> {
+pub fn review(
+    conn: &mut Connection,
+    key: &SigningKey,
+    id: &str,
+    approver: &str,
+    decision: ReviewDecision,
+    comment: &str,
+) -> std::result::Result<ExportRequest, StoreError> {
     let tx = immediate(conn)?;
     let mut req = load(&tx, id)?;
     expire_if_due(&tx, key, &mut req)?;
     if req.requester == approver {
-        audit::append(&tx, Some(key), "refusal", approver, id, &serde_json::json!({"action": "review", "reason": "self-review"}))?;
+        audit::append(
+            &tx,
+            Some(key),
+            "refusal",
+            approver,
+            id,
+            &serde_json::json!({"action": "review", "reason": "self-review"}),
+        )?;
         tx.commit()?;
-        return Err(StoreError::Forbidden("no one reviews their own request".into()));
+        return Err(StoreError::Forbidden(
+            "no one reviews their own request".into(),
+        ));
     }
     if req.status != RequestStatus::Pending {
         let reason = format!("request is {}, not pending", req.status.as_str());
-        audit::append(&tx, Some(key), "refusal", approver, id, &serde_json::json!({"action": "review", "reason": reason}))?;
+        audit::append(
+            &tx,
+            Some(key),
+            "refusal",
+            approver,
+            id,
+            &serde_json::json!({"action": "review", "reason": reason}),
+        )?;
         tx.commit()?;
         return Err(StoreError::Conflict(reason));
     }
     if req.reviews.iter().any(|r| r.approver == approver) {
-        audit::append(&tx, Some(key), "refusal", approver, id, &serde_json::json!({"action": "review", "reason": "already reviewed"}))?;
+        audit::append(
+            &tx,
+            Some(key),
+            "refusal",
+            approver,
+            id,
+            &serde_json::json!({"action": "review", "reason": "already reviewed"}),
+        )?;
         tx.commit()?;
-        return Err(StoreError::Conflict("this approver already reviewed the request".into()));
+        return Err(StoreError::Conflict(
+            "this approver already reviewed the request".into(),
+        ));
     }
     let at = rfc3339(now());
     tx.execute("INSERT INTO reviews (request_id, approver, decision, comment, at) VALUES (?1, ?2, ?3, ?4, ?5)", params![id, approver, decision.as_str(), comment, at])?;
-    let approvals: i64 = tx.query_row("SELECT COUNT(*) FROM reviews WHERE request_id = ?1 AND decision = 'approve'", [id], |r| r.get(0))?;
+    let approvals: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM reviews WHERE request_id = ?1 AND decision = 'approve'",
+        [id],
+        |r| r.get(0),
+    )?;
     let new_status = match decision {
         ReviewDecision::Deny => RequestStatus::Denied,
-        ReviewDecision::Approve if approvals as u32 >= req.approvals_needed => RequestStatus::Approved,
+        ReviewDecision::Approve if approvals as u32 >= req.approvals_needed => {
+            RequestStatus::Approved
+        }
         ReviewDecision::Approve => RequestStatus::Pending,
     };
-    tx.execute("UPDATE requests SET status = ?1 WHERE id = ?2", params![new_status.as_str(), id])?;
-    audit::append(&tx, Some(key), "review", approver, id, &serde_json::json!({"decision": decision.as_str(), "approvals": approvals, "needed": req.approvals_needed, "status": new_status.as_str()}))?;
+    tx.execute(
+        "UPDATE requests SET status = ?1 WHERE id = ?2",
+        params![new_status.as_str(), id],
+    )?;
+    audit::append(
+        &tx,
+        Some(key),
+        "review",
+        approver,
+        id,
+        &serde_json::json!({"decision": decision.as_str(), "approvals": approvals, "needed": req.approvals_needed, "status": new_status.as_str()}),
+    )?;
     let req = load(&tx, id)?;
     tx.commit()?;
     Ok(req)
 }
 
 /// Issue the token of an approved request to its requester — once.
-pub fn issue_token(conn: &mut Connection, cfg: &Config, key: &SigningKey, id: &str, caller: &str) -> std::result::Result<ApprovalToken, StoreError> {
+pub fn issue_token(
+    conn: &mut Connection,
+    cfg: &Config,
+    key: &SigningKey,
+    id: &str,
+    caller: &str,
+) -> std::result::Result<ApprovalToken, StoreError> {
     let tx = immediate(conn)?;
     let mut req = load(&tx, id)?;
     expire_if_due(&tx, key, &mut req)?;
-    let refuse = |tx: Transaction<'_>, e: StoreError| -> std::result::Result<ApprovalToken, StoreError> {
-        audit::append(&tx, Some(key), "refusal", caller, id, &serde_json::json!({"action": "token", "reason": e.to_string()}))?;
-        tx.commit()?;
-        Err(e)
-    };
+    let refuse =
+        |tx: Transaction<'_>, e: StoreError| -> std::result::Result<ApprovalToken, StoreError> {
+            audit::append(
+                &tx,
+                Some(key),
+                "refusal",
+                caller,
+                id,
+                &serde_json::json!({"action": "token", "reason": e.to_string()}),
+            )?;
+            tx.commit()?;
+            Err(e)
+        };
     if req.requester != caller {
-        return refuse(tx, StoreError::Forbidden("only the requester fetches the token".into()));
+        return refuse(
+            tx,
+            StoreError::Forbidden("only the requester fetches the token".into()),
+        );
     }
     match req.status {
         RequestStatus::Approved => {}
-        RequestStatus::TokenIssued => return refuse(tx, StoreError::Conflict("the token was already issued".into())),
-        RequestStatus::Denied | RequestStatus::Revoked | RequestStatus::Expired => return refuse(tx, StoreError::Gone(format!("request is {}", req.status.as_str()))),
-        RequestStatus::Pending => return refuse(tx, StoreError::Conflict("request is not approved yet".into())),
+        RequestStatus::TokenIssued => {
+            return refuse(
+                tx,
+                StoreError::Conflict("the token was already issued".into()),
+            )
+        }
+        RequestStatus::Denied | RequestStatus::Revoked | RequestStatus::Expired => {
+            return refuse(
+                tx,
+                StoreError::Gone(format!("request is {}", req.status.as_str())),
+            )
+        }
+        RequestStatus::Pending => {
+            return refuse(
+                tx,
+                StoreError::Conflict("request is not approved yet".into()),
+            )
+        }
     }
     let issued = now();
     let exp = issued + time::Duration::seconds(cfg.token_ttl_secs);
@@ -299,7 +463,12 @@ pub fn issue_token(conn: &mut Connection, cfg: &Config, key: &SigningKey, id: &s
         iat: rfc3339(issued),
         nbf: rfc3339(issued),
         exp: rfc3339(exp),
-        approvers: req.reviews.iter().filter(|r| r.decision == ReviewDecision::Approve).map(|r| r.approver.clone()).collect(),
+        approvers: req
+            .reviews
+            .iter()
+            .filter(|r| r.decision == ReviewDecision::Approve)
+            .map(|r| r.approver.clone())
+            .collect(),
         dataset_id: req.dataset_id.clone(),
         content_digest: req.content_digest.clone(),
         report_digest: req.report_digest.clone(),
@@ -312,29 +481,61 @@ pub fn issue_token(conn: &mut Connection, cfg: &Config, key: &SigningKey, id: &s
     };
     let token = key.sign(&claims)?;
     // The primary key on jti makes a second issue impossible even under races.
-    tx.execute("INSERT INTO tokens (jti, issued_at, expires_at) VALUES (?1, ?2, ?3)", params![req.id, rfc3339(issued), rfc3339(exp)]).map_err(|_| StoreError::Conflict("the token was already issued".into()))?;
-    tx.execute("UPDATE requests SET status = 'token_issued' WHERE id = ?1", [id])?;
-    audit::append(&tx, Some(key), "token_issued", caller, id, &serde_json::json!({"exp": rfc3339(exp), "kid": key.kid()}))?;
+    tx.execute(
+        "INSERT INTO tokens (jti, issued_at, expires_at) VALUES (?1, ?2, ?3)",
+        params![req.id, rfc3339(issued), rfc3339(exp)],
+    )
+    .map_err(|_| StoreError::Conflict("the token was already issued".into()))?;
+    tx.execute(
+        "UPDATE requests SET status = 'token_issued' WHERE id = ?1",
+        [id],
+    )?;
+    audit::append(
+        &tx,
+        Some(key),
+        "token_issued",
+        caller,
+        id,
+        &serde_json::json!({"exp": rfc3339(exp), "kid": key.kid()}),
+    )?;
     tx.commit()?;
     Ok(token)
 }
 
 /// Single-use redemption by the gate.
-pub fn redeem(conn: &mut Connection, cfg: &Config, key: &SigningKey, caller: &str, token: &ApprovalToken) -> std::result::Result<ApprovalClaims, StoreError> {
+pub fn redeem(
+    conn: &mut Connection,
+    cfg: &Config,
+    key: &SigningKey,
+    caller: &str,
+    token: &ApprovalToken,
+) -> std::result::Result<ApprovalClaims, StoreError> {
     let tx = immediate(conn)?;
     let result = (|| {
-        let ut = pasetors::token::UntrustedToken::<pasetors::Public, pasetors::version4::V4>::try_from(token.expose()).map_err(|_| StoreError::Invalid("malformed token".into()))?;
-        let claims: ApprovalClaims = serde_json::from_slice(ut.untrusted_payload()).map_err(|_| StoreError::Invalid("malformed claims".into()))?;
+        let ut =
+            pasetors::token::UntrustedToken::<pasetors::Public, pasetors::version4::V4>::try_from(
+                token.expose(),
+            )
+            .map_err(|_| StoreError::Invalid("malformed token".into()))?;
+        let claims: ApprovalClaims = serde_json::from_slice(ut.untrusted_payload())
+            .map_err(|_| StoreError::Invalid("malformed claims".into()))?;
         // Verify against our own key, bound to the digest the token claims.
         let ks = crate::gate::KeySet::new([key.verifying_key()]);
         let mut v = crate::gate::Verifier::new(ks, cfg.audience.clone());
         v.skew = time::Duration::seconds(60);
         let dest = crate::gate::Destination::parse(&claims.dest).map_err(StoreError::Invalid)?;
-        v.verify(token, &claims.content_digest, &dest).map_err(|r| match r {
-            crate::gate::Refusal::Expired(_) => StoreError::Gone("expired".into()),
-            other => StoreError::Invalid(other.to_string()),
-        })?;
-        let row: Option<(Option<String>, Option<String>)> = tx.query_row("SELECT redeemed_at, revoked_at FROM tokens WHERE jti = ?1", [&claims.jti], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        v.verify(token, &claims.content_digest, &dest)
+            .map_err(|r| match r {
+                crate::gate::Refusal::Expired(_) => StoreError::Gone("expired".into()),
+                other => StoreError::Invalid(other.to_string()),
+            })?;
+        let row: Option<(Option<String>, Option<String>)> = tx
+            .query_row(
+                "SELECT redeemed_at, revoked_at FROM tokens WHERE jti = ?1",
+                [&claims.jti],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
         match row {
             None => Err(StoreError::NotFound),
             Some((_, Some(_))) => Err(StoreError::Gone("revoked".into())),
@@ -344,35 +545,77 @@ pub fn redeem(conn: &mut Connection, cfg: &Config, key: &SigningKey, caller: &st
     })();
     match result {
         Ok(claims) => {
-            tx.execute("UPDATE tokens SET redeemed_at = ?1 WHERE jti = ?2 AND redeemed_at IS NULL", params![rfc3339(now()), claims.jti])?;
-            audit::append(&tx, Some(key), "redeem", caller, &claims.jti, &serde_json::json!({"dest": claims.dest, "content_digest": claims.content_digest}))?;
+            tx.execute(
+                "UPDATE tokens SET redeemed_at = ?1 WHERE jti = ?2 AND redeemed_at IS NULL",
+                params![rfc3339(now()), claims.jti],
+            )?;
+            audit::append(
+                &tx,
+                Some(key),
+                "redeem",
+                caller,
+                &claims.jti,
+                &serde_json::json!({"dest": claims.dest, "content_digest": claims.content_digest}),
+            )?;
             tx.commit()?;
             Ok(claims)
         }
         Err(e) => {
-            audit::append(&tx, Some(key), "refusal", caller, "", &serde_json::json!({"action": "redeem", "reason": e.to_string()}))?;
+            audit::append(
+                &tx,
+                Some(key),
+                "refusal",
+                caller,
+                "",
+                &serde_json::json!({"action": "redeem", "reason": e.to_string()}),
+            )?;
             tx.commit()?;
             Err(e)
         }
     }
 }
 
-pub fn revoke(conn: &mut Connection, key: &SigningKey, id: &str, caller: &str, reason: &str) -> std::result::Result<ExportRequest, StoreError> {
+pub fn revoke(
+    conn: &mut Connection,
+    key: &SigningKey,
+    id: &str,
+    caller: &str,
+    reason: &str,
+) -> std::result::Result<ExportRequest, StoreError> {
     let tx = immediate(conn)?;
     let req = load(&tx, id)?;
-    if matches!(req.status, RequestStatus::Denied | RequestStatus::Expired | RequestStatus::Revoked) {
-        return Err(StoreError::Conflict(format!("request is already {}", req.status.as_str())));
+    if matches!(
+        req.status,
+        RequestStatus::Denied | RequestStatus::Expired | RequestStatus::Revoked
+    ) {
+        return Err(StoreError::Conflict(format!(
+            "request is already {}",
+            req.status.as_str()
+        )));
     }
     let at = rfc3339(now());
     tx.execute("UPDATE requests SET status = 'revoked' WHERE id = ?1", [id])?;
-    tx.execute("UPDATE tokens SET revoked_at = ?1 WHERE jti = ?2", params![at, id])?;
-    audit::append(&tx, Some(key), "revoke", caller, id, &serde_json::json!({"reason": reason}))?;
+    tx.execute(
+        "UPDATE tokens SET revoked_at = ?1 WHERE jti = ?2",
+        params![at, id],
+    )?;
+    audit::append(
+        &tx,
+        Some(key),
+        "revoke",
+        caller,
+        id,
+        &serde_json::json!({"reason": reason}),
+    )?;
     let req = load(&tx, id)?;
     tx.commit()?;
     Ok(req)
 }
 
-pub fn checkpoint(conn: &mut Connection, key: &SigningKey) -> std::result::Result<Option<audit::Checkpoint>, StoreError> {
+pub fn checkpoint(
+    conn: &mut Connection,
+    key: &SigningKey,
+) -> std::result::Result<Option<audit::Checkpoint>, StoreError> {
     let tx = immediate(conn)?;
     let c = audit::checkpoint_tx(&tx, key)?;
     tx.commit()?;
