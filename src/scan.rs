@@ -52,8 +52,12 @@ pub struct RuleStats {
     pub unambiguous_rows: u64,
     /// Values with a context word of the rule next to the hit.
     pub context_rows: u64,
-    /// Masked examples (never raw), at most three distinct.
+    /// Masked examples (never raw), at most three: those of the values with
+    /// the smallest hashes, so every reading order and engine picks the same.
     pub examples: Vec<String>,
+    /// The hashes that chose `examples`, in the same order.
+    #[serde(default)]
+    pub example_keys: Vec<u64>,
 }
 
 impl RuleStats {
@@ -62,8 +66,8 @@ impl RuleStats {
         self.full_rows += o.full_rows;
         self.unambiguous_rows += o.unambiguous_rows;
         self.context_rows += o.context_rows;
-        for e in &o.examples {
-            add_example(&mut self.examples, e);
+        for (k, e) in o.example_keys.iter().zip(&o.examples) {
+            add_example(&mut self.example_keys, &mut self.examples, *k, || e.clone());
         }
     }
 }
@@ -456,12 +460,16 @@ impl Scanner {
             st.full_rows += weight * full as u64;
             st.context_rows += weight * ctx as u64;
             st.unambiguous_rows += weight * unambiguous as u64;
-            // Examples: the three smallest distinct masks, whatever the order of reading
-            // (so every engine and partitioning reports the same ones).
-            let ex = mask(&rules.rules[h.rule].entity, &text[h.start..h.end]);
-            if st.examples.len() < 3 || st.examples.last().is_some_and(|l| &ex < l) {
-                add_example(&mut st.examples, &ex);
-            }
+            // Examples: the values with the three smallest hashes, whatever the order
+            // of reading; only those are masked (masking every hit would cost more
+            // than detecting it).
+            let raw = &text[h.start..h.end];
+            add_example(
+                &mut st.example_keys,
+                &mut st.examples,
+                example_key(raw),
+                || mask(&rules.rules[h.rule].entity, raw),
+            );
         }
     }
 
@@ -482,10 +490,12 @@ impl Scanner {
         let e = p.entities.entry(entity.to_string()).or_default();
         e.rows += weight;
         e.unambiguous_rows += weight;
-        let ex = mask(entity, shown);
-        if st.examples.len() < 3 || st.examples.last().is_some_and(|l| &ex < l) {
-            add_example(&mut st.examples, &ex);
-        }
+        add_example(
+            &mut st.example_keys,
+            &mut st.examples,
+            example_key(shown),
+            || mask(entity, shown),
+        );
     }
 
     fn scan_array(
@@ -727,10 +737,27 @@ impl Scanner {
     }
 }
 
-/// Keep the three smallest distinct examples, sorted.
-fn add_example(list: &mut Vec<String>, e: &str) {
-    if let Err(pos) = list.binary_search_by(|x| x.as_str().cmp(e)) {
-        list.insert(pos, e.to_string());
+fn example_key(raw: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    raw.hash(&mut h);
+    h.finish()
+}
+
+/// Keep the examples of the three smallest keys; `make` masks only when kept.
+fn add_example(
+    keys: &mut Vec<u64>,
+    list: &mut Vec<String>,
+    key: u64,
+    make: impl FnOnce() -> String,
+) {
+    if keys.len() >= 3 && keys.last().is_some_and(|&l| key >= l) {
+        return;
+    }
+    if let Err(pos) = keys.binary_search(&key) {
+        keys.insert(pos, key);
+        list.insert(pos, make());
+        keys.truncate(3);
         list.truncate(3);
     }
 }
