@@ -234,6 +234,7 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
 }
 
 /// The content digest `export` will compute for these inputs.
+#[cfg(feature = "server")]
 pub fn content_digest(
     inputs: &[String],
     redact: bool,
