@@ -1,7 +1,7 @@
 //! Redaction for `export --redact` (and the SQL functions): a documented policy
 //! per column, applied to a copy of the data.
 //!
-//! Policy, by the most sensitive entity of a column (see docs/REDACTION.md):
+//! Policy, by the most sensitive entity of a column (docs/REDACTION.md):
 //! - credentials (`SECRET_TOKEN`, `AWS_ACCESS_KEY`): the value is dropped (null);
 //! - HIGH: keyed hash, `h:` + 16 hex digits of HMAC-SHA256(key, value), so joins
 //!   still work but the value cannot be recovered without the key;

@@ -47,7 +47,11 @@ impl Svc {
     /// Start on an existing directory (a restart) with extra config lines.
     fn start_in(dir: tempfile::TempDir, extra: &str) -> Svc {
         let p = dir.path().join("piigate.toml");
-        std::fs::write(&p, format!("{extra}\n{}", config_toml(dir.path(), "127.0.0.1:0"))).unwrap();
+        std::fs::write(
+            &p,
+            format!("{extra}\n{}", config_toml(dir.path(), "127.0.0.1:0")),
+        )
+        .unwrap();
         let cfg = Config::load(&p).unwrap();
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -621,17 +625,33 @@ fn state_and_keys_survive_a_restart() {
     let Svc { dir, rt, .. } = s;
     drop(rt);
     let s2 = Svc::start_in(dir, "");
-    let (st, r) = s2.call("GET", &format!("/v1/export-requests/{id}"), Some("alice"), None);
-    assert_eq!((st, r["status"].as_str()), (StatusCode::OK, Some("approved")));
+    let (st, r) = s2.call(
+        "GET",
+        &format!("/v1/export-requests/{id}"),
+        Some("alice"),
+        None,
+    );
+    assert_eq!(
+        (st, r["status"].as_str()),
+        (StatusCode::OK, Some("approved"))
+    );
     let (_, k2) = s2.call("GET", "/v1/keys", Some("bob"), None);
     assert_eq!(k1, k2, "the signing key is kept, not regenerated");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(s2.dir.path().join("signing.json")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(s2.dir.path().join("signing.json"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    let (st, _) = s2.call("GET", &format!("/v1/export-requests/{id}/token"), Some("alice"), None);
+    let (st, _) = s2.call(
+        "GET",
+        &format!("/v1/export-requests/{id}/token"),
+        Some("alice"),
+        None,
+    );
     assert_eq!(st, StatusCode::OK);
 }
 
@@ -659,23 +679,43 @@ fn webhooks_are_sent_in_the_background_and_never_block() {
             let mut body = vec![0; len];
             let _ = r.read_exact(&mut body);
             let _ = tx.send(String::from_utf8_lossy(&body).to_string());
-            let _ = c.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+            let _ =
+                c.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
         }
     });
-    let s = Svc::start_in(tempfile::tempdir().unwrap(), &format!("webhook_url = \"http://127.0.0.1:{port}/hook\""));
+    let s = Svc::start_in(
+        tempfile::tempdir().unwrap(),
+        &format!("webhook_url = \"http://127.0.0.1:{port}/hook\""),
+    );
     let id = s.new_request("alice", "LOW");
-    let first: serde_json::Value = serde_json::from_str(&rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap()).unwrap();
-    assert!(first["text"].as_str().unwrap().contains("requests export"), "{first}");
+    let first: serde_json::Value =
+        serde_json::from_str(&rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap())
+            .unwrap();
+    assert!(
+        first["text"].as_str().unwrap().contains("requests export"),
+        "{first}"
+    );
     s.review(&id, "bob", "deny");
-    let second: serde_json::Value = serde_json::from_str(&rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap()).unwrap();
-    assert!(second["text"].as_str().unwrap().contains("denied"), "{second}");
+    let second: serde_json::Value =
+        serde_json::from_str(&rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap())
+            .unwrap();
+    assert!(
+        second["text"].as_str().unwrap().contains("denied"),
+        "{second}"
+    );
 
     // A webhook that never answers does not slow the API down.
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead_port = dead.local_addr().unwrap().port();
-    let s2 = Svc::start_in(tempfile::tempdir().unwrap(), &format!("webhook_url = \"http://127.0.0.1:{dead_port}/hook\""));
+    let s2 = Svc::start_in(
+        tempfile::tempdir().unwrap(),
+        &format!("webhook_url = \"http://127.0.0.1:{dead_port}/hook\""),
+    );
     let t = std::time::Instant::now();
     s2.new_request("alice", "LOW");
-    assert!(t.elapsed() < std::time::Duration::from_secs(3), "the API call waited for the webhook");
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(3),
+        "the API call waited for the webhook"
+    );
     drop(dead);
 }
