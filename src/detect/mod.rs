@@ -338,14 +338,8 @@ impl Detector {
             }
             match r.detector {
                 DetectorKind::Regex => {
-                    if scratch.caches.len() < n {
-                        scratch.caches.resize_with(n, Vec::new);
-                    }
                     for (j, re) in r.regexes.iter().enumerate() {
-                        while scratch.caches[i].len() <= j {
-                            let c = r.regexes[scratch.caches[i].len()].create_cache();
-                            scratch.caches[i].push(c);
-                        }
+                        ensure_cache(scratch, rules, i, j);
                         let mut at = 0;
                         while at < text.len() {
                             let input = regex_automata::Input::new(text).range(at..);
@@ -489,14 +483,8 @@ impl Detector {
         let r = &self.rules.rules[ri];
         match r.detector {
             DetectorKind::Regex => {
-                if scratch.caches.len() < self.rules.rules.len() {
-                    scratch.caches.resize_with(self.rules.rules.len(), Vec::new);
-                }
                 for (j, re) in r.regexes.iter().enumerate() {
-                    while scratch.caches[ri].len() <= j {
-                        let c = r.regexes[scratch.caches[ri].len()].create_cache();
-                        scratch.caches[ri].push(c);
-                    }
+                    ensure_cache(scratch, &self.rules, ri, j);
                     let input =
                         regex_automata::Input::new(text).anchored(regex_automata::Anchored::Yes);
                     if let Some(m) = re.search_with(&mut scratch.caches[ri][j], &input) {
@@ -535,6 +523,18 @@ impl Detector {
 
     pub fn rule(&self, i: usize) -> &Rule {
         &self.rules.rules[i]
+    }
+}
+
+/// Make sure this worker holds a regex cache for pattern `j` of rule `ri`.
+fn ensure_cache(scratch: &mut Scratch, rules: &RuleSet, ri: usize, j: usize) {
+    if scratch.caches.len() < rules.rules.len() {
+        scratch.caches.resize_with(rules.rules.len(), Vec::new);
+    }
+    let r = &rules.rules[ri];
+    while scratch.caches[ri].len() <= j {
+        let c = r.regexes[scratch.caches[ri].len()].create_cache();
+        scratch.caches[ri].push(c);
     }
 }
 
