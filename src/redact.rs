@@ -63,10 +63,17 @@ pub fn keyed_hash(key: &[u8], value: &str) -> String {
     format!("h:{}", &hex::encode(m.finalize().into_bytes())[..16])
 }
 
-/// Mask every detected span of `text`, keeping the rest.
-pub fn mask_spans(det: &Detector, text: &str, only: Option<&str>, scratch: &mut Scratch) -> String {
-    let hints = ColumnHints::none(&det.rules);
-    det.detect(text, &hints, scratch);
+/// Mask every detected span of `text`, keeping the rest. `hints` are the
+/// column's (`ColumnHints::from_column_name`), so that what the scan found in
+/// a column is what gets masked in it.
+pub fn mask_spans(
+    det: &Detector,
+    text: &str,
+    only: Option<&str>,
+    hints: &ColumnHints,
+    scratch: &mut Scratch,
+) -> String {
+    det.detect(text, hints, scratch);
     let lead = text.len() - text.trim_start().len();
     let mut spans: Vec<(usize, usize, String)> = scratch
         .hits
@@ -95,25 +102,123 @@ pub fn mask_spans(det: &Detector, text: &str, only: Option<&str>, scratch: &mut 
     out
 }
 
+/// What happens to one top-level field of a redacted file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPlan {
+    pub name: String,
+    pub action: Action,
+    /// The entity whose format a masked value keeps (the column's first tag).
+    pub entity: String,
+}
+
+/// The redaction plan of a file: one action per top-level field, from the
+/// file's scan report, and the schema the redacted copy has (rewritten
+/// columns become nullable Utf8). Both drivers — piigate's own and the
+/// DataFusion plan — write exactly this, so they produce the same bytes.
+#[derive(Debug, Clone)]
+pub struct RedactionPlan {
+    pub fields: Vec<FieldPlan>,
+    pub output_schema: Arc<Schema>,
+}
+
+impl RedactionPlan {
+    /// Refuses, naming the column, what the policy cannot honour: a tagged
+    /// leaf inside a nested (struct/list/map) field, which is not rewritten,
+    /// and a column that needs a keyed hash when no key is set.
+    pub fn new(
+        source: &str,
+        schema: &Schema,
+        table: &crate::report::TableReport,
+        has_key: bool,
+    ) -> Result<Self> {
+        let mut fields = Vec::with_capacity(schema.fields().len());
+        let mut out = Vec::with_capacity(schema.fields().len());
+        for fl in schema.fields() {
+            let name = fl.name();
+            let nested_prefix = format!("{name}.");
+            if let Some(c) = table
+                .columns
+                .iter()
+                .find(|c| c.name.starts_with(&nested_prefix) && !c.entities.is_empty())
+            {
+                return Err(Error::input(
+                    source,
+                    format!(
+                        "column {} holds {} inside the nested field {name}; --redact rewrites top-level columns only",
+                        c.name, c.entities[0].entity
+                    ),
+                ));
+            }
+            let col = table.columns.iter().find(|c| &c.name == name);
+            let action = col.map(action_for).unwrap_or(Action::Keep);
+            if action == Action::Hash && !has_key {
+                return Err(Error::Config(format!(
+                    "{source}: column {name} needs a keyed hash: set PIIGATE_REDACT_KEY"
+                )));
+            }
+            let entity = col
+                .and_then(|c| c.entities.first())
+                .map(|e| e.entity.clone())
+                .unwrap_or_default();
+            out.push(if action == Action::Keep {
+                fl.as_ref().clone()
+            } else {
+                Field::new(name, DataType::Utf8, true)
+            });
+            fields.push(FieldPlan {
+                name: name.clone(),
+                action,
+                entity,
+            });
+        }
+        Ok(RedactionPlan {
+            fields,
+            output_schema: Arc::new(Schema::new_with_metadata(out, schema.metadata().clone())),
+        })
+    }
+}
+
+/// A redaction key (`PIIGATE_REDACT_KEY`). `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedactKey(Vec<u8>);
+
+impl RedactKey {
+    pub fn new(key: impl Into<Vec<u8>>) -> Self {
+        RedactKey(key.into())
+    }
+    /// From `PIIGATE_REDACT_KEY`, if set and not empty.
+    pub fn from_env() -> Option<Self> {
+        std::env::var("PIIGATE_REDACT_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .map(RedactKey::new)
+    }
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for RedactKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RedactKey(**REDACTED**)")
+    }
+}
+
+/// piigate's own driver: one column of one batch.
 fn redact_column(
     arr: &ArrayRef,
-    col: &ColumnReport,
+    plan: &FieldPlan,
     det: &Detector,
-    key: Option<&[u8]>,
+    key: Option<&RedactKey>,
 ) -> Result<ArrayRef> {
-    let action = action_for(col);
-    if action == Action::Keep {
+    if plan.action == Action::Keep {
         return Ok(arr.clone());
     }
     let strings = arrow::compute::cast(arr, &DataType::Utf8)
-        .map_err(|e| Error::Other(format!("column {}: {e}", col.name)))?;
+        .map_err(|e| Error::Other(format!("column {}: {e}", plan.name)))?;
     let s = strings.as_string::<i32>();
-    let entity = col
-        .entities
-        .first()
-        .map(|e| e.entity.clone())
-        .unwrap_or_default();
     let mut scratch = Scratch::default();
+    let hints = ColumnHints::from_column_name(&det.rules, &plan.name);
     let mut out: Vec<Option<String>> = Vec::with_capacity(s.len());
     for i in 0..s.len() {
         if s.is_null(i) {
@@ -121,23 +226,115 @@ fn redact_column(
             continue;
         }
         let v = s.value(i);
-        out.push(match action {
+        out.push(match plan.action {
             Action::Keep => Some(v.to_string()),
             Action::Drop => None,
-            Action::Mask => Some(crate::mask::mask(&entity, v)),
-            Action::MaskSpans => Some(mask_spans(det, v, None, &mut scratch)),
+            Action::Mask => Some(crate::mask::mask(&plan.entity, v)),
+            Action::MaskSpans => Some(mask_spans(det, v, None, &hints, &mut scratch)),
             Action::Hash => {
                 let k = key.ok_or_else(|| {
                     Error::Config(format!(
                         "column {} needs a keyed hash: set PIIGATE_REDACT_KEY",
-                        col.name
+                        plan.name
                     ))
                 })?;
-                Some(keyed_hash(k, v))
+                Some(keyed_hash(k.expose(), v))
             }
         });
     }
     Ok(Arc::new(StringArray::from(out)))
+}
+
+/// Which driver builds the redacted copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Driver {
+    /// piigate's own per-batch rewrite.
+    #[default]
+    Native,
+    /// A DataFusion plan projecting `pii_mask_as`, `pii_mask`, `pii_hash`
+    /// (feature `sql`).
+    DataFusion,
+}
+
+impl Driver {
+    /// DataFusion when the build has it, so that `export --redact` runs the
+    /// same functions as `piigate sql`; both write identical bytes.
+    pub fn preferred() -> Self {
+        if cfg!(feature = "sql") {
+            Driver::DataFusion
+        } else {
+            Driver::Native
+        }
+    }
+}
+
+/// Rows per batch handed to the Parquet writer, whatever the driver produced:
+/// page boundaries depend on batch boundaries, and both drivers must write
+/// the same bytes (the approval's content digest is over them).
+const WRITE_BATCH_ROWS: usize = 8192;
+
+/// Writes batches of the plan's schema to a Parquet file in fixed-size chunks.
+pub(crate) struct RedactedWriter {
+    schema: Arc<Schema>,
+    pending: Vec<RecordBatch>,
+    pending_rows: usize,
+    w: parquet::arrow::ArrowWriter<std::fs::File>,
+    dst: String,
+}
+
+impl RedactedWriter {
+    pub(crate) fn create(dst: &Path, schema: Arc<Schema>) -> Result<Self> {
+        if let Some(dir) = dst.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
+        }
+        let file =
+            std::fs::File::create(dst).map_err(|e| Error::io(dst.display().to_string(), e))?;
+        let w = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), None)
+            .map_err(|e| Error::Other(format!("{}: {e}", dst.display())))?;
+        Ok(RedactedWriter {
+            schema,
+            pending: Vec::new(),
+            pending_rows: 0,
+            w,
+            dst: dst.display().to_string(),
+        })
+    }
+
+    /// Takes the arrays of one batch in the plan's field order.
+    pub(crate) fn push(&mut self, arrays: Vec<ArrayRef>) -> Result<()> {
+        let b = RecordBatch::try_new(self.schema.clone(), arrays)
+            .map_err(|e| Error::Other(format!("{}: {e}", self.dst)))?;
+        self.pending_rows += b.num_rows();
+        self.pending.push(b);
+        while self.pending_rows >= WRITE_BATCH_ROWS {
+            self.flush(WRITE_BATCH_ROWS)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, rows: usize) -> Result<()> {
+        let all = arrow::compute::concat_batches(&self.schema, &self.pending)
+            .map_err(|e| Error::Other(format!("{}: {e}", self.dst)))?;
+        self.w
+            .write(&all.slice(0, rows))
+            .map_err(|e| Error::Other(format!("{}: {e}", self.dst)))?;
+        self.pending.clear();
+        self.pending_rows = all.num_rows() - rows;
+        if self.pending_rows > 0 {
+            self.pending.push(all.slice(rows, self.pending_rows));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Result<()> {
+        if self.pending_rows > 0 {
+            self.flush(self.pending_rows)?;
+        }
+        self.w
+            .close()
+            .map_err(|e| Error::Other(format!("{}: {e}", self.dst)))?;
+        Ok(())
+    }
 }
 
 /// Write a redacted copy of a local Parquet input to `dst`.
@@ -145,7 +342,8 @@ pub fn redact_file(
     f: &InputFile,
     dst: &Path,
     rules: Arc<RuleSet>,
-    key: Option<&str>,
+    key: Option<&RedactKey>,
+    driver: Driver,
 ) -> Result<InputFile> {
     if f.format != crate::source::Format::Parquet {
         return Err(Error::input(&f.source, "--redact supports Parquet inputs"));
@@ -167,43 +365,45 @@ pub fn redact_file(
         .into_iter()
         .next()
         .ok_or_else(|| Error::input(&f.source, "no table"))?;
-    let (schema, batches) = crate::source::read_local_batches(f)?;
-    let det = Detector::new(rules);
-    let key = key.map(str::as_bytes);
-    let cols: Vec<Option<&ColumnReport>> = schema
-        .fields()
-        .iter()
-        .map(|fl| table.columns.iter().find(|c| &c.name == fl.name()))
-        .collect();
-    let fields: Vec<Field> = schema
-        .fields()
-        .iter()
-        .zip(&cols)
-        .map(|(fl, c)| match c {
-            Some(c) if action_for(c) != Action::Keep => Field::new(fl.name(), DataType::Utf8, true),
-            _ => fl.as_ref().clone(),
-        })
-        .collect();
-    let out_schema = Arc::new(Schema::new(fields));
-    if let Some(dir) = dst.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
-    }
-    let file = std::fs::File::create(dst).map_err(|e| Error::io(dst.display().to_string(), e))?;
-    let mut w = parquet::arrow::ArrowWriter::try_new(file, out_schema.clone(), None)
-        .map_err(|e| Error::Other(e.to_string()))?;
-    for b in batches {
-        let mut arrays = Vec::with_capacity(b.num_columns());
-        for (i, a) in b.columns().iter().enumerate() {
-            arrays.push(match cols[i] {
-                Some(c) => redact_column(a, c, &det, key)?,
-                None => a.clone(),
-            });
+    let Location::Local(path) = &f.location else {
+        return Err(Error::input(&f.source, "only local inputs can be redacted"));
+    };
+    let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| Error::input(&f.source, e))?;
+    let plan = RedactionPlan::new(&f.source, reader.schema(), &table, key.is_some())?;
+    match driver {
+        Driver::Native => {
+            let det = Detector::new(rules);
+            let mut w = RedactedWriter::create(dst, plan.output_schema.clone())?;
+            for b in reader.build().map_err(|e| Error::input(&f.source, e))? {
+                let b = b.map_err(|e| Error::input(&f.source, e))?;
+                let arrays = b
+                    .columns()
+                    .iter()
+                    .zip(&plan.fields)
+                    .map(|(a, p)| redact_column(a, p, &det, key))
+                    .collect::<Result<Vec<_>>>()?;
+                w.push(arrays)?;
+            }
+            w.finish()?;
         }
-        let rb = RecordBatch::try_new(out_schema.clone(), arrays)
-            .map_err(|e| Error::Other(e.to_string()))?;
-        w.write(&rb).map_err(|e| Error::Other(e.to_string()))?;
+        #[cfg(feature = "sql")]
+        Driver::DataFusion => {
+            drop(reader);
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Other(e.to_string()))?;
+            rt.block_on(crate::sql::redact_to_parquet(f, &plan, rules, key, dst))?;
+        }
+        #[cfg(not(feature = "sql"))]
+        Driver::DataFusion => {
+            return Err(Error::Config(
+                "this build has no DataFusion engine (enable the `sql` feature)".into(),
+            ))
+        }
     }
-    w.close().map_err(|e| Error::Other(e.to_string()))?;
     Ok(InputFile {
         source: dst.display().to_string(),
         relative: f.relative.clone(),
@@ -225,6 +425,7 @@ mod tests {
             &det,
             "mail jane.doe@example.com or call +1 (415) 555-2671",
             None,
+            &ColumnHints::none(&det.rules),
             &mut s,
         );
         assert_eq!(out, "mail j***@e***.com or call +# (###) ###-####");

@@ -4,6 +4,7 @@
 //! - `pii_entities(text) -> List<Utf8>`: labels found in a value;
 //! - `pii_has(text, 'EMAIL') -> Boolean`;
 //! - `pii_mask(text [, 'EMAIL']) -> Utf8`: detected spans masked, format kept;
+//! - `pii_mask_as(text, 'EMAIL') -> Utf8`: the whole value masked in that format;
 //! - `pii_hash(text, key) -> Utf8`: keyed, deterministic pseudonym (`h:` + 16 hex);
 //! - `pii_profile(column) -> Struct{profile, entities, sensitivity}`: an
 //!   aggregate whose partial state is the mergeable `ColumnProfile`, so
@@ -196,8 +197,23 @@ struct PiiMask {
     name: &'static str,
     det: Detector,
     sig: Signature,
+    /// Bound by `export --redact`'s plan: the hints of the column it masks
+    /// (SQL callers get none: a value alone has no column name).
+    column: Option<String>,
 }
-impl_eq_by_name!(PiiMask);
+
+impl PartialEq for PiiMask {
+    fn eq(&self, o: &Self) -> bool {
+        self.name == o.name && Arc::ptr_eq(&self.det.rules, &o.det.rules) && self.column == o.column
+    }
+}
+impl Eq for PiiMask {}
+impl Hash for PiiMask {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.name.hash(h);
+        self.column.hash(h);
+    }
+}
 
 impl ScalarUDFImpl for PiiMask {
     fn name(&self) -> &str {
@@ -213,6 +229,10 @@ impl ScalarUDFImpl for PiiMask {
         let a = utf8_args(&args)?;
         let s = a[0].as_string::<i32>();
         let only = a.get(1).map(|x| x.as_string::<i32>().clone());
+        let hints = match &self.column {
+            Some(c) => ColumnHints::from_column_name(&self.det.rules, c),
+            None => ColumnHints::none(&self.det.rules),
+        };
         let mut scratch = Scratch::default();
         let out: StringArray = (0..s.len())
             .map(|i| {
@@ -226,6 +246,7 @@ impl ScalarUDFImpl for PiiMask {
                     &self.det,
                     s.value(i),
                     e,
+                    &hints,
                     &mut scratch,
                 ))
             })
@@ -244,13 +265,82 @@ impl ScalarUDFImpl for PiiMask {
     }
 }
 
+/// `pii_mask_as(text, entity)`: the whole value masked in the entity's
+/// format, detected or not (for columns already classified).
+#[derive(Debug)]
+struct PiiMaskAs {
+    name: &'static str,
+    sig: Signature,
+}
+
+impl PartialEq for PiiMaskAs {
+    fn eq(&self, o: &Self) -> bool {
+        self.name == o.name
+    }
+}
+impl Eq for PiiMaskAs {}
+impl Hash for PiiMaskAs {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.name.hash(h);
+    }
+}
+
+impl ScalarUDFImpl for PiiMaskAs {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn signature(&self) -> &Signature {
+        &self.sig
+    }
+    fn return_type(&self, _: &[DataType]) -> DfResult<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let a = utf8_args(&args)?;
+        let (s, e) = (a[0].as_string::<i32>(), a[1].as_string::<i32>());
+        let out: StringArray = (0..s.len())
+            .map(|i| {
+                (!s.is_null(i)).then(|| {
+                    let entity = if e.is_null(i) { "" } else { e.value(i) };
+                    crate::mask::mask(entity, s.value(i))
+                })
+            })
+            .collect();
+        Ok(ColumnarValue::Array(Arc::new(out)))
+    }
+    fn documentation(&self) -> Option<&Documentation> {
+        static D: OnceLock<Documentation> = OnceLock::new();
+        Some(D.get_or_init(|| {
+            Documentation::builder(SECTION, "The whole value masked in the format of the given entity, whether or not it is detected: for columns already classified (export --redact uses it).", "pii_mask_as(text, entity)")
+                .with_sql_example("SELECT pii_mask_as(full_name, 'PERSON_NAME') FROM customers")
+                .with_argument("text", "A string expression.")
+                .with_argument("entity", "The entity label whose format is kept, e.g. 'EMAIL'.")
+                .build()
+        }))
+    }
+}
+
 #[derive(Debug)]
 struct PiiHash {
     name: &'static str,
-    det: Detector,
     sig: Signature,
+    /// Bound by `export --redact`'s plan so that the key never appears as a
+    /// literal in a plan, an `EXPLAIN` or an error (`RedactKey` redacts).
+    key: Option<crate::redact::RedactKey>,
 }
-impl_eq_by_name!(PiiHash);
+
+impl PartialEq for PiiHash {
+    fn eq(&self, o: &Self) -> bool {
+        self.name == o.name && self.key == o.key
+    }
+}
+impl Eq for PiiHash {}
+impl Hash for PiiHash {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.name.hash(h);
+        self.key.is_some().hash(h);
+    }
+}
 
 impl ScalarUDFImpl for PiiHash {
     fn name(&self) -> &str {
@@ -264,13 +354,23 @@ impl ScalarUDFImpl for PiiHash {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let a = utf8_args(&args)?;
-        let (s, k) = (a[0].as_string::<i32>(), a[1].as_string::<i32>());
-        let out: StringArray = (0..s.len())
-            .map(|i| {
-                (!s.is_null(i) && !k.is_null(i))
-                    .then(|| crate::redact::keyed_hash(k.value(i).as_bytes(), s.value(i)))
-            })
-            .collect();
+        let s = a[0].as_string::<i32>();
+        let out: StringArray = match &self.key {
+            Some(key) => (0..s.len())
+                .map(|i| {
+                    (!s.is_null(i)).then(|| crate::redact::keyed_hash(key.expose(), s.value(i)))
+                })
+                .collect(),
+            None => {
+                let k = a[1].as_string::<i32>();
+                (0..s.len())
+                    .map(|i| {
+                        (!s.is_null(i) && !k.is_null(i))
+                            .then(|| crate::redact::keyed_hash(k.value(i).as_bytes(), s.value(i)))
+                    })
+                    .collect()
+            }
+        };
         Ok(ColumnarValue::Array(Arc::new(out)))
     }
     fn documentation(&self) -> Option<&Documentation> {
@@ -446,11 +546,16 @@ pub fn functions_with(rules: Arc<RuleSet>) -> Vec<Arc<ScalarUDF>> {
             name: "pii_mask",
             det: det.clone(),
             sig: string_sig(&[1, 2]),
+            column: None,
+        })),
+        Arc::new(ScalarUDF::new_from_impl(PiiMaskAs {
+            name: "pii_mask_as",
+            sig: string_sig(&[2]),
         })),
         Arc::new(ScalarUDF::new_from_impl(PiiHash {
             name: "pii_hash",
-            det,
             sig: string_sig(&[2]),
+            key: None,
         })),
     ]
 }
@@ -646,4 +751,90 @@ pub async fn profile_table(
         merge_columns(&mut t.columns, p);
     }
     Ok(t)
+}
+
+/// `export --redact` as a DataFusion plan: a projection of `pii_mask_as`,
+/// `pii_mask` and `pii_hash` (with the key bound to the function, never a
+/// literal in the plan) over the input, in one partition so that rows keep
+/// their order, written through the same writer as the native driver.
+pub async fn redact_to_parquet(
+    f: &crate::source::InputFile,
+    plan: &crate::redact::RedactionPlan,
+    rules: Arc<RuleSet>,
+    key: Option<&crate::redact::RedactKey>,
+    dst: &std::path::Path,
+) -> crate::Result<()> {
+    use crate::redact::Action;
+    use datafusion::common::Column;
+    use datafusion::logical_expr::{lit, Expr};
+    use futures::StreamExt;
+
+    let cfg = datafusion::prelude::SessionConfig::new()
+        .with_target_partitions(1)
+        .set_bool(
+            "datafusion.execution.parquet.schema_force_view_types",
+            false,
+        );
+    let ctx = SessionContext::new_with_config(cfg);
+    register_all_with(&ctx, rules.clone());
+    register_input(&ctx, "t", f).await?;
+    let err = |e: DataFusionError| crate::Error::input(&f.source, e);
+    let df = ctx.table("t").await.map_err(err)?;
+    let det = Detector::new(rules);
+    let mask_as = ScalarUDF::new_from_impl(PiiMaskAs {
+        name: "pii_mask_as",
+        sig: string_sig(&[2]),
+    });
+    let hash = ScalarUDF::new_from_impl(PiiHash {
+        name: "pii_hash",
+        sig: string_sig(&[1]),
+        key: key.cloned(),
+    });
+    let exprs: Vec<Expr> = plan
+        .fields
+        .iter()
+        .map(|p| {
+            let c = Expr::Column(Column::new_unqualified(p.name.clone()));
+            match p.action {
+                Action::Keep => c,
+                Action::Drop => lit(ScalarValue::Utf8(None)).alias(&p.name),
+                Action::Mask => mask_as.call(vec![c, lit(p.entity.clone())]).alias(&p.name),
+                Action::MaskSpans => ScalarUDF::new_from_impl(PiiMask {
+                    name: "pii_mask",
+                    det: det.clone(),
+                    sig: string_sig(&[1, 2]),
+                    column: Some(p.name.clone()),
+                })
+                .call(vec![c])
+                .alias(&p.name),
+                Action::Hash => hash.call(vec![c]).alias(&p.name),
+            }
+        })
+        .collect();
+    let mut stream = df
+        .select(exprs)
+        .map_err(err)?
+        .execute_stream()
+        .await
+        .map_err(err)?;
+    let schema = plan.output_schema.clone();
+    let mut w = crate::redact::RedactedWriter::create(dst, schema.clone())?;
+    while let Some(b) = stream.next().await {
+        let b = b.map_err(err)?;
+        let arrays = b
+            .columns()
+            .iter()
+            .zip(schema.fields())
+            .map(|(a, fl)| {
+                if a.data_type() == fl.data_type() {
+                    Ok(a.clone())
+                } else {
+                    datafusion::arrow::compute::cast(a, fl.data_type())
+                        .map_err(|e| crate::Error::input(&f.source, e))
+                }
+            })
+            .collect::<crate::Result<Vec<_>>>()?;
+        w.push(arrays)?;
+    }
+    w.finish()
 }

@@ -26,7 +26,7 @@ impl Drop for S3Server {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -498,7 +498,7 @@ fn copy_rename_and_delete_need_their_own_approval() {
 }
 
 /// A TCP proxy that cuts every connection once `limit` bytes went upstream.
-fn cutting_proxy(upstream: u16, limit: u64) -> u16 {
+pub fn cutting_proxy(upstream: u16, limit: u64) -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     let sent = Arc::new(AtomicU64::new(0));
@@ -748,4 +748,117 @@ fn redacted_export_needs_an_approval_for_the_redacted_form() {
         .find(|&i| !arrow::array::Array::is_null(pan, i))
         .unwrap();
     assert!(pan.value(first).starts_with("h:"), "{}", pan.value(first));
+}
+
+/// The scan report of `inputs` with the per-file source paths removed, so
+/// that a local scan and a scan through S3 can be compared.
+fn scan_tables(env: &Env, inputs: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["scan", "--format", "json"];
+    args.extend_from_slice(inputs);
+    let out = env
+        .cmd()
+        .args(&args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let mut tables = r["tables"].as_array().unwrap().clone();
+    // Table names are relative to what was listed (a prefix or a folder).
+    for t in &mut tables {
+        t.as_object_mut().unwrap().remove("source");
+        t.as_object_mut().unwrap().remove("name");
+    }
+    tables.sort_by_key(|t| t["columns"][0]["name"].to_string());
+    tables
+}
+
+#[test]
+fn scanning_s3_urls_gives_the_same_report_as_local_files() {
+    let s3 = start_s3();
+    s3.bucket("lake");
+    let env = Env::new(&s3.endpoint());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = s3.store("lake");
+    let names = ["customers.parquet", "payments.parquet", "hr_employees.csv"];
+    for n in names {
+        let bytes = std::fs::read(fixture(n)).unwrap();
+        rt.block_on(store.put(
+            &object_store::path::Path::from(format!("raw/2026/{n}")),
+            bytes.into(),
+        ))
+        .unwrap();
+    }
+    // One object.
+    let one = scan_tables(&env, &["s3://lake/raw/2026/customers.parquet"]);
+    let local = scan_tables(&env, &[fixture("customers.parquet").to_str().unwrap()]);
+    assert_eq!(one, local);
+    assert!(one[0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["entities"].as_array().is_some_and(|e| !e.is_empty())));
+    // A prefix: every supported object under it, Parquet row groups read by
+    // range requests, CSV streamed.
+    let all = scan_tables(&env, &["s3://lake/raw/"]);
+    let local: Vec<String> = names
+        .iter()
+        .map(|n| fixture(n).display().to_string())
+        .collect();
+    let local: Vec<&str> = local.iter().map(String::as_str).collect();
+    assert_eq!(all, scan_tables(&env, &local));
+    // A missing object is an input error that names the URL, exit 2.
+    env.cmd()
+        .args(["scan", "s3://lake/raw/nope.parquet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("s3://lake/raw/nope.parquet"));
+}
+
+#[test]
+fn redaction_refuses_pii_inside_nested_columns_naming_the_column() {
+    use arrow::array::{ArrayRef, StringArray, StructArray};
+    use arrow::datatypes::{DataType, Field};
+    let env = Env::new("http://127.0.0.1:9");
+    let emails: Vec<String> = (0..200)
+        .map(|i| format!("user{i}.name@example{}.com", i % 7))
+        .collect();
+    let ids: Vec<String> = (0..200).map(|i| format!("ORD-{i:05}")).collect();
+    let contact = StructArray::from(vec![(
+        Arc::new(Field::new("email", DataType::Utf8, true)),
+        Arc::new(StringArray::from(emails)) as ArrayRef,
+    )]);
+    let batch = arrow::record_batch::RecordBatch::try_from_iter(vec![
+        ("order_id", Arc::new(StringArray::from(ids)) as ArrayRef),
+        ("contact", Arc::new(contact) as ArrayRef),
+    ])
+    .unwrap();
+    let data = env.p("orders.parquet");
+    let mut w = parquet::arrow::ArrowWriter::try_new(
+        std::fs::File::create(&data).unwrap(),
+        batch.schema(),
+        None,
+    )
+    .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let key = env.p("key.json");
+    env.cmd()
+        .env("PIIGATE_REDACT_KEY", "k")
+        .args([
+            "issue-token",
+            "--key",
+            key.to_str().unwrap(),
+            data.to_str().unwrap(),
+            "--dest",
+            "s3://b/x/",
+            "--redact",
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("contact.email")
+                .and(predicate::str::contains("orders.parquet")),
+        );
 }

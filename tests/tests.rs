@@ -3,6 +3,8 @@
 mod common;
 
 mod accuracy;
+#[cfg(feature = "azure")]
+mod azure;
 mod bad_input;
 mod cli;
 mod export;

@@ -189,11 +189,17 @@ fn prepare(inputs: &[String], redact: bool, rt: &tokio::runtime::Runtime) -> Res
     }
     let tmp = tempfile::tempdir()?;
     let rules = Arc::new(piigate::RuleSet::builtin()?);
-    let key = std::env::var("PIIGATE_REDACT_KEY").ok();
+    let key = piigate::redact::RedactKey::from_env();
     let mut out = Vec::new();
     for f in &files {
         let dst = tmp.path().join(&f.relative);
-        let nf = piigate::redact::redact_file(f, &dst, rules.clone(), key.as_deref())?;
+        let nf = piigate::redact::redact_file(
+            f,
+            &dst,
+            rules.clone(),
+            key.as_ref(),
+            piigate::redact::Driver::preferred(),
+        )?;
         out.push(nf);
     }
     let manifest = piigate::gate::digest::manifest_of_local(&out)?;

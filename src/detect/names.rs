@@ -1,8 +1,6 @@
 //! Personal names from dictionaries: given names and surnames (see
 //! `rules/dict/LICENSE.md` for sources), plus shape evidence.
 
-use rustc_hash::FxHashSet as HashSet;
-
 const FIRST: &str = include_str!("../../rules/dict/first_names.txt");
 const LAST: &str = include_str!("../../rules/dict/surnames.txt");
 
@@ -206,11 +204,16 @@ const TITLES: &[&str] = &[
     "srta", "sig", "jr", "sir",
 ];
 
+const FIRST_NAME: u8 = 1;
+const SURNAME: u8 = 2;
+const STOP_WORD: u8 = 4;
+const TITLE: u8 = 8;
+
+/// Every dictionary word (folded) with what it can be: one hash lookup per
+/// token answers all the questions the finder asks.
 #[derive(Debug)]
 pub struct Names {
-    first: HashSet<String>,
-    last: HashSet<String>,
-    stop: HashSet<&'static str>,
+    words: rustc_hash::FxHashMap<String, u8>,
 }
 
 /// Fold common Latin diacritics so "García" meets "garcia".
@@ -245,45 +248,48 @@ pub fn fold_into(s: &str, out: &mut String) {
 
 impl Names {
     pub fn builtin() -> Self {
-        let load = |t: &str| {
-            t.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(fold)
-                .collect::<HashSet<_>>()
+        let mut words: rustc_hash::FxHashMap<String, u8> = Default::default();
+        let mut add = |t: &str, flag: u8| {
+            for l in t.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                *words.entry(fold(l)).or_default() |= flag;
+            }
         };
-        Names {
-            first: load(FIRST),
-            last: load(LAST),
-            stop: STOP.iter().copied().collect(),
+        add(FIRST, FIRST_NAME);
+        add(LAST, SURNAME);
+        for w in STOP {
+            add(w, STOP_WORD);
         }
+        for w in TITLES {
+            add(w, TITLE);
+        }
+        // Surnames that are far more often ordinary words.
+        for w in ["the", "and", "street", "new"] {
+            if let Some(f) = words.get_mut(w) {
+                *f &= !SURNAME;
+            }
+        }
+        Names { words }
     }
 
-    fn folded<R>(&self, w: &str, f: impl FnOnce(&str) -> R) -> R {
+    /// What `w` can be (0: not in any dictionary).
+    fn flags(&self, w: &str) -> u8 {
         thread_local!(static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+        if w.len() > 40 {
+            return 0;
+        }
         BUF.with(|b| {
             let mut b = b.borrow_mut();
             fold_into(w, &mut b);
-            f(&b)
+            self.words.get(b.as_str()).copied().unwrap_or(0)
         })
     }
 
     fn is_first(&self, w: &str) -> bool {
-        self.folded(w, |f| !self.stop.contains(f) && self.first.contains(f))
-    }
-
-    fn is_last(&self, w: &str) -> bool {
-        self.folded(w, |f| {
-            self.last.contains(f) && !matches!(f, "the" | "and" | "street" | "new")
-        })
-    }
-
-    fn is_stop(&self, w: &str) -> bool {
-        self.folded(w, |f| self.stop.contains(f))
+        self.flags(w) & (FIRST_NAME | STOP_WORD) == FIRST_NAME
     }
 
     fn is_title(&self, w: &str) -> bool {
-        self.folded(w.trim_end_matches('.'), |f| TITLES.contains(&f))
+        self.flags(w.trim_end_matches('.')) & TITLE != 0
     }
 
     /// Name spans in `text` as (start, end, whole value). `hinted`: the column is
@@ -318,13 +324,25 @@ impl Names {
         }
         // Whole value: 1-4 name tokens (titles aside), nothing else.
         if !has_digit && tokens.len() <= 5 {
-            let words: Vec<&(usize, usize, &str)> =
-                tokens.iter().filter(|t| !self.is_title(t.2)).collect();
-            let all_alpha = words.iter().all(|t| is_name_token(t.2, hinted));
-            if all_alpha && !words.is_empty() && words.len() <= 4 {
-                let firsts = words.iter().filter(|t| self.is_first(t.2)).count();
-                let lasts = words.iter().filter(|t| self.is_last(t.2)).count();
-                let whole = if words.len() == 1 {
+            let mut n_words = 0;
+            let mut all_alpha = true;
+            let (mut firsts, mut lasts) = (0, 0);
+            for t in &tokens {
+                if self.is_title(t.2) {
+                    continue;
+                }
+                n_words += 1;
+                if !is_name_token(t.2, hinted) {
+                    all_alpha = false;
+                    break;
+                }
+                let f = self.flags(t.2);
+                firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
+                lasts += (f & SURNAME != 0) as usize;
+            }
+            if all_alpha && n_words > 0 && n_words <= 4 {
+                let words_len = n_words;
+                let whole = if words_len == 1 {
                     hinted && (firsts + lasts) > 0
                 } else {
                     let strong =
@@ -346,8 +364,7 @@ impl Names {
                 && starts_upper(b.2)
                 && !is_all_upper(a.2)
                 && self.is_first(a.2)
-                && self.is_last(b.2)
-                && !self.is_stop(b.2)
+                && self.flags(b.2) & (SURNAME | STOP_WORD) == SURNAME
             {
                 out.push((a.0, b.1, false));
             }
