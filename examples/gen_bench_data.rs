@@ -95,7 +95,7 @@ fn main() {
     ]));
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
-        .set_max_row_group_size(1_000_000)
+        .set_max_row_group_row_count(Some(1_000_000))
         .build();
     let file = std::fs::File::create(&out).expect("create output");
     let mut w =

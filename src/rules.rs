@@ -115,7 +115,7 @@ pub enum Feature {
 }
 
 impl Feature {
-    pub fn bit(self) -> u16 {
+    pub const fn bit(self) -> u16 {
         match self {
             Feature::Upper => 1,
             Feature::Lower => 2,
@@ -249,8 +249,6 @@ pub struct Rule {
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// One pass for every pattern of every rule: which patterns can match.
-    pub(crate) prefilter: Option<PatternPrefilter>,
     /// Anchor automaton over literal anchors; pattern index → rule index.
     pub(crate) anchors: Option<AhoCorasick>,
     pub(crate) anchor_rule: Vec<usize>,
@@ -497,10 +495,8 @@ impl RuleSetBuilder {
                 }
             })
             .collect();
-        let prefilter = PatternPrefilter::build(&rules);
         Ok(RuleSet {
             rules,
-            prefilter,
             anchors,
             anchor_rule,
             anchor_case: anchor_pats,
@@ -509,67 +505,6 @@ impl RuleSetBuilder {
             rule_entity,
             digest,
         })
-    }
-}
-
-/// Every pattern of every regex rule in one automaton, loosened so that it
-/// matches a superset of what the rule's own pattern matches: look-arounds
-/// (`\b`, `^`, `$`) are dropped, repetition maxima removed and large minima
-/// lowered. A value runs the one lazy-DFA pass (`MatchKind::All`, no
-/// captures) and then only the patterns this pass reported; a pattern it did
-/// not report cannot match, because the loosened form cannot either.
-/// Loosening keeps the DFA small: bounded repetitions such as `{0,63}`
-/// multiply its states.
-#[derive(Debug)]
-pub(crate) struct PatternPrefilter {
-    pub(crate) regex: regex_automata::meta::Regex,
-    /// Per rule, the id of its first pattern in `regex`.
-    pub(crate) first: Vec<usize>,
-}
-
-impl PatternPrefilter {
-    fn build(rules: &[Rule]) -> Option<Self> {
-        let mut hirs = Vec::new();
-        let mut first = Vec::with_capacity(rules.len());
-        for r in rules {
-            first.push(hirs.len());
-            for p in &r.patterns {
-                let hir = regex_syntax::ParserBuilder::new().build().parse(p).ok()?;
-                hirs.push(loosen(&hir));
-            }
-        }
-        if hirs.is_empty() {
-            return None;
-        }
-        let regex = regex_automata::meta::Regex::builder()
-            .configure(
-                regex_automata::meta::Config::new()
-                    .match_kind(regex_automata::MatchKind::All)
-                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(1 << 24))
-                    .hybrid_cache_capacity(1 << 23),
-            )
-            .build_many_from_hir(&hirs)
-            .ok()?;
-        Some(PatternPrefilter { regex, first })
-    }
-}
-
-/// A pattern that matches a superset of `h` (see [`PatternPrefilter`]).
-fn loosen(h: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
-    use regex_syntax::hir::{Hir, HirKind, Repetition};
-    match h.kind() {
-        HirKind::Look(_) => Hir::empty(),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => h.clone(),
-        HirKind::Capture(c) => loosen(&c.sub),
-        HirKind::Concat(v) => Hir::concat(v.iter().map(loosen).collect()),
-        HirKind::Alternation(v) => Hir::alternation(v.iter().map(loosen).collect()),
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            min: r.min.min(4),
-            max: None,
-            greedy: r.greedy,
-            sub: Box::new(loosen(&r.sub)),
-        }),
     }
 }
 

@@ -116,9 +116,86 @@ struct Shape {
     alnum_digit_mask: u64,
 }
 
-fn shape(s: &str) -> Shape {
+/// The feature bits one byte sets by itself.
+const BYTE_FEATURES: [u16; 256] = {
     use crate::rules::Feature;
+    let mut t = [0u16; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_uppercase() {
+            Feature::Alpha.bit() | Feature::Upper.bit()
+        } else if b.is_ascii_lowercase() {
+            Feature::Alpha.bit() | Feature::Lower.bit()
+        } else if b >= 0x80 {
+            Feature::Alpha.bit()
+        } else {
+            match b {
+                b' ' | b'\t' => Feature::Space.bit(),
+                b'@' => Feature::At.bit(),
+                b':' => Feature::Colon.bit() | Feature::Assign.bit(),
+                b'=' => Feature::Assign.bit(),
+                b',' => Feature::Comma.bit(),
+                b'.' => Feature::Dot.bit(),
+                _ => 0,
+            }
+        };
+        c += 1;
+    }
+    t
+};
+
+/// `shape` of a value with no ASCII digit (most free text, names): no
+/// number groups to track, so two branch-light passes do.
+fn shape_without_digits(b: &[u8]) -> Shape {
+    use crate::rules::Feature;
+    let mut sh = Shape::default();
+    let (mut colons, mut dashes, mut dots) = (0u32, 0u32, 0u32);
+    let mut features = 0u16;
+    for &c in b {
+        features |= BYTE_FEATURES[c as usize];
+        colons += (c == b':') as u32;
+        dashes += (c == b'-') as u32;
+        dots += (c == b'.') as u32;
+    }
+    let mut run = 0u32;
+    let mut uppers = 0u32;
+    for &c in b {
+        if c.is_ascii_alphabetic() {
+            run += 1;
+        } else if run > 0 {
+            sh.alnum_mask |= 1 << run.min(63);
+            run = 0;
+        }
+        uppers = if c.is_ascii_uppercase() {
+            uppers + 1
+        } else {
+            0
+        };
+        if uppers == 4 {
+            features |= Feature::UpperWord.bit();
+        }
+    }
+    if run > 0 {
+        sh.alnum_mask |= 1 << run.min(63);
+    }
+    if colons >= 5 || dashes >= 5 || dots >= 2 {
+        features |= Feature::MacSeparators.bit();
+    }
+    sh.features = features;
+    sh
+}
+
+fn shape(s: &str) -> Shape {
     let b = s.as_bytes();
+    if !b.iter().any(u8::is_ascii_digit) {
+        return shape_without_digits(b);
+    }
+    shape_general(b)
+}
+
+fn shape_general(b: &[u8]) -> Shape {
+    use crate::rules::Feature;
     let mut sh = Shape::default();
     // Digit groups of the current number (at most 8 tracked).
     let mut groups = [0u32; 8];
@@ -261,9 +338,6 @@ impl Shape {
 #[derive(Debug, Default)]
 pub struct Scratch {
     anchor_hit: Vec<bool>,
-    /// The prefilter's cache and the patterns it reported for this value.
-    set_cache: Option<regex_automata::meta::Cache>,
-    set: Option<regex_automata::PatternSet>,
     /// Regex rules that passed their gates for this value.
     candidates: Vec<usize>,
     /// Per rule, per pattern: this worker's regex cache (no shared pool).
@@ -332,10 +406,8 @@ impl Detector {
             }
         }
 
-        // Which regex rules pass their gates; with more than one, a single
-        // pass of the combined prefilter says which of their patterns can match.
+        // The rules that pass their gates; only they run.
         scratch.candidates.clear();
-        let mut regex_candidates = 0;
         for (i, r) in rules.rules.iter().enumerate() {
             if (r.anchored && !scratch.anchor_hit[i]) || !sh.admits(r) {
                 continue;
@@ -345,43 +417,14 @@ impl Detector {
             if r.requires_hint && hints.get(i) <= 0 && !sh.alpha() {
                 continue;
             }
-            regex_candidates += (r.detector == DetectorKind::Regex) as usize * r.regexes.len();
             scratch.candidates.push(i);
         }
-        let use_set = match &rules.prefilter {
-            Some(pf) if regex_candidates > 2 => {
-                let cache = scratch
-                    .set_cache
-                    .get_or_insert_with(|| pf.regex.create_cache());
-                let set = scratch
-                    .set
-                    .get_or_insert_with(|| regex_automata::PatternSet::new(pf.regex.pattern_len()));
-                set.clear();
-                pf.regex.which_overlapping_matches_with(
-                    cache,
-                    &regex_automata::Input::new(text),
-                    set,
-                );
-                true
-            }
-            _ => false,
-        };
         for k in 0..scratch.candidates.len() {
             let i = scratch.candidates[k];
             let r = &rules.rules[i];
             match r.detector {
                 DetectorKind::Regex => {
                     for (j, re) in r.regexes.iter().enumerate() {
-                        if use_set {
-                            let pf = rules
-                                .prefilter
-                                .as_ref()
-                                .expect("use_set implies a prefilter");
-                            let pid = regex_automata::PatternID::new_unchecked(pf.first[i] + j);
-                            if !scratch.set.as_ref().is_some_and(|s| s.contains(pid)) {
-                                continue;
-                            }
-                        }
                         ensure_cache(scratch, rules, i, j);
                         let mut at = 0;
                         while at < text.len() {
@@ -653,74 +696,15 @@ fn resolve_overlaps(hits: &mut Vec<Hit>) {
 mod tests {
     use super::*;
 
-    fn hits_of(det: &Detector, v: &str, hints: &ColumnHints) -> Vec<(String, usize, usize)> {
-        let mut s = Scratch::default();
-        det.detect(v, hints, &mut s);
-        s.hits
-            .iter()
-            .map(|h| (det.rule(h.rule).id.clone(), h.start, h.end))
-            .collect()
-    }
-
-    /// Values that exercise many rules at once: every rule's own examples,
-    /// free text mixing them, and near-misses.
-    fn mixed_values(rules: &RuleSet) -> Vec<String> {
-        let mut v: Vec<String> = Vec::new();
-        for r in &rules.rules {
-            v.extend(r.examples.positive.iter().cloned());
-            v.extend(r.examples.negative.iter().cloned());
-        }
-        let n = v.len();
-        for i in 0..n {
-            v.push(format!(
-                "Ticket {i}: call {} or write {}, ref {}",
-                v[i],
-                v[(i * 7 + 3) % n],
-                v[(i * 13 + 5) % n]
-            ));
-        }
-        v
-    }
-
-    /// The combined prefilter only skips patterns that cannot match: the hits
-    /// are the same with and without it, on every rule's examples and on
-    /// free text built from them, hinted or not.
-    #[test]
-    fn the_pattern_prefilter_never_changes_the_hits() {
-        let with = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
-        let mut plain = RuleSet::builtin().unwrap();
-        assert!(
-            plain.prefilter.is_some(),
-            "the built-in rules build a prefilter"
-        );
-        plain.prefilter = None;
-        let without = Detector::new(Arc::new(plain));
-        let rules = &with.rules;
-        let mut hinted = ColumnHints::none(rules);
-        hinted.per_rule.iter_mut().for_each(|h| *h = 1);
-        let none = ColumnHints::none(rules);
-        for v in mixed_values(rules) {
-            for h in [&none, &hinted] {
-                assert_eq!(hits_of(&with, &v, h), hits_of(&without, &v, h), "{v:?}");
-            }
-        }
-    }
-
     proptest::proptest! {
+        /// The digit-free fast path computes exactly what the general one does.
         #[test]
-        fn prefilter_agrees_on_arbitrary_text(v in "[ -~\\u{e0}-\\u{ff}]{0,80}") {
-            use std::sync::OnceLock;
-            static D: OnceLock<(Detector, Detector)> = OnceLock::new();
-            let (with, without) = D.get_or_init(|| {
-                let mut plain = RuleSet::builtin().unwrap();
-                plain.prefilter = None;
-                (
-                    Detector::new(Arc::new(RuleSet::builtin().unwrap())),
-                    Detector::new(Arc::new(plain)),
-                )
-            });
-            let none = ColumnHints::none(&with.rules);
-            proptest::prop_assert_eq!(hits_of(with, &v, &none), hits_of(without, &v, &none));
+        fn shape_fast_path_agrees(v in "[ -/:-~\\u{e0}-\\u{ff}\\u{4e00}]{0,80}") {
+            let (a, b) = (shape_without_digits(v.as_bytes()), shape_general(v.as_bytes()));
+            proptest::prop_assert_eq!(
+                (a.digits, a.features, a.digit_mask, a.alnum_mask, a.alnum_digit_mask),
+                (b.digits, b.features, b.digit_mask, b.alnum_mask, b.alnum_digit_mask)
+            );
         }
     }
 
