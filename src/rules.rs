@@ -249,12 +249,16 @@ pub struct Rule {
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Rules that can pass their gates on a value without digits (most free
+    /// text and names): the only ones `detect` looks at for such values.
+    pub(crate) digit_free: Vec<usize>,
+    /// Every rule index, in order.
+    pub(crate) all: Vec<usize>,
     /// Anchor automaton over literal anchors; pattern index → rule index.
     pub(crate) anchors: Option<AhoCorasick>,
     pub(crate) anchor_rule: Vec<usize>,
     /// Context-word automaton (ASCII words, case-insensitive); pattern → rule.
     /// Whether any anchored rule exists (the anchor pass runs only for them).
-    pub(crate) any_anchored: bool,
     /// Entity labels in use, and each rule's index into them.
     pub entities: Vec<String>,
     pub rule_entity: Vec<usize>,
@@ -483,7 +487,6 @@ impl RuleSetBuilder {
                 serde_json::to_vec(&canon).unwrap_or_default()
             ))
         );
-        let any_anchored = rules.iter().any(|r| r.anchored);
         let mut entities: Vec<String> = Vec::new();
         let rule_entity = rules
             .iter()
@@ -495,12 +498,20 @@ impl RuleSetBuilder {
                 }
             })
             .collect();
+        let digit_free = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.min_digits == 0 && r.digit_mask == 0 && r.alnum_digit_mask == 0)
+            .map(|(i, _)| i)
+            .collect();
+        let all = (0..rules.len()).collect();
         Ok(RuleSet {
             rules,
+            digit_free,
+            all,
             anchors,
             anchor_rule,
             anchor_case: anchor_pats,
-            any_anchored,
             entities,
             rule_entity,
             digest,

@@ -109,6 +109,11 @@ pub fn column_words(name: &str) -> Vec<String> {
 /// alphanumeric-run-length masks that gate rules.
 #[derive(Debug, Default, Clone, Copy)]
 struct Shape {
+    /// `alnum_mask` and `UpperWord` not computed yet (digit-free values).
+    runs_pending: bool,
+    /// Words starting with a capital (or a non-ASCII letter): the names
+    /// finder's early exit.
+    capitalised: u32,
     digits: u32,
     features: u16,
     digit_mask: u32,
@@ -146,18 +151,78 @@ const BYTE_FEATURES: [u16; 256] = {
 };
 
 /// `shape` of a value with no ASCII digit (most free text, names): no
-/// number groups to track, so two branch-light passes do.
-fn shape_without_digits(b: &[u8]) -> Shape {
+/// number groups to track. One table-driven pass gives the feature bits;
+/// the alphanumeric runs and upper-case words, which few rules gate on, are
+/// computed only when such a rule asks (`Shape::ensure_runs`).
+/// Per-byte classes for the first pass (bits below).
+const C_DIGIT: u8 = 1;
+const C_CAPLIKE: u8 = 2; // ASCII upper case, or any non-ASCII byte
+const C_WORDSEP: u8 = 4; // a byte after which a word starts
+const C_COLON: u8 = 8;
+const C_DASH: u8 = 16;
+const C_DOT: u8 = 32;
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let mut k = 0;
+        if b.is_ascii_digit() {
+            k |= C_DIGIT;
+        }
+        if b.is_ascii_uppercase() || b >= 0x80 {
+            k |= C_CAPLIKE;
+        }
+        if matches!(
+            b,
+            b' ' | b'\t' | b'\n' | b'(' | b'"' | b'\'' | b',' | b';' | b':'
+        ) {
+            k |= C_WORDSEP;
+        }
+        if b == b':' {
+            k |= C_COLON;
+        }
+        if b == b'-' {
+            k |= C_DASH;
+        }
+        if b == b'.' {
+            k |= C_DOT;
+        }
+        t[c] = k;
+        c += 1;
+    }
+    t
+};
+
+/// One branch-free pass: feature bits, digit count, capitalised words, and
+/// the separator counts behind `MacSeparators`.
+fn first_pass(b: &[u8], sh: &mut Shape) {
     use crate::rules::Feature;
-    let mut sh = Shape::default();
     let (mut colons, mut dashes, mut dots) = (0u32, 0u32, 0u32);
+    let (mut digits, mut caps) = (0u32, 0u32);
+    let mut at_start = 1u32;
     let mut features = 0u16;
     for &c in b {
+        let k = BYTE_CLASS[c as usize] as u32;
         features |= BYTE_FEATURES[c as usize];
-        colons += (c == b':') as u32;
-        dashes += (c == b'-') as u32;
-        dots += (c == b'.') as u32;
+        digits += k & 1;
+        caps += at_start & (k >> 1) & 1;
+        at_start = (k >> 2) & 1;
+        colons += (k >> 3) & 1;
+        dashes += (k >> 4) & 1;
+        dots += (k >> 5) & 1;
     }
+    if colons >= 5 || dashes >= 5 || dots >= 2 {
+        features |= Feature::MacSeparators.bit();
+    }
+    sh.features |= features;
+    sh.digits = digits;
+    sh.capitalised = caps;
+}
+
+/// Alphanumeric run lengths and `UpperWord` of a digit-free value.
+fn digit_free_runs(b: &[u8], sh: &mut Shape) {
+    use crate::rules::Feature;
     let mut run = 0u32;
     let mut uppers = 0u32;
     for &c in b {
@@ -173,25 +238,27 @@ fn shape_without_digits(b: &[u8]) -> Shape {
             0
         };
         if uppers == 4 {
-            features |= Feature::UpperWord.bit();
+            sh.features |= Feature::UpperWord.bit();
         }
     }
     if run > 0 {
         sh.alnum_mask |= 1 << run.min(63);
     }
-    if colons >= 5 || dashes >= 5 || dots >= 2 {
-        features |= Feature::MacSeparators.bit();
-    }
-    sh.features = features;
-    sh
+    sh.runs_pending = false;
 }
 
 fn shape(s: &str) -> Shape {
     let b = s.as_bytes();
-    if !b.iter().any(u8::is_ascii_digit) {
-        return shape_without_digits(b);
+    let mut sh = Shape::default();
+    first_pass(b, &mut sh);
+    if sh.digits == 0 {
+        sh.runs_pending = true;
+        return sh;
     }
-    shape_general(b)
+    let caps = sh.capitalised;
+    let mut sh = shape_general(b);
+    sh.capitalised = caps;
+    sh
 }
 
 fn shape_general(b: &[u8]) -> Shape {
@@ -319,7 +386,29 @@ fn shape_general(b: &[u8]) -> Shape {
 }
 
 impl Shape {
+    /// `admits`, computing the pending run masks only for a rule that gates
+    /// on them and passes every other gate.
+    fn admits_lazy(&mut self, r: &Rule, b: &[u8]) -> bool {
+        use crate::rules::Feature;
+        if self.runs_pending {
+            let upper_word = Feature::UpperWord.bit();
+            let others = self.digits >= r.min_digits
+                && (r.digit_mask == 0 || self.digit_mask & r.digit_mask != 0)
+                && (r.alnum_digit_mask == 0 || self.alnum_digit_mask & r.alnum_digit_mask != 0)
+                && ((self.features | upper_word) & r.features) == r.features;
+            if !others {
+                return false;
+            }
+            if r.alnum_mask == 0 && r.features & upper_word == 0 {
+                return true;
+            }
+            digit_free_runs(b, self);
+        }
+        self.admits(r)
+    }
+
     fn admits(&self, r: &Rule) -> bool {
+        debug_assert!(!self.runs_pending);
         self.digits >= r.min_digits
             && (r.digit_mask == 0 || self.digit_mask & r.digit_mask != 0)
             && (r.alnum_mask == 0 || self.alnum_mask & r.alnum_mask != 0)
@@ -389,12 +478,36 @@ impl Detector {
         }
         let rules = &self.rules;
         let n = rules.rules.len();
-        let sh = shape(text);
+        let mut sh = shape(text);
+        let bytes = text.as_bytes();
 
-        // The anchor pass runs only when an anchored rule passes its other gates.
-        scratch.anchor_hit.clear();
-        scratch.anchor_hit.resize(n, false);
-        if rules.any_anchored && rules.rules.iter().any(|r| r.anchored && sh.admits(r)) {
+        // The rules that pass their gates; only they run. A value without
+        // digits only looks at the rules that can pass without them.
+        scratch.candidates.clear();
+        let mut anchored = false;
+        let list = if sh.digits == 0 {
+            &rules.digit_free
+        } else {
+            &rules.all
+        };
+        for &i in list {
+            let r = &rules.rules[i];
+            if !sh.admits_lazy(r, bytes) {
+                continue;
+            }
+            // A rule that needs a hint, in a column without one, can only be saved
+            // by a context word inside the value (checked on its hits, below).
+            if r.requires_hint && hints.get(i) <= 0 && !sh.alpha() {
+                continue;
+            }
+            anchored |= r.anchored;
+            scratch.candidates.push(i);
+        }
+        // Anchored rules need one of their literals: one Aho-Corasick pass,
+        // only when such a rule is still a candidate.
+        if anchored {
+            scratch.anchor_hit.clear();
+            scratch.anchor_hit.resize(n, false);
             if let Some(ac) = &rules.anchors {
                 for m in ac.find_overlapping_iter(text) {
                     let pid = m.pattern().as_usize();
@@ -404,20 +517,10 @@ impl Detector {
                     }
                 }
             }
-        }
-
-        // The rules that pass their gates; only they run.
-        scratch.candidates.clear();
-        for (i, r) in rules.rules.iter().enumerate() {
-            if (r.anchored && !scratch.anchor_hit[i]) || !sh.admits(r) {
-                continue;
-            }
-            // A rule that needs a hint, in a column without one, can only be saved
-            // by a context word inside the value (checked on its hits, below).
-            if r.requires_hint && hints.get(i) <= 0 && !sh.alpha() {
-                continue;
-            }
-            scratch.candidates.push(i);
+            let hit = &scratch.anchor_hit;
+            scratch
+                .candidates
+                .retain(|&i| !rules.rules[i].anchored || hit[i]);
         }
         for k in 0..scratch.candidates.len() {
             let i = scratch.candidates[k];
@@ -463,7 +566,10 @@ impl Detector {
                 DetectorKind::PersonName => {
                     // Unhinted names are capitalised; lower-case text needs a name column.
                     if sh.upper() || (sh.alpha() && (hints.get(i) > 0 || !text.is_ascii())) {
-                        for (s, e, full) in self.names.find(text, hints.get(i) > 0) {
+                        for (s, e, full) in
+                            self.names
+                                .find_counted(text, hints.get(i) > 0, sh.capitalised as usize)
+                        {
                             scratch.hits.push(Hit {
                                 rule: i,
                                 start: s,
@@ -700,7 +806,14 @@ mod tests {
         /// The digit-free fast path computes exactly what the general one does.
         #[test]
         fn shape_fast_path_agrees(v in "[ -/:-~\\u{e0}-\\u{ff}\\u{4e00}]{0,80}") {
-            let (a, b) = (shape_without_digits(v.as_bytes()), shape_general(v.as_bytes()));
+            proptest::prop_assert_eq!(
+                shape(&v).capitalised as usize,
+                names::capitalised_words(&v)
+            );
+            let mut a = shape(&v);
+            proptest::prop_assert!(a.runs_pending);
+        digit_free_runs(v.as_bytes(), &mut a);
+        let b = shape_general(v.as_bytes());
             proptest::prop_assert_eq!(
                 (a.digits, a.features, a.digit_mask, a.alnum_mask, a.alnum_digit_mask),
                 (b.digits, b.features, b.digit_mask, b.alnum_mask, b.alnum_digit_mask)

@@ -227,7 +227,8 @@ pub fn fold(s: &str) -> String {
 pub fn fold_into(s: &str, out: &mut String) {
     out.clear();
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+        out.push_str(s);
+        out.make_ascii_lowercase();
         return;
     }
     out.extend(s.chars().flat_map(char::to_lowercase).map(|c| match c {
@@ -277,6 +278,18 @@ impl Names {
         if w.len() > 40 {
             return 0;
         }
+        if w.is_ascii() {
+            // Lower-case on the stack: no buffer, no UTF-8 re-encoding.
+            let mut buf = [0u8; 40];
+            let b = &mut buf[..w.len()];
+            b.copy_from_slice(w.as_bytes());
+            b.make_ascii_lowercase();
+            return std::str::from_utf8(b)
+                .ok()
+                .and_then(|k| self.words.get(k))
+                .copied()
+                .unwrap_or(0);
+        }
         BUF.with(|b| {
             let mut b = b.borrow_mut();
             fold_into(w, &mut b);
@@ -295,10 +308,22 @@ impl Names {
     /// Name spans in `text` as (start, end, whole value). `hinted`: the column is
     /// a name column, so a single given name or surname counts.
     pub fn find(&self, text: &str, hinted: bool) -> Vec<(usize, usize, bool)> {
-        // Running text with fewer than two capitalised words cannot hold a
-        // "Given Surname" pair, and is too long to be a whole name: skip the
-        // tokenizer (most sentences take this exit).
-        if text.len() > 60 && !hinted && capitalised_words(text) < 2 {
+        self.find_counted(text, hinted, capitalised_words(text))
+    }
+
+    /// `find` with the number of capitalised words already counted.
+    pub(crate) fn find_counted(
+        &self,
+        text: &str,
+        hinted: bool,
+        capitalised: usize,
+    ) -> Vec<(usize, usize, bool)> {
+        // Outside a name column, a name is capitalised words: a whole-value
+        // name needs every word capitalised and at least two of them (a single
+        // word counts only in a name column), and an embedded one is a
+        // "Given Surname" pair. Fewer than two capitalised words can be
+        // neither: skip the tokenizer (most sentences take this exit).
+        if !hinted && capitalised < 2 {
             return Vec::new();
         }
         let tokens = tokenize(text);
@@ -373,9 +398,10 @@ impl Names {
     }
 }
 
-/// Words that start with a capital letter (ASCII fast path; any non-ASCII
+/// Words that start with a capital letter (`detect`'s first pass counts the
+/// same way) (ASCII fast path; any non-ASCII
 /// letter at a word start counts, to stay conservative).
-fn capitalised_words(text: &str) -> usize {
+pub(crate) fn capitalised_words(text: &str) -> usize {
     let b = text.as_bytes();
     let mut n = 0;
     let mut at_start = true;
@@ -414,34 +440,49 @@ fn is_name_token(w: &str, hinted: bool) -> bool {
 
 /// Words with byte offsets; commas and other punctuation separate.
 fn tokenize(text: &str) -> Vec<(usize, usize, &str)> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(8);
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        let part = c.is_alphanumeric() || c == '\'' || c == '-' || c == '.';
-        match (part, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push((s, i, &text[s..i]));
-                start = None;
+    let mut push = |s: usize, e: usize| {
+        // Trailing sentence dots are not part of a word (but "J." initials keep theirs).
+        let w = &text[s..e];
+        let t = if w.len() > 2 {
+            w.trim_end_matches('.')
+        } else {
+            w
+        };
+        if !t.is_empty() {
+            out.push((s, s + t.len(), t));
+        }
+    };
+    if text.is_ascii() {
+        for (i, &c) in text.as_bytes().iter().enumerate() {
+            let part = c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.');
+            match (part, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    push(s, i);
+                    start = None;
+                }
+                _ => {}
             }
-            _ => {}
+        }
+    } else {
+        for (i, c) in text.char_indices() {
+            let part = c.is_alphanumeric() || c == '\'' || c == '-' || c == '.';
+            match (part, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    push(s, i);
+                    start = None;
+                }
+                _ => {}
+            }
         }
     }
     if let Some(s) = start {
-        out.push((s, text.len(), &text[s..]));
+        push(s, text.len());
     }
-    // Trailing sentence dots are not part of a word (but "J." initials keep theirs).
-    out.into_iter()
-        .map(|(s, _e, w)| {
-            let t = if w.len() > 2 {
-                w.trim_end_matches('.')
-            } else {
-                w
-            };
-            (s, s + t.len(), t)
-        })
-        .filter(|t| !t.2.is_empty())
-        .collect()
+    out
 }
 
 #[cfg(test)]
