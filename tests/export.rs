@@ -58,13 +58,20 @@ pub fn start_s3() -> S3Server {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {bin} (pip install 'moto[server]'): {e}"));
     let server = S3Server { child, port };
-    for _ in 0..100 {
+    wait_for_port(port, Duration::from_secs(10), "moto_server");
+    server
+}
+
+/// Wait until a server accepts connections on 127.0.0.1:`port`.
+pub fn wait_for_port(port: u16, limit: Duration, what: &str) {
+    let t = std::time::Instant::now();
+    while t.elapsed() < limit {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return server;
+            return;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("moto_server did not start on port {port}");
+    panic!("{what} did not start on port {port}");
 }
 
 impl S3Server {

@@ -454,34 +454,27 @@ fn tokenize(text: &str) -> Vec<(usize, usize, &str)> {
             out.push((s, s + t.len(), t));
         }
     };
+    let mut step = |part: bool, i: usize| match (part, start) {
+        (true, None) => start = Some(i),
+        (false, Some(s)) => {
+            push(s, i);
+            start = None;
+        }
+        _ => {}
+    };
     if text.is_ascii() {
         for (i, &c) in text.as_bytes().iter().enumerate() {
-            let part = c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.');
-            match (part, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    push(s, i);
-                    start = None;
-                }
-                _ => {}
-            }
+            step(
+                c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.'),
+                i,
+            );
         }
     } else {
         for (i, c) in text.char_indices() {
-            let part = c.is_alphanumeric() || c == '\'' || c == '-' || c == '.';
-            match (part, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    push(s, i);
-                    start = None;
-                }
-                _ => {}
-            }
+            step(c.is_alphanumeric() || c == '\'' || c == '-' || c == '.', i);
         }
     }
-    if let Some(s) = start {
-        push(s, text.len());
-    }
+    step(false, text.len());
     out
 }
 
