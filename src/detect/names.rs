@@ -353,7 +353,16 @@ impl Names {
             let mut all_alpha = true;
             let (mut firsts, mut lasts) = (0, 0);
             for t in &tokens {
-                if self.is_title(t.2) {
+                // One lookup answers "title?" and "name?" unless the token
+                // ends with a dot ("M.", "Dr."), where the title is looked
+                // up without it.
+                let f = self.flags(t.2);
+                let title = if t.2.ends_with('.') {
+                    self.is_title(t.2)
+                } else {
+                    f & TITLE != 0
+                };
+                if title {
                     continue;
                 }
                 n_words += 1;
@@ -361,7 +370,6 @@ impl Names {
                     all_alpha = false;
                     break;
                 }
-                let f = self.flags(t.2);
                 firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
                 lasts += (f & SURNAME != 0) as usize;
             }
