@@ -224,6 +224,10 @@ pub struct Rule {
     pub detector: DetectorKind,
     /// Compiled with regex-automata's meta engine so each worker keeps its own cache.
     pub regexes: Vec<regex_automata::meta::Regex>,
+    /// The same patterns without a literal prefilter, for short values
+    /// (below `SHORT_VALUE` bytes), where setting up the prefilter costs more
+    /// than it skips.
+    pub(crate) regexes_short: Vec<regex_automata::meta::Regex>,
     /// The patterns as compiled (ASCII word boundaries and digits).
     pub patterns: Vec<String>,
     pub validator: Validator,
@@ -238,11 +242,35 @@ pub struct Rule {
     /// Has literal anchors (registered in the rule set's anchor automaton).
     pub anchored: bool,
     pub context: Vec<String>,
+    /// The context words, compiled once for substring search.
+    pub(crate) context_finders: Vec<memchr::memmem::Finder<'static>>,
     pub column_hints: Vec<String>,
     pub negative_column_hints: Vec<String>,
     pub requires_hint: bool,
     pub examples: Examples,
     pub source: String,
+}
+
+/// Values shorter than this use the prefilter-free regexes.
+pub(crate) const SHORT_VALUE: usize = 64;
+
+impl Rule {
+    /// The cache slot of pattern `j` for a value of `len` bytes: `j` for the
+    /// prefiltered regex, `regexes.len() + j` for the prefilter-free one.
+    pub(crate) fn regex_slot(&self, j: usize, len: usize) -> usize {
+        if len < SHORT_VALUE {
+            self.regexes.len() + j
+        } else {
+            j
+        }
+    }
+
+    pub(crate) fn regex_at(&self, slot: usize) -> &regex_automata::meta::Regex {
+        match slot.checked_sub(self.regexes.len()) {
+            Some(k) => &self.regexes_short[k],
+            None => &self.regexes[slot],
+        }
+    }
 }
 
 /// The compiled rule set: rules plus one automaton over every rule's anchors.
@@ -402,24 +430,29 @@ impl RuleSetBuilder {
             }
             canon.push(serde_json::to_value(spec).unwrap_or_default());
             let mut regexes = Vec::new();
+            let mut regexes_short = Vec::new();
             let mut patterns = Vec::new();
             for p in &spec.patterns {
                 let p = fast_pattern(p);
                 patterns.push(p.clone());
-                let re = regex_automata::meta::Regex::builder()
-                    .configure(
-                        regex_automata::meta::Config::new()
-                            .nfa_size_limit(Some(1 << 22))
-                            .hybrid_cache_capacity(1 << 22),
-                    )
-                    .build(&p)
-                    .map_err(|e| Error::Rules {
-                        file: src.clone(),
-                        line: None,
-                        rule: Some(spec.id.clone()),
-                        message: format!("invalid pattern: {e}"),
-                    })?;
-                regexes.push(re);
+                let build = |prefilter: bool| {
+                    regex_automata::meta::Regex::builder()
+                        .configure(
+                            regex_automata::meta::Config::new()
+                                .nfa_size_limit(Some(1 << 22))
+                                .hybrid_cache_capacity(1 << 22)
+                                .auto_prefilter(prefilter),
+                        )
+                        .build(&p)
+                        .map_err(|e| Error::Rules {
+                            file: src.clone(),
+                            line: None,
+                            rule: Some(spec.id.clone()),
+                            message: format!("invalid pattern: {e}"),
+                        })
+                };
+                regexes.push(build(true)?);
+                regexes_short.push(build(false)?);
             }
             let idx = rules.len();
             for a in &spec.anchors {
@@ -439,6 +472,7 @@ impl RuleSetBuilder {
                 sensitivity: spec.sensitivity,
                 detector: spec.detector,
                 regexes,
+                regexes_short,
                 patterns,
                 validator: spec.validator,
                 score: spec.score,
@@ -455,6 +489,11 @@ impl RuleSetBuilder {
                 features: spec.requires.iter().fold(0, |m, f| m | f.bit()),
                 anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
                 context: spec.context.iter().map(|w| w.to_lowercase()).collect(),
+                context_finders: spec
+                    .context
+                    .iter()
+                    .map(|w| memchr::memmem::Finder::new(w.to_lowercase().as_bytes()).into_owned())
+                    .collect(),
                 column_hints: norm(&spec.column_hints),
                 negative_column_hints: norm(&spec.negative_column_hints),
                 requires_hint: spec.requires_hint,

@@ -527,12 +527,15 @@ impl Detector {
             let r = &rules.rules[i];
             match r.detector {
                 DetectorKind::Regex => {
-                    for (j, re) in r.regexes.iter().enumerate() {
-                        ensure_cache(scratch, rules, i, j);
+                    for j in 0..r.regexes.len() {
+                        let slot = r.regex_slot(j, text.len());
+                        ensure_cache(scratch, rules, i, slot);
+                        let re = r.regex_at(slot);
                         let mut at = 0;
                         while at < text.len() {
                             let input = regex_automata::Input::new(text).range(at..);
-                            let Some(m) = re.search_with(&mut scratch.caches[i][j], &input) else {
+                            let Some(m) = re.search_with(&mut scratch.caches[i][slot], &input)
+                            else {
                                 break;
                             };
                             let (s, e) = (m.start(), m.end());
@@ -675,11 +678,13 @@ impl Detector {
         let r = &self.rules.rules[ri];
         match r.detector {
             DetectorKind::Regex => {
-                for (j, re) in r.regexes.iter().enumerate() {
-                    ensure_cache(scratch, &self.rules, ri, j);
+                for j in 0..r.regexes.len() {
+                    let slot = r.regex_slot(j, text.len());
+                    ensure_cache(scratch, &self.rules, ri, slot);
+                    let re = r.regex_at(slot);
                     let input =
                         regex_automata::Input::new(text).anchored(regex_automata::Anchored::Yes);
-                    if let Some(m) = re.search_with(&mut scratch.caches[ri][j], &input) {
+                    if let Some(m) = re.search_with(&mut scratch.caches[ri][slot], &input) {
                         if m.end() == text.len() && r.validator.check(text) {
                             return true;
                         }
@@ -718,25 +723,26 @@ impl Detector {
     }
 }
 
-/// Make sure this worker holds a regex cache for pattern `j` of rule `ri`.
-fn ensure_cache(scratch: &mut Scratch, rules: &RuleSet, ri: usize, j: usize) {
+/// Make sure this worker holds a regex cache for cache slot `slot` of rule
+/// `ri` (see `Rule::regex_slot`).
+fn ensure_cache(scratch: &mut Scratch, rules: &RuleSet, ri: usize, slot: usize) {
     if scratch.caches.len() < rules.rules.len() {
         scratch.caches.resize_with(rules.rules.len(), Vec::new);
     }
     let r = &rules.rules[ri];
-    while scratch.caches[ri].len() <= j {
-        let c = r.regexes[scratch.caches[ri].len()].create_cache();
+    while scratch.caches[ri].len() <= slot {
+        let c = r.regex_at(scratch.caches[ri].len()).create_cache();
         scratch.caches[ri].push(c);
     }
 }
 
 /// Whole-word occurrence of any of the rule's context words in the lower-cased value.
 fn has_context(rule: &Rule, lower: &str) -> bool {
-    rule.context.iter().any(|w| {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(w.as_str()) {
-            let s = from + p;
-            let e = s + w.len();
+    let hay = lower.as_bytes();
+    rule.context_finders.iter().any(|f| {
+        let w = f.needle().len();
+        f.find_iter(hay).any(|s| {
+            let e = s + w;
             let before = lower[..s]
                 .chars()
                 .next_back()
@@ -745,15 +751,8 @@ fn has_context(rule: &Rule, lower: &str) -> bool {
                 .chars()
                 .next()
                 .is_none_or(|c| !c.is_alphanumeric());
-            if before && after {
-                return true;
-            }
-            from = s + w.len().max(1);
-            if from >= lower.len() {
-                break;
-            }
-        }
-        false
+            before && after
+        })
     })
 }
 
