@@ -150,10 +150,6 @@ const BYTE_FEATURES: [u16; 256] = {
     t
 };
 
-/// `shape` of a value with no ASCII digit (most free text, names): no
-/// number groups to track. One table-driven pass gives the feature bits;
-/// the alphanumeric runs and upper-case words, which few rules gate on, are
-/// computed only when such a rule asks (`Shape::ensure_runs`).
 /// Per-byte classes for the first pass (bits below).
 const C_DIGIT: u8 = 1;
 const C_CAPLIKE: u8 = 2; // ASCII upper case, or any non-ASCII byte
@@ -247,6 +243,12 @@ fn digit_free_runs(b: &[u8], sh: &mut Shape) {
     sh.runs_pending = false;
 }
 
+/// The shape of a value. One table-driven first pass gives the feature bits,
+/// the digit count and the capitalised words; a value without digits (most
+/// free text, names) stops there, and its alphanumeric runs and upper-case
+/// words, which few rules gate on, are computed only when such a rule asks
+/// (`Shape::admits_lazy`). Values with digits take the general pass, which
+/// also tracks number groups.
 fn shape(s: &str) -> Shape {
     let b = s.as_bytes();
     let mut sh = Shape::default();
