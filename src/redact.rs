@@ -7,7 +7,10 @@
 //!   still work but the value cannot be recovered without the key;
 //! - MODERATE and LOW: masked, keeping the format (`j***@e***.com`);
 //! - free-text columns: only the detected spans are masked.
-//! Untagged columns are copied unchanged.
+//!
+//! Untagged columns are copied unchanged. `RedactionPlan` holds the policy
+//! for one file; piigate's own driver and the DataFusion plan
+//! (`sql::redact_to_parquet`) both execute it and write the same bytes.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -349,7 +352,7 @@ pub fn redact_file(
         return Err(Error::input(&f.source, "--redact supports Parquet inputs"));
     }
     let report = crate::scan_inputs(
-        &[f.source.clone()],
+        std::slice::from_ref(&f.source),
         rules.clone(),
         &crate::ScanConfig {
             digest: false,
