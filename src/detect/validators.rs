@@ -906,7 +906,7 @@ pub fn email(s: &str) -> bool {
         || domain.len() > 253
         || local.starts_with('.')
         || local.ends_with('.')
-        || local.contains("..")
+        || local.as_bytes().windows(2).any(|w| w == b"..")
     {
         return false;
     }
