@@ -61,6 +61,22 @@ fn string_sig(n: &[usize]) -> Signature {
     )
 }
 
+/// `name`, `signature` and the Utf8 return type that the string-returning
+/// functions share.
+macro_rules! utf8_udf_basics {
+    () => {
+        fn name(&self) -> &str {
+            self.name
+        }
+        fn signature(&self) -> &Signature {
+            &self.sig
+        }
+        fn return_type(&self, _: &[DataType]) -> DfResult<DataType> {
+            Ok(DataType::Utf8)
+        }
+    };
+}
+
 macro_rules! impl_eq_by_name {
     ($t:ty) => {
         impl PartialEq for $t {
@@ -216,15 +232,7 @@ impl Hash for PiiMask {
 }
 
 impl ScalarUDFImpl for PiiMask {
-    fn name(&self) -> &str {
-        self.name
-    }
-    fn signature(&self) -> &Signature {
-        &self.sig
-    }
-    fn return_type(&self, _: &[DataType]) -> DfResult<DataType> {
-        Ok(DataType::Utf8)
-    }
+    utf8_udf_basics!();
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let a = utf8_args(&args)?;
         let s = a[0].as_string::<i32>();
@@ -286,15 +294,7 @@ impl Hash for PiiMaskAs {
 }
 
 impl ScalarUDFImpl for PiiMaskAs {
-    fn name(&self) -> &str {
-        self.name
-    }
-    fn signature(&self) -> &Signature {
-        &self.sig
-    }
-    fn return_type(&self, _: &[DataType]) -> DfResult<DataType> {
-        Ok(DataType::Utf8)
-    }
+    utf8_udf_basics!();
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let a = utf8_args(&args)?;
         let (s, e) = (a[0].as_string::<i32>(), a[1].as_string::<i32>());
@@ -343,15 +343,7 @@ impl Hash for PiiHash {
 }
 
 impl ScalarUDFImpl for PiiHash {
-    fn name(&self) -> &str {
-        self.name
-    }
-    fn signature(&self) -> &Signature {
-        &self.sig
-    }
-    fn return_type(&self, _: &[DataType]) -> DfResult<DataType> {
-        Ok(DataType::Utf8)
-    }
+    utf8_udf_basics!();
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let a = utf8_args(&args)?;
         let s = a[0].as_string::<i32>();
