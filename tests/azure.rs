@@ -191,21 +191,9 @@ fn export(
     token: &Path,
     extra: &[&str],
 ) -> assert_cmd::assert::Assert {
-    let mut args = vec![
-        "export",
-        input.to_str().unwrap(),
-        "--to",
-        to,
-        "--token-file",
-        token.to_str().unwrap(),
-        "--keys",
-    ];
-    let keys = env.p("keys.json");
-    args.push(keys.to_str().unwrap());
-    args.extend_from_slice(extra);
-    env.cmd()
+    env.export_cmd(input, to, token)
         .envs(azure_env(blob_url))
-        .args(&args)
+        .args(extra)
         .timeout(Duration::from_secs(300))
         .assert()
 }

@@ -202,19 +202,24 @@ impl Env {
         std::fs::write(&p, out).unwrap();
         p
     }
+    /// `piigate export INPUT --to TO --token-file TOKEN --keys keys.json`,
+    /// ready for more flags.
+    pub fn export_cmd(&self, input: &Path, to: &str, token: &Path) -> Command {
+        let mut c = self.cmd();
+        c.args([
+            "export",
+            input.to_str().unwrap(),
+            "--to",
+            to,
+            "--token-file",
+            token.to_str().unwrap(),
+            "--keys",
+            self.p("keys.json").to_str().unwrap(),
+        ]);
+        c
+    }
     pub fn export(&self, input: &Path, to: &str, token: &Path) -> assert_cmd::assert::Assert {
-        self.cmd()
-            .args([
-                "export",
-                input.to_str().unwrap(),
-                "--to",
-                to,
-                "--token-file",
-                token.to_str().unwrap(),
-                "--keys",
-                self.p("keys.json").to_str().unwrap(),
-            ])
-            .assert()
+        self.export_cmd(input, to, token).assert()
     }
 }
 
@@ -576,19 +581,8 @@ fn an_interrupted_multipart_upload_leaves_nothing_visible() {
         &[],
     );
     let out = env
-        .cmd()
-        .args([
-            "export",
-            data.to_str().unwrap(),
-            "--to",
-            "s3://big/exports/",
-            "--token-file",
-            t.to_str().unwrap(),
-            "--keys",
-            env.p("keys.json").to_str().unwrap(),
-            "--multipart-threshold",
-            "5242880",
-        ])
+        .export_cmd(&data, "s3://big/exports/", &t)
+        .args(["--multipart-threshold", "5242880"])
         .timeout(Duration::from_secs(300))
         .assert()
         .code(2)
@@ -620,19 +614,8 @@ fn a_large_file_goes_up_as_multipart_with_identical_bytes() {
         "s3://mpart/x/",
         &[],
     );
-    env.cmd()
-        .args([
-            "export",
-            data.to_str().unwrap(),
-            "--to",
-            "s3://mpart/x/",
-            "--token-file",
-            t.to_str().unwrap(),
-            "--keys",
-            env.p("keys.json").to_str().unwrap(),
-            "--multipart-threshold",
-            "5242880",
-        ])
+    env.export_cmd(&data, "s3://mpart/x/", &t)
+        .args(["--multipart-threshold", "5242880"])
         .assert()
         .success();
     assert_eq!(s3.get("mpart", "x/large.parquet"), bytes);
