@@ -228,6 +228,9 @@ pub struct Rule {
     /// (below `SHORT_VALUE` bytes), where setting up the prefilter costs more
     /// than it skips.
     pub(crate) regexes_short: Vec<regex_automata::meta::Regex>,
+    /// Per pattern, a fully compiled DFA for anchored whole-value checks (the
+    /// column memo), built on first use; `None` if it would be too large.
+    pub(crate) whole: Vec<std::sync::OnceLock<Option<WholeDfa>>>,
     /// The patterns as compiled (ASCII word boundaries and digits).
     pub patterns: Vec<String>,
     pub validator: Validator,
@@ -251,6 +254,13 @@ pub struct Rule {
     pub source: String,
 }
 
+/// A dense DFA that only answers anchored searches.
+pub(crate) type WholeDfa = regex_automata::dfa::dense::DFA<Vec<u32>>;
+
+/// Size limits for a whole-value DFA; rules whose DFA would be larger keep
+/// using the lazy one.
+const WHOLE_DFA_LIMIT: usize = 2 << 20;
+
 /// Values shorter than this use the prefilter-free regexes.
 pub(crate) const SHORT_VALUE: usize = 64;
 
@@ -263,6 +273,24 @@ impl Rule {
         } else {
             j
         }
+    }
+
+    /// The whole-value DFA of pattern `j`, compiled the first time it is asked for.
+    pub(crate) fn whole_dfa(&self, j: usize) -> Option<&WholeDfa> {
+        use regex_automata::dfa::{dense, StartKind};
+        self.whole[j]
+            .get_or_init(|| {
+                dense::Builder::new()
+                    .configure(
+                        dense::Config::new()
+                            .start_kind(StartKind::Anchored)
+                            .dfa_size_limit(Some(WHOLE_DFA_LIMIT))
+                            .determinize_size_limit(Some(2 * WHOLE_DFA_LIMIT)),
+                    )
+                    .build(&self.patterns[j])
+                    .ok()
+            })
+            .as_ref()
     }
 
     pub(crate) fn regex_at(&self, slot: usize) -> &regex_automata::meta::Regex {
@@ -471,6 +499,7 @@ impl RuleSetBuilder {
                 description: spec.description.clone(),
                 sensitivity: spec.sensitivity,
                 detector: spec.detector,
+                whole: (0..regexes.len()).map(|_| Default::default()).collect(),
                 regexes,
                 regexes_short,
                 patterns,

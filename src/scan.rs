@@ -424,7 +424,7 @@ impl Scanner {
         }
         p.hit_rows += weight;
         let rules = &self.detector.rules;
-        let text = v.trim();
+        let text = crate::detect::trim_value(v);
         let hits = &scratch.hits;
         for (k, h) in hits.iter().enumerate() {
             // One count per value and rule (and per value and entity), however many hits.
@@ -795,7 +795,7 @@ pub(crate) fn merge_columns(into: &mut Vec<ColumnProfile>, cols: Vec<ColumnProfi
 }
 
 fn is_placeholder(v: &str) -> bool {
-    let t = v.trim();
+    let t = crate::detect::trim_value(v);
     t.len() <= 13
         && (t.is_empty()
             || [
@@ -822,7 +822,8 @@ fn is_placeholder(v: &str) -> bool {
 }
 
 fn is_free_text(v: &str) -> bool {
-    let spaces = v.bytes().filter(|&b| b == b' ').count();
+    // Only "none, one, or three and more" matters: stop at the third space.
+    let spaces = memchr::memchr_iter(b' ', v.as_bytes()).take(3).count();
     spaces >= 3 || (v.len() >= 40 && spaces >= 1)
 }
 

@@ -190,6 +190,28 @@ const BYTE_CLASS: [u8; 256] = {
     t
 };
 
+/// The first pass's per-byte table: four counters packed in 15-bit fields
+/// (digits, colons, dashes, dots), bit 62 for a capital-like byte and bit 63
+/// for a byte after which a word starts. One load and one add per byte
+/// instead of five shifts and adds.
+const PACKED_COUNTS: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut c = 0;
+    while c < 256 {
+        let k = BYTE_CLASS[c] as u64;
+        t[c] = (k & 1)
+            | ((k >> 3) & 1) << 15
+            | ((k >> 4) & 1) << 30
+            | ((k >> 5) & 1) << 45
+            | ((k >> 1) & 1) << 62
+            | ((k >> 2) & 1) << 63;
+        c += 1;
+    }
+    t
+};
+const COUNT_FIELDS: u64 = (1 << 60) - 1;
+const FIELD: u64 = (1 << 15) - 1;
+
 /// One branch-free pass: feature bits, digit count, capitalised words, and
 /// the separator counts behind `MacSeparators`.
 fn first_pass(b: &[u8], sh: &mut Shape) {
@@ -198,15 +220,20 @@ fn first_pass(b: &[u8], sh: &mut Shape) {
     let (mut digits, mut caps) = (0u32, 0u32);
     let mut at_start = 1u32;
     let mut features = 0u16;
-    for &c in b {
-        let k = BYTE_CLASS[c as usize] as u32;
-        features |= BYTE_FEATURES[c as usize];
-        digits += k & 1;
-        caps += at_start & (k >> 1) & 1;
-        at_start = (k >> 2) & 1;
-        colons += (k >> 3) & 1;
-        dashes += (k >> 4) & 1;
-        dots += (k >> 5) & 1;
+    // Chunks short enough that no 15-bit field can overflow.
+    for chunk in b.chunks(FIELD as usize) {
+        let mut acc = 0u64;
+        for &c in chunk {
+            let e = PACKED_COUNTS[c as usize];
+            acc += e & COUNT_FIELDS;
+            caps += at_start & (e >> 62) as u32 & 1;
+            at_start = (e >> 63) as u32;
+            features |= BYTE_FEATURES[c as usize];
+        }
+        digits += (acc & FIELD) as u32;
+        colons += (acc >> 15 & FIELD) as u32;
+        dashes += (acc >> 30 & FIELD) as u32;
+        dots += (acc >> 45 & FIELD) as u32;
     }
     if colons >= 5 || dashes >= 5 || dots >= 2 {
         features |= Feature::MacSeparators.bit();
@@ -437,21 +464,47 @@ pub struct Scratch {
     pub hits: Vec<Hit>,
 }
 
+/// `str::trim`, without decoding characters when both ends are visible ASCII
+/// (nearly every value).
+#[inline]
+pub(crate) fn trim_value(v: &str) -> &str {
+    match (v.as_bytes().first(), v.as_bytes().last()) {
+        (Some(&f), Some(&l)) if (b'!'..0x80).contains(&f) && (b'!'..0x80).contains(&l) => v,
+        _ => v.trim(),
+    }
+}
+
 /// The few rules that most recently matched whole values of a column, most
 /// recent first (formats alternate: English and German street addresses).
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Memo([Option<usize>; 3]);
+pub struct Memo([Option<MemoEntry>; 4]);
+
+/// The rules whose full matches made up one earlier value: the first is
+/// tried anchored on the next value; if it matches, the others are checked
+/// the same way (an address column's values are matched whole by both the
+/// English street rule and the hinted one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MemoEntry {
+    rules: [u16; 3],
+    n: u8,
+}
+
+impl MemoEntry {
+    fn rules(&self) -> &[u16] {
+        &self.rules[..self.n as usize]
+    }
+}
 
 impl Memo {
     fn promote(&mut self, slot: usize) {
         self.0[..=slot].rotate_right(1);
     }
-    fn remember(&mut self, rule: usize) {
-        if let Some(p) = self.0.iter().position(|x| *x == Some(rule)) {
+    fn remember(&mut self, entry: MemoEntry) {
+        if let Some(p) = self.0.iter().position(|x| *x == Some(entry)) {
             self.promote(p);
         } else {
             self.0.rotate_right(1);
-            self.0[0] = Some(rule);
+            self.0[0] = Some(entry);
         }
     }
 }
@@ -474,7 +527,7 @@ impl Detector {
     /// Find the validated hits in `value`, into `scratch.hits`.
     pub fn detect(&self, value: &str, hints: &ColumnHints, scratch: &mut Scratch) {
         scratch.hits.clear();
-        let text = value.trim();
+        let text = trim_value(value);
         if text.is_empty() {
             return;
         }
@@ -639,34 +692,55 @@ impl Detector {
         scratch: &mut Scratch,
         memo: &mut Memo,
     ) {
-        let text = value.trim();
+        let text = trim_value(value);
         if !text.is_empty() {
             for slot in 0..memo.0.len() {
-                let Some(ri) = memo.0[slot] else { continue };
-                if self.whole_value_match(ri, text, hints, scratch) {
+                let Some(entry) = memo.0[slot] else { continue };
+                let first = entry.rules[0] as usize;
+                if self.whole_value_match(first, text, hints, scratch) {
                     scratch.hits.clear();
-                    scratch.hits.push(Hit {
-                        rule: ri,
-                        start: 0,
-                        end: text.len(),
-                        full: true,
-                        context: false,
-                    });
+                    for (k, &ri) in entry.rules().iter().enumerate() {
+                        let ri = ri as usize;
+                        if k == 0 || self.whole_value_match(ri, text, hints, scratch) {
+                            scratch.hits.push(Hit {
+                                rule: ri,
+                                start: 0,
+                                end: text.len(),
+                                full: true,
+                                context: false,
+                            });
+                        }
+                    }
                     memo.promote(slot);
                     return;
                 }
             }
         }
         self.detect(value, hints, scratch);
+        // Learn from a value that is wholly explained by at most three rules'
+        // full matches (dates of birth depend on neighbours and never learn).
         let h = &scratch.hits;
-        if h.len() == 1 && h[0].full {
-            let r = &self.rules.rules[h[0].rule];
-            if r.detector != DetectorKind::DateOfBirth
-                && (!r.requires_hint || hints.get(h[0].rule) > 0)
+        if h.is_empty() || h.len() > 3 || h.iter().any(|x| !x.full) {
+            return;
+        }
+        let mut entry = MemoEntry {
+            rules: [0; 3],
+            n: 0,
+        };
+        for x in h {
+            let r = &self.rules.rules[x.rule];
+            if r.detector == DetectorKind::DateOfBirth
+                || (r.requires_hint && hints.get(x.rule) <= 0)
+                || x.rule > u16::MAX as usize
             {
-                memo.remember(h[0].rule);
+                return;
+            }
+            if !entry.rules().contains(&(x.rule as u16)) {
+                entry.rules[entry.n as usize] = x.rule as u16;
+                entry.n += 1;
             }
         }
+        memo.remember(entry);
     }
 
     /// Whether rule `ri` matches all of `text` and validates.
@@ -681,6 +755,25 @@ impl Detector {
         match r.detector {
             DetectorKind::Regex => {
                 for j in 0..r.regexes.len() {
+                    // The compiled DFA answers in a few instructions per byte
+                    // with the same leftmost-first end as the meta regex; it
+                    // gives up (Err) only on a quit byte, and then the meta
+                    // regex decides.
+                    if let Some(dfa) = r.whole_dfa(j) {
+                        use regex_automata::dfa::Automaton;
+                        let input = regex_automata::Input::new(text)
+                            .anchored(regex_automata::Anchored::Yes);
+                        match dfa.try_search_fwd(&input) {
+                            Ok(Some(m)) => {
+                                if m.offset() == text.len() && r.validator.check(text) {
+                                    return true;
+                                }
+                                continue;
+                            }
+                            Ok(None) => continue,
+                            Err(_) => {}
+                        }
+                    }
                     let slot = r.regex_slot(j, text.len());
                     ensure_cache(scratch, &self.rules, ri, slot);
                     let re = r.regex_at(slot);
@@ -819,6 +912,13 @@ mod tests {
                 (a.digits, a.features, a.digit_mask, a.alnum_mask, a.alnum_digit_mask),
                 (b.digits, b.features, b.digit_mask, b.alnum_mask, b.alnum_digit_mask)
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_value_is_trim(v in "[ \t\n\u{a0}\u{2003}a-z!~\u{7f}\u{1}]{0,6}") {
+            proptest::prop_assert_eq!(trim_value(&v), v.trim());
         }
     }
 

@@ -98,14 +98,23 @@ pub fn valid_phone(s: &str) -> bool {
     } else {
         t
     };
-    let mut d: Vec<u8> = Vec::with_capacity(16);
+    // At most 15 digits are valid: collect them on the stack.
+    let mut buf = [0u8; 15];
+    let mut n = 0;
     for b in t.bytes() {
         match b {
-            b'0'..=b'9' => d.push(b - b'0'),
+            b'0'..=b'9' => {
+                if n == buf.len() {
+                    return false;
+                }
+                buf[n] = b - b'0';
+                n += 1;
+            }
             b' ' | b'-' | b'.' | b'(' | b')' | b'/' | b'+' => {}
             _ => return false,
         }
     }
+    let d = &buf[..n];
     if !(7..=15).contains(&d.len()) || t.starts_with("+0") {
         return false;
     }
@@ -119,7 +128,8 @@ pub fn valid_phone(s: &str) -> bool {
             let cc = digits[..cc_len]
                 .iter()
                 .fold(0u16, |a, &x| a * 10 + x as u16);
-            if let Some(&(_, min, max)) = COUNTRIES.iter().find(|(c, _, _)| *c == cc) {
+            if let Ok(k) = COUNTRIES.binary_search_by_key(&cc, |&(c, _, _)| c) {
+                let (_, min, max) = COUNTRIES[k];
                 let nsn = &digits[cc_len..];
                 // Italy, San Marino and the Vatican keep the leading 0 internationally.
                 if nsn.first() == Some(&0) && !matches!(cc, 39 | 378 | 379) {
@@ -147,7 +157,7 @@ pub fn valid_phone(s: &str) -> bool {
         return true;
     }
     match d.len() {
-        10 => nanp_ok(&d),
+        10 => nanp_ok(d),
         11 if d[0] == 1 => nanp_ok(&d[1..]),
         // Bare digits of an E.164 number without its '+' (the bare-digit rule
         // only runs in phone columns).
@@ -158,7 +168,12 @@ pub fn valid_phone(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::valid_phone;
+    use super::{valid_phone, COUNTRIES};
+
+    #[test]
+    fn country_codes_are_sorted_for_binary_search() {
+        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
+    }
 
     #[test]
     fn valid_numbers() {

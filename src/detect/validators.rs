@@ -344,16 +344,25 @@ pub fn iban(s: &str) -> bool {
     if iban_length(&v[..2]) != Some(n) {
         return false;
     }
-    let mut rem: u32 = 0;
+    iban_mod97(v) == 1
+}
+
+/// The IBAN remainder: the first four characters moved to the end, letters
+/// as 10..35, the whole read as one number, mod 97. The accumulator is
+/// reduced only when it nears the top of a u64 (one division per ~16 digits).
+fn iban_mod97(v: &[u8]) -> u64 {
+    let mut rem: u64 = 0;
     for &c in v[4..].iter().chain(&v[..4]) {
-        if c.is_ascii_digit() {
-            rem = (rem * 10 + (c - b'0') as u32) % 97;
+        rem = if c.is_ascii_digit() {
+            rem * 10 + (c - b'0') as u64
         } else {
-            let x = (c - b'A') as u32 + 10;
-            rem = (rem * 100 + x) % 97;
+            rem * 100 + (c - b'A') as u64 + 10
+        };
+        if rem >= 1 << 56 {
+            rem %= 97;
         }
     }
-    rem == 1
+    rem % 97
 }
 
 /// ISO 3166-1 alpha-2 codes in use (for BIC and similar).
@@ -898,26 +907,45 @@ pub fn vin(s: &str) -> bool {
 
 /// Email: one '@', a local part, and a domain with a plausible alphabetic TLD.
 pub fn email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
+    // One pass over the bytes each side of the last '@' (the same rules as
+    // `tests::email_reference`, which a property test holds it to).
+    let b = s.as_bytes();
+    let Some(at) = memchr::memrchr(b'@', b) else {
         return false;
     };
+    let (local, domain) = (&b[..at], &b[at + 1..]);
     if local.is_empty()
         || local.len() > 64
         || domain.len() > 253
-        || local.starts_with('.')
-        || local.ends_with('.')
-        || local.as_bytes().windows(2).any(|w| w == b"..")
+        || local[0] == b'.'
+        || local[local.len() - 1] == b'.'
     {
         return false;
     }
-    let Some((_, tld)) = domain.rsplit_once('.') else {
+    let mut prev = 0u8;
+    for &c in local {
+        if c == b'.' && prev == b'.' {
+            return false;
+        }
+        prev = c;
+    }
+    let Some(dot) = memchr::memrchr(b'.', domain) else {
         return false;
     };
-    (2..=24).contains(&tld.len())
-        && tld.bytes().all(|c| c.is_ascii_alphabetic())
-        && domain
-            .split('.')
-            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+    let tld = &domain[dot + 1..];
+    if !(2..=24).contains(&tld.len()) || !tld.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    // Labels are not empty and neither start nor end with '-' (the last one
+    // is the alphabetic TLD, so only the ends before each '.' need a look).
+    let mut prev = b'.';
+    for &c in domain {
+        if (c == b'.' && (prev == b'.' || prev == b'-')) || (c == b'-' && prev == b'.') {
+            return false;
+        }
+        prev = c;
+    }
+    true
 }
 
 /// "lat, lon" with both in range and enough precision to point at a place.
@@ -979,6 +1007,57 @@ pub fn secret_entropy(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain statement of the e-mail rules that `email` implements in one pass.
+    fn email_reference(s: &str) -> bool {
+        let Some((local, domain)) = s.rsplit_once('@') else {
+            return false;
+        };
+        if local.is_empty()
+            || local.len() > 64
+            || domain.len() > 253
+            || local.starts_with('.')
+            || local.ends_with('.')
+            || local.contains("..")
+        {
+            return false;
+        }
+        let Some((_, tld)) = domain.rsplit_once('.') else {
+            return false;
+        };
+        (2..=24).contains(&tld.len())
+            && tld.bytes().all(|c| c.is_ascii_alphabetic())
+            && domain
+                .split('.')
+                .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+    }
+
+    /// IBAN mod 97 digit by digit, as the standard states it.
+    fn iban_mod97_reference(v: &[u8]) -> u32 {
+        v[4..].iter().chain(&v[..4]).fold(0u32, |rem, &c| {
+            if c.is_ascii_digit() {
+                (rem * 10 + (c - b'0') as u32) % 97
+            } else {
+                (rem * 100 + (c - b'A') as u32 + 10) % 97
+            }
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn email_agrees_with_its_reference(v in "[a-z.@-]{0,6}[@.]?[a-zA-Z0-9.-]{0,12}[.@-]?[a-z]{0,3}") {
+            proptest::prop_assert_eq!(email(&v), email_reference(&v), "{}", v);
+        }
+
+        #[test]
+        fn iban_checksum_agrees_with_digit_by_digit_mod97(v in "[A-Z0-9]{4,34}") {
+            proptest::prop_assert_eq!(
+                iban_mod97(v.as_bytes()),
+                iban_mod97_reference(v.as_bytes()) as u64,
+                "{}", v
+            );
+        }
+    }
 
     // Published or generator-verified test numbers, valid and invalid.
     #[test]
