@@ -823,7 +823,12 @@ fn is_placeholder(v: &str) -> bool {
 
 fn is_free_text(v: &str) -> bool {
     // Only "none, one, or three and more" matters: stop at the third space.
-    let spaces = memchr::memchr_iter(b' ', v.as_bytes()).take(3).count();
+    let b = v.as_bytes();
+    let spaces = if b.len() <= 64 {
+        b.iter().filter(|&&c| c == b' ').count()
+    } else {
+        memchr::memchr_iter(b' ', b).take(3).count()
+    };
     spaces >= 3 || (v.len() >= 40 && spaces >= 1)
 }
 

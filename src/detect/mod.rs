@@ -461,6 +461,9 @@ pub struct Scratch {
     /// Per rule, per pattern: this worker's regex cache (no shared pool).
     caches: Vec<Vec<regex_automata::meta::Cache>>,
     lower: String,
+    /// The names finder's word spans and results.
+    name_tokens: Vec<(usize, usize)>,
+    name_spans: Vec<(usize, usize, bool)>,
     pub hits: Vec<Hit>,
 }
 
@@ -624,10 +627,14 @@ impl Detector {
                 DetectorKind::PersonName => {
                     // Unhinted names are capitalised; lower-case text needs a name column.
                     if sh.upper() || (sh.alpha() && (hints.get(i) > 0 || !text.is_ascii())) {
-                        for (s, e, full) in
-                            self.names
-                                .find_counted(text, hints.get(i) > 0, sh.capitalised as usize)
-                        {
+                        self.names.find_counted(
+                            text,
+                            hints.get(i) > 0,
+                            sh.capitalised as usize,
+                            &mut scratch.name_tokens,
+                            &mut scratch.name_spans,
+                        );
+                        for &(s, e, full) in &scratch.name_spans {
                             scratch.hits.push(Hit {
                                 rule: i,
                                 start: s,
@@ -760,18 +767,15 @@ impl Detector {
                     // gives up (Err) only on a quit byte, and then the meta
                     // regex decides.
                     if let Some(dfa) = r.whole_dfa(j) {
-                        use regex_automata::dfa::Automaton;
-                        let input = regex_automata::Input::new(text)
-                            .anchored(regex_automata::Anchored::Yes);
-                        match dfa.try_search_fwd(&input) {
-                            Ok(Some(m)) => {
-                                if m.offset() == text.len() && r.validator.check(text) {
+                        match dfa_whole_match(dfa, text.as_bytes()) {
+                            Some(true) => {
+                                if r.validator.check(text) {
                                     return true;
                                 }
                                 continue;
                             }
-                            Ok(None) => continue,
-                            Err(_) => {}
+                            Some(false) => continue,
+                            None => {}
                         }
                     }
                     let slot = r.regex_slot(j, text.len());
@@ -788,8 +792,8 @@ impl Detector {
                 false
             }
             DetectorKind::PersonName => {
-                let f = self.names.find(text, hints.get(ri) > 0);
-                f.len() == 1 && f[0].2
+                self.names
+                    .whole_name(text, hints.get(ri) > 0, &mut scratch.name_tokens)
             }
             DetectorKind::DateOfBirth => false,
         }
@@ -816,6 +820,31 @@ impl Detector {
     pub fn rule(&self, i: usize) -> &Rule {
         &self.rules.rules[i]
     }
+}
+
+/// Whether the anchored leftmost-first match of `dfa` on `hay` ends at its
+/// end: walk the transitions byte by byte; dying early means the preferred
+/// match (if any) ended before the end. `None` if the DFA gave up (a quit
+/// byte), and the caller asks the meta regex instead.
+fn dfa_whole_match(dfa: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
+    use regex_automata::dfa::Automaton;
+    let start = regex_automata::util::start::Config::new()
+        .anchored(regex_automata::Anchored::Yes)
+        .look_behind(None);
+    let mut sid = dfa.start_state(&start).ok()?;
+    for &b in hay {
+        sid = dfa.next_state(sid, b);
+        if dfa.is_special_state(sid) {
+            if dfa.is_dead_state(sid) {
+                return Some(false);
+            }
+            if dfa.is_quit_state(sid) {
+                return None;
+            }
+        }
+    }
+    let eoi = dfa.next_eoi_state(sid);
+    Some(dfa.is_match_state(eoi))
 }
 
 /// Make sure this worker holds a regex cache for cache slot `slot` of rule

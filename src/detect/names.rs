@@ -213,7 +213,9 @@ const TITLE: u8 = 8;
 /// token answers all the questions the finder asks.
 #[derive(Debug)]
 pub struct Names {
-    words: rustc_hash::FxHashMap<String, u8>,
+    /// Folded word → `FIRST_NAME | SURNAME | STOP_WORD | TITLE` flags, keyed
+    /// by bytes so that a lookup needs no UTF-8 check.
+    words: rustc_hash::FxHashMap<Box<[u8]>, u8>,
 }
 
 /// Fold common Latin diacritics so "García" meets "garcia".
@@ -249,10 +251,12 @@ pub fn fold_into(s: &str, out: &mut String) {
 
 impl Names {
     pub fn builtin() -> Self {
-        let mut words: rustc_hash::FxHashMap<String, u8> = Default::default();
+        let mut words: rustc_hash::FxHashMap<Box<[u8]>, u8> = Default::default();
         let mut add = |t: &str, flag: u8| {
             for l in t.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                *words.entry(fold(l)).or_default() |= flag;
+                *words
+                    .entry(fold(l).into_bytes().into_boxed_slice())
+                    .or_default() |= flag;
             }
         };
         add(FIRST, FIRST_NAME);
@@ -265,7 +269,7 @@ impl Names {
         }
         // Surnames that are far more often ordinary words.
         for w in ["the", "and", "street", "new"] {
-            if let Some(f) = words.get_mut(w) {
+            if let Some(f) = words.get_mut(w.as_bytes()) {
                 *f &= !SURNAME;
             }
         }
@@ -284,16 +288,12 @@ impl Names {
             let b = &mut buf[..w.len()];
             b.copy_from_slice(w.as_bytes());
             b.make_ascii_lowercase();
-            return std::str::from_utf8(b)
-                .ok()
-                .and_then(|k| self.words.get(k))
-                .copied()
-                .unwrap_or(0);
+            return self.words.get(&*b).copied().unwrap_or(0);
         }
         BUF.with(|b| {
             let mut b = b.borrow_mut();
             fold_into(w, &mut b);
-            self.words.get(b.as_str()).copied().unwrap_or(0)
+            self.words.get(b.as_bytes()).copied().unwrap_or(0)
         })
     }
 
@@ -308,32 +308,73 @@ impl Names {
     /// Name spans in `text` as (start, end, whole value). `hinted`: the column is
     /// a name column, so a single given name or surname counts.
     pub fn find(&self, text: &str, hinted: bool) -> Vec<(usize, usize, bool)> {
-        self.find_counted(text, hinted, capitalised_words(text))
+        let (mut tokens, mut out) = (Vec::new(), Vec::new());
+        self.find_counted(text, hinted, capitalised_words(text), &mut tokens, &mut out);
+        out
     }
 
-    /// `find` with the number of capitalised words already counted.
+    /// `find` with the number of capitalised words already counted, into
+    /// reused buffers (`tokens` is scratch space; the spans go to `out`).
     pub(crate) fn find_counted(
         &self,
         text: &str,
         hinted: bool,
         capitalised: usize,
-    ) -> Vec<(usize, usize, bool)> {
+        tokens: &mut Vec<(usize, usize)>,
+        out: &mut Vec<(usize, usize, bool)>,
+    ) {
+        out.clear();
         // Outside a name column, a name is capitalised words: a whole-value
         // name needs every word capitalised and at least two of them (a single
         // word counts only in a name column), and an embedded one is a
         // "Given Surname" pair. Fewer than two capitalised words can be
         // neither: skip the tokenizer (most sentences take this exit).
         if !hinted && capitalised < 2 {
-            return Vec::new();
+            return;
         }
-        let tokens = tokenize(text);
+        tokenize(text, tokens);
         if tokens.is_empty() {
-            return Vec::new();
+            return;
         }
+        if self.is_whole_name(text, tokens, hinted) {
+            out.push((0, text.len(), true));
+            return;
+        }
+        // Embedded: "Firstname Surname" pairs of capitalised words in running text.
+        for w in tokens.windows(2) {
+            let ((a0, a1), (b0, b1)) = (w[0], w[1]);
+            let (a, b) = (&text[a0..a1], &text[b0..b1]);
+            if text[a1..b0].trim().is_empty()
+                && starts_upper(a)
+                && starts_upper(b)
+                && !is_all_upper(a)
+                && self.is_first(a)
+                && self.flags(b) & (SURNAME | STOP_WORD) == SURNAME
+            {
+                out.push((a0, b1, false));
+            }
+        }
+    }
+
+    /// Whether all of `text` (split into `tokens`) is one person's name.
+    pub(crate) fn whole_name(
+        &self,
+        text: &str,
+        hinted: bool,
+        tokens: &mut Vec<(usize, usize)>,
+    ) -> bool {
+        tokenize(text, tokens);
+        !tokens.is_empty() && self.is_whole_name(text, tokens, hinted)
+    }
+
+    fn is_whole_name(&self, text: &str, tokens: &[(usize, usize)], hinted: bool) -> bool {
         let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        if has_digit || tokens.len() > 5 {
+            return false;
+        }
         // Scripts the dictionaries do not cover (Han, Cyrillic, Greek, Arabic,
         // Devanagari, Hangul, kana): in a name column, a short alphabetic value is a name.
-        if hinted && !has_digit && tokens.len() <= 4 && text.chars().count() <= 40 {
+        if hinted && !text.is_ascii() && tokens.len() <= 4 && text.chars().count() <= 40 {
             let non_latin = text
                 .chars()
                 .filter(|c| c.is_alphabetic())
@@ -344,65 +385,41 @@ impl Names {
                     .chars()
                     .all(|c| c.is_alphabetic() || c == ' ' || c == '·' || c == '-')
             {
-                return vec![(0, text.len(), true)];
+                return true;
             }
         }
         // Whole value: 1-4 name tokens (titles aside), nothing else.
-        if !has_digit && tokens.len() <= 5 {
-            let mut n_words = 0;
-            let mut all_alpha = true;
-            let (mut firsts, mut lasts) = (0, 0);
-            for t in &tokens {
-                // One lookup answers "title?" and "name?" unless the token
-                // ends with a dot ("M.", "Dr."), where the title is looked
-                // up without it.
-                let f = self.flags(t.2);
-                let title = if t.2.ends_with('.') {
-                    self.is_title(t.2)
-                } else {
-                    f & TITLE != 0
-                };
-                if title {
-                    continue;
-                }
-                n_words += 1;
-                if !is_name_token(t.2, hinted) {
-                    all_alpha = false;
-                    break;
-                }
-                firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
-                lasts += (f & SURNAME != 0) as usize;
+        let mut n_words = 0;
+        let (mut firsts, mut lasts) = (0, 0);
+        for &(s, e) in tokens {
+            let t = &text[s..e];
+            // One lookup answers "title?" and "name?" unless the token ends
+            // with a dot ("M.", "Dr."), where the title is looked up without it.
+            let f = self.flags(t);
+            let title = if t.ends_with('.') {
+                self.is_title(t)
+            } else {
+                f & TITLE != 0
+            };
+            if title {
+                continue;
             }
-            if all_alpha && n_words > 0 && n_words <= 4 {
-                let words_len = n_words;
-                let whole = if words_len == 1 {
-                    hinted && (firsts + lasts) > 0
-                } else {
-                    let strong =
-                        firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
-                    strong || (hinted && firsts + lasts >= 1)
-                };
-                if whole {
-                    return vec![(0, text.len(), true)];
-                }
+            n_words += 1;
+            if !is_name_token(t, hinted) {
+                return false;
             }
+            firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
+            lasts += (f & SURNAME != 0) as usize;
         }
-        // Embedded: "Firstname Surname" pairs of capitalised words in running text.
-        let mut out = Vec::new();
-        for w in tokens.windows(2) {
-            let (a, b) = (&w[0], &w[1]);
-            let between = &text[a.1..b.0];
-            if between.trim().is_empty()
-                && starts_upper(a.2)
-                && starts_upper(b.2)
-                && !is_all_upper(a.2)
-                && self.is_first(a.2)
-                && self.flags(b.2) & (SURNAME | STOP_WORD) == SURNAME
-            {
-                out.push((a.0, b.1, false));
-            }
+        if n_words == 0 || n_words > 4 {
+            return false;
         }
-        out
+        if n_words == 1 {
+            hinted && (firsts + lasts) > 0
+        } else {
+            let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
+            strong || (hinted && firsts + lasts >= 1)
+        }
     }
 }
 
@@ -435,6 +452,13 @@ fn is_all_upper(w: &str) -> bool {
 
 fn is_name_token(w: &str, hinted: bool) -> bool {
     let core = w.trim_end_matches('.');
+    if core.is_ascii() {
+        let b = core.as_bytes();
+        return !b.is_empty()
+            && b.iter()
+                .all(|&c| c.is_ascii_alphabetic() || c == b'\'' || c == b'-')
+            && (b[0].is_ascii_uppercase() || hinted);
+    }
     if core.is_empty()
         || !core
             .chars()
@@ -446,20 +470,20 @@ fn is_name_token(w: &str, hinted: bool) -> bool {
     starts_upper(core) || hinted
 }
 
-/// Words with byte offsets; commas and other punctuation separate.
-fn tokenize(text: &str) -> Vec<(usize, usize, &str)> {
-    let mut out = Vec::with_capacity(8);
+/// Words as byte spans, into `out`; commas and other punctuation separate.
+fn tokenize(text: &str, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     let mut start = None;
-    let mut push = |s: usize, e: usize| {
+    let bytes = text.as_bytes();
+    let mut push = |s: usize, mut e: usize| {
         // Trailing sentence dots are not part of a word (but "J." initials keep theirs).
-        let w = &text[s..e];
-        let t = if w.len() > 2 {
-            w.trim_end_matches('.')
-        } else {
-            w
-        };
-        if !t.is_empty() {
-            out.push((s, s + t.len(), t));
+        if e - s > 2 {
+            while e > s && bytes[e - 1] == b'.' {
+                e -= 1;
+            }
+        }
+        if e > s {
+            out.push((s, e));
         }
     };
     let mut step = |part: bool, i: usize| match (part, start) {
@@ -471,19 +495,29 @@ fn tokenize(text: &str) -> Vec<(usize, usize, &str)> {
         _ => {}
     };
     if text.is_ascii() {
-        for (i, &c) in text.as_bytes().iter().enumerate() {
-            step(
-                c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.'),
-                i,
-            );
+        // Word runs found directly (no per-byte state machine).
+        let b = text.as_bytes();
+        let word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.');
+        let mut i = 0;
+        while i < b.len() {
+            while i < b.len() && !word(b[i]) {
+                i += 1;
+            }
+            let s = i;
+            while i < b.len() && word(b[i]) {
+                i += 1;
+            }
+            if s < i {
+                push(s, i);
+            }
         }
+        return;
     } else {
         for (i, c) in text.char_indices() {
             step(c.is_alphanumeric() || c == '\'' || c == '-' || c == '.', i);
         }
     }
     step(false, text.len());
-    out
 }
 
 #[cfg(test)]

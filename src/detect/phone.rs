@@ -87,7 +87,7 @@ fn nanp_ok(d: &[u8]) -> bool {
 
 /// Whether `s` (as matched, with separators) is a plausible phone number.
 pub fn valid_phone(s: &str) -> bool {
-    let t = s.trim();
+    let t = super::trim_value(s);
     // "+44 (0)20 …": the bracketed trunk zero is dropped when dialling internationally.
     let cleaned;
     // (A byte-window test: `str::contains` sets up a substring searcher per
