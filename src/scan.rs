@@ -826,7 +826,8 @@ fn is_free_text(v: &str) -> bool {
     let b = v.as_bytes();
     let spaces = if b.len() <= 64 {
         // Summed as bytes so that it compiles to vector compares.
-        b.iter().fold(0u8, |n, &c| n.wrapping_add((c == b' ') as u8)) as usize
+        b.iter()
+            .fold(0u8, |n, &c| n.wrapping_add((c == b' ') as u8)) as usize
     } else {
         memchr::memchr_iter(b' ', b).take(3).count()
     };

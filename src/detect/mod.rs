@@ -687,11 +687,14 @@ impl Detector {
         resolve_overlaps(&mut scratch.hits);
     }
 
-    /// `detect` with a per-column memo: when the previous value was exactly one
-    /// match of one rule, that rule is tried first, anchored on the whole value.
-    /// If it matches and validates, the value is that entity and nothing else
-    /// runs (a value that is entirely an email holds nothing else). Free text
-    /// never takes this path. Other values go through the full `detect`.
+    /// `detect` with a per-column memo: when recent values were wholly matched
+    /// by one to three rules (an address is matched whole by the English and
+    /// the hinted street rules), the first of them is tried anchored on the
+    /// whole value with a compiled DFA. If it matches and validates, the others
+    /// are checked the same way and nothing else runs (a value that is entirely
+    /// an email holds nothing else). Free text and partial matches never take
+    /// this path; they go through the full `detect`, and so do values that the
+    /// memo's rules do not match.
     pub fn detect_memo(
         &self,
         value: &str,
