@@ -366,32 +366,11 @@ fn shape_general(b: &[u8]) -> Shape {
             alnum = 0;
             alnum_digit = false;
         }
-        if is_alpha {
-            sh.features |= Feature::Alpha.bit()
-                | if c.is_ascii_uppercase() {
-                    Feature::Upper.bit()
-                } else {
-                    Feature::Lower.bit()
-                };
-            if prev.is_ascii_digit() {
-                sh.features |= Feature::DigitLetter.bit();
-            }
-        } else if is_digit {
-            if prev.is_ascii_alphabetic() {
-                sh.features |= Feature::LetterDigit.bit();
-            }
-        } else if c >= 0x80 {
-            sh.features |= Feature::Alpha.bit();
-        } else {
-            sh.features |= match c {
-                b' ' | b'\t' => Feature::Space.bit(),
-                b'@' => Feature::At.bit(),
-                b':' => Feature::Colon.bit() | Feature::Assign.bit(),
-                b'=' => Feature::Assign.bit(),
-                b',' => Feature::Comma.bit(),
-                b'.' => Feature::Dot.bit(),
-                _ => 0,
-            };
+        sh.features |= BYTE_FEATURES[c as usize];
+        if is_alpha && prev.is_ascii_digit() {
+            sh.features |= Feature::DigitLetter.bit();
+        } else if is_digit && prev.is_ascii_alphabetic() {
+            sh.features |= Feature::LetterDigit.bit();
         }
         prev = c;
     }
