@@ -184,6 +184,11 @@ pub struct RuleSpec {
     /// The same, counting only runs that contain a digit.
     #[serde(default)]
     pub alnum_run_with_digit: Option<[u32; 2]>,
+    /// Minimum length of a token run (ASCII letters, digits, `_`, `-` and `.`)
+    /// the value must have: vendor keys like `xoxb-1234567890` and JWTs, which
+    /// ordinary words are too short to pass.
+    #[serde(default)]
+    pub token_run: Option<u32>,
     /// Character features the value must have: upper, lower, alpha, space,
     /// letter_digit (a letter directly followed by a digit), digit_letter, at
     /// (`@`), colon, comma, dot, upper_word (four capitals in a row).
@@ -241,6 +246,8 @@ pub struct Rule {
     /// Bit k set: an alphanumeric run of length k (k ≥ 63 → bit 63); 0 = no gate.
     pub alnum_mask: u64,
     pub alnum_digit_mask: u64,
+    /// Minimum token-run length (0: no gate).
+    pub token_run: u32,
     pub features: u16,
     /// Has literal anchors (registered in the rule set's anchor automaton).
     pub anchored: bool,
@@ -515,6 +522,7 @@ impl RuleSetBuilder {
                 alnum_digit_mask: spec.alnum_run_with_digit.map_or(0, |[a, b]| {
                     (a.min(63)..=b.min(63)).fold(0u64, |m, k| m | (1 << k))
                 }),
+                token_run: spec.token_run.unwrap_or(0),
                 features: spec.requires.iter().fold(0, |m, f| m | f.bit()),
                 anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
                 context: spec.context.iter().map(|w| w.to_lowercase()).collect(),

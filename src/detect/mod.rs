@@ -107,19 +107,58 @@ pub fn column_words(name: &str) -> Vec<String> {
 
 /// One pass over the bytes: counts, feature bits, and the digit-count and
 /// alphanumeric-run-length masks that gate rules.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Shape {
     /// `alnum_mask` and `UpperWord` not computed yet (digit-free values).
     runs_pending: bool,
-    /// Words starting with a capital (or a non-ASCII letter): the names
-    /// finder's early exit.
-    capitalised: u32,
+    /// Capital-like bytes (ASCII capitals and every non-ASCII byte): an
+    /// upper bound on the capitalised words, for the names finder's early exit.
+    caplike: u32,
     digits: u32,
     features: u16,
     digit_mask: u32,
     alnum_mask: u64,
     alnum_digit_mask: u64,
+    /// The longest token run (`u32::MAX`: not measured yet).
+    token_run: u32,
 }
+
+impl Default for Shape {
+    fn default() -> Self {
+        Shape {
+            runs_pending: false,
+            caplike: 0,
+            digits: 0,
+            features: 0,
+            digit_mask: 0,
+            alnum_mask: 0,
+            alnum_digit_mask: 0,
+            token_run: u32::MAX,
+        }
+    }
+}
+
+/// The longest run of ASCII letters, digits, `_`, `-` and `.`.
+fn longest_token_run(b: &[u8]) -> u32 {
+    let (mut run, mut best) = (0u32, 0u32);
+    for &c in b {
+        let tok = TOKEN_BYTE[c as usize] as u32;
+        run = (run + 1) * tok;
+        best = best.max(run);
+    }
+    best
+}
+
+const TOKEN_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = (b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')) as u8;
+        c += 1;
+    }
+    t
+};
 
 /// The feature bits one byte sets by itself.
 const BYTE_FEATURES: [u16; 256] = {
@@ -153,7 +192,6 @@ const BYTE_FEATURES: [u16; 256] = {
 /// Per-byte classes for the first pass (bits below).
 const C_DIGIT: u8 = 1;
 const C_CAPLIKE: u8 = 2; // ASCII upper case, or any non-ASCII byte
-const C_WORDSEP: u8 = 4; // a byte after which a word starts
 const C_COLON: u8 = 8;
 const C_DASH: u8 = 16;
 const C_DOT: u8 = 32;
@@ -168,12 +206,6 @@ const BYTE_CLASS: [u8; 256] = {
         }
         if b.is_ascii_uppercase() || b >= 0x80 {
             k |= C_CAPLIKE;
-        }
-        if matches!(
-            b,
-            b' ' | b'\t' | b'\n' | b'(' | b'"' | b'\'' | b',' | b';' | b':'
-        ) {
-            k |= C_WORDSEP;
         }
         if b == b':' {
             k |= C_COLON;
@@ -190,57 +222,51 @@ const BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// The first pass's per-byte table: four counters packed in 15-bit fields
-/// (digits, colons, dashes, dots), bit 62 for a capital-like byte and bit 63
-/// for a byte after which a word starts. One load and one add per byte
-/// instead of five shifts and adds.
+/// The first pass's per-byte table: five counters packed in 12-bit fields
+/// (digits, colons, dashes, dots, capital-like bytes). One load and one add
+/// per byte.
 const PACKED_COUNTS: [u64; 256] = {
     let mut t = [0u64; 256];
     let mut c = 0;
     while c < 256 {
         let k = BYTE_CLASS[c] as u64;
         t[c] = (k & 1)
-            | ((k >> 3) & 1) << 15
-            | ((k >> 4) & 1) << 30
-            | ((k >> 5) & 1) << 45
-            | ((k >> 1) & 1) << 62
-            | ((k >> 2) & 1) << 63;
+            | ((k >> 3) & 1) << 12
+            | ((k >> 4) & 1) << 24
+            | ((k >> 5) & 1) << 36
+            | ((k >> 1) & 1) << 48;
         c += 1;
     }
     t
 };
-const COUNT_FIELDS: u64 = (1 << 60) - 1;
-const FIELD: u64 = (1 << 15) - 1;
+const FIELD: u64 = (1 << 12) - 1;
 
-/// One branch-free pass: feature bits, digit count, capitalised words, and
+/// One branch-free pass: feature bits, digit count, capital-like bytes, and
 /// the separator counts behind `MacSeparators`.
 fn first_pass(b: &[u8], sh: &mut Shape) {
     use crate::rules::Feature;
     let (mut colons, mut dashes, mut dots) = (0u32, 0u32, 0u32);
     let (mut digits, mut caps) = (0u32, 0u32);
-    let mut at_start = 1u32;
     let mut features = 0u16;
-    // Chunks short enough that no 15-bit field can overflow.
+    // Chunks short enough that no 12-bit field can overflow.
     for chunk in b.chunks(FIELD as usize) {
         let mut acc = 0u64;
         for &c in chunk {
-            let e = PACKED_COUNTS[c as usize];
-            acc += e & COUNT_FIELDS;
-            caps += at_start & (e >> 62) as u32 & 1;
-            at_start = (e >> 63) as u32;
+            acc += PACKED_COUNTS[c as usize];
             features |= BYTE_FEATURES[c as usize];
         }
         digits += (acc & FIELD) as u32;
-        colons += (acc >> 15 & FIELD) as u32;
-        dashes += (acc >> 30 & FIELD) as u32;
-        dots += (acc >> 45 & FIELD) as u32;
+        colons += (acc >> 12 & FIELD) as u32;
+        dashes += (acc >> 24 & FIELD) as u32;
+        dots += (acc >> 36 & FIELD) as u32;
+        caps += (acc >> 48 & FIELD) as u32;
     }
     if colons >= 5 || dashes >= 5 || dots >= 2 {
         features |= Feature::MacSeparators.bit();
     }
     sh.features |= features;
     sh.digits = digits;
-    sh.capitalised = caps;
+    sh.caplike = caps;
 }
 
 /// Alphanumeric run lengths and `UpperWord` of a digit-free value.
@@ -271,7 +297,7 @@ fn digit_free_runs(b: &[u8], sh: &mut Shape) {
 }
 
 /// The shape of a value. One table-driven first pass gives the feature bits,
-/// the digit count and the capitalised words; a value without digits (most
+/// the digit count and the capital-like bytes; a value without digits (most
 /// free text, names) stops there, and its alphanumeric runs and upper-case
 /// words, which few rules gate on, are computed only when such a rule asks
 /// (`Shape::admits_lazy`). Values with digits take the general pass, which
@@ -284,9 +310,9 @@ fn shape(s: &str) -> Shape {
         sh.runs_pending = true;
         return sh;
     }
-    let caps = sh.capitalised;
+    let caps = sh.caplike;
     let mut sh = shape_general(b);
-    sh.capitalised = caps;
+    sh.caplike = caps;
     sh
 }
 
@@ -400,6 +426,10 @@ impl Shape {
         use crate::rules::Feature;
         if self.runs_pending {
             let upper_word = Feature::UpperWord.bit();
+            // Four capitals in a row need four capital-like bytes.
+            if r.features & upper_word != 0 && self.caplike < 4 {
+                return false;
+            }
             let others = self.digits >= r.min_digits
                 && (r.digit_mask == 0 || self.digit_mask & r.digit_mask != 0)
                 && (r.alnum_digit_mask == 0 || self.alnum_digit_mask & r.alnum_digit_mask != 0)
@@ -413,6 +443,15 @@ impl Shape {
             digit_free_runs(b, self);
         }
         self.admits(r)
+    }
+
+    /// Whether `b` has a run of at least `min` ASCII letters, digits, `_`,
+    /// `-` or `.` (measured once per value).
+    fn has_token_run(&mut self, min: u32, b: &[u8]) -> bool {
+        if self.token_run == u32::MAX {
+            self.token_run = longest_token_run(b);
+        }
+        self.token_run >= min
     }
 
     fn admits(&self, r: &Rule) -> bool {
@@ -529,7 +568,11 @@ impl Detector {
         };
         for &i in list {
             let r = &rules.rules[i];
-            if !sh.admits_lazy(r, bytes) {
+            // The token run first: it is measured once per value and spares
+            // free text the run-length pass.
+            if (r.token_run > 0 && !sh.has_token_run(r.token_run, bytes))
+                || !sh.admits_lazy(r, bytes)
+            {
                 continue;
             }
             // A rule that needs a hint, in a column without one, can only be saved
@@ -609,7 +652,7 @@ impl Detector {
                         self.names.find_counted(
                             text,
                             hints.get(i) > 0,
-                            sh.capitalised as usize,
+                            sh.caplike as usize,
                             &mut scratch.name_tokens,
                             &mut scratch.name_spans,
                         );
@@ -911,10 +954,8 @@ mod tests {
         /// The digit-free fast path computes exactly what the general one does.
         #[test]
         fn shape_fast_path_agrees(v in "[ -/:-~\\u{e0}-\\u{ff}\\u{4e00}]{0,80}") {
-            proptest::prop_assert_eq!(
-                shape(&v).capitalised as usize,
-                names::capitalised_words(&v)
-            );
+            // An upper bound is all the names finder's early exit needs.
+            proptest::prop_assert!(shape(&v).caplike as usize >= names::capitalised_words(&v));
             let mut a = shape(&v);
             proptest::prop_assert!(a.runs_pending);
         digit_free_runs(v.as_bytes(), &mut a);
@@ -940,6 +981,38 @@ mod tests {
             vec!["customer", "email", "addr"]
         );
         assert_eq!(column_words("DOB"), vec!["dob"]);
+    }
+
+    /// The token-run gate lets the shortest tokens its rules accept through,
+    /// in running text and with no digits at all, and stops ordinary prose.
+    #[test]
+    fn token_run_gate_keeps_the_shortest_tokens() {
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let det = Detector::new(rules.clone());
+        let hints = ColumnHints::none(&rules);
+        let mut scratch = Scratch::default();
+        let mut found = |v: &str| {
+            det.detect(v, &hints, &mut scratch);
+            scratch
+                .hits
+                .iter()
+                .map(|h| rules.rules[h.rule].id.clone())
+                .collect::<Vec<_>>()
+        };
+        for v in [
+            "slack token xoxb-1234567890 for the bot",
+            "slack token xoxb-abcdefghij, rotate it",
+            "key=glpat-abcdefghijKLMNOPQRST",
+        ] {
+            assert!(found(v).contains(&"vendor_api_key".to_string()), "{v}");
+        }
+        // A short JWT (header {"alg":1}) that the old alphanumeric-run gate refused.
+        let jwt = "auth eyJhbGciOjF9.eyJzdWI.abcdefgh done";
+        assert!(found(jwt).contains(&"jwt".to_string()));
+        assert!(found("Refund requested, the package arrived damaged.").is_empty());
+        assert_eq!(longest_token_run(b"a xoxb-1234567890."), 16);
+        assert_eq!(longest_token_run(b""), 0);
+        assert_eq!(longest_token_run(b"ab cd"), 2);
     }
 
     #[test]

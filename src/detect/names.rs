@@ -313,7 +313,8 @@ impl Names {
         out
     }
 
-    /// `find` with the number of capitalised words already counted, into
+    /// `find` with an upper bound on the capitalised words already counted
+    /// (`detect` counts capital-like bytes), into
     /// reused buffers (`tokens` is scratch space; the spans go to `out`).
     pub(crate) fn find_counted(
         &self,
@@ -423,8 +424,8 @@ impl Names {
     }
 }
 
-/// Words that start with a capital letter (`detect`'s first pass counts the
-/// same way) (ASCII fast path; any non-ASCII
+/// Words that start with a capital letter (`detect`'s first pass counts an
+/// upper bound: capital-like bytes) (ASCII fast path; any non-ASCII
 /// letter at a word start counts, to stay conservative).
 pub(crate) fn capitalised_words(text: &str) -> usize {
     let b = text.as_bytes();
