@@ -327,6 +327,9 @@ pub struct RuleSet {
     pub rule_entity: Vec<usize>,
     /// Per anchor pattern: (text, matched case-insensitively).
     pub(crate) anchor_case: Vec<(String, bool)>,
+    /// The context words of rules that need a hint (ASCII case-insensitive):
+    /// a value holding one may keep such a rule's hit without a column hint.
+    pub(crate) hint_context: Option<AhoCorasick>,
     digest: String,
 }
 
@@ -563,6 +566,26 @@ impl RuleSetBuilder {
                 serde_json::to_vec(&canon).unwrap_or_default()
             ))
         );
+        let hint_words: Vec<&str> = rules
+            .iter()
+            .filter(|r| r.requires_hint)
+            .flat_map(|r| r.context.iter().map(String::as_str))
+            .collect();
+        let hint_context = if hint_words.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&hint_words)
+                    .map_err(|e| Error::Rules {
+                        file: "<context>".into(),
+                        line: None,
+                        rule: None,
+                        message: e.to_string(),
+                    })?,
+            )
+        };
         let mut entities: Vec<String> = Vec::new();
         let rule_entity = rules
             .iter()
@@ -588,6 +611,7 @@ impl RuleSetBuilder {
             anchors,
             anchor_rule,
             anchor_case: anchor_pats,
+            hint_context,
             entities,
             rule_entity,
             digest,
