@@ -317,6 +317,10 @@ pub struct RuleSet {
     pub(crate) digit_free: Vec<usize>,
     /// Every rule index, in order.
     pub(crate) all: Vec<usize>,
+    /// Per entry of `digit_free` and of `all`: the rule's required feature
+    /// bits and minimum digit count, packed for `detect`'s first sieve.
+    pub(crate) digit_free_sieve: Vec<(u16, u32)>,
+    pub(crate) all_sieve: Vec<(u16, u32)>,
     /// Anchor automaton over literal anchors; pattern index → rule index.
     pub(crate) anchors: Option<AhoCorasick>,
     pub(crate) anchor_rule: Vec<usize>,
@@ -602,12 +606,21 @@ impl RuleSetBuilder {
             .enumerate()
             .filter(|(_, r)| r.min_digits == 0 && r.digit_mask == 0 && r.alnum_digit_mask == 0)
             .map(|(i, _)| i)
-            .collect();
-        let all = (0..rules.len()).collect();
+            .collect::<Vec<usize>>();
+        let all: Vec<usize> = (0..rules.len()).collect();
+        let sieve = |list: &[usize]| {
+            list.iter()
+                .map(|&i| (rules[i].features, rules[i].min_digits))
+                .collect::<Vec<_>>()
+        };
+        let digit_free_sieve = sieve(&digit_free);
+        let all_sieve = sieve(&all);
         Ok(RuleSet {
             rules,
             digit_free,
             all,
+            digit_free_sieve,
+            all_sieve,
             anchors,
             anchor_rule,
             anchor_case: anchor_pats,

@@ -565,12 +565,24 @@ impl Detector {
         // digits only looks at the rules that can pass without them.
         scratch.candidates.clear();
         let mut anchored = false;
-        let list = if sh.digits == 0 {
-            &rules.digit_free
+        let (list, sieve) = if sh.digits == 0 {
+            (&rules.digit_free, &rules.digit_free_sieve)
         } else {
-            &rules.all
+            (&rules.all, &rules.all_sieve)
         };
-        for &i in list {
+        // First sieve: required features and digit count, from a packed
+        // array (four capitals in a row are assumed possible while the run
+        // pass is pending and there are four capital-like bytes).
+        let have = sh.features
+            | if sh.runs_pending && sh.caplike >= 4 {
+                crate::rules::Feature::UpperWord.bit()
+            } else {
+                0
+            };
+        for (&i, &(need, min_digits)) in list.iter().zip(sieve) {
+            if have & need != need || sh.digits < min_digits {
+                continue;
+            }
             let r = &rules.rules[i];
             // The token run first: it is measured once per value and spares
             // free text the run-length pass.
