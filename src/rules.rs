@@ -321,6 +321,8 @@ pub struct RuleSet {
     /// bits and minimum digit count, packed for `detect`'s first sieve.
     pub(crate) digit_free_sieve: Vec<(u16, u32)>,
     pub(crate) all_sieve: Vec<(u16, u32)>,
+    /// The shortest token run any rule asks for (`u32::MAX`: none does).
+    pub(crate) min_token_run: u32,
     /// Anchor automaton over literal anchors; pattern index → rule index.
     pub(crate) anchors: Option<AhoCorasick>,
     pub(crate) anchor_rule: Vec<usize>,
@@ -615,12 +617,19 @@ impl RuleSetBuilder {
         };
         let digit_free_sieve = sieve(&digit_free);
         let all_sieve = sieve(&all);
+        let min_token_run = rules
+            .iter()
+            .filter(|r| r.token_run > 0)
+            .map(|r| r.token_run)
+            .min()
+            .unwrap_or(u32::MAX);
         Ok(RuleSet {
             rules,
             digit_free,
             all,
             digit_free_sieve,
             all_sieve,
+            min_token_run,
             anchors,
             anchor_rule,
             anchor_case: anchor_pats,

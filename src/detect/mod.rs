@@ -149,6 +149,35 @@ fn longest_token_run(b: &[u8]) -> u32 {
     best
 }
 
+/// Whether `b` has a token run of at least `min` bytes (`min` ≥ 1). Such a
+/// run covers one of the positions `min - 1`, `2 min - 1`, …: only those are
+/// probed, and a probe that lands in a token is extended both ways.
+fn any_token_run(b: &[u8], min: usize) -> bool {
+    let min = min.max(1);
+    let tok = |i: usize| TOKEN_BYTE[b[i] as usize] != 0;
+    let mut p = min - 1;
+    while p < b.len() {
+        if !tok(p) {
+            p += min;
+            continue;
+        }
+        let mut l = p;
+        while l > 0 && p - l < min - 1 && tok(l - 1) {
+            l -= 1;
+        }
+        let mut r = p + 1;
+        while r < b.len() && r - l < min && tok(r) {
+            r += 1;
+        }
+        if r - l >= min {
+            return true;
+        }
+        // Any longer run lies wholly after `r`, so it covers `r + min`.
+        p = r + min;
+    }
+    false
+}
+
 const TOKEN_BYTE: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
@@ -447,9 +476,16 @@ impl Shape {
 
     /// Whether `b` has a run of at least `min` ASCII letters, digits, `_`,
     /// `-` or `.` (measured once per value).
-    fn has_token_run(&mut self, min: u32, b: &[u8]) -> bool {
+    fn has_token_run(&mut self, min: u32, floor: u32, b: &[u8]) -> bool {
         if self.token_run == u32::MAX {
-            self.token_run = longest_token_run(b);
+            // Most values have no run as long as the shortest any rule asks
+            // for (`floor`), which a strided probe shows cheaply; only the
+            // others are measured exactly.
+            self.token_run = if any_token_run(b, floor as usize) {
+                longest_token_run(b)
+            } else {
+                0
+            };
         }
         self.token_run >= min
     }
@@ -586,7 +622,7 @@ impl Detector {
             let r = &rules.rules[i];
             // The token run first: it is measured once per value and spares
             // free text the run-length pass.
-            if (r.token_run > 0 && !sh.has_token_run(r.token_run, bytes))
+            if (r.token_run > 0 && !sh.has_token_run(r.token_run, rules.min_token_run, bytes))
                 || !sh.admits_lazy(r, bytes)
             {
                 continue;
@@ -1277,6 +1313,17 @@ mod tests {
         assert_eq!(longest_token_run(b"a xoxb-1234567890."), 16);
         assert_eq!(longest_token_run(b""), 0);
         assert_eq!(longest_token_run(b"ab cd"), 2);
+    }
+
+    proptest::proptest! {
+        /// The strided probe agrees with measuring the longest run.
+        #[test]
+        fn token_probe_agrees(v in "[a-c_ .,]{0,60}", min in 1usize..20) {
+            proptest::prop_assert_eq!(
+                any_token_run(v.as_bytes(), min),
+                longest_token_run(v.as_bytes()) as usize >= min
+            );
+        }
     }
 
     #[test]
