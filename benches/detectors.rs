@@ -9,6 +9,9 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use piigate::detect::{ColumnHints, Detector, Scratch};
 use piigate::RuleSet;
 
+#[path = "common/naive.rs"]
+mod naive;
+
 #[path = "../tests/common/gen.rs"]
 #[allow(dead_code)]
 mod gen;
@@ -45,15 +48,7 @@ fn bench(c: &mut Criterion) {
     let det = Detector::new(rules.clone());
     let hints = ColumnHints::none(&rules);
     // The naive baseline: every pattern of every rule, separately, on every value.
-    let naive: Vec<regex::Regex> = rules
-        .rules
-        .iter()
-        .flat_map(|r| {
-            r.patterns
-                .iter()
-                .map(|p| regex::Regex::new(p).expect("pattern"))
-        })
-        .collect();
+    let naive = naive::naive_regexes(&rules);
     let mut group = c.benchmark_group("per_value");
     for (name, values) in mixes() {
         group.throughput(Throughput::Elements(values.len() as u64));

@@ -4,6 +4,9 @@
 //! single-threaded on the same decoded rows of a Parquet file.
 //!
 //! `cargo run --release --example naive_scan -- FILE [ROWS]` (ROWS: 262144 by default)
+#[path = "../benches/common/naive.rs"]
+mod naive;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -24,15 +27,7 @@ fn main() {
     let batches: Vec<_> = reader.map(|b| b.expect("batch")).collect();
     let rules = Arc::new(piigate::RuleSet::builtin().expect("rules"));
     let scanner = piigate::Scanner::new(rules.clone());
-    let naive: Vec<regex::Regex> = rules
-        .rules
-        .iter()
-        .flat_map(|r| {
-            r.patterns
-                .iter()
-                .map(|p| regex::Regex::new(p).expect("pattern"))
-        })
-        .collect();
+    let naive = naive::naive_regexes(&rules);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()

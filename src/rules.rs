@@ -550,22 +550,7 @@ impl RuleSetBuilder {
         // Case-insensitive anchors are lower-cased and matched ASCII-case-insensitively;
         // case-sensitive ones need exact bytes. One automaton serves both: it is built
         // case-insensitive and a case-sensitive hit is re-checked (cheap, rare).
-        let anchors = if anchor_pats.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(anchor_pats.iter().map(|(p, _)| p.as_str()))
-                    .map_err(|e| Error::Rules {
-                        file: "<anchors>".into(),
-                        line: None,
-                        rule: None,
-                        message: e.to_string(),
-                    })?,
-            )
-        };
+        let anchors = ascii_ci_automaton("<anchors>", anchor_pats.iter().map(|(p, _)| p.as_str()))?;
         let digest = format!(
             "sha256:{}",
             hex::encode(Sha256::digest(
@@ -577,21 +562,7 @@ impl RuleSetBuilder {
             .filter(|r| r.requires_hint)
             .flat_map(|r| r.context.iter().map(String::as_str))
             .collect();
-        let hint_context = if hint_words.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&hint_words)
-                    .map_err(|e| Error::Rules {
-                        file: "<context>".into(),
-                        line: None,
-                        rule: None,
-                        message: e.to_string(),
-                    })?,
-            )
-        };
+        let hint_context = ascii_ci_automaton("<context>", hint_words)?;
         let mut entities: Vec<String> = Vec::new();
         let rule_entity = rules
             .iter()
@@ -639,6 +610,29 @@ impl RuleSetBuilder {
             digest,
         })
     }
+}
+
+/// An ASCII-case-insensitive automaton over `patterns` (`None` if there
+/// are none); `what` names it in the error.
+fn ascii_ci_automaton<'a>(
+    what: &str,
+    patterns: impl IntoIterator<Item = &'a str>,
+) -> Result<Option<AhoCorasick>> {
+    let patterns: Vec<&str> = patterns.into_iter().collect();
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(&patterns)
+        .map(Some)
+        .map_err(|e| Error::Rules {
+            file: what.into(),
+            line: None,
+            rule: None,
+            message: e.to_string(),
+        })
 }
 
 /// ASCII word boundaries and digits: identifiers are ASCII, and a Unicode `\b`
