@@ -426,6 +426,27 @@ impl Scanner {
         let rules = &self.detector.rules;
         let text = crate::detect::trim_value(v);
         let hits = &scratch.hits;
+        if let [h] = hits.as_slice() {
+            // One hit (nearly every value of a structured column): it is its
+            // entity's only hit, so it is unambiguous, and no other hit needs
+            // comparing.
+            let e = &mut acc.entities[rules.rule_entity[h.rule]];
+            e.rows += weight;
+            e.unambiguous_rows += weight;
+            let st = &mut acc.rules[h.rule];
+            st.rows += weight;
+            st.full_rows += weight * h.full as u64;
+            st.context_rows += weight * h.context as u64;
+            st.unambiguous_rows += weight;
+            let raw = &text[h.start..h.end];
+            add_example(
+                &mut st.example_keys,
+                &mut st.examples,
+                example_key(raw),
+                || mask(&rules.rules[h.rule].entity, raw),
+            );
+            return;
+        }
         for (k, h) in hits.iter().enumerate() {
             // One count per value and rule (and per value and entity), however many hits.
             if hits[..k].iter().any(|o| o.rule == h.rule) {

@@ -10,6 +10,7 @@
 //!    Context words are searched (a second Aho-Corasick pass) only when a rule
 //!    that needs them is still a candidate.
 
+mod bytes;
 pub mod dob;
 pub mod examples;
 pub mod names;
@@ -142,160 +143,11 @@ impl Default for Shape {
 fn longest_token_run(b: &[u8]) -> u32 {
     let (mut run, mut best) = (0u32, 0u32);
     for &c in b {
-        let tok = TOKEN_BYTE[c as usize] as u32;
+        let tok = bytes::TOKEN_BYTE[c as usize] as u32;
         run = (run + 1) * tok;
         best = best.max(run);
     }
     best
-}
-
-/// Whether `b` has a token run of at least `min` bytes (`min` ≥ 1). Such a
-/// run covers one of the positions `min - 1`, `2 min - 1`, …: only those are
-/// probed, and a probe that lands in a token is extended both ways.
-fn any_token_run(b: &[u8], min: usize) -> bool {
-    let min = min.max(1);
-    let tok = |i: usize| TOKEN_BYTE[b[i] as usize] != 0;
-    let mut p = min - 1;
-    while p < b.len() {
-        if !tok(p) {
-            p += min;
-            continue;
-        }
-        let mut l = p;
-        while l > 0 && p - l < min - 1 && tok(l - 1) {
-            l -= 1;
-        }
-        let mut r = p + 1;
-        while r < b.len() && r - l < min && tok(r) {
-            r += 1;
-        }
-        if r - l >= min {
-            return true;
-        }
-        // Any longer run lies wholly after `r`, so it covers `r + min`.
-        p = r + min;
-    }
-    false
-}
-
-const TOKEN_BYTE: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = (b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')) as u8;
-        c += 1;
-    }
-    t
-};
-
-/// The feature bits one byte sets by itself.
-const BYTE_FEATURES: [u16; 256] = {
-    use crate::rules::Feature;
-    let mut t = [0u16; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = if b.is_ascii_uppercase() {
-            Feature::Alpha.bit() | Feature::Upper.bit()
-        } else if b.is_ascii_lowercase() {
-            Feature::Alpha.bit() | Feature::Lower.bit()
-        } else if b >= 0x80 {
-            Feature::Alpha.bit()
-        } else {
-            match b {
-                b' ' | b'\t' => Feature::Space.bit(),
-                b'@' => Feature::At.bit(),
-                b':' => Feature::Colon.bit() | Feature::Assign.bit(),
-                b'=' => Feature::Assign.bit(),
-                b',' => Feature::Comma.bit(),
-                b'.' => Feature::Dot.bit(),
-                _ => 0,
-            }
-        };
-        c += 1;
-    }
-    t
-};
-
-/// Per-byte classes for the first pass (bits below).
-const C_DIGIT: u8 = 1;
-const C_CAPLIKE: u8 = 2; // ASCII upper case, or any non-ASCII byte
-const C_COLON: u8 = 8;
-const C_DASH: u8 = 16;
-const C_DOT: u8 = 32;
-const BYTE_CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        let mut k = 0;
-        if b.is_ascii_digit() {
-            k |= C_DIGIT;
-        }
-        if b.is_ascii_uppercase() || b >= 0x80 {
-            k |= C_CAPLIKE;
-        }
-        if b == b':' {
-            k |= C_COLON;
-        }
-        if b == b'-' {
-            k |= C_DASH;
-        }
-        if b == b'.' {
-            k |= C_DOT;
-        }
-        t[c] = k;
-        c += 1;
-    }
-    t
-};
-
-/// The first pass's per-byte table: five counters packed in 12-bit fields
-/// (digits, colons, dashes, dots, capital-like bytes). One load and one add
-/// per byte.
-const PACKED_COUNTS: [u64; 256] = {
-    let mut t = [0u64; 256];
-    let mut c = 0;
-    while c < 256 {
-        let k = BYTE_CLASS[c] as u64;
-        t[c] = (k & 1)
-            | ((k >> 3) & 1) << 12
-            | ((k >> 4) & 1) << 24
-            | ((k >> 5) & 1) << 36
-            | ((k >> 1) & 1) << 48;
-        c += 1;
-    }
-    t
-};
-const FIELD: u64 = (1 << 12) - 1;
-
-/// One branch-free pass: feature bits, digit count, capital-like bytes, and
-/// the separator counts behind `MacSeparators`.
-fn first_pass(b: &[u8], sh: &mut Shape) {
-    use crate::rules::Feature;
-    let (mut colons, mut dashes, mut dots) = (0u32, 0u32, 0u32);
-    let (mut digits, mut caps) = (0u32, 0u32);
-    let mut features = 0u16;
-    // Chunks short enough that no 12-bit field can overflow.
-    for chunk in b.chunks(FIELD as usize) {
-        let mut acc = 0u64;
-        for &c in chunk {
-            acc += PACKED_COUNTS[c as usize];
-            features |= BYTE_FEATURES[c as usize];
-        }
-        digits += (acc & FIELD) as u32;
-        colons += (acc >> 12 & FIELD) as u32;
-        dashes += (acc >> 24 & FIELD) as u32;
-        dots += (acc >> 36 & FIELD) as u32;
-        caps += (acc >> 48 & FIELD) as u32;
-    }
-    if colons >= 5 || dashes >= 5 || dots >= 2 {
-        features |= Feature::MacSeparators.bit();
-    }
-    sh.features |= features;
-    sh.digits = digits;
-    sh.caplike = caps;
 }
 
 /// Alphanumeric run lengths and `UpperWord` of a digit-free value.
@@ -331,17 +183,24 @@ fn digit_free_runs(b: &[u8], sh: &mut Shape) {
 /// words, which few rules gate on, are computed only when such a rule asks
 /// (`Shape::admits_lazy`). Values with digits take the general pass, which
 /// also tracks number groups.
-fn shape(s: &str) -> Shape {
+fn shape(s: &str, token_floor: u32) -> Shape {
     let b = s.as_bytes();
-    let mut sh = Shape::default();
-    first_pass(b, &mut sh);
-    if sh.digits == 0 {
-        sh.runs_pending = true;
-        return sh;
+    let first = bytes::first_pass(b, token_floor);
+    // No run reaches the shortest any rule asks for: known to be short.
+    let token_run = if first.long_token { u32::MAX } else { 0 };
+    if first.digits == 0 {
+        return Shape {
+            runs_pending: true,
+            caplike: first.caplike,
+            digits: 0,
+            features: first.features,
+            token_run,
+            ..Shape::default()
+        };
     }
-    let caps = sh.caplike;
     let mut sh = shape_general(b);
-    sh.caplike = caps;
+    sh.caplike = first.caplike;
+    sh.token_run = token_run;
     sh
 }
 
@@ -421,7 +280,7 @@ fn shape_general(b: &[u8]) -> Shape {
             alnum = 0;
             alnum_digit = false;
         }
-        sh.features |= BYTE_FEATURES[c as usize];
+        sh.features |= bytes::byte_features(c);
         if is_alpha && prev.is_ascii_digit() {
             sh.features |= Feature::DigitLetter.bit();
         } else if is_digit && prev.is_ascii_alphabetic() {
@@ -475,17 +334,12 @@ impl Shape {
     }
 
     /// Whether `b` has a run of at least `min` ASCII letters, digits, `_`,
-    /// `-` or `.` (measured once per value).
-    fn has_token_run(&mut self, min: u32, floor: u32, b: &[u8]) -> bool {
+    /// `-` or `.`. The first pass already knows whether any run reaches the
+    /// shortest length a rule asks for (most values: none does); only the
+    /// others are measured, once.
+    fn has_token_run(&mut self, min: u32, b: &[u8]) -> bool {
         if self.token_run == u32::MAX {
-            // Most values have no run as long as the shortest any rule asks
-            // for (`floor`), which a strided probe shows cheaply; only the
-            // others are measured exactly.
-            self.token_run = if any_token_run(b, floor as usize) {
-                longest_token_run(b)
-            } else {
-                0
-            };
+            self.token_run = longest_token_run(b);
         }
         self.token_run >= min
     }
@@ -594,7 +448,7 @@ impl Detector {
         }
         let rules = &self.rules;
         let n = rules.rules.len();
-        let mut sh = shape(text);
+        let mut sh = shape(text, rules.min_token_run);
         let bytes = text.as_bytes();
 
         // The rules that pass their gates; only they run. A value without
@@ -622,7 +476,7 @@ impl Detector {
             let r = &rules.rules[i];
             // The token run first: it is measured once per value and spares
             // free text the run-length pass.
-            if (r.token_run > 0 && !sh.has_token_run(r.token_run, rules.min_token_run, bytes))
+            if (r.token_run > 0 && !sh.has_token_run(r.token_run, bytes))
                 || !sh.admits_lazy(r, bytes)
             {
                 continue;
@@ -1188,8 +1042,8 @@ mod tests {
         #[test]
         fn shape_fast_path_agrees(v in "[ -/:-~\\u{e0}-\\u{ff}\\u{4e00}]{0,80}") {
             // An upper bound is all the names finder's early exit needs.
-            proptest::prop_assert!(shape(&v).caplike as usize >= names::capitalised_words(&v));
-            let mut a = shape(&v);
+            proptest::prop_assert!(shape(&v, 15).caplike as usize >= names::capitalised_words(&v));
+            let mut a = shape(&v, 15);
             proptest::prop_assert!(a.runs_pending);
         digit_free_runs(v.as_bytes(), &mut a);
         let b = shape_general(v.as_bytes());
@@ -1313,17 +1167,6 @@ mod tests {
         assert_eq!(longest_token_run(b"a xoxb-1234567890."), 16);
         assert_eq!(longest_token_run(b""), 0);
         assert_eq!(longest_token_run(b"ab cd"), 2);
-    }
-
-    proptest::proptest! {
-        /// The strided probe agrees with measuring the longest run.
-        #[test]
-        fn token_probe_agrees(v in "[a-c_ .,]{0,60}", min in 1usize..20) {
-            proptest::prop_assert_eq!(
-                any_token_run(v.as_bytes(), min),
-                longest_token_run(v.as_bytes()) as usize >= min
-            );
-        }
     }
 
     #[test]

@@ -113,20 +113,16 @@ fn digits(s: &str) -> Option<([u8; 32], usize)> {
 }
 
 fn all_same(d: &[u8]) -> bool {
-    d.windows(2).all(|w| w[0] == w[1])
+    d.first().is_none_or(|&f| d.iter().all(|&x| x == f))
 }
 
 pub fn luhn(d: &[u8]) -> bool {
     let mut sum = 0u32;
     for (i, &x) in d.iter().rev().enumerate() {
-        let mut v = x as u32;
-        if i % 2 == 1 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
-            }
-        }
-        sum += v;
+        // Every second digit from the right doubled, minus 9 when it passes 9.
+        let dbl = (i & 1) as u32;
+        let v = (x as u32) << dbl;
+        sum += v - 9 * (dbl & (v > 9) as u32);
     }
     sum % 10 == 0
 }
@@ -231,117 +227,131 @@ pub fn us_npi(s: &str) -> bool {
     luhn(&full)
 }
 
-/// Per-country IBAN lengths (ISO 13616 registry).
+/// (country, IBAN length), ISO 13616 registry.
+const IBAN_COUNTRIES: &[(&[u8; 2], u8)] = &[
+    (b"AD", 24),
+    (b"AE", 23),
+    (b"AL", 28),
+    (b"AT", 20),
+    (b"AZ", 28),
+    (b"BA", 20),
+    (b"BE", 16),
+    (b"BG", 22),
+    (b"BH", 22),
+    (b"BR", 29),
+    (b"BY", 28),
+    (b"CH", 21),
+    (b"CR", 22),
+    (b"CY", 28),
+    (b"CZ", 24),
+    (b"DE", 22),
+    (b"DK", 18),
+    (b"DO", 28),
+    (b"EE", 20),
+    (b"EG", 29),
+    (b"ES", 24),
+    (b"FI", 18),
+    (b"FO", 18),
+    (b"FR", 27),
+    (b"GB", 22),
+    (b"GE", 22),
+    (b"GI", 23),
+    (b"GL", 18),
+    (b"GR", 27),
+    (b"GT", 28),
+    (b"HR", 21),
+    (b"HU", 28),
+    (b"IE", 22),
+    (b"IL", 23),
+    (b"IQ", 23),
+    (b"IS", 26),
+    (b"IT", 27),
+    (b"JO", 30),
+    (b"KW", 30),
+    (b"KZ", 20),
+    (b"LB", 28),
+    (b"LC", 32),
+    (b"LI", 21),
+    (b"LT", 20),
+    (b"LU", 20),
+    (b"LV", 21),
+    (b"MC", 27),
+    (b"MD", 24),
+    (b"ME", 22),
+    (b"MK", 19),
+    (b"MR", 27),
+    (b"MT", 31),
+    (b"MU", 30),
+    (b"NL", 18),
+    (b"NO", 15),
+    (b"PK", 24),
+    (b"PL", 28),
+    (b"PS", 29),
+    (b"PT", 25),
+    (b"QA", 29),
+    (b"RO", 24),
+    (b"RS", 22),
+    (b"SA", 24),
+    (b"SC", 31),
+    (b"SE", 24),
+    (b"SI", 19),
+    (b"SK", 24),
+    (b"SM", 27),
+    (b"ST", 25),
+    (b"SV", 28),
+    (b"TL", 23),
+    (b"TN", 24),
+    (b"TR", 26),
+    (b"UA", 29),
+    (b"VA", 22),
+    (b"VG", 24),
+    (b"XK", 20),
+];
+
+/// Per-country IBAN lengths (ISO 13616 registry), indexed by the two
+/// capital letters of the country code (0: no IBAN).
+static IBAN_LENGTHS: [[u8; 26]; 26] = {
+    let mut t = [[0u8; 26]; 26];
+    let mut k = 0;
+    while k < IBAN_COUNTRIES.len() {
+        let (cc, len) = IBAN_COUNTRIES[k];
+        t[(cc[0] - b'A') as usize][(cc[1] - b'A') as usize] = len;
+        k += 1;
+    }
+    t
+};
+
 fn iban_length(cc: &[u8]) -> Option<usize> {
-    let len = match cc {
-        b"AD" => 24,
-        b"AE" => 23,
-        b"AL" => 28,
-        b"AT" => 20,
-        b"AZ" => 28,
-        b"BA" => 20,
-        b"BE" => 16,
-        b"BG" => 22,
-        b"BH" => 22,
-        b"BR" => 29,
-        b"BY" => 28,
-        b"CH" => 21,
-        b"CR" => 22,
-        b"CY" => 28,
-        b"CZ" => 24,
-        b"DE" => 22,
-        b"DK" => 18,
-        b"DO" => 28,
-        b"EE" => 20,
-        b"EG" => 29,
-        b"ES" => 24,
-        b"FI" => 18,
-        b"FO" => 18,
-        b"FR" => 27,
-        b"GB" => 22,
-        b"GE" => 22,
-        b"GI" => 23,
-        b"GL" => 18,
-        b"GR" => 27,
-        b"GT" => 28,
-        b"HR" => 21,
-        b"HU" => 28,
-        b"IE" => 22,
-        b"IL" => 23,
-        b"IQ" => 23,
-        b"IS" => 26,
-        b"IT" => 27,
-        b"JO" => 30,
-        b"KW" => 30,
-        b"KZ" => 20,
-        b"LB" => 28,
-        b"LC" => 32,
-        b"LI" => 21,
-        b"LT" => 20,
-        b"LU" => 20,
-        b"LV" => 21,
-        b"MC" => 27,
-        b"MD" => 24,
-        b"ME" => 22,
-        b"MK" => 19,
-        b"MR" => 27,
-        b"MT" => 31,
-        b"MU" => 30,
-        b"NL" => 18,
-        b"NO" => 15,
-        b"PK" => 24,
-        b"PL" => 28,
-        b"PS" => 29,
-        b"PT" => 25,
-        b"QA" => 29,
-        b"RO" => 24,
-        b"RS" => 22,
-        b"SA" => 24,
-        b"SC" => 31,
-        b"SE" => 24,
-        b"SI" => 19,
-        b"SK" => 24,
-        b"SM" => 27,
-        b"ST" => 25,
-        b"SV" => 28,
-        b"TL" => 23,
-        b"TN" => 24,
-        b"TR" => 26,
-        b"UA" => 29,
-        b"VA" => 22,
-        b"VG" => 24,
-        b"XK" => 20,
-        _ => return None,
-    };
-    Some(len)
+    match cc {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => {
+            let len = IBAN_LENGTHS[(a - b'A') as usize][(b - b'A') as usize];
+            (len > 0).then_some(len as usize)
+        }
+        _ => None,
+    }
 }
 
 /// IBAN: known country, that country's length, mod-97 == 1.
 pub fn iban(s: &str) -> bool {
     let mut buf = [0u8; 34];
     let mut n = 0;
-    for b in s.bytes() {
-        if b == b' ' || b == b'-' {
-            continue;
-        }
-        if n == 34 || !b.is_ascii_alphanumeric() {
+    for &b in s.as_bytes() {
+        let u = b.to_ascii_uppercase();
+        if u.is_ascii_digit() || u.is_ascii_uppercase() {
+            if n == buf.len() {
+                return false;
+            }
+            buf[n] = u;
+            n += 1;
+        } else if b != b' ' && b != b'-' {
             return false;
         }
-        buf[n] = b.to_ascii_uppercase();
-        n += 1;
     }
     if n < 15 {
         return false;
     }
     let v = &buf[..n];
-    if !v[0].is_ascii_alphabetic()
-        || !v[1].is_ascii_alphabetic()
-        || !v[2].is_ascii_digit()
-        || !v[3].is_ascii_digit()
-    {
-        return false;
-    }
-    if iban_length(&v[..2]) != Some(n) {
+    if !v[2].is_ascii_digit() || !v[3].is_ascii_digit() || iban_length(&v[..2]) != Some(n) {
         return false;
     }
     iban_mod97(v) == 1
@@ -351,18 +361,22 @@ pub fn iban(s: &str) -> bool {
 /// as 10..35, the whole read as one number, mod 97. The accumulator is
 /// reduced only when it nears the top of a u64 (one division per ~16 digits).
 fn iban_mod97(v: &[u8]) -> u64 {
-    let mut rem: u64 = 0;
-    for &c in v[4..].iter().chain(&v[..4]) {
-        rem = if c.is_ascii_digit() {
-            rem * 10 + (c - b'0') as u64
-        } else {
-            rem * 100 + (c - b'A') as u64 + 10
-        };
-        if rem >= 1 << 56 {
-            rem %= 97;
+    // Two plain loops rather than a chained iterator, which does not unroll.
+    fn fold(mut rem: u64, part: &[u8]) -> u64 {
+        for &c in part {
+            rem = if c.is_ascii_digit() {
+                rem * 10 + (c - b'0') as u64
+            } else {
+                rem * 100 + (c.wrapping_sub(b'A') as u64 + 10)
+            };
+            if rem >= 1 << 56 {
+                rem %= 97;
+            }
         }
+        rem
     }
-    rem % 97
+    let (head, rest) = v.split_at(4.min(v.len()));
+    fold(fold(0, rest), head) % 97
 }
 
 /// ISO 3166-1 alpha-2 codes in use (for BIC and similar).
@@ -385,21 +399,35 @@ pub fn swift_bic(s: &str) -> bool {
 }
 
 pub fn ipv4(s: &str) -> bool {
-    let mut parts = 0;
-    for p in s.split('.') {
-        parts += 1;
-        if p.is_empty()
-            || p.len() > 3
-            || !p.bytes().all(|b| b.is_ascii_digit())
-            || (p.len() > 1 && p.starts_with('0'))
-        {
-            return false;
-        }
-        if p.parse::<u16>().map_or(true, |v| v > 255) {
+    // Four dot-separated decimal octets, 0..=255, no leading zeros, read in
+    // one pass over the bytes (`tests::ipv4_reference` is the plain form a
+    // property test holds this to).
+    let mut parts = 0u32;
+    let (mut val, mut len, mut lead_zero) = (0u32, 0u32, false);
+    for &c in s.as_bytes() {
+        if c == b'.' {
+            if len == 0 || parts == 3 {
+                return false;
+            }
+            parts += 1;
+            len = 0;
+            val = 0;
+        } else if c.is_ascii_digit() {
+            if len == 0 {
+                lead_zero = c == b'0';
+            } else if lead_zero || len == 3 {
+                return false;
+            }
+            val = val * 10 + (c - b'0') as u32;
+            len += 1;
+            if val > 255 {
+                return false;
+            }
+        } else {
             return false;
         }
     }
-    parts == 4
+    parts == 3 && len > 0
 }
 
 pub fn ipv6(s: &str) -> bool {
@@ -1032,6 +1060,13 @@ mod tests {
                 .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
     }
 
+    fn iban_length_reference(cc: &[u8]) -> Option<usize> {
+        IBAN_COUNTRIES
+            .iter()
+            .find(|(c, _)| c.as_slice() == cc)
+            .map(|&(_, n)| n as usize)
+    }
+
     /// IBAN mod 97 digit by digit, as the standard states it.
     fn iban_mod97_reference(v: &[u8]) -> u32 {
         v[4..].iter().chain(&v[..4]).fold(0u32, |rem, &c| {
@@ -1043,7 +1078,48 @@ mod tests {
         })
     }
 
+    /// The plain statement of the IBAN rules that `iban` implements in one pass.
+    fn iban_reference(s: &str) -> bool {
+        let v: String = s.chars().filter(|&c| c != ' ' && c != '-').collect();
+        if !(15..=34).contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return false;
+        }
+        let v = v.to_ascii_uppercase();
+        let b = v.as_bytes();
+        b[0].is_ascii_alphabetic()
+            && b[1].is_ascii_alphabetic()
+            && b[2].is_ascii_digit()
+            && b[3].is_ascii_digit()
+            && iban_length_reference(&b[..2]) == Some(b.len())
+            && iban_mod97_reference(b) == 1
+    }
+
+    /// The plain statement of the IPv4 rules that `ipv4` implements in one pass.
+    fn ipv4_reference(s: &str) -> bool {
+        let parts: Vec<&str> = s.split('.').collect();
+        parts.len() == 4
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.len() <= 3
+                    && p.bytes().all(|b| b.is_ascii_digit())
+                    && !(p.len() > 1 && p.starts_with('0'))
+                    && p.parse::<u16>().is_ok_and(|v| v <= 255)
+            })
+    }
+
     proptest::proptest! {
+        #[test]
+        fn iban_agrees_with_its_reference(
+            v in "(DE|GB|de|NO|XX|D)[0-9]{2}[ -]?[0-9A-Za-z]{4}([ -]?[0-9A-Z]{4}){1,6}[0-9]{0,3}[ é]?"
+        ) {
+            proptest::prop_assert_eq!(iban(&v), iban_reference(&v), "{}", v);
+        }
+
+        #[test]
+        fn ipv4_agrees_with_its_reference(v in "[0-9]{0,4}(\\.[0-9]{0,4}){0,4}[.a ]?") {
+            proptest::prop_assert_eq!(ipv4(&v), ipv4_reference(&v), "{}", v);
+        }
+
         #[test]
         fn email_agrees_with_its_reference(v in "[a-z.@-]{0,6}[@.]?[a-zA-Z0-9.-]{0,12}[.@-]?[a-z]{0,3}") {
             proptest::prop_assert_eq!(email(&v), email_reference(&v), "{}", v);
@@ -1057,6 +1133,18 @@ mod tests {
                 "{}", v
             );
         }
+    }
+
+    #[test]
+    fn iban_length_table_holds_every_registry_entry() {
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                assert_eq!(iban_length(&[a, b]), iban_length_reference(&[a, b]));
+            }
+        }
+        assert_eq!(iban_length(b"DE"), Some(22));
+        assert_eq!(iban_length(b"de"), None);
+        assert_eq!(iban_length(b"D"), None);
     }
 
     // Published or generator-verified test numbers, valid and invalid.

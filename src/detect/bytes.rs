@@ -1,0 +1,425 @@
+//! The first pass over a value's bytes: counts, feature bits, and whether a
+//! token run as long as the shortest one any rule asks for exists.
+//!
+//! On x86-64 it classifies sixteen bytes per step with SSE2 (part of every
+//! x86-64 CPU); elsewhere, and for the last few bytes, the scalar form runs.
+//! A property test holds the two to the same answer.
+
+use crate::rules::Feature;
+
+/// What the first pass learns about a value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct FirstPass {
+    pub digits: u32,
+    /// ASCII capitals and every non-ASCII byte: an upper bound on the
+    /// capitalised words.
+    pub caplike: u32,
+    pub features: u16,
+    /// A run of at least `floor` token bytes (ASCII letters, digits, `_`,
+    /// `-`, `.`) exists.
+    pub long_token: bool,
+}
+
+/// Separator counts that decide `MacSeparators`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seps {
+    colons: u32,
+    dashes: u32,
+    dots: u32,
+}
+
+/// Token bytes: ASCII letters, digits, `_`, `-`, `.`.
+pub(super) const TOKEN_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = (b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')) as u8;
+        c += 1;
+    }
+    t
+};
+
+/// The feature bits one byte sets by itself.
+const BYTE_FEATURES: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_uppercase() {
+            Feature::Alpha.bit() | Feature::Upper.bit()
+        } else if b.is_ascii_lowercase() {
+            Feature::Alpha.bit() | Feature::Lower.bit()
+        } else if b >= 0x80 {
+            Feature::Alpha.bit()
+        } else {
+            match b {
+                b' ' | b'\t' => Feature::Space.bit(),
+                b'@' => Feature::At.bit(),
+                b':' => Feature::Colon.bit() | Feature::Assign.bit(),
+                b'=' => Feature::Assign.bit(),
+                b',' => Feature::Comma.bit(),
+                b'.' => Feature::Dot.bit(),
+                _ => 0,
+            }
+        };
+        c += 1;
+    }
+    t
+};
+
+/// The byte features of one byte (for the general shape pass).
+#[inline]
+pub(super) fn byte_features(c: u8) -> u16 {
+    BYTE_FEATURES[c as usize]
+}
+
+/// Tracks token runs across the steps of a pass.
+#[derive(Debug, Clone, Copy)]
+struct Runs {
+    floor: u32,
+    /// The bits any run of `floor` (9..=16) bits inside a 16-bit mask must
+    /// cover (0 when there is no such bit): a cheap test before `has_run`.
+    core: u32,
+    /// Token bytes at the end of what has been read.
+    run: u32,
+    found: bool,
+}
+
+impl Runs {
+    fn new(floor: u32) -> Self {
+        let core = if (9..=16).contains(&floor) {
+            // Bits 16 - floor ..= floor - 1.
+            ((1u32 << floor) - 1) & !((1u32 << (16 - floor)) - 1)
+        } else {
+            0
+        };
+        Runs {
+            floor,
+            core,
+            run: 0,
+            // `floor == u32::MAX`: no rule asks; nothing is ever looked up.
+            found: floor == 0 || floor == u32::MAX,
+        }
+    }
+
+    fn byte(&mut self, tok: bool) {
+        self.run = if tok { self.run + 1 } else { 0 };
+        self.found |= self.run >= self.floor;
+    }
+
+    /// Sixteen bytes at once: bit `i` of `m` is byte `i`.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    fn chunk(&mut self, m: u32) {
+        if self.found {
+            return;
+        }
+        if m == 0xFFFF {
+            self.run += 16;
+            self.found = self.run >= self.floor;
+            return;
+        }
+        // The run that reaches into this chunk, then runs inside it, then
+        // the run that leaves it.
+        let lead = (!m).trailing_zeros();
+        if self.run + lead >= self.floor
+            || (self.floor <= 16 && m & self.core == self.core && has_run(m, self.floor))
+        {
+            self.found = true;
+        }
+        self.run = (m << 16).leading_ones();
+    }
+}
+
+/// Whether the 16-bit mask `m` holds `len` (≤ 16) consecutive set bits: each
+/// step keeps the bits that start a run at least twice as long, so four
+/// steps settle any length up to 16.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+fn has_run(m: u32, len: u32) -> bool {
+    let (mut x, mut have) = (m, 1);
+    while have < len && x != 0 {
+        let s = (len - have).min(have);
+        x &= x >> s;
+        have += s;
+    }
+    x != 0
+}
+
+/// The first pass, scalar: one table lookup per byte.
+fn scalar(b: &[u8], seps: &mut Seps, out: &mut FirstPass, runs: &mut Runs) {
+    for &c in b {
+        out.digits += c.is_ascii_digit() as u32;
+        out.caplike += (c.is_ascii_uppercase() || c >= 0x80) as u32;
+        seps.colons += (c == b':') as u32;
+        seps.dashes += (c == b'-') as u32;
+        seps.dots += (c == b'.') as u32;
+        out.features |= BYTE_FEATURES[c as usize];
+        runs.byte(TOKEN_BYTE[c as usize] != 0);
+    }
+}
+
+fn finish(seps: Seps, mut out: FirstPass, runs: Runs) -> FirstPass {
+    if seps.colons >= 5 || seps.dashes >= 5 || seps.dots >= 2 {
+        out.features |= Feature::MacSeparators.bit();
+    }
+    out.long_token = runs.found;
+    out
+}
+
+/// The first pass over `b`; `floor` is the shortest token run any rule asks
+/// for (`u32::MAX` when none does).
+pub(super) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+        unsafe { sse2::first_pass(b, floor) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        first_pass_scalar(b, floor)
+    }
+}
+
+/// The scalar first pass over the whole value (the reference for the SIMD one).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(super) fn first_pass_scalar(b: &[u8], floor: u32) -> FirstPass {
+    let (mut seps, mut out, mut runs) = (Seps::default(), FirstPass::default(), Runs::new(floor));
+    scalar(b, &mut seps, &mut out, &mut runs);
+    finish(seps, out, runs)
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use super::{finish, FirstPass, Runs, Seps};
+    use crate::rules::Feature;
+    use std::arch::x86_64::*;
+
+    /// Per-lane state: "any byte of this class" masks and byte counters.
+    struct Acc {
+        upper: __m128i,
+        lower: __m128i,
+        high: __m128i,
+        space: __m128i,
+        at: __m128i,
+        comma: __m128i,
+        eq: __m128i,
+        /// Digits, capital-like, colons, dashes, dots.
+        cnt: [__m128i; 5],
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn splat(c: u8) -> __m128i {
+        _mm_set1_epi8(c as i8)
+    }
+
+    /// `x <= k` per unsigned lane: min(x, k) == x.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn le(x: __m128i, k: u8) -> __m128i {
+        _mm_cmpeq_epi8(_mm_min_epu8(x, splat(k)), x)
+    }
+
+    /// One block of sixteen bytes.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn step(acc: &mut Acc, runs: &mut Runs, block: &[u8; 16]) {
+        // SAFETY: `block` is 16 readable bytes; the load has no alignment need.
+        let v = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
+        let digit = le(_mm_sub_epi8(v, splat(b'0')), 9);
+        let upper = le(_mm_sub_epi8(v, splat(b'A')), 25);
+        let lower = le(_mm_sub_epi8(v, splat(b'a')), 25);
+        let high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+        let colon = _mm_cmpeq_epi8(v, splat(b':'));
+        let dash = _mm_cmpeq_epi8(v, splat(b'-'));
+        let dot = _mm_cmpeq_epi8(v, splat(b'.'));
+        acc.upper = _mm_or_si128(acc.upper, upper);
+        acc.lower = _mm_or_si128(acc.lower, lower);
+        acc.high = _mm_or_si128(acc.high, high);
+        let space = _mm_or_si128(
+            _mm_cmpeq_epi8(v, splat(b' ')),
+            _mm_cmpeq_epi8(v, splat(b'\t')),
+        );
+        acc.space = _mm_or_si128(acc.space, space);
+        acc.at = _mm_or_si128(acc.at, _mm_cmpeq_epi8(v, splat(b'@')));
+        acc.comma = _mm_or_si128(acc.comma, _mm_cmpeq_epi8(v, splat(b',')));
+        acc.eq = _mm_or_si128(acc.eq, _mm_cmpeq_epi8(v, splat(b'=')));
+        // Compare results are 0 or -1 per lane: subtracting counts.
+        acc.cnt[0] = _mm_sub_epi8(acc.cnt[0], digit);
+        acc.cnt[1] = _mm_sub_epi8(acc.cnt[1], _mm_or_si128(upper, high));
+        acc.cnt[2] = _mm_sub_epi8(acc.cnt[2], colon);
+        acc.cnt[3] = _mm_sub_epi8(acc.cnt[3], dash);
+        acc.cnt[4] = _mm_sub_epi8(acc.cnt[4], dot);
+        if !runs.found {
+            let under = _mm_cmpeq_epi8(v, splat(b'_'));
+            let tok = _mm_or_si128(
+                _mm_or_si128(_mm_or_si128(digit, upper), _mm_or_si128(lower, under)),
+                _mm_or_si128(dash, dot),
+            );
+            runs.chunk(_mm_movemask_epi8(tok) as u32);
+        }
+    }
+
+    /// Add the lane counters up and clear them.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn flush(acc: &mut Acc, out: &mut FirstPass, seps: &mut Seps) {
+        let sum = |v: __m128i| {
+            let s = _mm_sad_epu8(v, _mm_setzero_si128());
+            (_mm_cvtsi128_si64(s) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s))) as u32
+        };
+        out.digits += sum(acc.cnt[0]);
+        out.caplike += sum(acc.cnt[1]);
+        seps.colons += sum(acc.cnt[2]);
+        seps.dashes += sum(acc.cnt[3]);
+        seps.dots += sum(acc.cnt[4]);
+        acc.cnt = [_mm_setzero_si128(); 5];
+    }
+
+    /// Sixteen bytes per step, in stretches of 255 steps so that no lane
+    /// counter can overflow. The last few bytes go in a zero-padded block: a
+    /// zero byte is in no class, so it adds nothing and ends any token run,
+    /// as the end of the value does.
+    #[target_feature(enable = "sse2")]
+    pub(super) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
+        let (mut seps, mut out, mut runs) =
+            (Seps::default(), FirstPass::default(), Runs::new(floor));
+        let z = _mm_setzero_si128();
+        let mut acc = Acc {
+            upper: z,
+            lower: z,
+            high: z,
+            space: z,
+            at: z,
+            comma: z,
+            eq: z,
+            cnt: [z; 5],
+        };
+        for stretch in b.chunks(16 * 255) {
+            let blocks = stretch.chunks_exact(16);
+            let rest = blocks.remainder();
+            for block in blocks {
+                step(&mut acc, &mut runs, block.try_into().expect("16 bytes"));
+            }
+            if !rest.is_empty() {
+                let mut tail = [0u8; 16];
+                tail[..rest.len()].copy_from_slice(rest);
+                step(&mut acc, &mut runs, &tail);
+            }
+            flush(&mut acc, &mut out, &mut seps);
+        }
+        let any = |v: __m128i| _mm_movemask_epi8(v) != 0;
+        let (upper, lower, high) = (any(acc.upper), any(acc.lower), any(acc.high));
+        let mut f = 0u16;
+        if upper || lower || high {
+            f |= Feature::Alpha.bit();
+        }
+        if upper {
+            f |= Feature::Upper.bit();
+        }
+        if lower {
+            f |= Feature::Lower.bit();
+        }
+        if any(acc.space) {
+            f |= Feature::Space.bit();
+        }
+        if any(acc.at) {
+            f |= Feature::At.bit();
+        }
+        if seps.colons > 0 {
+            f |= Feature::Colon.bit() | Feature::Assign.bit();
+        }
+        if any(acc.eq) {
+            f |= Feature::Assign.bit();
+        }
+        if any(acc.comma) {
+            f |= Feature::Comma.bit();
+        }
+        if seps.dots > 0 {
+            f |= Feature::Dot.bit();
+        }
+        out.features = f;
+        finish(seps, out, runs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The longest token run, measured directly.
+    fn longest(b: &[u8]) -> u32 {
+        let (mut run, mut best) = (0u32, 0u32);
+        for &c in b {
+            run = if TOKEN_BYTE[c as usize] != 0 {
+                run + 1
+            } else {
+                0
+            };
+            best = best.max(run);
+        }
+        best
+    }
+
+    proptest::proptest! {
+        /// The SIMD pass gives exactly what the scalar one gives, on values
+        /// of every length around the 16-byte steps.
+        #[test]
+        fn simd_agrees_with_scalar(
+            v in "[a-cA-C0-9 :=@,._\\-\t\\u{e9}\\u{4e00}]{0,90}",
+            floor in 0u32..40,
+        ) {
+            let b = v.as_bytes();
+            proptest::prop_assert_eq!(first_pass(b, floor), first_pass_scalar(b, floor));
+        }
+
+        /// `long_token` is "the longest token run reaches `floor`".
+        #[test]
+        fn long_token_is_the_longest_run(v in "[a-b_ .,\\-]{0,120}", floor in 1u32..40) {
+            let b = v.as_bytes();
+            proptest::prop_assert_eq!(first_pass(b, floor).long_token, longest(b) >= floor);
+        }
+
+        #[test]
+        fn has_run_is_the_longest_run(m in 0u32..0x10000, len in 1u32..17) {
+            let longest_bits = {
+                let (mut run, mut best) = (0u32, 0u32);
+                for i in 0..16 {
+                    run = if m >> i & 1 == 1 { run + 1 } else { 0 };
+                    best = best.max(run);
+                }
+                best
+            };
+            proptest::prop_assert_eq!(has_run(m, len), longest_bits >= len);
+        }
+    }
+
+    #[test]
+    fn counts_and_features() {
+        let p = first_pass(
+            b"Call +1 415-555-2671 or mail jo@ex.com, key=v: xoxb-1234567890abcdef",
+            15,
+        );
+        assert_eq!(p.digits, 21);
+        assert!(p.long_token);
+        for f in [
+            Feature::Upper,
+            Feature::Lower,
+            Feature::Alpha,
+            Feature::Space,
+            Feature::At,
+            Feature::Colon,
+            Feature::Comma,
+            Feature::Dot,
+            Feature::Assign,
+        ] {
+            assert!(p.features & f.bit() != 0, "{f:?}");
+        }
+        let q = first_pass("plain words only, nothing long here at all".as_bytes(), 15);
+        assert_eq!((q.digits, q.long_token), (0, false));
+        assert_eq!(q.features & Feature::Upper.bit(), 0);
+        // Counters survive more than 255 steps of 16 bytes.
+        let long = "1".repeat(16 * 300 + 7);
+        assert_eq!(first_pass(long.as_bytes(), 15).digits, 16 * 300 + 7);
+    }
+}
