@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -253,7 +253,6 @@ pub struct Rule {
     pub anchored: bool,
     pub context: Vec<String>,
     /// The context words, compiled once for substring search.
-    pub(crate) context_finders: Vec<memchr::memmem::Finder<'static>>,
     pub column_hints: Vec<String>,
     pub negative_column_hints: Vec<String>,
     pub requires_hint: bool,
@@ -308,19 +307,48 @@ impl Rule {
     }
 }
 
+/// What `detect` checks of a rule before running it, packed apart from the
+/// (large, rarely touched) `Rule` so that sieving every rule for a value
+/// reads a few cache lines.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Gate {
+    pub rule: u32,
+    pub features: u16,
+    pub requires_hint: bool,
+    pub anchored: bool,
+    pub min_digits: u32,
+    pub token_run: u32,
+    pub digit_mask: u32,
+    pub alnum_mask: u64,
+    pub alnum_digit_mask: u64,
+}
+
+impl Gate {
+    fn of((i, r): (usize, &Rule)) -> Gate {
+        Gate {
+            rule: i as u32,
+            features: r.features,
+            requires_hint: r.requires_hint,
+            anchored: r.anchored,
+            min_digits: r.min_digits,
+            token_run: r.token_run,
+            digit_mask: r.digit_mask,
+            alnum_mask: r.alnum_mask,
+            alnum_digit_mask: r.alnum_digit_mask,
+        }
+    }
+}
+
 /// The compiled rule set: rules plus one automaton over every rule's anchors.
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// Rules that can pass their gates on a value without digits (most free
-    /// text and names): the only ones `detect` looks at for such values.
-    pub(crate) digit_free: Vec<usize>,
-    /// Every rule index, in order.
-    pub(crate) all: Vec<usize>,
-    /// Per entry of `digit_free` and of `all`: the rule's required feature
-    /// bits and minimum digit count, packed for `detect`'s first sieve.
-    pub(crate) digit_free_sieve: Vec<(u16, u32)>,
-    pub(crate) all_sieve: Vec<(u16, u32)>,
+    /// The gates of the rules that can pass them on a value without digits
+    /// (most free text and names): the only ones `detect` looks at for such
+    /// values.
+    pub(crate) digit_free: Vec<Gate>,
+    /// The gates of every rule, in order.
+    pub(crate) all: Vec<Gate>,
     /// The shortest token run any rule asks for (`u32::MAX`: none does).
     pub(crate) min_token_run: u32,
     /// Anchor automaton over literal anchors; pattern index → rule index.
@@ -336,6 +364,10 @@ pub struct RuleSet {
     /// The context words of rules that need a hint (ASCII case-insensitive):
     /// a value holding one may keep such a rule's hit without a column hint.
     pub(crate) hint_context: Option<AhoCorasick>,
+    /// Every rule's context words (lower-cased), for the lower-cased value;
+    /// pattern → the rules that list the word.
+    pub(crate) context: Option<AhoCorasick>,
+    pub(crate) context_rules: Vec<Vec<u32>>,
     digest: String,
 }
 
@@ -535,11 +567,6 @@ impl RuleSetBuilder {
                 features: spec.requires.iter().fold(0, |m, f| m | f.bit()),
                 anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
                 context: spec.context.iter().map(|w| w.to_lowercase()).collect(),
-                context_finders: spec
-                    .context
-                    .iter()
-                    .map(|w| memchr::memmem::Finder::new(w.to_lowercase().as_bytes()).into_owned())
-                    .collect(),
                 column_hints: norm(&spec.column_hints),
                 negative_column_hints: norm(&spec.negative_column_hints),
                 requires_hint: spec.requires_hint,
@@ -563,6 +590,37 @@ impl RuleSetBuilder {
             .flat_map(|r| r.context.iter().map(String::as_str))
             .collect();
         let hint_context = ascii_ci_automaton("<context>", hint_words)?;
+        // Every rule's context words, lower-cased, in one automaton that runs
+        // over the lower-cased value; each word maps to the rules that list it.
+        let mut context_words: Vec<&str> = Vec::new();
+        let mut context_rules: Vec<Vec<u32>> = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            for w in &r.context {
+                match context_words.iter().position(|x| x == w) {
+                    Some(k) => context_rules[k].push(i as u32),
+                    None => {
+                        context_words.push(w);
+                        context_rules.push(vec![i as u32]);
+                    }
+                }
+            }
+        }
+        let context = if context_words.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&context_words)
+                    .map_err(|e| Error::Rules {
+                        file: "<context words>".into(),
+                        line: None,
+                        rule: None,
+                        message: e.to_string(),
+                    })?,
+            )
+        };
         let mut entities: Vec<String> = Vec::new();
         let rule_entity = rules
             .iter()
@@ -574,20 +632,12 @@ impl RuleSetBuilder {
                 }
             })
             .collect();
-        let digit_free = rules
+        let all: Vec<Gate> = rules.iter().enumerate().map(Gate::of).collect();
+        let digit_free = all
             .iter()
-            .enumerate()
-            .filter(|(_, r)| r.min_digits == 0 && r.digit_mask == 0 && r.alnum_digit_mask == 0)
-            .map(|(i, _)| i)
-            .collect::<Vec<usize>>();
-        let all: Vec<usize> = (0..rules.len()).collect();
-        let sieve = |list: &[usize]| {
-            list.iter()
-                .map(|&i| (rules[i].features, rules[i].min_digits))
-                .collect::<Vec<_>>()
-        };
-        let digit_free_sieve = sieve(&digit_free);
-        let all_sieve = sieve(&all);
+            .filter(|g| g.min_digits == 0 && g.digit_mask == 0 && g.alnum_digit_mask == 0)
+            .copied()
+            .collect();
         let min_token_run = rules
             .iter()
             .filter(|r| r.token_run > 0)
@@ -598,13 +648,13 @@ impl RuleSetBuilder {
             rules,
             digit_free,
             all,
-            digit_free_sieve,
-            all_sieve,
             min_token_run,
             anchors,
             anchor_rule,
             anchor_case: anchor_pats,
             hint_context,
+            context,
+            context_rules,
             entities,
             rule_entity,
             digest,
@@ -622,9 +672,13 @@ fn ascii_ci_automaton<'a>(
     if patterns.is_empty() {
         return Ok(None);
     }
+    // A DFA: these automata run (overlapping) on every candidate value, and
+    // the contiguous NFA the builder would pick costs several times more
+    // per byte.
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&patterns)
         .map(Some)
         .map_err(|e| Error::Rules {

@@ -310,7 +310,7 @@ fn shape_general(b: &[u8]) -> Shape {
 impl Shape {
     /// `admits`, computing the pending run masks only for a rule that gates
     /// on them and passes every other gate.
-    fn admits_lazy(&mut self, r: &Rule, b: &[u8]) -> bool {
+    fn admits_lazy(&mut self, r: &crate::rules::Gate, b: &[u8]) -> bool {
         use crate::rules::Feature;
         if self.runs_pending {
             let upper_word = Feature::UpperWord.bit();
@@ -344,7 +344,7 @@ impl Shape {
         self.token_run >= min
     }
 
-    fn admits(&self, r: &Rule) -> bool {
+    fn admits(&self, r: &crate::rules::Gate) -> bool {
         debug_assert!(!self.runs_pending);
         self.digits >= r.min_digits
             && (r.digit_mask == 0 || self.digit_mask & r.digit_mask != 0)
@@ -369,6 +369,8 @@ pub struct Scratch {
     /// Per rule, per pattern: this worker's regex cache (no shared pool).
     caches: Vec<Vec<regex_automata::meta::Cache>>,
     lower: String,
+    /// Per rule: a context word of the rule is in the value.
+    context: Vec<bool>,
     /// The names finder's word spans and results.
     name_tokens: Vec<(usize, usize)>,
     name_spans: Vec<(usize, usize, bool)>,
@@ -455,38 +457,38 @@ impl Detector {
         // digits only looks at the rules that can pass without them.
         scratch.candidates.clear();
         let mut anchored = false;
-        let (list, sieve) = if sh.digits == 0 {
-            (&rules.digit_free, &rules.digit_free_sieve)
+        let gates = if sh.digits == 0 {
+            &rules.digit_free
         } else {
-            (&rules.all, &rules.all_sieve)
+            &rules.all
         };
-        // First sieve: required features and digit count, from a packed
-        // array (four capitals in a row are assumed possible while the run
-        // pass is pending and there are four capital-like bytes).
+        // Required features and digit count first (four capitals in a row
+        // are assumed possible while the run pass is pending and there are
+        // four capital-like bytes).
         let have = sh.features
             | if sh.runs_pending && sh.caplike >= 4 {
                 crate::rules::Feature::UpperWord.bit()
             } else {
                 0
             };
-        for (&i, &(need, min_digits)) in list.iter().zip(sieve) {
-            if have & need != need || sh.digits < min_digits {
+        for g in gates {
+            if have & g.features != g.features || sh.digits < g.min_digits {
                 continue;
             }
-            let r = &rules.rules[i];
-            // The token run first: it is measured once per value and spares
+            // The token run next: it is measured once per value and spares
             // free text the run-length pass.
-            if (r.token_run > 0 && !sh.has_token_run(r.token_run, bytes))
-                || !sh.admits_lazy(r, bytes)
+            if (g.token_run > 0 && !sh.has_token_run(g.token_run, bytes))
+                || !sh.admits_lazy(g, bytes)
             {
                 continue;
             }
+            let i = g.rule as usize;
             // A rule that needs a hint, in a column without one, can only be saved
             // by a context word inside the value (checked on its hits, below).
-            if r.requires_hint && hints.get(i) <= 0 && !sh.alpha() {
+            if g.requires_hint && hints.get(i) <= 0 && !sh.alpha() {
                 continue;
             }
-            anchored |= r.anchored;
+            anchored |= g.anchored;
             scratch.candidates.push(i);
         }
         // Anchored rules need one of their literals: one Aho-Corasick pass,
@@ -599,13 +601,10 @@ impl Detector {
             .iter()
             .any(|h| !h.full && !rules.rules[h.rule].context.is_empty())
         {
-            scratch.lower.clear();
-            scratch.lower.push_str(&text.to_lowercase());
-            for k in 0..scratch.hits.len() {
-                let h = scratch.hits[k];
-                if !h.full && !rules.rules[h.rule].context.is_empty() {
-                    scratch.hits[k].context = has_context(&rules.rules[h.rule], &scratch.lower);
-                }
+            lower_into(text, &mut scratch.lower);
+            mark_context(rules, &scratch.lower, &mut scratch.context);
+            for h in scratch.hits.iter_mut() {
+                h.context = !h.full && scratch.context[h.rule];
             }
         }
         // Hint-only rules: drop the hit unless the column or the value says so.
@@ -758,17 +757,18 @@ impl Detector {
         if !scratch.hits.is_empty() {
             return TailMemo::Detect;
         }
-        let mut lower_done = false;
+        if rules[..n]
+            .iter()
+            .any(|&ri| !self.rules.rules[ri].context.is_empty())
+        {
+            lower_into(text, &mut scratch.lower);
+            mark_context(&self.rules, &scratch.lower, &mut scratch.context);
+        } else {
+            scratch.context.clear();
+            scratch.context.resize(self.rules.rules.len(), false);
+        }
         for &ri in &rules[..n] {
-            let r = &self.rules.rules[ri];
-            let context = !r.context.is_empty() && {
-                if !lower_done {
-                    scratch.lower.clear();
-                    scratch.lower.push_str(&text.to_lowercase());
-                    lower_done = true;
-                }
-                has_context(r, &scratch.lower)
-            };
+            let context = scratch.context[ri];
             scratch.hits.push(Hit {
                 rule: ri,
                 start: 0,
@@ -972,24 +972,39 @@ fn ensure_cache(scratch: &mut Scratch, rules: &RuleSet, ri: usize, slot: usize) 
     }
 }
 
-/// Whole-word occurrence of any of the rule's context words in the lower-cased value.
-fn has_context(rule: &Rule, lower: &str) -> bool {
-    let hay = lower.as_bytes();
-    rule.context_finders.iter().any(|f| {
-        let w = f.needle().len();
-        f.find_iter(hay).any(|s| {
-            let e = s + w;
-            let before = lower[..s]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            let after = lower[e..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric());
-            before && after
-        })
-    })
+/// The value lower-cased into `out` (ASCII without decoding characters).
+fn lower_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+    } else {
+        out.push_str(&text.to_lowercase());
+    }
+}
+
+/// Mark in `out` (one flag per rule) the rules that have a context word as a
+/// whole word in the lower-cased value: one automaton pass for every rule.
+fn mark_context(rules: &RuleSet, lower: &str, out: &mut Vec<bool>) {
+    out.clear();
+    out.resize(rules.rules.len(), false);
+    let Some(ac) = &rules.context else { return };
+    for m in ac.find_overlapping_iter(lower) {
+        let (s, e) = (m.start(), m.end());
+        let before = lower[..s]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after = lower[e..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if before && after {
+            for &r in &rules.context_rules[m.pattern().as_usize()] {
+                out[r as usize] = true;
+            }
+        }
+    }
 }
 
 /// A match must stand as its own token: not glued to letters or digits, nor to
