@@ -815,31 +815,37 @@ pub(crate) fn merge_columns(into: &mut Vec<ColumnProfile>, cols: Vec<ColumnProfi
     }
 }
 
+/// Values that stand for "no value" (compared without case).
+const PLACEHOLDERS: &[&str] = &[
+    "n/a",
+    "na",
+    "null",
+    "none",
+    "nil",
+    "-",
+    "--",
+    "?",
+    "unknown",
+    "nan",
+    "redacted",
+    "tbd",
+    "not provided",
+    "not available",
+    "xxx",
+    "<null>",
+    "(null)",
+];
+
 fn is_placeholder(v: &str) -> bool {
     let t = crate::detect::trim_value(v);
+    // Every placeholder starts with one of these bytes (any case): most
+    // values are let through after one look at their first byte.
     t.len() <= 13
         && (t.is_empty()
-            || [
-                "n/a",
-                "na",
-                "null",
-                "none",
-                "nil",
-                "-",
-                "--",
-                "?",
-                "unknown",
-                "nan",
-                "redacted",
-                "tbd",
-                "not provided",
-                "not available",
-                "xxx",
-                "<null>",
-                "(null)",
-            ]
-            .iter()
-            .any(|p| t.eq_ignore_ascii_case(p)))
+            || (matches!(
+                t.as_bytes()[0] | 0x20,
+                b'n' | b'u' | b'r' | b't' | b'x' | b'-' | b'?' | b'<' | b'('
+            ) && PLACEHOLDERS.iter().any(|p| t.eq_ignore_ascii_case(p))))
 }
 
 fn is_free_text(v: &str) -> bool {
@@ -885,6 +891,17 @@ impl ItoaBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_in_any_case_and_padding() {
+        for p in PLACEHOLDERS {
+            assert!(is_placeholder(p), "{p}");
+            assert!(is_placeholder(&format!("  {}\t", p.to_uppercase())), "{p}");
+        }
+        for v in ["", "   ", "Nancy", "n/a/b", "4111", "tbd later", "x"] {
+            assert_eq!(is_placeholder(v), v.trim().is_empty(), "{v:?}");
+        }
+    }
 
     #[test]
     fn civil_dates() {

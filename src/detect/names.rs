@@ -213,9 +213,35 @@ const TITLE: u8 = 8;
 /// token answers all the questions the finder asks.
 #[derive(Debug)]
 pub struct Names {
-    /// Folded word → `FIRST_NAME | SURNAME | STOP_WORD | TITLE` flags, keyed
-    /// by bytes so that a lookup needs no UTF-8 check.
-    words: rustc_hash::FxHashMap<Box<[u8]>, u8>,
+    /// Folded word → `FIRST_NAME | SURNAME | STOP_WORD | TITLE` flags. Words
+    /// of up to 15 bytes (nearly all) are keyed by one integer (`short_key`),
+    /// which hashes and compares in a few instructions; longer ones by bytes.
+    short: rustc_hash::FxHashMap<u128, u8>,
+    long: rustc_hash::FxHashMap<Box<[u8]>, u8>,
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Eight ASCII bytes lower-cased at once: a byte gets 0x20 added when
+/// adding 0x3f sets its high bit (it is 'A' or above) and adding 0x25 does
+/// not (it is 'Z' or below). No byte carries into the next: each is < 0x80.
+fn ascii_lower(x: u64) -> u64 {
+    let upper = (x.wrapping_add(0x3f3f_3f3f_3f3f_3f3f) & !x.wrapping_add(0x2525_2525_2525_2525))
+        & HIGH_BITS;
+    x | upper >> 2
+}
+
+/// A word of at most 15 bytes as one integer: its bytes, then its length in
+/// the top byte (so that no two words share a key). `Names::flags` builds
+/// the same key in place for ASCII words.
+fn short_key(w: &[u8]) -> Option<u128> {
+    if w.len() > 15 {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    b[..w.len()].copy_from_slice(w);
+    b[15] = w.len() as u8;
+    Some(u128::from_le_bytes(b))
 }
 
 /// Fold common Latin diacritics so "García" meets "garcia".
@@ -273,7 +299,27 @@ impl Names {
                 *f &= !SURNAME;
             }
         }
-        Names { words }
+        let mut names = Names {
+            short: Default::default(),
+            long: Default::default(),
+        };
+        for (w, f) in words {
+            match short_key(&w) {
+                Some(k) => names.short.insert(k, f),
+                None => names.long.insert(w, f),
+            };
+        }
+        names
+    }
+
+    /// The flags of a folded word.
+    fn lookup(&self, w: &[u8]) -> u8 {
+        match short_key(w) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(w),
+        }
+        .copied()
+        .unwrap_or(0)
     }
 
     /// What `w` can be (0: not in any dictionary).
@@ -282,18 +328,31 @@ impl Names {
         if w.len() > 40 {
             return 0;
         }
+        if w.len() <= 15 {
+            // The short key built in two words: lower-cased eight bytes at a
+            // time when the word is ASCII.
+            let mut b = [0u8; 16];
+            b[..w.len()].copy_from_slice(w.as_bytes());
+            let lo = u64::from_le_bytes(b[..8].try_into().expect("8 bytes"));
+            let hi = u64::from_le_bytes(b[8..].try_into().expect("8 bytes"));
+            if (lo | hi) & HIGH_BITS == 0 {
+                let key = (ascii_lower(lo) as u128)
+                    | ((ascii_lower(hi) | (w.len() as u64) << 56) as u128) << 64;
+                return self.short.get(&key).copied().unwrap_or(0);
+            }
+        }
         if w.is_ascii() {
             // Lower-case on the stack: no buffer, no UTF-8 re-encoding.
             let mut buf = [0u8; 40];
             let b = &mut buf[..w.len()];
             b.copy_from_slice(w.as_bytes());
             b.make_ascii_lowercase();
-            return self.words.get(&*b).copied().unwrap_or(0);
+            return self.lookup(b);
         }
         BUF.with(|b| {
             let mut b = b.borrow_mut();
             fold_into(w, &mut b);
-            self.words.get(b.as_bytes()).copied().unwrap_or(0)
+            self.lookup(b.as_bytes())
         })
     }
 
@@ -471,6 +530,18 @@ fn is_name_token(w: &str, hinted: bool) -> bool {
     starts_upper(core) || hinted
 }
 
+/// Bytes that belong to a word (ASCII): letters, digits, `'`, `-`, `.`.
+const WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'\'' | b'-' | b'.');
+        c += 1;
+    }
+    t
+};
+
 /// Words as byte spans, into `out`; commas and other punctuation separate.
 fn tokenize(text: &str, out: &mut Vec<(usize, usize)>) {
     out.clear();
@@ -498,7 +569,7 @@ fn tokenize(text: &str, out: &mut Vec<(usize, usize)>) {
     if text.is_ascii() {
         // Word runs found directly (no per-byte state machine).
         let b = text.as_bytes();
-        let word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.');
+        let word = |c: u8| WORD_BYTE[c as usize];
         let mut i = 0;
         while i < b.len() {
             while i < b.len() && !word(b[i]) {
@@ -524,6 +595,33 @@ fn tokenize(text: &str, out: &mut Vec<(usize, usize)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_lower_is_lowercase(b in proptest::array::uniform8(0u8..0x80)) {
+            let mut want = b;
+            want.make_ascii_lowercase();
+            proptest::prop_assert_eq!(ascii_lower(u64::from_le_bytes(b)).to_le_bytes(), want);
+        }
+    }
+
+    #[test]
+    fn every_dictionary_word_is_found_whatever_its_length() {
+        let n = Names::builtin();
+        assert!(n.short.len() > 1000, "the dictionaries are loaded");
+        for (k, &f) in &n.short {
+            let b = k.to_le_bytes();
+            let w = std::str::from_utf8(&b[..b[15] as usize]).expect("utf-8 word");
+            assert_eq!(n.flags(w), f, "{w}");
+            assert_eq!(n.flags(&w.to_uppercase()), f, "{w}");
+        }
+        for (w, &f) in &n.long {
+            let w = std::str::from_utf8(w).expect("utf-8 word");
+            assert_eq!(n.flags(w), f, "{w}");
+        }
+        assert_eq!(n.flags("zzqxv"), 0);
+        assert_eq!(n.flags(""), 0);
+    }
 
     #[test]
     fn names_and_non_names() {
