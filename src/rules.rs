@@ -261,7 +261,13 @@ pub struct Rule {
 }
 
 /// A dense DFA that only answers anchored searches.
-pub(crate) type WholeDfa = regex_automata::dfa::dense::DFA<Vec<u32>>;
+/// A compiled whole-value DFA and its anchored start state (computed once;
+/// asking the DFA for it per value costs more than a short walk).
+#[derive(Debug)]
+pub(crate) struct WholeDfa {
+    pub dfa: regex_automata::dfa::dense::DFA<Vec<u32>>,
+    pub start: regex_automata::util::primitives::StateID,
+}
 
 /// Size limits for a whole-value DFA; rules whose DFA would be larger keep
 /// using the lazy one.
@@ -295,6 +301,14 @@ impl Rule {
                     )
                     .build(&self.patterns[j])
                     .ok()
+                    .and_then(|dfa| {
+                        use regex_automata::dfa::Automaton;
+                        let config = regex_automata::util::start::Config::new()
+                            .anchored(regex_automata::Anchored::Yes)
+                            .look_behind(None);
+                        let start = dfa.start_state(&config).ok()?;
+                        Some(WholeDfa { dfa, start })
+                    })
             })
             .as_ref()
     }

@@ -533,9 +533,11 @@ impl Scanner {
         let valid = |i: usize| !arr.is_null(i);
         macro_rules! strings {
             ($a:expr) => {{
+                // The typed array's own null check (inlined), not the
+                // dynamically dispatched one.
                 let a = $a;
                 for i in 0..a.len() {
-                    if valid(i) {
+                    if a.is_valid(i) {
                         self.record(a.value(i), 1, hints, p, scratch, acc);
                     }
                 }

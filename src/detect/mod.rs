@@ -893,12 +893,10 @@ impl Detector {
 /// end: walk the transitions byte by byte; dying early means the preferred
 /// match (if any) ended before the end. `None` if the DFA gave up (a quit
 /// byte), and the caller asks the meta regex instead.
-fn dfa_whole_match(dfa: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
+fn dfa_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
     use regex_automata::dfa::Automaton;
-    let start = regex_automata::util::start::Config::new()
-        .anchored(regex_automata::Anchored::Yes)
-        .look_behind(None);
-    let mut sid = dfa.start_state(&start).ok()?;
+    let dfa = &whole.dfa;
+    let mut sid = whole.start;
     for &b in hay {
         sid = dfa.next_state(sid, b);
         if dfa.is_special_state(sid) {
@@ -917,12 +915,10 @@ fn dfa_whole_match(dfa: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
 /// The end of the leftmost-first match anchored at the start of `hay`, by
 /// walking the compiled DFA (match states are delayed by one byte); `None`
 /// if the DFA gave up on a quit byte.
-fn dfa_prefix_match(dfa: &crate::rules::WholeDfa, hay: &[u8]) -> Option<Option<usize>> {
+fn dfa_prefix_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<Option<usize>> {
     use regex_automata::dfa::Automaton;
-    let start = regex_automata::util::start::Config::new()
-        .anchored(regex_automata::Anchored::Yes)
-        .look_behind(None);
-    let mut sid = dfa.start_state(&start).ok()?;
+    let dfa = &whole.dfa;
+    let mut sid = whole.start;
     let mut last = None;
     for (i, &b) in hay.iter().enumerate() {
         sid = dfa.next_state(sid, b);
