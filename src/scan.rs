@@ -61,6 +61,29 @@ pub struct RuleStats {
 }
 
 impl RuleStats {
+    /// Count one value (`weight` times) with this rule's hit `raw`, whose
+    /// (full, context, unambiguous) flags are given. Examples: the values
+    /// with the three smallest hashes, whatever the order of reading; only
+    /// those are masked (masking every hit would cost more than detecting it).
+    fn count(
+        &mut self,
+        weight: u64,
+        (full, context, unambiguous): (bool, bool, bool),
+        entity: &str,
+        raw: &str,
+    ) {
+        self.rows += weight;
+        self.full_rows += weight * full as u64;
+        self.context_rows += weight * context as u64;
+        self.unambiguous_rows += weight * unambiguous as u64;
+        add_example(
+            &mut self.example_keys,
+            &mut self.examples,
+            example_key(raw),
+            || mask(entity, raw),
+        );
+    }
+
     fn merge(&mut self, o: &RuleStats) {
         self.rows += o.rows;
         self.full_rows += o.full_rows;
@@ -433,17 +456,11 @@ impl Scanner {
             let e = &mut acc.entities[rules.rule_entity[h.rule]];
             e.rows += weight;
             e.unambiguous_rows += weight;
-            let st = &mut acc.rules[h.rule];
-            st.rows += weight;
-            st.full_rows += weight * h.full as u64;
-            st.context_rows += weight * h.context as u64;
-            st.unambiguous_rows += weight;
-            let raw = &text[h.start..h.end];
-            add_example(
-                &mut st.example_keys,
-                &mut st.examples,
-                example_key(raw),
-                || mask(&rules.rules[h.rule].entity, raw),
+            acc.rules[h.rule].count(
+                weight,
+                (h.full, h.context, true),
+                &rules.rules[h.rule].entity,
+                &text[h.start..h.end],
             );
             return;
         }
@@ -476,20 +493,11 @@ impl Scanner {
                 e.rows += weight;
                 e.unambiguous_rows += weight * any_unamb as u64;
             }
-            let st = &mut acc.rules[h.rule];
-            st.rows += weight;
-            st.full_rows += weight * full as u64;
-            st.context_rows += weight * ctx as u64;
-            st.unambiguous_rows += weight * unambiguous as u64;
-            // Examples: the values with the three smallest hashes, whatever the order
-            // of reading; only those are masked (masking every hit would cost more
-            // than detecting it).
-            let raw = &text[h.start..h.end];
-            add_example(
-                &mut st.example_keys,
-                &mut st.examples,
-                example_key(raw),
-                || mask(&rules.rules[h.rule].entity, raw),
+            acc.rules[h.rule].count(
+                weight,
+                (full, ctx, unambiguous),
+                &rules.rules[h.rule].entity,
+                &text[h.start..h.end],
             );
         }
     }

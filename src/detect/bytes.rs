@@ -369,21 +369,15 @@ mod tests {
 
     proptest::proptest! {
         /// The SIMD pass gives exactly what the scalar one gives, on values
-        /// of every length around the 16-byte steps.
+        /// of every length around the 16-byte steps: random bytes of every
+        /// class, and prose (long stretches of lower-case letters and spaces,
+        /// the SIMD pass's shortcut, between other bytes).
         #[test]
         fn simd_agrees_with_scalar(
-            v in "[a-cA-C0-9 :=@,._\\-\t\\u{e9}\\u{4e00}]{0,90}",
-            floor in 0u32..40,
-        ) {
-            let b = v.as_bytes();
-            proptest::prop_assert_eq!(first_pass(b, floor), first_pass_scalar(b, floor));
-        }
-
-        /// Prose: long stretches of lower-case letters and spaces (the
-        /// SIMD pass's shortcut) between other bytes.
-        #[test]
-        fn simd_agrees_with_scalar_on_prose(
-            v in "([a-z ]{0,40}[A-Z0-9.,@:=_\t\u{e9}-]?){0,5}",
+            v in proptest::prop_oneof![
+                "[a-cA-C0-9 :=@,._\\-\t\\u{e9}\\u{4e00}]{0,90}",
+                "([a-z ]{0,40}[A-Z0-9.,@:=_\t\u{e9}-]?){0,5}",
+            ],
             floor in 0u32..40,
         ) {
             let b = v.as_bytes();
