@@ -934,45 +934,51 @@ pub fn vin(s: &str) -> bool {
 
 /// Email: one '@', a local part, and a domain with a plausible alphabetic TLD.
 pub fn email(s: &str) -> bool {
-    // One pass over the bytes each side of the last '@' (the same rules as
+    // One backward pass: the top-level domain, then the domain's labels back
+    // to the last '@', then the local part (the same rules as
     // `tests::email_reference`, which a property test holds it to).
     let b = s.as_bytes();
-    let Some(at) = memchr::memrchr(b'@', b) else {
-        return false;
-    };
-    let (local, domain) = (&b[..at], &b[at + 1..]);
-    if local.is_empty()
-        || local.len() > 64
-        || domain.len() > 253
-        || local[0] == b'.'
-        || local[local.len() - 1] == b'.'
-    {
+    let n = b.len();
+    // The TLD: letters back to a '.'; anything else before them (an '@', a
+    // digit, a '-') means the part after the last '.' is not all letters,
+    // or the domain has no '.'.
+    let mut i = n;
+    while i > 0 && b[i - 1].is_ascii_alphabetic() {
+        i -= 1;
+    }
+    if !(2..=24).contains(&(n - i)) || i == 0 || b[i - 1] != b'.' {
         return false;
     }
-    let mut prev = 0u8;
-    for &c in local {
-        if c == b'.' && prev == b'.' {
+    // Labels back to the '@': none empty, none starting or ending with '-'
+    // (`next` is the byte after the current one; the TLD label is fine).
+    let mut k = i - 1; // the '.' before the TLD
+    let mut next = b'.';
+    let at = loop {
+        if k == 0 {
+            return false; // no '@'
+        }
+        k -= 1;
+        let c = b[k];
+        if c == b'@' {
+            break k;
+        }
+        // `c` followed by `next`: an empty label ("..") or a label that
+        // ends with '-' ("-."), or starts with '-' (".-").
+        if (c == b'.' && next == b'.') || (c == b'-' && next == b'.') || (c == b'.' && next == b'-')
+        {
             return false;
         }
-        prev = c;
-    }
-    let Some(dot) = memchr::memrchr(b'.', domain) else {
-        return false;
+        next = c;
     };
-    let tld = &domain[dot + 1..];
-    if !(2..=24).contains(&tld.len()) || !tld.iter().all(u8::is_ascii_alphabetic) {
+    // The first label must not be empty or start with '-'.
+    if next == b'.' || next == b'-' || n - at - 1 > 253 {
         return false;
     }
-    // Labels are not empty and neither start nor end with '-' (the last one
-    // is the alphabetic TLD, so only the ends before each '.' need a look).
-    let mut prev = b'.';
-    for &c in domain {
-        if (c == b'.' && (prev == b'.' || prev == b'-')) || (c == b'-' && prev == b'.') {
-            return false;
-        }
-        prev = c;
+    let local = &b[..at];
+    if local.is_empty() || local.len() > 64 || local[0] == b'.' || local[local.len() - 1] == b'.' {
+        return false;
     }
-    true
+    !local.windows(2).any(|w| w == b"..")
 }
 
 /// "lat, lon" with both in range and enough precision to point at a place.
