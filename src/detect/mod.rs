@@ -120,7 +120,9 @@ struct Shape {
     digit_mask: u32,
     alnum_mask: u64,
     alnum_digit_mask: u64,
-    /// The longest token run (`u32::MAX`: not measured yet).
+    /// The longest token run; `u32::MAX`: not measured yet; 0 when the first
+    /// pass found no run as long as the shortest any rule asks for (every
+    /// rule's `token_run` is at least that, so 0 answers them all).
     token_run: u32,
 }
 
