@@ -194,7 +194,6 @@ fn shape(s: &str, token_floor: u32) -> Shape {
         return Shape {
             runs_pending: true,
             caplike: first.caplike,
-            digits: 0,
             features: first.features,
             token_run,
             ..Shape::default()
