@@ -13,6 +13,12 @@ fn main() {
         det.detect(std::hint::black_box(&a[2]), &hints, &mut scratch);
         hits += scratch.hits.len();
     }
+    let ids: Vec<&str> = scratch
+        .candidates()
+        .iter()
+        .map(|&i| det.rule(i).id.as_str())
+        .collect();
+    println!("candidates: {ids:?}");
     println!(
         "{} ns/value, {} hits",
         t.elapsed().as_nanos() / n as u128,

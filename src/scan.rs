@@ -311,6 +311,35 @@ pub fn type_name(t: &DataType) -> String {
 pub struct Scanner {
     detector: Detector,
     opts: ScanOptions,
+    /// Idle per-worker scratch space (regex caches, whose lazy DFAs fill up
+    /// as values are scanned): kept across batches so that no task starts
+    /// with cold caches.
+    idle: Arc<std::sync::Mutex<Vec<Scratch>>>,
+}
+
+/// A scratch taken from the scanner's idle list, given back when dropped.
+struct PooledScratch<'a> {
+    idle: &'a std::sync::Mutex<Vec<Scratch>>,
+    scratch: Scratch,
+}
+
+impl<'a> PooledScratch<'a> {
+    fn take(idle: &'a std::sync::Mutex<Vec<Scratch>>) -> Self {
+        let scratch = idle
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default();
+        PooledScratch { idle, scratch }
+    }
+}
+
+impl Drop for PooledScratch<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut v) = self.idle.lock() {
+            v.push(std::mem::take(&mut self.scratch));
+        }
+    }
 }
 
 /// Rows per parallel task inside one column.
@@ -321,6 +350,7 @@ impl Scanner {
         Scanner {
             detector: Detector::new(rules),
             opts: ScanOptions::default(),
+            idle: Default::default(),
         }
     }
 
@@ -367,19 +397,23 @@ impl Scanner {
         }
         let partials: Vec<(usize, ColumnProfile)> = tasks
             .into_par_iter()
-            .map_init(Scratch::default, |scratch, (i, off, len)| {
-                let l = &leaves[i];
-                let arr = if off == 0 && len == l.array.len() {
-                    l.array.clone()
-                } else {
-                    l.array.slice(off, len)
-                };
-                let mut p = ColumnProfile::new(&l.path, type_name(l.array.data_type()));
-                let mut acc = Acc::new(&self.detector.rules);
-                self.scan_array(&arr, &l.path, &hints[i], &mut p, scratch, &mut acc);
-                acc.flush(&self.detector.rules, &mut p);
-                (i, p)
-            })
+            .map_init(
+                || PooledScratch::take(&self.idle),
+                |pooled, (i, off, len)| {
+                    let scratch = &mut pooled.scratch;
+                    let l = &leaves[i];
+                    let arr = if off == 0 && len == l.array.len() {
+                        l.array.clone()
+                    } else {
+                        l.array.slice(off, len)
+                    };
+                    let mut p = ColumnProfile::new(&l.path, type_name(l.array.data_type()));
+                    let mut acc = Acc::new(&self.detector.rules);
+                    self.scan_array(&arr, &l.path, &hints[i], &mut p, scratch, &mut acc);
+                    acc.flush(&self.detector.rules, &mut p);
+                    (i, p)
+                },
+            )
             .collect();
         let mut out: Vec<ColumnProfile> = leaves
             .iter()

@@ -223,9 +223,7 @@ mod sse2 {
     /// One block of sixteen bytes.
     #[inline]
     #[target_feature(enable = "sse2")]
-    fn step(acc: &mut Acc, runs: &mut Runs, block: &[u8; 16]) {
-        // SAFETY: `block` is 16 readable bytes; the load has no alignment need.
-        let v = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
+    fn step(acc: &mut Acc, runs: &mut Runs, v: __m128i) {
         let lower = le(_mm_sub_epi8(v, splat(b'a')), 25);
         let space = _mm_cmpeq_epi8(v, splat(b' '));
         acc.lower = _mm_or_si128(acc.lower, lower);
@@ -266,6 +264,32 @@ mod sse2 {
         }
     }
 
+    /// The bytes of `b` (fewer than sixteen) in a zero-padded block, read
+    /// with at most two overlapping loads instead of a copy.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn short_block(b: &[u8]) -> __m128i {
+        let n = b.len();
+        debug_assert!(n < 16);
+        let (lo, hi) = if n >= 8 {
+            let lo = u64::from_le_bytes(b[..8].try_into().expect("8 bytes"));
+            let hi = u64::from_le_bytes(b[n - 8..].try_into().expect("8 bytes"));
+            // The second word's bytes 8..n, at its bottom: the overlap dropped.
+            (lo, hi.checked_shr(((16 - n) * 8) as u32).unwrap_or(0))
+        } else if n >= 4 {
+            let a = u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64;
+            let c = u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64;
+            (a | (c >> ((8 - n) * 8)) << 32, 0)
+        } else {
+            let mut lo = 0u64;
+            for (i, &c) in b.iter().enumerate() {
+                lo |= (c as u64) << (8 * i);
+            }
+            (lo, 0)
+        };
+        _mm_set_epi64x(hi as i64, lo as i64)
+    }
+
     /// Add the lane counters up and clear them.
     #[inline]
     #[target_feature(enable = "sse2")]
@@ -282,10 +306,10 @@ mod sse2 {
         acc.cnt = [_mm_setzero_si128(); 5];
     }
 
-    /// Sixteen bytes per step, in stretches of 255 steps so that no lane
-    /// counter can overflow. The last few bytes go in a zero-padded block: a
-    /// zero byte is in no class, so it adds nothing and ends any token run,
-    /// as the end of the value does.
+    /// Sixteen bytes per step; the counters are added up every 255 steps so
+    /// that no lane can overflow. The last few bytes go in a zero-padded
+    /// block: a zero byte is in no class, so it adds nothing and ends any
+    /// token run, as the end of the value does.
     #[target_feature(enable = "sse2")]
     pub(super) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
         let (mut seps, mut out, mut runs) =
@@ -301,19 +325,23 @@ mod sse2 {
             eq: z,
             cnt: [z; 5],
         };
-        for stretch in b.chunks(16 * 255) {
-            let blocks = stretch.chunks_exact(16);
-            let rest = blocks.remainder();
-            for block in blocks {
-                step(&mut acc, &mut runs, block.try_into().expect("16 bytes"));
+        let mut blocks = b.chunks_exact(16);
+        let mut steps = 0u32;
+        for block in blocks.by_ref() {
+            // SAFETY: `block` is 16 readable bytes; the load has no alignment need.
+            let v = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
+            step(&mut acc, &mut runs, v);
+            steps += 1;
+            if steps == 255 {
+                flush(&mut acc, &mut out, &mut seps);
+                steps = 0;
             }
-            if !rest.is_empty() {
-                let mut tail = [0u8; 16];
-                tail[..rest.len()].copy_from_slice(rest);
-                step(&mut acc, &mut runs, &tail);
-            }
-            flush(&mut acc, &mut out, &mut seps);
         }
+        let rest = blocks.remainder();
+        if !rest.is_empty() {
+            step(&mut acc, &mut runs, short_block(rest));
+        }
+        flush(&mut acc, &mut out, &mut seps);
         let any = |v: __m128i| _mm_movemask_epi8(v) != 0;
         let (upper, lower, high) = (any(acc.upper), any(acc.lower), any(acc.high));
         let mut f = 0u16;

@@ -378,6 +378,14 @@ pub struct Scratch {
     pub hits: Vec<Hit>,
 }
 
+impl Scratch {
+    /// The rules that passed their gates for the last value (for profiling).
+    #[doc(hidden)]
+    pub fn candidates(&self) -> &[usize] {
+        &self.candidates
+    }
+}
+
 /// `str::trim`, without decoding characters when both ends are visible ASCII
 /// (nearly every value).
 #[inline]
@@ -458,6 +466,7 @@ impl Detector {
         // digits only looks at the rules that can pass without them.
         scratch.candidates.clear();
         let mut anchored = false;
+        let mut needs_context = false;
         let gates = if sh.digits == 0 {
             &rules.digit_free
         } else {
@@ -486,8 +495,11 @@ impl Detector {
             let i = g.rule as usize;
             // A rule that needs a hint, in a column without one, can only be saved
             // by a context word inside the value (checked on its hits, below).
-            if g.requires_hint && hints.get(i) <= 0 && !sh.alpha() {
-                continue;
+            if g.requires_hint && hints.get(i) <= 0 {
+                if !sh.alpha() {
+                    continue;
+                }
+                needs_context = true;
             }
             anchored |= g.anchored;
             scratch.candidates.push(i);
@@ -510,6 +522,19 @@ impl Detector {
             scratch
                 .candidates
                 .retain(|&i| !rules.rules[i].anchored || hit[i]);
+        }
+        // A rule that needs a hint, in a column without one, keeps a hit only
+        // with one of its context words in the value: look them up once, before
+        // its patterns run, rather than searching for hits that would be dropped.
+        let mut context_marked = false;
+        if needs_context {
+            lower_into(text, &mut scratch.lower);
+            mark_context(rules, &scratch.lower, &mut scratch.context);
+            context_marked = true;
+            let context = &scratch.context;
+            scratch
+                .candidates
+                .retain(|&i| !rules.rules[i].requires_hint || hints.get(i) > 0 || context[i]);
         }
         for k in 0..scratch.candidates.len() {
             let i = scratch.candidates[k];
@@ -602,8 +627,10 @@ impl Detector {
             .iter()
             .any(|h| !h.full && !rules.rules[h.rule].context.is_empty())
         {
-            lower_into(text, &mut scratch.lower);
-            mark_context(rules, &scratch.lower, &mut scratch.context);
+            if !context_marked {
+                lower_into(text, &mut scratch.lower);
+                mark_context(rules, &scratch.lower, &mut scratch.context);
+            }
             for h in scratch.hits.iter_mut() {
                 h.context = !h.full && scratch.context[h.rule];
             }

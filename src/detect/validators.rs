@@ -127,17 +127,41 @@ pub fn luhn(d: &[u8]) -> bool {
     sum % 10 == 0
 }
 
-/// Luhn plus a known issuer prefix with a length that issuer uses.
+/// Luhn plus a known issuer prefix with a length that issuer uses, in one
+/// pass over the bytes (separators skipped): the Luhn sum is kept for both
+/// parities, since which digits are doubled depends on the count, known only
+/// at the end; the first six digits are kept for the issuer check.
 pub fn luhn_card(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
-        return false;
-    };
-    let d = &d[..n];
-    if !(12..=19).contains(&n) || all_same(d) {
+    /// A digit doubled, minus 9 when that passes 9.
+    const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+    let (mut n, mut even, mut odd, mut head) = (0u32, 0u32, 0u32, 0u32);
+    let (mut first, mut same) = (u8::MAX, true);
+    for &c in s.as_bytes() {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            continue;
+        }
+        if n == 0 {
+            first = d;
+        }
+        same &= d == first;
+        let (x, y) = (DOUBLED[d as usize], d as u32);
+        // `even`: the sum when the digits at even positions (from the left)
+        // are the doubled ones; `odd`: when the others are.
+        let flip = n & 1 == 1;
+        even += if flip { y } else { x };
+        odd += if flip { x } else { y };
+        if n < 6 {
+            head = head * 10 + d as u32;
+        }
+        n += 1;
+    }
+    if !(12..=19).contains(&n) || same {
         return false;
     }
-    let p = |k: usize| d[..k].iter().fold(0u32, |a, &x| a * 10 + x as u32);
-    let brand_ok = match d[0] {
+    // The first `k` digits (n >= 12, so all six are in `head`).
+    let p = |k: u32| head / 10u32.pow(6 - k);
+    let brand_ok = match head / 100_000 {
         4 => matches!(n, 13 | 16 | 19),                // Visa
         5 => (51..=55).contains(&p(2)) && n == 16,     // Mastercard
         2 => (2221..=2720).contains(&p(4)) && n == 16, // Mastercard 2-series
@@ -156,7 +180,9 @@ pub fn luhn_card(s: &str) -> bool {
         }
         _ => false,
     };
-    brand_ok && luhn(d)
+    // The rightmost digit is never doubled: with an even count the doubled
+    // ones sit at even positions from the left.
+    brand_ok && (if n % 2 == 0 { even } else { odd }) % 10 == 0
 }
 
 fn ssn_parts(s: &str) -> Option<(u32, u32, u32)> {
@@ -1099,6 +1125,56 @@ mod tests {
             && iban_mod97_reference(b) == 1
     }
 
+    /// The plain statement of `luhn_card`: the digits collected, then the
+    /// issuer prefix and length, then Luhn from the right.
+    fn luhn_card_reference(s: &str) -> bool {
+        let d: Vec<u8> = s
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect();
+        let n = d.len();
+        if !(12..=19).contains(&n) || d.iter().all(|&x| x == d[0]) {
+            return false;
+        }
+        let p = |k: usize| d[..k].iter().fold(0u32, |a, &x| a * 10 + x as u32);
+        let (p2, p3, p4) = (p(2), p(3), p(4));
+        let brand_ok = match d[0] {
+            4 => [13, 16, 19].contains(&n),
+            5 => (51..=55).contains(&p2) && n == 16,
+            2 => (2221..=2720).contains(&p4) && n == 16,
+            3 => {
+                ([34, 37].contains(&p2) && n == 15)
+                    || (((300..=305).contains(&p3) || [36, 38, 39].contains(&p2)) && n >= 14)
+                    || ((3528..=3589).contains(&p4) && n >= 16)
+            }
+            6 => {
+                ((p4 == 6011
+                    || p2 == 65
+                    || (644..=649).contains(&p3)
+                    || (622126..=622925).contains(&p(6)))
+                    && n >= 16)
+                    || (p2 == 62 && n >= 16)
+                    || [6304, 6759, 6761, 6762, 6763].contains(&p4)
+            }
+            _ => false,
+        };
+        let sum: u32 = d
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, &x)| {
+                let v = if i % 2 == 1 { x as u32 * 2 } else { x as u32 };
+                if v > 9 {
+                    v - 9
+                } else {
+                    v
+                }
+            })
+            .sum();
+        brand_ok && sum % 10 == 0
+    }
+
     /// The plain statement of the IPv4 rules that `ipv4` implements in one pass.
     fn ipv4_reference(s: &str) -> bool {
         let parts: Vec<&str> = s.split('.').collect();
@@ -1113,6 +1189,36 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Card-like digit strings of every issuer prefix and length, with
+        /// separators, and the same strings with their check digit made
+        /// right: the one-pass check agrees with the plain statement.
+        #[test]
+        fn luhn_card_agrees_with_its_reference(
+            head in "(4|5[0-6]|2[2-7][0-9]{2}|3[0-9]{2,3}|6[0-9]{2,5}|[0-9])",
+            body in "[0-9]{6,20}",
+            seps in proptest::collection::vec(0usize..24, 0..4),
+            sep in "[ -]",
+            fix in proptest::bool::ANY,
+        ) {
+            let mut digits = format!("{head}{body}");
+            if fix {
+                // Make the last digit the Luhn check digit of the others.
+                digits.pop();
+                let sum: u32 = digits.bytes().rev().enumerate().map(|(i, b)| {
+                    let v = (b - b'0') as u32 * if i % 2 == 0 { 2 } else { 1 };
+                    if v > 9 { v - 9 } else { v }
+                }).sum();
+                digits.push(char::from(b'0' + ((10 - sum % 10) % 10) as u8));
+            }
+            let mut v = digits.clone();
+            for &at in seps.iter().rev() {
+                if at < v.len() {
+                    v.insert_str(at, &sep);
+                }
+            }
+            proptest::prop_assert_eq!(luhn_card(&v), luhn_card_reference(&v), "{}", v);
+        }
+
         #[test]
         fn iban_agrees_with_its_reference(
             v in "(DE|GB|de|NO|XX|D)[0-9]{2}[ -]?[0-9A-Za-z]{4}([ -]?[0-9A-Z]{4}){1,6}[0-9]{0,3}[ é]?"
