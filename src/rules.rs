@@ -267,6 +267,166 @@ pub struct Rule {
 pub(crate) struct WholeDfa {
     pub dfa: regex_automata::dfa::dense::DFA<Vec<u32>>,
     pub start: regex_automata::util::primitives::StateID,
+    /// The same automaton re-tabled to take two bytes per step (when small
+    /// enough), for whole-value answers.
+    pub pairs: Option<PairDfa>,
+}
+
+/// A DFA that reads two bytes per transition: a value's walk is a chain of
+/// dependent table loads, so halving the steps halves the wait. Built from
+/// the dense DFA by following every pair of byte classes from every state;
+/// it answers only "does the anchored leftmost-first match end exactly at the
+/// end of the value", as `dfa_whole_match` does.
+///
+/// States are numbered from 0 (dead) and 1 (quit; both absorbing) and
+/// stored premultiplied by the row length, so a step is one add and one load.
+#[derive(Debug)]
+pub(crate) struct PairDfa {
+    classes: [u8; 256],
+    /// log2 of the row length for one byte class (classes rounded up to a
+    /// power of two); a pair's column is `c1 << shift | c2`.
+    shift: u32,
+    /// Per premultiplied state and pair of classes: the premultiplied next state.
+    two: Vec<u32>,
+    /// Per premultiplied state and single class (for an odd last byte).
+    one: Vec<u32>,
+    /// Per state index: reaching the end of the value here is a match.
+    accept: Vec<bool>,
+    start: u32,
+}
+
+/// Larger pair tables are not built (the walk would wait on L2 instead).
+const PAIR_TABLE_LIMIT: usize = 1 << 16;
+
+impl PairDfa {
+    pub(crate) fn build(
+        dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+        start: regex_automata::util::primitives::StateID,
+    ) -> Option<PairDfa> {
+        use regex_automata::dfa::Automaton;
+        use regex_automata::util::primitives::StateID;
+        let bc = dfa.byte_classes();
+        let mut classes = [0u8; 256];
+        let mut reps: Vec<u8> = Vec::new();
+        for b in 0..=255u8 {
+            let c = bc.get(b);
+            classes[b as usize] = c;
+            if c as usize == reps.len() {
+                reps.push(b);
+            }
+        }
+        let k = reps.len();
+        let shift = k.next_power_of_two().trailing_zeros();
+        let row2 = 1usize << (2 * shift);
+        // BFS over the states reachable from the start by whole pairs and by
+        // single bytes.
+        let mut ids: Vec<StateID> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut number = |sid: StateID, ids: &mut Vec<StateID>| -> u32 {
+            if dfa.is_dead_state(sid) {
+                return 0;
+            }
+            if dfa.is_quit_state(sid) {
+                return 1;
+            }
+            *index.entry(sid).or_insert_with(|| {
+                ids.push(sid);
+                (ids.len() + 1) as u32
+            })
+        };
+        let start_ix = number(start, &mut ids);
+        let mut one_ix: Vec<u32> = Vec::new();
+        let mut two_ix: Vec<u32> = Vec::new();
+        let mut done = 0;
+        while done < ids.len() {
+            let sid = ids[done];
+            done += 1;
+            if (ids.len() + 2) * row2 > PAIR_TABLE_LIMIT {
+                return None;
+            }
+            for c1 in 0..(1usize << shift) {
+                let mid = reps.get(c1).map(|&b| dfa.next_state(sid, b));
+                one_ix.push(mid.map_or(0, |m| number(m, &mut ids)));
+            }
+            for c1 in 0..(1usize << shift) {
+                for c2 in 0..(1usize << shift) {
+                    let next = match (reps.get(c1), reps.get(c2)) {
+                        (Some(&b1), Some(&b2)) => {
+                            let mid = dfa.next_state(sid, b1);
+                            if dfa.is_dead_state(mid) {
+                                0
+                            } else if dfa.is_quit_state(mid) {
+                                1
+                            } else {
+                                number(dfa.next_state(mid, b2), &mut ids)
+                            }
+                        }
+                        _ => 0,
+                    };
+                    two_ix.push(next);
+                }
+            }
+        }
+        let n = ids.len() + 2;
+        let row1 = 1usize << shift;
+        // Rows for dead and quit (absorbing) first, then the states in order.
+        let mut one = Vec::with_capacity(n * row2);
+        let mut two = Vec::with_capacity(n * row2);
+        for fixed in 0..2u32 {
+            one.extend(std::iter::repeat_n(fixed * row2 as u32, row2));
+            two.extend(std::iter::repeat_n(fixed * row2 as u32, row2));
+        }
+        for s in 0..ids.len() {
+            let r1 = &one_ix[s * row1..(s + 1) * row1];
+            one.extend(r1.iter().map(|&x| x * row2 as u32));
+            one.extend(std::iter::repeat_n(0, row2 - row1));
+            two.extend(
+                two_ix[s * row2..(s + 1) * row2]
+                    .iter()
+                    .map(|&x| x * row2 as u32),
+            );
+        }
+        let mut accept = vec![false; n];
+        for (s, &sid) in ids.iter().enumerate() {
+            accept[s + 2] = dfa.is_match_state(dfa.next_eoi_state(sid));
+        }
+        Some(PairDfa {
+            classes,
+            shift,
+            two,
+            one,
+            accept,
+            start: start_ix * row2 as u32,
+        })
+    }
+
+    /// Whether the anchored leftmost-first match covers all of `hay`; `None`
+    /// if the DFA gave up on a quit byte.
+    #[inline]
+    pub(crate) fn whole_match(&self, hay: &[u8]) -> Option<bool> {
+        let mut s = self.start as usize;
+        let quit = 1usize << (2 * self.shift);
+        let pairs = hay.chunks_exact(2);
+        let last = pairs.remainder().first().copied();
+        for (i, p) in pairs.enumerate() {
+            let c = (self.classes[p[0] as usize] as usize) << self.shift
+                | self.classes[p[1] as usize] as usize;
+            s = self.two[s + c] as usize;
+            // Dead and quit are absorbing: look now and then, to stop early
+            // on long values that went wrong at the start.
+            if i % 16 == 15 && s <= quit {
+                break;
+            }
+        }
+        if let Some(b) = last {
+            s = self.one[s + self.classes[b as usize] as usize] as usize;
+        }
+        match s {
+            0 => Some(false),
+            x if x == quit => None,
+            x => Some(self.accept[x >> (2 * self.shift)]),
+        }
+    }
 }
 
 /// Size limits for a whole-value DFA; rules whose DFA would be larger keep
@@ -307,7 +467,8 @@ impl Rule {
                             .anchored(regex_automata::Anchored::Yes)
                             .look_behind(None);
                         let start = dfa.start_state(&config).ok()?;
-                        Some(WholeDfa { dfa, start })
+                        let pairs = PairDfa::build(&dfa, start);
+                        Some(WholeDfa { dfa, start, pairs })
                     })
             })
             .as_ref()

@@ -922,6 +922,14 @@ impl Detector {
 /// match (if any) ended before the end. `None` if the DFA gave up (a quit
 /// byte), and the caller asks the meta regex instead.
 fn dfa_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
+    match &whole.pairs {
+        Some(p) => p.whole_match(hay),
+        None => dense_whole_match(whole, hay),
+    }
+}
+
+/// `dfa_whole_match` on the dense DFA itself, one byte per step.
+fn dense_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
     use regex_automata::dfa::Automaton;
     let dfa = &whole.dfa;
     let mut sid = whole.start;
@@ -1075,6 +1083,56 @@ fn resolve_overlaps(hits: &mut Vec<Hit>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every rule's two-bytes-a-step table answers as the dense DFA it was
+    /// built from, on values near the rules' own shapes and on noise.
+    #[test]
+    fn pair_tables_agree_with_their_dfas() {
+        use proptest::strategy::{Strategy, ValueTree};
+        let rules = RuleSet::builtin().expect("rules");
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let noise = "[0-9a-fA-Z .:@_+()/,-\u{e9}\u{df}]{0,40}";
+        let mut tables = 0;
+        for r in &rules.rules {
+            let mut samples: Vec<String> = r
+                .examples
+                .positive
+                .iter()
+                .chain(&r.examples.negative)
+                .cloned()
+                .collect();
+            for _ in 0..400 {
+                samples.push(noise.new_tree(&mut runner).expect("value").current());
+            }
+            // Examples with one byte changed, dropped or doubled.
+            for e in r.examples.positive.clone() {
+                for at in 0..e.len() {
+                    let mut b = e.clone().into_bytes();
+                    b[at] = b"0aZ -."[at % 6];
+                    samples.extend(String::from_utf8(b).ok());
+                    samples.extend(
+                        e.get(..at)
+                            .map(|h| h.to_string() + &e[at..].chars().skip(1).collect::<String>()),
+                    );
+                }
+                samples.push(e.repeat(2));
+            }
+            for j in 0..r.patterns.len() {
+                let Some(w) = r.whole_dfa(j) else { continue };
+                let Some(p) = &w.pairs else { continue };
+                tables += 1;
+                for v in &samples {
+                    assert_eq!(
+                        p.whole_match(v.as_bytes()),
+                        dense_whole_match(w, v.as_bytes()),
+                        "rule {} pattern {j} on {v:?}",
+                        r.id
+                    );
+                }
+            }
+        }
+        assert!(tables >= 20, "only {tables} pair tables were built");
+    }
 
     proptest::proptest! {
         /// The digit-free fast path computes exactly what the general one does.
