@@ -244,6 +244,22 @@ fn short_key(w: &[u8]) -> Option<u128> {
     Some(u128::from_le_bytes(b))
 }
 
+/// What `fold` makes of each letter from U+00C0 to U+017F, as UTF-8 bytes
+/// and their length (`flags_latin`'s table; a test checks it against `fold`).
+static LATIN_FOLD: std::sync::LazyLock<Vec<([u8; 4], u8)>> = std::sync::LazyLock::new(|| {
+    (0xC0u32..0x180)
+        .map(|cp| {
+            let folded = char::from_u32(cp)
+                .map(|c| fold(c.encode_utf8(&mut [0; 4])))
+                .unwrap_or_default();
+            let mut b = [0u8; 4];
+            let len = folded.len().min(4);
+            b[..len].copy_from_slice(&folded.as_bytes()[..len]);
+            (b, len as u8)
+        })
+        .collect()
+});
+
 /// Fold common Latin diacritics so "García" meets "garcia".
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -349,11 +365,42 @@ impl Names {
             b.make_ascii_lowercase();
             return self.lookup(b);
         }
+        if let Some(f) = self.flags_latin(w.as_bytes()) {
+            return f;
+        }
         BUF.with(|b| {
             let mut b = b.borrow_mut();
             fold_into(w, &mut b);
             self.lookup(b.as_bytes())
         })
+    }
+
+    /// `flags` of a word of ASCII and two-byte Latin letters (U+00C0 to
+    /// U+017F: "Müller", "Łukasz", "García"), folded on the stack through a
+    /// table of what `fold` makes of each such letter. `None` for any other
+    /// character.
+    fn flags_latin(&self, w: &[u8]) -> Option<u8> {
+        let mut buf = [0u8; 80];
+        let mut n = 0;
+        let mut i = 0;
+        while i < w.len() {
+            let c = w[i];
+            if c < 0x80 {
+                buf[n] = c.to_ascii_lowercase();
+                n += 1;
+                i += 1;
+                continue;
+            }
+            if !(0xC3..=0xC5).contains(&c) || i + 1 >= w.len() {
+                return None;
+            }
+            let cp = ((c as usize & 0x1F) << 6) | (w[i + 1] as usize & 0x3F);
+            let (bytes, len) = LATIN_FOLD[cp - 0xC0];
+            buf[n..n + 4].copy_from_slice(&bytes);
+            n += len as usize;
+            i += 2;
+        }
+        Some(self.lookup(&buf[..n]))
     }
 
     fn is_first(&self, w: &str) -> bool {
@@ -423,8 +470,162 @@ impl Names {
         hinted: bool,
         tokens: &mut Vec<(usize, usize)>,
     ) -> bool {
+        if let Some(answer) = self.whole_name_latin(text.as_bytes(), hinted) {
+            return answer;
+        }
         tokenize(text, tokens);
         !tokens.is_empty() && self.is_whole_name(text, tokens, hinted)
+    }
+
+    /// `whole_name` in one pass for values of ASCII and two-byte Latin
+    /// letters (U+00C0 to U+017F): the tokens are judged as they are found,
+    /// with no token list, and each ASCII dictionary key is built from two
+    /// loads. `None` for any other character (the general path takes it). A
+    /// property test holds it to the general path.
+    fn whole_name_latin(&self, b: &[u8], hinted: bool) -> Option<bool> {
+        let (mut n_tokens, mut n_words, mut firsts, mut lasts) = (0usize, 0usize, 0usize, 0usize);
+        let mut i = 0;
+        // A name has no digits, at most five tokens and at most four words;
+        // each early `false` is what the general path answers too (it
+        // answers `false` for all of these), unless a non-ASCII byte comes
+        // later, which the scan below checks first.
+        // Non-ASCII bytes must be two-byte letters from U+00C0 to U+017F
+        // (every one of them is a letter but × and ÷).
+        let ascii = b.is_ascii();
+        let mut k = if ascii { b.len() } else { 0 };
+        while k < b.len() {
+            if b[k] < 0x80 {
+                k += 1;
+                continue;
+            }
+            let ok = (0xC3..=0xC5).contains(&b[k])
+                && b.get(k + 1).is_some_and(|&c| c & 0xC0 == 0x80)
+                && !(b[k] == 0xC3 && matches!(b[k + 1], 0x97 | 0xB7));
+            if !ok {
+                return None;
+            }
+            k += 2;
+        }
+        let mut verdict = true;
+        while i < b.len() {
+            let word = |c: u8| c >= 0x80 || WORD_BYTE[c as usize];
+            while i < b.len() && !word(b[i]) {
+                i += 1;
+            }
+            let s = i;
+            while i < b.len() && word(b[i]) {
+                verdict &= !b[i].is_ascii_digit();
+                i += 1;
+            }
+            let mut e = i;
+            if e - s > 2 {
+                while e > s && b[e - 1] == b'.' {
+                    e -= 1;
+                }
+            }
+            if e == s {
+                continue;
+            }
+            n_tokens += 1;
+            if !verdict || n_tokens > 5 {
+                return Some(false);
+            }
+            let t = &b[s..e];
+            #[inline(always)]
+            fn flags(n: &Names, ascii: bool, w: &[u8]) -> u8 {
+                if ascii || w.is_ascii() {
+                    n.flags_ascii(w)
+                } else {
+                    n.flags_latin(w).unwrap_or(0)
+                }
+            }
+            let flags = |w: &[u8]| flags(self, ascii, w);
+            let f = flags(t);
+            let mut core = t;
+            while let [rest @ .., b'.'] = core {
+                core = rest;
+            }
+            let title = if core.len() < t.len() {
+                flags(core) & TITLE != 0
+            } else {
+                f & TITLE != 0
+            };
+            if title {
+                continue;
+            }
+            n_words += 1;
+            // Letters (ASCII, or the two-byte Latin ones checked above),
+            // apostrophes and hyphens; capitalised unless in a name column.
+            let first_upper = match core.first() {
+                Some(&c) if c < 0x80 => c.is_ascii_uppercase(),
+                Some(&c) => {
+                    let cp = ((c as u32 & 0x1F) << 6) | (core[1] as u32 & 0x3F);
+                    char::from_u32(cp).is_some_and(char::is_uppercase)
+                }
+                None => false,
+            };
+            let name_token = !core.is_empty()
+                && core
+                    .iter()
+                    .all(|&c| c >= 0x80 || c.is_ascii_alphabetic() || c == b'\'' || c == b'-')
+                && (first_upper || hinted);
+            if !name_token {
+                return Some(false);
+            }
+            firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
+            lasts += (f & SURNAME != 0) as usize;
+        }
+        if n_tokens == 0 || n_words == 0 || n_words > 4 {
+            return Some(false);
+        }
+        Some(if n_words == 1 {
+            hinted && (firsts + lasts) > 0
+        } else {
+            let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
+            strong || (hinted && firsts + lasts >= 1)
+        })
+    }
+
+    /// `flags` of an ASCII word, its key read with at most two loads.
+    #[inline]
+    fn flags_ascii(&self, w: &[u8]) -> u8 {
+        let n = w.len();
+        if n > 15 || n == 0 {
+            return if n == 0 {
+                self.lookup(w)
+            } else {
+                self.flags_slow(w)
+            };
+        }
+        let (lo, hi) = if n >= 8 {
+            let lo = u64::from_le_bytes(w[..8].try_into().expect("8 bytes"));
+            let hi = u64::from_le_bytes(w[n - 8..].try_into().expect("8 bytes"));
+            (lo, hi.checked_shr(((16 - n) * 8) as u32).unwrap_or(0))
+        } else if n >= 4 {
+            let a = u32::from_le_bytes(w[..4].try_into().expect("4 bytes")) as u64;
+            let c = u32::from_le_bytes(w[n - 4..].try_into().expect("4 bytes")) as u64;
+            (a | (c >> ((8 - n) * 8)) << 32, 0)
+        } else {
+            let mut lo = 0u64;
+            for (k, &c) in w.iter().enumerate() {
+                lo |= (c as u64) << (8 * k);
+            }
+            (lo, 0)
+        };
+        let key = (ascii_lower(lo) as u128) | ((ascii_lower(hi) | (n as u64) << 56) as u128) << 64;
+        self.short.get(&key).copied().unwrap_or(0)
+    }
+
+    /// `flags` of a longer ASCII word.
+    fn flags_slow(&self, w: &[u8]) -> u8 {
+        if w.len() > 40 {
+            return 0;
+        }
+        let mut buf = [0u8; 40];
+        let b = &mut buf[..w.len()];
+        b.copy_from_slice(w);
+        b.make_ascii_lowercase();
+        self.lookup(b)
     }
 
     fn is_whole_name(&self, text: &str, tokens: &[(usize, usize)], hinted: bool) -> bool {
@@ -596,7 +797,62 @@ fn tokenize(text: &str, out: &mut Vec<(usize, usize)>) {
 mod tests {
     use super::*;
 
+    fn names() -> &'static Names {
+        static N: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+        N.get_or_init(Names::builtin)
+    }
+
     proptest::proptest! {
+        /// Words of ASCII and Latin letters get the flags of their folded
+        /// form, as through `fold`.
+        #[test]
+        fn latin_flags_are_the_folded_words_flags(
+            w in "([a-zA-Z]|[\u{c0}-\u{17f}]|Müller|Łukasz|García|José|Zoë){1,8}"
+        ) {
+            let n = names();
+            let expected = n.lookup(fold(&w).as_bytes());
+            proptest::prop_assert_eq!(n.flags_latin(w.as_bytes()), Some(expected), "{}", w);
+        }
+
+        /// The one-pass answer is the general path's, on values made
+        /// of dictionary words, titles, initials, stop words and noise in
+        /// any case, with the separators and punctuation names come with.
+        #[test]
+        fn one_pass_whole_name_agrees_with_the_general_path(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "(John|Mary|Smith|Garcia|Lee|Van|de|the|and|Street|Dr|Mrs|Prof|Jr|O'Brien|Anne-Marie)",
+                    "(JOHN|mary|sMiTh|dr\\.|Mr\\.|J\\.|M\\.|[A-Z]\\.)",
+                    "(García|Müller|Łukasz|José|ÉMILE|łukasz|Zoë|Ñ\\.|[\u{c0}-\u{17f}]{1,3}|[a-z\u{c0}-\u{17f}]{1,8}|×|÷|\u{4e00}|\u{1e9e})",
+                    "[A-Za-z'.-]{0,18}",
+                    "[A-Za-z0-9]{1,6}",
+                ],
+                0..7,
+            ),
+            seps in proptest::collection::vec("( |, |  |,|\t| - |/)", 7),
+            hinted in proptest::bool::ANY,
+        ) {
+            let mut v = String::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 {
+                    v.push_str(&seps[k]);
+                }
+                v.push_str(w);
+            }
+            let n = names();
+            let mut tokens = Vec::new();
+            tokenize(&v, &mut tokens);
+            let general = !tokens.is_empty() && n.is_whole_name(&v, &tokens, hinted);
+            // Values of ASCII and two-byte Latin letters take the one pass;
+            // any other character goes to the general path.
+            let latin = v.chars().all(|c| c.is_ascii() || (('\u{c0}'..'\u{180}').contains(&c) && c != '×' && c != '÷'));
+            let fast = n.whole_name_latin(v.as_bytes(), hinted);
+            proptest::prop_assert_eq!(fast.is_some(), latin, "{:?}", v);
+            if let Some(fast) = fast {
+                proptest::prop_assert_eq!(fast, general, "{:?}", v);
+            }
+        }
+
         #[test]
         fn ascii_lower_is_lowercase(b in proptest::array::uniform8(0u8..0x80)) {
             let mut want = b;
