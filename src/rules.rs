@@ -368,22 +368,26 @@ impl PairDfa {
             }
         }
         let n = ids.len() + 2;
+        // The last states found may have pushed the table past the limit.
+        if n * row2 > PAIR_TABLE_LIMIT {
+            return None;
+        }
         let row1 = 1usize << shift;
         // Rows for dead and quit (absorbing) first, then the states in order.
         let mut one = Vec::with_capacity(n * row2);
         let mut two = Vec::with_capacity(n * row2);
         for fixed in 0..2u32 {
-            one.extend(std::iter::repeat_n(fixed * row2 as u32, row2));
-            two.extend(std::iter::repeat_n(fixed * row2 as u32, row2));
+            one.extend(std::iter::repeat_n((fixed as usize * row2) as u32, row2));
+            two.extend(std::iter::repeat_n((fixed as usize * row2) as u32, row2));
         }
         for s in 0..ids.len() {
             let r1 = &one_ix[s * row1..(s + 1) * row1];
-            one.extend(r1.iter().map(|&x| x * row2 as u32));
+            one.extend(r1.iter().map(|&x| (x as usize * row2) as u32));
             one.extend(std::iter::repeat_n(0, row2 - row1));
             two.extend(
                 two_ix[s * row2..(s + 1) * row2]
                     .iter()
-                    .map(|&x| x * row2 as u32),
+                    .map(|&x| (x as usize * row2) as u32),
             );
         }
         let mut accept = vec![false; n];
