@@ -112,6 +112,8 @@ pub enum Feature {
     MacSeparators,
     /// An `=` or a `:` (key = value).
     Assign,
+    /// A `.` between two digits (`10.0.0.1`, `48.8584`).
+    DigitDotDigit,
 }
 
 impl Feature {
@@ -130,6 +132,7 @@ impl Feature {
             Feature::UpperWord => 1024,
             Feature::MacSeparators => 2048,
             Feature::Assign => 4096,
+            Feature::DigitDotDigit => 8192,
         }
     }
 }
@@ -191,7 +194,9 @@ pub struct RuleSpec {
     pub token_run: Option<u32>,
     /// Character features the value must have: upper, lower, alpha, space,
     /// letter_digit (a letter directly followed by a digit), digit_letter, at
-    /// (`@`), colon, comma, dot, upper_word (four capitals in a row).
+    /// (`@`), colon, comma, dot, upper_word (four capitals in a row),
+    /// mac_separators, assign (`=` or `:`), digit_dot_digit (a `.` between
+    /// two digits).
     #[serde(default)]
     pub requires: Vec<Feature>,
     /// Words near a match (same value) that support it; whole words only.

@@ -225,7 +225,7 @@ fn shape_general(b: &[u8]) -> Shape {
             }
         }
     };
-    let mut prev = 0u8;
+    let (mut prev, mut prev2) = (0u8, 0u8);
     let mut uppers = 0u32;
     let (mut colons, mut dashes, mut dots) = (0u32, 0u32, 0u32);
     for &c in b {
@@ -286,7 +286,10 @@ fn shape_general(b: &[u8]) -> Shape {
             sh.features |= Feature::DigitLetter.bit();
         } else if is_digit && prev.is_ascii_alphabetic() {
             sh.features |= Feature::LetterDigit.bit();
+        } else if is_digit && prev == b'.' && prev2.is_ascii_digit() {
+            sh.features |= Feature::DigitDotDigit.bit();
         }
+        prev2 = prev;
         prev = c;
     }
     if colons >= 5 || dashes >= 5 || dots >= 2 {
@@ -1286,6 +1289,17 @@ mod tests {
             .position(|r| r.id == "phone_formatted")
             .unwrap();
         assert_eq!(h.get(ph), 1);
+    }
+
+    #[test]
+    fn digit_dot_digit_needs_digits_on_both_sides() {
+        let has =
+            |v: &str| shape(v, u32::MAX).features & crate::rules::Feature::DigitDotDigit.bit() != 0;
+        assert!(has("from 10.0.0.1 at noon"));
+        assert!(has("48.8584, 2.2945"));
+        assert!(!has("call +1 415-555-2671."));
+        assert!(!has("v. 3.x and 4."));
+        assert!(!has(".5 and 7."));
     }
 
     #[test]
