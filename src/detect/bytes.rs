@@ -145,6 +145,31 @@ fn has_run(m: u32, len: u32) -> bool {
     x != 0
 }
 
+/// The bytes of `b` (fewer than sixteen), zero-padded to sixteen, as two
+/// little-endian words, read with at most two overlapping loads instead of a
+/// copy (the first pass's last block; the names dictionary's keys).
+#[inline]
+pub(super) fn short_words(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    debug_assert!(n < 16);
+    if n >= 8 {
+        let lo = u64::from_le_bytes(b[..8].try_into().expect("8 bytes"));
+        let hi = u64::from_le_bytes(b[n - 8..].try_into().expect("8 bytes"));
+        // The second word's bytes 8..n, at its bottom: the overlap dropped.
+        (lo, hi.checked_shr(((16 - n) * 8) as u32).unwrap_or(0))
+    } else if n >= 4 {
+        let a = u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64;
+        let c = u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64;
+        (a | (c >> ((8 - n) * 8)) << 32, 0)
+    } else {
+        let mut lo = 0u64;
+        for (i, &c) in b.iter().enumerate() {
+            lo |= (c as u64) << (8 * i);
+        }
+        (lo, 0)
+    }
+}
+
 /// The first pass, scalar: one table lookup per byte.
 fn scalar(b: &[u8], seps: &mut Seps, out: &mut FirstPass, runs: &mut Runs) {
     for &c in b {
@@ -264,29 +289,11 @@ mod sse2 {
         }
     }
 
-    /// The bytes of `b` (fewer than sixteen) in a zero-padded block, read
-    /// with at most two overlapping loads instead of a copy.
+    /// The bytes of `b` (fewer than sixteen) in a zero-padded block.
     #[inline]
     #[target_feature(enable = "sse2")]
     fn short_block(b: &[u8]) -> __m128i {
-        let n = b.len();
-        debug_assert!(n < 16);
-        let (lo, hi) = if n >= 8 {
-            let lo = u64::from_le_bytes(b[..8].try_into().expect("8 bytes"));
-            let hi = u64::from_le_bytes(b[n - 8..].try_into().expect("8 bytes"));
-            // The second word's bytes 8..n, at its bottom: the overlap dropped.
-            (lo, hi.checked_shr(((16 - n) * 8) as u32).unwrap_or(0))
-        } else if n >= 4 {
-            let a = u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64;
-            let c = u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64;
-            (a | (c >> ((8 - n) * 8)) << 32, 0)
-        } else {
-            let mut lo = 0u64;
-            for (i, &c) in b.iter().enumerate() {
-                lo |= (c as u64) << (8 * i);
-            }
-            (lo, 0)
-        };
+        let (lo, hi) = super::short_words(b);
         _mm_set_epi64x(hi as i64, lo as i64)
     }
 
@@ -430,6 +437,20 @@ mod tests {
                 best
             };
             proptest::prop_assert_eq!(has_run(m, len), longest_bits >= len);
+        }
+    }
+
+    #[test]
+    fn short_words_are_the_zero_padded_bytes() {
+        for n in 0..16 {
+            let b: Vec<u8> = (1..=n as u8).map(|x| x * 17).collect();
+            let mut padded = [0u8; 16];
+            padded[..n].copy_from_slice(&b);
+            let expect = (
+                u64::from_le_bytes(padded[..8].try_into().unwrap()),
+                u64::from_le_bytes(padded[8..].try_into().unwrap()),
+            );
+            assert_eq!(short_words(&b), expect, "{n} bytes");
         }
     }
 

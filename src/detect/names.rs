@@ -597,21 +597,7 @@ impl Names {
                 self.flags_slow(w)
             };
         }
-        let (lo, hi) = if n >= 8 {
-            let lo = u64::from_le_bytes(w[..8].try_into().expect("8 bytes"));
-            let hi = u64::from_le_bytes(w[n - 8..].try_into().expect("8 bytes"));
-            (lo, hi.checked_shr(((16 - n) * 8) as u32).unwrap_or(0))
-        } else if n >= 4 {
-            let a = u32::from_le_bytes(w[..4].try_into().expect("4 bytes")) as u64;
-            let c = u32::from_le_bytes(w[n - 4..].try_into().expect("4 bytes")) as u64;
-            (a | (c >> ((8 - n) * 8)) << 32, 0)
-        } else {
-            let mut lo = 0u64;
-            for (k, &c) in w.iter().enumerate() {
-                lo |= (c as u64) << (8 * k);
-            }
-            (lo, 0)
-        };
+        let (lo, hi) = super::bytes::short_words(w);
         let key = (ascii_lower(lo) as u128) | ((ascii_lower(hi) | (n as u64) << 56) as u128) << 64;
         self.short.get(&key).copied().unwrap_or(0)
     }
