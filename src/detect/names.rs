@@ -483,14 +483,9 @@ impl Names {
     /// loads. `None` for any other character (the general path takes it). A
     /// property test holds it to the general path.
     fn whole_name_latin(&self, b: &[u8], hinted: bool) -> Option<bool> {
-        let (mut n_tokens, mut n_words, mut firsts, mut lasts) = (0usize, 0usize, 0usize, 0usize);
-        let mut i = 0;
-        // A name has no digits, at most five tokens and at most four words;
-        // each early `false` is what the general path answers too (it
-        // answers `false` for all of these), unless a non-ASCII byte comes
-        // later, which the scan below checks first.
         // Non-ASCII bytes must be two-byte letters from U+00C0 to U+017F
-        // (every one of them is a letter but × and ÷).
+        // (every one of them is a letter but × and ÷); checked before any
+        // early answer, so that other values go to the general path.
         let ascii = b.is_ascii();
         let mut k = if ascii { b.len() } else { 0 };
         while k < b.len() {
@@ -506,9 +501,20 @@ impl Names {
             }
             k += 2;
         }
+        // A name has no digits, at most five tokens and at most four words:
+        // each early `false` is the general path's answer too.
+        let (mut n_tokens, mut n_words, mut firsts, mut lasts) = (0usize, 0usize, 0usize, 0usize);
+        let word = |c: u8| c >= 0x80 || WORD_BYTE[c as usize];
+        let flags = |w: &[u8]| {
+            if ascii || w.is_ascii() {
+                self.flags_ascii(w)
+            } else {
+                self.flags_latin(w).unwrap_or(0)
+            }
+        };
         let mut verdict = true;
+        let mut i = 0;
         while i < b.len() {
-            let word = |c: u8| c >= 0x80 || WORD_BYTE[c as usize];
             while i < b.len() && !word(b[i]) {
                 i += 1;
             }
@@ -531,15 +537,6 @@ impl Names {
                 return Some(false);
             }
             let t = &b[s..e];
-            #[inline(always)]
-            fn flags(n: &Names, ascii: bool, w: &[u8]) -> u8 {
-                if ascii || w.is_ascii() {
-                    n.flags_ascii(w)
-                } else {
-                    n.flags_latin(w).unwrap_or(0)
-                }
-            }
-            let flags = |w: &[u8]| flags(self, ascii, w);
             let f = flags(t);
             let mut core = t;
             while let [rest @ .., b'.'] = core {
@@ -575,7 +572,7 @@ impl Names {
             firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
             lasts += (f & SURNAME != 0) as usize;
         }
-        if n_tokens == 0 || n_words == 0 || n_words > 4 {
+        if n_words == 0 || n_words > 4 {
             return Some(false);
         }
         Some(if n_words == 1 {
