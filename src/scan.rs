@@ -307,7 +307,7 @@ pub fn type_name(t: &DataType) -> String {
 }
 
 /// Scans batches: detectors plus per-column aggregation, in parallel.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Scanner {
     detector: Detector,
     opts: ScanOptions,
@@ -315,6 +315,17 @@ pub struct Scanner {
     /// as values are scanned): kept across batches so that no task starts
     /// with cold caches.
     idle: Arc<std::sync::Mutex<Vec<Scratch>>>,
+}
+
+/// The rule count and options; not the compiled automata (pages of them),
+/// nor the idle scratch space, which held values.
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("rules", &self.detector.rules.len())
+            .field("opts", &self.opts)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A scratch taken from the scanner's idle list, given back when dropped.

@@ -365,7 +365,10 @@ impl Shape {
 }
 
 /// Scratch buffers reused across values (one per worker).
-#[derive(Debug, Default)]
+///
+/// Its buffers hold the last values a worker looked at (lower-cased, split
+/// into words), so its `Debug` shows only their sizes.
+#[derive(Default)]
 pub struct Scratch {
     anchor_hit: Vec<bool>,
     /// Regex rules that passed their gates for this value.
@@ -379,6 +382,16 @@ pub struct Scratch {
     name_tokens: Vec<(usize, usize)>,
     name_spans: Vec<(usize, usize, bool)>,
     pub hits: Vec<Hit>,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("candidates", &self.candidates.len())
+            .field("caches", &self.caches.len())
+            .field("hits", &self.hits.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Scratch {
