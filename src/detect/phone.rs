@@ -85,63 +85,54 @@ fn nanp_ok(d: &[u8]) -> bool {
         && !(d[3] == 5 && d[4] == 5 && d[5] == 5 && d[6] == 0 && d[7] == 1)
 }
 
+/// `COUNTRIES` indexed by calling code: `min << 8 | max`, 0 for none.
+static BY_CODE: [u16; 1000] = {
+    let mut t = [0u16; 1000];
+    let mut k = 0;
+    while k < COUNTRIES.len() {
+        let (cc, min, max) = COUNTRIES[k];
+        t[cc as usize] = (min as u16) << 8 | max as u16;
+        k += 1;
+    }
+    t
+};
+
 /// Whether `s` (as matched, with separators) is a plausible phone number.
 pub fn valid_phone(s: &str) -> bool {
-    let t = super::trim_value(s);
-    // "+44 (0)20 …": the bracketed trunk zero is dropped when dialling internationally.
-    let cleaned;
-    // (A byte-window test: `str::contains` sets up a substring searcher per
-    // call, which costs more than the whole check on a short value.)
-    let t = if t.as_bytes().windows(3).any(|w| w == b"(0)") {
-        cleaned = t.replacen("(0)", "", 1);
-        cleaned.as_str()
-    } else {
-        t
-    };
+    check(super::trim_value(s), true)
+}
+
+/// `valid_phone` on trimmed text; `clean`: a "(0)" may still be dropped.
+fn check(t: &str, clean: bool) -> bool {
+    let b = t.as_bytes();
     // At most 15 digits are valid: collect them on the stack.
     let mut buf = [0u8; 15];
     let mut n = 0;
-    for b in t.bytes() {
-        match b {
-            b'0'..=b'9' => {
-                if n == buf.len() {
-                    return false;
-                }
-                buf[n] = b - b'0';
-                n += 1;
+    for (i, &c) in b.iter().enumerate() {
+        let d = c.wrapping_sub(b'0');
+        if d <= 9 {
+            if n == buf.len() {
+                return false;
             }
-            b' ' | b'-' | b'.' | b'(' | b')' | b'/' | b'+' => {}
-            _ => return false,
+            buf[n] = d;
+            n += 1;
+        } else if c == b'(' && clean && b.get(i + 1..i + 3) == Some(b"0)") {
+            // "+44 (0)20 …": the bracketed trunk zero is dropped when
+            // dialling internationally (the first one only).
+            return check(&t.replacen("(0)", "", 1), false);
+        } else if !matches!(c, b' ' | b'-' | b'.' | b'(' | b')' | b'/' | b'+') {
+            return false;
         }
     }
     let d = &buf[..n];
     if !(7..=15).contains(&d.len()) || t.starts_with("+0") {
         return false;
     }
-    let international = t.starts_with('+') || (t.starts_with("00") && d.len() >= 10);
-    if international {
-        let digits = if t.starts_with("00") { &d[2..] } else { &d[..] };
-        for cc_len in 1..=3 {
-            if digits.len() <= cc_len {
-                break;
-            }
-            let cc = digits[..cc_len]
-                .iter()
-                .fold(0u16, |a, &x| a * 10 + x as u16);
-            if let Ok(k) = COUNTRIES.binary_search_by_key(&cc, |&(c, _, _)| c) {
-                let (_, min, max) = COUNTRIES[k];
-                let nsn = &digits[cc_len..];
-                // Italy, San Marino and the Vatican keep the leading 0 internationally.
-                if nsn.first() == Some(&0) && !matches!(cc, 39 | 378 | 379) {
-                    return false;
-                }
-                if cc == 1 {
-                    return nanp_ok(nsn);
-                }
-                return (min as usize..=max as usize).contains(&nsn.len());
-            }
-        }
-        return false;
+    if t.starts_with('+') {
+        return international(d);
+    }
+    if t.starts_with("00") && d.len() >= 10 {
+        return international(&d[2..]);
     }
     if d[0] == 0 {
         // National format with trunk prefix: 0 + 8..=12 digits, area code not 0.
@@ -149,7 +140,7 @@ pub fn valid_phone(s: &str) -> bool {
     }
     // Brazilian national format: "(11) 91234-5678", two-digit area code in brackets.
     if t.starts_with('(')
-        && t.as_bytes().get(3) == Some(&b')')
+        && b.get(3) == Some(&b')')
         && (10..=11).contains(&d.len())
         && d[0] != 0
         && d[1] != 0
@@ -160,15 +151,149 @@ pub fn valid_phone(s: &str) -> bool {
         10 => nanp_ok(d),
         11 if d[0] == 1 => nanp_ok(&d[1..]),
         // Bare digits of an E.164 number without its '+' (the bare-digit rule
-        // only runs in phone columns).
-        11..=15 if !t.contains([' ', '-', '.', '(']) => valid_phone(&format!("+{t}")),
+        // only runs in phone columns); `d[0]` is not 0 here.
+        11..=15 if !t.contains([' ', '-', '.', '(']) => international(d),
         _ => false,
     }
 }
 
+/// The digits after '+' or "00": a known country calling code, then a
+/// national number of a length that country uses.
+fn international(digits: &[u8]) -> bool {
+    let mut cc = 0usize;
+    for cc_len in 1..=3 {
+        if digits.len() <= cc_len {
+            break;
+        }
+        cc = cc * 10 + digits[cc_len - 1] as usize;
+        let e = BY_CODE[cc];
+        if e != 0 {
+            let (min, max) = ((e >> 8) as usize, (e & 0xff) as usize);
+            let nsn = &digits[cc_len..];
+            // Italy, San Marino and the Vatican keep the leading 0 internationally.
+            if nsn[0] == 0 && !matches!(cc, 39 | 378 | 379) {
+                return false;
+            }
+            if cc == 1 {
+                return nanp_ok(nsn);
+            }
+            return (min..=max).contains(&nsn.len());
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{valid_phone, COUNTRIES};
+    use super::{valid_phone, BY_CODE, COUNTRIES};
+
+    /// The earlier form of `valid_phone` (binary search over the country
+    /// list, "(0)" removed up front), which the property test below holds
+    /// the one-pass form to.
+    fn valid_phone_reference(s: &str) -> bool {
+        let t = crate::detect::trim_value(s);
+        // "+44 (0)20 …": the bracketed trunk zero is dropped when dialling internationally.
+        let cleaned;
+        // (A byte-window test: `str::contains` sets up a substring searcher per
+        // call, which costs more than the whole check on a short value.)
+        let t = if t.as_bytes().windows(3).any(|w| w == b"(0)") {
+            cleaned = t.replacen("(0)", "", 1);
+            cleaned.as_str()
+        } else {
+            t
+        };
+        // At most 15 digits are valid: collect them on the stack.
+        let mut buf = [0u8; 15];
+        let mut n = 0;
+        for b in t.bytes() {
+            match b {
+                b'0'..=b'9' => {
+                    if n == buf.len() {
+                        return false;
+                    }
+                    buf[n] = b - b'0';
+                    n += 1;
+                }
+                b' ' | b'-' | b'.' | b'(' | b')' | b'/' | b'+' => {}
+                _ => return false,
+            }
+        }
+        let d = &buf[..n];
+        if !(7..=15).contains(&d.len()) || t.starts_with("+0") {
+            return false;
+        }
+        let international = t.starts_with('+') || (t.starts_with("00") && d.len() >= 10);
+        if international {
+            let digits = if t.starts_with("00") { &d[2..] } else { &d[..] };
+            for cc_len in 1..=3 {
+                if digits.len() <= cc_len {
+                    break;
+                }
+                let cc = digits[..cc_len]
+                    .iter()
+                    .fold(0u16, |a, &x| a * 10 + x as u16);
+                if let Ok(k) = super::COUNTRIES.binary_search_by_key(&cc, |&(c, _, _)| c) {
+                    let (_, min, max) = super::COUNTRIES[k];
+                    let nsn = &digits[cc_len..];
+                    // Italy, San Marino and the Vatican keep the leading 0 internationally.
+                    if nsn.first() == Some(&0) && !matches!(cc, 39 | 378 | 379) {
+                        return false;
+                    }
+                    if cc == 1 {
+                        return super::nanp_ok(nsn);
+                    }
+                    return (min as usize..=max as usize).contains(&nsn.len());
+                }
+            }
+            return false;
+        }
+        if d[0] == 0 {
+            // National format with trunk prefix: 0 + 8..=12 digits, area code not 0.
+            return (9..=13).contains(&d.len()) && d[1] != 0;
+        }
+        // Brazilian national format: "(11) 91234-5678", two-digit area code in brackets.
+        if t.starts_with('(')
+            && t.as_bytes().get(3) == Some(&b')')
+            && (10..=11).contains(&d.len())
+            && d[0] != 0
+            && d[1] != 0
+        {
+            return true;
+        }
+        match d.len() {
+            10 => super::nanp_ok(d),
+            11 if d[0] == 1 => super::nanp_ok(&d[1..]),
+            // Bare digits of an E.164 number without its '+' (the bare-digit rule
+            // only runs in phone columns).
+            11..=15 if !t.contains([' ', '-', '.', '(']) => valid_phone_reference(&format!("+{t}")),
+            _ => false,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn valid_phone_agrees_with_its_reference(
+            v in proptest::prop_oneof![
+                // Noise around phone shapes.
+                "[+(]?(00|0|1|[2-9])?[0-9]{0,3}[ ).-]{0,2}(\\(0\\))?[0-9 ./()-]{0,14}[a+]?",
+                // Numbers laid out as people write them (many valid).
+                "(\\+|00|\\(|0)?[1-9][0-9]{0,2}[ )-]?(\\(0\\))?[0-9]{2,4}[ .-]?[0-9]{3,4}[ -]?[0-9]{2,4}",
+            ]
+        ) {
+            proptest::prop_assert_eq!(valid_phone(&v), valid_phone_reference(&v), "{}", v);
+        }
+    }
+
+    #[test]
+    fn code_table_holds_every_country() {
+        for cc in 0..1000u16 {
+            let want = COUNTRIES
+                .iter()
+                .find(|c| c.0 == cc)
+                .map_or(0, |&(_, min, max)| (min as u16) << 8 | max as u16);
+            assert_eq!(BY_CODE[cc as usize], want, "{cc}");
+        }
+    }
 
     #[test]
     fn country_codes_are_sorted_for_binary_search() {
