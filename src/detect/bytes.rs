@@ -213,6 +213,44 @@ pub(super) fn first_pass_scalar(b: &[u8], floor: u32) -> FirstPass {
     finish(seps, out, runs)
 }
 
+/// Bit masks of a few byte classes over a value of at most 64 bytes: bit
+/// `i` of each is byte `i`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Masks {
+    pub dot: u64,
+    pub dash: u64,
+    pub at: u64,
+    /// ASCII letters of either case.
+    pub alpha: u64,
+}
+
+/// `Masks` of `b` (at most 64 bytes), sixteen bytes per step.
+pub(crate) fn masks(b: &[u8]) -> Masks {
+    debug_assert!(b.len() <= 64);
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+        unsafe { sse2::masks(b) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        masks_scalar(b)
+    }
+}
+
+/// The scalar form of `masks` (the reference for the SIMD one).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) fn masks_scalar(b: &[u8]) -> Masks {
+    let mut m = Masks::default();
+    for (i, &c) in b.iter().enumerate().take(64) {
+        m.dot |= ((c == b'.') as u64) << i;
+        m.dash |= ((c == b'-') as u64) << i;
+        m.at |= ((c == b'@') as u64) << i;
+        m.alpha |= (c.is_ascii_alphabetic() as u64) << i;
+    }
+    m
+}
+
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
     use super::{finish, FirstPass, Runs, Seps};
@@ -382,6 +420,31 @@ mod sse2 {
         out.features = f;
         finish(seps, out, runs)
     }
+
+    /// `super::masks`: one block of sixteen bytes per step, the last few
+    /// in a zero-padded block (a zero byte is in no class).
+    #[target_feature(enable = "sse2")]
+    pub(super) fn masks(b: &[u8]) -> super::Masks {
+        let mut m = super::Masks::default();
+        let (dot, dash, at) = (splat(b'.'), splat(b'-'), splat(b'@'));
+        let mut k = 0;
+        while k < b.len() {
+            let v = if b.len() - k >= 16 {
+                // SAFETY: 16 readable bytes from `k`; no alignment need.
+                unsafe { _mm_loadu_si128(b[k..].as_ptr().cast()) }
+            } else {
+                short_block(&b[k..])
+            };
+            let bits = |x: __m128i| (_mm_movemask_epi8(x) as u32 as u64) << k;
+            m.dot |= bits(_mm_cmpeq_epi8(v, dot));
+            m.dash |= bits(_mm_cmpeq_epi8(v, dash));
+            m.at |= bits(_mm_cmpeq_epi8(v, at));
+            let folded = _mm_or_si128(v, splat(0x20));
+            m.alpha |= bits(le(_mm_sub_epi8(folded, splat(b'a')), 25));
+            k += 16;
+        }
+        m
+    }
 }
 
 #[cfg(test)]
@@ -424,6 +487,16 @@ mod tests {
         fn long_token_is_the_longest_run(v in "[a-b_ .,\\-]{0,120}", floor in 1u32..40) {
             let b = v.as_bytes();
             proptest::prop_assert_eq!(first_pass(b, floor).long_token, longest(b) >= floor);
+        }
+
+        #[test]
+        fn masks_agree_with_scalar(v in proptest::collection::vec(proptest::num::u8::ANY, 0..=64)) {
+            proptest::prop_assert_eq!(masks(&v), masks_scalar(&v));
+        }
+
+        #[test]
+        fn masks_of_email_like_text(v in "[a-zA-Z@.\\-_0-9\\[`{]{0,64}") {
+            proptest::prop_assert_eq!(masks(v.as_bytes()), masks_scalar(v.as_bytes()));
         }
 
         #[test]

@@ -1011,6 +1011,43 @@ pub fn vin(s: &str) -> bool {
 
 /// Email: one '@', a local part, and a domain with a plausible alphabetic TLD.
 pub fn email(s: &str) -> bool {
+    // Values of up to 64 bytes (nearly all) are judged on bit masks of their
+    // dots, dashes, '@'s and letters; longer ones byte by byte. Both give the
+    // answer of `tests::email_reference`, which property tests hold them to.
+    let b = s.as_bytes();
+    let n = b.len();
+    if n > 64 {
+        return email_bytes(s);
+    }
+    let m = super::bytes::masks(b);
+    if m.at == 0 {
+        return false;
+    }
+    // The domain is what follows the last '@'.
+    let at = 63 - m.at.leading_zeros() as usize;
+    // The TLD: the letters after the last byte that is not one, which must
+    // be a '.' (it is after the '@', which is not a letter).
+    let all = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+    let not_alpha = !m.alpha & all; // has the '@' bit
+    let dot = 63 - not_alpha.leading_zeros() as usize;
+    if !(2..=24).contains(&(n - dot - 1)) || (m.dot >> dot) & 1 == 0 {
+        return false;
+    }
+    // Between the '@' and that '.': no empty label (".." or a '.' right
+    // after the '@'), none starting or ending with '-' (".-", "-.", or a
+    // '-' right after the '@'). Bit k of `bad` flags bytes k and k + 1.
+    let bad = (m.dot & (m.dot >> 1)) | (m.dash & (m.dot >> 1)) | (m.dot & (m.dash >> 1));
+    let domain_pairs = ((1u64 << dot) - 1) & !(2u64 << at).wrapping_sub(1); // k in at+1..dot
+    if bad & domain_pairs != 0 || ((m.dot | m.dash) >> (at + 1)) & 1 != 0 {
+        return false;
+    }
+    // The local part: not empty, no '.' first or last, no "..".
+    let local_pairs = ((1u64 << at) >> 1).wrapping_sub(1); // k + 1 < at
+    at > 0 && b[0] != b'.' && b[at - 1] != b'.' && m.dot & (m.dot >> 1) & local_pairs == 0
+}
+
+/// `email` byte by byte, for values longer than 64 bytes.
+fn email_bytes(s: &str) -> bool {
     // One backward pass: the top-level domain, then the domain's labels back
     // to the last '@', then the local part (the same rules as
     // `tests::email_reference`, which a property test holds it to).
@@ -1320,6 +1357,19 @@ mod tests {
         #[test]
         fn email_agrees_with_its_reference(v in "[a-z.@-]{0,6}[@.]?[a-zA-Z0-9.-]{0,12}[.@-]?[a-z]{0,3}") {
             proptest::prop_assert_eq!(email(&v), email_reference(&v), "{}", v);
+            proptest::prop_assert_eq!(email_bytes(&v), email_reference(&v), "{}", v);
+        }
+
+        /// Addresses around the 64-byte switch between the two forms.
+        #[test]
+        fn long_emails_agree_with_the_reference(
+            v in proptest::prop_oneof![
+                "[a-z.]{1,40}[@.]?[a-z@.-]{0,30}\\.[a-zé]{1,25}",
+                "[a-z]{20,40}(\\.[a-z]{1,5})?@[a-z]{1,20}([.-][a-z-]{0,10})?\\.[a-z]{1,7}",
+            ]
+        ) {
+            proptest::prop_assert_eq!(email(&v), email_reference(&v), "{}", v);
+            proptest::prop_assert_eq!(email_bytes(&v), email_reference(&v), "{}", v);
         }
 
     }
