@@ -10,7 +10,7 @@ use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::detect::{ColumnHints, Detector, Scratch};
+use crate::detect::{ColumnHints, Detector, FirstMemo, Scratch};
 use crate::mask::mask;
 use crate::rules::RuleSet;
 
@@ -480,7 +480,8 @@ impl Scanner {
             v = &v[..cut];
             p.truncated += weight;
         }
-        if is_placeholder(v) {
+        let text = crate::detect::trim_value(v);
+        if is_placeholder_trimmed(text) {
             p.blanks += weight;
             return;
         }
@@ -491,13 +492,36 @@ impl Scanner {
         if self.opts.decode_only {
             return;
         }
-        self.detector.detect_memo(v, hints, scratch, memo);
+        let rules = &self.detector.rules;
+        // The memo's most recent entry first (inlined): in a structured
+        // column nearly every value is wholly matched by its one rule, and
+        // is counted here without building a hit list.
+        let from = match self.detector.memo_first(text, hints, scratch, memo) {
+            FirstMemo::Whole(m) => match m.single() {
+                Some(ri) => {
+                    p.hit_rows += weight;
+                    let e = &mut acc.entities[rules.rule_entity[ri]];
+                    e.rows += weight;
+                    e.unambiguous_rows += weight;
+                    acc.rules[ri].count(weight, (true, false, true), &rules.rules[ri], text);
+                    return;
+                }
+                None => {
+                    m.hits_into(text, &mut scratch.hits);
+                    None
+                }
+            },
+            FirstMemo::Missed => Some(1),
+            FirstMemo::Untried => Some(0),
+        };
+        if let Some(from) = from {
+            self.detector
+                .detect_memo_from(v, hints, scratch, memo, from);
+        }
         if scratch.hits.is_empty() {
             return;
         }
         p.hit_rows += weight;
-        let rules = &self.detector.rules;
-        let text = crate::detect::trim_value(v);
         let hits = &scratch.hits;
         if let [h] = hits.as_slice() {
             // One hit (nearly every value of a structured column): it is its
@@ -826,6 +850,8 @@ fn example_key(raw: &str) -> u64 {
 }
 
 /// Keep the examples of the three smallest keys; `make` masks only when kept.
+/// The usual answer, "not kept", is inlined.
+#[inline(always)]
 fn add_example(
     keys: &mut Vec<u64>,
     list: &mut Vec<String>,
@@ -835,6 +861,16 @@ fn add_example(
     if keys.len() >= 3 && keys.last().is_some_and(|&l| key >= l) {
         return;
     }
+    insert_example(keys, list, key, make);
+}
+
+#[inline(never)]
+fn insert_example(
+    keys: &mut Vec<u64>,
+    list: &mut Vec<String>,
+    key: u64,
+    make: impl FnOnce() -> String,
+) {
     if let Err(pos) = keys.binary_search(&key) {
         keys.insert(pos, key);
         list.insert(pos, make());
@@ -896,8 +932,14 @@ const PLACEHOLDERS: &[&str] = &[
     "(null)",
 ];
 
+#[cfg(test)]
 fn is_placeholder(v: &str) -> bool {
-    let t = crate::detect::trim_value(v);
+    is_placeholder_trimmed(crate::detect::trim_value(v))
+}
+
+/// `t`: the value trimmed (`detect::trim_value`).
+#[inline]
+fn is_placeholder_trimmed(t: &str) -> bool {
     // Every placeholder starts with one of these bytes (any case): most
     // values are let through after one look at their first byte.
     t.len() <= 13

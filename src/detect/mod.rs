@@ -437,6 +437,47 @@ impl MemoEntry {
     }
 }
 
+/// What `Detector::memo_first` made of a value.
+pub(crate) enum FirstMemo {
+    /// The most recent entry's first rule matched the whole value.
+    Whole(WholeMemo),
+    /// It is a whole-value entry and did not match: go on from slot 1.
+    Missed,
+    /// Not tried (no entry, a prefix entry, or an empty value).
+    Untried,
+}
+
+/// The rules of a memo entry that matched a whole value: bit `k` of
+/// `matched` for `rules[k]` (bit 0 always set).
+pub(crate) struct WholeMemo {
+    pub rules: [u16; 3],
+    pub matched: u8,
+}
+
+impl WholeMemo {
+    /// The one rule, when only one matched.
+    #[inline]
+    pub fn single(&self) -> Option<usize> {
+        (self.matched == 1).then_some(self.rules[0] as usize)
+    }
+
+    /// The hits `detect_memo` reports for it, in rule order.
+    pub fn hits_into(&self, text: &str, hits: &mut Vec<Hit>) {
+        hits.clear();
+        for (k, &ri) in self.rules.iter().enumerate() {
+            if self.matched & (1 << k) != 0 {
+                hits.push(Hit {
+                    rule: ri as usize,
+                    start: 0,
+                    end: text.len(),
+                    full: true,
+                    context: false,
+                });
+            }
+        }
+    }
+}
+
 impl Memo {
     fn promote(&mut self, slot: usize) {
         self.0[..=slot].rotate_right(1);
@@ -674,8 +715,63 @@ impl Detector {
         memo: &mut Memo,
     ) {
         let text = trim_value(value);
+        let from = match self.memo_first(text, hints, scratch, memo) {
+            FirstMemo::Whole(m) => {
+                m.hits_into(text, &mut scratch.hits);
+                return;
+            }
+            FirstMemo::Missed => 1,
+            FirstMemo::Untried => 0,
+        };
+        self.detect_memo_from(value, hints, scratch, memo, from);
+    }
+
+    /// The memo's most recent entry on the trimmed value, when it is a
+    /// whole-value entry: the common case of a structured column, kept
+    /// small enough to inline into the caller's loop. (Slot 0 needs no
+    /// promotion.)
+    #[inline]
+    pub(crate) fn memo_first(
+        &self,
+        text: &str,
+        hints: &ColumnHints,
+        scratch: &mut Scratch,
+        memo: &Memo,
+    ) -> FirstMemo {
+        let Some(entry) = memo.0[0] else {
+            return FirstMemo::Untried;
+        };
+        if entry.tail || text.is_empty() {
+            return FirstMemo::Untried;
+        }
+        if !self.whole_value_match(entry.rules[0] as usize, text, hints, scratch) {
+            return FirstMemo::Missed;
+        }
+        let mut matched = 1u8;
+        for k in 1..entry.n as usize {
+            if self.whole_value_match(entry.rules[k] as usize, text, hints, scratch) {
+                matched |= 1 << k;
+            }
+        }
+        FirstMemo::Whole(WholeMemo {
+            rules: entry.rules,
+            matched,
+        })
+    }
+
+    /// `detect_memo` from memo slot `from` on (slot 0 already tried).
+    #[inline(never)]
+    pub(crate) fn detect_memo_from(
+        &self,
+        value: &str,
+        hints: &ColumnHints,
+        scratch: &mut Scratch,
+        memo: &mut Memo,
+        from: usize,
+    ) {
+        let text = trim_value(value);
         if !text.is_empty() {
-            for slot in 0..memo.0.len() {
+            for slot in from..memo.0.len() {
                 let Some(entry) = memo.0[slot] else { continue };
                 if entry.tail {
                     match self.memo_tail(entry, text, hints, scratch) {
@@ -862,7 +958,29 @@ impl Detector {
     }
 
     /// Whether rule `ri` matches all of `text` and validates.
+    #[inline]
     fn whole_value_match(
+        &self,
+        ri: usize,
+        text: &str,
+        hints: &ColumnHints,
+        scratch: &mut Scratch,
+    ) -> bool {
+        // The common case inlined: one pattern with a compiled DFA.
+        let r = &self.rules.rules[ri];
+        if r.detector == DetectorKind::Regex && r.regexes.len() == 1 {
+            if let Some(dfa) = r.whole_dfa(0) {
+                if let Some(m) = dfa_whole_match(dfa, text.as_bytes()) {
+                    return m && r.validator.check(text);
+                }
+            }
+        }
+        self.whole_value_match_general(ri, text, hints, scratch)
+    }
+
+    /// `whole_value_match` for every kind of rule.
+    #[inline(never)]
+    fn whole_value_match_general(
         &self,
         ri: usize,
         text: &str,
