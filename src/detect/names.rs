@@ -501,6 +501,9 @@ impl Names {
             }
             k += 2;
         }
+        if ascii && b.len() <= 64 {
+            return Some(self.whole_name_ascii(b, hinted));
+        }
         // A name has no digits, at most five tokens and at most four words:
         // each early `false` is the general path's answer too.
         let (mut n_tokens, mut n_words, mut firsts, mut lasts) = (0usize, 0usize, 0usize, 0usize);
@@ -581,6 +584,77 @@ impl Names {
             let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
             strong || (hinted && firsts + lasts >= 1)
         })
+    }
+
+    /// `whole_name_latin` for ASCII values of at most 64 bytes, on bit masks
+    /// of the byte classes (`bytes::masks`): the tokens are the runs of word
+    /// bytes, found with bit scans instead of byte loops.
+    fn whole_name_ascii(&self, b: &[u8], hinted: bool) -> bool {
+        let m = super::bytes::masks::<true>(b);
+        // Digits are word bytes: a digit anywhere is a digit in a token.
+        if m.digit != 0 {
+            return false;
+        }
+        let name_byte = m.alpha | m.apostrophe | m.dash;
+        let mut rest = name_byte | m.dot;
+        let (mut n_tokens, mut n_words, mut firsts, mut lasts) = (0usize, 0usize, 0usize, 0usize);
+        while rest != 0 {
+            let s = rest.trailing_zeros() as usize;
+            let run = (rest >> s).trailing_ones() as usize;
+            let mut e = s + run;
+            rest = rest.checked_shr(e as u32).map_or(0, |r| r << e);
+            if e - s > 2 {
+                while e > s && b[e - 1] == b'.' {
+                    e -= 1;
+                }
+            }
+            if e == s {
+                continue;
+            }
+            n_tokens += 1;
+            if n_tokens > 5 {
+                return false;
+            }
+            let t = &b[s..e];
+            let f = self.flags_ascii(t);
+            let mut core_end = e;
+            while core_end > s && b[core_end - 1] == b'.' {
+                core_end -= 1;
+            }
+            let title = if core_end < e {
+                self.flags_ascii(&b[s..core_end]) & TITLE != 0
+            } else {
+                f & TITLE != 0
+            };
+            if title {
+                continue;
+            }
+            n_words += 1;
+            // Letters, apostrophes and hyphens; capitalised unless in a
+            // name column.
+            let core_bits = 1u64
+                .checked_shl(core_end as u32)
+                .unwrap_or(0)
+                .wrapping_sub(1)
+                & !((1u64 << s) - 1);
+            let name_token = core_end > s
+                && core_bits & !name_byte == 0
+                && (b[s].is_ascii_uppercase() || hinted);
+            if !name_token {
+                return false;
+            }
+            firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
+            lasts += (f & SURNAME != 0) as usize;
+        }
+        if n_words == 0 || n_words > 4 {
+            return false;
+        }
+        if n_words == 1 {
+            hinted && (firsts + lasts) > 0
+        } else {
+            let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
+            strong || (hinted && firsts + lasts >= 1)
+        }
     }
 
     /// `flags` of an ASCII word, its key read with at most two loads.

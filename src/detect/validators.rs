@@ -1019,7 +1019,7 @@ pub fn email(s: &str) -> bool {
     if n > 64 {
         return email_bytes(s);
     }
-    let m = super::bytes::masks(b);
+    let m = super::bytes::masks::<false>(b);
     if m.at == 0 {
         return false;
     }
