@@ -538,6 +538,30 @@ impl Scanner {
             );
             return;
         }
+        // Several rules on one span of one entity (an address matched whole
+        // by the English and the hinted street rule): each hit is its rule's
+        // only one, no other entity overlaps it, and the entity counts once.
+        let (h0, ent0) = (&hits[0], rules.rule_entity[hits[0].rule]);
+        if hits.iter().enumerate().all(|(k, h)| {
+            h.start == h0.start
+                && h.end == h0.end
+                && rules.rule_entity[h.rule] == ent0
+                && hits[..k].iter().all(|o| o.rule != h.rule)
+        }) {
+            let e = &mut acc.entities[ent0];
+            e.rows += weight;
+            e.unambiguous_rows += weight;
+            let raw = &text[h0.start..h0.end];
+            for h in hits {
+                acc.rules[h.rule].count(
+                    weight,
+                    (h.full, h.context, true),
+                    &rules.rules[h.rule],
+                    raw,
+                );
+            }
+            return;
+        }
         for (k, h) in hits.iter().enumerate() {
             // One count per value and rule (and per value and entity), however many hits.
             if hits[..k].iter().any(|o| o.rule == h.rule) {
