@@ -275,6 +275,116 @@ pub(crate) struct WholeDfa {
     /// The same automaton re-tabled to take two bytes per step (when small
     /// enough), for whole-value answers.
     pub pairs: Option<PairDfa>,
+    /// Otherwise, re-tabled by single bytes (no special-state test per byte).
+    pub single: Option<OneDfa>,
+}
+
+/// A DFA re-tabled by single byte classes, for the whole-value answers of
+/// DFAs whose pair table would be too large (e-mail, street addresses):
+/// states numbered and stored as `PairDfa` does (0 dead, 1 quit, both
+/// absorbing; premultiplied), so a step is one add and one load, with no
+/// special-state test per byte as the dense DFA's walk needs.
+#[derive(Debug)]
+pub(crate) struct OneDfa {
+    classes: [u8; 256],
+    /// log2 of the row length (the classes rounded up to a power of two).
+    shift: u32,
+    table: Vec<u32>,
+    /// Per state index: reaching the end of the value here is a match.
+    accept: Vec<bool>,
+    start: u32,
+}
+
+/// Larger single-step tables are not built (the dense walk is used).
+const ONE_TABLE_LIMIT: usize = 1 << 18;
+
+impl OneDfa {
+    pub(crate) fn build(
+        dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+        start: regex_automata::util::primitives::StateID,
+    ) -> Option<OneDfa> {
+        use regex_automata::dfa::Automaton;
+        use regex_automata::util::primitives::StateID;
+        let bc = dfa.byte_classes();
+        let mut classes = [0u8; 256];
+        let mut reps: Vec<u8> = Vec::new();
+        for b in 0..=255u8 {
+            let c = bc.get(b);
+            classes[b as usize] = c;
+            if c as usize == reps.len() {
+                reps.push(b);
+            }
+        }
+        let shift = reps.len().next_power_of_two().trailing_zeros();
+        let row = 1usize << shift;
+        let mut ids: Vec<StateID> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut number = |sid: StateID, ids: &mut Vec<StateID>| -> u32 {
+            if dfa.is_dead_state(sid) {
+                return 0;
+            }
+            if dfa.is_quit_state(sid) {
+                return 1;
+            }
+            *index.entry(sid).or_insert_with(|| {
+                ids.push(sid);
+                (ids.len() + 1) as u32
+            })
+        };
+        let start_ix = number(start, &mut ids);
+        // Rows for dead and quit first (absorbing), then the states in the
+        // order a breadth-first walk from the start finds them.
+        let mut table: Vec<u32> = Vec::new();
+        for fixed in 0..2u32 {
+            table.extend(std::iter::repeat_n(fixed << shift, row));
+        }
+        let mut done = 0;
+        while done < ids.len() {
+            if (ids.len() + 2) * row > ONE_TABLE_LIMIT {
+                return None;
+            }
+            let sid = ids[done];
+            done += 1;
+            for c in 0..row {
+                let next = reps
+                    .get(c)
+                    .map_or(0, |&b| number(dfa.next_state(sid, b), &mut ids));
+                table.push(next << shift);
+            }
+        }
+        let mut accept = vec![false; ids.len() + 2];
+        for (s, &sid) in ids.iter().enumerate() {
+            accept[s + 2] = dfa.is_match_state(dfa.next_eoi_state(sid));
+        }
+        Some(OneDfa {
+            classes,
+            shift,
+            table,
+            accept,
+            start: start_ix << shift,
+        })
+    }
+
+    /// Whether the anchored leftmost-first match covers all of `hay`; `None`
+    /// if the DFA gave up on a quit byte.
+    #[inline]
+    pub(crate) fn whole_match(&self, hay: &[u8]) -> Option<bool> {
+        let mut s = self.start as usize;
+        let quit = 1usize << self.shift;
+        for &b in hay {
+            s = self.table[s + self.classes[b as usize] as usize] as usize;
+            // Dead and quit are absorbing: stop at once (a value tried
+            // against the wrong address layout dies within a few bytes).
+            if s <= quit {
+                break;
+            }
+        }
+        match s {
+            0 => Some(false),
+            x if x == quit => None,
+            x => Some(self.accept[x >> self.shift]),
+        }
+    }
 }
 
 /// A DFA that reads two bytes per transition: a value's walk is a chain of
@@ -477,7 +587,17 @@ impl Rule {
                             .look_behind(None);
                         let start = dfa.start_state(&config).ok()?;
                         let pairs = PairDfa::build(&dfa, start);
-                        Some(WholeDfa { dfa, start, pairs })
+                        let single = if pairs.is_none() {
+                            OneDfa::build(&dfa, start)
+                        } else {
+                            None
+                        };
+                        Some(WholeDfa {
+                            dfa,
+                            start,
+                            pairs,
+                            single,
+                        })
                     })
             })
             .as_ref()

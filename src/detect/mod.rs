@@ -1056,9 +1056,10 @@ impl Detector {
 /// match (if any) ended before the end. `None` if the DFA gave up (a quit
 /// byte), and the caller asks the meta regex instead.
 fn dfa_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
-    match &whole.pairs {
-        Some(p) => p.whole_match(hay),
-        None => dense_whole_match(whole, hay),
+    match (&whole.pairs, &whole.single) {
+        (Some(p), _) => p.whole_match(hay),
+        (None, Some(o)) => o.whole_match(hay),
+        (None, None) => dense_whole_match(whole, hay),
     }
 }
 
@@ -1226,7 +1227,7 @@ mod tests {
         let rules = RuleSet::builtin().expect("rules");
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         let noise = "[0-9a-fA-Z .:@_+()/,-\u{e9}\u{df}]{0,40}";
-        let mut tables = 0;
+        let (mut tables, mut singles) = (0, 0);
         for r in &rules.rules {
             let mut samples: Vec<String> = r
                 .examples
@@ -1253,19 +1254,32 @@ mod tests {
             }
             for j in 0..r.patterns.len() {
                 let Some(w) = r.whole_dfa(j) else { continue };
-                let Some(p) = &w.pairs else { continue };
-                tables += 1;
-                for v in &samples {
-                    assert_eq!(
-                        p.whole_match(v.as_bytes()),
-                        dense_whole_match(w, v.as_bytes()),
-                        "rule {} pattern {j} on {v:?}",
-                        r.id
-                    );
+                if let Some(p) = &w.pairs {
+                    tables += 1;
+                    for v in &samples {
+                        assert_eq!(
+                            p.whole_match(v.as_bytes()),
+                            dense_whole_match(w, v.as_bytes()),
+                            "rule {} pattern {j} on {v:?}",
+                            r.id
+                        );
+                    }
+                }
+                if let Some(o) = &w.single {
+                    singles += 1;
+                    for v in &samples {
+                        assert_eq!(
+                            o.whole_match(v.as_bytes()),
+                            dense_whole_match(w, v.as_bytes()),
+                            "rule {} pattern {j} (single-step table) on {v:?}",
+                            r.id
+                        );
+                    }
                 }
             }
         }
         assert!(tables >= 20, "only {tables} pair tables were built");
+        assert!(singles >= 5, "only {singles} single-step tables were built");
     }
 
     proptest::proptest! {
