@@ -114,6 +114,10 @@ pub enum Feature {
     Assign,
     /// A `.` between two digits (`10.0.0.1`, `48.8584`).
     DigitDotDigit,
+    /// A digit, then at most one letter and a comma, then whitespace, then a
+    /// capital letter (`12 Main`, `221B Baker`, `5, Elm`): where an English
+    /// street address starts. Any non-ASCII byte counts as whitespace here.
+    NumberThenCapital,
 }
 
 impl Feature {
@@ -133,6 +137,7 @@ impl Feature {
             Feature::MacSeparators => 2048,
             Feature::Assign => 4096,
             Feature::DigitDotDigit => 8192,
+            Feature::NumberThenCapital => 16384,
         }
     }
 }
@@ -196,7 +201,8 @@ pub struct RuleSpec {
     /// letter_digit (a letter directly followed by a digit), digit_letter, at
     /// (`@`), colon, comma, dot, upper_word (four capitals in a row),
     /// mac_separators, assign (`=` or `:`), digit_dot_digit (a `.` between
-    /// two digits).
+    /// two digits), number_then_capital (a digit, at most a letter and a
+    /// comma, whitespace, then a capital: `12 Main`).
     #[serde(default)]
     pub requires: Vec<Feature>,
     /// Words near a match (same value) that support it; whole words only.

@@ -226,6 +226,9 @@ fn shape_general(b: &[u8]) -> Shape {
         }
     };
     let (mut prev, mut prev2) = (0u8, 0u8);
+    // `NumberThenCapital`: 1 after a digit, 2 after its letter, 3 after a
+    // comma, 4 in the whitespace that follows (0: none of these).
+    let mut ntc = 0u8;
     let mut uppers = 0u32;
     let (mut colons, mut dashes, mut dots) = (0u32, 0u32, 0u32);
     for &c in b {
@@ -289,6 +292,18 @@ fn shape_general(b: &[u8]) -> Shape {
         } else if is_digit && prev == b'.' && prev2.is_ascii_digit() {
             sh.features |= Feature::DigitDotDigit.bit();
         }
+        let space_like = c.is_ascii_whitespace() || c >= 0x80;
+        ntc = match (ntc, c) {
+            (_, b'0'..=b'9') => 1,
+            (1, b'A'..=b'Z' | b'a'..=b'z') => 2,
+            (1 | 2, b',') => 3,
+            (1..=4, _) if space_like => 4,
+            (4, b'A'..=b'Z') => {
+                sh.features |= Feature::NumberThenCapital.bit();
+                0
+            }
+            _ => 0,
+        };
         prev2 = prev;
         prev = c;
     }
@@ -1445,6 +1460,32 @@ mod tests {
         assert!(!has("call +1 415-555-2671."));
         assert!(!has("v. 3.x and 4."));
         assert!(!has(".5 and 7."));
+    }
+
+    #[test]
+    fn number_then_capital_is_where_an_english_address_starts() {
+        let has = |v: &str| {
+            shape(v, u32::MAX).features & crate::rules::Feature::NumberThenCapital.bit() != 0
+        };
+        for yes in [
+            "12 Main St",
+            "ship to 221B Baker Street, London",
+            "5, Elm Road",
+            "42 W Elm St.",
+            "9\t\u{a0}Kings Way",
+        ] {
+            assert!(has(yes), "{yes:?}");
+        }
+        for no in [
+            "call +1 415-555-2671 today",
+            "card 4111 1111 1111 1111",
+            "12 main st",
+            "12Main St",
+            "Order 12 shipped",
+            "12AB Main",
+        ] {
+            assert!(!has(no), "{no:?}");
+        }
     }
 
     #[test]
