@@ -311,32 +311,12 @@ impl OneDfa {
     ) -> Option<OneDfa> {
         use regex_automata::dfa::Automaton;
         use regex_automata::util::primitives::StateID;
-        let bc = dfa.byte_classes();
-        let mut classes = [0u8; 256];
-        let mut reps: Vec<u8> = Vec::new();
-        for b in 0..=255u8 {
-            let c = bc.get(b);
-            classes[b as usize] = c;
-            if c as usize == reps.len() {
-                reps.push(b);
-            }
-        }
+        let (classes, reps) = class_reps(dfa);
         let shift = reps.len().next_power_of_two().trailing_zeros();
         let row = 1usize << shift;
+        let mut numbering = Numbering::default();
+        let mut number = |sid: StateID, ids: &mut Vec<StateID>| numbering.number(dfa, sid, ids);
         let mut ids: Vec<StateID> = Vec::new();
-        let mut index = std::collections::HashMap::new();
-        let mut number = |sid: StateID, ids: &mut Vec<StateID>| -> u32 {
-            if dfa.is_dead_state(sid) {
-                return 0;
-            }
-            if dfa.is_quit_state(sid) {
-                return 1;
-            }
-            *index.entry(sid).or_insert_with(|| {
-                ids.push(sid);
-                (ids.len() + 1) as u32
-            })
-        };
         let start_ix = number(start, &mut ids);
         // Rows for dead and quit first (absorbing), then the states in the
         // order a breadth-first walk from the start finds them.
@@ -358,10 +338,7 @@ impl OneDfa {
                 table.push(next << shift);
             }
         }
-        let mut accept = vec![false; ids.len() + 2];
-        for (s, &sid) in ids.iter().enumerate() {
-            accept[s + 2] = dfa.is_match_state(dfa.next_eoi_state(sid));
-        }
+        let accept = end_accepts(dfa, &ids);
         Some(OneDfa {
             classes,
             shift,
@@ -416,6 +393,62 @@ pub(crate) struct PairDfa {
     start: u32,
 }
 
+/// A DFA's byte class of every byte, and one byte of each class.
+fn class_reps(dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>) -> ([u8; 256], Vec<u8>) {
+    let bc = dfa.byte_classes();
+    let mut classes = [0u8; 256];
+    let mut reps: Vec<u8> = Vec::new();
+    for b in 0..=255u8 {
+        let c = bc.get(b);
+        classes[b as usize] = c;
+        if c as usize == reps.len() {
+            reps.push(b);
+        }
+    }
+    (classes, reps)
+}
+
+/// State numbers for a re-tabled DFA: 0 dead, 1 quit, then the states in
+/// the order they are met (appended to `ids`).
+#[derive(Default)]
+struct Numbering {
+    index: std::collections::HashMap<regex_automata::util::primitives::StateID, u32>,
+}
+
+impl Numbering {
+    fn number(
+        &mut self,
+        dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+        sid: regex_automata::util::primitives::StateID,
+        ids: &mut Vec<regex_automata::util::primitives::StateID>,
+    ) -> u32 {
+        use regex_automata::dfa::Automaton;
+        if dfa.is_dead_state(sid) {
+            return 0;
+        }
+        if dfa.is_quit_state(sid) {
+            return 1;
+        }
+        *self.index.entry(sid).or_insert_with(|| {
+            ids.push(sid);
+            (ids.len() + 1) as u32
+        })
+    }
+}
+
+/// Per state number: reaching the end of the value there is a match.
+fn end_accepts(
+    dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+    ids: &[regex_automata::util::primitives::StateID],
+) -> Vec<bool> {
+    use regex_automata::dfa::Automaton;
+    let mut accept = vec![false; ids.len() + 2];
+    for (s, &sid) in ids.iter().enumerate() {
+        accept[s + 2] = dfa.is_match_state(dfa.next_eoi_state(sid));
+    }
+    accept
+}
+
 /// Larger pair tables are not built (the walk would wait on L2 instead).
 const PAIR_TABLE_LIMIT: usize = 1 << 16;
 
@@ -426,35 +459,15 @@ impl PairDfa {
     ) -> Option<PairDfa> {
         use regex_automata::dfa::Automaton;
         use regex_automata::util::primitives::StateID;
-        let bc = dfa.byte_classes();
-        let mut classes = [0u8; 256];
-        let mut reps: Vec<u8> = Vec::new();
-        for b in 0..=255u8 {
-            let c = bc.get(b);
-            classes[b as usize] = c;
-            if c as usize == reps.len() {
-                reps.push(b);
-            }
-        }
+        let (classes, reps) = class_reps(dfa);
         let k = reps.len();
         let shift = k.next_power_of_two().trailing_zeros();
         let row2 = 1usize << (2 * shift);
         // BFS over the states reachable from the start by whole pairs and by
         // single bytes.
+        let mut numbering = Numbering::default();
+        let mut number = |sid: StateID, ids: &mut Vec<StateID>| numbering.number(dfa, sid, ids);
         let mut ids: Vec<StateID> = Vec::new();
-        let mut index = std::collections::HashMap::new();
-        let mut number = |sid: StateID, ids: &mut Vec<StateID>| -> u32 {
-            if dfa.is_dead_state(sid) {
-                return 0;
-            }
-            if dfa.is_quit_state(sid) {
-                return 1;
-            }
-            *index.entry(sid).or_insert_with(|| {
-                ids.push(sid);
-                (ids.len() + 1) as u32
-            })
-        };
         let start_ix = number(start, &mut ids);
         let mut one_ix: Vec<u32> = Vec::new();
         let mut two_ix: Vec<u32> = Vec::new();
@@ -511,10 +524,7 @@ impl PairDfa {
                     .map(|&x| (x as usize * row2) as u32),
             );
         }
-        let mut accept = vec![false; n];
-        for (s, &sid) in ids.iter().enumerate() {
-            accept[s + 2] = dfa.is_match_state(dfa.next_eoi_state(sid));
-        }
+        let accept = end_accepts(dfa, &ids);
         Some(PairDfa {
             classes,
             shift,

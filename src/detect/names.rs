@@ -526,12 +526,7 @@ impl Names {
                 verdict &= !b[i].is_ascii_digit();
                 i += 1;
             }
-            let mut e = i;
-            if e - s > 2 {
-                while e > s && b[e - 1] == b'.' {
-                    e -= 1;
-                }
-            }
+            let e = token_end(b, s, i);
             if e == s {
                 continue;
             }
@@ -575,15 +570,7 @@ impl Names {
             firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
             lasts += (f & SURNAME != 0) as usize;
         }
-        if n_words == 0 || n_words > 4 {
-            return Some(false);
-        }
-        Some(if n_words == 1 {
-            hinted && (firsts + lasts) > 0
-        } else {
-            let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
-            strong || (hinted && firsts + lasts >= 1)
-        })
+        Some(name_verdict(n_words, firsts, lasts, hinted))
     }
 
     /// `whole_name_latin` for ASCII values of at most 64 bytes, on bit masks
@@ -601,13 +588,9 @@ impl Names {
         while rest != 0 {
             let s = rest.trailing_zeros() as usize;
             let run = (rest >> s).trailing_ones() as usize;
-            let mut e = s + run;
-            rest = rest.checked_shr(e as u32).map_or(0, |r| r << e);
-            if e - s > 2 {
-                while e > s && b[e - 1] == b'.' {
-                    e -= 1;
-                }
-            }
+            let run_end = s + run;
+            rest = rest.checked_shr(run_end as u32).map_or(0, |r| r << run_end);
+            let e = token_end(b, s, run_end);
             if e == s {
                 continue;
             }
@@ -646,15 +629,7 @@ impl Names {
             firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
             lasts += (f & SURNAME != 0) as usize;
         }
-        if n_words == 0 || n_words > 4 {
-            return false;
-        }
-        if n_words == 1 {
-            hinted && (firsts + lasts) > 0
-        } else {
-            let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
-            strong || (hinted && firsts + lasts >= 1)
-        }
+        name_verdict(n_words, firsts, lasts, hinted)
     }
 
     /// `flags` of an ASCII word, its key read with at most two loads.
@@ -729,15 +704,7 @@ impl Names {
             firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
             lasts += (f & SURNAME != 0) as usize;
         }
-        if n_words == 0 || n_words > 4 {
-            return false;
-        }
-        if n_words == 1 {
-            hinted && (firsts + lasts) > 0
-        } else {
-            let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
-            strong || (hinted && firsts + lasts >= 1)
-        }
+        name_verdict(n_words, firsts, lasts, hinted)
     }
 }
 
@@ -789,6 +756,32 @@ fn is_name_token(w: &str, hinted: bool) -> bool {
 }
 
 /// Bytes that belong to a word (ASCII): letters, digits, `'`, `-`, `.`.
+/// The end of the token `b[s..e]`: trailing dots dropped from tokens
+/// longer than two bytes ("Jr." stays whole for the title lookup).
+fn token_end(b: &[u8], s: usize, mut e: usize) -> usize {
+    if e - s > 2 {
+        while e > s && b[e - 1] == b'.' {
+            e -= 1;
+        }
+    }
+    e
+}
+
+/// Whether a value of `n_words` name words (titles aside), `firsts` of them
+/// given names and `lasts` surnames, is one person's name: 1–4 words, and
+/// two known parts (or one in a name column, where one word is enough).
+fn name_verdict(n_words: usize, firsts: usize, lasts: usize, hinted: bool) -> bool {
+    if n_words == 0 || n_words > 4 {
+        return false;
+    }
+    if n_words == 1 {
+        hinted && (firsts + lasts) > 0
+    } else {
+        let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
+        strong || (hinted && firsts + lasts >= 1)
+    }
+}
+
 const WORD_BYTE: [bool; 256] = {
     let mut t = [false; 256];
     let mut c = 0;
