@@ -500,10 +500,7 @@ impl Scanner {
             FirstMemo::Whole(m) => match m.single() {
                 Some(ri) => {
                     p.hit_rows += weight;
-                    let e = &mut acc.entities[rules.rule_entity[ri]];
-                    e.rows += weight;
-                    e.unambiguous_rows += weight;
-                    acc.rules[ri].count(weight, (true, false, true), &rules.rules[ri], text);
+                    count_span(acc, rules, weight, text, [(ri, true, false)]);
                     return;
                 }
                 None => {
@@ -523,43 +520,24 @@ impl Scanner {
         }
         p.hit_rows += weight;
         let hits = &scratch.hits;
-        if let [h] = hits.as_slice() {
-            // One hit (nearly every value of a structured column): it is its
-            // entity's only hit, so it is unambiguous, and no other hit needs
-            // comparing.
-            let e = &mut acc.entities[rules.rule_entity[h.rule]];
-            e.rows += weight;
-            e.unambiguous_rows += weight;
-            acc.rules[h.rule].count(
-                weight,
-                (h.full, h.context, true),
-                &rules.rules[h.rule],
-                &text[h.start..h.end],
-            );
-            return;
-        }
-        // Several rules on one span of one entity (an address matched whole
-        // by the English and the hinted street rule): each hit is its rule's
-        // only one, no other entity overlaps it, and the entity counts once.
-        let (h0, ent0) = (&hits[0], rules.rule_entity[hits[0].rule]);
+        // Hits of one entity on one span (nearly every value of a
+        // structured column has one hit; an address matched whole by the
+        // English and the hinted street rule has two): each is its rule's
+        // only hit, no other entity overlaps it, and the entity counts once.
+        let h0 = &hits[0];
         if hits.iter().enumerate().all(|(k, h)| {
             h.start == h0.start
                 && h.end == h0.end
-                && rules.rule_entity[h.rule] == ent0
+                && rules.rule_entity[h.rule] == rules.rule_entity[h0.rule]
                 && hits[..k].iter().all(|o| o.rule != h.rule)
         }) {
-            let e = &mut acc.entities[ent0];
-            e.rows += weight;
-            e.unambiguous_rows += weight;
-            let raw = &text[h0.start..h0.end];
-            for h in hits {
-                acc.rules[h.rule].count(
-                    weight,
-                    (h.full, h.context, true),
-                    &rules.rules[h.rule],
-                    raw,
-                );
-            }
+            count_span(
+                acc,
+                rules,
+                weight,
+                &text[h0.start..h0.end],
+                hits.iter().map(|h| (h.rule, h.full, h.context)),
+            );
             return;
         }
         for (k, h) in hits.iter().enumerate() {
@@ -863,6 +841,29 @@ impl Scanner {
                 p.values += 1;
             }
         }
+    }
+}
+
+/// Count one value whose hits all cover `raw` and belong to one entity:
+/// `(rule, full, context)` per hit, each rule once. Every hit is
+/// unambiguous (no other entity overlaps it) and the entity counts once.
+#[inline(always)]
+fn count_span(
+    acc: &mut Acc,
+    rules: &RuleSet,
+    weight: u64,
+    raw: &str,
+    hits: impl IntoIterator<Item = (usize, bool, bool)>,
+) {
+    let mut hits = hits.into_iter().peekable();
+    let Some(&(first, _, _)) = hits.peek() else {
+        return;
+    };
+    let e = &mut acc.entities[rules.rule_entity[first]];
+    e.rows += weight;
+    e.unambiguous_rows += weight;
+    for (ri, full, context) in hits {
+        acc.rules[ri].count(weight, (full, context, true), &rules.rules[ri], raw);
     }
 }
 

@@ -759,8 +759,24 @@ impl Detector {
         if entry.tail || text.is_empty() {
             return FirstMemo::Untried;
         }
+        match self.whole_entry(entry, text, hints, scratch) {
+            Some(m) => FirstMemo::Whole(m),
+            None => FirstMemo::Missed,
+        }
+    }
+
+    /// Which rules of a whole-value memo entry match all of `text`; `None`
+    /// when its first rule does not (then the entry does not apply).
+    #[inline(always)]
+    fn whole_entry(
+        &self,
+        entry: MemoEntry,
+        text: &str,
+        hints: &ColumnHints,
+        scratch: &mut Scratch,
+    ) -> Option<WholeMemo> {
         if !self.whole_value_match(entry.rules[0] as usize, text, hints, scratch) {
-            return FirstMemo::Missed;
+            return None;
         }
         let mut matched = 1u8;
         for k in 1..entry.n as usize {
@@ -768,7 +784,7 @@ impl Detector {
                 matched |= 1 << k;
             }
         }
-        FirstMemo::Whole(WholeMemo {
+        Some(WholeMemo {
             rules: entry.rules,
             matched,
         })
@@ -798,21 +814,8 @@ impl Detector {
                         TailMemo::Detect => break,
                     }
                 }
-                let first = entry.rules[0] as usize;
-                if self.whole_value_match(first, text, hints, scratch) {
-                    scratch.hits.clear();
-                    for (k, &ri) in entry.rules().iter().enumerate() {
-                        let ri = ri as usize;
-                        if k == 0 || self.whole_value_match(ri, text, hints, scratch) {
-                            scratch.hits.push(Hit {
-                                rule: ri,
-                                start: 0,
-                                end: text.len(),
-                                full: true,
-                                context: false,
-                            });
-                        }
-                    }
+                if let Some(m) = self.whole_entry(entry, text, hints, scratch) {
+                    m.hits_into(text, &mut scratch.hits);
                     memo.promote(slot);
                     return;
                 }
