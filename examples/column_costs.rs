@@ -10,7 +10,13 @@ fn main() {
         .with_batch_size(65536)
         .build()
         .expect("reader");
-    let batches: Vec<_> = r.take(4).map(|b| b.expect("batch")).collect();
+    // COLUMN_COSTS_BATCHES=8 against the default 4 gives the steady cost of
+    // four batches (one-time automaton builds cancel out) under callgrind.
+    let n: usize = std::env::var("COLUMN_COSTS_BATCHES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
+    let batches: Vec<_> = r.take(n).map(|b| b.expect("batch")).collect();
     let rules = Arc::new(piigate::RuleSet::builtin().expect("rules"));
     let scanner = piigate::Scanner::new(rules);
     let pool = rayon::ThreadPoolBuilder::new()

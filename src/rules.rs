@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::MatchKind;
 use regex::Regex;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -672,7 +672,7 @@ pub struct RuleSet {
     /// The shortest token run any rule asks for (`u32::MAX`: none does).
     pub(crate) min_token_run: u32,
     /// Anchor automaton over literal anchors; pattern index → rule index.
-    pub(crate) anchors: Option<AhoCorasick>,
+    pub(crate) anchors: Option<Words>,
     pub(crate) anchor_rule: Vec<usize>,
     /// Context-word automaton (ASCII words, case-insensitive); pattern → rule.
     /// Whether any anchored rule exists (the anchor pass runs only for them).
@@ -681,12 +681,12 @@ pub struct RuleSet {
     pub rule_entity: Vec<usize>,
     /// Per anchor pattern: (text, matched case-insensitively).
     pub(crate) anchor_case: Vec<(String, bool)>,
-    /// The context words of rules that need a hint (ASCII case-insensitive):
-    /// a value holding one may keep such a rule's hit without a column hint.
-    pub(crate) hint_context: Option<AhoCorasick>,
+    /// The rules that need a hint: a value holding one of their context
+    /// words may keep such a rule's hit without a column hint.
+    pub(crate) hint_rules: Vec<u32>,
     /// Every rule's context words (lower-cased), for the lower-cased value;
     /// pattern → the rules that list the word.
-    pub(crate) context: Option<AhoCorasick>,
+    pub(crate) context: Option<Words>,
     pub(crate) context_rules: Vec<Vec<u32>>,
     digest: String,
 }
@@ -904,12 +904,9 @@ impl RuleSetBuilder {
                 serde_json::to_vec(&canon).unwrap_or_default()
             ))
         );
-        let hint_words: Vec<&str> = rules
-            .iter()
-            .filter(|r| r.requires_hint)
-            .flat_map(|r| r.context.iter().map(String::as_str))
+        let hint_rules = (0..rules.len() as u32)
+            .filter(|&i| rules[i as usize].requires_hint)
             .collect();
-        let hint_context = ascii_ci_automaton("<context>", hint_words)?;
         // Every rule's context words, lower-cased, in one automaton that runs
         // over the lower-cased value; each word maps to the rules that list it.
         let mut context_words: Vec<&str> = Vec::new();
@@ -925,22 +922,9 @@ impl RuleSetBuilder {
                 }
             }
         }
-        let context = if context_words.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&context_words)
-                    .map_err(|e| Error::Rules {
-                        file: "<context words>".into(),
-                        line: None,
-                        rule: None,
-                        message: e.to_string(),
-                    })?,
-            )
-        };
+        // Built ASCII-case-insensitive: an ASCII value is searched as it is,
+        // which finds what the lower-cased value would.
+        let context = ascii_ci_automaton("<context words>", context_words.iter().copied())?;
         let mut entities: Vec<String> = Vec::new();
         let rule_entity = rules
             .iter()
@@ -972,7 +956,7 @@ impl RuleSetBuilder {
             anchors,
             anchor_rule,
             anchor_case: anchor_pats,
-            hint_context,
+            hint_rules,
             context,
             context_rules,
             entities,
@@ -987,26 +971,143 @@ impl RuleSetBuilder {
 fn ascii_ci_automaton<'a>(
     what: &str,
     patterns: impl IntoIterator<Item = &'a str>,
-) -> Result<Option<AhoCorasick>> {
+) -> Result<Option<Words>> {
     let patterns: Vec<&str> = patterns.into_iter().collect();
     if patterns.is_empty() {
         return Ok(None);
     }
-    // A DFA: these automata run (overlapping) on every candidate value, and
-    // the contiguous NFA the builder would pick costs several times more
-    // per byte.
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&patterns)
-        .map(Some)
-        .map_err(|e| Error::Rules {
-            file: what.into(),
-            line: None,
-            rule: None,
-            message: e.to_string(),
+    Words::new(&patterns).map(Some).map_err(|e| Error::Rules {
+        file: what.into(),
+        line: None,
+        rule: None,
+        message: e.to_string(),
+    })
+}
+
+/// An Aho-Corasick automaton over a set of words (ASCII case-insensitive,
+/// every occurrence, overlapping), re-tabled for a direct walk: these
+/// automata run on every candidate value, mostly short ones, where the
+/// library's search loop (its overlapping state, prefilter and match
+/// bookkeeping) costs several times the two loads a byte needs here.
+///
+/// States are numbered with the match states first and stored premultiplied
+/// by the row length, so a step is one add and one load, and "is this a
+/// match state" one comparison.
+#[derive(Debug)]
+pub(crate) struct Words {
+    classes: [u8; 256],
+    shift: u32,
+    table: Vec<u32>,
+    /// Premultiplied states below this are match states.
+    match_limit: usize,
+    /// Per match state (index): the words that end there.
+    matches: Vec<Vec<u32>>,
+    /// Per word: its length in bytes.
+    lens: Vec<u32>,
+    start: usize,
+}
+
+impl Words {
+    fn new(patterns: &[&str]) -> std::result::Result<Words, aho_corasick::BuildError> {
+        use aho_corasick::automaton::{Automaton, StateID};
+        let dfa = aho_corasick::dfa::Builder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .start_kind(aho_corasick::StartKind::Unanchored)
+            .build(patterns)?;
+        let no = aho_corasick::Anchored::No;
+        let start = dfa
+            .start_state(no)
+            .expect("an unanchored DFA has an unanchored start state");
+        // Every reachable state, by a walk over all bytes.
+        let mut ids: Vec<StateID> = vec![start];
+        let mut seen = std::collections::HashMap::from([(start, 0usize)]);
+        let mut k = 0;
+        while k < ids.len() {
+            let sid = ids[k];
+            for b in 0..=255u8 {
+                let next = dfa.next_state(no, sid, b);
+                seen.entry(next).or_insert_with(|| {
+                    ids.push(next);
+                    ids.len() - 1
+                });
+            }
+            k += 1;
+        }
+        // Byte classes: bytes with the same next state from every state.
+        let mut classes = [0u8; 256];
+        let mut reps: Vec<u8> = Vec::new();
+        let mut by_column: std::collections::HashMap<Vec<StateID>, u8> = Default::default();
+        for b in 0..=255u8 {
+            let column: Vec<StateID> = ids.iter().map(|&s| dfa.next_state(no, s, b)).collect();
+            let n = by_column.len();
+            let class = *by_column.entry(column).or_insert_with(|| {
+                reps.push(b);
+                n as u8
+            });
+            classes[b as usize] = class;
+        }
+        // Match states first.
+        let is_match = |s: StateID| dfa.is_special(s) && dfa.is_match(s);
+        let mut order: Vec<StateID> = ids.iter().copied().filter(|&s| is_match(s)).collect();
+        let n_match = order.len();
+        order.extend(ids.iter().copied().filter(|&s| !is_match(s)));
+        let index: std::collections::HashMap<StateID, usize> =
+            order.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+        let shift = reps.len().next_power_of_two().trailing_zeros();
+        let row = 1usize << shift;
+        let mut table = vec![0u32; order.len() * row];
+        for (i, &sid) in order.iter().enumerate() {
+            for (c, &b) in reps.iter().enumerate() {
+                table[i * row + c] = (index[&dfa.next_state(no, sid, b)] << shift) as u32;
+            }
+        }
+        let matches = order[..n_match]
+            .iter()
+            .map(|&s| {
+                (0..dfa.match_len(s))
+                    .map(|k| dfa.match_pattern(s, k).as_u32())
+                    .collect()
+            })
+            .collect();
+        Ok(Words {
+            classes,
+            shift,
+            table,
+            match_limit: n_match << shift,
+            matches,
+            lens: patterns.iter().map(|p| p.len() as u32).collect(),
+            start: index[&start] << shift,
         })
+    }
+
+    /// From byte `i` in state `s`: the position after the next byte that
+    /// enters a match state, and that state.
+    #[inline]
+    fn next_match(&self, hay: &[u8], mut i: usize, mut s: usize) -> Option<(usize, usize)> {
+        let (classes, table, limit) = (&self.classes, &self.table[..], self.match_limit);
+        while i < hay.len() {
+            s = table[s + classes[hay[i] as usize] as usize] as usize;
+            i += 1;
+            if s < limit {
+                return Some((i, s));
+            }
+        }
+        None
+    }
+
+    /// Every occurrence of every word in `hay`, as `(word, start, end)`,
+    /// in order of their ends.
+    #[inline]
+    pub(crate) fn each(&self, hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+        let (mut i, mut s) = (0, self.start);
+        while let Some((e, next)) = self.next_match(hay, i, s) {
+            for &pid in &self.matches[next >> self.shift] {
+                f(pid as usize, e - self.lens[pid as usize] as usize, e);
+            }
+            (i, s) = (e, next);
+        }
+    }
 }
 
 /// ASCII word boundaries and digits: identifiers are ASCII, and a Unicode `\b`
@@ -1062,4 +1163,54 @@ pub fn normalise_word(w: &str) -> String {
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(RuleFile);
     serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn library_matches(words: &[&str], hay: &str) -> Vec<(usize, usize, usize)> {
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(words)
+            .unwrap();
+        let mut v: Vec<_> = ac
+            .find_overlapping_iter(hay)
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    proptest::proptest! {
+        /// The direct walk finds exactly the occurrences the library's
+        /// overlapping search finds: nested, overlapping and repeated
+        /// words, any ASCII case, and non-ASCII bytes around them.
+        #[test]
+        fn words_walk_finds_what_the_library_finds(
+            hay in "[abcAB éÉ.-]{0,40}",
+            words in proptest::collection::vec("[abcé]{1,4}", 1..6),
+        ) {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let w = Words::new(&words).unwrap();
+            let mut mine = Vec::new();
+            w.each(hay.as_bytes(), |p, s, e| mine.push((p, s, e)));
+            mine.sort();
+            let theirs = library_matches(&words, &hay);
+            proptest::prop_assert_eq!(mine, theirs);
+        }
+    }
+
+    #[test]
+    fn builtin_context_words_are_found_in_any_case() {
+        let rules = RuleSet::builtin().unwrap();
+        let ac = rules.context.as_ref().unwrap();
+        let mut found = Vec::new();
+        ac.each(b"Ship to ADDRESS: 12 x", |p, s, e| found.push((p, s, e)));
+        assert!(
+            found.iter().any(|&(_, s, e)| (s, e) == (8, 15)),
+            "{found:?}"
+        );
+    }
 }

@@ -398,12 +398,18 @@ pub fn scan_parquet_file(scanner: &Scanner, f: &InputFile, path: &Path) -> Resul
             if let Some(s) = sel {
                 b = b.with_row_selection(s);
             }
-            let reader = b.build().map_err(|e| parquet_err(&f.source, e))?;
+            let mut reader = b.build().map_err(|e| parquet_err(&f.source, e))?;
             let mut t = TableProfile::default();
-            for batch in reader {
+            // A pipeline: the next batch is decoded while this one is
+            // scanned, so that a thread that would wait for the decoder
+            // (the last row group has no other to work on) scans instead.
+            let mut next = reader.next();
+            while let Some(batch) = next {
                 let batch = batch.map_err(|e| parquet_err(&f.source, e))?;
                 t.rows_scanned += batch.num_rows() as u64;
-                merge_columns(&mut t.columns, scanner.scan_batch(&batch));
+                let (n, cols) = rayon::join(|| reader.next(), || scanner.scan_batch(&batch));
+                next = n;
+                merge_columns(&mut t.columns, cols);
             }
             Ok(t)
         })

@@ -582,13 +582,13 @@ impl Detector {
             scratch.anchor_hit.clear();
             scratch.anchor_hit.resize(n, false);
             if let Some(ac) = &rules.anchors {
-                for m in ac.find_overlapping_iter(text) {
-                    let pid = m.pattern().as_usize();
+                let hit = &mut scratch.anchor_hit;
+                ac.each(bytes, |pid, s, e| {
                     let (pat, ci) = &rules.anchor_case[pid];
-                    if *ci || &text[m.start()..m.end()] == pat {
-                        scratch.anchor_hit[rules.anchor_rule[pid]] = true;
+                    if *ci || &bytes[s..e] == pat.as_bytes() {
+                        hit[rules.anchor_rule[pid]] = true;
                     }
-                }
+                });
             }
             let hit = &scratch.anchor_hit;
             scratch
@@ -600,8 +600,7 @@ impl Detector {
         // its patterns run, rather than searching for hits that would be dropped.
         let mut context_marked = false;
         if needs_context {
-            lower_into(text, &mut scratch.lower);
-            mark_context(rules, &scratch.lower, &mut scratch.context);
+            mark_context(rules, text, &mut scratch.lower, &mut scratch.context);
             context_marked = true;
             let context = &scratch.context;
             scratch
@@ -700,8 +699,7 @@ impl Detector {
             .any(|h| !h.full && !rules.rules[h.rule].context.is_empty())
         {
             if !context_marked {
-                lower_into(text, &mut scratch.lower);
-                mark_context(rules, &scratch.lower, &mut scratch.context);
+                mark_context(rules, text, &mut scratch.lower, &mut scratch.context);
             }
             for h in scratch.hits.iter_mut() {
                 h.context = !h.full && scratch.context[h.rule];
@@ -900,33 +898,25 @@ impl Detector {
                 _ => {}
             }
         }
-        // A context word of a rule that needs a hint could keep that rule's
-        // hit in `detect` (an unhinted "address"): let `detect` decide.
+        // The context words in the whole value, in one pass. A context word
+        // of a rule that needs a hint could keep that rule's hit in `detect`
+        // (an unhinted "address"): let `detect` decide.
+        mark_context(&self.rules, text, &mut scratch.lower, &mut scratch.context);
         if self
             .rules
-            .hint_context
-            .as_ref()
-            .is_some_and(|ac| ac.is_match(text))
+            .hint_rules
+            .iter()
+            .any(|&ri| scratch.context[ri as usize])
         {
             return TailMemo::Detect;
         }
+        let context = rules.map(|ri| scratch.context[ri]);
         // The tail on its own: anything in it sends the value to `detect`.
         self.detect(&text[e..], hints, scratch);
         if !scratch.hits.is_empty() {
             return TailMemo::Detect;
         }
-        if rules[..n]
-            .iter()
-            .any(|&ri| !self.rules.rules[ri].context.is_empty())
-        {
-            lower_into(text, &mut scratch.lower);
-            mark_context(&self.rules, &scratch.lower, &mut scratch.context);
-        } else {
-            scratch.context.clear();
-            scratch.context.resize(self.rules.rules.len(), false);
-        }
-        for &ri in &rules[..n] {
-            let context = scratch.context[ri];
+        for (&ri, &context) in rules[..n].iter().zip(&context) {
             scratch.hits.push(Hit {
                 rule: ri,
                 start: 0,
@@ -1169,13 +1159,32 @@ fn lower_into(text: &str, out: &mut String) {
 }
 
 /// Mark in `out` (one flag per rule) the rules that have a context word as a
-/// whole word in the lower-cased value: one automaton pass for every rule.
-fn mark_context(rules: &RuleSet, lower: &str, out: &mut Vec<bool>) {
+/// whole word in the value, case-insensitively: one automaton pass for
+/// every rule. An ASCII value is searched as it is (the automaton ignores
+/// ASCII case); any other is lower-cased into `lower` first.
+fn mark_context(rules: &RuleSet, text: &str, lower: &mut String, out: &mut Vec<bool>) {
     out.clear();
     out.resize(rules.rules.len(), false);
     let Some(ac) = &rules.context else { return };
-    for m in ac.find_overlapping_iter(lower) {
-        let (s, e) = (m.start(), m.end());
+    let mut mark = |pid: usize| {
+        for &r in &rules.context_rules[pid] {
+            out[r as usize] = true;
+        }
+    };
+    if text.is_ascii() {
+        let b = text.as_bytes();
+        ac.each(b, |pid, s, e| {
+            let before = s == 0 || !b[s - 1].is_ascii_alphanumeric();
+            let after = e == b.len() || !b[e].is_ascii_alphanumeric();
+            if before && after {
+                mark(pid);
+            }
+        });
+        return;
+    }
+    lower_into(text, lower);
+    let lower = lower.as_str();
+    ac.each(lower.as_bytes(), |pid, s, e| {
         let before = lower[..s]
             .chars()
             .next_back()
@@ -1185,11 +1194,9 @@ fn mark_context(rules: &RuleSet, lower: &str, out: &mut Vec<bool>) {
             .next()
             .is_none_or(|c| !c.is_alphanumeric());
         if before && after {
-            for &r in &rules.context_rules[m.pattern().as_usize()] {
-                out[r as usize] = true;
-            }
+            mark(pid);
         }
-    }
+    });
 }
 
 /// A match must stand as its own token: not glued to letters or digits, nor to
