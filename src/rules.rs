@@ -249,6 +249,10 @@ pub struct Rule {
     pub(crate) whole: Vec<std::sync::OnceLock<Option<WholeDfa>>>,
     /// The patterns as compiled (ASCII word boundaries and digits).
     pub patterns: Vec<String>,
+    /// Per pattern: when every match holds an ASCII digit, the most bytes
+    /// a match can have before its first digit (so no match starts earlier
+    /// than that before the value's first digit); `None` otherwise.
+    pub(crate) digit_lead: Vec<Option<usize>>,
     pub validator: Validator,
     pub score: f32,
     pub min_digits: u32,
@@ -828,9 +832,15 @@ impl RuleSetBuilder {
             let mut regexes = Vec::new();
             let mut regexes_short = Vec::new();
             let mut patterns = Vec::new();
+            let mut digit_lead = Vec::new();
             for p in &spec.patterns {
                 let p = fast_pattern(p);
                 patterns.push(p.clone());
+                digit_lead.push(
+                    regex_automata::util::syntax::parse(&p)
+                        .ok()
+                        .and_then(|h| DigitReach::of(&h).lead()),
+                );
                 let build = |prefilter: bool| {
                     regex_automata::meta::Regex::builder()
                         .configure(
@@ -870,6 +880,7 @@ impl RuleSetBuilder {
                 whole: (0..regexes.len()).map(|_| Default::default()).collect(),
                 regexes,
                 regexes_short,
+                digit_lead,
                 patterns,
                 validator: spec.validator,
                 score: spec.score,
@@ -1110,6 +1121,104 @@ impl Words {
     }
 }
 
+/// What a pattern's matches hold of ASCII digits: whether every match has
+/// one, at most how many bytes come before the first, and at most how long a
+/// match is (`None`: unbounded).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DigitReach {
+    must: bool,
+    pre: Option<usize>,
+    max: Option<usize>,
+}
+
+impl DigitReach {
+    fn of(h: &regex_syntax::hir::Hir) -> DigitReach {
+        use regex_syntax::hir::{Class, HirKind};
+        let add = |a: Option<usize>, b: Option<usize>| a.zip(b).map(|(a, b)| a + b);
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => DigitReach {
+                must: false,
+                pre: None,
+                max: Some(0),
+            },
+            HirKind::Literal(l) => DigitReach {
+                must: l.0.iter().any(u8::is_ascii_digit),
+                pre: l.0.iter().position(u8::is_ascii_digit),
+                max: Some(l.0.len()),
+            },
+            HirKind::Class(Class::Unicode(c)) => DigitReach {
+                must: c
+                    .ranges()
+                    .iter()
+                    .all(|r| ('0'..='9').contains(&r.start()) && ('0'..='9').contains(&r.end())),
+                pre: Some(0),
+                max: Some(
+                    c.ranges()
+                        .iter()
+                        .map(|r| r.end().len_utf8())
+                        .max()
+                        .unwrap_or(0),
+                ),
+            },
+            HirKind::Class(Class::Bytes(c)) => DigitReach {
+                must: c
+                    .ranges()
+                    .iter()
+                    .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit()),
+                pre: Some(0),
+                max: Some(1),
+            },
+            HirKind::Capture(c) => DigitReach::of(&c.sub),
+            HirKind::Repetition(r) => {
+                let sub = DigitReach::of(&r.sub);
+                DigitReach {
+                    must: r.min >= 1 && sub.must,
+                    pre: sub.pre,
+                    max: r.max.and_then(|m| sub.max.map(|x| x * m as usize)),
+                }
+            }
+            HirKind::Concat(xs) => {
+                let mut out = DigitReach {
+                    must: false,
+                    pre: None,
+                    max: Some(0),
+                };
+                for x in xs.iter().map(DigitReach::of) {
+                    if x.must && !out.must {
+                        out.must = true;
+                        out.pre = add(out.max, x.pre);
+                    }
+                    out.max = add(out.max, x.max);
+                }
+                out
+            }
+            HirKind::Alternation(xs) => {
+                let all: Vec<DigitReach> = xs.iter().map(DigitReach::of).collect();
+                let must = all.iter().all(|x| x.must);
+                DigitReach {
+                    must,
+                    pre: if must {
+                        all.iter().try_fold(0, |m, x| x.pre.map(|p| m.max(p)))
+                    } else {
+                        None
+                    },
+                    max: all.iter().try_fold(0, |m, x| x.max.map(|p| m.max(p))),
+                }
+            }
+        }
+    }
+
+    /// The bound on the bytes before a match's first digit, when every
+    /// match has one.
+    fn lead(self) -> Option<usize> {
+        if self.must {
+            self.pre
+        } else {
+            None
+        }
+    }
+}
+
 /// ASCII word boundaries and digits: identifiers are ASCII, and a Unicode `\b`
 /// would keep the lazy DFA from running on non-ASCII text.
 fn fast_pattern(p: &str) -> String {
@@ -1199,6 +1308,50 @@ mod tests {
             mine.sort();
             let theirs = library_matches(&words, &hay);
             proptest::prop_assert_eq!(mine, theirs);
+        }
+    }
+
+    fn lead(p: &str) -> Option<usize> {
+        DigitReach::of(&regex_automata::util::syntax::parse(p).unwrap()).lead()
+    }
+
+    #[test]
+    fn digit_lead_bounds_the_bytes_before_the_first_digit() {
+        assert_eq!(lead(r"(?-u:\b)[0-9]{4}"), Some(0));
+        assert_eq!(lead(r"(?:\+|\()?[0-9]{3}"), Some(1));
+        assert_eq!(lead(r"abc[0-9]"), Some(3));
+        assert_eq!(lead(r"é[0-9]"), Some(2));
+        assert_eq!(lead(r"(?:ab|c)[0-9]|[0-9]{2}"), Some(2));
+        assert_eq!(lead(r"x{1,3}[0-9]"), Some(3));
+        // Unbounded before the digit, or a match without one: no bound.
+        assert_eq!(lead(r"\s*[0-9]"), None);
+        assert_eq!(lead(r"[0-9]?x"), None);
+        assert_eq!(lead(r"[0-9]+|abc"), None);
+        assert_eq!(lead(r"[0-9a]{4}"), None);
+    }
+
+    proptest::proptest! {
+        /// No match of a built-in pattern starts more than its lead before
+        /// the value's first digit: the searches that start there miss none.
+        #[test]
+        fn no_match_starts_before_its_digit_lead(
+            hay in "[a-zA-Z +()#:.,-]{0,30}[0-9]{1,4}[ a-z0-9.()+/-]{0,30}",
+        ) {
+            static RULES: std::sync::LazyLock<RuleSet> =
+                std::sync::LazyLock::new(|| RuleSet::builtin().unwrap());
+            let rules = &*RULES;
+            let fd = hay.bytes().position(|b| b.is_ascii_digit()).unwrap();
+            for r in &rules.rules {
+                for (j, re) in r.regexes.iter().enumerate() {
+                    let Some(lead) = r.digit_lead[j] else { continue };
+                    for m in re.find_iter(hay.as_str()) {
+                        proptest::prop_assert!(
+                            m.start() + lead >= fd,
+                            "{} pattern {j} matched {:?} in {hay:?}", r.id, m.range()
+                        );
+                    }
+                }
+            }
         }
     }
 

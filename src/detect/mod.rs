@@ -607,16 +607,37 @@ impl Detector {
                 .candidates
                 .retain(|&i| !rules.rules[i].requires_hint || hints.get(i) > 0 || context[i]);
         }
+        // Where the value's first digit is (looked for once, when a rule
+        // whose matches all hold a digit asks): no such match starts more
+        // than its pattern's lead before it, so the search starts there.
+        let mut first_digit: Option<Option<usize>> = None;
         for k in 0..scratch.candidates.len() {
             let i = scratch.candidates[k];
             let r = &rules.rules[i];
             match r.detector {
                 DetectorKind::Regex => {
                     for j in 0..r.regexes.len() {
-                        let slot = r.regex_slot(j, text.len());
+                        let at = match r.digit_lead[j] {
+                            Some(lead) => {
+                                let fd = *first_digit.get_or_insert_with(|| {
+                                    bytes.iter().position(u8::is_ascii_digit)
+                                });
+                                // No digit: no match at all.
+                                let Some(fd) = fd else { continue };
+                                let mut at = fd.saturating_sub(lead);
+                                while !text.is_char_boundary(at) {
+                                    at -= 1;
+                                }
+                                at
+                            }
+                            None => 0,
+                        };
+                        // What is left to search decides whether the
+                        // prefilter pays.
+                        let slot = r.regex_slot(j, text.len() - at);
                         ensure_cache(scratch, rules, i, slot);
                         let re = r.regex_at(slot);
-                        let mut at = 0;
+                        let mut at = at;
                         while at < text.len() {
                             let input = regex_automata::Input::new(text).range(at..);
                             let Some(m) = re.search_with(&mut scratch.caches[i][slot], &input)
