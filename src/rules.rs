@@ -343,6 +343,16 @@ impl OneDfa {
             }
         }
         let accept = end_accepts(dfa, &ids);
+        // The walk indexes without bounds checks: every entry must start a
+        // whole row inside the table (and every class is below the row length).
+        if table
+            .iter()
+            .chain([&((start_ix << shift) as u32)])
+            .any(|&t| t as usize + (1 << shift) > table.len())
+            || classes.iter().any(|&c| (c as usize) >= 1 << shift)
+        {
+            return None;
+        }
         Some(OneDfa {
             classes,
             shift,
@@ -358,12 +368,26 @@ impl OneDfa {
     pub(crate) fn whole_match(&self, hay: &[u8]) -> Option<bool> {
         let mut s = self.start as usize;
         let quit = 1usize << self.shift;
-        for &b in hay {
-            s = self.table[s + self.classes[b as usize] as usize] as usize;
-            // Dead and quit are absorbing: stop at once (a value tried
-            // against the wrong address layout dies within a few bytes).
+        let (table, classes) = (&self.table[..], &self.classes);
+        // SAFETY: `s` is the start or a table entry, each of which begins a
+        // row inside the table, and a class is below the row length
+        // (checked in `build`), so the index is in bounds.
+        let step = |s: usize, b: u8| unsafe {
+            *table.get_unchecked(s + classes[b as usize] as usize) as usize
+        };
+        // Dead and quit are absorbing: look every four bytes (a value tried
+        // against the wrong address layout dies within a few), and the walk
+        // of the rest is a chain of loads without a test between them.
+        let mut quads = hay.chunks_exact(4);
+        for q in quads.by_ref() {
+            s = step(step(step(step(s, q[0]), q[1]), q[2]), q[3]);
             if s <= quit {
                 break;
+            }
+        }
+        if s > quit {
+            for &b in quads.remainder() {
+                s = step(s, b);
             }
         }
         match s {
@@ -529,6 +553,18 @@ impl PairDfa {
             );
         }
         let accept = end_accepts(dfa, &ids);
+        // The walk indexes without bounds checks: every entry must start a
+        // whole row inside both tables (and every class is below `row1`).
+        if two.len() != one.len()
+            || two
+                .iter()
+                .chain(&one)
+                .chain([&(start_ix * row2 as u32)])
+                .any(|&t| t as usize + row2 > two.len())
+            || classes.iter().any(|&c| (c as usize) >= row1)
+        {
+            return None;
+        }
         Some(PairDfa {
             classes,
             shift,
@@ -550,7 +586,10 @@ impl PairDfa {
         for (i, p) in pairs.enumerate() {
             let c = (self.classes[p[0] as usize] as usize) << self.shift
                 | self.classes[p[1] as usize] as usize;
-            s = self.two[s + c] as usize;
+            // SAFETY: `s` is the start or an entry of `two`, each of which
+            // begins a row of `row2` entries inside it, and `c` is below
+            // `row2` (both checked in `build`).
+            s = unsafe { *self.two.get_unchecked(s + c) } as usize;
             // Dead and quit are absorbing: look now and then, to stop early
             // on long values that went wrong at the start.
             if i % 16 == 15 && s <= quit {
@@ -1073,6 +1112,17 @@ impl Words {
                 table[i * row + c] = (index[&dfa.next_state(no, sid, b)] << shift) as u32;
             }
         }
+        // The walk indexes without bounds checks: the start and every entry
+        // begin a whole row inside the table; classes are below the row length.
+        assert!(
+            table
+                .iter()
+                .map(|&t| t as usize)
+                .chain([index[&start] << shift])
+                .all(|t| t + row <= table.len())
+                && classes.iter().all(|&c| (c as usize) < row),
+            "word automaton tables out of shape"
+        );
         let matches = order[..n_match]
             .iter()
             .map(|&s| {
@@ -1098,7 +1148,10 @@ impl Words {
     fn next_match(&self, hay: &[u8], mut i: usize, mut s: usize) -> Option<(usize, usize)> {
         let (classes, table, limit) = (&self.classes, &self.table[..], self.match_limit);
         while i < hay.len() {
-            s = table[s + classes[hay[i] as usize] as usize] as usize;
+            // SAFETY: `s` is the start or a table entry, each of which
+            // begins a row inside the table, and a class is below the row
+            // length (asserted in `new`).
+            s = unsafe { *table.get_unchecked(s + classes[hay[i] as usize] as usize) } as usize;
             i += 1;
             if s < limit {
                 return Some((i, s));
