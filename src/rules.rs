@@ -347,7 +347,7 @@ impl OneDfa {
         // whole row inside the table (and every class is below the row length).
         if table
             .iter()
-            .chain([&((start_ix << shift) as u32)])
+            .chain([&(start_ix << shift)])
             .any(|&t| t as usize + (1 << shift) > table.len())
             || classes.iter().any(|&c| (c as usize) >= 1 << shift)
         {
@@ -1203,7 +1203,7 @@ impl DigitReach {
                 must: c
                     .ranges()
                     .iter()
-                    .all(|r| ('0'..='9').contains(&r.start()) && ('0'..='9').contains(&r.end())),
+                    .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit()),
                 pre: Some(0),
                 max: Some(
                     c.ranges()
