@@ -16,7 +16,12 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(4);
-    let batches: Vec<_> = r.take(n).map(|b| b.expect("batch")).collect();
+    // COLUMN_COSTS_SKIP=N starts N batches in (ids grow along the file).
+    let skip: usize = std::env::var("COLUMN_COSTS_SKIP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let batches: Vec<_> = r.skip(skip).take(n).map(|b| b.expect("batch")).collect();
     let rules = Arc::new(piigate::RuleSet::builtin().expect("rules"));
     let scanner = piigate::Scanner::new(rules);
     let pool = rayon::ThreadPoolBuilder::new()

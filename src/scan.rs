@@ -732,8 +732,7 @@ impl Scanner {
                     } else {
                         continue;
                     };
-                    let s = s.to_string();
-                    self.record(&s, 1, hints, p, scratch, acc);
+                    self.record(s, 1, hints, p, scratch, acc);
                 }
             }
             DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {

@@ -327,6 +327,19 @@ fn shape_general(b: &[u8]) -> Shape {
 }
 
 impl Shape {
+    /// The feature bits a gate's required features are first checked
+    /// against: four capitals in a row are assumed possible while the run
+    /// pass is pending and there are four capital-like bytes (the exact
+    /// check follows in `admits_lazy`).
+    fn have(&self) -> u16 {
+        self.features
+            | if self.runs_pending && self.caplike >= 4 {
+                crate::rules::Feature::UpperWord.bit()
+            } else {
+                0
+            }
+    }
+
     /// `admits`, computing the pending run masks only for a rule that gates
     /// on them and passes every other gate.
     fn admits_lazy(&mut self, r: &crate::rules::Gate, b: &[u8]) -> bool {
@@ -512,11 +525,180 @@ impl Memo {
 pub struct Detector {
     pub rules: Arc<RuleSet>,
     names: Arc<names::Names>,
+    /// The shape of a value of `n` ASCII digits and nothing else, and the
+    /// rules that can match it (see `DigitRuns`); worked out the first time
+    /// such a value is seen.
+    digit_runs: Arc<std::sync::OnceLock<DigitRuns>>,
+}
+
+/// The longest all-digit value whose shape and gates are worked out in
+/// advance: longer than any identifier a rule looks for.
+const DIGIT_RUN_MAX: usize = 48;
+
+/// What `detect` would work out for a value that is a run of `n` ASCII
+/// digits, for every `n` up to `DIGIT_RUN_MAX`: the ids, amounts and
+/// numbers of integer columns, and bare-digit strings.
+///
+/// - The shape of such a value depends only on `n` (every digit is in the
+///   same byte classes), so its first pass and the sieve over every rule's
+///   gates are done once, here.
+/// - A match inside a run of digits that is not all of it is glued to a
+///   digit and fails its token boundary, so only whole-value matches count.
+///   Each regex rule's whole-value DFAs then tell, for each length and each
+///   first two digits, whether any run of digits can match at all: a phone
+///   pattern that needs a `+` or `00` in front never runs on `2612345`, and
+///   a person-name rule never runs on digits.
+#[derive(Debug)]
+struct DigitRuns {
+    shapes: Vec<Shape>,
+    /// Per length: the gates that pass, each with the first-two-digit
+    /// values (bit `10 * d0 + d1`) under which its rule can match.
+    gates: Vec<Vec<DigitGate>>,
+}
+
+/// A gate a run of digits passes, and the first-two-digit values (bit
+/// `10 * d0 + d1`) under which its rule can match such a run.
+type DigitGate = (crate::rules::Gate, u128);
+
+impl DigitRuns {
+    fn new(rules: &RuleSet) -> Self {
+        let mut shapes = Vec::new();
+        let mut passing = Vec::new();
+        for n in 0..=DIGIT_RUN_MAX {
+            let text = "0".repeat(n);
+            let mut sh = shape(&text, rules.min_token_run);
+            let have = sh.have();
+            let pass: Vec<_> = rules
+                .all
+                .iter()
+                .filter(|g| gate_passes(&mut sh, have, g, text.as_bytes()))
+                .copied()
+                .collect();
+            shapes.push(sh);
+            passing.push(pass);
+        }
+        // Which runs each of those rules can match (their DFAs are built
+        // here, the others' are not).
+        let mut reach: Vec<Option<Option<Vec<u128>>>> = vec![None; rules.rules.len()];
+        let gates = passing
+            .into_iter()
+            .enumerate()
+            .map(|(n, pass)| {
+                pass.into_iter()
+                    .filter_map(|g| {
+                        let r = &rules.rules[g.rule as usize];
+                        let by_len =
+                            reach[g.rule as usize].get_or_insert_with(|| match r.detector {
+                                DetectorKind::Regex => digit_run_prefixes(r),
+                                // Names are words: no run of digits is one.
+                                DetectorKind::PersonName => Some(vec![0; DIGIT_RUN_MAX + 1]),
+                                DetectorKind::DateOfBirth => None,
+                            });
+                        let prefixes = by_len.as_ref().map_or(u128::MAX, |b| b[n]);
+                        (prefixes != 0).then_some((g, prefixes))
+                    })
+                    .collect()
+            })
+            .collect();
+        DigitRuns { shapes, gates }
+    }
+
+    /// The shape, passing gates and first-two-digit key of `b`, when it is
+    /// a run of ASCII digits short enough to have been worked out.
+    #[inline]
+    fn of(&self, b: &[u8]) -> Option<(Shape, &[DigitGate], u32)> {
+        if b.is_empty() || b.len() > DIGIT_RUN_MAX || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let key = match b {
+            [d0, d1, ..] => 10 * (d0 - b'0') as u32 + (d1 - b'0') as u32,
+            _ => 0,
+        };
+        Some((self.shapes[b.len()], &self.gates[b.len()], key))
+    }
+}
+
+/// For regex rule `r`, per length `n` up to `DIGIT_RUN_MAX`: the first two
+/// digits (bit `10 * d0 + d1`; every bit for `n` < 2) under which some run
+/// of `n` digits is matched whole by one of its patterns. `None` when a
+/// pattern has no whole-value DFA (then every run must be tried).
+fn digit_run_prefixes(r: &Rule) -> Option<Vec<u128>> {
+    use regex_automata::dfa::Automaton;
+    use std::collections::HashMap;
+    let mut out = vec![0u128; DIGIT_RUN_MAX + 1];
+    for j in 0..r.regexes.len() {
+        let w = r.whole_dfa(j)?;
+        let dfa = &w.dfa;
+        // The states digits lead to from the start, numbered.
+        let mut ids: HashMap<regex_automata::util::primitives::StateID, usize> = HashMap::new();
+        let mut states = vec![w.start];
+        ids.insert(w.start, 0);
+        let mut next: Vec<[Option<usize>; 10]> = Vec::new();
+        let mut k = 0;
+        while k < states.len() {
+            let mut row = [None; 10];
+            for (d, slot) in row.iter_mut().enumerate() {
+                let t = dfa.next_state(states[k], b'0' + d as u8);
+                if dfa.is_quit_state(t) {
+                    return None;
+                }
+                if dfa.is_dead_state(t) {
+                    continue;
+                }
+                let id = *ids.entry(t).or_insert_with(|| {
+                    states.push(t);
+                    states.len() - 1
+                });
+                *slot = Some(id);
+            }
+            next.push(row);
+            k += 1;
+        }
+        // can[m][s]: from state s, some m more digits end in a match.
+        let mut can = vec![states
+            .iter()
+            .map(|&s| dfa.is_match_state(dfa.next_eoi_state(s)))
+            .collect::<Vec<bool>>()];
+        for m in 1..=DIGIT_RUN_MAX {
+            let prev = &can[m - 1];
+            let row = next
+                .iter()
+                .map(|t| t.iter().any(|x| x.is_some_and(|x| prev[x])))
+                .collect();
+            can.push(row);
+        }
+        out[0] |= can[0][0] as u128 * u128::MAX;
+        out[1] |= can[1][0] as u128 * u128::MAX;
+        for (n, bits) in out.iter_mut().enumerate().skip(2) {
+            for d0 in 0..10 {
+                let Some(a) = next[0][d0] else { continue };
+                for (d1, t) in next[a].iter().enumerate() {
+                    if t.is_some_and(|b| can[n - 2][b]) {
+                        *bits |= 1 << (10 * d0 + d1);
+                    }
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Whether gate `g`'s shape tests pass on a value of shape `sh` and bytes
+/// `b`: required features (`have`, see `Shape::have`) and digit count
+/// first, then the token run, which is measured once per
+/// value and spares free text the run-length pass, then the rest.
+#[inline(always)]
+fn gate_passes(sh: &mut Shape, have: u16, g: &crate::rules::Gate, b: &[u8]) -> bool {
+    if have & g.features != g.features || sh.digits < g.min_digits {
+        return false;
+    }
+    !((g.token_run > 0 && !sh.has_token_run(g.token_run, b)) || !sh.admits_lazy(g, b))
 }
 
 impl Detector {
     pub fn new(rules: Arc<RuleSet>) -> Self {
         Detector {
+            digit_runs: Default::default(),
             rules,
             names: Arc::new(names::Names::builtin()),
         }
@@ -524,6 +706,18 @@ impl Detector {
 
     /// Find the validated hits in `value`, into `scratch.hits`.
     pub fn detect(&self, value: &str, hints: &ColumnHints, scratch: &mut Scratch) {
+        self.detect_with::<true>(value, hints, scratch)
+    }
+
+    /// `detect`; without `DIGIT_RUNS`, runs of digits take the general
+    /// path (the reference the shortcut is tested against).
+    #[inline(always)]
+    fn detect_with<const DIGIT_RUNS: bool>(
+        &self,
+        value: &str,
+        hints: &ColumnHints,
+        scratch: &mut Scratch,
+    ) {
         scratch.hits.clear();
         let text = trim_value(value);
         if text.is_empty() {
@@ -531,50 +725,62 @@ impl Detector {
         }
         let rules = &self.rules;
         let n = rules.rules.len();
-        let mut sh = shape(text, rules.min_token_run);
         let bytes = text.as_bytes();
 
         // The rules that pass their gates; only they run. A value without
-        // digits only looks at the rules that can pass without them.
+        // digits only looks at the rules that can pass without them; a value
+        // that is all digits (an id, a number column) has its shape and the
+        // gates it passes worked out already.
         scratch.candidates.clear();
         let mut anchored = false;
         let mut needs_context = false;
-        let gates = if sh.digits == 0 {
-            &rules.digit_free
+        let digit_run = if DIGIT_RUNS
+            && bytes.len() <= DIGIT_RUN_MAX
+            && bytes.first().is_some_and(u8::is_ascii_digit)
+        {
+            self.digit_runs
+                .get_or_init(|| DigitRuns::new(rules))
+                .of(bytes)
         } else {
-            &rules.all
+            None
         };
-        // Required features and digit count first (four capitals in a row
-        // are assumed possible while the run pass is pending and there are
-        // four capital-like bytes).
-        let have = sh.features
-            | if sh.runs_pending && sh.caplike >= 4 {
-                crate::rules::Feature::UpperWord.bit()
-            } else {
-                0
-            };
-        for g in gates {
-            if have & g.features != g.features || sh.digits < g.min_digits {
-                continue;
-            }
-            // The token run next: it is measured once per value and spares
-            // free text the run-length pass.
-            if (g.token_run > 0 && !sh.has_token_run(g.token_run, bytes))
-                || !sh.admits_lazy(g, bytes)
-            {
-                continue;
-            }
-            let i = g.rule as usize;
-            // A rule that needs a hint, in a column without one, can only be saved
-            // by a context word inside the value (checked on its hits, below).
-            if g.requires_hint && hints.get(i) <= 0 {
-                if !sh.alpha() {
+        let mut sh;
+        if let Some((shape, gates, key)) = digit_run {
+            sh = shape;
+            for &(g, prefixes) in gates {
+                if prefixes >> key & 1 == 0 {
                     continue;
                 }
-                needs_context = true;
+                if g.requires_hint && hints.get(g.rule as usize) <= 0 {
+                    continue;
+                }
+                anchored |= g.anchored;
+                scratch.candidates.push(g.rule as usize);
             }
-            anchored |= g.anchored;
-            scratch.candidates.push(i);
+        } else {
+            sh = shape(text, rules.min_token_run);
+            let gates = if sh.digits == 0 {
+                &rules.digit_free
+            } else {
+                &rules.all
+            };
+            let have = sh.have();
+            for g in gates {
+                if !gate_passes(&mut sh, have, g, bytes) {
+                    continue;
+                }
+                let i = g.rule as usize;
+                // A rule that needs a hint, in a column without one, can only be saved
+                // by a context word inside the value (checked on its hits, below).
+                if g.requires_hint && hints.get(i) <= 0 {
+                    if !sh.alpha() {
+                        continue;
+                    }
+                    needs_context = true;
+                }
+                anchored |= g.anchored;
+                scratch.candidates.push(i);
+            }
         }
         // Anchored rules need one of their literals: one Aho-Corasick pass,
         // only when such a rule is still a candidate.
@@ -616,6 +822,24 @@ impl Detector {
             let r = &rules.rules[i];
             match r.detector {
                 DetectorKind::Regex => {
+                    // In a run of digits, a match that does not span the
+                    // whole run is glued to a digit and fails its token
+                    // boundary: only the whole value can be a hit, and the
+                    // compiled whole-value DFA says whether it is one.
+                    if digit_run.is_some() {
+                        if let Some(whole) = whole_digits_match(r, bytes) {
+                            if whole && r.validator.check(text) {
+                                scratch.hits.push(Hit {
+                                    rule: i,
+                                    start: 0,
+                                    end: text.len(),
+                                    full: true,
+                                    context: false,
+                                });
+                            }
+                            continue;
+                        }
+                    }
                     for j in 0..r.regexes.len() {
                         let at = match r.digit_lead[j] {
                             Some(lead) => {
@@ -1084,6 +1308,17 @@ impl Detector {
 /// end: walk the transitions byte by byte; dying early means the preferred
 /// match (if any) ended before the end. `None` if the DFA gave up (a quit
 /// byte), and the caller asks the meta regex instead.
+/// Whether any pattern of regex rule `r` matches all of `hay` (its
+/// leftmost-first match from the start ends at the end), by the compiled
+/// whole-value DFAs; `None` when a pattern has no such DFA or it gave up.
+fn whole_digits_match(r: &Rule, hay: &[u8]) -> Option<bool> {
+    let mut any = false;
+    for j in 0..r.regexes.len() {
+        any |= dfa_whole_match(r.whole_dfa(j)?, hay)?;
+    }
+    Some(any)
+}
+
 fn dfa_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
     match (&whole.pairs, &whole.single) {
         (Some(p), _) => p.whole_match(hay),
@@ -1264,6 +1499,7 @@ fn resolve_overlaps(hits: &mut Vec<Hit>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     /// Every rule's two-bytes-a-step table answers as the dense DFA it was
     /// built from, on values near the rules' own shapes and on noise.
@@ -1426,6 +1662,72 @@ mod tests {
                 );
             }
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        /// Values that are all digits (ids, numbers from integer columns)
+        /// take a shortcut: shape and gates worked out per length, and the
+        /// whole-value DFAs instead of searches. It must find what the
+        /// general path finds, in hinted and unhinted columns, for numbers
+        /// that validate (cards, SSNs, routing numbers, phones) and not.
+        #[test]
+        fn digit_runs_agree_with_the_general_path(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[0-9]{1,24}",
+                    "[1-9][0-9]{8}",
+                    "[0-9]{40,60}",
+                    proptest::sample::select(vec![
+                        "4111111111111111", "5500005555555559", "378282246310005",
+                        "536227706", "123456789", "078051120", "011000015", "021000021",
+                        "4155550100", "14155550100", "447911123456", "9434765919",
+                        "046454286", "19800101", "01011980", "2612345", "0",
+                    ]).prop_map(|s: &str| s.to_string()),
+                ],
+                1..40,
+            ),
+            column in proptest::sample::select(vec![
+                "customer_id", "ssn", "phone", "card_number", "routing_number",
+                "date_of_birth", "tax_id", "nhs_number", "aadhaar", "sin", "c17",
+            ]),
+        ) {
+            let rules = Arc::new(RuleSet::builtin().unwrap());
+            let det = Detector::new(rules.clone());
+            let hints = ColumnHints::from_column_name(&rules, column);
+            let (mut a, mut b) = (Scratch::default(), Scratch::default());
+            for v in &values {
+                det.detect_with::<true>(v, &hints, &mut a);
+                det.detect_with::<false>(v, &hints, &mut b);
+                let key = |h: &Hit| (h.rule, h.start, h.end, h.full, h.context);
+                let x: Vec<_> = a.hits.iter().map(key).collect();
+                let y: Vec<_> = b.hits.iter().map(key).collect();
+                proptest::prop_assert_eq!(x, y, "value {:?} in column {}", v, column);
+            }
+        }
+    }
+
+    #[test]
+    fn digit_runs_find_numbers_stored_as_digits() {
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let det = Detector::new(rules.clone());
+        let mut scratch = Scratch::default();
+        let found = |col: &str, v: &str, scratch: &mut Scratch| -> Vec<String> {
+            det.detect(v, &ColumnHints::from_column_name(&rules, col), scratch);
+            scratch
+                .hits
+                .iter()
+                .map(|h| rules.rules[h.rule].entity.clone())
+                .collect()
+        };
+        assert_eq!(
+            found("c1", "4111111111111111", &mut scratch),
+            ["CREDIT_CARD"]
+        );
+        assert!(found("c1", "4111111111111112", &mut scratch).is_empty());
+        assert!(found("ssn", "536227706", &mut scratch).contains(&"US_SSN".to_string()));
+        assert!(found("ssn", "000227706", &mut scratch).is_empty());
+        assert!(found("customer_id", "2612345", &mut scratch).is_empty());
     }
 
     /// The token-run gate lets the shortest tokens its rules accept through,
