@@ -489,7 +489,7 @@ impl Scanner {
         if is_free_text(v) {
             p.free_text += weight;
         }
-        if self.opts.decode_only {
+        if self.opts.decode_only || self.detector.quiet_digit_run(text, hints) {
             return;
         }
         let rules = &self.detector.rules;
@@ -703,36 +703,46 @@ impl Scanner {
             | DataType::UInt16
             | DataType::UInt32
             | DataType::UInt64 => {
-                let c = arrow::compute::cast(arr, &DataType::Int64).ok();
-                let u = if c.is_none() {
-                    arrow::compute::cast(arr, &DataType::UInt64).ok()
+                // Every integer type widens to i64 but u64, which keeps its
+                // own type (a cast would turn values above i64::MAX into nulls).
+                let target = if arr.data_type() == &DataType::UInt64 {
+                    DataType::UInt64
                 } else {
-                    None
+                    DataType::Int64
                 };
-                let mut buf = itoa_buf();
-                for i in 0..arr.len() {
-                    if !valid(i) {
-                        continue;
-                    }
-                    let s: &str = if let Some(c) = &c {
-                        let v = c.as_primitive::<arrow::datatypes::Int64Type>().value(i);
-                        // Fewer than 7 digits: no identifier rule can fire (phones, SSNs, cards all need more).
-                        if v.unsigned_abs() < 1_000_000 {
-                            p.values += 1;
-                            continue;
+                let Ok(wide) = arrow::compute::cast(arr, &target) else {
+                    p.values += (arr.len() as u64).saturating_sub(nulls);
+                    return;
+                };
+                let mut buf = itoa::Buffer::new();
+                // Fewer than 7 digits: no identifier rule can fire (phones,
+                // SSNs, cards all need more).
+                macro_rules! ints {
+                    ($a:expr, $small:expr) => {{
+                        let a = $a;
+                        for i in 0..a.len() {
+                            if a.is_null(i) {
+                                continue;
+                            }
+                            let v = a.value(i);
+                            if $small(v) {
+                                p.values += 1;
+                                continue;
+                            }
+                            self.record(buf.format(v), 1, hints, p, scratch, acc);
                         }
-                        buf.format(v)
-                    } else if let Some(u) = &u {
-                        let v = u.as_primitive::<arrow::datatypes::UInt64Type>().value(i);
-                        if v < 1_000_000 {
-                            p.values += 1;
-                            continue;
-                        }
-                        buf.format(v)
-                    } else {
-                        continue;
-                    };
-                    self.record(s, 1, hints, p, scratch, acc);
+                    }};
+                }
+                if target == DataType::UInt64 {
+                    ints!(
+                        wide.as_primitive::<arrow::datatypes::UInt64Type>(),
+                        |v: u64| v < 1_000_000
+                    )
+                } else {
+                    ints!(
+                        wide.as_primitive::<arrow::datatypes::Int64Type>(),
+                        |v: i64| v.unsigned_abs() < 1_000_000
+                    )
                 }
             }
             DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {
@@ -1011,19 +1021,6 @@ pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
-struct ItoaBuf(String);
-fn itoa_buf() -> ItoaBuf {
-    ItoaBuf(String::with_capacity(24))
-}
-impl ItoaBuf {
-    fn format<T: std::fmt::Display>(&mut self, v: T) -> &str {
-        use std::fmt::Write;
-        self.0.clear();
-        let _ = write!(self.0, "{v}");
-        &self.0
-    }
 }
 
 #[cfg(test)]

@@ -117,6 +117,35 @@ fn integers_are_scanned_as_digits() {
     );
 }
 
+/// Unsigned 64-bit ids above i64::MAX are values too (not nulls), and every
+/// integer width is read; SSNs stored as u32 and cards as u64 are found.
+#[test]
+fn every_integer_width_is_scanned() {
+    let big: ArrayRef = Arc::new(UInt64Array::from(vec![
+        Some(u64::MAX),
+        Some(4111111111111111),
+        None,
+        Some(5555555555554444),
+        Some(4012888888881881),
+    ]));
+    let ssn: ArrayRef = Arc::new(UInt32Array::from(vec![
+        536227706, 219099999, 536227706, 123456789, 536227706,
+    ]));
+    let small: ArrayRef = Arc::new(Int16Array::from(vec![-12, 7, 30000, 0, -1]));
+    let schema = Schema::new(vec![
+        Field::new("c9", DataType::UInt64, true),
+        Field::new("ssn", DataType::UInt32, true),
+        Field::new("n", DataType::Int16, true),
+    ]);
+    let b = RecordBatch::try_new(Arc::new(schema), vec![big, ssn, small]).unwrap();
+    let p = Scanner::new(rules()).scan_batch(&b);
+    assert_eq!((p[0].values, p[0].nulls), (4, 1));
+    assert_eq!(p[0].entities["CREDIT_CARD"].rows, 3);
+    assert_eq!(p[1].values, 5);
+    assert!(p[1].entities["US_SSN"].rows >= 3);
+    assert_eq!((p[2].values, p[2].hit_rows), (5, 0));
+}
+
 #[test]
 fn invalid_utf8_in_binary_is_skipped_and_counted() {
     let a: ArrayRef = Arc::new(BinaryArray::from(vec![
