@@ -718,14 +718,14 @@ impl Scanner {
                 // Fewer than 7 digits: no identifier rule can fire (phones,
                 // SSNs, cards all need more).
                 macro_rules! ints {
-                    ($a:expr, $small:expr) => {{
+                    ($a:expr, $small:expr, $quiet:expr) => {{
                         let a = $a;
                         for i in 0..a.len() {
                             if a.is_null(i) {
                                 continue;
                             }
                             let v = a.value(i);
-                            if $small(v) {
+                            if $small(v) || $quiet(v) {
                                 p.values += 1;
                                 continue;
                             }
@@ -733,15 +733,23 @@ impl Scanner {
                         }
                     }};
                 }
+                // A number that no rule can match in this column (its digit
+                // count and first two digits say so) is counted as a value
+                // without being written out: it is neither blank, free text
+                // nor longer than the inspected prefix.
+                let quiet = |v: u64| self.detector.quiet_number(v, hints);
+                let whole = self.opts.max_value_bytes >= 20;
                 if target == DataType::UInt64 {
                     ints!(
                         wide.as_primitive::<arrow::datatypes::UInt64Type>(),
-                        |v: u64| v < 1_000_000
+                        |v: u64| v < 1_000_000,
+                        |v: u64| whole && quiet(v)
                     )
                 } else {
                     ints!(
                         wide.as_primitive::<arrow::datatypes::Int64Type>(),
-                        |v: i64| v.unsigned_abs() < 1_000_000
+                        |v: i64| v.unsigned_abs() < 1_000_000,
+                        |v: i64| whole && v > 0 && quiet(v as u64)
                     )
                 }
             }

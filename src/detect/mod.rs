@@ -729,6 +729,15 @@ fn digit_run_prefixes(r: &Rule) -> Option<Vec<u128>> {
     Some(out)
 }
 
+/// No gate of a run of digits with first-two-digit key `key` lets its rule
+/// run in this column (see `Detector::quiet_digit_run`).
+#[inline]
+fn quiet(gates: &[DigitGate], key: u32, hints: &ColumnHints) -> bool {
+    gates.iter().all(|&(g, prefixes)| {
+        prefixes >> key & 1 == 0 || (g.requires_hint && hints.get(g.rule as usize) <= 0)
+    })
+}
+
 /// The cheap look before `DigitRuns::of`: short enough, and a digit at
 /// both ends (street addresses and most phones stop here).
 #[inline(always)]
@@ -778,9 +787,24 @@ impl Detector {
         let Some((_, gates, key)) = runs.of(b) else {
             return false;
         };
-        gates.iter().all(|&(g, prefixes)| {
-            prefixes >> key & 1 == 0 || (g.requires_hint && hints.get(g.rule as usize) <= 0)
-        })
+        quiet(gates, key, hints)
+    }
+
+    /// `quiet_digit_run` of the decimal digits of `v`, without writing
+    /// them out: their count and first two digits are all it reads.
+    #[inline]
+    pub(crate) fn quiet_number(&self, v: u64, hints: &ColumnHints) -> bool {
+        let n = v.checked_ilog10().map_or(1, |l| l as usize + 1);
+        if n > DIGIT_RUN_MAX {
+            return false;
+        }
+        let key = if n >= 2 {
+            (v / 10u64.pow(n as u32 - 2)) as u32
+        } else {
+            0
+        };
+        let runs = self.digit_runs.get_or_init(|| DigitRuns::new(&self.rules));
+        quiet(&runs.gates[n], key, hints)
     }
 
     /// `detect`; without `DIGIT_RUNS`, runs of digits take the general
@@ -1792,6 +1816,14 @@ mod tests {
                 // A run the scanner skips is one the general path finds nothing in.
                 if det.quiet_digit_run(trim_value(v), &hints) {
                     proptest::prop_assert!(b.hits.is_empty(), "value {:?} in column {}", v, column);
+                }
+                // An integer is judged from its value as from its digits.
+                if let Ok(n) = v.parse::<u64>() {
+                    proptest::prop_assert_eq!(
+                        det.quiet_number(n, &hints),
+                        det.quiet_digit_run(&n.to_string(), &hints),
+                        "number {} in column {}", n, column
+                    );
                 }
             }
         }
