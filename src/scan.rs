@@ -489,7 +489,7 @@ impl Scanner {
         if is_free_text(v) {
             p.free_text += weight;
         }
-        if self.opts.decode_only || self.detector.quiet_digit_run(text, hints) {
+        if self.opts.decode_only {
             return;
         }
         let rules = &self.detector.rules;
@@ -512,6 +512,13 @@ impl Scanner {
             FirstMemo::Untried => Some(0),
         };
         if let Some(from) = from {
+            // A run of digits that no rule can match in this column (an id)
+            // holds nothing, and no memo entry can match it either: skip
+            // the detector. (Looked at only after the memo's first entry,
+            // which answers a structured column's values sooner.)
+            if self.detector.quiet_digit_run(text, hints) {
+                return;
+            }
             self.detector
                 .detect_memo_from(v, hints, scratch, memo, from);
         }
