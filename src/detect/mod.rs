@@ -212,7 +212,8 @@ fn shape_general(b: &[u8]) -> Shape {
 /// `shape_general`; with `SKIP_QUIET`, runs of lower-case letters and
 /// spaces outside any number are stepped through in a short loop (there only
 /// the word lengths and two features move: no digit group is open, no
-/// address start is pending, no capitals or separators are counted).
+/// address start is pending, no capitals or separators are counted), and so
+/// is the rest of a run of digits (only the counts grow).
 /// Without it, every byte takes the full step (the reference it is tested
 /// against).
 #[inline(always)]
@@ -275,6 +276,23 @@ fn shape_general_with<const SKIP_QUIET: bool>(b: &[u8]) -> Shape {
                 i += 1;
             }
             uppers = 0;
+            continue;
+        }
+        if SKIP_QUIET && c.is_ascii_digit() && prev.is_ascii_digit() {
+            // Inside a run of digits only the counts grow: the group is
+            // open, the separators were reset, `NumberThenCapital` is at 1,
+            // and a digit adds no feature of its own.
+            let start = i;
+            i += 1;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let k = (i - start) as u32;
+            sh.digits += k;
+            cur += k;
+            alnum += k;
+            prev2 = if k >= 2 { b[i - 2] } else { prev };
+            prev = b[i - 1];
             continue;
         }
         i += 1;
