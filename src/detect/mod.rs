@@ -801,8 +801,7 @@ impl Detector {
         if !may_be_digit_run(b) {
             return false;
         }
-        let runs = self.digit_runs.get_or_init(|| DigitRuns::new(&self.rules));
-        let Some((_, gates, key)) = runs.of(b) else {
+        let Some((_, gates, key)) = self.digit_runs().of(b) else {
             return false;
         };
         quiet(gates, key, hints)
@@ -821,8 +820,13 @@ impl Detector {
         } else {
             0
         };
-        let runs = self.digit_runs.get_or_init(|| DigitRuns::new(&self.rules));
-        quiet(&runs.gates[n], key, hints)
+        quiet(&self.digit_runs().gates[n], key, hints)
+    }
+
+    /// The digit-run tables, worked out the first time they are needed.
+    #[inline]
+    fn digit_runs(&self) -> &DigitRuns {
+        self.digit_runs.get_or_init(|| DigitRuns::new(&self.rules))
     }
 
     /// `detect`; without `DIGIT_RUNS`, runs of digits take the general
@@ -851,9 +855,7 @@ impl Detector {
         let mut anchored = false;
         let mut needs_context = false;
         let digit_run = if DIGIT_RUNS && may_be_digit_run(bytes) {
-            self.digit_runs
-                .get_or_init(|| DigitRuns::new(rules))
-                .of(bytes)
+            self.digit_runs().of(bytes)
         } else {
             None
         };
