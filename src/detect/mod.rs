@@ -507,7 +507,47 @@ pub(crate) fn trim_value(v: &str) -> &str {
 /// The few rules that most recently matched whole values of a column, most
 /// recent first (formats alternate: English and German street addresses).
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Memo([Option<MemoEntry>; 4]);
+pub struct Memo([Option<MemoEntry>; 4], QuietTails);
+
+/// How many tails `QuietTails` keeps, and the longest it keeps.
+const QUIET_TAILS: usize = 16;
+const QUIET_TAIL_MAX: usize = 24;
+
+/// Tails of the memo's prefix form (", Boston") that held nothing, the
+/// most recent sixteen: the detector's answer on a tail depends only on the
+/// tail and the column, so a tail seen again (cities repeat) is not searched
+/// again. Only tails that held no hit are kept.
+#[derive(Debug, Default, Clone, Copy)]
+struct QuietTails {
+    len: [u8; QUIET_TAILS],
+    bytes: [[u8; QUIET_TAIL_MAX]; QUIET_TAILS],
+    next: u8,
+}
+
+impl QuietTails {
+    #[inline]
+    fn contains(&self, t: &[u8]) -> bool {
+        let n = t.len();
+        n > 0
+            && n <= QUIET_TAIL_MAX
+            && self
+                .len
+                .iter()
+                .zip(&self.bytes)
+                .any(|(&l, b)| l as usize == n && &b[..n] == t)
+    }
+
+    fn insert(&mut self, t: &[u8]) {
+        let n = t.len();
+        if n == 0 || n > QUIET_TAIL_MAX {
+            return;
+        }
+        let k = self.next as usize;
+        self.bytes[k][..n].copy_from_slice(t);
+        self.len[k] = n as u8;
+        self.next = ((k + 1) % QUIET_TAILS) as u8;
+    }
+}
 
 /// The rules whose full matches made up one earlier value: the first is
 /// tried anchored on the next value; if it matches, the others are checked
@@ -1163,7 +1203,7 @@ impl Detector {
             for slot in from..memo.0.len() {
                 let Some(entry) = memo.0[slot] else { continue };
                 if entry.tail {
-                    match self.memo_tail(entry, text, hints, scratch) {
+                    match self.memo_tail(entry, text, hints, scratch, &mut memo.1) {
                         TailMemo::Done => {
                             memo.promote(slot);
                             return;
@@ -1232,6 +1272,7 @@ impl Detector {
         text: &str,
         hints: &ColumnHints,
         scratch: &mut Scratch,
+        quiet: &mut QuietTails,
     ) -> TailMemo {
         let first = entry.rules[0] as usize;
         let Some(e) = self.prefix_match(first, text, scratch) else {
@@ -1272,9 +1313,16 @@ impl Detector {
         }
         let context = rules.map(|ri| scratch.context[ri]);
         // The tail on its own: anything in it sends the value to `detect`.
-        self.detect(&text[e..], hints, scratch);
-        if !scratch.hits.is_empty() {
-            return TailMemo::Detect;
+        // A tail that held nothing before holds nothing now.
+        let tail = &text[e..];
+        if quiet.contains(tail.as_bytes()) {
+            scratch.hits.clear();
+        } else {
+            self.detect(tail, hints, scratch);
+            if !scratch.hits.is_empty() {
+                return TailMemo::Detect;
+            }
+            quiet.insert(tail.as_bytes());
         }
         for (&ri, &context) in rules[..n].iter().zip(&context) {
             scratch.hits.push(Hit {
