@@ -28,27 +28,26 @@ median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v
 cat "$file" > /dev/null # into the page cache
 run --decode-only --no-digest > /dev/null
 
-echo "== full scan / decode-only, $pairs back-to-back pairs"
-ratios=()
-for _ in $(seq "$pairs"); do
-  read -r fw fu fm <<< "$(run --full --no-digest)"
-  read -r dw du _ <<< "$(run --decode-only --no-digest)"
-  r=$(awk -v a="$fw" -v b="$dw" 'BEGIN {printf "%.2f", a / b}')
-  ratios+=("$r")
-  echo "full ${fw}s (user ${fu}s, ${fm} KB)  decode ${dw}s (user ${du}s)  ratio $r"
-done
-echo "median full/decode: $(printf '%s\n' "${ratios[@]}" | median)  (target <= 2)"
+# N alternating runs of two argument sets (word-split on purpose), each
+# pair printed, then the median of the first's wall time over the second's.
+pairs() {
+  local n=$1 label=$2 first=$3 second=$4 target=$5 ratios=() aw au am bw bu r
+  echo "== $label, $n back-to-back pairs"
+  for _ in $(seq "$n"); do
+    # shellcheck disable=SC2086
+    read -r aw au am <<< "$(run $first)"
+    # shellcheck disable=SC2086
+    read -r bw bu _ <<< "$(run $second)"
+    r=$(awk -v a="$aw" -v b="$bw" 'BEGIN {printf "%.2f", a / b}')
+    ratios+=("$r")
+    echo "[$first] ${aw}s (user ${au}s, ${am} KB)  [$second] ${bw}s (user ${bu}s)  ratio $r"
+  done
+  echo "median $label: $(printf '%s\n' "${ratios[@]}" | median)  ($target)"
+}
 
-echo "== 1 thread / 2 threads, $(( (pairs + 1) / 2 )) pairs"
-speedups=()
-for _ in $(seq $(( (pairs + 1) / 2 ))); do
-  read -r w1 u1 _ <<< "$(run --full --no-digest --threads 1)"
-  read -r w2 u2 _ <<< "$(run --full --no-digest)"
-  s=$(awk -v a="$w1" -v b="$w2" 'BEGIN {printf "%.2f", a / b}')
-  speedups+=("$s")
-  echo "1 thread ${w1}s (user ${u1}s)  2 threads ${w2}s (user ${u2}s)  speed-up $s"
-done
-echo "median speed-up: $(printf '%s\n' "${speedups[@]}" | median)  (target >= 1.7)"
+pairs "$pairs" "full scan / decode-only" "--full --no-digest" "--decode-only --no-digest" "target <= 2"
+pairs $(( (pairs + 1) / 2 )) "1 thread / 2 threads" "--full --no-digest --threads 1" \
+  "--full --no-digest" "target >= 1.7"
 
 echo "== --sample 20000, 3 runs"
 for _ in 1 2 3; do
