@@ -3,6 +3,10 @@
 
 const FIRST: &str = include_str!("../../rules/dict/first_names.txt");
 const LAST: &str = include_str!("../../rules/dict/surnames.txt");
+/// Given names and surnames of Faker's Latin-script locales, less the
+/// Census words (`tools/build_name_lists.py`).
+const FIRST_INTL: &str = include_str!("../../rules/dict/first_names_intl.txt");
+const LAST_INTL: &str = include_str!("../../rules/dict/surnames_intl.txt");
 
 /// Capitalised words that are also in the name lists but far more often mean
 /// something else (months, verbs, colours, places, business words).
@@ -295,7 +299,11 @@ impl Names {
     pub fn builtin() -> Self {
         let mut words: rustc_hash::FxHashMap<Box<[u8]>, u8> = Default::default();
         let mut add = |t: &str, flag: u8| {
-            for l in t.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            for l in t
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
                 *words
                     .entry(fold(l).into_bytes().into_boxed_slice())
                     .or_default() |= flag;
@@ -303,6 +311,8 @@ impl Names {
         };
         add(FIRST, FIRST_NAME);
         add(LAST, SURNAME);
+        add(FIRST_INTL, FIRST_NAME);
+        add(LAST_INTL, SURNAME);
         for w in STOP {
             add(w, STOP_WORD);
         }
@@ -328,14 +338,39 @@ impl Names {
         names
     }
 
-    /// The flags of a folded word.
+    /// The flags of a folded word. A hyphenated word that is not in the
+    /// dictionaries as a whole ("koch-scheuermann", "thomas-xavier") takes
+    /// the flags of its parts.
     fn lookup(&self, w: &[u8]) -> u8 {
         match short_key(w) {
             Some(k) => self.short.get(&k),
             None => self.long.get(w),
         }
         .copied()
-        .unwrap_or(0)
+        .unwrap_or_else(|| self.hyphenated(w))
+    }
+
+    /// The union of the flags of the parts of a folded, hyphenated word
+    /// (0 for a word without a hyphen, or with an empty part).
+    #[cold]
+    fn hyphenated(&self, w: &[u8]) -> u8 {
+        if !w.contains(&b'-') {
+            return 0;
+        }
+        let mut f = 0;
+        for part in w.split(|&c| c == b'-') {
+            if part.is_empty() || part.contains(&b'-') {
+                return 0;
+            }
+            f |= match short_key(part) {
+                Some(k) => self.short.get(&k),
+                None => self.long.get(part),
+            }
+            .copied()
+            .unwrap_or(0);
+        }
+        // A title is a whole word, never a part.
+        f & !TITLE
     }
 
     /// What `w` can be (0: not in any dictionary).
@@ -354,7 +389,11 @@ impl Names {
             if (lo | hi) & HIGH_BITS == 0 {
                 let key = (ascii_lower(lo) as u128)
                     | ((ascii_lower(hi) | (w.len() as u64) << 56) as u128) << 64;
-                return self.short.get(&key).copied().unwrap_or(0);
+                return match self.short.get(&key) {
+                    Some(&f) => f,
+                    None if w.contains('-') => self.flags_slow(w.as_bytes()),
+                    None => 0,
+                };
             }
         }
         if w.is_ascii() {
@@ -506,7 +545,7 @@ impl Names {
         }
         // A name has no digits, at most five tokens and at most four words:
         // each early `false` is the general path's answer too.
-        let (mut n_tokens, mut n_words, mut firsts, mut lasts) = (0usize, 0usize, 0usize, 0usize);
+        let (mut n_tokens, mut n_words, mut tally) = (0usize, 0usize, NameTally::default());
         let word = |c: u8| c >= 0x80 || WORD_BYTE[c as usize];
         let flags = |w: &[u8]| {
             if ascii || w.is_ascii() {
@@ -567,10 +606,9 @@ impl Names {
             if !name_token {
                 return Some(false);
             }
-            firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
-            lasts += (f & SURNAME != 0) as usize;
+            tally.add(f);
         }
-        Some(name_verdict(n_words, firsts, lasts, hinted))
+        Some(tally.verdict(n_words, hinted, b.contains(&b',')))
     }
 
     /// `whole_name_latin` for ASCII values of at most 64 bytes, on bit masks
@@ -584,7 +622,7 @@ impl Names {
         }
         let name_byte = m.alpha | m.apostrophe | m.dash;
         let mut rest = name_byte | m.dot;
-        let (mut n_tokens, mut n_words, mut firsts, mut lasts) = (0usize, 0usize, 0usize, 0usize);
+        let (mut n_tokens, mut n_words, mut tally) = (0usize, 0usize, NameTally::default());
         while rest != 0 {
             let s = rest.trailing_zeros() as usize;
             let run = (rest >> s).trailing_ones() as usize;
@@ -626,10 +664,9 @@ impl Names {
             if !name_token {
                 return false;
             }
-            firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
-            lasts += (f & SURNAME != 0) as usize;
+            tally.add(f);
         }
-        name_verdict(n_words, firsts, lasts, hinted)
+        tally.verdict(n_words, hinted, b.contains(&b','))
     }
 
     /// `flags` of an ASCII word, its key read with at most two loads.
@@ -645,7 +682,11 @@ impl Names {
         }
         let (lo, hi) = super::bytes::short_words(w);
         let key = (ascii_lower(lo) as u128) | ((ascii_lower(hi) | (n as u64) << 56) as u128) << 64;
-        self.short.get(&key).copied().unwrap_or(0)
+        match self.short.get(&key) {
+            Some(&f) => f,
+            None if w.contains(&b'-') => self.flags_slow(w),
+            None => 0,
+        }
     }
 
     /// `flags` of a longer ASCII word.
@@ -683,7 +724,7 @@ impl Names {
         }
         // Whole value: 1-4 name tokens (titles aside), nothing else.
         let mut n_words = 0;
-        let (mut firsts, mut lasts) = (0, 0);
+        let mut tally = NameTally::default();
         for &(s, e) in tokens {
             let t = &text[s..e];
             // One lookup answers "title?" and "name?" unless the token ends
@@ -701,10 +742,9 @@ impl Names {
             if !is_name_token(t, hinted) {
                 return false;
             }
-            firsts += (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME) as usize;
-            lasts += (f & SURNAME != 0) as usize;
+            tally.add(f);
         }
-        name_verdict(n_words, firsts, lasts, hinted)
+        tally.verdict(n_words, hinted, text.contains(','))
     }
 }
 
@@ -767,18 +807,52 @@ fn token_end(b: &[u8], s: usize, mut e: usize) -> usize {
     e
 }
 
-/// Whether a value of `n_words` name words (titles aside), `firsts` of them
-/// given names and `lasts` surnames, is one person's name: 1–4 words, and
-/// two known parts (or one in a name column, where one word is enough).
-fn name_verdict(n_words: usize, firsts: usize, lasts: usize, hinted: bool) -> bool {
-    if n_words == 0 || n_words > 4 {
-        return false;
+/// What the name words of a value (titles aside) are, in order.
+#[derive(Default)]
+struct NameTally {
+    firsts: usize,
+    lasts: usize,
+    /// Words that are a given name or a surname (or both).
+    known: usize,
+    words: usize,
+    /// The first word is a given name / a surname.
+    head: (bool, bool),
+    /// The last word so far is a given name / a surname.
+    tail: (bool, bool),
+}
+
+impl NameTally {
+    /// One more name word, with its dictionary flags.
+    #[inline]
+    fn add(&mut self, f: u8) {
+        let w = (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME, f & SURNAME != 0);
+        if self.words == 0 {
+            self.head = w;
+        }
+        self.words += 1;
+        self.firsts += w.0 as usize;
+        self.lasts += w.1 as usize;
+        self.known += (w.0 || w.1) as usize;
+        self.tail = w;
     }
-    if n_words == 1 {
-        hinted && (firsts + lasts) > 0
-    } else {
-        let strong = firsts >= 1 && (lasts >= 1 || firsts >= 2) && (firsts + lasts) >= 2;
-        strong || (hinted && firsts + lasts >= 1)
+
+    /// Whether a value of `n_words` name words is one person's name: 1–4
+    /// words, and a given name with a surname or another given name on two
+    /// different words (one word that is both, "York", is not two parts). In
+    /// a name column one known word is enough where it stands as a name
+    /// does: a single word, a given name first or a surname last ("Lothar
+    /// Patberg"), or the other way round after a comma ("Patberg, Lothar");
+    /// a surname-like word inside a product name ("Kindle Paperwhite") is not.
+    fn verdict(&self, n_words: usize, hinted: bool, comma: bool) -> bool {
+        if n_words == 0 || n_words > 4 {
+            return false;
+        }
+        if n_words == 1 {
+            return hinted && self.known > 0;
+        }
+        let strong = self.firsts >= 1 && (self.lasts >= 1 || self.firsts >= 2) && self.known >= 2;
+        let placed = self.head.0 || self.tail.1 || (comma && (self.head.1 || self.tail.0));
+        strong || (hinted && placed)
     }
 }
 
@@ -959,5 +1033,33 @@ mod tests {
             .find("Please call Jennifer Lopez tomorrow.", false)
             .is_empty());
         assert!(n.find("please call back may 5", false).is_empty());
+    }
+
+    #[test]
+    fn international_and_hyphenated_names() {
+        let n = Names::builtin();
+        // Given names and surnames the US Census lists lack, and double
+        // names joined by a hyphen, in a column that does not say "name".
+        for ok in [
+            "Henri Bruneau",
+            "Élodie Bruneau",
+            "Götz Eberth",
+            "Maksymilian Matyjaszek",
+            "Elisa Koch-Scheuermann",
+            "Thomas-Xavier Aubert",
+            "Herr Gunnar Weihmann",
+        ] {
+            assert_eq!(n.find(ok, false), vec![(0, ok.len(), true)], "{ok}");
+        }
+        // One word that is both a given name and a surname is not two parts.
+        assert!(n.find("York", false).is_empty());
+        assert!(n.find("New York", false).is_empty());
+        // In a name column one known word is enough where a name has it...
+        assert_eq!(n.find("Lothar Qzxwv", true).len(), 1);
+        assert_eq!(n.find("Qzxwv Koch", true).len(), 1);
+        assert_eq!(n.find("Qzxwv, Lothar", true).len(), 1);
+        // ...but not a surname-like word at the head of a product name.
+        assert!(n.find("Kindle Paperwhite", true).is_empty());
+        assert!(n.find("Logitech Qzxwv", true).is_empty());
     }
 }

@@ -99,7 +99,42 @@ static BY_CODE: [u16; 1000] = {
 
 /// Whether `s` (as matched, with separators) is a plausible phone number.
 pub fn valid_phone(s: &str) -> bool {
-    check(super::trim_value(s), true)
+    check(strip_extension(super::trim_value(s)), true)
+}
+
+/// The number without a trailing extension ("x791", "ext. 42", "#12":
+/// one to six digits after the marker), which is not part of the dialled
+/// number. Anything else is returned as it is.
+fn strip_extension(t: &str) -> &str {
+    let b = t.as_bytes();
+    let mut i = b.len();
+    while i > 0 && b[i - 1].is_ascii_digit() {
+        i -= 1;
+    }
+    let digits = b.len() - i;
+    if digits == 0 || digits > 6 {
+        return t;
+    }
+    if i > 0 && b[i - 1] == b' ' {
+        i -= 1;
+    }
+    let head = &b[..i];
+    let marker = [&b"x"[..], b"#", b"ext", b"ext."]
+        .iter()
+        .find(|m| head.len() > m.len() && head[head.len() - m.len()..].eq_ignore_ascii_case(m))
+        .map(|m| m.len());
+    let Some(m) = marker else {
+        return t;
+    };
+    let mut k = head.len() - m;
+    if k > 0 && b[k - 1] == b' ' {
+        k -= 1;
+    }
+    // The number must end with a digit before the marker.
+    if k == 0 || !b[k - 1].is_ascii_digit() {
+        return t;
+    }
+    &t[..k]
 }
 
 /// `valid_phone` on trimmed text; `clean`: a "(0)" may still be dropped.
@@ -185,13 +220,33 @@ fn international(digits: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{valid_phone, BY_CODE, COUNTRIES};
+    use super::{strip_extension, valid_phone, BY_CODE, COUNTRIES};
+
+    #[test]
+    fn extensions_are_not_part_of_the_number() {
+        for (v, want) in [
+            ("795.242.2058x791", "795.242.2058"),
+            ("001-362-876-2230X1289", "001-362-876-2230"),
+            ("(506)772-0361 ext. 90193", "(506)772-0361"),
+            ("+44 20 7946 0958 #12", "+44 20 7946 0958"),
+            ("020 7946 0958", "020 7946 0958"),
+            ("2058x1234567", "2058x1234567"),
+            ("box 12", "box 12"),
+            ("x12", "x12"),
+        ] {
+            assert_eq!(strip_extension(v), want, "{v}");
+        }
+        assert!(valid_phone("795.242.2058x791"));
+        assert!(valid_phone("+1-966-991-1309x21105"));
+        // An invalid number stays invalid with an extension.
+        assert!(!valid_phone("123-456-7890x12"));
+    }
 
     /// The earlier form of `valid_phone` (binary search over the country
     /// list, "(0)" removed up front), which the property test below holds
     /// the one-pass form to.
     fn valid_phone_reference(s: &str) -> bool {
-        let t = crate::detect::trim_value(s);
+        let t = strip_extension(crate::detect::trim_value(s));
         // "+44 (0)20 …": the bracketed trunk zero is dropped when dialling internationally.
         let cleaned;
         // (A byte-window test: `str::contains` sets up a substring searcher per

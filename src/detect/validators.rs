@@ -184,9 +184,18 @@ pub fn luhn_card(s: &str) -> bool {
     // The first `k` digits (n >= 12, so all six are in `head`).
     let p = |k: u32| head / 10u32.pow(6 - k);
     let brand_ok = match head / 100_000 {
-        4 => matches!(n, 13 | 16 | 19),                // Visa
-        5 => (51..=55).contains(&p(2)) && n == 16,     // Mastercard
-        2 => (2221..=2720).contains(&p(4)) && n == 16, // Mastercard 2-series
+        4 => matches!(n, 13 | 16 | 19), // Visa
+        5 => {
+            (51..=55).contains(&p(2)) && n == 16 // Mastercard
+                || matches!(p(4), 5018 | 5020 | 5038 | 5893) && (12..=19).contains(&n)
+            // Maestro
+        }
+        2 => {
+            (2221..=2720).contains(&p(4)) && n == 16 // Mastercard 2-series
+                || (2200..=2204).contains(&p(4)) && (16..=19).contains(&n) // Mir
+                || p(4) == 2131 && n == 15 // JCB (15 digits)
+        }
+        1 => p(4) == 1800 && n == 15, // JCB (15 digits)
         3 => {
             let p2 = p(2);
             ((p2 == 34 || p2 == 37) && n == 15)                                 // Amex
@@ -1249,8 +1258,16 @@ mod tests {
         let (p2, p3, p4) = (p(2), p(3), p(4));
         let brand_ok = match d[0] {
             4 => [13, 16, 19].contains(&n),
-            5 => (51..=55).contains(&p2) && n == 16,
-            2 => (2221..=2720).contains(&p4) && n == 16,
+            5 => {
+                ((51..=55).contains(&p2) && n == 16)
+                    || ([5018, 5020, 5038, 5893].contains(&p4) && n >= 12)
+            }
+            2 => {
+                ((2221..=2720).contains(&p4) && n == 16)
+                    || ((2200..=2204).contains(&p4) && n >= 16)
+                    || (p4 == 2131 && n == 15)
+            }
+            1 => p4 == 1800 && n == 15,
             3 => {
                 ([34, 37].contains(&p2) && n == 15)
                     || (((300..=305).contains(&p3) || [36, 38, 39].contains(&p2)) && n >= 14)
