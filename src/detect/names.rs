@@ -342,12 +342,17 @@ impl Names {
     /// dictionaries as a whole ("koch-scheuermann", "thomas-xavier") takes
     /// the flags of its parts.
     fn lookup(&self, w: &[u8]) -> u8 {
+        self.exact(w).unwrap_or_else(|| self.hyphenated(w))
+    }
+
+    /// The flags of a folded word that is in the dictionaries as it is.
+    #[inline]
+    fn exact(&self, w: &[u8]) -> Option<u8> {
         match short_key(w) {
             Some(k) => self.short.get(&k),
             None => self.long.get(w),
         }
         .copied()
-        .unwrap_or_else(|| self.hyphenated(w))
     }
 
     /// The union of the flags of the parts of a folded, hyphenated word
@@ -362,12 +367,7 @@ impl Names {
             if part.is_empty() || part.contains(&b'-') {
                 return 0;
             }
-            f |= match short_key(part) {
-                Some(k) => self.short.get(&k),
-                None => self.long.get(part),
-            }
-            .copied()
-            .unwrap_or(0);
+            f |= self.exact(part).unwrap_or(0);
         }
         // A title is a whole word, never a part.
         f & !TITLE
