@@ -48,6 +48,22 @@ impl Default for Thresholds {
     }
 }
 
+/// A check digit over a short run of digits, which about one number in
+/// ten (or eleven) passes by chance.
+fn weak_digit_checksum(v: Validator) -> bool {
+    matches!(
+        v,
+        Validator::UkNhs
+            | Validator::CaSin
+            | Validator::AuTfn
+            | Validator::InAadhaar
+            | Validator::UsNpi
+            | Validator::AbaRouting
+            | Validator::PlPesel
+            | Validator::DeTaxId
+    )
+}
+
 fn strong(v: Validator) -> bool {
     matches!(
         v,
@@ -124,12 +140,22 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         let hint_only = member_rules.iter().all(|r| r.requires_hint);
         let context_rows: u64 = members.iter().map(|(_, st)| st.context_rows).sum();
         let score = member_rules.iter().map(|r| r.score).fold(0.0f32, f32::max) as f64;
+        // Identifiers whose only check is a short digit checksum (NHS mod 11,
+        // SIN and NPI Luhn, TFN, Aadhaar, ABA, PESEL, Steuer-ID) pass it by
+        // chance for about one number in ten: a phone number in a note
+        // does. In free text they need a context word ("NHS", "SIN"), the
+        // column's name, or a large share of the rows.
+        let digit_checksum = member_rules.iter().all(|r| weak_digit_checksum(r.validator));
         let passes = if free_text {
             let weak = !checksum && !hint_only;
             rows >= t.free_text_min_rows
                 && (!weak
                     || ratio >= t.free_text_min_ratio_weak
                     || context_rows >= t.free_text_min_rows)
+                && (!digit_checksum
+                    || hint > 0
+                    || context_rows >= t.free_text_min_rows
+                    || ratio >= t.min_ratio_hinted)
         } else if hint < 0 {
             // A column name that argues against the entity: only a strong checksum
             // over nearly every value overrides it.

@@ -622,6 +622,40 @@ impl Scanner {
         let nulls = arr.logical_null_count() as u64;
         p.nulls += nulls;
         let valid = |i: usize| !arr.is_null(i);
+        // Coordinates written as text (CSV, NDJSON) in a latitude or
+        // longitude column are judged as the float column they are, when
+        // nearly all of them parse as numbers.
+        if matches!(
+            arr.data_type(),
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ) && geo_axis(path).is_some()
+            && !self.opts.decode_only
+        {
+            if let (Ok(f), Ok(text)) = (
+                arrow::compute::cast(arr, &DataType::Float64),
+                arrow::compute::cast(arr, &DataType::Utf8),
+            ) {
+                let text = text.as_string::<i32>();
+                // What does not parse: placeholders are blanks, the rest values.
+                let (mut blanks, mut other) = (0u64, 0u64);
+                for i in 0..arr.len() {
+                    if text.is_valid(i) && f.is_null(i) {
+                        if is_placeholder_trimmed(crate::detect::trim_value(text.value(i))) {
+                            blanks += 1;
+                        } else {
+                            other += 1;
+                        }
+                    }
+                }
+                let parsed = (f.len() - f.logical_null_count()) as u64;
+                if parsed > 0 && parsed >= 9 * other {
+                    self.scan_float(&f, path, hints, p);
+                    p.blanks += blanks;
+                    p.values += other;
+                    return;
+                }
+            }
+        }
         macro_rules! strings {
             ($a:expr) => {{
                 // The typed array's own null check (inlined), not the
@@ -837,22 +871,14 @@ impl Scanner {
 
     /// Float columns: latitude/longitude only, by column name and range.
     fn scan_float(&self, arr: &ArrayRef, path: &str, _hints: &ColumnHints, p: &mut ColumnProfile) {
-        let words = crate::detect::column_words(path);
-        let lat = words
-            .iter()
-            .any(|w| matches!(w.as_str(), "lat" | "latitude"));
-        let lon = words
-            .iter()
-            .any(|w| matches!(w.as_str(), "lon" | "lng" | "long" | "longitude"));
         let nonnull = (arr.len() - arr.logical_null_count()) as u64;
-        if !(lat || lon) || self.opts.decode_only {
+        let Some(limit) = geo_axis(path).filter(|_| !self.opts.decode_only) else {
             p.values += nonnull;
             return;
-        }
+        };
         let Ok(a) = arrow::compute::cast(arr, &DataType::Float64) else {
             return;
         };
-        let limit = if lat { 90.0 } else { 180.0 };
         for v in a
             .as_primitive::<arrow::datatypes::Float64Type>()
             .iter()
@@ -865,6 +891,23 @@ impl Scanner {
                 p.values += 1;
             }
         }
+    }
+}
+
+/// The largest absolute value of a coordinate column, by its name: 90 for
+/// a latitude (`lat`, `latitude`), 180 for a longitude (`lon`, `lng`,
+/// `long`, `longitude`), `None` for any other column.
+fn geo_axis(path: &str) -> Option<f64> {
+    let words = crate::detect::column_words(path);
+    if words.iter().any(|w| matches!(w.as_str(), "lat" | "latitude")) {
+        Some(90.0)
+    } else if words
+        .iter()
+        .any(|w| matches!(w.as_str(), "lon" | "lng" | "long" | "longitude"))
+    {
+        Some(180.0)
+    } else {
+        None
     }
 }
 

@@ -302,3 +302,68 @@ proptest! {
         let _ = entities_of(&b);
     }
 }
+
+#[test]
+fn coordinates_as_text_are_judged_as_numbers() {
+    let lat: Vec<Option<&str>> = ["40.712776", "-33.868820", "51.507351", "N/A", "48.856613"]
+        .into_iter()
+        .map(Some)
+        .chain([None])
+        .collect();
+    let lng = ["-74.005974", "151.209290", "-0.127758", "2.352222", "139.650311", "18.068581"];
+    // A column called `long` that holds prose is not a longitude.
+    let long = ["a long note about shipping", "ok", "call back", "fine", "n", "m"];
+    let batch = RecordBatch::try_from_iter(vec![
+        ("lat", Arc::new(StringArray::from(lat)) as ArrayRef),
+        ("lng", Arc::new(StringArray::from(lng.to_vec())) as ArrayRef),
+        ("long", Arc::new(StringArray::from(long.to_vec())) as ArrayRef),
+        // Region codes are whole numbers, not positions.
+        ("latitude_band", Arc::new(StringArray::from(vec!["10", "20", "30", "40", "50", "60"])) as ArrayRef),
+    ])
+    .unwrap();
+    let got = entities_of(&batch);
+    assert_eq!(got[0].1, vec!["GEO_COORDINATE"], "{got:?}");
+    assert_eq!(got[1].1, vec!["GEO_COORDINATE"], "{got:?}");
+    assert!(got[2].1.is_empty(), "{got:?}");
+    assert!(got[3].1.is_empty(), "{got:?}");
+}
+
+#[test]
+fn user_agents_are_not_ip_addresses() {
+    let ua = [
+        "Mozilla/5.0 (X11; Linux i686; rv:1.9.6.20) Gecko/4224-08-27 Firefox/3.8",
+        "Mozilla/5.0 (Windows CE; eu-ES; rv:1.9.0.20) Gecko/5967-08-22 Firefox/3.8",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_6_8; rv:1.9.3.20) Gecko/2439 Firefox/3.8",
+        "Opera/9.80 (X11; Linux x86_64) Presto/2.12.388 Version/12.16",
+    ];
+    let batch = RecordBatch::try_from_iter(vec![(
+        "user_agent",
+        Arc::new(StringArray::from(ua.to_vec())) as ArrayRef,
+    )])
+    .unwrap();
+    assert!(entities_of(&batch)[0].1.is_empty());
+}
+
+#[test]
+fn a_digit_checksum_in_free_text_needs_context() {
+    // 10 of 300 notes hold a number that passes the NHS mod-11 check, as
+    // about one 10-digit number in eleven does; only with the word NHS in
+    // the note is the column tagged UK_NHS.
+    let note = |i: usize, with: &str| {
+        if i % 30 == 0 {
+            format!("Customer asked about the delivery window {with}943 476 5919 today")
+        } else {
+            format!("Customer asked about the delivery window for parcel batch number {i}")
+        }
+    };
+    for (with, want) in [("ref ", false), ("NHS number ", true)] {
+        let notes: Vec<String> = (0..300).map(|i| note(i, with)).collect();
+        let batch = RecordBatch::try_from_iter(vec![(
+            "notes",
+            Arc::new(StringArray::from(notes)) as ArrayRef,
+        )])
+        .unwrap();
+        let got = &entities_of(&batch)[0].1;
+        assert_eq!(got.iter().any(|e| e == "UK_NHS"), want, "{with:?}: {got:?}");
+    }
+}

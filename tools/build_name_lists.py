@@ -3,8 +3,8 @@
 
 The source is the given-name and surname lists of Faker's person providers
 for its Latin-script locales (Faker is MIT-licensed; see
-rules/dict/LICENSE.md). Only single words of Latin letters (with ' or -) whose
-case round-trips are kept, lower-cased, without the words the US Census lists already hold.
+rules/dict/LICENSE.md). The capitalised words of each entry, of Latin letters (with ' or
+-) and whose case round-trips, are kept, lower-cased, without the words the US Census lists already hold.
 
     pip install faker==40.63.0
     python3 tools/build_name_lists.py
@@ -57,7 +57,10 @@ def main():
 
     def clean(ws):
         out = set()
-        for w in ws:
+        # Entries of several words ("van Salm", "Ariens Ansems", "'s Gravensande")
+        # give their capitalised words; the particles are titles in piigate.
+        parts = [p for w in ws for p in w.split() if p[:1].isupper()]
+        for w in parts:
             w = w.strip().lower()
             # Words whose case does not round-trip (Turkish dotless ı) are
             # left out: "DUNYAMALI" could not find "dunyamalı".

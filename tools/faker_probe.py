@@ -52,8 +52,8 @@ def tables(seed, rows):
     br = Faker("pt_BR"); br.seed_instance(seed + 6)
     pl = Faker("pl_PL"); pl.seed_instance(seed + 7)
     ca = Faker("en_CA"); ca.seed_instance(seed + 10)
-    locs = [us, gb, Faker("de_DE"), fr, es, it, br, pl]
-    locs[2].seed_instance(seed + 2)
+    de = Faker("de_DE"); de.seed_instance(seed + 2)
+    locs = [us, gb, de, fr, es, it, br, pl]
 
     out = {}
 
@@ -182,6 +182,60 @@ def tables(seed, rows):
         c["sixteen_digits"][0].append(_non_luhn16(rng))
         c["bban"][0].append(us.bban())
     out["national_ids"] = cols
+
+    # 4. Dates, coordinates as text, German free text, and more hard negatives.
+    nl = Faker("nl_NL"); nl.seed_instance(seed + 11)
+    cols = {
+        "contact": ([], ["EMAIL", "PHONE"]),
+        "geburtsdatum": ([], ["DATE_OF_BIRTH"]),
+        "DOB": ([], ["DATE_OF_BIRTH"]),
+        "last_login": ([], []),
+        "kommentar": ([], ["IBAN"]),
+        "beschreibung": ([], []),
+        "lat": ([], ["GEO_COORDINATE"]),
+        "lng": ([], ["GEO_COORDINATE"]),
+        "ip_version": ([], []),
+        "tracking_number": ([], []),
+        "account_holder": ([], ["PERSON_NAME"]),
+        "user_agent": ([], []),
+        "file_path": ([], []),
+        "hostname": ([], []),
+        "ticket_text": ([], ["PERSON_NAME"]),
+        "iso_country": ([], []),
+        "currency": ([], []),
+        "bic": ([], ["SWIFT_BIC"]),
+        "isbn10": ([], []),
+        "color": ([], []),
+        "passport_no": ([], ["US_PASSPORT"]),
+    }
+    for _ in range(rows):
+        f = rng.choice([us, de, fr, nl])
+        d = us.date_of_birth(minimum_age=18, maximum_age=90)
+        c = cols
+        c["contact"][0].append(rng.choice([f.email(), f.phone_number()]))
+        c["geburtsdatum"][0].append(maybe_null(rng, rng.choice([d.strftime("%d.%m.%Y"), d.isoformat()])))
+        c["DOB"][0].append(maybe_null(rng, rng.choice([d.strftime("%m/%d/%Y"), d.strftime("%B %d, %Y")])))
+        c["last_login"][0].append(us.date_time_between("-1y").strftime("%Y-%m-%d %H:%M:%S"))
+        c["kommentar"][0].append(de.sentence() + (" IBAN " + de.iban() if rng.random() < 0.05 else ""))
+        c["beschreibung"][0].append(de.text(max_nb_chars=120))
+        c["lat"][0].append(maybe_null(rng, f"{us.latitude():.6f}"))
+        c["lng"][0].append(maybe_null(rng, f"{us.longitude():.6f}"))
+        c["ip_version"][0].append(rng.choice(["1.2.3", "2.10.4", "3.1", "4.0.1.2"]))
+        c["tracking_number"][0].append("1Z" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(16)))
+        c["account_holder"][0].append(maybe_null(rng, f.name()))
+        c["user_agent"][0].append(us.user_agent())
+        c["file_path"][0].append(us.file_path(depth=3))
+        c["hostname"][0].append(us.hostname())
+        c["ticket_text"][0].append(
+            f"{us.sentence()} Assigned to {us.first_name()} {us.last_name()}."
+            if rng.random() < 0.08 else us.sentence())
+        c["iso_country"][0].append(us.country_code())
+        c["currency"][0].append(us.currency_code())
+        c["bic"][0].append(maybe_null(rng, us.swift8()))
+        c["isbn10"][0].append(us.isbn10())
+        c["color"][0].append(us.color_name())
+        c["passport_no"][0].append(maybe_null(rng, us.passport_number()))
+    out["misc_locales"] = cols
     return out
 
 

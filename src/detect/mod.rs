@@ -1632,6 +1632,10 @@ fn token_boundary(text: &str, s: usize, e: usize) -> bool {
         if joiner(p) && s >= 2 && b[s - 2].is_ascii_alphanumeric() {
             return false;
         }
+        // "rv:1.9.6.20" in a browser's user agent is a version, not an address.
+        if p == b':' && s >= 3 && b[s - 3..s - 1].eq_ignore_ascii_case(b"rv") {
+            return false;
+        }
     }
     if e < b.len() {
         let n = b[e];
@@ -2016,5 +2020,7 @@ mod tests {
         assert!(!token_boundary("INV-536228726", 4, 13));
         assert!(token_boundary("ssn: 536228726", 5, 14));
         assert!(token_boundary("call 555-1234.", 5, 13));
+        assert!(!token_boundary("(X11; rv:1.9.6.20) Gecko", 9, 17));
+        assert!(token_boundary("ip:10.9.6.20", 3, 12));
     }
 }

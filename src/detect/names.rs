@@ -203,15 +203,28 @@ const STOP: &[&str] = &[
     "default",
 ];
 
+/// Words a name may carry besides its given names and surnames, skipped
+/// when a value is judged: forms of address, degrees and suffixes
+/// ("Univ.Prof.", "B.Eng.", "MBA", "III"), and the lower-case particles of
+/// surnames ("van der", "de la", "von").
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "m", "mme", "mlle", "sr", "sra",
-    "srta", "sig", "jr", "sir",
+    "srta", "sig", "jr", "sir", "herrn", "mx", "dame", "lord", "rev", "hon", "esq", "dott", "dott.ssa",
+    "avv", "ing", "mag", "mgr", "univ.prof", "dipl.-ing", "dipl.-kfm", "dipl.-inf", "phd",
+    "ph.d", "md", "dds", "dvm", "mba", "msc", "bsc", "b.a", "m.a", "b.sc", "m.sc", "b.eng",
+    "m.eng", "ii", "iii", "iv", "van", "von", "de", "da", "di", "del", "della", "der", "den",
+    "du", "des", "la", "le", "ten", "ter", "dos", "das", "zu", "vom", "zum", "af", "bin", "binti",
 ];
 
 const FIRST_NAME: u8 = 1;
 const SURNAME: u8 = 2;
 const STOP_WORD: u8 = 4;
 const TITLE: u8 = 8;
+/// In the Census lists or the hand-curated ones (not only in the larger
+/// international lists): what a name in running text must be, where
+/// capitalised nouns (German prose) would otherwise pair up as names.
+const COMMON_FIRST: u8 = 16;
+const COMMON_SURNAME: u8 = 32;
 
 /// Every dictionary word (folded) with what it can be: one hash lookup per
 /// token answers all the questions the finder asks.
@@ -309,8 +322,8 @@ impl Names {
                     .or_default() |= flag;
             }
         };
-        add(FIRST, FIRST_NAME);
-        add(LAST, SURNAME);
+        add(FIRST, FIRST_NAME | COMMON_FIRST);
+        add(LAST, SURNAME | COMMON_SURNAME);
         add(FIRST_INTL, FIRST_NAME);
         add(LAST_INTL, SURNAME);
         for w in STOP {
@@ -322,7 +335,7 @@ impl Names {
         // Surnames that are far more often ordinary words.
         for w in ["the", "and", "street", "new"] {
             if let Some(f) = words.get_mut(w.as_bytes()) {
-                *f &= !SURNAME;
+                *f &= !(SURNAME | COMMON_SURNAME);
             }
         }
         let mut names = Names {
@@ -442,8 +455,9 @@ impl Names {
         Some(self.lookup(&buf[..n]))
     }
 
-    fn is_first(&self, w: &str) -> bool {
-        self.flags(w) & (FIRST_NAME | STOP_WORD) == FIRST_NAME
+    /// A given name of the common lists, not a stop word.
+    fn is_common_first(&self, w: &str) -> bool {
+        self.flags(w) & (COMMON_FIRST | STOP_WORD) == COMMON_FIRST
     }
 
     fn is_title(&self, w: &str) -> bool {
@@ -486,18 +500,28 @@ impl Names {
             out.push((0, text.len(), true));
             return;
         }
-        // Embedded: "Firstname Surname" pairs of capitalised words in running text.
-        for w in tokens.windows(2) {
+        // Embedded: "Firstname Surname" pairs of capitalised words in running
+        // text, both from the common lists. In prose that capitalises its
+        // nouns (German), where "Sommer Vogel" or "Jung Berg" would pair up,
+        // a pair also needs a title or form of address before it ("Herrn
+        // Thomas Müller").
+        for (k, w) in tokens.windows(2).enumerate() {
             let ((a0, a1), (b0, b1)) = (w[0], w[1]);
             let (a, b) = (&text[a0..a1], &text[b0..b1]);
             if text[a1..b0].trim().is_empty()
                 && starts_upper(a)
                 && starts_upper(b)
                 && !is_all_upper(a)
-                && self.is_first(a)
-                && self.flags(b) & (SURNAME | STOP_WORD) == SURNAME
+                && self.is_common_first(a)
+                && self.flags(b) & (COMMON_SURNAME | STOP_WORD) == COMMON_SURNAME
             {
-                out.push((a0, b1, false));
+                let titled = k > 0 && {
+                    let (t0, t1) = tokens[k - 1];
+                    text[t1..a0].trim().is_empty() && self.is_title(&text[t0..t1])
+                };
+                if titled || !capitalises_nouns(text, tokens, k) {
+                    out.push((a0, b1, false));
+                }
             }
         }
     }
@@ -746,6 +770,42 @@ impl Names {
         }
         tally.verdict(n_words, hinted, text.contains(','))
     }
+}
+
+/// German function words that are not English words (nor name particles):
+/// one of them marks prose that capitalises its nouns.
+const GERMAN_WORDS: &[&str] = &[
+    "und", "das", "ist", "nicht", "mit", "auf", "für", "ein", "eine", "einen", "sich", "auch",
+    "noch", "wir", "ihr", "dich", "mich", "mein", "dein", "sein", "wenn", "aber", "oder", "bei",
+    "nach", "vom", "zum", "zur", "über", "kein", "keine", "sehr", "schon", "hier", "wie", "wird",
+    "werden", "haben", "sind", "waren", "darin", "uns", "euch", "bitte", "danke",
+];
+
+/// Whether running text capitalises nouns the way German does: a German
+/// function word among its words, or (in at least six words) more than a
+/// third of the words inside its sentences capitalised, the words of
+/// `pair` aside.
+fn capitalises_nouns(text: &str, tokens: &[(usize, usize)], pair: usize) -> bool {
+    if tokens.iter().any(|&(s, e)| {
+        let w = &text[s..e];
+        w.len() <= 6 && GERMAN_WORDS.iter().any(|g| g.eq_ignore_ascii_case(w))
+    }) {
+        return true;
+    }
+    if tokens.len() < 6 {
+        return false;
+    }
+    let (mut inner, mut caps) = (0, 0);
+    for (k, &(s, e)) in tokens.iter().enumerate() {
+        let starts_sentence =
+            k == 0 || text[..s].trim_end().ends_with(['.', '!', '?', ':', '\n']);
+        if starts_sentence || k == pair || k == pair + 1 {
+            continue;
+        }
+        inner += 1;
+        caps += starts_upper(&text[s..e]) as usize;
+    }
+    caps * 3 > inner
 }
 
 /// Words that start with a capital letter (`detect`'s first pass counts an
@@ -1048,6 +1108,10 @@ mod tests {
             "Elisa Koch-Scheuermann",
             "Thomas-Xavier Aubert",
             "Herr Gunnar Weihmann",
+            "Dylano van Salm",
+            "Gérard Arnaud de la Faure",
+            "Univ.Prof. Gundula Karge B.Eng.",
+            "Dipl.-Ing. Christina Bohlander MBA.",
         ] {
             assert_eq!(n.find(ok, false), vec![(0, ok.len(), true)], "{ok}");
         }
@@ -1061,5 +1125,22 @@ mod tests {
         // ...but not a surname-like word at the head of a product name.
         assert!(n.find("Kindle Paperwhite", true).is_empty());
         assert!(n.find("Logitech Qzxwv", true).is_empty());
+        // In running text a pair needs the common lists: capitalised German
+        // nouns that are also rare names do not pair up.
+        assert!(n
+            .find("Ab Mann erklären und Hand. Sommer Kopf zeigen Apfel.", false)
+            .is_empty());
+        assert!(!n
+            .find("Bitte Herrn Thomas Müller anrufen.", false)
+            .is_empty());
+        // Nouns capitalised as German does: common-list pairs need a title.
+        let prose = "Kaufen wenig schreiben auf. Traurig darin hart Sommer Vogel. Schreien Musik warm.";
+        assert!(n.find(prose, false).is_empty());
+        let prose = "Termin mit Herrn Thomas Müller am Montag wegen der Rechnung und Lieferung.";
+        assert!(!n.find(prose, false).is_empty());
+        // English prose keeps its untitled names.
+        assert!(!n
+            .find("Please call Jennifer Lopez about the refund for order two.", false)
+            .is_empty());
     }
 }
