@@ -404,7 +404,7 @@ impl Names {
                     | ((ascii_lower(hi) | (w.len() as u64) << 56) as u128) << 64;
                 return match self.short.get(&key) {
                     Some(&f) => f,
-                    None if w.contains('-') => self.flags_slow(w.as_bytes()),
+                    None if w.bytes().any(|c| c == b'-') => self.flags_slow(w.as_bytes()),
                     None => 0,
                 };
             }
@@ -632,7 +632,7 @@ impl Names {
             }
             tally.add(f);
         }
-        Some(tally.verdict(n_words, hinted, b.contains(&b',')))
+        Some(tally.verdict(n_words, hinted, || b.contains(&b',')))
     }
 
     /// `whole_name_latin` for ASCII values of at most 64 bytes, on bit masks
@@ -690,7 +690,7 @@ impl Names {
             }
             tally.add(f);
         }
-        tally.verdict(n_words, hinted, b.contains(&b','))
+        tally.verdict(n_words, hinted, || b.contains(&b','))
     }
 
     /// `flags` of an ASCII word, its key read with at most two loads.
@@ -708,7 +708,7 @@ impl Names {
         let key = (ascii_lower(lo) as u128) | ((ascii_lower(hi) | (n as u64) << 56) as u128) << 64;
         match self.short.get(&key) {
             Some(&f) => f,
-            None if w.contains(&b'-') => self.flags_slow(w),
+            None if w.iter().any(|&c| c == b'-') => self.flags_slow(w),
             None => 0,
         }
     }
@@ -768,7 +768,7 @@ impl Names {
             }
             tally.add(f);
         }
-        tally.verdict(n_words, hinted, text.contains(','))
+        tally.verdict(n_words, hinted, || text.contains(','))
     }
 }
 
@@ -903,7 +903,8 @@ impl NameTally {
     /// does: a single word, a given name first or a surname last ("Lothar
     /// Patberg"), or the other way round after a comma ("Patberg, Lothar");
     /// a surname-like word inside a product name ("Kindle Paperwhite") is not.
-    fn verdict(&self, n_words: usize, hinted: bool, comma: bool) -> bool {
+    #[inline]
+    fn verdict(&self, n_words: usize, hinted: bool, comma: impl FnOnce() -> bool) -> bool {
         if n_words == 0 || n_words > 4 {
             return false;
         }
@@ -911,8 +912,8 @@ impl NameTally {
             return hinted && self.known > 0;
         }
         let strong = self.firsts >= 1 && (self.lasts >= 1 || self.firsts >= 2) && self.known >= 2;
-        let placed = self.head.0 || self.tail.1 || (comma && (self.head.1 || self.tail.0));
-        strong || (hinted && placed)
+        strong
+            || (hinted && (self.head.0 || self.tail.1 || ((self.head.1 || self.tail.0) && comma())))
     }
 }
 
