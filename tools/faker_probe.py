@@ -192,6 +192,7 @@ def tables(seed, rows):
         "last_login": ([], []),
         "kommentar": ([], ["IBAN"]),
         "beschreibung": ([], []),
+        "zahlung_notiz": ([], ["IBAN"]),
         "lat": ([], ["GEO_COORDINATE"]),
         "lng": ([], ["GEO_COORDINATE"]),
         "ip_version": ([], []),
@@ -218,6 +219,10 @@ def tables(seed, rows):
         c["last_login"][0].append(us.date_time_between("-1y").strftime("%Y-%m-%d %H:%M:%S"))
         c["kommentar"][0].append(de.sentence() + (" IBAN " + de.iban() if rng.random() < 0.05 else ""))
         c["beschreibung"][0].append(de.text(max_nb_chars=120))
+        iban = de.iban().lower()
+        c["zahlung_notiz"][0].append(
+            de.sentence() + " konto " + " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+            if rng.random() < 0.05 else de.sentence())
         c["lat"][0].append(maybe_null(rng, f"{us.latitude():.6f}"))
         c["lng"][0].append(maybe_null(rng, f"{us.longitude():.6f}"))
         c["ip_version"][0].append(rng.choice(["1.2.3", "2.10.4", "3.1", "4.0.1.2"]))
