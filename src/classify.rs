@@ -145,7 +145,9 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         // chance for about one number in ten: a phone number in a note
         // does. In free text they need a context word ("NHS", "SIN"), the
         // column's name, or a large share of the rows.
-        let digit_checksum = member_rules.iter().all(|r| weak_digit_checksum(r.validator));
+        let digit_checksum = member_rules
+            .iter()
+            .all(|r| weak_digit_checksum(r.validator));
         let passes = if free_text {
             let weak = !checksum && !hint_only;
             rows >= t.free_text_min_rows

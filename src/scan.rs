@@ -899,7 +899,10 @@ impl Scanner {
 /// `long`, `longitude`), `None` for any other column.
 fn geo_axis(path: &str) -> Option<f64> {
     let words = crate::detect::column_words(path);
-    if words.iter().any(|w| matches!(w.as_str(), "lat" | "latitude")) {
+    if words
+        .iter()
+        .any(|w| matches!(w.as_str(), "lat" | "latitude"))
+    {
         Some(90.0)
     } else if words
         .iter()

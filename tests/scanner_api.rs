@@ -310,15 +310,35 @@ fn coordinates_as_text_are_judged_as_numbers() {
         .map(Some)
         .chain([None])
         .collect();
-    let lng = ["-74.005974", "151.209290", "-0.127758", "2.352222", "139.650311", "18.068581"];
+    let lng = [
+        "-74.005974",
+        "151.209290",
+        "-0.127758",
+        "2.352222",
+        "139.650311",
+        "18.068581",
+    ];
     // A column called `long` that holds prose is not a longitude.
-    let long = ["a long note about shipping", "ok", "call back", "fine", "n", "m"];
+    let long = [
+        "a long note about shipping",
+        "ok",
+        "call back",
+        "fine",
+        "n",
+        "m",
+    ];
     let batch = RecordBatch::try_from_iter(vec![
         ("lat", Arc::new(StringArray::from(lat)) as ArrayRef),
         ("lng", Arc::new(StringArray::from(lng.to_vec())) as ArrayRef),
-        ("long", Arc::new(StringArray::from(long.to_vec())) as ArrayRef),
+        (
+            "long",
+            Arc::new(StringArray::from(long.to_vec())) as ArrayRef,
+        ),
         // Region codes are whole numbers, not positions.
-        ("latitude_band", Arc::new(StringArray::from(vec!["10", "20", "30", "40", "50", "60"])) as ArrayRef),
+        (
+            "latitude_band",
+            Arc::new(StringArray::from(vec!["10", "20", "30", "40", "50", "60"])) as ArrayRef,
+        ),
     ])
     .unwrap();
     let got = entities_of(&batch);

@@ -208,12 +208,80 @@ const STOP: &[&str] = &[
 /// ("Univ.Prof.", "B.Eng.", "MBA", "III"), and the lower-case particles of
 /// surnames ("van der", "de la", "von").
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "m", "mme", "mlle", "sr", "sra",
-    "srta", "sig", "jr", "sir", "herrn", "mx", "dame", "lord", "rev", "hon", "esq", "dott", "dott.ssa",
-    "avv", "ing", "mag", "mgr", "univ.prof", "dipl.-ing", "dipl.-kfm", "dipl.-inf", "phd",
-    "ph.d", "md", "dds", "dvm", "mba", "msc", "bsc", "b.a", "m.a", "b.sc", "m.sc", "b.eng",
-    "m.eng", "ii", "iii", "iv", "van", "von", "de", "da", "di", "del", "della", "der", "den",
-    "du", "des", "la", "le", "ten", "ter", "dos", "das", "zu", "vom", "zum", "af", "bin", "binti",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "herr",
+    "frau",
+    "m",
+    "mme",
+    "mlle",
+    "sr",
+    "sra",
+    "srta",
+    "sig",
+    "jr",
+    "sir",
+    "herrn",
+    "mx",
+    "dame",
+    "lord",
+    "rev",
+    "hon",
+    "esq",
+    "dott",
+    "dott.ssa",
+    "avv",
+    "ing",
+    "mag",
+    "mgr",
+    "univ.prof",
+    "dipl.-ing",
+    "dipl.-kfm",
+    "dipl.-inf",
+    "phd",
+    "ph.d",
+    "md",
+    "dds",
+    "dvm",
+    "mba",
+    "msc",
+    "bsc",
+    "b.a",
+    "m.a",
+    "b.sc",
+    "m.sc",
+    "b.eng",
+    "m.eng",
+    "ii",
+    "iii",
+    "iv",
+    "van",
+    "von",
+    "de",
+    "da",
+    "di",
+    "del",
+    "della",
+    "der",
+    "den",
+    "du",
+    "des",
+    "la",
+    "le",
+    "ten",
+    "ter",
+    "dos",
+    "das",
+    "zu",
+    "vom",
+    "zum",
+    "af",
+    "bin",
+    "binti",
 ];
 
 const FIRST_NAME: u8 = 1;
@@ -797,8 +865,7 @@ fn capitalises_nouns(text: &str, tokens: &[(usize, usize)], pair: usize) -> bool
     }
     let (mut inner, mut caps) = (0, 0);
     for (k, &(s, e)) in tokens.iter().enumerate() {
-        let starts_sentence =
-            k == 0 || text[..s].trim_end().ends_with(['.', '!', '?', ':', '\n']);
+        let starts_sentence = k == 0 || text[..s].trim_end().ends_with(['.', '!', '?', ':', '\n']);
         if starts_sentence || k == pair || k == pair + 1 {
             continue;
         }
@@ -1129,19 +1196,26 @@ mod tests {
         // In running text a pair needs the common lists: capitalised German
         // nouns that are also rare names do not pair up.
         assert!(n
-            .find("Ab Mann erklären und Hand. Sommer Kopf zeigen Apfel.", false)
+            .find(
+                "Ab Mann erklären und Hand. Sommer Kopf zeigen Apfel.",
+                false
+            )
             .is_empty());
         assert!(!n
             .find("Bitte Herrn Thomas Müller anrufen.", false)
             .is_empty());
         // Nouns capitalised as German does: common-list pairs need a title.
-        let prose = "Kaufen wenig schreiben auf. Traurig darin hart Sommer Vogel. Schreien Musik warm.";
+        let prose =
+            "Kaufen wenig schreiben auf. Traurig darin hart Sommer Vogel. Schreien Musik warm.";
         assert!(n.find(prose, false).is_empty());
         let prose = "Termin mit Herrn Thomas Müller am Montag wegen der Rechnung und Lieferung.";
         assert!(!n.find(prose, false).is_empty());
         // English prose keeps its untitled names.
         assert!(!n
-            .find("Please call Jennifer Lopez about the refund for order two.", false)
+            .find(
+                "Please call Jennifer Lopez about the refund for order two.",
+                false
+            )
             .is_empty());
     }
 }
