@@ -445,7 +445,7 @@ impl Names {
         }
         let mut f = 0;
         for part in w.split(|&c| c == b'-') {
-            if part.is_empty() || part.contains(&b'-') {
+            if part.is_empty() {
                 return 0;
             }
             f |= self.exact(part).unwrap_or(0);
@@ -637,7 +637,7 @@ impl Names {
         }
         // A name has no digits, at most five tokens and at most four words:
         // each early `false` is the general path's answer too.
-        let (mut n_tokens, mut n_words, mut tally) = (0usize, 0usize, NameTally::default());
+        let (mut n_tokens, mut tally) = (0usize, NameTally::default());
         let word = |c: u8| c >= 0x80 || WORD_BYTE[c as usize];
         let flags = |w: &[u8]| {
             if ascii || w.is_ascii() {
@@ -679,7 +679,6 @@ impl Names {
             if title {
                 continue;
             }
-            n_words += 1;
             // Letters (ASCII, or the two-byte Latin ones checked above),
             // apostrophes and hyphens; capitalised unless in a name column.
             let first_upper = match core.first() {
@@ -700,7 +699,7 @@ impl Names {
             }
             tally.add(f);
         }
-        Some(tally.verdict(n_words, hinted, || b.contains(&b',')))
+        Some(tally.verdict(hinted, || b.contains(&b',')))
     }
 
     /// `whole_name_latin` for ASCII values of at most 64 bytes, on bit masks
@@ -714,7 +713,7 @@ impl Names {
         }
         let name_byte = m.alpha | m.apostrophe | m.dash;
         let mut rest = name_byte | m.dot;
-        let (mut n_tokens, mut n_words, mut tally) = (0usize, 0usize, NameTally::default());
+        let (mut n_tokens, mut tally) = (0usize, NameTally::default());
         while rest != 0 {
             let s = rest.trailing_zeros() as usize;
             let run = (rest >> s).trailing_ones() as usize;
@@ -742,7 +741,6 @@ impl Names {
             if title {
                 continue;
             }
-            n_words += 1;
             // Letters, apostrophes and hyphens; capitalised unless in a
             // name column.
             let core_bits = 1u64
@@ -758,7 +756,7 @@ impl Names {
             }
             tally.add(f);
         }
-        tally.verdict(n_words, hinted, || b.contains(&b','))
+        tally.verdict(hinted, || b.contains(&b','))
     }
 
     /// `flags` of an ASCII word, its key read with at most two loads.
@@ -815,7 +813,6 @@ impl Names {
             }
         }
         // Whole value: 1-4 name tokens (titles aside), nothing else.
-        let mut n_words = 0;
         let mut tally = NameTally::default();
         for &(s, e) in tokens {
             let t = &text[s..e];
@@ -830,13 +827,12 @@ impl Names {
             if title {
                 continue;
             }
-            n_words += 1;
             if !is_name_token(t, hinted) {
                 return false;
             }
             tally.add(f);
         }
-        tally.verdict(n_words, hinted, || text.contains(','))
+        tally.verdict(hinted, || text.contains(','))
     }
 }
 
@@ -941,6 +937,7 @@ struct NameTally {
     lasts: usize,
     /// Words that are a given name or a surname (or both).
     known: usize,
+    /// Name words so far.
     words: usize,
     /// The first word is a given name / a surname.
     head: (bool, bool),
@@ -963,7 +960,7 @@ impl NameTally {
         self.tail = w;
     }
 
-    /// Whether a value of `n_words` name words is one person's name: 1–4
+    /// Whether a value of these name words is one person's name: 1–4
     /// words, and a given name with a surname or another given name on two
     /// different words (one word that is both, "York", is not two parts). In
     /// a name column one known word is enough where it stands as a name
@@ -971,11 +968,11 @@ impl NameTally {
     /// Patberg"), or the other way round after a comma ("Patberg, Lothar");
     /// a surname-like word inside a product name ("Kindle Paperwhite") is not.
     #[inline]
-    fn verdict(&self, n_words: usize, hinted: bool, comma: impl FnOnce() -> bool) -> bool {
-        if n_words == 0 || n_words > 4 {
+    fn verdict(&self, hinted: bool, comma: impl FnOnce() -> bool) -> bool {
+        if self.words == 0 || self.words > 4 {
             return false;
         }
-        if n_words == 1 {
+        if self.words == 1 {
             return hinted && self.known > 0;
         }
         let strong = self.firsts >= 1 && (self.lasts >= 1 || self.firsts >= 2) && self.known >= 2;
