@@ -1080,6 +1080,8 @@ pub(crate) struct Words {
     matches: Vec<Vec<u32>>,
     /// Per word: its length in bytes.
     lens: Vec<u32>,
+    /// The longest word's length.
+    max_len: usize,
     start: usize,
 }
 
@@ -1164,6 +1166,7 @@ impl Words {
             match_limit: n_match << shift,
             matches,
             lens: patterns.iter().map(|p| p.len() as u32).collect(),
+            max_len: patterns.iter().map(|p| p.len()).max().unwrap_or(0),
             start: index[&start] << shift,
         })
     }
@@ -1186,19 +1189,72 @@ impl Words {
         None
     }
 
-    /// Every occurrence of every word in `hay`, as `(word, start, end)`,
-    /// in order of their ends.
+    /// Every occurrence of every word in `hay`, as `(word, start, end)`, in
+    /// no particular order.
+    ///
+    /// A walk is a chain of loads, each waiting on the one before; a long
+    /// value (free text) is walked as two halves side by side, whose chains
+    /// do not wait on each other. The second half's walk starts `max_len`
+    /// bytes before the middle: the automaton's state after a byte is the
+    /// longest suffix of what was read that begins a word, never longer than
+    /// the longest word, so from the middle on that walk is in the state
+    /// the whole walk would be in, and it reports the words that end after
+    /// the middle (the first half's walk, the others).
     #[inline]
     pub(crate) fn each(&self, hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
-        let (mut i, mut s) = (0, self.start);
-        while let Some((e, next)) = self.next_match(hay, i, s) {
-            for &pid in &self.matches[next >> self.shift] {
-                f(pid as usize, e - self.lens[pid as usize] as usize, e);
+        let n = hay.len();
+        if n < 2 * self.max_len + SPLIT_WALK_MIN {
+            let (mut i, mut s) = (0, self.start);
+            while let Some((e, next)) = self.next_match(hay, i, s) {
+                self.report(next, e, &mut f);
+                (i, s) = (e, next);
             }
-            (i, s) = (e, next);
+            return;
+        }
+        // The first walk reads [0, mid), the second [from, n): about as many
+        // bytes each.
+        let mid = (n + self.max_len) / 2;
+        let from = mid - self.max_len;
+        let (classes, table, limit) = (&self.classes, &self.table[..], self.match_limit);
+        // SAFETY: a state is the start or a table entry, each of which
+        // begins a row inside the table, and a class is below the row
+        // length (asserted in `new`).
+        let step = |s: usize, b: u8| unsafe {
+            *table.get_unchecked(s + classes[b as usize] as usize) as usize
+        };
+        let (mut a, mut b) = (self.start, self.start);
+        let (first, second) = (&hay[..mid], &hay[from..]);
+        for (i, (&x, &y)) in first.iter().zip(second).enumerate() {
+            a = step(a, x);
+            b = step(b, y);
+            if a < limit {
+                self.report(a, i + 1, &mut f);
+            }
+            if b < limit && from + i + 1 > mid {
+                self.report(b, from + i + 1, &mut f);
+            }
+        }
+        // The second walk's last bytes (it reads one more when the lengths differ).
+        for (i, &y) in second.iter().enumerate().skip(first.len()) {
+            b = step(b, y);
+            if b < limit && from + i + 1 > mid {
+                self.report(b, from + i + 1, &mut f);
+            }
+        }
+    }
+
+    /// The words of match state `s` (premultiplied), ending at `e`.
+    #[inline]
+    fn report(&self, s: usize, e: usize, f: &mut impl FnMut(usize, usize, usize)) {
+        for &pid in &self.matches[s >> self.shift] {
+            f(pid as usize, e - self.lens[pid as usize] as usize, e);
         }
     }
 }
+
+/// Values at least this much longer than twice an automaton's longest word
+/// are walked in two halves (see `Words::each`).
+const SPLIT_WALK_MIN: usize = 16;
 
 /// What a pattern's matches hold of ASCII digits: whether every match has
 /// one, at most how many bytes come before the first, and at most how long a
@@ -1377,7 +1433,7 @@ mod tests {
         /// words, any ASCII case, and non-ASCII bytes around them.
         #[test]
         fn words_walk_finds_what_the_library_finds(
-            hay in "[abcAB éÉ.-]{0,40}",
+            hay in "[abcAB éÉ.-]{0,90}",
             words in proptest::collection::vec("[abcé]{1,4}", 1..6),
         ) {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
