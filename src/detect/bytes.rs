@@ -196,13 +196,6 @@ fn finish(seps: Seps, mut out: FirstPass, runs: Runs) -> FirstPass {
 pub(super) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
     #[cfg(target_arch = "x86_64")]
     {
-        // Free text takes thirty-two bytes per step where the CPU can
-        // (the answer is the same; a property test holds both to the
-        // scalar pass).
-        if b.len() >= AVX2_MIN && std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 was detected on this CPU just now.
-            return unsafe { avx2::first_pass(b, floor) };
-        }
         // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
         unsafe { sse2::first_pass(b, floor) }
     }
@@ -275,16 +268,16 @@ mod sse2 {
     use std::arch::x86_64::*;
 
     /// Per-lane state: "any byte of this class" masks and byte counters.
-    pub(super) struct Acc {
-        pub(super) upper: __m128i,
-        pub(super) lower: __m128i,
-        pub(super) high: __m128i,
-        pub(super) space: __m128i,
-        pub(super) at: __m128i,
-        pub(super) comma: __m128i,
-        pub(super) eq: __m128i,
+    struct Acc {
+        upper: __m128i,
+        lower: __m128i,
+        high: __m128i,
+        space: __m128i,
+        at: __m128i,
+        comma: __m128i,
+        eq: __m128i,
         /// Digits, capital-like, colons, dashes, dots.
-        pub(super) cnt: [__m128i; 5],
+        cnt: [__m128i; 5],
     }
 
     #[inline]
@@ -303,7 +296,7 @@ mod sse2 {
     /// One block of sixteen bytes.
     #[inline]
     #[target_feature(enable = "sse2")]
-    pub(super) fn step(acc: &mut Acc, runs: &mut Runs, v: __m128i) {
+    fn step(acc: &mut Acc, runs: &mut Runs, v: __m128i) {
         let lower = le(_mm_sub_epi8(v, splat(b'a')), 25);
         let space = _mm_cmpeq_epi8(v, splat(b' '));
         acc.lower = _mm_or_si128(acc.lower, lower);
@@ -355,7 +348,7 @@ mod sse2 {
     /// Add the lane counters up and clear them.
     #[inline]
     #[target_feature(enable = "sse2")]
-    pub(super) fn flush(acc: &mut Acc, out: &mut FirstPass, seps: &mut Seps) {
+    fn flush(acc: &mut Acc, out: &mut FirstPass, seps: &mut Seps) {
         let sum = |v: __m128i| {
             let s = _mm_sad_epu8(v, _mm_setzero_si128());
             (_mm_cvtsi128_si64(s) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s))) as u32
@@ -399,20 +392,7 @@ mod sse2 {
                 steps = 0;
             }
         }
-        finish_blocks(acc, runs, seps, out, blocks.remainder())
-    }
-
-    /// The rest of a first pass once the whole blocks are read: the last
-    /// few bytes (fewer than sixteen), then the counters and feature bits.
-    #[inline]
-    #[target_feature(enable = "sse2")]
-    pub(super) fn finish_blocks(
-        mut acc: Acc,
-        mut runs: Runs,
-        mut seps: Seps,
-        mut out: FirstPass,
-        rest: &[u8],
-    ) -> FirstPass {
+        let rest = blocks.remainder();
         if !rest.is_empty() {
             step(&mut acc, &mut runs, short_block(rest));
         }
@@ -481,163 +461,6 @@ mod sse2 {
     }
 }
 
-/// Values at least this long take the AVX2 first pass, where there is one.
-#[cfg(target_arch = "x86_64")]
-const AVX2_MIN: usize = 64;
-
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::sse2::{self, Acc};
-    use super::{FirstPass, Runs, Seps};
-    use std::arch::x86_64::*;
-
-    /// `sse2::Acc` over thirty-two lanes.
-    struct Acc2 {
-        upper: __m256i,
-        lower: __m256i,
-        high: __m256i,
-        space: __m256i,
-        at: __m256i,
-        comma: __m256i,
-        eq: __m256i,
-        cnt: [__m256i; 5],
-    }
-
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn splat(c: u8) -> __m256i {
-        _mm256_set1_epi8(c as i8)
-    }
-
-    /// `x <= k` per unsigned lane.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn le(x: __m256i, k: u8) -> __m256i {
-        _mm256_cmpeq_epi8(_mm256_min_epu8(x, splat(k)), x)
-    }
-
-    /// Token runs over a 32-bit mask, as two 16-byte chunks in order.
-    #[inline]
-    fn chunks(runs: &mut Runs, m: u32) {
-        runs.chunk(m & 0xFFFF);
-        runs.chunk(m >> 16);
-    }
-
-    /// `sse2::step` on thirty-two bytes.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn step(acc: &mut Acc2, runs: &mut Runs, v: __m256i) {
-        let lower = le(_mm256_sub_epi8(v, splat(b'a')), 25);
-        let space = _mm256_cmpeq_epi8(v, splat(b' '));
-        acc.lower = _mm256_or_si256(acc.lower, lower);
-        acc.space = _mm256_or_si256(acc.space, space);
-        if _mm256_movemask_epi8(_mm256_or_si256(lower, space)) == -1 {
-            if !runs.found {
-                chunks(runs, _mm256_movemask_epi8(lower) as u32);
-            }
-            return;
-        }
-        let digit = le(_mm256_sub_epi8(v, splat(b'0')), 9);
-        let upper = le(_mm256_sub_epi8(v, splat(b'A')), 25);
-        let high = _mm256_cmpgt_epi8(_mm256_setzero_si256(), v);
-        let colon = _mm256_cmpeq_epi8(v, splat(b':'));
-        let dash = _mm256_cmpeq_epi8(v, splat(b'-'));
-        let dot = _mm256_cmpeq_epi8(v, splat(b'.'));
-        acc.upper = _mm256_or_si256(acc.upper, upper);
-        acc.high = _mm256_or_si256(acc.high, high);
-        acc.space = _mm256_or_si256(acc.space, _mm256_cmpeq_epi8(v, splat(b'\t')));
-        acc.at = _mm256_or_si256(acc.at, _mm256_cmpeq_epi8(v, splat(b'@')));
-        acc.comma = _mm256_or_si256(acc.comma, _mm256_cmpeq_epi8(v, splat(b',')));
-        acc.eq = _mm256_or_si256(acc.eq, _mm256_cmpeq_epi8(v, splat(b'=')));
-        acc.cnt[0] = _mm256_sub_epi8(acc.cnt[0], digit);
-        acc.cnt[1] = _mm256_sub_epi8(acc.cnt[1], _mm256_or_si256(upper, high));
-        acc.cnt[2] = _mm256_sub_epi8(acc.cnt[2], colon);
-        acc.cnt[3] = _mm256_sub_epi8(acc.cnt[3], dash);
-        acc.cnt[4] = _mm256_sub_epi8(acc.cnt[4], dot);
-        if !runs.found {
-            let under = _mm256_cmpeq_epi8(v, splat(b'_'));
-            let tok = _mm256_or_si256(
-                _mm256_or_si256(_mm256_or_si256(digit, upper), _mm256_or_si256(lower, under)),
-                _mm256_or_si256(dash, dot),
-            );
-            chunks(runs, _mm256_movemask_epi8(tok) as u32);
-        }
-    }
-
-    /// Add the lane counters up and clear them.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn flush(acc: &mut Acc2, out: &mut FirstPass, seps: &mut Seps) {
-        let sum = |v: __m256i| {
-            let s = _mm256_sad_epu8(v, _mm256_setzero_si256());
-            let lo = _mm256_castsi256_si128(s);
-            let hi = _mm256_extracti128_si256::<1>(s);
-            let t = _mm_add_epi64(lo, hi);
-            (_mm_cvtsi128_si64(t) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(t, t))) as u32
-        };
-        out.digits += sum(acc.cnt[0]);
-        out.caplike += sum(acc.cnt[1]);
-        seps.colons += sum(acc.cnt[2]);
-        seps.dashes += sum(acc.cnt[3]);
-        seps.dots += sum(acc.cnt[4]);
-        acc.cnt = [_mm256_setzero_si256(); 5];
-    }
-
-    /// `sse2::first_pass`, thirty-two bytes per step; the last block of
-    /// sixteen or more bytes and the rest go through the SSE2 steps.
-    #[target_feature(enable = "avx2")]
-    pub(super) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
-        let (mut seps, mut out, mut runs) =
-            (Seps::default(), FirstPass::default(), Runs::new(floor));
-        let z = _mm256_setzero_si256();
-        let mut acc = Acc2 {
-            upper: z,
-            lower: z,
-            high: z,
-            space: z,
-            at: z,
-            comma: z,
-            eq: z,
-            cnt: [z; 5],
-        };
-        let mut blocks = b.chunks_exact(32);
-        let mut steps = 0u32;
-        for block in blocks.by_ref() {
-            // SAFETY: `block` is 32 readable bytes; the load has no alignment need.
-            let v = unsafe { _mm256_loadu_si256(block.as_ptr().cast()) };
-            step(&mut acc, &mut runs, v);
-            steps += 1;
-            if steps == 255 {
-                flush(&mut acc, &mut out, &mut seps);
-                steps = 0;
-            }
-        }
-        flush(&mut acc, &mut out, &mut seps);
-        // The lanes' class masks folded to sixteen, for the SSE2 tail.
-        let fold =
-            |v: __m256i| _mm_or_si128(_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v));
-        let z = _mm_setzero_si128();
-        let mut acc1 = Acc {
-            upper: fold(acc.upper),
-            lower: fold(acc.lower),
-            high: fold(acc.high),
-            space: fold(acc.space),
-            at: fold(acc.at),
-            comma: fold(acc.comma),
-            eq: fold(acc.eq),
-            cnt: [z; 5],
-        };
-        let mut rest = blocks.remainder();
-        if rest.len() >= 16 {
-            // SAFETY: 16 readable bytes; no alignment need.
-            let v = unsafe { _mm_loadu_si128(rest.as_ptr().cast()) };
-            sse2::step(&mut acc1, &mut runs, v);
-            rest = &rest[16..];
-        }
-        sse2::finish_blocks(acc1, runs, seps, out, rest)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,8 +487,8 @@ mod tests {
         #[test]
         fn simd_agrees_with_scalar(
             v in proptest::prop_oneof![
-                "[a-cA-C0-9 :=@,._\\-\t\\u{e9}\\u{4e00}]{0,200}",
-                "([a-z ]{0,40}[A-Z0-9.,@:=_\t\u{e9}-]?){0,8}",
+                "[a-cA-C0-9 :=@,._\\-\t\\u{e9}\\u{4e00}]{0,90}",
+                "([a-z ]{0,40}[A-Z0-9.,@:=_\t\u{e9}-]?){0,5}",
             ],
             floor in 0u32..40,
         ) {
@@ -747,9 +570,5 @@ mod tests {
         // Counters survive more than 255 steps of 16 bytes.
         let long = "1".repeat(16 * 300 + 7);
         assert_eq!(first_pass(long.as_bytes(), 15).digits, 16 * 300 + 7);
-        // And more than 255 steps of 32 (the AVX2 pass, where the CPU has it).
-        let long = "1A".repeat(16 * 600 + 9);
-        let p = first_pass(long.as_bytes(), 15);
-        assert_eq!((p.digits, p.caplike), (16 * 600 + 9, 16 * 600 + 9));
     }
 }
