@@ -511,40 +511,47 @@ pub struct Memo([Option<MemoEntry>; 4], QuietTails);
 
 /// How many tails `QuietTails` keeps, and the longest it keeps.
 const QUIET_TAILS: usize = 16;
-const QUIET_TAIL_MAX: usize = 24;
+const QUIET_TAIL_MAX: usize = 31;
 
 /// Tails of the memo's prefix form (", Boston") that held nothing, the
 /// most recent sixteen: the detector's answer on a tail depends only on the
 /// tail and the column, so a tail seen again (cities repeat) is not searched
 /// again. Only tails that held no hit are kept.
+///
+/// Each is kept zero-padded in four words with its length in the last
+/// byte, so that a lookup compares words (no call per slot); no tail holds a
+/// zero byte, so no two tails share a key.
 #[derive(Debug, Default, Clone, Copy)]
 struct QuietTails {
-    len: [u8; QUIET_TAILS],
-    bytes: [[u8; QUIET_TAIL_MAX]; QUIET_TAILS],
+    keys: [[u64; 4]; QUIET_TAILS],
     next: u8,
 }
 
 impl QuietTails {
+    /// `t` as it is kept, if it can be.
+    #[inline]
+    fn key(t: &[u8]) -> Option<[u64; 4]> {
+        let n = t.len();
+        if n == 0 || n > QUIET_TAIL_MAX {
+            return None;
+        }
+        let mut b = [0u8; 32];
+        b[..n].copy_from_slice(t);
+        b[31] = n as u8;
+        Some(std::array::from_fn(|i| {
+            u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().expect("8 bytes"))
+        }))
+    }
+
     #[inline]
     fn contains(&self, t: &[u8]) -> bool {
-        let n = t.len();
-        n > 0
-            && n <= QUIET_TAIL_MAX
-            && self
-                .len
-                .iter()
-                .zip(&self.bytes)
-                .any(|(&l, b)| l as usize == n && &b[..n] == t)
+        Self::key(t).is_some_and(|k| self.keys.iter().any(|b| *b == k))
     }
 
     fn insert(&mut self, t: &[u8]) {
-        let n = t.len();
-        if n == 0 || n > QUIET_TAIL_MAX {
-            return;
-        }
+        let Some(key) = Self::key(t) else { return };
         let k = self.next as usize;
-        self.bytes[k][..n].copy_from_slice(t);
-        self.len[k] = n as u8;
+        self.keys[k] = key;
         self.next = ((k + 1) % QUIET_TAILS) as u8;
     }
 }
@@ -1572,8 +1579,20 @@ fn lower_into(text: &str, out: &mut String) {
     if text.is_ascii() {
         out.push_str(text);
         out.make_ascii_lowercase();
-    } else {
+    } else if text.contains('\u{3a3}') {
+        // A capital sigma lower-cases by its place in the word, which only
+        // `str::to_lowercase` knows.
         out.push_str(&text.to_lowercase());
+    } else {
+        // Character by character into the reused buffer (no allocation per
+        // value): the same as `str::to_lowercase` without a sigma.
+        for c in text.chars() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
     }
 }
 
