@@ -10,7 +10,8 @@
 # FILE is a file written by `examples/gen_bench_data.rs`. PIIGATE (default
 # target/release/piigate) is the binary under test. Prints each pair and
 # the medians: full scan / decode-only, 1 thread / 2 threads, `--sample`
-# wall time, and peak RSS of a full scan.
+# wall time, peak RSS of a full scan, and the naive baseline's ratio (of
+# the medians of 7 alternating passes, and of the fastest passes).
 set -euo pipefail
 
 file=${1:?usage: speed_pairs.sh FILE.parquet [PAIRS]}
@@ -55,7 +56,10 @@ for _ in 1 2 3; do
   echo "sample ${w}s (${m} KB)"
 done
 
-if [[ -x target/release/examples/naive_scan ]]; then
-  echo "== naive baseline (single thread, string columns, first 262,144 rows)"
-  target/release/examples/naive_scan "$file" | tail -1
+# NAIVE_SCAN (default target/release/examples/naive_scan): the baseline's
+# binary, built from the same commit as PIIGATE.
+naive=${NAIVE_SCAN:-target/release/examples/naive_scan}
+if [[ -x $naive ]]; then
+  echo "== naive baseline (single thread, string columns, first 262,144 rows, 7 alternating passes)"
+  "$naive" "$file" 262144 7 | tail -2
 fi
