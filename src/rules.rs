@@ -214,6 +214,13 @@ pub struct RuleSpec {
     /// Column-name words that argue against it.
     #[serde(default)]
     pub negative_column_hints: Vec<String>,
+    /// Column names (one word, or two adjacent words joined: `last_name` is
+    /// `lastname`) that say the column holds this entity and nothing else;
+    /// they are column hints too. Under one, a person-name rule takes any
+    /// value of capitalised letter words as a name, without the
+    /// dictionaries (a surname column of names they do not list).
+    #[serde(default)]
+    pub defining_column_hints: Vec<String>,
     /// No checksum exists: matches count only with a column hint or context word.
     #[serde(default)]
     pub requires_hint: bool,
@@ -270,6 +277,7 @@ pub struct Rule {
     /// The context words, compiled once for substring search.
     pub column_hints: Vec<String>,
     pub negative_column_hints: Vec<String>,
+    pub defining_column_hints: Vec<String>,
     pub requires_hint: bool,
     pub examples: Examples,
     pub source: String,
@@ -965,6 +973,7 @@ impl RuleSetBuilder {
                 context: spec.context.iter().map(|w| w.to_lowercase()).collect(),
                 column_hints: norm(&spec.column_hints),
                 negative_column_hints: norm(&spec.negative_column_hints),
+                defining_column_hints: norm(&spec.defining_column_hints),
                 requires_hint: spec.requires_hint,
                 examples: spec.examples.clone(),
                 source: src.clone(),

@@ -62,9 +62,13 @@ def main():
         parts = [p for w in ws for p in w.split() if p[:1].isupper()]
         for w in parts:
             w = w.strip().lower()
-            # Words whose case does not round-trip (Turkish dotless ı) are
-            # left out: "DUNYAMALI" could not find "dunyamalı".
-            if len(w) >= 2 and WORD.match(w) and latin(w) and w.upper().lower() == w:
+            # Words whose case does not round-trip are left out, except for
+            # the Turkish dotless ı: "Sarıoğlu" and "sarıoğlu" find
+            # "sarıoğlu" (only the all-capitals "SARIOĞLU" does not, whose
+            # I lower-cases to i).
+            if len(w) >= 2 and WORD.match(w) and latin(w) and (
+                w.upper().lower() == w or w.replace("ı", "i").upper().lower() == w.replace("ı", "i")
+            ):
                 out.add(w)
         return out
 

@@ -34,7 +34,8 @@ pub struct Hit {
     pub context: bool,
 }
 
-/// What the column name says about each rule: +1 supports, -1 argues against.
+/// What the column name says about each rule: +1 supports, +2 names the
+/// entity itself (a defining column hint), -1 argues against.
 #[derive(Debug, Clone)]
 pub struct ColumnHints {
     pub per_rule: Vec<i8>,
@@ -56,12 +57,24 @@ impl ColumnHints {
                 w == hint || (hint.len() >= 4 && w.len() > hint.len() && w.starts_with(hint))
             }) || joined == hint
         };
+        // A defining hint is a whole word or two adjacent words joined
+        // ("last_name", "customerLastName"), never a prefix.
+        let defines = |hint: &str| {
+            words.iter().any(|w| w == hint)
+                || words.windows(2).any(|p| {
+                    p[0].len() + p[1].len() == hint.len()
+                        && hint.starts_with(&p[0][..])
+                        && hint.ends_with(&p[1][..])
+                })
+        };
         let per_rule = rules
             .rules
             .iter()
             .map(|r| {
                 if r.negative_column_hints.iter().any(|h| matches(h)) {
                     -1
+                } else if r.defining_column_hints.iter().any(|h| defines(h)) {
+                    2
                 } else if r.column_hints.iter().any(|h| matches(h)) {
                     1
                 } else {
@@ -1063,7 +1076,7 @@ impl Detector {
                     if sh.upper() || (sh.alpha() && (hints.get(i) > 0 || !text.is_ascii())) {
                         self.names.find_counted(
                             text,
-                            hints.get(i) > 0,
+                            names::NameHint::of(hints.get(i)),
                             sh.caplike as usize,
                             &mut scratch.name_tokens,
                             &mut scratch.name_spans,
@@ -1443,10 +1456,11 @@ impl Detector {
                 }
                 false
             }
-            DetectorKind::PersonName => {
-                self.names
-                    .whole_name(text, hints.get(ri) > 0, &mut scratch.name_tokens)
-            }
+            DetectorKind::PersonName => self.names.whole_name(
+                text,
+                names::NameHint::of(hints.get(ri)),
+                &mut scratch.name_tokens,
+            ),
             DetectorKind::DateOfBirth => false,
         }
     }
@@ -1787,6 +1801,32 @@ mod tests {
             );
             proptest::prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
         }
+    }
+
+    #[test]
+    fn defining_hints_are_whole_words_or_adjacent_pairs() {
+        let rules = RuleSet::builtin().unwrap();
+        let name = rules
+            .rules
+            .iter()
+            .position(|r| r.id == "person_name")
+            .unwrap();
+        let hint = |c: &str| ColumnHints::from_column_name(&rules, c).get(name);
+        for c in [
+            "surname",
+            "last_name",
+            "customerLastName",
+            "FIRST_NAME",
+            "nachname",
+            "prénom",
+        ] {
+            assert_eq!(hint(c), 2, "{c}");
+        }
+        // Hints, but not names of a name: one known word still decides.
+        for c in ["name", "customer", "account_holder", "surnames_count_x"] {
+            assert!(hint(c) < 2, "{c}");
+        }
+        assert_eq!(hint("company_name"), -1);
     }
 
     #[test]

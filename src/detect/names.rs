@@ -534,7 +534,8 @@ impl Names {
 
     /// Name spans in `text` as (start, end, whole value). `hinted`: the column is
     /// a name column, so a single given name or surname counts.
-    pub fn find(&self, text: &str, hinted: bool) -> Vec<(usize, usize, bool)> {
+    pub fn find(&self, text: &str, hinted: impl Into<NameHint>) -> Vec<(usize, usize, bool)> {
+        let hinted = hinted.into();
         let (mut tokens, mut out) = (Vec::new(), Vec::new());
         self.find_counted(text, hinted, capitalised_words(text), &mut tokens, &mut out);
         out
@@ -546,7 +547,7 @@ impl Names {
     pub(crate) fn find_counted(
         &self,
         text: &str,
-        hinted: bool,
+        hinted: NameHint,
         capitalised: usize,
         tokens: &mut Vec<(usize, usize)>,
         out: &mut Vec<(usize, usize, bool)>,
@@ -557,7 +558,7 @@ impl Names {
         // word counts only in a name column), and an embedded one is a
         // "Given Surname" pair. Fewer than two capitalised words can be
         // neither: skip the tokenizer (most sentences take this exit).
-        if !hinted && capitalised < 2 {
+        if !hinted.any() && capitalised < 2 {
             return;
         }
         tokenize(text, tokens);
@@ -598,7 +599,7 @@ impl Names {
     pub(crate) fn whole_name(
         &self,
         text: &str,
-        hinted: bool,
+        hinted: NameHint,
         tokens: &mut Vec<(usize, usize)>,
     ) -> bool {
         if let Some(answer) = self.whole_name_latin(text.as_bytes(), hinted) {
@@ -613,7 +614,7 @@ impl Names {
     /// with no token list, and each ASCII dictionary key is built from two
     /// loads. `None` for any other character (the general path takes it). A
     /// property test holds it to the general path.
-    fn whole_name_latin(&self, b: &[u8], hinted: bool) -> Option<bool> {
+    fn whole_name_latin(&self, b: &[u8], hinted: NameHint) -> Option<bool> {
         // Non-ASCII bytes must be two-byte letters from U+00C0 to U+017F
         // (every one of them is a letter but × and ÷); checked before any
         // early answer, so that other values go to the general path.
@@ -693,11 +694,11 @@ impl Names {
                 && core
                     .iter()
                     .all(|&c| c >= 0x80 || c.is_ascii_alphabetic() || c == b'\'' || c == b'-')
-                && (first_upper || hinted);
+                && (first_upper || hinted.any());
             if !name_token {
                 return Some(false);
             }
-            tally.add(f);
+            tally.add(f, first_upper);
         }
         Some(tally.verdict(hinted, || b.contains(&b',')))
     }
@@ -705,7 +706,7 @@ impl Names {
     /// `whole_name_latin` for ASCII values of at most 64 bytes, on bit masks
     /// of the byte classes (`bytes::masks`): the tokens are the runs of word
     /// bytes, found with bit scans instead of byte loops.
-    fn whole_name_ascii(&self, b: &[u8], hinted: bool) -> bool {
+    fn whole_name_ascii(&self, b: &[u8], hinted: NameHint) -> bool {
         let m = super::bytes::masks::<true>(b);
         // Digits are word bytes: a digit anywhere is a digit in a token.
         if m.digit != 0 {
@@ -750,11 +751,11 @@ impl Names {
                 & !((1u64 << s) - 1);
             let name_token = core_end > s
                 && core_bits & !name_byte == 0
-                && (b[s].is_ascii_uppercase() || hinted);
+                && (b[s].is_ascii_uppercase() || hinted.any());
             if !name_token {
                 return false;
             }
-            tally.add(f);
+            tally.add(f, b[s].is_ascii_uppercase());
         }
         tally.verdict(hinted, || b.contains(&b','))
     }
@@ -791,14 +792,14 @@ impl Names {
         self.lookup(b)
     }
 
-    fn is_whole_name(&self, text: &str, tokens: &[(usize, usize)], hinted: bool) -> bool {
+    fn is_whole_name(&self, text: &str, tokens: &[(usize, usize)], hinted: NameHint) -> bool {
         let has_digit = text.bytes().any(|b| b.is_ascii_digit());
         if has_digit || tokens.len() > 5 {
             return false;
         }
         // Scripts the dictionaries do not cover (Han, Cyrillic, Greek, Arabic,
         // Devanagari, Hangul, kana): in a name column, a short alphabetic value is a name.
-        if hinted && !text.is_ascii() && tokens.len() <= 4 && text.chars().count() <= 40 {
+        if hinted.any() && !text.is_ascii() && tokens.len() <= 4 && text.chars().count() <= 40 {
             let non_latin = text
                 .chars()
                 .filter(|c| c.is_alphabetic())
@@ -830,7 +831,7 @@ impl Names {
             if !is_name_token(t, hinted) {
                 return false;
             }
-            tally.add(f);
+            tally.add(f, starts_upper(t));
         }
         tally.verdict(hinted, || text.contains(','))
     }
@@ -898,14 +899,14 @@ fn is_all_upper(w: &str) -> bool {
     w.chars().count() > 1 && w.chars().all(|c| !c.is_lowercase())
 }
 
-fn is_name_token(w: &str, hinted: bool) -> bool {
+fn is_name_token(w: &str, hinted: NameHint) -> bool {
     let core = w.trim_end_matches('.');
     if core.is_ascii() {
         let b = core.as_bytes();
         return !b.is_empty()
             && b.iter()
                 .all(|&c| c.is_ascii_alphabetic() || c == b'\'' || c == b'-')
-            && (b[0].is_ascii_uppercase() || hinted);
+            && (b[0].is_ascii_uppercase() || hinted.any());
     }
     if core.is_empty()
         || !core
@@ -915,7 +916,7 @@ fn is_name_token(w: &str, hinted: bool) -> bool {
         return false;
     }
     // Capitalised, or ALL CAPS; lower-case names only in a name column.
-    starts_upper(core) || hinted
+    starts_upper(core) || hinted.any()
 }
 
 /// Bytes that belong to a word (ASCII): letters, digits, `'`, `-`, `.`.
@@ -928,6 +929,43 @@ fn token_end(b: &[u8], s: usize, mut e: usize) -> usize {
         }
     }
     e
+}
+
+/// What a column's name says about the names in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameHint {
+    /// Nothing: names are capitalised and need the dictionaries.
+    None,
+    /// A name column (`name`, `customer`, `holder`): one known word can be a name.
+    Hinted,
+    /// A column named for a name (`surname`, `first_name`): every value of
+    /// capitalised letter words is one.
+    Named,
+}
+
+impl NameHint {
+    /// From a column hint (`ColumnHints::get`).
+    pub fn of(hint: i8) -> NameHint {
+        match hint {
+            2.. => NameHint::Named,
+            1 => NameHint::Hinted,
+            _ => NameHint::None,
+        }
+    }
+
+    pub fn any(self) -> bool {
+        self != NameHint::None
+    }
+}
+
+impl From<bool> for NameHint {
+    fn from(hinted: bool) -> Self {
+        if hinted {
+            NameHint::Hinted
+        } else {
+            NameHint::None
+        }
+    }
 }
 
 /// What the name words of a value (titles aside) are, in order.
@@ -943,12 +981,16 @@ struct NameTally {
     head: (bool, bool),
     /// The last word so far is a given name / a surname.
     tail: (bool, bool),
+    /// Words that are stop words or do not start with a capital.
+    plain: usize,
 }
 
 impl NameTally {
-    /// One more name word, with its dictionary flags.
+    /// One more name word, with its dictionary flags and whether it starts
+    /// with a capital.
     #[inline]
-    fn add(&mut self, f: u8) {
+    fn add(&mut self, f: u8, upper: bool) {
+        self.plain += (f & STOP_WORD != 0 || !upper) as usize;
         let w = (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME, f & SURNAME != 0);
         if self.words == 0 {
             self.head = w;
@@ -967,11 +1009,19 @@ impl NameTally {
     /// does: a single word, a given name first or a surname last ("Lothar
     /// Patberg"), or the other way round after a comma ("Patberg, Lothar");
     /// a surname-like word inside a product name ("Kindle Paperwhite") is not.
+    ///
+    /// In a column named for a name (`NameHint::Named`), capitalised words
+    /// that are not stop words are a name whether the dictionaries list
+    /// them or not: names of every country, and surnames alone.
     #[inline]
-    fn verdict(&self, hinted: bool, comma: impl FnOnce() -> bool) -> bool {
+    fn verdict(&self, hinted: NameHint, comma: impl FnOnce() -> bool) -> bool {
         if self.words == 0 || self.words > 4 {
             return false;
         }
+        if hinted == NameHint::Named && self.plain == 0 {
+            return true;
+        }
+        let hinted = hinted.any();
         if self.words == 1 {
             return hinted && self.known > 0;
         }
@@ -1079,7 +1129,11 @@ mod tests {
                 0..7,
             ),
             seps in proptest::collection::vec("( |, |  |,|\t| - |/)", 7),
-            hinted in proptest::bool::ANY,
+            hinted in proptest::prop_oneof![
+                proptest::strategy::Just(NameHint::None),
+                proptest::strategy::Just(NameHint::Hinted),
+                proptest::strategy::Just(NameHint::Named),
+            ],
         ) {
             let mut v = String::new();
             for (k, w) in words.iter().enumerate() {
@@ -1118,7 +1172,19 @@ mod tests {
             let b = k.to_le_bytes();
             let w = std::str::from_utf8(&b[..b[15] as usize]).expect("utf-8 word");
             assert_eq!(n.flags(w), f, "{w}");
-            assert_eq!(n.flags(&w.to_uppercase()), f, "{w}");
+            // In capitals, the Turkish dotless ı is an I, which lower-cases
+            // to i: "DUNYAMALI" is not "dunyamalı" (its capitalised form is).
+            if w.contains('ı') {
+                let cap: String = w
+                    .chars()
+                    .take(1)
+                    .flat_map(char::to_uppercase)
+                    .chain(w.chars().skip(1))
+                    .collect();
+                assert_eq!(n.flags(&cap), f, "{cap}");
+            } else {
+                assert_eq!(n.flags(&w.to_uppercase()), f, "{w}");
+            }
         }
         for (w, &f) in &n.long {
             let w = std::str::from_utf8(w).expect("utf-8 word");
@@ -1158,6 +1224,37 @@ mod tests {
             .find("Please call Jennifer Lopez tomorrow.", false)
             .is_empty());
         assert!(n.find("please call back may 5", false).is_empty());
+    }
+
+    /// In a column named for a name, names the dictionaries do not hold
+    /// (Turkish, Polish surnames) are names; in a plain `name` column they
+    /// are not, and neither are lower-case words, stop words or digits in
+    /// the named one.
+    #[test]
+    fn a_column_named_for_a_name_needs_no_dictionary() {
+        let n = Names::builtin();
+        let named = NameHint::Named;
+        for ok in [
+            "Koçyiğit",
+            "Şener Beşerler",
+            "Gałczyński",
+            "Hvithovudh Ljungdahl",
+            "ZXQWY",
+        ] {
+            assert!(
+                n.find(ok, NameHint::Hinted).is_empty(),
+                "{ok} needs the named column"
+            );
+            assert_eq!(n.find(ok, named), vec![(0, ok.len(), true)], "{ok}");
+            let mut tokens = Vec::new();
+            assert!(
+                n.whole_name(ok, named, &mut tokens),
+                "{ok}: the memo agrees"
+            );
+        }
+        for bad in ["zzqx Wrtp", "Qwzx the", "Order 12", "Wqz Xqy Zqv Qxw Vqz"] {
+            assert!(n.find(bad, named).is_empty(), "{bad}");
+        }
     }
 
     #[test]
