@@ -1665,6 +1665,12 @@ fn token_boundary(text: &str, s: usize, e: usize) -> bool {
         if joiner(p) && s >= 2 && b[s - 2].is_ascii_alphanumeric() {
             return false;
         }
+        // Digits right after a `+` are a phone number's country code and
+        // what follows it ("+351 99 8519 8498" holds no SSN), whatever
+        // stands before the `+`.
+        if p == b'+' && b[s].is_ascii_digit() {
+            return false;
+        }
         // "rv:1.9.6.20" in a browser's user agent is a version, not an address.
         if p == b':' && s >= 3 && b[s - 3..s - 1].eq_ignore_ascii_case(b"rv") {
             return false;
@@ -2081,5 +2087,9 @@ mod tests {
         assert!(token_boundary("call 555-1234.", 5, 13));
         assert!(!token_boundary("(X11; rv:1.9.6.20) Gecko", 9, 17));
         assert!(token_boundary("ip:10.9.6.20", 3, 12));
+        // After the `+` of a country code: part of a phone number.
+        assert!(!token_boundary("Contact: +351 99 8519 8498", 10, 21));
+        assert!(!token_boundary("+351 99 8519 8498", 1, 12));
+        assert!(token_boundary("Contact: +351 99 8519 8498", 9, 26));
     }
 }
