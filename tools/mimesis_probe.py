@@ -114,6 +114,9 @@ def tables(seed, rows):
         "f3": ([], ["MAC_ADDRESS"]),
         "f4": ([], ["CREDIT_CARD"]),
         "f5": ([], ["CRYPTO_WALLET"]),       # Ethereum
+        "f6": ([], ["PERSON_NAME"]),         # full names, 20 locales
+        "f7": ([], ["EMAIL"]),
+        "f8": ([], ["STREET_ADDRESS"]),      # addresses, 20 locales
         "link": ([], ["URL"]),
         "agent": ([], []),
         "host": ([], []),
@@ -140,6 +143,10 @@ def tables(seed, rows):
         c["f3"][0].append(maybe_null(rng, net.mac_address()))
         c["f4"][0].append(maybe_null(rng, pay.credit_card_number()))
         c["f5"][0].append(maybe_null(rng, pay.ethereum_address()))
+        l = pick()
+        c["f6"][0].append(maybe_null(rng, people[l].full_name()))
+        c["f7"][0].append(maybe_null(rng, people[l].email()))
+        c["f8"][0].append(maybe_null(rng, addrs[l].address()))
         c["link"][0].append(maybe_null(rng, net.url()))
         c["agent"][0].append(net.user_agent())
         c["host"][0].append(net.hostname())
