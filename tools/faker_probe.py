@@ -12,14 +12,12 @@ and prints column-level precision and recall per entity.
 The rules were not tuned on this data before the first run; see
 docs/CLASSIFICATION.md for what the first run found.
 """
-import argparse
-import csv
-import json
 import os
 import random
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import probe_score  # noqa: E402
 
 from faker import Faker
 
@@ -314,61 +312,8 @@ def _non_luhn16(rng):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", default="target/release/piigate")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--rows", type=int, default=600)
-    ap.add_argument("--keep", help="write the CSVs here instead of a temporary folder")
-    ap.add_argument("-v", action="store_true", help="print every wrong column")
-    a = ap.parse_args()
-    d = a.keep or tempfile.mkdtemp(prefix="faker_probe.")
-    os.makedirs(d, exist_ok=True)
-    truth = {}
-    for tname, cols in tables(a.seed, a.rows).items():
-        names = list(cols)
-        with open(os.path.join(d, tname + ".csv"), "w", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(names)
-            for row in zip(*(cols[n][0] for n in names)):
-                w.writerow(row)
-        for n in names:
-            truth[(tname, n)] = set(cols[n][1])
-    rep = json.loads(
-        subprocess.run(
-            [a.bin, "scan", d, "--full", "--format", "json"],
-            check=True, capture_output=True, text=True,
-        ).stdout
-    )
-    got = {}
-    for t in rep["tables"]:
-        for c in t["columns"]:
-            got[(t["name"], c["name"])] = {e["type"] for e in c["entities"]}
-    tp = fp = fn = 0
-    per = {}
-    wrong = []
-    for k, want in sorted(truth.items()):
-        have = got.get(k, set())
-        for e in want | have:
-            s = per.setdefault(e, [0, 0, 0])
-            if e in want and e in have:
-                tp += 1; s[0] += 1
-            elif e in have:
-                fp += 1; s[1] += 1
-            else:
-                fn += 1; s[2] += 1
-        if want != have:
-            wrong.append((k, sorted(want), sorted(have)))
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    print(f"seed {a.seed}, {a.rows} rows/table, {len(truth)} columns: "
-          f"micro P={p:.3f} R={r:.3f} F1={f1:.3f} (tp {tp}, fp {fp}, fn {fn})")
-    for e, (t, f, n) in sorted(per.items()):
-        if f or n:
-            print(f"  {e:<18} tp {t} fp {f} fn {n}")
-    if a.v:
-        for k, want, have in wrong:
-            print(f"  {k[0]}.{k[1]}: want {want} got {have}")
+    a = probe_score.args("faker_probe.")
+    probe_score.run(a, tables(a.seed, a.rows))
 
 
 if __name__ == "__main__":
