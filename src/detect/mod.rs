@@ -558,7 +558,7 @@ impl QuietTails {
 
     #[inline]
     fn contains(&self, t: &[u8]) -> bool {
-        Self::key(t).is_some_and(|k| self.keys.iter().any(|b| *b == k))
+        Self::key(t).is_some_and(|k| self.keys.contains(&k))
     }
 
     fn insert(&mut self, t: &[u8]) {
