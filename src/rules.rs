@@ -1180,18 +1180,27 @@ impl Words {
         })
     }
 
+    /// The state after byte `b` in state `s`.
+    #[inline(always)]
+    fn step(&self, s: usize, b: u8) -> usize {
+        // SAFETY: `s` is the start or a table entry, each of which begins a
+        // row inside the table, and a class is below the row length
+        // (asserted in `new`).
+        unsafe {
+            *self
+                .table
+                .get_unchecked(s + self.classes[b as usize] as usize) as usize
+        }
+    }
+
     /// From byte `i` in state `s`: the position after the next byte that
     /// enters a match state, and that state.
     #[inline]
     fn next_match(&self, hay: &[u8], mut i: usize, mut s: usize) -> Option<(usize, usize)> {
-        let (classes, table, limit) = (&self.classes, &self.table[..], self.match_limit);
         while i < hay.len() {
-            // SAFETY: `s` is the start or a table entry, each of which
-            // begins a row inside the table, and a class is below the row
-            // length (asserted in `new`).
-            s = unsafe { *table.get_unchecked(s + classes[hay[i] as usize] as usize) } as usize;
+            s = self.step(s, hay[i]);
             i += 1;
-            if s < limit {
+            if s < self.match_limit {
                 return Some((i, s));
             }
         }
@@ -1224,18 +1233,12 @@ impl Words {
         // bytes each.
         let mid = (n + self.max_len) / 2;
         let from = mid - self.max_len;
-        let (classes, table, limit) = (&self.classes, &self.table[..], self.match_limit);
-        // SAFETY: a state is the start or a table entry, each of which
-        // begins a row inside the table, and a class is below the row
-        // length (asserted in `new`).
-        let step = |s: usize, b: u8| unsafe {
-            *table.get_unchecked(s + classes[b as usize] as usize) as usize
-        };
+        let limit = self.match_limit;
         let (mut a, mut b) = (self.start, self.start);
         let (first, second) = (&hay[..mid], &hay[from..]);
         for (i, (&x, &y)) in first.iter().zip(second).enumerate() {
-            a = step(a, x);
-            b = step(b, y);
+            a = self.step(a, x);
+            b = self.step(b, y);
             if a < limit {
                 self.report(a, i + 1, &mut f);
             }
@@ -1245,7 +1248,7 @@ impl Words {
         }
         // The second walk's last bytes (it reads one more when the lengths differ).
         for (i, &y) in second.iter().enumerate().skip(first.len()) {
-            b = step(b, y);
+            b = self.step(b, y);
             if b < limit && from + i + 1 > mid {
                 self.report(b, from + i + 1, &mut f);
             }
