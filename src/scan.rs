@@ -496,7 +496,7 @@ impl Scanner {
         // The memo's most recent entry first (inlined): in a structured
         // column nearly every value is wholly matched by its one rule, and
         // is counted here without building a hit list.
-        let from = match self.detector.memo_first(text, hints, scratch, memo) {
+        let tried = match self.detector.memo_first(text, hints, scratch, memo) {
             FirstMemo::Whole(m) => match m.single() {
                 Some(ri) => {
                     p.hit_rows += weight;
@@ -508,10 +508,10 @@ impl Scanner {
                     None
                 }
             },
-            FirstMemo::Missed => Some(1),
-            FirstMemo::Untried => Some(0),
+            FirstMemo::Missed(e) => Some(Some(e)),
+            FirstMemo::Untried => Some(None),
         };
-        if let Some(from) = from {
+        if let Some(tried) = tried {
             // A run of digits that no rule can match in this column (an id)
             // holds nothing, and no memo entry can match it either: skip
             // the detector. (Looked at only after the memo's first entry,
@@ -520,7 +520,7 @@ impl Scanner {
                 return;
             }
             self.detector
-                .detect_memo_from(v, hints, scratch, memo, from);
+                .detect_memo_from(v, hints, scratch, memo, tried);
         }
         if scratch.hits.is_empty() {
             return;

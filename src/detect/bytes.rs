@@ -246,6 +246,33 @@ pub(crate) fn masks<const ALL: bool>(b: &[u8]) -> Masks {
     }
 }
 
+/// Bit masks of the spaces and the commas of `b` (at most 64 bytes),
+/// sixteen bytes per step.
+#[inline]
+pub(crate) fn spaces_commas(b: &[u8]) -> (u64, u64) {
+    debug_assert!(b.len() <= 64);
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+        unsafe { sse2::spaces_commas(b) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        spaces_commas_scalar(b)
+    }
+}
+
+/// The scalar form of `spaces_commas`.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) fn spaces_commas_scalar(b: &[u8]) -> (u64, u64) {
+    let (mut sp, mut co) = (0u64, 0u64);
+    for (i, &c) in b.iter().enumerate().take(64) {
+        sp |= ((c == b' ') as u64) << i;
+        co |= ((c == b',') as u64) << i;
+    }
+    (sp, co)
+}
+
 /// The scalar form of `masks` (the reference for the SIMD one).
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 pub(crate) fn masks_scalar(b: &[u8]) -> Masks {
@@ -431,6 +458,28 @@ mod sse2 {
         finish(seps, out, runs)
     }
 
+    /// `super::spaces_commas`, as `masks` reads its blocks.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn spaces_commas(b: &[u8]) -> (u64, u64) {
+        let (space, comma) = (splat(b' '), splat(b','));
+        let (mut sp, mut co) = (0u64, 0u64);
+        let mut k = 0;
+        while k < b.len() {
+            let v = if b.len() - k >= 16 {
+                // SAFETY: 16 readable bytes from `k`; no alignment need.
+                unsafe { _mm_loadu_si128(b[k..].as_ptr().cast()) }
+            } else {
+                short_block(&b[k..])
+            };
+            let bits = |x: __m128i| (_mm_movemask_epi8(x) as u32 as u64) << k;
+            sp |= bits(_mm_cmpeq_epi8(v, space));
+            co |= bits(_mm_cmpeq_epi8(v, comma));
+            k += 16;
+        }
+        (sp, co)
+    }
+
     /// `super::masks`: one block of sixteen bytes per step, the last few
     /// in a zero-padded block (a zero byte is in no class).
     #[target_feature(enable = "sse2")]
@@ -508,6 +557,13 @@ mod tests {
             proptest::prop_assert_eq!(masks::<true>(&v), masks_scalar(&v));
             let m = masks_scalar(&v);
             proptest::prop_assert_eq!(masks::<false>(&v), Masks { apostrophe: 0, digit: 0, ..m });
+        }
+
+        #[test]
+        fn spaces_commas_agree_with_scalar(v in "[a ,Zé0]{0,64}") {
+            let b = v.as_bytes();
+            let b = &b[..b.len().min(64)];
+            proptest::prop_assert_eq!(spaces_commas(b), spaces_commas_scalar(b));
         }
 
         #[test]

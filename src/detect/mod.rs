@@ -518,9 +518,62 @@ pub(crate) fn trim_value(v: &str) -> &str {
 }
 
 /// The few rules that most recently matched whole values of a column, most
-/// recent first (formats alternate: English and German street addresses).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Memo([Option<MemoEntry>; 4], QuietTails);
+/// recent first (formats alternate: English and German street addresses),
+/// and, per layout (`layout_key`), the entry that last explained a value
+/// of that layout: in a column of mixed layouts a value tries its own
+/// layout's entry first instead of walking the recent ones in turn.
+#[derive(Debug, Clone, Copy)]
+pub struct Memo(
+    [Option<MemoEntry>; 4],
+    QuietTails,
+    [Option<MemoEntry>; LAYOUTS],
+);
+
+impl Default for Memo {
+    fn default() -> Self {
+        Memo([None; 4], QuietTails::default(), [None; LAYOUTS])
+    }
+}
+
+/// How many layouts `layout_key` tells apart.
+const LAYOUTS: usize = 64;
+
+/// A value's layout, from where its letters, digits and separators are:
+/// the class of its first byte and of the first byte after its first
+/// space (a digit, an upper-case letter, anything else, or no space), and
+/// whether it ends in a digit and holds a comma. "4821 Maple Avenue",
+/// "12 rue de la Paix", "Hauptstraße 12", "Calle Mayor, 12" and "482 Oak
+/// Street, Boston" each have their own. `text` is not empty.
+#[inline]
+fn layout_key(text: &[u8]) -> usize {
+    let class = |c: u8| {
+        if c.is_ascii_digit() {
+            0
+        } else if c.is_ascii_uppercase() {
+            1
+        } else {
+            2
+        }
+    };
+    // Short values (nearly all of a structured column) from bit masks;
+    // the general searches set up more than they save on them.
+    let (space, comma) = if text.len() <= 64 {
+        let (sp, co) = bytes::spaces_commas(text);
+        ((sp != 0).then(|| sp.trailing_zeros() as usize), co != 0)
+    } else {
+        (
+            memchr::memchr(b' ', text),
+            memchr::memchr(b',', text).is_some(),
+        )
+    };
+    let first = class(text[0]);
+    let second = match space {
+        Some(i) if i + 1 < text.len() => class(text[i + 1]),
+        _ => 3,
+    };
+    let last_digit = text[text.len() - 1].is_ascii_digit() as usize;
+    first | second << 2 | last_digit << 4 | (comma as usize) << 5
+}
 
 /// How many tails `QuietTails` keeps, and the longest it keeps.
 const QUIET_TAILS: usize = 16;
@@ -577,7 +630,7 @@ impl QuietTails {
 /// With `tail`, the rules matched a prefix of the value and the rest was a
 /// digit-free tail after a comma that held nothing ("12 Main St, Boston").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct MemoEntry {
+pub(crate) struct MemoEntry {
     rules: [u16; 3],
     n: u8,
     tail: bool,
@@ -591,10 +644,12 @@ impl MemoEntry {
 
 /// What `Detector::memo_first` made of a value.
 pub(crate) enum FirstMemo {
-    /// The most recent entry's first rule matched the whole value.
+    /// The first entry tried (the value's layout's, or the most recent)
+    /// matched the whole value with its first rule.
     Whole(WholeMemo),
-    /// It is a whole-value entry and did not match: go on from slot 1.
-    Missed,
+    /// That entry is a whole-value entry and did not match: go on with the
+    /// others (`detect_memo_from` with it as `tried`).
+    Missed(MemoEntry),
     /// Not tried (no entry, a prefix entry, or an empty value).
     Untried,
 }
@@ -641,6 +696,13 @@ impl Memo {
             self.0.rotate_right(1);
             self.0[0] = Some(entry);
         }
+    }
+
+    /// Whether values of more than one kind were explained (only then do
+    /// layouts pay for their key).
+    #[inline]
+    fn mixed(&self) -> bool {
+        self.0[1].is_some()
     }
 }
 
@@ -1148,20 +1210,22 @@ impl Detector {
         memo: &mut Memo,
     ) {
         let text = trim_value(value);
-        let from = match self.memo_first(text, hints, scratch, memo) {
+        let tried = match self.memo_first(text, hints, scratch, memo) {
             FirstMemo::Whole(m) => {
                 m.hits_into(text, &mut scratch.hits);
                 return;
             }
-            FirstMemo::Missed => 1,
-            FirstMemo::Untried => 0,
+            FirstMemo::Missed(e) => Some(e),
+            FirstMemo::Untried => None,
         };
-        self.detect_memo_from(value, hints, scratch, memo, from);
+        self.detect_memo_from(value, hints, scratch, memo, tried);
     }
 
-    /// The memo's most recent entry on the trimmed value, when it is a
-    /// whole-value entry: the common case of a structured column, kept
-    /// small enough to inline into the caller's loop. (Slot 0 needs no
+    /// The first memo entry on the trimmed value, when it is a whole-value
+    /// entry: the common case of a structured column, kept small enough to
+    /// inline into the caller's loop. That entry is the most recent one,
+    /// or, once the column has shown more than one kind of value, the one
+    /// that last explained a value of this value's layout. (Neither needs
     /// promotion.)
     #[inline]
     pub(crate) fn memo_first(
@@ -1171,15 +1235,23 @@ impl Detector {
         scratch: &mut Scratch,
         memo: &Memo,
     ) -> FirstMemo {
-        let Some(entry) = memo.0[0] else {
+        let Some(mut entry) = memo.0[0] else {
             return FirstMemo::Untried;
         };
-        if entry.tail || text.is_empty() {
+        if text.is_empty() {
+            return FirstMemo::Untried;
+        }
+        if memo.mixed() {
+            if let Some(e) = memo.2[layout_key(text.as_bytes())] {
+                entry = e;
+            }
+        }
+        if entry.tail {
             return FirstMemo::Untried;
         }
         match self.whole_entry(entry, text, hints, scratch) {
             Some(m) => FirstMemo::Whole(m),
-            None => FirstMemo::Missed,
+            None => FirstMemo::Missed(entry),
         }
     }
 
@@ -1208,7 +1280,9 @@ impl Detector {
         })
     }
 
-    /// `detect_memo` from memo slot `from` on (slot 0 already tried).
+    /// `detect_memo` after `memo_first`: the value's layout's entry (unless
+    /// it is `tried`, the one `memo_first` tried and that did not match),
+    /// then the other entries, most recent first.
     #[inline(never)]
     pub(crate) fn detect_memo_from(
         &self,
@@ -1216,25 +1290,39 @@ impl Detector {
         hints: &ColumnHints,
         scratch: &mut Scratch,
         memo: &mut Memo,
-        from: usize,
+        tried: Option<MemoEntry>,
     ) {
         let text = trim_value(value);
-        if !text.is_empty() {
-            for slot in from..memo.0.len() {
-                let Some(entry) = memo.0[slot] else { continue };
-                if entry.tail {
+        // The layout is worked out only where there is a memo to consult or
+        // a value to learn from (not for free text, which never learns).
+        let layout = (!text.is_empty() && memo.0[0].is_some()).then(|| layout_key(text.as_bytes()));
+        if let Some(layout) = layout {
+            let own = memo.2[layout].filter(|&e| Some(e) != tried);
+            let slots = memo.0;
+            let order = own.into_iter().chain(
+                slots
+                    .into_iter()
+                    .flatten()
+                    .filter(|&e| Some(e) != tried && Some(e) != own),
+            );
+            for entry in order {
+                let explained = if entry.tail {
                     match self.memo_tail(entry, text, hints, scratch, &mut memo.1) {
-                        TailMemo::Done => {
-                            memo.promote(slot);
-                            return;
-                        }
-                        TailMemo::NoMatch => continue,
+                        TailMemo::Done => true,
+                        TailMemo::NoMatch => false,
                         TailMemo::Detect => break,
                     }
-                }
-                if let Some(m) = self.whole_entry(entry, text, hints, scratch) {
+                } else if let Some(m) = self.whole_entry(entry, text, hints, scratch) {
                     m.hits_into(text, &mut scratch.hits);
-                    memo.promote(slot);
+                    true
+                } else {
+                    false
+                };
+                if explained {
+                    memo.2[layout] = Some(entry);
+                    if let Some(slot) = memo.0.iter().position(|&x| x == Some(entry)) {
+                        memo.promote(slot);
+                    }
                     return;
                 }
             }
@@ -1276,6 +1364,7 @@ impl Detector {
             }
         }
         memo.remember(entry);
+        memo.2[layout.unwrap_or_else(|| layout_key(text.as_bytes()))] = Some(entry);
     }
 
     /// The memo's prefix form: the entry's first rule must match a prefix
