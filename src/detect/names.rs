@@ -303,6 +303,11 @@ pub struct Names {
     /// which hashes and compares in a few instructions; longer ones by bytes.
     short: rustc_hash::FxHashMap<u128, u8>,
     long: rustc_hash::FxHashMap<Box<[u8]>, u8>,
+    /// The short keys of the words that are stop words or titles, with
+    /// just those two flags: all that a column named for a name asks of
+    /// most values, in a table small enough to stay in the L1 cache
+    /// (the full one is ~50,000 words).
+    marked: rustc_hash::FxHashMap<u128, u8>,
 }
 
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
@@ -409,10 +414,16 @@ impl Names {
         let mut names = Names {
             short: Default::default(),
             long: Default::default(),
+            marked: Default::default(),
         };
         for (w, f) in words {
             match short_key(&w) {
-                Some(k) => names.short.insert(k, f),
+                Some(k) => {
+                    if f & (STOP_WORD | TITLE) != 0 {
+                        names.marked.insert(k, f & (STOP_WORD | TITLE));
+                    }
+                    names.short.insert(k, f)
+                }
                 None => names.long.insert(w, f),
             };
         }
@@ -634,7 +645,15 @@ impl Names {
             k += 2;
         }
         if ascii && b.len() <= 64 {
-            return Some(self.whole_name_ascii(b, hinted));
+            // In a column named for a name, capitalised words without a
+            // stop word are a name whatever the dictionaries say: the small
+            // table of stop words and titles answers most values.
+            if hinted == NameHint::Named {
+                if let Some(answer) = self.whole_name_ascii::<true>(b, hinted) {
+                    return Some(answer);
+                }
+            }
+            return Some(self.whole_name_ascii::<false>(b, hinted) == Some(true));
         }
         // A name has no digits, at most five tokens and at most four words:
         // each early `false` is the general path's answer too.
@@ -706,12 +725,30 @@ impl Names {
     /// `whole_name_latin` for ASCII values of at most 64 bytes, on bit masks
     /// of the byte classes (`bytes::masks`): the tokens are the runs of word
     /// bytes, found with bit scans instead of byte loops.
-    fn whole_name_ascii(&self, b: &[u8], hinted: NameHint) -> bool {
+    ///
+    /// With `MARKED` (a column named for a name) the words are looked up in
+    /// the table of stop words and titles only, which gives the same title
+    /// and stop-word answers as the full one for words without a hyphen:
+    /// the answer is `None` where it would need the given-name and surname
+    /// flags (a stop word, a lower-case word, a hyphen, or more than four
+    /// words), and the caller asks again without `MARKED`.
+    fn whole_name_ascii<const MARKED: bool>(&self, b: &[u8], hinted: NameHint) -> Option<bool> {
         let m = super::bytes::masks::<true>(b);
         // Digits are word bytes: a digit anywhere is a digit in a token.
         if m.digit != 0 {
-            return false;
+            return Some(false);
         }
+        // A hyphenated word's flags may come from its parts.
+        if MARKED && m.dash != 0 {
+            return None;
+        }
+        let flags = |w: &[u8]| {
+            if MARKED {
+                self.marked_ascii(w)
+            } else {
+                self.flags_ascii(w)
+            }
+        };
         let name_byte = m.alpha | m.apostrophe | m.dash;
         let mut rest = name_byte | m.dot;
         let (mut n_tokens, mut tally) = (0usize, NameTally::default());
@@ -726,16 +763,16 @@ impl Names {
             }
             n_tokens += 1;
             if n_tokens > 5 {
-                return false;
+                return Some(false);
             }
             let t = &b[s..e];
-            let f = self.flags_ascii(t);
+            let f = flags(t);
             let mut core_end = e;
             while core_end > s && b[core_end - 1] == b'.' {
                 core_end -= 1;
             }
             let title = if core_end < e {
-                self.flags_ascii(&b[s..core_end]) & TITLE != 0
+                flags(&b[s..core_end]) & TITLE != 0
             } else {
                 f & TITLE != 0
             };
@@ -753,11 +790,27 @@ impl Names {
                 && core_bits & !name_byte == 0
                 && (b[s].is_ascii_uppercase() || hinted.any());
             if !name_token {
-                return false;
+                return Some(false);
             }
             tally.add(f, b[s].is_ascii_uppercase());
         }
-        tally.verdict(hinted, || b.contains(&b','))
+        if MARKED {
+            return tally.named_without_dictionaries().then_some(true);
+        }
+        Some(tally.verdict(hinted, || b.contains(&b',')))
+    }
+
+    /// `flags_ascii` in the table of stop words and titles (those two
+    /// flags only), for a word without a hyphen.
+    #[inline]
+    fn marked_ascii(&self, w: &[u8]) -> u8 {
+        let n = w.len();
+        if n > 15 || n == 0 {
+            return self.flags_ascii(w) & (STOP_WORD | TITLE);
+        }
+        let (lo, hi) = super::bytes::short_words(w);
+        let key = (ascii_lower(lo) as u128) | ((ascii_lower(hi) | (n as u64) << 56) as u128) << 64;
+        self.marked.get(&key).copied().unwrap_or(0)
     }
 
     /// `flags` of an ASCII word, its key read with at most two loads.
@@ -1002,6 +1055,13 @@ impl NameTally {
         self.tail = w;
     }
 
+    /// The part of `verdict` in a column named for a name that needs no
+    /// dictionary: one to four capitalised words, none a stop word.
+    #[inline]
+    fn named_without_dictionaries(&self) -> bool {
+        (1..=4).contains(&self.words) && self.plain == 0
+    }
+
     /// Whether a value of these name words is one person's name: 1–4
     /// words, and a given name with a surname or another given name on two
     /// different words (one word that is both, "York", is not two parts). In
@@ -1162,6 +1222,30 @@ mod tests {
             want.make_ascii_lowercase();
             proptest::prop_assert_eq!(ascii_lower(u64::from_le_bytes(b)).to_le_bytes(), want);
         }
+    }
+
+    /// The small table answers the stop-word and title questions as the
+    /// full one does, for every word.
+    #[test]
+    fn marked_words_are_the_stop_words_and_titles() {
+        let n = Names::builtin();
+        assert!(n.marked.len() > 100, "stop words and titles are kept");
+        for (k, &f) in &n.short {
+            let b = k.to_le_bytes();
+            let w = &b[..b[15] as usize];
+            assert_eq!(
+                n.marked.get(k).copied().unwrap_or(0),
+                f & (STOP_WORD | TITLE),
+                "{}",
+                String::from_utf8_lossy(w)
+            );
+            if w.is_ascii() && !w.contains(&b'-') {
+                assert_eq!(n.marked_ascii(w), f & (STOP_WORD | TITLE));
+            }
+        }
+        assert_eq!(n.marked_ascii(b"Dr"), TITLE);
+        assert_eq!(n.marked_ascii(b"THE") & STOP_WORD, STOP_WORD);
+        assert_eq!(n.marked_ascii(b"Smith"), 0);
     }
 
     #[test]
