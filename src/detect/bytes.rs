@@ -458,42 +458,45 @@ mod sse2 {
         finish(seps, out, runs)
     }
 
-    /// `super::spaces_commas`, as `masks` reads its blocks.
+    /// The blocks of a value of at most 64 bytes, sixteen bytes each, the
+    /// last few in a zero-padded block (a zero byte is in no class), with
+    /// the offset of each: how `masks` and `spaces_commas` read a value.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn blocks(b: &[u8], mut each: impl FnMut(usize, __m128i)) {
+        let mut k = 0;
+        while k < b.len() {
+            let v = if b.len() - k >= 16 {
+                // SAFETY: 16 readable bytes from `k`; no alignment need.
+                unsafe { _mm_loadu_si128(b[k..].as_ptr().cast()) }
+            } else {
+                short_block(&b[k..])
+            };
+            each(k, v);
+            k += 16;
+        }
+    }
+
+    /// `super::spaces_commas`.
     #[inline]
     #[target_feature(enable = "sse2")]
     pub(super) fn spaces_commas(b: &[u8]) -> (u64, u64) {
         let (space, comma) = (splat(b' '), splat(b','));
         let (mut sp, mut co) = (0u64, 0u64);
-        let mut k = 0;
-        while k < b.len() {
-            let v = if b.len() - k >= 16 {
-                // SAFETY: 16 readable bytes from `k`; no alignment need.
-                unsafe { _mm_loadu_si128(b[k..].as_ptr().cast()) }
-            } else {
-                short_block(&b[k..])
-            };
+        blocks(b, |k, v| {
             let bits = |x: __m128i| (_mm_movemask_epi8(x) as u32 as u64) << k;
             sp |= bits(_mm_cmpeq_epi8(v, space));
             co |= bits(_mm_cmpeq_epi8(v, comma));
-            k += 16;
-        }
+        });
         (sp, co)
     }
 
-    /// `super::masks`: one block of sixteen bytes per step, the last few
-    /// in a zero-padded block (a zero byte is in no class).
+    /// `super::masks`, block by block.
     #[target_feature(enable = "sse2")]
     pub(super) fn masks<const ALL: bool>(b: &[u8]) -> super::Masks {
         let mut m = super::Masks::default();
         let (dot, dash, at) = (splat(b'.'), splat(b'-'), splat(b'@'));
-        let mut k = 0;
-        while k < b.len() {
-            let v = if b.len() - k >= 16 {
-                // SAFETY: 16 readable bytes from `k`; no alignment need.
-                unsafe { _mm_loadu_si128(b[k..].as_ptr().cast()) }
-            } else {
-                short_block(&b[k..])
-            };
+        blocks(b, |k, v| {
             let bits = |x: __m128i| (_mm_movemask_epi8(x) as u32 as u64) << k;
             m.dot |= bits(_mm_cmpeq_epi8(v, dot));
             m.dash |= bits(_mm_cmpeq_epi8(v, dash));
@@ -504,8 +507,7 @@ mod sse2 {
             }
             let folded = _mm_or_si128(v, splat(0x20));
             m.alpha |= bits(le(_mm_sub_epi8(folded, splat(b'a')), 25));
-            k += 16;
-        }
+        });
         m
     }
 }
