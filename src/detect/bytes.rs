@@ -273,6 +273,34 @@ pub(crate) fn spaces_commas_scalar(b: &[u8]) -> (u64, u64) {
     (sp, co)
 }
 
+/// The number of spaces in `b`, counted 64 bytes at a time and no further
+/// once `cap` is reached (a value's "three spaces or more" needs no more).
+#[inline]
+pub(crate) fn spaces_up_to(b: &[u8], cap: u32) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+        unsafe { sse2::spaces_up_to(b, cap) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        spaces_up_to_scalar(b, cap)
+    }
+}
+
+/// The scalar form of `spaces_up_to`.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) fn spaces_up_to_scalar(b: &[u8], cap: u32) -> u32 {
+    let mut n = 0;
+    for block in b.chunks(64) {
+        n += block.iter().filter(|&&c| c == b' ').count() as u32;
+        if n >= cap {
+            break;
+        }
+    }
+    n
+}
+
 /// The scalar form of `masks` (the reference for the SIMD one).
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 pub(crate) fn masks_scalar(b: &[u8]) -> Masks {
@@ -477,6 +505,62 @@ mod sse2 {
         }
     }
 
+    /// `super::spaces_up_to`: per sixteen-byte block a compare whose lanes
+    /// (0 or -1) are subtracted from byte counters, summed every four
+    /// blocks. The last partial block of a value of 16 bytes or more is the
+    /// value's last sixteen bytes, its lanes already counted masked off;
+    /// a shorter value is read into a zero-padded block.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn spaces_up_to(b: &[u8], cap: u32) -> u32 {
+        // Lane i of `TAIL[r..r + 16]` is set for the last r lanes.
+        static TAIL: [u8; 32] = {
+            let mut t = [0u8; 32];
+            let mut i = 16;
+            while i < 32 {
+                t[i] = 0xff;
+                i += 1;
+            }
+            t
+        };
+        let space = splat(b' ');
+        let sum = |v: __m128i| {
+            let s = _mm_sad_epu8(v, _mm_setzero_si128());
+            (_mm_cvtsi128_si64(s) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s))) as u32
+        };
+        if b.len() < 16 {
+            let eq = _mm_cmpeq_epi8(short_block(b), space);
+            return sum(_mm_sub_epi8(_mm_setzero_si128(), eq));
+        }
+        // SAFETY (every call below): `k + 16 <= b.len()`, so 16 bytes from
+        // `k` are readable; the load has no alignment need.
+        let load = |k: usize| unsafe { _mm_loadu_si128(b.as_ptr().add(k).cast()) };
+        let eq = |k: usize| _mm_cmpeq_epi8(load(k), space);
+        let mut n = 0;
+        let mut k = 0;
+        while k + 64 <= b.len() {
+            let a = _mm_add_epi8(eq(k), eq(k + 16));
+            let c = _mm_add_epi8(eq(k + 32), eq(k + 48));
+            n += sum(_mm_sub_epi8(_mm_setzero_si128(), _mm_add_epi8(a, c)));
+            if n >= cap {
+                return n;
+            }
+            k += 64;
+        }
+        let mut acc = _mm_setzero_si128();
+        while k + 16 <= b.len() {
+            acc = _mm_sub_epi8(acc, eq(k));
+            k += 16;
+        }
+        let r = b.len() - k;
+        if r > 0 {
+            // SAFETY: `TAIL[r..r + 16]` is within its 32 bytes.
+            let keep = unsafe { _mm_loadu_si128(TAIL[r..].as_ptr().cast()) };
+            acc = _mm_sub_epi8(acc, _mm_and_si128(eq(b.len() - 16), keep));
+        }
+        n + sum(acc)
+    }
+
     /// `super::spaces_commas`.
     #[inline]
     #[target_feature(enable = "sse2")]
@@ -559,6 +643,15 @@ mod tests {
             proptest::prop_assert_eq!(masks::<true>(&v), masks_scalar(&v));
             let m = masks_scalar(&v);
             proptest::prop_assert_eq!(masks::<false>(&v), Masks { apostrophe: 0, digit: 0, ..m });
+        }
+
+        #[test]
+        fn spaces_up_to_agrees_with_scalar(v in "[a ,\t0é]{0,300}", cap in 1u32..400) {
+            let b = v.as_bytes();
+            let (fast, slow) = (spaces_up_to(b, cap), spaces_up_to_scalar(b, cap));
+            proptest::prop_assert_eq!(fast, slow);
+            let all = b.iter().filter(|&&c| c == b' ').count() as u32;
+            proptest::prop_assert!(fast == all || (fast >= cap && fast <= all));
         }
 
         #[test]

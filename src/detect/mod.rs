@@ -10,7 +10,7 @@
 //!    Context words are searched (a second Aho-Corasick pass) only when a rule
 //!    that needs them is still a candidate.
 
-mod bytes;
+pub(crate) mod bytes;
 pub mod dob;
 pub mod examples;
 pub mod names;
