@@ -661,9 +661,22 @@ impl Scanner {
                 // The typed array's own null check (inlined), not the
                 // dynamically dispatched one.
                 let a = $a;
-                for i in 0..a.len() {
-                    if a.is_valid(i) {
-                        self.record(a.value(i), 1, hints, p, scratch, acc);
+                // Valid indices only, from the null bitmap's set bits, and
+                // each value without `value`'s bounds assert.
+                match a.nulls().filter(|n| n.null_count() > 0) {
+                    Some(nulls) => {
+                        for i in nulls.valid_indices() {
+                            // SAFETY: `valid_indices` yields indices below `a.len()`.
+                            let v = unsafe { a.value_unchecked(i) };
+                            self.record(v, 1, hints, p, scratch, acc);
+                        }
+                    }
+                    None => {
+                        for i in 0..a.len() {
+                            // SAFETY: `i < a.len()`.
+                            let v = unsafe { a.value_unchecked(i) };
+                            self.record(v, 1, hints, p, scratch, acc);
+                        }
                     }
                 }
             }};
