@@ -486,22 +486,32 @@ mod sse2 {
         finish(seps, out, runs)
     }
 
-    /// The blocks of a value of at most 64 bytes, sixteen bytes each, the
-    /// last few in a zero-padded block (a zero byte is in no class), with
+    /// The blocks of a value of at most 64 bytes, sixteen bytes each, with
     /// the offset of each: how `masks` and `spaces_commas` read a value.
+    /// The last block of a value of 16 bytes or more is its last sixteen
+    /// bytes, overlapping the block before (each caller ORs bits that are
+    /// the same for the same byte, so the overlap changes nothing); a
+    /// shorter value is one zero-padded block (a zero byte is in no class).
     #[inline]
     #[target_feature(enable = "sse2")]
     fn blocks(b: &[u8], mut each: impl FnMut(usize, __m128i)) {
+        let n = b.len();
+        if n < 16 {
+            if n > 0 {
+                each(0, short_block(b));
+            }
+            return;
+        }
+        // SAFETY (every load): `k + 16 <= n`, so 16 bytes from `k` are
+        // readable; the load has no alignment need.
+        let load = |k: usize| unsafe { _mm_loadu_si128(b.as_ptr().add(k).cast()) };
         let mut k = 0;
-        while k < b.len() {
-            let v = if b.len() - k >= 16 {
-                // SAFETY: 16 readable bytes from `k`; no alignment need.
-                unsafe { _mm_loadu_si128(b[k..].as_ptr().cast()) }
-            } else {
-                short_block(&b[k..])
-            };
-            each(k, v);
+        while k + 16 <= n {
+            each(k, load(k));
             k += 16;
+        }
+        if k < n {
+            each(n - 16, load(n - 16));
         }
     }
 
