@@ -586,6 +586,7 @@ mod sse2 {
     }
 
     /// `super::masks`, block by block.
+    #[inline]
     #[target_feature(enable = "sse2")]
     pub(super) fn masks<const ALL: bool>(b: &[u8]) -> super::Masks {
         let mut m = super::Masks::default();
