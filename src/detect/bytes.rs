@@ -400,14 +400,18 @@ mod sse2 {
         _mm_set_epi64x(hi as i64, lo as i64)
     }
 
+    /// The sum of the sixteen byte lanes of `v`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn sum(v: __m128i) -> u32 {
+        let s = _mm_sad_epu8(v, _mm_setzero_si128());
+        (_mm_cvtsi128_si64(s) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s))) as u32
+    }
+
     /// Add the lane counters up and clear them.
     #[inline]
     #[target_feature(enable = "sse2")]
     fn flush(acc: &mut Acc, out: &mut FirstPass, seps: &mut Seps) {
-        let sum = |v: __m128i| {
-            let s = _mm_sad_epu8(v, _mm_setzero_si128());
-            (_mm_cvtsi128_si64(s) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s))) as u32
-        };
         out.digits += sum(acc.cnt[0]);
         out.caplike += sum(acc.cnt[1]);
         seps.colons += sum(acc.cnt[2]);
@@ -534,10 +538,6 @@ mod sse2 {
             t
         };
         let space = splat(b' ');
-        let sum = |v: __m128i| {
-            let s = _mm_sad_epu8(v, _mm_setzero_si128());
-            (_mm_cvtsi128_si64(s) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s))) as u32
-        };
         if b.len() < 16 {
             let eq = _mm_cmpeq_epi8(short_block(b), space);
             return sum(_mm_sub_epi8(_mm_setzero_si128(), eq));
