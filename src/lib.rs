@@ -100,9 +100,9 @@ pub fn scan_inputs(
     let hash_local = || -> Vec<Option<Result<(u64, String)>>> {
         files
             .iter()
-            .map(|f| match (&f.location, cfg.digest) {
-                (source::Location::Local(p), true) => Some(gate::digest::hash_file(p)),
-                _ => None,
+            .map(|f| match &f.location {
+                source::Location::Local(p) => Some(gate::digest::hash_file(p)),
+                source::Location::Remote { .. } => None,
             })
             .collect()
     };

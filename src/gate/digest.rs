@@ -93,33 +93,27 @@ pub async fn hash_object(
     Ok((size, hex::encode(h.finalize())))
 }
 
-/// The manifest of a set of resolved inputs (paths relative to their roots).
-pub async fn manifest_of(files: &[InputFile]) -> Result<Manifest> {
-    let mut entries = Vec::with_capacity(files.len());
-    for f in files {
-        let (size, sha256) = match &f.location {
-            Location::Local(p) => {
-                let p = p.clone();
-                tokio::task::spawn_blocking(move || hash_file(&p))
-                    .await
-                    .map_err(|e| Error::Other(e.to_string()))??
-            }
-            Location::Remote { store, path, .. } => {
-                hash_object(store.as_ref(), path, &f.source).await?
-            }
-        };
-        entries.push(ManifestEntry {
-            path: f.relative.clone(),
-            size,
-            sha256,
-        });
+/// The size and sha256 of one resolved input: a local file read in 1 MiB
+/// reads (on a blocking thread), a remote object streamed.
+async fn hash_input(f: &InputFile) -> Result<(u64, String)> {
+    match &f.location {
+        Location::Local(p) => {
+            let p = p.clone();
+            tokio::task::spawn_blocking(move || hash_file(&p))
+                .await
+                .map_err(|e| Error::Other(e.to_string()))?
+        }
+        Location::Remote { store, path, .. } => hash_object(store.as_ref(), path, &f.source).await,
     }
-    Ok(Manifest { entries })
 }
 
-/// The manifest of `files` where some local files were hashed already
-/// (`hashed[i]` for `files[i]`, `None` where not): the others are hashed
-/// now, as `manifest_of` does.
+/// The manifest of a set of resolved inputs (paths relative to their roots).
+pub async fn manifest_of(files: &[InputFile]) -> Result<Manifest> {
+    manifest_with(files, Vec::new()).await
+}
+
+/// The manifest of `files` where some were hashed already (`hashed[i]` for
+/// `files[i]`, `None` or missing where not): the others are hashed now.
 pub async fn manifest_with(
     files: &[InputFile],
     hashed: Vec<Option<Result<(u64, String)>>>,
@@ -129,12 +123,7 @@ pub async fn manifest_with(
     for f in files {
         let (size, sha256) = match hashed.next().flatten() {
             Some(h) => h?,
-            None => manifest_of(std::slice::from_ref(f))
-                .await?
-                .entries
-                .pop()
-                .map(|e| (e.size, e.sha256))
-                .ok_or_else(|| Error::input(&f.source, "not hashed"))?,
+            None => hash_input(f).await?,
         };
         entries.push(ManifestEntry {
             path: f.relative.clone(),
