@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod classify;
 pub mod detect;
+mod dfa_build;
 pub mod error;
 pub mod gate;
 pub mod mask;

@@ -641,9 +641,31 @@ impl PairDfa {
     }
 }
 
-/// Size limits for a whole-value DFA; rules whose DFA would be larger keep
-/// using the lazy one.
-const WHOLE_DFA_LIMIT: usize = 2 << 20;
+// `WHOLE_DFA_INDEX`: the built-in patterns' DFAs, determinised by build.rs.
+include!(concat!(env!("OUT_DIR"), "/whole_dfas.rs"));
+
+/// The DFAs of `WHOLE_DFA_INDEX`, at an 8-byte boundary as
+/// `DFA::from_bytes` needs (4 for its `u32` table).
+#[repr(C, align(8))]
+struct Aligned<B: ?Sized>(B);
+
+static WHOLE_DFA_BYTES: &Aligned<[u8]> =
+    &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/whole_dfas.bin")));
+
+/// The build-time DFA of `pattern` (after `fast_pattern`): `None` when the
+/// pattern is not a built-in one or its bytes do not deserialise (then the
+/// caller builds it), `Some(None)` when its DFA exceeds the size limit.
+fn prebuilt_whole_dfa(pattern: &str) -> Option<Option<regex_automata::dfa::dense::DFA<Vec<u32>>>> {
+    let &(_, off, len) = WHOLE_DFA_INDEX.iter().find(|(p, _, _)| *p == pattern)?;
+    if len == 0 {
+        return Some(None);
+    }
+    let bytes = WHOLE_DFA_BYTES.0.get(off..off + len)?;
+    // `from_bytes` checks the table (every transition a valid state), so a
+    // corrupt or foreign-endian blob is refused, not trusted.
+    let (dfa, _) = regex_automata::dfa::dense::DFA::from_bytes(bytes).ok()?;
+    Some(Some(dfa.to_owned()))
+}
 
 /// Values shorter than this use the prefilter-free regexes.
 pub(crate) const SHORT_VALUE: usize = 64;
@@ -659,39 +681,32 @@ impl Rule {
         }
     }
 
-    /// The whole-value DFA of pattern `j`, compiled the first time it is asked for.
+    /// The whole-value DFA of pattern `j`, compiled the first time it is
+    /// asked for (a built-in pattern's is deserialised from the binary).
     pub(crate) fn whole_dfa(&self, j: usize) -> Option<&WholeDfa> {
-        use regex_automata::dfa::{dense, StartKind};
         self.whole[j]
             .get_or_init(|| {
-                dense::Builder::new()
-                    .configure(
-                        dense::Config::new()
-                            .start_kind(StartKind::Anchored)
-                            .dfa_size_limit(Some(WHOLE_DFA_LIMIT))
-                            .determinize_size_limit(Some(2 * WHOLE_DFA_LIMIT)),
-                    )
-                    .build(&self.patterns[j])
-                    .ok()
-                    .and_then(|dfa| {
-                        use regex_automata::dfa::Automaton;
-                        let config = regex_automata::util::start::Config::new()
-                            .anchored(regex_automata::Anchored::Yes)
-                            .look_behind(None);
-                        let start = dfa.start_state(&config).ok()?;
-                        let pairs = PairDfa::build(&dfa, start);
-                        let single = if pairs.is_none() {
-                            OneDfa::build(&dfa, start)
-                        } else {
-                            None
-                        };
-                        Some(WholeDfa {
-                            dfa,
-                            start,
-                            pairs,
-                            single,
-                        })
-                    })
+                let dfa = match prebuilt_whole_dfa(&self.patterns[j]) {
+                    Some(prebuilt) => prebuilt,
+                    None => crate::dfa_build::build_whole_dense(&self.patterns[j]),
+                }?;
+                use regex_automata::dfa::Automaton;
+                let config = regex_automata::util::start::Config::new()
+                    .anchored(regex_automata::Anchored::Yes)
+                    .look_behind(None);
+                let start = dfa.start_state(&config).ok()?;
+                let pairs = PairDfa::build(&dfa, start);
+                let single = if pairs.is_none() {
+                    OneDfa::build(&dfa, start)
+                } else {
+                    None
+                };
+                Some(WholeDfa {
+                    dfa,
+                    start,
+                    pairs,
+                    single,
+                })
             })
             .as_ref()
     }
@@ -907,7 +922,7 @@ impl RuleSetBuilder {
             let mut patterns = Vec::new();
             let mut digit_lead = Vec::new();
             for p in &spec.patterns {
-                let p = fast_pattern(p);
+                let p = crate::dfa_build::fast_pattern(p);
                 patterns.push(p.clone());
                 digit_lead.push(
                     regex_automata::util::syntax::parse(&p)
@@ -1366,12 +1381,6 @@ impl DigitReach {
     }
 }
 
-/// ASCII word boundaries and digits: identifiers are ASCII, and a Unicode `\b`
-/// would keep the lazy DFA from running on non-ASCII text.
-fn fast_pattern(p: &str) -> String {
-    p.replace(r"\b", r"(?-u:\b)").replace(r"\d", "[0-9]")
-}
-
 /// The id of the last `[[rule]]` that starts before `pos`, for error messages.
 fn rule_id_before(text: &str, pos: Option<usize>) -> Option<String> {
     let head = &text[..pos.unwrap_or(text.len()).min(text.len())];
@@ -1424,6 +1433,60 @@ pub fn json_schema() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The DFAs determinised by build.rs are the ones the library would build
+    /// now, byte for byte, for every pattern of the built-in rules; and every
+    /// built-in pattern has one (so none is built while scanning).
+    #[test]
+    fn prebuilt_whole_dfas_are_the_runtime_ones() {
+        let rules = RuleSet::builtin().unwrap();
+        let mut checked = 0;
+        for r in &rules.rules {
+            for p in &r.patterns {
+                let prebuilt = prebuilt_whole_dfa(p)
+                    .unwrap_or_else(|| panic!("{}: no build-time DFA for {p:?}", r.id));
+                let now = crate::dfa_build::build_whole_dense(p);
+                assert_eq!(
+                    prebuilt.map(|d| d.to_bytes_little_endian()),
+                    now.map(|d| d.to_bytes_little_endian()),
+                    "{}: {p:?}",
+                    r.id
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 50, "only {checked} patterns");
+        // The English street pattern, the largest, is among them.
+        assert!(WHOLE_DFA_INDEX.iter().any(|&(_, _, len)| len > 1 << 20));
+    }
+
+    /// A pattern that is not built in (a user's rule) is built when first
+    /// asked for, and matches as the built-in ones do.
+    #[test]
+    fn user_patterns_get_a_whole_dfa_at_run_time() {
+        let p = crate::dfa_build::fast_pattern(r"ZZ-\d{3}-QQ");
+        assert!(prebuilt_whole_dfa(&p).is_none());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("user.toml"),
+            r#"
+[[rule]]
+id = "zz_code"
+entity = "EMAIL"
+description = "a test code"
+sensitivity = "LOW"
+patterns = ['ZZ-\d{3}-QQ']
+score = 0.5
+"#,
+        )
+        .unwrap();
+        let rules = RuleSet::with_dirs(&[dir.path().to_path_buf()]).unwrap();
+        let r = rules.rules.iter().find(|r| r.id == "zz_code").unwrap();
+        assert_eq!(r.patterns, vec![p]);
+        let w = r.whole_dfa(0).expect("a DFA");
+        assert_eq!(crate::detect::dfa_whole_match(w, b"ZZ-123-QQ"), Some(true));
+        assert_eq!(crate::detect::dfa_whole_match(w, b"ZZ-12-QQ"), Some(false));
+    }
 
     fn library_matches(words: &[&str], hay: &str) -> Vec<(usize, usize, usize)> {
         let ac = aho_corasick::AhoCorasick::builder()

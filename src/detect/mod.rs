@@ -1592,7 +1592,7 @@ fn whole_digits_match(r: &Rule, hay: &[u8]) -> Option<bool> {
     Some(any)
 }
 
-fn dfa_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
+pub(crate) fn dfa_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
     match (&whole.pairs, &whole.single) {
         (Some(p), _) => p.whole_match(hay),
         (None, Some(o)) => o.whole_match(hay),
