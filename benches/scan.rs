@@ -1,6 +1,7 @@
 //! End-to-end scans of a generated Parquet file: decode-only baseline, full
-//! scan on 1 and 2 threads, sampled scan; and batch throughput for each Arrow
-//! string representation. `cargo bench --bench scan`
+//! scan on 1 and 2 threads, sampled scan; batch throughput for each Arrow
+//! string representation; and the fixed cost of a cold start (compiling the
+//! rules, then the first batch of each kind of column). `cargo bench --bench scan`
 //! (`PIIGATE_BENCH_FILE=/path/b5m.parquet` to use a file made with
 //! `cargo run --release --example gen_bench_data`; otherwise 500k rows are generated.)
 
@@ -122,5 +123,48 @@ fn representations(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, representations, end_to_end);
+/// What every process pays before its scan reaches speed: compiling the
+/// built-in rules, then a first small batch of the bench's string columns,
+/// which loads each rule's whole-value DFA (deserialised from the binary for
+/// built-in rules; `build.rs`) and fills the per-thread regex caches.
+fn cold_start(c: &mut Criterion) {
+    let mut g0 = gen::Gen::new(9);
+    let n = 1_024;
+    let mut col = |f: &mut dyn FnMut(&mut gen::Gen) -> String| -> ArrayRef {
+        Arc::new(StringArray::from(
+            (0..n).map(|_| f(&mut g0)).collect::<Vec<_>>(),
+        ))
+    };
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("full_name", col(&mut |g| g.full_name())),
+        ("email", col(&mut |g| g.email())),
+        ("phone", col(&mut |g| g.phone())),
+        ("street", col(&mut |g| g.street())),
+        ("card_number", col(&mut |g| g.card())),
+        ("iban", col(&mut |g| g.iban())),
+        ("last_ip", col(&mut |g| g.ipv4())),
+    ];
+    let batch = RecordBatch::try_new(
+        Arc::new(Schema::new(
+            columns
+                .iter()
+                .map(|(name, a)| Field::new(*name, a.data_type().clone(), true))
+                .collect::<Vec<_>>(),
+        )),
+        columns.into_iter().map(|(_, a)| a).collect(),
+    )
+    .unwrap();
+    let mut g = c.benchmark_group("cold_start");
+    g.sample_size(10);
+    g.bench_function("rules_compile", |b| b.iter(|| RuleSet::builtin().unwrap()));
+    g.bench_function("rules_and_first_batch_1024_rows", |b| {
+        b.iter(|| {
+            let scanner = Scanner::new(Arc::new(RuleSet::builtin().unwrap()));
+            scanner.scan_batch(&batch)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, representations, cold_start, end_to_end);
 criterion_main!(benches);
