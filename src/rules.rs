@@ -614,20 +614,37 @@ impl PairDfa {
     pub(crate) fn whole_match(&self, hay: &[u8]) -> Option<bool> {
         let mut s = self.start as usize;
         let quit = 1usize << (2 * self.shift);
-        let pairs = hay.chunks_exact(2);
-        let last = pairs.remainder().first().copied();
-        for (i, p) in pairs.enumerate() {
+        let step = |s: usize, p: &[u8]| {
             let c = (self.classes[p[0] as usize] as usize) << self.shift
                 | self.classes[p[1] as usize] as usize;
             // SAFETY: `s` is the start or an entry of `two`, each of which
             // begins a row of `row2` entries inside it, and `c` is below
             // `row2` (both checked in `build`). As in `OneDfa`, the column
             // is found apart from the state: one load per step.
-            s = unsafe { *column(self.two.as_ptr(), c).add(s) } as usize;
-            // Dead and quit are absorbing: look now and then, to stop early
-            // on long values that went wrong at the start.
-            if i % 16 == 15 && s <= quit {
+            unsafe { *column(self.two.as_ptr(), c).add(s) as usize }
+        };
+        // Sixteen pairs at a time with no test between them; dead and quit
+        // are absorbing, so they are looked for once a block, to stop early
+        // on long values that went wrong at the start. The tail (most
+        // values are shorter than a block) needs no test at all.
+        let mut blocks = hay.chunks_exact(32);
+        for block in &mut blocks {
+            for p in block.chunks_exact(2) {
+                s = step(s, p);
+            }
+            if s <= quit {
                 break;
+            }
+        }
+        let pairs = blocks.remainder().chunks_exact(2);
+        let last = if hay.len() % 2 == 1 {
+            hay.last().copied()
+        } else {
+            None
+        };
+        if s > quit {
+            for p in pairs {
+                s = step(s, p);
             }
         }
         if let Some(b) = last {

@@ -1806,6 +1806,7 @@ mod tests {
         let rules = RuleSet::builtin().expect("rules");
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         let noise = "[0-9a-fA-Z .:@_+()/,-\u{e9}\u{df}]{0,40}";
+        let long_noise = "[0-9a-fA-Z .:@_+()/,-\u{e9}\u{df}]{30,100}";
         let (mut tables, mut singles) = (0, 0);
         for r in &rules.rules {
             let mut samples: Vec<String> = r
@@ -1817,6 +1818,16 @@ mod tests {
                 .collect();
             for _ in 0..400 {
                 samples.push(noise.new_tree(&mut runner).expect("value").current());
+            }
+            // Values of one or more 32-byte blocks and a tail (the pair walk
+            // looks for dead and quit states once a block): noise, and
+            // examples with noise after them (dead only after a block).
+            for _ in 0..100 {
+                samples.push(long_noise.new_tree(&mut runner).expect("value").current());
+            }
+            for e in &r.examples.positive {
+                let tail = long_noise.new_tree(&mut runner).expect("value").current();
+                samples.push(format!("{e}{tail}"));
             }
             // Examples with one byte changed, dropped or doubled.
             for e in r.examples.positive.clone() {
