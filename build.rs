@@ -20,7 +20,8 @@ fn main() {
     println!("cargo::rerun-if-changed=src/dfa_build.rs");
     println!("cargo::rerun-if-changed=rules");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir("rules")
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("rules"))
         .expect("rules/")
         .map(|e| e.expect("rules/ entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
