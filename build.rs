@@ -18,6 +18,7 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src/dfa_build.rs");
+    // The folder: Cargo looks at every file in it, new ones included.
     println!("cargo::rerun-if-changed=rules");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -30,7 +31,6 @@ fn main() {
 
     let mut patterns: Vec<String> = Vec::new();
     for f in &files {
-        println!("cargo::rerun-if-changed={}", f.display());
         let text = std::fs::read_to_string(f).expect("rule file");
         // A rule file that does not parse is reported by the library's own
         // loader (and its tests) with the file and line; here it is skipped.

@@ -637,11 +637,7 @@ impl PairDfa {
             }
         }
         let pairs = blocks.remainder().chunks_exact(2);
-        let last = if hay.len() % 2 == 1 {
-            hay.last().copied()
-        } else {
-            None
-        };
+        let last = pairs.remainder().first().copied();
         if s > quit {
             for p in pairs {
                 s = step(s, p);
