@@ -295,6 +295,9 @@ pub(crate) struct WholeDfa {
     pub pairs: Option<PairDfa>,
     /// Otherwise, re-tabled by single bytes (no special-state test per byte).
     pub single: Option<OneDfa>,
+    /// No walk that reads a space reaches a live state: a value the walk
+    /// accepts (`Some(true)`) holds no space.
+    pub spaceless: bool,
 }
 
 /// A DFA re-tabled by single byte classes, for the whole-value answers of
@@ -467,6 +470,31 @@ fn class_reps(dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>) -> ([u8; 256], Ve
         }
     }
     (classes, reps)
+}
+
+/// Whether no state reachable from `start` moves to a live state on a
+/// space (every such step is dead or quit).
+fn reads_no_space(
+    dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+    start: regex_automata::util::primitives::StateID,
+) -> bool {
+    use regex_automata::dfa::Automaton;
+    let (_, reps) = class_reps(dfa);
+    let live = |s| !dfa.is_dead_state(s) && !dfa.is_quit_state(s);
+    let mut seen = std::collections::HashSet::from([start]);
+    let mut todo = vec![start];
+    while let Some(sid) = todo.pop() {
+        if live(dfa.next_state(sid, b' ')) {
+            return false;
+        }
+        for &b in &reps {
+            let next = dfa.next_state(sid, b);
+            if live(next) && seen.insert(next) {
+                todo.push(next);
+            }
+        }
+    }
+    true
 }
 
 /// State numbers for a re-tabled DFA: 0 dead, 1 quit, then the states in
@@ -714,11 +742,13 @@ impl Rule {
                 } else {
                     None
                 };
+                let spaceless = reads_no_space(&dfa, start);
                 Some(WholeDfa {
                     dfa,
                     start,
                     pairs,
                     single,
+                    spaceless,
                 })
             })
             .as_ref()

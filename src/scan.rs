@@ -585,6 +585,51 @@ impl Scanner {
         }
     }
 
+    /// The memo's fast form, when this scan has one (not in decode-only).
+    fn fast_whole(&self, acc: &Acc) -> Option<crate::detect::FastWhole<'_>> {
+        if self.opts.decode_only {
+            return None;
+        }
+        self.detector.fast_whole(&acc.memo)
+    }
+
+    /// `record` of a value that `f` matches whole, when nothing before the
+    /// memo in `record` applies to it (it is not cut, trimmed or a
+    /// placeholder); `false`, with nothing counted, otherwise. Counts what
+    /// `record` counts for such a value.
+    #[inline(always)]
+    fn record_fast(
+        &self,
+        f: &crate::detect::FastWhole<'_>,
+        v: &str,
+        p: &mut ColumnProfile,
+        acc: &mut Acc,
+    ) -> bool {
+        let b = v.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+            return false;
+        };
+        // As `trim_value`'s fast case: both ends visible ASCII, nothing trimmed.
+        let visible = |c: u8| (b'!'..0x80).contains(&c);
+        if b.len() > self.opts.max_value_bytes
+            || !visible(first)
+            || !visible(last)
+            || is_placeholder_trimmed(v)
+            || !f.matches(v)
+        {
+            return false;
+        }
+        p.values += 1;
+        // A value the rule matches whole holds no space when its DFA reads
+        // none (nothing was trimmed), so it is no free text.
+        if !f.spaceless() && is_free_text(v) {
+            p.free_text += 1;
+        }
+        p.hit_rows += 1;
+        count_span(acc, &self.detector.rules, 1, v, [(f.rule, true, false)]);
+        true
+    }
+
     fn record_rule(
         &self,
         rule_id: &str,
@@ -661,21 +706,39 @@ impl Scanner {
                 // The typed array's own null check (inlined), not the
                 // dynamically dispatched one.
                 let a = $a;
+                // A structured column's values through its memo's fast
+                // form while it has one, the others through `record`
+                // (which is what changes the memo).
+                let mut version = acc.memo.version();
+                let mut fast = self.fast_whole(acc);
+                macro_rules! one {
+                    ($v:expr) => {{
+                        let v = $v;
+                        if !fast
+                            .as_ref()
+                            .is_some_and(|f| self.record_fast(f, v, p, acc))
+                        {
+                            self.record(v, 1, hints, p, scratch, acc);
+                            if acc.memo.version() != version {
+                                version = acc.memo.version();
+                                fast = self.fast_whole(acc);
+                            }
+                        }
+                    }};
+                }
                 // Valid indices only, from the null bitmap's set bits, and
                 // each value without `value`'s bounds assert.
                 match a.nulls().filter(|n| n.null_count() > 0) {
                     Some(nulls) => {
                         for i in nulls.valid_indices() {
                             // SAFETY: `valid_indices` yields indices below `a.len()`.
-                            let v = unsafe { a.value_unchecked(i) };
-                            self.record(v, 1, hints, p, scratch, acc);
+                            one!(unsafe { a.value_unchecked(i) });
                         }
                     }
                     None => {
                         for i in 0..a.len() {
                             // SAFETY: `i < a.len()`.
-                            let v = unsafe { a.value_unchecked(i) };
-                            self.record(v, 1, hints, p, scratch, acc);
+                            one!(unsafe { a.value_unchecked(i) });
                         }
                     }
                 }
@@ -1091,6 +1154,128 @@ mod tests {
             let spaces = v.bytes().filter(|&c| c == b' ').count();
             proptest::prop_assert_eq!(is_free_text(&v), spaces >= 3 || (v.len() >= 40 && spaces >= 1));
         }
+    }
+
+    /// Values of structured columns and what breaks them: padding,
+    /// placeholders, near misses, other kinds, non-ASCII, free text.
+    const STRUCTURED: [&[&str]; 3] = [
+        &[
+            "jane.doe@example.com",
+            "o'brien+news@mail.example.co.uk",
+            "MAX.MUSTERMANN@WEB.DE",
+            " jane@example.org",
+            "jane@example.org\t",
+            "bob@@example.com",
+            "a@b.c",
+            "josé@example.com",
+            "x.y@exämple.de",
+            "first.last.with.a.long.local.part@example.com",
+        ],
+        &[
+            "4111111111111111",
+            "4111 1111 1111 1111",
+            "4111-1111-1111-1111",
+            "4111111111111112",
+            "5500 0000 0000 0004",
+            "0000 0000 0000 0000",
+        ],
+        &[
+            "192.168.1.20",
+            "10.0.0.1",
+            "999.1.1.1",
+            "DE89370400440532013000",
+            "DE89 3704 0044 0532 0130 00",
+            "GB82WEST12345698765432",
+        ],
+    ];
+    const OTHERS: &[&str] = &[
+        "",
+        "n/a",
+        "NULL",
+        "  ",
+        "call me at jane@example.org please",
+        "Jane Doe",
+        "+1 415 555 0100",
+        "the card 4111 1111 1111 1111 was declined",
+        "12345",
+    ];
+
+    /// The same values as a string column (scanned through the memo's fast
+    /// form where it applies) and as a binary one (always through
+    /// `record`): every count and example of the profile must agree.
+    fn fast_form_agrees(picks: &[(usize, u8)], max_value_bytes: usize) {
+        use arrow::array::{BinaryArray, StringArray};
+        let values: Vec<&str> = picks
+            .iter()
+            .map(|&(g, x)| {
+                let group = STRUCTURED[g % STRUCTURED.len()];
+                if x < 200 {
+                    group[x as usize % group.len()]
+                } else {
+                    OTHERS[x as usize % OTHERS.len()]
+                }
+            })
+            .collect();
+        let scanner =
+            Scanner::new(Arc::new(RuleSet::builtin().unwrap())).with_options(ScanOptions {
+                max_value_bytes,
+                ..Default::default()
+            });
+        let scan = |a: ArrayRef| {
+            let batch = RecordBatch::try_from_iter([("contact", a)]).unwrap();
+            let mut p = scanner.scan_batch(&batch).remove(0);
+            p.data_type.clear();
+            p
+        };
+        let text = scan(Arc::new(StringArray::from(values.clone())));
+        let bytes = scan(Arc::new(BinaryArray::from_iter_values(
+            values.iter().map(|v| v.as_bytes()),
+        )));
+        assert_eq!(text, bytes, "{values:?}");
+        assert!(text.values > 0);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Runs of one kind of value (so that the memo holds one entry and
+        /// the fast form applies) broken by anything else.
+        #[test]
+        fn memo_fast_form_counts_as_record_does(
+            group in 0usize..3,
+            picks in proptest::collection::vec(0u8..=255, 1..400),
+            short in proptest::bool::ANY,
+        ) {
+            let picks: Vec<(usize, u8)> = picks.into_iter().map(|x| (group, x)).collect();
+            // A small limit cuts the longer values (as `record` counts them).
+            fast_form_agrees(&picks, if short { 24 } else { 64 * 1024 });
+        }
+    }
+
+    #[test]
+    fn memo_fast_form_is_taken_and_agrees_on_a_clean_column() {
+        // Every value of one kind: the fast form answers all but the first.
+        let picks: Vec<(usize, u8)> = (0..500).map(|i| (1, (i % 2) as u8 * 4)).collect();
+        fast_form_agrees(&picks, 64 * 1024);
+        let scanner = Scanner::new(Arc::new(RuleSet::builtin().unwrap()));
+        let mut acc = Acc::new(scanner.rules());
+        let hints = ColumnHints::from_column_name(scanner.rules(), "contact");
+        let mut p = ColumnProfile::new("contact", "Utf8");
+        let mut scratch = Scratch::default();
+        scanner.record(
+            "4111111111111111",
+            1,
+            &hints,
+            &mut p,
+            &mut scratch,
+            &mut acc,
+        );
+        let fast = scanner
+            .fast_whole(&acc)
+            .expect("a fast form after one card number");
+        assert!(scanner.record_fast(&fast, "5500000000000004", &mut p, &mut acc));
+        assert!(!scanner.record_fast(&fast, "4111111111111112", &mut p, &mut acc));
+        assert!(!scanner.record_fast(&fast, " 4111111111111111", &mut p, &mut acc));
+        assert_eq!((p.values, p.hit_rows), (2, 2));
     }
 
     #[test]

@@ -527,11 +527,13 @@ pub struct Memo(
     [Option<MemoEntry>; 4],
     QuietTails,
     [Option<MemoEntry>; LAYOUTS],
+    /// Bumped whenever the recent entries change (see `Memo::version`).
+    u32,
 );
 
 impl Default for Memo {
     fn default() -> Self {
-        Memo([None; 4], QuietTails::default(), [None; LAYOUTS])
+        Memo([None; 4], QuietTails::default(), [None; LAYOUTS], 0)
     }
 }
 
@@ -642,6 +644,31 @@ impl MemoEntry {
     }
 }
 
+/// A column's memo when it holds one entry of one rule with one compiled
+/// whole-value DFA (a structured column: e-mail, card numbers, IPs): its
+/// values are answered by `matches` without the rest of `memo_first`, and
+/// the rule's lookups are done once per run of values, not per value.
+pub(crate) struct FastWhole<'a> {
+    pub rule: usize,
+    dfa: &'a crate::rules::WholeDfa,
+    validator: validators::Validator,
+}
+
+impl FastWhole<'_> {
+    /// Whether the rule matches all of `text` and validates, as
+    /// `memo_first` would answer it (`false` also when the DFA gives up:
+    /// then the caller asks `memo_first`).
+    #[inline(always)]
+    pub fn matches(&self, text: &str) -> bool {
+        dfa_whole_match(self.dfa, text.as_bytes()) == Some(true) && self.validator.check(text)
+    }
+
+    /// No value that `matches` holds a space.
+    pub fn spaceless(&self) -> bool {
+        self.dfa.spaceless
+    }
+}
+
 /// What `Detector::memo_first` made of a value.
 pub(crate) enum FirstMemo {
     /// The first entry tried (the value's layout's, or the most recent)
@@ -687,7 +714,10 @@ impl WholeMemo {
 
 impl Memo {
     fn promote(&mut self, slot: usize) {
-        self.0[..=slot].rotate_right(1);
+        if slot > 0 {
+            self.0[..=slot].rotate_right(1);
+            self.3 = self.3.wrapping_add(1);
+        }
     }
     fn remember(&mut self, entry: MemoEntry) {
         if let Some(p) = self.0.iter().position(|x| *x == Some(entry)) {
@@ -695,6 +725,7 @@ impl Memo {
         } else {
             self.0.rotate_right(1);
             self.0[0] = Some(entry);
+            self.3 = self.3.wrapping_add(1);
         }
     }
 
@@ -703,6 +734,14 @@ impl Memo {
     #[inline]
     fn mixed(&self) -> bool {
         self.0[1].is_some()
+    }
+
+    /// Changes whenever the recent entries do, which are all that
+    /// `Detector::fast_whole` depends on: a scan asks for a new fast form
+    /// only when this changed.
+    #[inline]
+    pub(crate) fn version(&self) -> u32 {
+        self.3
     }
 }
 
@@ -1219,6 +1258,25 @@ impl Detector {
             FirstMemo::Untried => None,
         };
         self.detect_memo_from(value, hints, scratch, memo, tried);
+    }
+
+    /// The fast form of `memo_first` for this memo, when it has one (see
+    /// `FastWhole`).
+    pub(crate) fn fast_whole(&self, memo: &Memo) -> Option<FastWhole<'_>> {
+        let entry = memo.0[0]?;
+        if memo.mixed() || entry.tail || entry.n != 1 {
+            return None;
+        }
+        let ri = entry.rules[0] as usize;
+        let r = &self.rules.rules[ri];
+        if r.detector != DetectorKind::Regex || r.regexes.len() != 1 {
+            return None;
+        }
+        Some(FastWhole {
+            rule: ri,
+            dfa: r.whole_dfa(0)?,
+            validator: r.validator,
+        })
     }
 
     /// The first memo entry on the trimmed value, when it is a whole-value
