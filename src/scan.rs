@@ -586,21 +586,21 @@ impl Scanner {
     }
 
     /// The memo's fast form, when this scan has one (not in decode-only).
-    fn fast_whole(&self, acc: &Acc) -> Option<crate::detect::FastWhole<'_>> {
+    fn fast_form(&self, acc: &Acc) -> Option<crate::detect::FastForm<'_>> {
         if self.opts.decode_only {
             return None;
         }
-        self.detector.fast_whole(&acc.memo)
+        self.detector.fast_form(&acc.memo)
     }
 
-    /// `record` of a value that `f` matches whole, when nothing before the
-    /// memo in `record` applies to it (it is not cut, trimmed or a
-    /// placeholder); `false`, with nothing counted, otherwise. Counts what
-    /// `record` counts for such a value.
+    /// `record` of a value that the memo's fast form matches whole, when
+    /// nothing before the memo in `record` applies to it (it is not cut,
+    /// trimmed or a placeholder); `false`, with nothing counted, otherwise.
+    /// Counts what `record` counts for such a value.
     #[inline(always)]
     fn record_fast(
         &self,
-        f: &crate::detect::FastWhole<'_>,
+        form: &crate::detect::FastForm<'_>,
         v: &str,
         p: &mut ColumnProfile,
         acc: &mut Acc,
@@ -615,10 +615,12 @@ impl Scanner {
             || !visible(first)
             || !visible(last)
             || is_placeholder_trimmed(v)
-            || !f.matches(v)
         {
             return false;
         }
+        let Some(f) = form.get(b).filter(|f| f.matches(v)) else {
+            return false;
+        };
         p.values += 1;
         // A value the rule matches whole holds no space when its DFA reads
         // none (nothing was trimmed), so it is no free text.
@@ -710,7 +712,7 @@ impl Scanner {
                 // form while it has one, the others through `record`
                 // (which is what changes the memo).
                 let mut version = acc.memo.version();
-                let mut fast = self.fast_whole(acc);
+                let mut fast = self.fast_form(acc);
                 macro_rules! one {
                     ($v:expr) => {{
                         let v = $v;
@@ -721,7 +723,7 @@ impl Scanner {
                             self.record(v, 1, hints, p, scratch, acc);
                             if acc.memo.version() != version {
                                 version = acc.memo.version();
-                                fast = self.fast_whole(acc);
+                                fast = self.fast_form(acc);
                             }
                         }
                     }};
@@ -1158,7 +1160,7 @@ mod tests {
 
     /// Values of structured columns and what breaks them: padding,
     /// placeholders, near misses, other kinds, non-ASCII, free text.
-    const STRUCTURED: [&[&str]; 3] = [
+    const STRUCTURED: [&[&str]; 4] = [
         &[
             "jane.doe@example.com",
             "o'brien+news@mail.example.co.uk",
@@ -1186,6 +1188,17 @@ mod tests {
             "DE89370400440532013000",
             "DE89 3704 0044 0532 0130 00",
             "GB82WEST12345698765432",
+        ],
+        &[
+            "(415) 555-2671",
+            "+44 20 7946 0958",
+            "+49 151 23456789",
+            "030 1234567",
+            "+33 1 23 45 67 89",
+            "795.242.2058",
+            "123-456-7890",
+            "+91 98765 43210",
+            "+1 415-555-2671 ext. 12",
         ],
     ];
     const OTHERS: &[&str] = &[
@@ -1241,7 +1254,7 @@ mod tests {
         /// the fast form applies) broken by anything else.
         #[test]
         fn memo_fast_form_counts_as_record_does(
-            group in 0usize..3,
+            group in 0usize..4,
             picks in proptest::collection::vec(0u8..=255, 1..400),
             short in proptest::bool::ANY,
         ) {
@@ -1270,12 +1283,22 @@ mod tests {
             &mut acc,
         );
         let fast = scanner
-            .fast_whole(&acc)
+            .fast_form(&acc)
             .expect("a fast form after one card number");
+        assert!(matches!(fast, crate::detect::FastForm::One(_)));
         assert!(scanner.record_fast(&fast, "5500000000000004", &mut p, &mut acc));
         assert!(!scanner.record_fast(&fast, "4111111111111112", &mut p, &mut acc));
         assert!(!scanner.record_fast(&fast, " 4111111111111111", &mut p, &mut acc));
         assert_eq!((p.values, p.hit_rows), (2, 2));
+        // Phone numbers of several layouts: a fast form per layout.
+        let mut acc = Acc::new(scanner.rules());
+        for v in ["(415) 555-2671", "+44 20 7946 0958", "joe@example.com"] {
+            scanner.record(v, 1, &hints, &mut p, &mut scratch, &mut acc);
+        }
+        let fast = scanner.fast_form(&acc).expect("a fast form per layout");
+        assert!(matches!(fast, crate::detect::FastForm::Layouts(_)));
+        assert!(scanner.record_fast(&fast, "(212) 736-5000", &mut p, &mut acc));
+        assert!(scanner.record_fast(&fast, "+44 20 7946 0959", &mut p, &mut acc));
     }
 
     #[test]

@@ -650,22 +650,65 @@ impl MemoEntry {
 /// the rule's lookups are done once per run of values, not per value.
 pub(crate) struct FastWhole<'a> {
     pub rule: usize,
-    dfa: &'a crate::rules::WholeDfa,
+    /// The DFAs of the rule's patterns, the first `n`, in pattern order.
+    dfas: [&'a crate::rules::WholeDfa; FAST_PATTERNS],
+    n: usize,
     validator: validators::Validator,
 }
+
+/// Rules of more patterns than this have no fast form.
+const FAST_PATTERNS: usize = 4;
 
 impl FastWhole<'_> {
     /// Whether the rule matches all of `text` and validates, as
     /// `memo_first` would answer it (`false` also when the DFA gives up:
     /// then the caller asks `memo_first`).
+    /// (As `whole_value_match` does, the patterns are tried in order, and
+    /// the first that matches and validates answers.)
     #[inline(always)]
     pub fn matches(&self, text: &str) -> bool {
-        dfa_whole_match(self.dfa, text.as_bytes()) == Some(true) && self.validator.check(text)
+        if self.n == 1 {
+            return dfa_whole_match(self.dfa0(), text.as_bytes()) == Some(true)
+                && self.validator.check(text);
+        }
+        for dfa in &self.dfas[..self.n] {
+            match dfa_whole_match(dfa, text.as_bytes()) {
+                Some(true) if self.validator.check(text) => return true,
+                Some(_) => {}
+                None => return false,
+            }
+        }
+        false
+    }
+
+    #[inline(always)]
+    fn dfa0(&self) -> &crate::rules::WholeDfa {
+        self.dfas[0]
     }
 
     /// No value that `matches` holds a space.
     pub fn spaceless(&self) -> bool {
-        self.dfa.spaceless
+        self.dfas[..self.n].iter().all(|d| d.spaceless)
+    }
+}
+
+/// `memo_first` for the whole-value entries of one rule with one DFA, per
+/// column memo: the one entry of a column of one kind of value, or per
+/// layout for a column of several (phone numbers of several countries).
+pub(crate) enum FastForm<'a> {
+    One(FastWhole<'a>),
+    Layouts(Box<[Option<FastWhole<'a>>; LAYOUTS]>),
+}
+
+impl FastForm<'_> {
+    /// The entry `memo_first` would try first on `text` (not empty), when
+    /// it has a fast form.
+    #[inline(always)]
+    pub fn get(&self, text: &[u8]) -> Option<&FastWhole<'_>> {
+        match self {
+            FastForm::One(f) => Some(f),
+            FastForm::Layouts(t) => t[layout_key(text)].as_ref(),
+        }
     }
 }
 
@@ -729,6 +772,13 @@ impl Memo {
         }
     }
 
+    fn set_layout(&mut self, layout: usize, entry: MemoEntry) {
+        if self.2[layout] != Some(entry) {
+            self.2[layout] = Some(entry);
+            self.3 = self.3.wrapping_add(1);
+        }
+    }
+
     /// Whether values of more than one kind were explained (only then do
     /// layouts pay for their key).
     #[inline]
@@ -736,9 +786,9 @@ impl Memo {
         self.0[1].is_some()
     }
 
-    /// Changes whenever the recent entries do, which are all that
-    /// `Detector::fast_whole` depends on: a scan asks for a new fast form
-    /// only when this changed.
+    /// Changes whenever the recent entries or the layouts' entries do,
+    /// which are all that `Detector::fast_form` depends on: a scan asks for
+    /// a new fast form only when this changed.
     #[inline]
     pub(crate) fn version(&self) -> u32 {
         self.3
@@ -1261,20 +1311,42 @@ impl Detector {
     }
 
     /// The fast form of `memo_first` for this memo, when it has one (see
-    /// `FastWhole`).
-    pub(crate) fn fast_whole(&self, memo: &Memo) -> Option<FastWhole<'_>> {
-        let entry = memo.0[0]?;
-        if memo.mixed() || entry.tail || entry.n != 1 {
+    /// `FastForm`).
+    pub(crate) fn fast_form(&self, memo: &Memo) -> Option<FastForm<'_>> {
+        let recent = memo.0[0]?;
+        if !memo.mixed() {
+            return self.fast_whole(recent).map(FastForm::One);
+        }
+        // Each layout's entry, or the most recent one, as `memo_first` picks.
+        let table: [Option<FastWhole<'_>>; LAYOUTS] =
+            std::array::from_fn(|l| self.fast_whole(memo.2[l].unwrap_or(recent)));
+        table
+            .iter()
+            .any(Option::is_some)
+            .then(|| FastForm::Layouts(Box::new(table)))
+    }
+
+    /// The fast form of one memo entry: one rule with one compiled
+    /// whole-value DFA.
+    fn fast_whole(&self, entry: MemoEntry) -> Option<FastWhole<'_>> {
+        if entry.tail || entry.n != 1 {
             return None;
         }
         let ri = entry.rules[0] as usize;
         let r = &self.rules.rules[ri];
-        if r.detector != DetectorKind::Regex || r.regexes.len() != 1 {
+        let n = r.regexes.len();
+        if r.detector != DetectorKind::Regex || !(1..=FAST_PATTERNS).contains(&n) {
             return None;
+        }
+        let first = r.whole_dfa(0)?;
+        let mut dfas = [first; FAST_PATTERNS];
+        for (j, d) in dfas.iter_mut().enumerate().take(n).skip(1) {
+            *d = r.whole_dfa(j)?;
         }
         Some(FastWhole {
             rule: ri,
-            dfa: r.whole_dfa(0)?,
+            dfas,
+            n,
             validator: r.validator,
         })
     }
@@ -1377,7 +1449,7 @@ impl Detector {
                     false
                 };
                 if explained {
-                    memo.2[layout] = Some(entry);
+                    memo.set_layout(layout, entry);
                     if let Some(slot) = memo.0.iter().position(|&x| x == Some(entry)) {
                         memo.promote(slot);
                     }
@@ -1422,7 +1494,7 @@ impl Detector {
             }
         }
         memo.remember(entry);
-        memo.2[layout.unwrap_or_else(|| layout_key(text.as_bytes()))] = Some(entry);
+        memo.set_layout(layout.unwrap_or_else(|| layout_key(text.as_bytes())), entry);
     }
 
     /// The memo's prefix form: the entry's first rule must match a prefix
