@@ -33,19 +33,23 @@ fn pool(seed: u64, n: usize, f: fn(&mut gen::Gen) -> String) -> Vec<String> {
         .collect()
 }
 
+/// Write a seeded, realistic customer table as Parquet (not committed;
+/// generated on demand for the benchmarks).
+#[derive(clap::Parser)]
+struct Args {
+    /// Rows to write.
+    #[arg(long, default_value_t = 5_000_000)]
+    rows: usize,
+    /// The Parquet file to write.
+    #[arg(long, default_value = "bench.parquet")]
+    out: String,
+    /// Seed of every value drawn.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let arg = |k: &str| {
-        args.iter()
-            .position(|a| a == k)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let rows: usize = arg("--rows")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5_000_000);
-    let out = arg("--out").unwrap_or_else(|| "bench.parquet".into());
-    let seed: u64 = arg("--seed").and_then(|s| s.parse().ok()).unwrap_or(42);
+    let Args { rows, out, seed } = <Args as clap::Parser>::parse();
     let t0 = std::time::Instant::now();
 
     const P: usize = 200_000;
@@ -97,7 +101,12 @@ fn main() {
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(1_000_000))
         .build();
-    let file = std::fs::File::create(&out).expect("create output");
+    // An output that cannot be written is a clear error, not a panic.
+    let fail = |what: &str, e: &dyn std::fmt::Display| -> ! {
+        eprintln!("gen_bench_data: cannot {what} {out}: {e}");
+        std::process::exit(1)
+    };
+    let file = std::fs::File::create(&out).unwrap_or_else(|e| fail("create", &e));
     let mut w =
         parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props)).expect("writer");
     let chunk = 250_000;
@@ -196,10 +205,10 @@ fn main() {
             })
             .collect();
         for b in made {
-            w.write(&b).expect("write");
+            w.write(&b).unwrap_or_else(|e| fail("write", &e));
         }
     }
-    w.close().expect("close");
+    w.close().unwrap_or_else(|e| fail("finish", &e));
     let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
     eprintln!(
         "wrote {out}: {rows} rows, {:.1} MB in {:.1}s",
