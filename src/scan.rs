@@ -586,11 +586,11 @@ impl Scanner {
     }
 
     /// The memo's fast form, when this scan has one (not in decode-only).
-    fn fast_form(&self, acc: &Acc) -> Option<crate::detect::FastForm<'_>> {
+    fn fast_form(&self, acc: &Acc, hints: &ColumnHints) -> Option<crate::detect::FastForm<'_>> {
         if self.opts.decode_only {
             return None;
         }
-        self.detector.fast_form(&acc.memo)
+        self.detector.fast_form(&acc.memo, hints)
     }
 
     /// `record` of a value that the memo's fast form matches whole, when
@@ -603,6 +603,7 @@ impl Scanner {
         form: &crate::detect::FastForm<'_>,
         v: &str,
         p: &mut ColumnProfile,
+        scratch: &mut Scratch,
         acc: &mut Acc,
     ) -> bool {
         let b = v.as_bytes();
@@ -618,9 +619,17 @@ impl Scanner {
         {
             return false;
         }
-        let Some(f) = form.get(b).filter(|f| f.matches(v)) else {
+        let Some(f) = form.get(b) else {
             return false;
         };
+        let Some(matched) = f.matches(v, scratch.name_tokens()) else {
+            return false;
+        };
+        // Several of the entry's rules matched: counted here when they are
+        // of one entity (two street rules), as `record` counts them.
+        if matched != 1 && !f.one_entity() {
+            return false;
+        }
         p.values += 1;
         // A value the rule matches whole holds no space when its DFA reads
         // none (nothing was trimmed), so it is no free text.
@@ -628,7 +637,15 @@ impl Scanner {
             p.free_text += 1;
         }
         p.hit_rows += 1;
-        count_span(acc, &self.detector.rules, 1, v, [(f.rule, true, false)]);
+        let rules = &self.detector.rules;
+        if matched == 1 {
+            count_span(acc, rules, 1, v, [(f.rule(0), true, false)]);
+        } else {
+            let hits = (0..3)
+                .filter(|k| matched & (1 << k) != 0)
+                .map(|k| (f.rule(k), true, false));
+            count_span(acc, rules, 1, v, hits);
+        }
         true
     }
 
@@ -712,18 +729,18 @@ impl Scanner {
                 // form while it has one, the others through `record`
                 // (which is what changes the memo).
                 let mut version = acc.memo.version();
-                let mut fast = self.fast_form(acc);
+                let mut fast = self.fast_form(acc, hints);
                 macro_rules! one {
                     ($v:expr) => {{
                         let v = $v;
                         if !fast
                             .as_ref()
-                            .is_some_and(|f| self.record_fast(f, v, p, acc))
+                            .is_some_and(|f| self.record_fast(f, v, p, scratch, acc))
                         {
                             self.record(v, 1, hints, p, scratch, acc);
                             if acc.memo.version() != version {
                                 version = acc.memo.version();
-                                fast = self.fast_form(acc);
+                                fast = self.fast_form(acc, hints);
                             }
                         }
                     }};
@@ -1160,7 +1177,7 @@ mod tests {
 
     /// Values of structured columns and what breaks them: padding,
     /// placeholders, near misses, other kinds, non-ASCII, free text.
-    const STRUCTURED: [&[&str]; 4] = [
+    const STRUCTURED: [&[&str]; 6] = [
         &[
             "jane.doe@example.com",
             "o'brien+news@mail.example.co.uk",
@@ -1200,7 +1217,29 @@ mod tests {
             "+91 98765 43210",
             "+1 415-555-2671 ext. 12",
         ],
+        &[
+            "4821 Maple Avenue",
+            "Hauptstraße 12",
+            "12 rue de la Paix",
+            "Calle Mayor, 12",
+            "482 Oak Street, Boston",
+            "Via Roma 3",
+            "1600 Pennsylvania Ave NW",
+            "Maple Avenue",
+        ],
+        &[
+            "Jane Doe",
+            "José García",
+            "Mary-Jane O'Neil",
+            "Dr. John Smith",
+            "Smith",
+            "jane doe",
+            "Blue Ocean Ltd",
+            "Renée Müller-Lüdenscheidt",
+        ],
     ];
+    /// The column of each group of `STRUCTURED` (names give rules hints).
+    const COLUMNS: [&str; 6] = ["contact", "card", "value", "phone", "address", "customer"];
     const OTHERS: &[&str] = &[
         "",
         "n/a",
@@ -1235,7 +1274,8 @@ mod tests {
                 ..Default::default()
             });
         let scan = |a: ArrayRef| {
-            let batch = RecordBatch::try_from_iter([("contact", a)]).unwrap();
+            let column = COLUMNS[picks[0].0 % COLUMNS.len()];
+            let batch = RecordBatch::try_from_iter([(column, a)]).unwrap();
             let mut p = scanner.scan_batch(&batch).remove(0);
             p.data_type.clear();
             p
@@ -1254,7 +1294,7 @@ mod tests {
         /// the fast form applies) broken by anything else.
         #[test]
         fn memo_fast_form_counts_as_record_does(
-            group in 0usize..4,
+            group in 0usize..6,
             picks in proptest::collection::vec(0u8..=255, 1..400),
             short in proptest::bool::ANY,
         ) {
@@ -1283,22 +1323,47 @@ mod tests {
             &mut acc,
         );
         let fast = scanner
-            .fast_form(&acc)
+            .fast_form(&acc, &hints)
             .expect("a fast form after one card number");
         assert!(matches!(fast, crate::detect::FastForm::One(_)));
-        assert!(scanner.record_fast(&fast, "5500000000000004", &mut p, &mut acc));
-        assert!(!scanner.record_fast(&fast, "4111111111111112", &mut p, &mut acc));
-        assert!(!scanner.record_fast(&fast, " 4111111111111111", &mut p, &mut acc));
+        assert!(scanner.record_fast(&fast, "5500000000000004", &mut p, &mut scratch, &mut acc));
+        assert!(!scanner.record_fast(&fast, "4111111111111112", &mut p, &mut scratch, &mut acc));
+        assert!(!scanner.record_fast(&fast, " 4111111111111111", &mut p, &mut scratch, &mut acc));
         assert_eq!((p.values, p.hit_rows), (2, 2));
         // Phone numbers of several layouts: a fast form per layout.
         let mut acc = Acc::new(scanner.rules());
         for v in ["(415) 555-2671", "+44 20 7946 0958", "joe@example.com"] {
             scanner.record(v, 1, &hints, &mut p, &mut scratch, &mut acc);
         }
-        let fast = scanner.fast_form(&acc).expect("a fast form per layout");
+        let fast = scanner
+            .fast_form(&acc, &hints)
+            .expect("a fast form per layout");
         assert!(matches!(fast, crate::detect::FastForm::Layouts(_)));
-        assert!(scanner.record_fast(&fast, "(212) 736-5000", &mut p, &mut acc));
-        assert!(scanner.record_fast(&fast, "+44 20 7946 0959", &mut p, &mut acc));
+        assert!(scanner.record_fast(&fast, "(212) 736-5000", &mut p, &mut scratch, &mut acc));
+        assert!(scanner.record_fast(&fast, "+44 20 7946 0959", &mut p, &mut scratch, &mut acc));
+        // Names, and street addresses that two rules match whole.
+        for (column, first, next) in [
+            ("customer", "Jane Doe", "John Smith"),
+            ("address", "4821 Maple Avenue", "17 Oak Street"),
+        ] {
+            let hints = ColumnHints::from_column_name(scanner.rules(), column);
+            let mut acc = Acc::new(scanner.rules());
+            let mut p = ColumnProfile::new(column, "Utf8");
+            scanner.record(first, 1, &hints, &mut p, &mut scratch, &mut acc);
+            let fast = scanner.fast_form(&acc, &hints).expect(column);
+            assert!(
+                scanner.record_fast(&fast, next, &mut p, &mut scratch, &mut acc),
+                "{next}"
+            );
+            let mut slow = ColumnProfile::new(column, "Utf8");
+            let mut slow_acc = Acc::new(scanner.rules());
+            for v in [first, next] {
+                scanner.record(v, 1, &hints, &mut slow, &mut scratch, &mut slow_acc);
+            }
+            acc.flush(scanner.rules(), &mut p);
+            slow_acc.flush(scanner.rules(), &mut slow);
+            assert_eq!(p, slow, "{column}");
+        }
     }
 
     #[test]

@@ -500,6 +500,11 @@ impl std::fmt::Debug for Scratch {
 }
 
 impl Scratch {
+    /// The name finder's token buffer.
+    pub(crate) fn name_tokens(&mut self) -> &mut Vec<(usize, usize)> {
+        &mut self.name_tokens
+    }
+
     /// The rules that passed their gates for the last value (for profiling).
     #[doc(hidden)]
     pub fn candidates(&self) -> &[usize] {
@@ -644,67 +649,136 @@ impl MemoEntry {
     }
 }
 
-/// A column's memo when it holds one entry of one rule with one compiled
-/// whole-value DFA (a structured column: e-mail, card numbers, IPs): its
-/// values are answered by `matches` without the rest of `memo_first`, and
-/// the rule's lookups are done once per run of values, not per value.
-pub(crate) struct FastWhole<'a> {
-    pub rule: usize,
-    /// The DFAs of the rule's patterns, the first `n`, in pattern order.
-    dfas: [&'a crate::rules::WholeDfa; FAST_PATTERNS],
+/// A column's memo entry whose rules can all answer a whole value without
+/// a regex search: rules of up to four patterns that all have compiled
+/// whole-value DFAs (e-mail, card numbers, IPs, phone numbers, street
+/// addresses), and person names. The values of a structured column are then
+/// answered by `matches` without the rest of `memo_first`, with the rules'
+/// lookups done once per run of values, not per value.
+pub(crate) struct FastEntry<'a> {
+    /// The entry's rules, in its order: the first `n`.
+    rules: [usize; 3],
+    fast: [FastRule<'a>; 3],
     n: usize,
-    validator: validators::Validator,
+    /// All of them have one entity (then the hits of any of them on one
+    /// value count as `count_span` counts them).
+    one_entity: bool,
+    /// No value that the first rule matches holds a space.
+    spaceless: bool,
 }
 
-/// Rules of more patterns than this have no fast form.
-const FAST_PATTERNS: usize = 4;
+/// How one rule of a `FastEntry` answers a whole value.
+#[derive(Clone, Copy)]
+enum FastRule<'a> {
+    Dfas {
+        /// The DFAs of the rule's patterns, the first `n`, in pattern order.
+        dfas: [&'a crate::rules::WholeDfa; FAST_PATTERNS],
+        n: usize,
+        validator: validators::Validator,
+    },
+    Name {
+        names: &'a names::Names,
+        hint: names::NameHint,
+    },
+}
 
-impl FastWhole<'_> {
-    /// Whether the rule matches all of `text` and validates, as
-    /// `memo_first` would answer it (`false` also when the DFA gives up:
-    /// then the caller asks `memo_first`).
-    /// (As `whole_value_match` does, the patterns are tried in order, and
-    /// the first that matches and validates answers.)
+/// Rules of more patterns than this have no fast form (the European street
+/// rule has five).
+const FAST_PATTERNS: usize = 6;
+
+impl FastRule<'_> {
+    /// `whole_value_match` of this rule: the patterns tried in order, the
+    /// first that matches and validates answers; `None` when a DFA gave up
+    /// (then the meta regex would decide, which the caller leaves to
+    /// `record`).
     #[inline(always)]
-    pub fn matches(&self, text: &str) -> bool {
-        if self.n == 1 {
-            return dfa_whole_match(self.dfa0(), text.as_bytes()) == Some(true)
-                && self.validator.check(text);
-        }
-        for dfa in &self.dfas[..self.n] {
-            match dfa_whole_match(dfa, text.as_bytes()) {
-                Some(true) if self.validator.check(text) => return true,
-                Some(_) => {}
-                None => return false,
+    fn matches(&self, text: &str, tokens: &mut Vec<(usize, usize)>) -> Option<bool> {
+        match *self {
+            FastRule::Dfas {
+                ref dfas,
+                n,
+                validator,
+            } => {
+                if n == 1 {
+                    return Some(
+                        dfa_whole_match(dfas[0], text.as_bytes())? && validator.check(text),
+                    );
+                }
+                for dfa in &dfas[..n] {
+                    if dfa_whole_match(dfa, text.as_bytes())? && validator.check(text) {
+                        return Some(true);
+                    }
+                }
+                Some(false)
             }
+            FastRule::Name { names, hint } => Some(names.whole_name(text, hint, tokens)),
         }
-        false
-    }
-
-    #[inline(always)]
-    fn dfa0(&self) -> &crate::rules::WholeDfa {
-        self.dfas[0]
     }
 
     /// No value that `matches` holds a space.
-    pub fn spaceless(&self) -> bool {
-        self.dfas[..self.n].iter().all(|d| d.spaceless)
+    fn spaceless(&self) -> bool {
+        match self {
+            FastRule::Dfas { dfas, n, .. } => dfas[..*n].iter().all(|d| d.spaceless),
+            FastRule::Name { .. } => false,
+        }
     }
 }
 
-/// `memo_first` for the whole-value entries of one rule with one DFA, per
-/// column memo: the one entry of a column of one kind of value, or per
-/// layout for a column of several (phone numbers of several countries).
+impl FastEntry<'_> {
+    /// Which of the entry's rules match all of `text` and validate (bit
+    /// `k` for its `k`-th rule), as `memo_first` answers it, when the first
+    /// does and nothing gave up; `None` otherwise (then the caller asks
+    /// `record`).
+    #[inline(always)]
+    pub fn matches(&self, text: &str, tokens: &mut Vec<(usize, usize)>) -> Option<u8> {
+        if !self.fast[0].matches(text, tokens)? {
+            return None;
+        }
+        if self.n == 1 {
+            return Some(1);
+        }
+        let mut matched = 1u8;
+        for k in 1..self.n {
+            if self.fast[k].matches(text, tokens)? {
+                matched |= 1 << k;
+            }
+        }
+        Some(matched)
+    }
+
+    /// The rule of bit `k`.
+    #[inline(always)]
+    pub fn rule(&self, k: usize) -> usize {
+        self.rules[k]
+    }
+
+    /// Whether hits of several of its rules on one value are counted as
+    /// one span (else such a value is left to `record`).
+    #[inline(always)]
+    pub fn one_entity(&self) -> bool {
+        self.one_entity
+    }
+
+    /// No value that `matches` holds a space (its first rule reads none).
+    #[inline(always)]
+    pub fn spaceless(&self) -> bool {
+        self.spaceless
+    }
+}
+
+/// `memo_first` for the entries that have a `FastEntry`, per column memo:
+/// the one entry of a column of one kind of value, or per layout for a
+/// column of several (phone numbers of several countries).
 pub(crate) enum FastForm<'a> {
-    One(FastWhole<'a>),
-    Layouts(Box<[Option<FastWhole<'a>>; LAYOUTS]>),
+    One(FastEntry<'a>),
+    Layouts(Box<[Option<FastEntry<'a>>; LAYOUTS]>),
 }
 
 impl FastForm<'_> {
     /// The entry `memo_first` would try first on `text` (not empty), when
     /// it has a fast form.
     #[inline(always)]
-    pub fn get(&self, text: &[u8]) -> Option<&FastWhole<'_>> {
+    pub fn get(&self, text: &[u8]) -> Option<&FastEntry<'_>> {
         match self {
             FastForm::One(f) => Some(f),
             FastForm::Layouts(t) => t[layout_key(text)].as_ref(),
@@ -757,10 +831,7 @@ impl WholeMemo {
 
 impl Memo {
     fn promote(&mut self, slot: usize) {
-        if slot > 0 {
-            self.0[..=slot].rotate_right(1);
-            self.3 = self.3.wrapping_add(1);
-        }
+        self.0[..=slot].rotate_right(1);
     }
     fn remember(&mut self, entry: MemoEntry) {
         if let Some(p) = self.0.iter().position(|x| *x == Some(entry)) {
@@ -786,9 +857,12 @@ impl Memo {
         self.0[1].is_some()
     }
 
-    /// Changes whenever the recent entries or the layouts' entries do,
-    /// which are all that `Detector::fast_form` depends on: a scan asks for
-    /// a new fast form only when this changed.
+    /// Changes whenever what `Detector::fast_form` depends on may have: an
+    /// entry learnt (the only entry of a column of one kind, and whether
+    /// there are several), or a layout's entry changed. (Not when recent
+    /// entries only change places: a column of several kinds has its fast
+    /// forms from its layouts' entries alone.) A scan asks for a new fast
+    /// form only when this changed.
     #[inline]
     pub(crate) fn version(&self) -> u32 {
         self.3
@@ -1310,45 +1384,75 @@ impl Detector {
         self.detect_memo_from(value, hints, scratch, memo, tried);
     }
 
-    /// The fast form of `memo_first` for this memo, when it has one (see
-    /// `FastForm`).
-    pub(crate) fn fast_form(&self, memo: &Memo) -> Option<FastForm<'_>> {
+    /// The fast form of `memo_first` for this memo in a column of these
+    /// hints, when it has one (see `FastForm`).
+    pub(crate) fn fast_form(&self, memo: &Memo, hints: &ColumnHints) -> Option<FastForm<'_>> {
         let recent = memo.0[0]?;
         if !memo.mixed() {
-            return self.fast_whole(recent).map(FastForm::One);
+            return self.fast_entry(recent, hints).map(FastForm::One);
         }
-        // Each layout's entry, or the most recent one, as `memo_first` picks.
-        let table: [Option<FastWhole<'_>>; LAYOUTS] =
-            std::array::from_fn(|l| self.fast_whole(memo.2[l].unwrap_or(recent)));
+        // Each layout's entry, which `memo_first` picks. (A layout without
+        // one has no fast form: `memo_first` would try the most recent
+        // entry, which changes more often than the fast form is rebuilt.)
+        let table: [Option<FastEntry<'_>>; LAYOUTS] =
+            std::array::from_fn(|l| memo.2[l].and_then(|e| self.fast_entry(e, hints)));
         table
             .iter()
             .any(Option::is_some)
             .then(|| FastForm::Layouts(Box::new(table)))
     }
 
-    /// The fast form of one memo entry: one rule with one compiled
-    /// whole-value DFA.
-    fn fast_whole(&self, entry: MemoEntry) -> Option<FastWhole<'_>> {
-        if entry.tail || entry.n != 1 {
+    /// The fast form of one memo entry (see `FastEntry`).
+    fn fast_entry(&self, entry: MemoEntry, hints: &ColumnHints) -> Option<FastEntry<'_>> {
+        if entry.tail || entry.n == 0 {
             return None;
         }
-        let ri = entry.rules[0] as usize;
-        let r = &self.rules.rules[ri];
-        let n = r.regexes.len();
-        if r.detector != DetectorKind::Regex || !(1..=FAST_PATTERNS).contains(&n) {
-            return None;
+        let n = entry.n as usize;
+        let mut rules = [0usize; 3];
+        let mut fast = [None; 3];
+        for k in 0..n {
+            rules[k] = entry.rules[k] as usize;
+            fast[k] = Some(self.fast_rule(rules[k], hints)?);
         }
-        let first = r.whole_dfa(0)?;
-        let mut dfas = [first; FAST_PATTERNS];
-        for (j, d) in dfas.iter_mut().enumerate().take(n).skip(1) {
-            *d = r.whole_dfa(j)?;
-        }
-        Some(FastWhole {
-            rule: ri,
-            dfas,
+        let first = fast[0]?;
+        let entity = self.rules.rule_entity[rules[0]];
+        Some(FastEntry {
+            rules,
+            fast: fast.map(|f| f.unwrap_or(first)),
             n,
-            validator: r.validator,
+            one_entity: rules[..n]
+                .iter()
+                .all(|&ri| self.rules.rule_entity[ri] == entity),
+            spaceless: first.spaceless(),
         })
+    }
+
+    /// How rule `ri` answers a whole value without a regex search, if it can.
+    fn fast_rule(&self, ri: usize, hints: &ColumnHints) -> Option<FastRule<'_>> {
+        let r = &self.rules.rules[ri];
+        match r.detector {
+            DetectorKind::Regex => {
+                let n = r.regexes.len();
+                if !(1..=FAST_PATTERNS).contains(&n) {
+                    return None;
+                }
+                let first = r.whole_dfa(0)?;
+                let mut dfas = [first; FAST_PATTERNS];
+                for (j, d) in dfas.iter_mut().enumerate().take(n).skip(1) {
+                    *d = r.whole_dfa(j)?;
+                }
+                Some(FastRule::Dfas {
+                    dfas,
+                    n,
+                    validator: r.validator,
+                })
+            }
+            DetectorKind::PersonName => Some(FastRule::Name {
+                names: &self.names,
+                hint: names::NameHint::of(hints.get(ri)),
+            }),
+            DetectorKind::DateOfBirth => None,
+        }
     }
 
     /// The first memo entry on the trimmed value, when it is a whole-value
