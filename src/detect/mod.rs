@@ -532,7 +532,8 @@ pub struct Memo(
     [Option<MemoEntry>; 4],
     QuietTails,
     [Option<MemoEntry>; LAYOUTS],
-    /// Bumped whenever the recent entries change (see `Memo::version`).
+    /// Bumped when an entry is learnt or a layout's entry changes (see
+    /// `Memo::version`).
     u32,
 );
 
@@ -650,8 +651,8 @@ impl MemoEntry {
 }
 
 /// A column's memo entry whose rules can all answer a whole value without
-/// a regex search: rules of up to four patterns that all have compiled
-/// whole-value DFAs (e-mail, card numbers, IPs, phone numbers, street
+/// a regex search: rules of up to `FAST_PATTERNS` patterns that all have
+/// compiled whole-value DFAs (e-mail, card numbers, IPs, phone numbers, street
 /// addresses), and person names. The values of a structured column are then
 /// answered by `matches` without the rest of `memo_first`, with the rules'
 /// lookups done once per run of values, not per value.
@@ -699,11 +700,6 @@ impl FastRule<'_> {
                 n,
                 validator,
             } => {
-                if n == 1 {
-                    return Some(
-                        dfa_whole_match(dfas[0], text.as_bytes())? && validator.check(text),
-                    );
-                }
                 for dfa in &dfas[..n] {
                     if dfa_whole_match(dfa, text.as_bytes())? && validator.check(text) {
                         return Some(true);
@@ -1408,17 +1404,17 @@ impl Detector {
             return None;
         }
         let n = entry.n as usize;
-        let mut rules = [0usize; 3];
-        let mut fast = [None; 3];
-        for k in 0..n {
-            rules[k] = entry.rules[k] as usize;
-            fast[k] = Some(self.fast_rule(rules[k], hints)?);
+        let rules = entry.rules.map(usize::from);
+        // Slots past `n` keep a copy of the first rule's; they are never read.
+        let first = self.fast_rule(rules[0], hints)?;
+        let mut fast = [first; 3];
+        for k in 1..n {
+            fast[k] = self.fast_rule(rules[k], hints)?;
         }
-        let first = fast[0]?;
         let entity = self.rules.rule_entity[rules[0]];
         Some(FastEntry {
             rules,
-            fast: fast.map(|f| f.unwrap_or(first)),
+            fast,
             n,
             one_entity: rules[..n]
                 .iter()
