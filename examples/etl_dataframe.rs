@@ -123,10 +123,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_objects: 1,
         max_bytes: 1 << 30,
         redacted: true,
+        endpoint: String::new(),
+        digest_version: piigate::gate::digest::MANIFEST_VERSION,
     };
     let approval = Approval {
         token: key.sign(&claims)?,
         manifest,
+        redacted: true,
     };
     let verifier = Verifier::new(KeySet::new([key.verifying_key()]), "piigate-export");
     let ledger = LocalLedger::open(work.path().join("ledger.db"))?;
@@ -134,7 +137,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 5. Write through the gate.
     let inner = object_store::local::LocalFileSystem::new_with_prefix(&bucket)?;
     let store = rt.block_on(GatedStore::authorize(
-        inner, &dest, &verifier, &ledger, &approval, None,
+        inner,
+        &piigate::gate::Destination::parse(&dest)?,
+        &verifier,
+        &ledger,
+        &approval,
+        None,
     ))?;
     let bytes = std::fs::read(&out)?;
     rt.block_on(store.put(&"customers_masked.parquet".into(), bytes.into()))?;

@@ -46,6 +46,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_objects: 1,
         max_bytes: 1 << 20,
         redacted: false,
+        endpoint: String::new(),
+        digest_version: piigate::gate::digest::MANIFEST_VERSION,
     };
     let token = key.sign(&claims)?;
 
@@ -54,10 +56,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let inner = object_store::local::LocalFileSystem::new_with_prefix(&dest_dir)?;
     let store = rt.block_on(GatedStore::authorize(
         inner,
-        &dest,
+        &piigate::gate::Destination::parse(&dest)?,
         &verifier,
         &ledger,
-        &Approval { token, manifest },
+        &Approval::new(token, manifest),
         None,
     ))?;
     let store: Arc<dyn ObjectStore> = Arc::new(store);

@@ -127,6 +127,107 @@ pub fn store_for_url(url: &str) -> Result<(Arc<dyn ObjectStore>, object_store::p
     }
 }
 
+/// The service a destination would be written to from this process's
+/// environment: the S3 endpoint requests go to (`AWS_ENDPOINT_URL_S3`,
+/// `AWS_ENDPOINT`; empty for AWS itself), for Azure the endpoint and account
+/// (`URL/ACCOUNT`, Azurite's when `AZURE_STORAGE_USE_EMULATOR`), empty for
+/// GCS and local files. Read from the same builders `destination_store` uses.
+pub fn destination_endpoint_of(dest: &crate::gate::Destination) -> String {
+    let endpoint = match dest.scheme.as_str() {
+        #[cfg(feature = "s3")]
+        "s3" => {
+            use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+            let b = AmazonS3Builder::from_env();
+            b.get_config_value(&AmazonS3ConfigKey::S3Endpoint)
+                .or_else(|| b.get_config_value(&AmazonS3ConfigKey::Endpoint))
+                .unwrap_or_default()
+        }
+        #[cfg(feature = "azure")]
+        "az" => {
+            use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
+            let b = MicrosoftAzureBuilder::from_env();
+            let emulator = b
+                .get_config_value(&AzureConfigKey::UseEmulator)
+                .is_some_and(|v| {
+                    matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on")
+                });
+            let account = b
+                .get_config_value(&AzureConfigKey::AccountName)
+                .unwrap_or_else(|| {
+                    if emulator {
+                        "devstoreaccount1".into()
+                    } else {
+                        String::new()
+                    }
+                });
+            let url = if emulator {
+                std::env::var("AZURITE_BLOB_STORAGE_URL")
+                    .unwrap_or_else(|_| "http://127.0.0.1:10000".into())
+            } else {
+                b.get_config_value(&AzureConfigKey::Endpoint)
+                    .unwrap_or_else(|| format!("https://{account}.blob.core.windows.net"))
+            };
+            format!(
+                "{}/{account}",
+                crate::gate::dest::normalize_endpoint(&url)
+            )
+        }
+        _ => String::new(),
+    };
+    crate::gate::dest::normalize_endpoint(&endpoint)
+}
+
+/// The store an export writes to, built from the one parsed `Destination`
+/// (the same reading the gate checks), rooted at the bucket (or `/` for
+/// `file://`). The returned destination carries the service it really is on
+/// (`destination_endpoint_of`), so the gate refuses when that is not the one
+/// the approval names.
+pub fn destination_store(
+    dest: &crate::gate::Destination,
+) -> Result<(Arc<dyn ObjectStore>, crate::gate::Destination)> {
+    let err = |m: String| Error::ObjectStore {
+        input: dest.to_string(),
+        message: m,
+    };
+    let target = dest.clone().at_endpoint(&destination_endpoint_of(dest));
+    let store: Arc<dyn ObjectStore> = match dest.scheme.as_str() {
+        "file" => Arc::new(object_store::local::LocalFileSystem::new()),
+        #[cfg(feature = "s3")]
+        "s3" => Arc::new(
+            object_store::aws::AmazonS3Builder::from_env()
+                .with_bucket_name(&dest.bucket)
+                .build()
+                .map_err(|e| err(e.to_string()))?,
+        ),
+        #[cfg(feature = "azure")]
+        "az" => Arc::new(
+            object_store::azure::MicrosoftAzureBuilder::from_env()
+                .with_container_name(&dest.bucket)
+                .build()
+                .map_err(|e| err(e.to_string()))?,
+        ),
+        #[cfg(feature = "gcp")]
+        "gs" => Arc::new(
+            object_store::gcp::GoogleCloudStorageBuilder::from_env()
+                .with_bucket_name(&dest.bucket)
+                .build()
+                .map_err(|e| err(e.to_string()))?,
+        ),
+        other => {
+            return Err(err(format!(
+                "scheme {other}:// is not supported by this build (enable the matching Cargo feature: s3, azure, gcp)"
+            )))
+        }
+    };
+    Ok((store, target))
+}
+
+/// `destination_endpoint_of` for a destination URL.
+pub fn destination_endpoint(url: &str) -> Result<String> {
+    let d = crate::gate::Destination::parse(url).map_err(|e| Error::input(url, e))?;
+    Ok(destination_endpoint_of(&d))
+}
+
 /// Resolve user inputs to files. Problems are returned per input, not fatal.
 pub fn resolve_inputs(
     inputs: &[String],

@@ -603,8 +603,21 @@ pub async fn register_input(
                 url.host_str().unwrap_or_default()
             ))
             .map_err(|e| crate::Error::input(&f.source, e))?;
+            // Registered read-only: the session may read the table, and
+            // every write through this store is refused (and nothing else in
+            // the session holds the raw store).
+            let root = crate::gate::Destination::parse(base.as_str())
+                .map_err(|e| crate::Error::input(&f.source, e))?;
+            let locked = crate::gate::GatedStore::locked(
+                store.clone(),
+                &root,
+                crate::gate::Refusal::OperationNotAllowed(
+                    "tables registered for SQL are read-only".into(),
+                ),
+                None,
+            );
             ctx.runtime_env()
-                .register_object_store(&base, store.clone());
+                .register_object_store(&base, std::sync::Arc::new(locked));
             let ext = f
                 .relative
                 .rsplit_once('.')

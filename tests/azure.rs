@@ -203,7 +203,8 @@ fn the_gate_refuses_and_allows_over_azurite() {
     let az = start_azurite();
     az.container("exports");
     az.container("exports-evil");
-    let env = Env::new("http://127.0.0.1:9");
+    // Tokens name the Azurite account they are for (the endpoint claim).
+    let env = Env::new("http://127.0.0.1:9").with_env(azure_env(az.url()));
     let key = env.p("key.json");
     let key = key.to_str().unwrap();
     let data = fixture("customers.parquet");
@@ -261,13 +262,18 @@ fn the_gate_refuses_and_allows_over_azurite() {
     assert!(az.blobs("exports").is_empty());
 
     // The valid token writes identical bytes; a replay is refused.
-    let t = env.token("valid", key, &data, dest, &[]);
+    let t = env.token("valid", key, &data, dest, &["--jti", "valid-1"]);
     export(&env, az.url(), &data, dest, &t, &[])
         .success()
         .stdout(predicate::str::contains(
             "az://exports/daily/customers.parquet",
         ));
-    assert_eq!(az.blobs("exports"), vec!["daily/customers.parquet"]);
+    // The data and the create-only marker that makes the token single-use.
+    let written = vec![
+        "daily/.piigate/redeemed/valid-1",
+        "daily/customers.parquet",
+    ];
+    assert_eq!(az.blobs("exports"), written);
     assert_eq!(
         az.get("exports", "daily/customers.parquet"),
         std::fs::read(&data).unwrap()
@@ -275,7 +281,7 @@ fn the_gate_refuses_and_allows_over_azurite() {
     export(&env, az.url(), &data, dest, &t, &[])
         .code(3)
         .stderr(predicate::str::contains("already used"));
-    assert_eq!(az.blobs("exports"), vec!["daily/customers.parquet"]);
+    assert_eq!(az.blobs("exports"), written);
 
     // The exported blob reads back through az:// with the same report as
     // the local file (Parquet over object_store's Azure client).
@@ -317,7 +323,7 @@ fn noise(len: usize, seed: u64) -> Vec<u8> {
 fn multipart_over_azurite_is_all_or_nothing() {
     let az = start_azurite();
     az.container("big");
-    let env = Env::new("http://127.0.0.1:9");
+    let env = Env::new("http://127.0.0.1:9").with_env(azure_env(az.url()));
     let key = env.p("key.json");
     let key = key.to_str().unwrap();
     let data = env.p("big.parquet");
@@ -328,7 +334,9 @@ fn multipart_over_azurite_is_all_or_nothing() {
     // Cut the connection after 12 MB: the blocks staged so far are never
     // committed, so no blob is visible.
     let proxy = cutting_proxy(az.port, 12 * 1024 * 1024);
-    let t = env.token("cut", key, &data, dest, &[]);
+    // Approved for the account behind the proxy (the endpoint is bound).
+    let via = format!("http://127.0.0.1:{proxy}/devstoreaccount1");
+    let t = env.token("cut", key, &data, dest, &["--endpoint", &via, "--jti", "cut-1"]);
     export(
         &env,
         format!("http://127.0.0.1:{proxy}"),
@@ -339,13 +347,14 @@ fn multipart_over_azurite_is_all_or_nothing() {
     )
     .code(2)
     .stderr(predicate::str::contains("writing big.parquet"));
-    assert!(
-        az.blobs("big").is_empty(),
-        "an interrupted upload must not leave a blob"
+    assert_eq!(
+        az.blobs("big"),
+        vec!["x/.piigate/redeemed/cut-1"],
+        "an interrupted upload must not leave a blob (the marker is the spent token)"
     );
 
     // Straight to Azurite: the whole file, block by block, identical bytes.
-    let t = env.token("whole", key, &data, dest, &[]);
+    let t = env.token("whole", key, &data, dest, &["--jti", "whole-1"]);
     export(
         &env,
         az.url(),
@@ -355,6 +364,9 @@ fn multipart_over_azurite_is_all_or_nothing() {
         &["--multipart-threshold", "5242880"],
     )
     .success();
-    assert_eq!(az.blobs("big"), vec!["x/big.parquet"]);
+    assert_eq!(
+        az.blobs("big"),
+        vec!["x/.piigate/redeemed/cut-1", "x/.piigate/redeemed/whole-1", "x/big.parquet"]
+    );
     assert_eq!(az.get("big", "x/big.parquet"), bytes);
 }

@@ -275,11 +275,12 @@ fn content_digest_covers_exactly_the_scanned_files() {
         std::fs::copy(format!("{}/{f}", fixtures()), dir.path().join(f)).unwrap();
     }
     std::fs::write(dir.path().join("broken.parquet"), b"PAR1 not really").unwrap();
-    let mut manifest = String::new();
+    // Manifest v2: a version line, then one JSON array per file, sorted by name.
+    let mut manifest = String::from("piigate-manifest-v2\n");
     for f in ["customers.parquet", "hr_employees.csv"] {
         let bytes = std::fs::read(dir.path().join(f)).unwrap();
         manifest += &format!(
-            "{f}\t{}\t{}\n",
+            "[\"{f}\",{},\"{}\"]\n",
             bytes.len(),
             hex::encode(Sha256::digest(&bytes))
         );

@@ -128,6 +128,8 @@ impl S3Server {
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub endpoint: String,
+    /// More environment for every command (an Azure emulator's, say).
+    pub extra: Vec<(&'static str, String)>,
 }
 
 impl Env {
@@ -135,6 +137,7 @@ impl Env {
         let e = Env {
             dir: tempfile::tempdir().unwrap(),
             endpoint: endpoint.to_string(),
+            extra: Vec::new(),
         };
         e.cmd()
             .args([
@@ -169,8 +172,14 @@ impl Env {
             .env("AWS_REGION", "us-east-1")
             .env("AWS_ENDPOINT", &self.endpoint)
             .env("AWS_ALLOW_HTTP", "true")
-            .env_remove("PIIGATE_SERVER");
+            .env_remove("PIIGATE_SERVER")
+            .envs(self.extra.iter().cloned());
         c
+    }
+    /// The same, with `vars` set for every command.
+    pub fn with_env(mut self, vars: Vec<(&'static str, String)>) -> Self {
+        self.extra = vars;
+        self
     }
     /// Issue a token for `input` to `dest` with extra flags; returns the token file.
     pub fn token(
@@ -357,13 +366,18 @@ fn every_refusal_has_its_reason_and_writes_nothing() {
     assert!(s3.keys("gate").is_empty());
 
     // The valid token writes identical bytes; replaying it is refused.
-    let t = env.token("valid", key, &data, dest, &[]);
+    let t = env.token("valid", key, &data, dest, &["--jti", "valid-1"]);
     env.export(&data, dest, &t)
         .success()
         .stdout(predicate::str::contains(
             "s3://gate/exports/customers.parquet",
         ));
-    assert_eq!(s3.keys("gate"), vec!["exports/customers.parquet"]);
+    // The data, and the create-only marker that makes the token single-use.
+    let written = vec![
+        "exports/.piigate/redeemed/valid-1",
+        "exports/customers.parquet",
+    ];
+    assert_eq!(s3.keys("gate"), written);
     assert_eq!(
         s3.get("gate", "exports/customers.parquet"),
         std::fs::read(&data).unwrap()
@@ -371,7 +385,7 @@ fn every_refusal_has_its_reason_and_writes_nothing() {
     env.export(&data, dest, &t)
         .code(3)
         .stderr(predicate::str::contains("already used"));
-    assert_eq!(s3.keys("gate"), vec!["exports/customers.parquet"]);
+    assert_eq!(s3.keys("gate"), written);
 
     // Every decision is in the audit log, and the log verifies.
     env.cmd()
@@ -428,6 +442,8 @@ fn copy_rename_and_delete_need_their_own_approval() {
         max_objects: 5,
         max_bytes: 1 << 30,
         redacted: false,
+        endpoint: s3.endpoint(),
+        digest_version: piigate::gate::digest::MANIFEST_VERSION,
     };
     let token = key.sign(&claims).unwrap();
     assert!(!format!("{token:?}").contains("v4.public"));
@@ -437,13 +453,12 @@ fn copy_rename_and_delete_need_their_own_approval() {
     let gated = rt
         .block_on(GatedStore::authorize(
             inner,
-            "s3://ops/out/",
+            &Destination::parse("s3://ops/out/")
+                .unwrap()
+                .at_endpoint(&s3.endpoint()),
             &verifier,
             &ledger,
-            &Approval {
-                token: token.clone(),
-                manifest,
-            },
+            &Approval::new(token.clone(), manifest),
             None,
         ))
         .unwrap();
@@ -497,13 +512,15 @@ fn copy_rename_and_delete_need_their_own_approval() {
     // The same approval cannot authorize a second store.
     let again = rt.block_on(GatedStore::authorize(
         s3.store("ops"),
-        "s3://ops/out/",
+        &Destination::parse("s3://ops/out/")
+            .unwrap()
+            .at_endpoint(&s3.endpoint()),
         &verifier,
         &ledger,
-        &Approval {
-            token: ApprovalToken::new(token.expose()),
-            manifest: piigate::gate::digest::manifest_of_local(&files).unwrap(),
-        },
+        &Approval::new(
+            ApprovalToken::new(token.expose()),
+            piigate::gate::digest::manifest_of_local(&files).unwrap(),
+        ),
         None,
     ));
     assert!(matches!(again, Err(piigate::gate::Refusal::AlreadyUsed)));
@@ -591,9 +608,11 @@ fn an_interrupted_multipart_upload_leaves_nothing_visible() {
         .clone();
     // The refusal-free failure is recorded, not silently dropped.
     assert!(String::from_utf8_lossy(&out.stderr).contains("s3://big/exports/"));
+    // Only the redemption marker (the token was spent before the upload).
+    let keys = s3.keys("big");
     assert!(
-        s3.keys("big").is_empty(),
-        "an interrupted upload must not leave an object"
+        keys.iter().all(|k| k.starts_with("exports/.piigate/redeemed/")),
+        "an interrupted upload must not leave an object: {keys:?}"
     );
 }
 

@@ -8,6 +8,7 @@ mod azure;
 mod bad_input;
 mod cli;
 mod export;
+mod gate_bypass;
 mod rule_examples;
 mod scanner_api;
 #[cfg(feature = "server")]

@@ -125,6 +125,10 @@ pub struct IssueArgs {
     /// Bind to the redacted form (as `export --redact` will write it).
     #[arg(long)]
     redact: bool,
+    /// The service the destination lives on (S3 endpoint URL; for Azure
+    /// `URL/ACCOUNT`). Default: the one this environment would write to.
+    #[arg(long)]
+    endpoint: Option<String>,
 }
 
 fn rt() -> Result<tokio::runtime::Runtime> {
@@ -234,6 +238,11 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
         max_objects: a.max_objects,
         max_bytes: a.max_bytes,
         redacted: a.redact,
+        endpoint: match &a.endpoint {
+            Some(e) => piigate::gate::dest::normalize_endpoint(e),
+            None => piigate::source::destination_endpoint(&a.dest)?,
+        },
+        digest_version: piigate::gate::digest::MANIFEST_VERSION,
     };
     println!("{}", key.sign(&claims)?.expose());
     Ok(super::EXIT_OK)
@@ -289,44 +298,51 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
         let _ = log.decision(false, "export", &a.to, &r.to_string());
         anyhow::Error::new(Refused(r))
     };
-    let token = ApprovalToken::from_file(&a.token_file).map_err(refuse)?;
+    // Inputs and names first: a name that cannot be written is a usage error
+    // (exit 2), found before any token is looked at, let alone spent.
+    let dest = piigate::gate::Destination::parse(&a.to)
+        .map_err(|e| refuse(Refusal::WrongDestination(format!("--to {}: {e}", a.to))))?;
     let p = prepare(&a.inputs, a.redact, &rt)?;
+    p.manifest.check_names()?;
+    let token = ApprovalToken::from_file(&a.token_file).map_err(refuse)?;
     let keys = keys_for(&a, &rt)?;
     let verifier = Verifier::new(keys, a.audience.clone());
+    // One parser: the store is built from the destination the gate checks,
+    // and knows the service (endpoint, account) it really talks to.
+    let (store, target) = piigate::source::destination_store(&dest)?;
     let redeemer: Box<dyn Redeemer> = match &a.server {
         Some(s) => Box::new(OnlineRedeemer::new(
             s.clone(),
             std::env::var("PIIGATE_API_KEY").unwrap_or_default(),
         )),
-        None => Box::new(LocalLedger::open(
-            a.ledger.clone().unwrap_or_else(|| home().join("ledger.db")),
-        )?),
+        // Offline: a create-only marker at the destination makes a replay fail
+        // at the bucket; the local ledger keeps the history.
+        None => Box::new(piigate::gate::AllOf(vec![
+            Box::new(piigate::gate::DestinationMarker::new(
+                store.clone(),
+                dest.scheme == "file",
+            )),
+            Box::new(LocalLedger::open(
+                a.ledger.clone().unwrap_or_else(|| home().join("ledger.db")),
+            )?),
+        ])),
     };
-    let (store, prefix) = piigate::source::store_for_url(&a.to)?;
-    let inner = object_store::prefix::PrefixStore::new(store, prefix);
+    let inner = object_store::prefix::PrefixStore::new(store, dest.prefix_path());
     let approval = Approval {
         token,
         manifest: p.manifest.clone(),
+        redacted: a.redact,
     };
     let gated = rt
         .block_on(GatedStore::authorize(
             inner,
-            &a.to,
+            &target,
             &verifier,
             redeemer.as_ref(),
             &approval,
             Some(log.clone()),
         ))
         .map_err(|r| anyhow::Error::new(Refused(r)))?;
-    if let Some(c) = gated.claims() {
-        if c.redacted != a.redact {
-            return Err(refuse(Refusal::OperationNotAllowed(if c.redacted {
-                "the approval covers the redacted form only: use --redact".into()
-            } else {
-                "the approval covers the data as it is, not a redacted copy".into()
-            })));
-        }
-    }
     let total: u64 = p.manifest.total_bytes();
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::new(total)
@@ -338,7 +354,9 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
         let piigate::source::Location::Local(src) = &f.location else {
             continue;
         };
-        let path = object_store::path::Path::from(e.path.as_str());
+        // The name as it is (Unicode, '#'): the same string the manifest holds.
+        let path = object_store::path::Path::parse(&e.path)
+            .with_context(|| format!("{}: cannot be written as an object name", f.source))?;
         let r = rt.block_on(upload(
             &gated,
             src,
@@ -359,24 +377,25 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
                     &a.to,
                     serde_json::json!({"path": path.to_string(), "error": err.to_string()}),
                 );
-                bail!("writing {path} to {}: {err}", a.to);
+                bail!("writing {path} to {}: {err}", target.describe());
             }
         }
     }
     bar.finish_and_clear();
-    audit.record("export", "gate", &a.to, serde_json::json!({"objects": written.len(), "bytes": total, "content_digest": p.manifest.digest(), "jti": gated.claims().map(|c| c.jti.clone())}))?;
+    audit.record("export", "gate", &a.to, serde_json::json!({"objects": written.len(), "bytes": total, "content_digest": p.manifest.digest(), "jti": gated.claims().map(|c| c.jti.clone()), "endpoint": target.endpoint}))?;
     audit.checkpoint()?;
     for (path, size) in &written {
-        println!(
-            "wrote {}/{} ({size} bytes)",
-            a.to.trim_end_matches('/'),
-            path
-        );
+        println!("wrote {dest}{path} ({size} bytes)");
     }
     eprintln!(
-        "piigate: exported {} objects, {total} bytes, content {}",
+        "piigate: exported {} objects, {total} bytes, content {}{}",
         written.len(),
-        p.manifest.digest()
+        p.manifest.digest(),
+        if target.endpoint.is_empty() {
+            String::new()
+        } else {
+            format!(", to {}", target.endpoint)
+        }
     );
     Ok(super::EXIT_OK)
 }
@@ -436,15 +455,41 @@ async fn upload<S: ObjectStore>(
     result
 }
 
-fn load_or_create_audit_key() -> Result<SigningKey> {
-    let p = home().join("audit-key.json");
-    if p.exists() {
-        return Ok(SigningKey::load(&p)?);
+/// The local audit key, created atomically on first use: the new key is
+/// written to a private temporary file and linked into place, which fails if
+/// another process got there first; then that process's key is used. Two
+/// concurrent first runs therefore sign with one key.
+pub fn load_or_create_audit_key() -> Result<SigningKey> {
+    let dir = home();
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let p = dir.join("audit-key.json");
+    if !p.exists() {
+        let k = SigningKey::generate()?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".audit-key")
+            .tempfile_in(&dir)
+            .with_context(|| format!("creating a key file in {}", dir.display()))?;
+        k.save(tmp.path())?;
+        match std::fs::hard_link(tmp.path(), &p) {
+            // Another process linked its key first: that one is the key.
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e).with_context(|| format!("creating {}", p.display())),
+        }
     }
-    let k = SigningKey::generate()?;
-    k.save(&p)?;
+    // Whoever created it, the file in place is complete (it was linked only
+    // after it was written).
+    let k = SigningKey::load(&p)?;
+    // The public half, replaced atomically (every process writes the same text).
+    let public = dir.join("audit-keys.json");
     let ks = KeySet::new([k.verifying_key()]);
-    std::fs::write(home().join("audit-keys.json"), ks.to_json_string())?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".audit-keys")
+        .tempfile_in(&dir)
+        .with_context(|| format!("writing {}", public.display()))?;
+    std::io::Write::write_all(&mut tmp, ks.to_json_string().as_bytes())?;
+    tmp.persist(&public)
+        .with_context(|| format!("writing {}", public.display()))?;
     Ok(k)
 }
 

@@ -134,7 +134,11 @@ pub fn cmd_request(a: RequestArgs) -> Result<u8> {
         "summary": report.summary,
         "rules": report.rules,
     });
+    // The approval names the service the data will go to, as this
+    // environment would reach it (AWS_ENDPOINT, the Azure account…).
+    let endpoint = piigate::source::destination_endpoint(&a.to)?;
     let body = NewRequest {
+        endpoint,
         dataset_id: a.dataset.unwrap_or_else(|| a.inputs.join(",")),
         content_digest: digest,
         report: Some(summary),

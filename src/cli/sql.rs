@@ -56,7 +56,23 @@ pub fn cmd_sql(a: SqlArgs) -> Result<u8> {
                 _ => bail!("{input}: a table is one file; got {}", files.len()),
             }
         }
-        let df = ctx.sql(&a.query).await?;
+        // `piigate sql` reads; it never writes. COPY … TO, INSERT, CREATE
+        // EXTERNAL TABLE and SET would let a query put data anywhere without an
+        // approval, so they are refused as an export without a token is.
+        let plan = ctx.state().create_logical_plan(&a.query).await?;
+        let read_only = datafusion::execution::context::SQLOptions::new()
+            .with_allow_ddl(false)
+            .with_allow_dml(false)
+            .with_allow_statements(false);
+        if let Err(e) = read_only.verify_plan(&plan) {
+            return Err(anyhow::Error::new(super::export::Refused(
+                piigate::gate::Refusal::OperationNotAllowed(format!(
+                    "piigate sql only reads ({}); write query results with --format parquet --output FILE and export them with `piigate export` and an approval",
+                    e.strip_backtrace()
+                )),
+            )));
+        }
+        let df = ctx.execute_logical_plan(plan).await?;
         match a.format {
             SqlFormat::Table => {
                 let batches = df.collect().await?;

@@ -1,14 +1,48 @@
 //! Destinations: normalised `scheme://bucket/prefix/` with segment-wise
 //! containment, so `..`, `//`, percent-encoding and bucket look-alikes cannot
 //! escape an approved prefix.
+//!
+//! A destination also names the service it lives on (`endpoint`): the S3
+//! endpoint, or the Azure account and endpoint. Empty means the provider's
+//! public service (AWS S3, Google Cloud Storage) or this machine (`file://`).
+//! The approval binds it, so the same bucket name on another server is another
+//! destination.
+//!
+//! This is the one parser for destinations: the gate's checks and the store the
+//! CLI writes through (`source::destination_store`) are both built from it.
 
 use std::fmt;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destination {
     pub scheme: String,
     pub bucket: String,
     pub segments: Vec<String>,
+    /// The service the bucket lives on (see the module docs); `""` for the
+    /// provider's public service.
+    pub endpoint: String,
+}
+
+/// The canonical form of an endpoint: lower-case scheme and host, no trailing `/`.
+pub fn normalize_endpoint(e: &str) -> String {
+    let e = e.trim().trim_end_matches('/');
+    match e.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let mut out = format!(
+                "{}://{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase()
+            );
+            if !path.is_empty() {
+                out.push('/');
+                out.push_str(path);
+            }
+            out
+        }
+        None => e.to_string(),
+    }
 }
 
 fn percent_decode(s: &str) -> Result<String, String> {
@@ -27,6 +61,25 @@ fn percent_decode(s: &str) -> Result<String, String> {
         }
     }
     String::from_utf8(out).map_err(|_| "path is not UTF-8".to_string())
+}
+
+/// An object name's segment as the store will write it: no `.`/`..`, no
+/// separator, no control character. Unlike a URL segment, `%` and `#` are
+/// ordinary characters here.
+pub fn check_name_segment(seg: &str) -> Result<(), String> {
+    if seg.is_empty() {
+        return Err("empty path segment".into());
+    }
+    if seg == "." || seg == ".." {
+        return Err(format!("path segment {seg:?} is not allowed"));
+    }
+    if seg.contains(['/', '\\']) || seg.chars().any(char::is_control) {
+        return Err(format!(
+            "path segment {:?} contains a separator or control character",
+            seg.escape_debug().to_string()
+        ));
+    }
+    Ok(())
 }
 
 fn check_segment(seg: &str) -> Result<(), String> {
@@ -60,7 +113,15 @@ impl Destination {
             return Err("query strings and fragments are not allowed in a destination".into());
         }
         let (bucket, path) = if scheme == "file" {
-            ("", rest.strip_prefix('/').unwrap_or(rest))
+            // file:///abs and file://localhost/abs name this machine; any other
+            // host is refused rather than read as a path segment.
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            if !host.is_empty() && !host.eq_ignore_ascii_case("localhost") {
+                return Err(format!(
+                    "{url}: a file:// destination names this machine (file:///dir/ or file://localhost/dir/), not host {host:?}"
+                ));
+            }
+            ("", path)
         } else {
             rest.split_once('/').unwrap_or((rest, ""))
         };
@@ -96,12 +157,65 @@ impl Destination {
             scheme,
             bucket: bucket.to_string(),
             segments,
+            endpoint: String::new(),
         })
     }
 
-    /// Whether `other` lies at or below this prefix (whole segments).
+    /// The same destination on the service named by `endpoint` (normalised).
+    pub fn at_endpoint(mut self, endpoint: &str) -> Destination {
+        self.endpoint = normalize_endpoint(endpoint);
+        self
+    }
+
+    /// The URL and, when not the provider's public service, the endpoint:
+    /// what a refusal or an approval page shows.
+    pub fn describe(&self) -> String {
+        if self.endpoint.is_empty() {
+            self.to_string()
+        } else {
+            format!("{self} on {}", self.endpoint)
+        }
+    }
+
+    /// For `file://`: the local path this destination names.
+    pub fn local_path(&self) -> Option<PathBuf> {
+        (self.scheme == "file").then(|| {
+            let mut p = PathBuf::from("/");
+            p.extend(&self.segments);
+            p
+        })
+    }
+
+    /// For `file://`: refuse when any component of the path, from `/` down to
+    /// the last one that exists, is a symbolic link. Checked at write time, so
+    /// a link planted in an approved directory cannot send data elsewhere.
+    pub fn check_no_symlinks(&self) -> Result<(), String> {
+        let Some(full) = self.local_path() else {
+            return Ok(());
+        };
+        let mut p = PathBuf::from("/");
+        for seg in &self.segments {
+            p.push(seg);
+            match std::fs::symlink_metadata(&p) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    return Err(format!(
+                        "{} is a symbolic link: file:// destinations are written without following links",
+                        p.display()
+                    ));
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(format!("{}: {e}", full.display())),
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `other` lies at or below this prefix (whole segments) on the
+    /// same service.
     pub fn contains(&self, other: &Destination) -> bool {
         self.scheme == other.scheme
+            && self.endpoint == other.endpoint
             && self.bucket == other.bucket
             && other.segments.len() >= self.segments.len()
             && self
@@ -111,15 +225,24 @@ impl Destination {
                 .all(|(a, b)| a == b)
     }
 
-    /// This destination extended by an object path relative to it.
+    /// This destination extended by an object path relative to it. The
+    /// path's segments are object names exactly as the store writes them
+    /// (`Path::parse` keeps `düsseldorf#1` as is; `Path::from` would have
+    /// encoded it), so they are compared as they are, never decoded.
     pub fn join(&self, path: &object_store::path::Path) -> Result<Destination, String> {
         let mut d = self.clone();
         for part in path.parts() {
-            let seg = percent_decode(part.as_ref())?;
-            check_segment(&seg)?;
-            d.segments.push(seg);
+            let seg = part.as_ref();
+            check_name_segment(seg)?;
+            d.segments.push(seg.to_string());
         }
         Ok(d)
+    }
+
+    /// The object path of this destination's prefix inside its bucket (or,
+    /// for `file://`, below `/`), with the names as they are.
+    pub fn prefix_path(&self) -> object_store::path::Path {
+        object_store::path::Path::parse(self.segments.join("/")).unwrap_or_default()
     }
 }
 
@@ -191,6 +314,52 @@ mod tests {
         );
         // object_store encodes "..", so it can only ever be a literal name.
         let p = object_store::path::Path::from_iter(["..", "x"]);
-        assert!(root.join(&p).is_err());
+        assert_eq!(
+            root.join(&p).unwrap().segments,
+            ["exports", "%2E%2E", "x"]
+        );
+        // Names are compared as written: Unicode and '#' are ordinary.
+        let p = object_store::path::Path::parse("d\u{fc}sseldorf-\u{5ba2}#1.parquet").unwrap();
+        assert_eq!(
+            root.join(&p).unwrap().segments[1],
+            "d\u{fc}sseldorf-\u{5ba2}#1.parquet"
+        );
+    }
+
+    #[test]
+    fn file_urls_have_one_reading() {
+        assert_eq!(
+            d("file://localhost/srv/out/"),
+            d("file:///srv/out/"),
+            "localhost names this machine"
+        );
+        assert_eq!(d("file:///srv/out/").local_path().unwrap(), PathBuf::from("/srv/out"));
+        assert!(Destination::parse("file://evil.example/srv/out/").is_err());
+        assert!(Destination::parse("file://srv/out/").is_err());
+    }
+
+    #[test]
+    fn the_endpoint_is_part_of_the_destination() {
+        let a = d("s3://b/x/").at_endpoint("http://127.0.0.1:9000/");
+        assert_eq!(a.endpoint, "http://127.0.0.1:9000");
+        assert!(a.contains(&d("s3://b/x/y/").at_endpoint("HTTP://127.0.0.1:9000")));
+        assert!(!a.contains(&d("s3://b/x/y/").at_endpoint("http://127.0.0.1:9001")));
+        assert!(!a.contains(&d("s3://b/x/y/")));
+        assert!(!d("s3://b/x/").contains(&a));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_in_a_file_destination_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("approved")).unwrap();
+        std::fs::create_dir(root.join("outside")).unwrap();
+        std::os::unix::fs::symlink(root.join("outside"), root.join("approved/link")).unwrap();
+        let url = |p: &std::path::Path| format!("file://{}/", p.display());
+        assert!(d(&url(&root.join("approved"))).check_no_symlinks().is_ok());
+        assert!(d(&url(&root.join("approved/new/x"))).check_no_symlinks().is_ok());
+        let e = d(&url(&root.join("approved/link/x"))).check_no_symlinks().unwrap_err();
+        assert!(e.contains("symbolic link"), "{e}");
     }
 }

@@ -1,9 +1,13 @@
 //! The content digest: sha256 over a canonical manifest of the exact source
 //! bytes. One changed byte anywhere changes it.
 //!
-//! Manifest format (UTF-8, one line per file, sorted by path, `\n`-terminated):
-//! `<relative path>\t<size in bytes>\t<lowercase hex sha256 of the file>`
-//! The digest is `sha256:` + hex(sha256(manifest)).
+//! Manifest format, version 2 (`MANIFEST_VERSION`): the line
+//! `piigate-manifest-v2`, then one line per file sorted by path, each a JSON
+//! array `["<relative path>",<size in bytes>,"<lowercase hex sha256>"]`, every
+//! line `\n`-terminated. JSON string escaping makes the encoding unambiguous:
+//! no file name (a tab, a newline, a quote in it) can make one set of files
+//! read as another. The digest is `sha256:` + hex(sha256(manifest)); tokens
+//! carry the version in `digest_version`.
 
 use std::io::Read;
 
@@ -26,13 +30,41 @@ pub struct Manifest {
     pub entries: Vec<ManifestEntry>,
 }
 
+/// The manifest encoding this build computes (see the module docs).
+pub const MANIFEST_VERSION: u32 = 2;
+
 impl Manifest {
     pub fn canonical(&self) -> String {
         let mut e = self.entries.clone();
         e.sort_by(|a, b| a.path.cmp(&b.path));
-        e.iter()
-            .map(|x| format!("{}\t{}\t{}\n", x.path, x.size, x.sha256))
-            .collect()
+        let mut out = String::from("piigate-manifest-v2\n");
+        for x in &e {
+            out.push_str(
+                &serde_json::to_string(&(&x.path, x.size, &x.sha256)).unwrap_or_default(),
+            );
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Refuse names that cannot be written as they are: empty segments,
+    /// `.`/`..`, control characters (a newline in a name), and names listed twice.
+    pub fn check_names(&self) -> Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        for e in &self.entries {
+            let bad = |why: String| Error::input(e.path.escape_debug().to_string(), why);
+            if e.path.is_empty() {
+                return Err(bad("an empty file name cannot be exported".into()));
+            }
+            for seg in e.path.split('/') {
+                crate::gate::dest::check_name_segment(seg)
+                    .map_err(|w| bad(format!("cannot be exported: {w}")))?;
+            }
+            if !seen.insert(e.path.as_str()) {
+                return Err(bad("listed twice".into()));
+            }
+        }
+        Ok(())
     }
 
     pub fn digest(&self) -> String {
@@ -185,5 +217,29 @@ mod tests {
         };
         assert_ne!(m1.digest(), m3.digest());
         assert!(m1.digest().starts_with("sha256:"));
+    }
+
+    #[test]
+    fn no_file_name_can_give_one_dataset_the_digest_of_another() {
+        let e = |p: &str, n, s: &str| ManifestEntry {
+            path: p.into(),
+            size: n,
+            sha256: s.into(),
+        };
+        // Version 1 ("path\tsize\tsha\n") read these two as the same text.
+        let one = Manifest {
+            entries: vec![e("a\t1\taa\nb", 2, "bb")],
+        };
+        let two = Manifest {
+            entries: vec![e("a", 1, "aa"), e("b", 2, "bb")],
+        };
+        assert_ne!(one.canonical(), two.canonical());
+        assert_ne!(one.digest(), two.digest());
+        assert!(one.check_names().is_err(), "control characters are refused");
+        assert!(two.check_names().is_ok());
+        let unicode = Manifest {
+            entries: vec![e("d\u{fc}sseldorf-\u{5ba2}\u{6237}#1.parquet", 1, "aa")],
+        };
+        assert!(unicode.check_names().is_ok());
     }
 }

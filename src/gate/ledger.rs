@@ -1,4 +1,5 @@
-//! Single-use redemption: a local SQLite ledger, or the approval service.
+//! Single-use redemption: the approval service (online), or offline a
+//! create-only marker at the destination beside a local SQLite ledger.
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +60,88 @@ impl Redeemer for LocalLedger {
         })
         .await
         .map_err(|e| Refusal::RedeemFailed(e.to_string()))?
+    }
+}
+
+/// Redeems offline where the caller cannot reset it: a create-only marker
+/// object `<approved prefix>/.piigate/redeemed/<jti>` written with
+/// `PutMode::Create` (S3 `If-None-Match: *`, an exclusive create on a local
+/// disk). A replay fails at the bucket itself, whatever ledger file the
+/// caller deletes or swaps.
+pub struct DestinationMarker {
+    store: std::sync::Arc<dyn object_store::ObjectStore>,
+    /// `Some` for `file://` stores, whose links are checked before writing.
+    local: bool,
+}
+
+impl std::fmt::Debug for DestinationMarker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DestinationMarker({})", self.store)
+    }
+}
+
+/// Where the redemption marker of `claims` lives, below the approved prefix.
+pub fn marker_destination(claims: &ApprovalClaims) -> Result<super::Destination, Refusal> {
+    let mut d = super::Destination::parse(&claims.dest).map_err(Refusal::Malformed)?;
+    super::dest::check_name_segment(&claims.jti)
+        .map_err(|e| Refusal::Malformed(format!("jti: {e}")))?;
+    d.segments
+        .extend([".piigate".to_string(), "redeemed".to_string(), claims.jti.clone()]);
+    Ok(d)
+}
+
+impl DestinationMarker {
+    /// `store` is rooted at the bucket (or at `/` for `file://`), the store
+    /// the export writes through before its prefix is applied.
+    pub fn new(store: std::sync::Arc<dyn object_store::ObjectStore>, local: bool) -> Self {
+        DestinationMarker { store, local }
+    }
+}
+
+#[async_trait::async_trait]
+impl Redeemer for DestinationMarker {
+    async fn redeem(&self, _token: &ApprovalToken, claims: &ApprovalClaims) -> Result<(), Refusal> {
+        let d = marker_destination(claims)?;
+        if self.local {
+            d.check_no_symlinks().map_err(Refusal::WrongDestination)?;
+        }
+        let body = serde_json::to_vec(&serde_json::json!({
+            "jti": claims.jti,
+            "dataset_id": claims.dataset_id,
+            "content_digest": claims.content_digest,
+            "redeemed_at": super::token::rfc3339(time::OffsetDateTime::now_utc()),
+        }))
+        .unwrap_or_default();
+        let opts = object_store::PutOptions {
+            mode: object_store::PutMode::Create,
+            ..Default::default()
+        };
+        match self
+            .store
+            .put_opts(&d.prefix_path(), body.into(), opts)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(object_store::Error::AlreadyExists { .. }) => Err(Refusal::AlreadyUsed),
+            Err(e) => Err(Refusal::RedeemFailed(format!(
+                "writing the redemption marker {}: {e}",
+                d.describe()
+            ))),
+        }
+    }
+}
+
+/// Several redeemers that must all accept, in order (the destination marker,
+/// then the local ledger that keeps the history).
+pub struct AllOf(pub Vec<Box<dyn Redeemer>>);
+
+#[async_trait::async_trait]
+impl Redeemer for AllOf {
+    async fn redeem(&self, token: &ApprovalToken, claims: &ApprovalClaims) -> Result<(), Refusal> {
+        for r in &self.0 {
+            r.redeem(token, claims).await?;
+        }
+        Ok(())
     }
 }
 

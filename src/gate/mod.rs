@@ -8,7 +8,7 @@ pub mod token;
 
 pub use dest::Destination;
 pub use digest::Manifest;
-pub use ledger::{LocalLedger, OnlineRedeemer};
+pub use ledger::{AllOf, DestinationMarker, LocalLedger, OnlineRedeemer};
 pub use store::{Approval, GatedStore};
 pub use token::{ApprovalClaims, ApprovalToken, KeySet, Op, SigningKey, Verifier};
 

@@ -47,18 +47,35 @@ impl DecisionLog for crate::audit::LocalAudit {
     }
 }
 
-/// What the caller presents: the token and the manifest of the exact files it will write.
+/// What the caller presents: the token, the manifest of the exact files it
+/// will write, and whether those files are the redacted form.
 #[derive(Debug, Clone)]
 pub struct Approval {
     pub token: ApprovalToken,
     pub manifest: Manifest,
+    /// The files are the redacted copy (`export --redact`): the token must say so.
+    pub redacted: bool,
+}
+
+impl Approval {
+    pub fn new(token: ApprovalToken, manifest: Manifest) -> Self {
+        Approval {
+            token,
+            manifest,
+            redacted: false,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 struct Usage {
     objects: u64,
     bytes: u64,
+    /// Objects written (and verified) under this approval.
     written: std::collections::HashSet<String>,
+    /// Paths with a write in flight: a second write to one of them is refused
+    /// until the first one ends.
+    claimed: std::collections::HashSet<String>,
 }
 
 struct Gate {
@@ -75,8 +92,8 @@ struct Gate {
 impl fmt::Debug for Gate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gate")
-            .field("root", &self.root.to_string())
-            .field("approved", &self.approved.as_ref().map(|d| d.to_string()))
+            .field("root", &self.root.describe())
+            .field("approved", &self.approved.as_ref().map(|d| d.describe()))
             .field("jti", &self.claims.as_ref().map(|c| c.jti.clone()))
             .finish()
     }
@@ -97,6 +114,22 @@ pub fn refusal_of(e: &object_store::Error) -> Option<&Refusal> {
     }
 }
 
+/// Object tags, attributes (content type, user metadata…) are not part of an
+/// approval: a way to carry data beside the approved bytes.
+fn plain_options(tags: &object_store::TagSet, attributes: &object_store::Attributes) -> Result<(), Refusal> {
+    if !tags.encoded().is_empty() {
+        return Err(Refusal::OperationNotAllowed(
+            "object tags are not part of the approval".into(),
+        ));
+    }
+    if !attributes.is_empty() {
+        return Err(Refusal::OperationNotAllowed(
+            "object attributes and user metadata are not part of the approval".into(),
+        ));
+    }
+    Ok(())
+}
+
 impl Gate {
     fn log(&self, allowed: bool, op: Op, path: &str, reason: &str) -> Result<(), Refusal> {
         match &self.log {
@@ -107,26 +140,69 @@ impl Gate {
         }
     }
 
+    fn need(claims: &ApprovalClaims, op: Op) -> Result<(), Refusal> {
+        if claims.ops.contains(&op) {
+            Ok(())
+        } else {
+            Err(Refusal::OperationNotAllowed(format!(
+                "{} is not among the approved operations",
+                op.as_str()
+            )))
+        }
+    }
+
     /// Common checks for a write at `path`; returns the claims.
     fn check(&self, op: Op, path: &Path) -> Result<&ApprovalClaims, Refusal> {
         let claims = self.claims.as_ref().ok_or_else(|| self.locked.clone())?;
-        if !claims.ops.contains(&op) {
-            return Err(Refusal::OperationNotAllowed(format!(
-                "{} is not among the approved operations",
-                op.as_str()
-            )));
-        }
+        Self::need(claims, op)?;
         let target = self.root.join(path).map_err(Refusal::WrongDestination)?;
         let approved = self.approved.as_ref().ok_or_else(|| self.locked.clone())?;
         if !approved.contains(&target) {
             return Err(Refusal::WrongDestination(format!(
-                "{target} is outside {approved}"
+                "{} is outside {}",
+                target.describe(),
+                approved.describe()
             )));
         }
+        // A link planted anywhere on the way would send the bytes elsewhere.
+        target
+            .check_no_symlinks()
+            .map_err(Refusal::WrongDestination)?;
         Ok(claims)
     }
 
-    /// Checks for writing a new object of `size` bytes at `path`.
+    /// Claim `path` for one new object of `size` bytes, within the limits.
+    /// The claim holds until `commit` or `release`, so two concurrent writes
+    /// to one path cannot both pass.
+    fn claim(&self, claims: &ApprovalClaims, path: &Path, size: u64) -> Result<(), Refusal> {
+        let mut u = self
+            .usage
+            .lock()
+            .map_err(|_| Refusal::RedeemFailed("gate state poisoned".into()))?;
+        if u.written.contains(path.as_ref()) || u.claimed.contains(path.as_ref()) {
+            return Err(Refusal::LimitExceeded(format!(
+                "{path} was already written under this approval"
+            )));
+        }
+        if u.objects + 1 > claims.max_objects {
+            return Err(Refusal::LimitExceeded(format!(
+                "more than {} objects",
+                claims.max_objects
+            )));
+        }
+        if u.bytes + size > claims.max_bytes {
+            return Err(Refusal::LimitExceeded(format!(
+                "more than {} bytes",
+                claims.max_bytes
+            )));
+        }
+        u.objects += 1;
+        u.bytes += size;
+        u.claimed.insert(path.to_string());
+        Ok(())
+    }
+
+    /// Checks for writing a new object of `size` bytes at `path`; claims it.
     fn check_object(
         &self,
         op: Op,
@@ -142,36 +218,41 @@ impl Gate {
                 return Err(Refusal::DigestMismatch);
             }
         }
+        self.claim(claims, path, entry.size)?;
+        Ok(entry)
+    }
+
+    /// The write at `path` landed: it counts as written.
+    fn commit(&self, path: &Path) {
+        if let Ok(mut u) = self.usage.lock() {
+            u.claimed.remove(path.as_ref());
+            u.written.insert(path.to_string());
+        }
+    }
+
+    /// The write at `path` did not land: give back its claim.
+    fn release(&self, path: &Path, size: u64) {
+        if let Ok(mut u) = self.usage.lock() {
+            if u.claimed.remove(path.as_ref()) {
+                u.objects = u.objects.saturating_sub(1);
+                u.bytes = u.bytes.saturating_sub(size);
+            }
+        }
+    }
+
+    /// An object this approval wrote and verified (a copy or rename source).
+    fn written_entry(&self, path: &Path) -> Result<u64, Refusal> {
         let u = self
             .usage
             .lock()
             .map_err(|_| Refusal::RedeemFailed("gate state poisoned".into()))?;
-        if u.written.contains(path.as_ref()) {
-            return Err(Refusal::LimitExceeded(format!(
-                "{path} was already written under this approval"
+        if !u.written.contains(path.as_ref()) {
+            return Err(Refusal::WrongDestination(format!(
+                "{path} was not written under this approval"
             )));
         }
-        if u.objects + 1 > claims.max_objects {
-            return Err(Refusal::LimitExceeded(format!(
-                "more than {} objects",
-                claims.max_objects
-            )));
-        }
-        if u.bytes + entry.size > claims.max_bytes {
-            return Err(Refusal::LimitExceeded(format!(
-                "more than {} bytes",
-                claims.max_bytes
-            )));
-        }
-        Ok(entry)
-    }
-
-    fn commit(&self, path: &Path, size: u64) {
-        if let Ok(mut u) = self.usage.lock() {
-            u.objects += 1;
-            u.bytes += size;
-            u.written.insert(path.to_string());
-        }
+        drop(u);
+        Ok(self.files.get(path.as_ref()).map(|e| e.size).unwrap_or(0))
     }
 
     /// Run a check, log the decision, and turn a refusal into an object_store error.
@@ -214,46 +295,64 @@ impl<S: ObjectStore> fmt::Display for GatedStore<S> {
 
 impl<S: ObjectStore> GatedStore<S> {
     /// A store that reads through and refuses every write with `reason`
-    /// (for example `Refusal::Missing` when no token was given).
-    pub fn locked(inner: S, root_url: &str, reason: Refusal) -> Result<Self, Refusal> {
-        let root = Destination::parse(root_url).map_err(Refusal::WrongDestination)?;
-        Ok(GatedStore {
+    /// (for example `Refusal::Missing` when no token was given). Refusals are
+    /// recorded in `log` when one is given.
+    pub fn locked(
+        inner: S,
+        root: &Destination,
+        reason: Refusal,
+        log: Option<Arc<dyn DecisionLog>>,
+    ) -> Self {
+        GatedStore {
             inner: Arc::new(inner),
             gate: Arc::new(Gate {
                 claims: None,
                 locked: reason,
-                root,
+                root: root.clone(),
                 approved: None,
                 files: HashMap::new(),
                 usage: Mutex::default(),
-                log: None,
+                log,
             }),
-        })
+        }
     }
 
     /// Verify the approval for exactly `approval.manifest` written under
-    /// `root_url` (where `inner`'s root points), redeem it once, and return the
-    /// gated store. Every refusal is recorded in `log` when one is given.
+    /// `root` (where `inner`'s root points, on the service `root.endpoint`
+    /// names), redeem it once, and return the gated store. Every check that
+    /// can refuse runs before redemption, so a refused export never burns
+    /// the token. Every decision is recorded in `log` when one is given.
     pub async fn authorize(
         inner: S,
-        root_url: &str,
+        root: &Destination,
         verifier: &Verifier,
         redeemer: &dyn Redeemer,
         approval: &Approval,
         log: Option<Arc<dyn DecisionLog>>,
     ) -> Result<Self, Refusal> {
+        let root_url = root.describe();
         let record = |allowed: bool, reason: &str| match &log {
             Some(l) => l
-                .decision(allowed, "authorize", root_url, reason)
+                .decision(allowed, "authorize", &root_url, reason)
                 .map_err(|e| {
                     Refusal::RedeemFailed(format!("audit log unavailable, refusing: {e}"))
                 }),
             None => Ok(()),
         };
         let result = async {
-            let root = Destination::parse(root_url).map_err(Refusal::WrongDestination)?;
+            approval
+                .manifest
+                .check_names()
+                .map_err(|e| Refusal::Malformed(e.to_string()))?;
             let digest = approval.manifest.digest();
-            let claims = verifier.verify(&approval.token, &digest, &root)?;
+            let claims = verifier.verify(&approval.token, &digest, root)?;
+            if claims.redacted != approval.redacted {
+                return Err(Refusal::OperationNotAllowed(if claims.redacted {
+                    "the approval covers the redacted form only: use --redact".into()
+                } else {
+                    "the approval covers the data as it is, not a redacted copy".into()
+                }));
+            }
             let total = approval.manifest.total_bytes();
             if total > claims.max_bytes {
                 return Err(Refusal::LimitExceeded(format!(
@@ -268,13 +367,30 @@ impl<S: ObjectStore> GatedStore<S> {
                     claims.max_objects
                 )));
             }
+            let approved = Destination::parse(&claims.dest)
+                .map_err(Refusal::Malformed)?
+                .at_endpoint(&claims.endpoint);
+            // Every object's full destination, links included, before the token is spent.
+            for e in &approval.manifest.entries {
+                let p = Path::parse(&e.path).map_err(|x| Refusal::Malformed(x.to_string()))?;
+                let target = root.join(&p).map_err(Refusal::WrongDestination)?;
+                if !approved.contains(&target) {
+                    return Err(Refusal::WrongDestination(format!(
+                        "{} is outside {}",
+                        target.describe(),
+                        approved.describe()
+                    )));
+                }
+                target
+                    .check_no_symlinks()
+                    .map_err(Refusal::WrongDestination)?;
+            }
             redeemer.redeem(&approval.token, &claims).await?;
-            let approved = Destination::parse(&claims.dest).map_err(Refusal::Malformed)?;
-            Ok((root, approved, claims))
+            Ok((approved, claims))
         }
         .await;
         match result {
-            Ok((root, approved, claims)) => {
+            Ok((approved, claims)) => {
                 record(
                     true,
                     &format!("approval {} for {}", claims.jti, claims.dataset_id),
@@ -290,7 +406,7 @@ impl<S: ObjectStore> GatedStore<S> {
                     gate: Arc::new(Gate {
                         claims: Some(claims),
                         locked: Refusal::Missing,
-                        root,
+                        root: root.clone(),
                         approved: Some(approved),
                         files,
                         usage: Mutex::default(),
@@ -330,20 +446,26 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
         opts: PutOptions,
     ) -> object_store::Result<PutResult> {
         let (size, sha) = hash_payload(&payload);
-        let check = self
-            .gate
-            .check_object(Op::Put, location, Some(size))
-            .and_then(|e| {
-                if e.sha256 == sha {
-                    Ok(e)
-                } else {
-                    Err(Refusal::DigestMismatch)
-                }
-            });
+        let check = plain_options(&opts.tags, &opts.attributes).and_then(|_| {
+            let e = self.gate.check_object(Op::Put, location, Some(size))?;
+            if e.sha256 == sha {
+                Ok(e)
+            } else {
+                self.gate.release(location, e.size);
+                Err(Refusal::DigestMismatch)
+            }
+        });
         let entry = self.gate.decide(Op::Put, location, check)?;
-        let r = self.inner.put_opts(location, payload, opts).await?;
-        self.gate.commit(location, entry.size);
-        Ok(r)
+        match self.inner.put_opts(location, payload, opts).await {
+            Ok(r) => {
+                self.gate.commit(location);
+                Ok(r)
+            }
+            Err(e) => {
+                self.gate.release(location, entry.size);
+                Err(e)
+            }
+        }
     }
 
     async fn put_multipart_opts(
@@ -351,17 +473,32 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
         location: &Path,
         opts: PutMultipartOptions,
     ) -> object_store::Result<Box<dyn MultipartUpload>> {
-        let check = self.gate.check_object(Op::Multipart, location, None);
+        let check = plain_options(&opts.tags, &opts.attributes)
+            .and_then(|_| self.gate.check_object(Op::Multipart, location, None));
         let entry = self.gate.decide(Op::Multipart, location, check)?;
-        let inner = self.inner.put_multipart_opts(location, opts).await?;
+        // Parts are spooled to a private local file, outside the destination,
+        // and sent only once the whole object verifies.
+        let spool = match tempfile::tempfile() {
+            Ok(f) => f,
+            Err(e) => {
+                self.gate.release(location, entry.size);
+                return Err(object_store::Error::Generic {
+                    store: "GatedStore",
+                    source: Box::new(e),
+                });
+            }
+        };
         Ok(Box::new(GatedUpload {
-            inner,
+            inner: self.inner.clone(),
+            opts: Some(opts),
             gate: self.gate.clone(),
             path: location.clone(),
             entry,
             hasher: Sha256::new(),
             bytes: 0,
+            spool: Some(spool),
             failed: None,
+            done: false,
         }))
     }
 
@@ -394,7 +531,31 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
                 let inner = inner.clone();
                 async move {
                     let p = p?;
-                    let check = gate.check(Op::Delete, &p).map(|_| ());
+                    // Only what this approval is about: its approved file names
+                    // (an older copy being replaced) or what it wrote itself;
+                    // each delete counts as an object.
+                    let check = gate.check(Op::Delete, &p).and_then(|claims| {
+                        let ours = gate.files.contains_key(p.as_ref())
+                            || gate.written_entry(&p).is_ok();
+                        if !ours {
+                            return Err(Refusal::WrongDestination(format!(
+                                "{p} is neither an approved file nor written under this approval"
+                            )));
+                        }
+                        let mut u = gate
+                            .usage
+                            .lock()
+                            .map_err(|_| Refusal::RedeemFailed("gate state poisoned".into()))?;
+                        if u.objects + 1 > claims.max_objects {
+                            return Err(Refusal::LimitExceeded(format!(
+                                "more than {} objects",
+                                claims.max_objects
+                            )));
+                        }
+                        u.objects += 1;
+                        u.written.remove(p.as_ref());
+                        Ok(())
+                    });
                     gate.decide(Op::Delete, &p, check)?;
                     let mut s = inner.delete_stream(stream::once(async move { Ok(p) }).boxed());
                     match s.next().await {
@@ -431,13 +592,25 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
         to: &Path,
         options: CopyOptions,
     ) -> object_store::Result<()> {
-        let check = self
-            .gate
-            .check(Op::Copy, from)
-            .and_then(|_| self.gate.check(Op::Copy, to))
-            .map(|_| ());
-        self.gate.decide(Op::Copy, to, check)?;
-        self.inner.copy_opts(from, to, options).await
+        // A copy makes a new object: of verified bytes only (an object this
+        // approval wrote), under the approved prefix, within the limits.
+        let check = self.gate.check(Op::Copy, from).and_then(|_| {
+            let size = self.gate.written_entry(from)?;
+            let claims = self.gate.check(Op::Copy, to)?;
+            self.gate.claim(claims, to, size)?;
+            Ok(size)
+        });
+        let size = self.gate.decide(Op::Copy, to, check)?;
+        match self.inner.copy_opts(from, to, options).await {
+            Ok(()) => {
+                self.gate.commit(to);
+                Ok(())
+            }
+            Err(e) => {
+                self.gate.release(to, size);
+                Err(e)
+            }
+        }
     }
 
     async fn rename_opts(
@@ -446,29 +619,56 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
         to: &Path,
         options: RenameOptions,
     ) -> object_store::Result<()> {
-        let check = self
-            .gate
-            .check(Op::Rename, from)
-            .and_then(|_| self.gate.check(Op::Rename, to))
-            .map(|_| ());
+        // A rename deletes its source: it needs the delete operation too, and
+        // moves only an object this approval wrote.
+        let check = self.gate.check(Op::Rename, from).and_then(|claims| {
+            Gate::need(claims, Op::Delete).map_err(|_| {
+                Refusal::OperationNotAllowed(
+                    "rename deletes its source: delete is not among the approved operations"
+                        .into(),
+                )
+            })?;
+            self.gate.written_entry(from)?;
+            self.gate.check(Op::Rename, to)?;
+            let u = self
+                .gate
+                .usage
+                .lock()
+                .map_err(|_| Refusal::RedeemFailed("gate state poisoned".into()))?;
+            if u.written.contains(to.as_ref()) || u.claimed.contains(to.as_ref()) {
+                return Err(Refusal::LimitExceeded(format!(
+                    "{to} was already written under this approval"
+                )));
+            }
+            Ok(())
+        });
         self.gate.decide(Op::Rename, to, check)?;
-        self.inner.rename_opts(from, to, options).await
+        self.inner.rename_opts(from, to, options).await?;
+        if let Ok(mut u) = self.gate.usage.lock() {
+            u.written.remove(from.as_ref());
+            u.written.insert(to.to_string());
+        }
+        Ok(())
     }
 }
 
-/// A multipart upload that hashes what it sends and aborts unless the bytes
-/// are exactly the approved file.
-struct GatedUpload {
-    inner: Box<dyn MultipartUpload>,
+/// A multipart upload that hashes and spools what it is given, and sends it
+/// to the destination only after the whole object is exactly the approved
+/// file: unverified bytes never reach the destination, not even as parts.
+struct GatedUpload<S: ObjectStore> {
+    inner: Arc<S>,
+    opts: Option<PutMultipartOptions>,
     gate: Arc<Gate>,
     path: Path,
     entry: ManifestEntry,
     hasher: Sha256,
     bytes: u64,
+    spool: Option<std::fs::File>,
     failed: Option<Refusal>,
+    done: bool,
 }
 
-impl fmt::Debug for GatedUpload {
+impl<S: ObjectStore> fmt::Debug for GatedUpload<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GatedUpload")
             .field("path", &self.path.as_ref())
@@ -477,54 +677,139 @@ impl fmt::Debug for GatedUpload {
     }
 }
 
+/// The part size used to send a verified spool.
+const SEND_PART: usize = 8 * 1024 * 1024;
+
+impl<S: ObjectStore> GatedUpload<S> {
+    fn fail(&mut self, r: Refusal) -> object_store::Error {
+        if self.failed.is_none() {
+            let _ = self
+                .gate
+                .log(false, Op::Multipart, self.path.as_ref(), &r.to_string());
+            self.gate.release(&self.path, self.entry.size);
+            self.spool = None;
+        }
+        self.failed = Some(r.clone());
+        denied(self.path.as_ref(), r)
+    }
+
+    /// Send the verified spool as a multipart upload; abort it on any error.
+    async fn send(&mut self, mut spool: std::fs::File) -> object_store::Result<PutResult> {
+        use std::io::{Read, Seek};
+        let io = |e: std::io::Error| object_store::Error::Generic {
+            store: "GatedStore",
+            source: Box::new(e),
+        };
+        spool.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        let mut up = self
+            .inner
+            .put_multipart_opts(&self.path, self.opts.take().unwrap_or_default())
+            .await?;
+        let mut sha = Sha256::new();
+        let r: object_store::Result<PutResult> = async {
+            loop {
+                let mut buf = Vec::with_capacity(SEND_PART);
+                let n = (&mut spool)
+                    .take(SEND_PART as u64)
+                    .read_to_end(&mut buf)
+                    .map_err(io)?;
+                if n == 0 {
+                    break;
+                }
+                sha.update(&buf);
+                up.put_part(buf.into()).await?;
+            }
+            // The spool is private, but a disk can fail: check what was sent.
+            if hex::encode(sha.finalize()) != self.entry.sha256 {
+                return Err(denied(self.path.as_ref(), Refusal::DigestMismatch));
+            }
+            up.complete().await
+        }
+        .await;
+        if r.is_err() {
+            let _ = up.abort().await;
+        }
+        r
+    }
+}
+
 #[async_trait]
-impl MultipartUpload for GatedUpload {
+impl<S: ObjectStore> MultipartUpload for GatedUpload<S> {
     fn put_part(&mut self, data: PutPayload) -> UploadPart {
-        if let Some(r) = &self.failed {
-            let e = denied(self.path.as_ref(), r.clone());
+        if let Some(r) = self.failed.clone() {
+            let e = denied(self.path.as_ref(), r);
+            return Box::pin(async move { Err(e) });
+        }
+        if self.done {
+            let e = self.fail(Refusal::Malformed("part after complete".into()));
+            return Box::pin(async move { Err(e) });
+        }
+        let n: u64 = data.iter().map(|b| b.len() as u64).sum();
+        if self.bytes + n > self.entry.size {
+            let e = self.fail(Refusal::DigestMismatch);
+            return Box::pin(async move { Err(e) });
+        }
+        let mut write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let f = self.spool.as_mut().ok_or_else(|| {
+                std::io::Error::other("the upload's spool is gone")
+            })?;
+            for b in data.iter() {
+                f.write_all(b)?;
+            }
+            Ok(())
+        };
+        if let Err(e) = write() {
+            self.gate.release(&self.path, self.entry.size);
+            self.spool = None;
+            self.failed = Some(Refusal::RedeemFailed("spooling the upload failed".into()));
+            let e = object_store::Error::Generic {
+                store: "GatedStore",
+                source: Box::new(e),
+            };
             return Box::pin(async move { Err(e) });
         }
         for b in data.iter() {
             self.hasher.update(b);
-            self.bytes += b.len() as u64;
         }
-        if self.bytes > self.entry.size {
-            let r = Refusal::DigestMismatch;
-            self.failed = Some(r.clone());
-            let e = denied(self.path.as_ref(), r);
-            return Box::pin(async move { Err(e) });
-        }
-        self.inner.put_part(data)
+        self.bytes += n;
+        Box::pin(async { Ok(()) })
     }
 
     async fn complete(&mut self) -> object_store::Result<PutResult> {
-        let sha = hex::encode(std::mem::take(&mut self.hasher).finalize());
-        let refusal = self.failed.clone().or_else(|| {
-            (self.bytes != self.entry.size || sha != self.entry.sha256)
-                .then_some(Refusal::DigestMismatch)
-        });
-        if let Some(r) = refusal {
-            let _ = self
-                .gate
-                .log(false, Op::Multipart, self.path.as_ref(), &r.to_string());
-            // Nothing partial may stay visible.
-            let _ = self.inner.abort().await;
+        if let Some(r) = self.failed.clone() {
             return Err(denied(self.path.as_ref(), r));
         }
-        let res = self.inner.complete().await;
-        match res {
+        self.done = true;
+        let sha = hex::encode(std::mem::take(&mut self.hasher).finalize());
+        if self.bytes != self.entry.size || sha != self.entry.sha256 {
+            return Err(self.fail(Refusal::DigestMismatch));
+        }
+        let spool = self.spool.take().ok_or_else(|| object_store::Error::Generic {
+            store: "GatedStore",
+            source: "the upload's spool is gone".into(),
+        })?;
+        match self.send(spool).await {
             Ok(r) => {
-                self.gate.commit(&self.path, self.entry.size);
+                self.gate.commit(&self.path);
                 Ok(r)
             }
             Err(e) => {
-                let _ = self.inner.abort().await;
+                self.gate.release(&self.path, self.entry.size);
+                self.failed = Some(Refusal::RedeemFailed("upload failed".into()));
                 Err(e)
             }
         }
     }
 
     async fn abort(&mut self) -> object_store::Result<()> {
-        self.inner.abort().await
+        // Nothing was sent before verification, so there is nothing to abort
+        // at the destination; give back the claim.
+        if self.failed.is_none() && !self.done {
+            self.gate.release(&self.path, self.entry.size);
+            self.failed = Some(Refusal::RedeemFailed("aborted".into()));
+        }
+        self.spool = None;
+        Ok(())
     }
 }

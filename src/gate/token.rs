@@ -88,6 +88,20 @@ pub struct ApprovalClaims {
     /// The approval covers the redacted form of the data.
     #[serde(default)]
     pub redacted: bool,
+    /// The service `dest` lives on (the S3 endpoint, the Azure account and
+    /// endpoint); empty for the provider's public service. A store on any
+    /// other service is a wrong destination.
+    #[serde(default)]
+    pub endpoint: String,
+    /// The manifest encoding `content_digest` was computed with
+    /// (`digest::MANIFEST_VERSION`). Tokens without it (version 1, an
+    /// ambiguous encoding) are refused.
+    #[serde(default = "digest_v1")]
+    pub digest_version: u32,
+}
+
+fn digest_v1() -> u32 {
+    1
 }
 
 /// A token as a string, redacted in `Debug` and `Display`.
@@ -370,13 +384,19 @@ pub fn footer_kid(token: &ApprovalToken) -> std::result::Result<String, Refusal>
         .ok_or_else(|| Refusal::Malformed("footer has no kid".into()))
 }
 
+/// The longest validity (`exp - nbf`) a gate accepts unless told otherwise.
+pub const DEFAULT_MAX_LIFETIME: time::Duration = time::Duration::hours(24);
+
 /// Verifies tokens against a key set, an audience and the clock.
 #[derive(Debug, Clone)]
 pub struct Verifier {
     pub keys: KeySet,
     pub audience: String,
-    /// Allowed clock skew for `nbf`/`exp`.
+    /// Allowed clock skew for `nbf` only (an issuer whose clock runs ahead).
+    /// `exp` is strict: an expired approval is expired.
     pub skew: time::Duration,
+    /// The longest validity a token may have (`exp - nbf`); longer ones are refused.
+    pub max_lifetime: time::Duration,
     /// Fixed "now" for tests; `None` uses the system clock.
     pub now: Option<OffsetDateTime>,
 }
@@ -386,7 +406,8 @@ impl Verifier {
         Verifier {
             keys,
             audience: audience.into(),
-            skew: time::Duration::seconds(60),
+            skew: time::Duration::seconds(5),
+            max_lifetime: DEFAULT_MAX_LIFETIME,
             now: None,
         }
     }
@@ -436,6 +457,13 @@ impl Verifier {
         if claims.content_digest != content_digest {
             return Err(Refusal::DigestMismatch);
         }
+        if claims.digest_version != super::digest::MANIFEST_VERSION {
+            return Err(Refusal::Malformed(format!(
+                "the token binds a version {} content digest; this gate computes version {} (ask for a new approval)",
+                claims.digest_version,
+                super::digest::MANIFEST_VERSION
+            )));
+        }
         let now = self.now.unwrap_or_else(OffsetDateTime::now_utc);
         let parse = |s: &str, what: &str| {
             OffsetDateTime::parse(s, &Rfc3339)
@@ -443,20 +471,30 @@ impl Verifier {
         };
         let exp = parse(&claims.exp, "exp")?;
         let nbf = parse(&claims.nbf, "nbf")?;
-        if now > exp + self.skew {
+        if now >= exp {
             return Err(Refusal::Expired(claims.exp.clone()));
         }
         if now + self.skew < nbf {
             return Err(Refusal::NotYetValid(claims.nbf.clone()));
         }
+        if exp - nbf > self.max_lifetime {
+            return Err(Refusal::Malformed(format!(
+                "the token is valid for {} s, longer than the {} s this gate accepts",
+                (exp - nbf).whole_seconds(),
+                self.max_lifetime.whole_seconds()
+            )));
+        }
         if claims.aud != self.audience {
             return Err(Refusal::WrongAudience(claims.aud.clone()));
         }
         let approved = Destination::parse(&claims.dest)
-            .map_err(|e| Refusal::Malformed(format!("dest claim: {e}")))?;
+            .map_err(|e| Refusal::Malformed(format!("dest claim: {e}")))?
+            .at_endpoint(&claims.endpoint);
         if !approved.contains(dest) {
             return Err(Refusal::WrongDestination(format!(
-                "approved for {approved}, not {dest}"
+                "approved for {}, not {}",
+                approved.describe(),
+                dest.describe()
             )));
         }
         Ok(claims)
@@ -491,6 +529,8 @@ mod tests {
             max_objects: 10,
             max_bytes: 1 << 30,
             redacted: false,
+            endpoint: String::new(),
+            digest_version: crate::gate::digest::MANIFEST_VERSION,
         }
     }
 
@@ -510,6 +550,14 @@ mod tests {
             v.verify(&t, "sha256:aa", &other),
             Err(Refusal::WrongDestination(_))
         ));
+        // The same bucket on another service is another destination.
+        let elsewhere = Destination::parse("s3://bucket/exports/run1/")
+            .unwrap()
+            .at_endpoint("http://127.0.0.1:9999");
+        assert!(matches!(
+            v.verify(&t, "sha256:aa", &elsewhere),
+            Err(Refusal::WrongDestination(_))
+        ));
         let stranger = SigningKey::generate().unwrap();
         let v2 = Verifier::new(KeySet::new([stranger.verifying_key()]), "piigate-export");
         assert_eq!(v2.verify(&t, "sha256:aa", &dest), Err(Refusal::UnknownKey));
@@ -517,6 +565,30 @@ mod tests {
             v.verify(&ApprovalToken::new("v4.public.garbage"), "sha256:aa", &dest),
             Err(Refusal::Malformed(_)) | Err(Refusal::BadSignature)
         ));
+    }
+
+    #[test]
+    fn expiry_is_strict_and_lifetimes_are_bounded() {
+        let k = SigningKey::generate().unwrap();
+        let v = Verifier::new(KeySet::new([k.verifying_key()]), "piigate-export");
+        let dest = Destination::parse("s3://bucket/exports/").unwrap();
+        let now = OffsetDateTime::now_utc();
+        // Expired ten seconds ago: no grace.
+        let mut c = claims("sha256:aa");
+        c.exp = rfc3339(now - time::Duration::seconds(10));
+        let t = k.sign(&c).unwrap();
+        assert!(matches!(v.verify(&t, "sha256:aa", &dest), Err(Refusal::Expired(_))));
+        // Ten years of validity.
+        let mut c = claims("sha256:aa");
+        c.exp = rfc3339(now + time::Duration::days(3650));
+        let t = k.sign(&c).unwrap();
+        let e = v.verify(&t, "sha256:aa", &dest).unwrap_err();
+        assert!(matches!(&e, Refusal::Malformed(m) if m.contains("longer than")), "{e}");
+        // A version 1 digest (no digest_version claim).
+        let mut c = serde_json::to_value(claims("sha256:aa")).unwrap();
+        c.as_object_mut().unwrap().remove("digest_version");
+        let t = k.sign(&serde_json::from_value(c).unwrap()).unwrap();
+        assert!(matches!(v.verify(&t, "sha256:aa", &dest), Err(Refusal::Malformed(_))));
     }
 
     #[test]

@@ -85,6 +85,11 @@ pub struct NewRequest {
     pub sensitivity: Sensitivity,
     /// Destination prefix, e.g. `s3://bucket/exports/`.
     pub dest: String,
+    /// The service the destination lives on (S3 endpoint URL, Azure
+    /// `URL/ACCOUNT`); empty for the provider's public service. The token
+    /// binds it: the gate refuses a store on any other service.
+    #[serde(default)]
+    pub endpoint: String,
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
     pub ops: Vec<Op>,
@@ -116,6 +121,9 @@ pub struct ExportRequest {
     #[schema(value_type = String)]
     pub sensitivity: Sensitivity,
     pub dest: String,
+    /// The service `dest` lives on; empty for the provider's public service.
+    #[serde(default)]
+    pub endpoint: String,
     #[schema(value_type = Vec<String>)]
     pub ops: Vec<Op>,
     pub max_objects: u64,

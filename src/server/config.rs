@@ -161,6 +161,13 @@ impl Config {
         if self.token_ttl_secs <= 0 || self.request_ttl_secs <= 0 {
             return Err(Error::Config("ttls must be positive".into()));
         }
+        let max = crate::gate::token::DEFAULT_MAX_LIFETIME.whole_seconds();
+        if self.token_ttl_secs > max {
+            return Err(Error::Config(format!(
+                "token_ttl_secs = {}: gates refuse tokens valid for more than {max} s",
+                self.token_ttl_secs
+            )));
+        }
         Ok(())
     }
 

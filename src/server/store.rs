@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
         revoked_at TEXT
     );",
     audit::SCHEMA,
+    "ALTER TABLE requests ADD COLUMN endpoint TEXT NOT NULL DEFAULT '';",
 ];
 
 /// Service errors, mapped to HTTP statuses by the API layer.
@@ -139,6 +140,7 @@ fn row_to_request(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExportRequest> {
         report: serde_json::from_str(&report).unwrap_or_default(),
         sensitivity: sens.parse().unwrap_or(Sensitivity::High),
         dest: r.get("dest")?,
+        endpoint: r.get("endpoint")?,
         ops: serde_json::from_str(&ops).unwrap_or_default(),
         max_objects: r.get::<_, i64>("max_objects")? as u64,
         max_bytes: r.get::<_, i64>("max_bytes")? as u64,
@@ -246,8 +248,8 @@ pub fn create(
         .unwrap_or_default();
     let tx = immediate(conn)?;
     tx.execute(
-        "INSERT INTO requests (id, requester, dataset_id, content_digest, report_digest, report, sensitivity, dest, ops, max_objects, max_bytes, redacted, reason, status, approvals_needed, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'pending', ?14, ?15, ?16)",
+        "INSERT INTO requests (id, requester, dataset_id, content_digest, report_digest, report, sensitivity, dest, ops, max_objects, max_bytes, redacted, reason, status, approvals_needed, created_at, expires_at, endpoint)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'pending', ?14, ?15, ?16, ?17)",
         params![
             id,
             requester,
@@ -265,6 +267,7 @@ pub fn create(
             needed,
             rfc3339(created),
             rfc3339(created + time::Duration::seconds(ttl)),
+            crate::gate::dest::normalize_endpoint(&new.endpoint),
         ],
     )?;
     audit::append(
@@ -273,7 +276,7 @@ pub fn create(
         "request",
         requester,
         &id,
-        &serde_json::json!({"dataset_id": new.dataset_id, "content_digest": new.content_digest, "dest": dest.to_string(), "sensitivity": new.sensitivity, "approvals_needed": needed}),
+        &serde_json::json!({"dataset_id": new.dataset_id, "content_digest": new.content_digest, "dest": dest.to_string(), "endpoint": crate::gate::dest::normalize_endpoint(&new.endpoint), "sensitivity": new.sensitivity, "approvals_needed": needed}),
     )?;
     let req = load(&tx, &id)?;
     tx.commit()?;
@@ -478,6 +481,8 @@ pub fn issue_token(
         max_objects: req.max_objects,
         max_bytes: req.max_bytes,
         redacted: req.redacted,
+        endpoint: req.endpoint.clone(),
+        digest_version: crate::gate::digest::MANIFEST_VERSION,
     };
     let token = key.sign(&claims)?;
     // The primary key on jti makes a second issue impossible even under races.
@@ -523,7 +528,9 @@ pub fn redeem(
         let ks = crate::gate::KeySet::new([key.verifying_key()]);
         let mut v = crate::gate::Verifier::new(ks, cfg.audience.clone());
         v.skew = time::Duration::seconds(60);
-        let dest = crate::gate::Destination::parse(&claims.dest).map_err(StoreError::Invalid)?;
+        let dest = crate::gate::Destination::parse(&claims.dest)
+            .map_err(StoreError::Invalid)?
+            .at_endpoint(&claims.endpoint);
         v.verify(token, &claims.content_digest, &dest)
             .map_err(|r| match r {
                 crate::gate::Refusal::Expired(_) => StoreError::Gone("expired".into()),
