@@ -130,6 +130,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         token: key.sign(&claims)?,
         manifest,
         redacted: true,
+        ops: vec![Op::Put],
     };
     let verifier = Verifier::new(KeySet::new([key.verifying_key()]), "piigate-export");
     let ledger = LocalLedger::open(work.path().join("ledger.db"))?;

@@ -498,3 +498,80 @@ fn a_locked_store_audits_its_refusals() {
     assert_eq!(*log.0.lock().unwrap(), vec![(false, "put x.bin".to_string())]);
     assert!(tree(dir.path()).is_empty());
 }
+
+/// `piigate ARGS` in a private mount namespace where `policy_dir` is
+/// `/etc/piigate`: a deployment with a gate policy, for this process only.
+#[cfg(target_os = "linux")]
+fn under_policy(env: &Env, policy_dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    std::fs::create_dir_all("/etc/piigate").expect("creating the mount point /etc/piigate (tests run as root)");
+    let mut c = assert_cmd::Command::new("unshare");
+    c.args(["-m", "--propagation", "private", "sh", "-c"])
+        .arg("mount --bind \"$0\" /etc/piigate && exec \"$@\"")
+        .arg(policy_dir)
+        .arg(assert_cmd::cargo::cargo_bin("piigate"))
+        .args(args)
+        .env("PIIGATE_HOME", env.p("home"))
+        .env_remove("PIIGATE_SERVER");
+    c.assert()
+}
+
+/// Finding 10: with a deployment's gate policy, the caller cannot choose the
+/// trust anchors: their own key, another audience or service, another ledger
+/// or audit log, a token that lives longer than the policy allows.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_gate_policy_keeps_the_trust_anchors_from_the_caller() {
+    let env = Env::new("http://127.0.0.1:9");
+    let policy = env.p("policy");
+    let audit = env.p("audit");
+    std::fs::create_dir_all(&policy).unwrap();
+    std::fs::copy(env.p("keys.json"), policy.join("trusted-keys.json")).unwrap();
+    std::fs::write(
+        policy.join("gate.toml"),
+        format!(
+            "keys = \"/etc/piigate/trusted-keys.json\"\nallow_offline = true\nmax_token_lifetime_secs = 3600\naudit_dir = \"{}\"\n",
+            audit.display()
+        ),
+    )
+    .unwrap();
+    let out = env.p("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let to = file_url(&out);
+    let data = fixture("payments.parquet");
+    let d = data.to_str().unwrap();
+    let export = |t: &Path, extra: &[&str]| {
+        let mut args = vec!["export", d, "--to", &to, "--token-file", t.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        under_policy(&env, &policy, &args)
+    };
+    // The caller's own key, offered as --keys: not a narrowing of the policy.
+    let own = env.token("own", env.p("other.json").to_str().unwrap(), &data, &to, &[]);
+    export(&own, &["--keys", env.p("other-pub.json").to_str().unwrap()])
+        .code(2)
+        .stderr(predicate::str::contains("does not trust"));
+    // Without --keys the policy's keys decide: the caller's token is unknown.
+    export(&own, &[])
+        .code(3)
+        .stderr(predicate::str::contains("unknown key id"));
+    let t = env.token("t", &key(&env), &data, &to, &["--jti", "pol-1"]);
+    for flags in [
+        vec!["--audience", "someone-else"],
+        vec!["--server", "http://127.0.0.1:9"],
+        vec!["--ledger", "/tmp/fresh.db"],
+    ] {
+        export(&t, &flags)
+            .code(2)
+            .stderr(predicate::str::contains("flags may narrow"));
+    }
+    // Longer than the policy's 3600 s.
+    let long = env.token("long", &key(&env), &data, &to, &["--ttl", "7200"]);
+    export(&long, &[])
+        .code(3)
+        .stderr(predicate::str::contains("longer than"));
+    assert!(tree(&out).is_empty());
+    // The approved token exports, audited where the policy says.
+    export(&t, &[]).success();
+    assert!(out.join("payments.parquet").exists());
+    assert!(audit.join("audit.db").exists());
+    assert!(!env.p("home/audit.db").exists(), "PIIGATE_HOME does not choose the audit log");
+}

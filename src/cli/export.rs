@@ -52,9 +52,10 @@ pub struct ExportArgs {
     /// Trusted public keys (`{"keys": [...]}`), when verifying offline.
     #[arg(long)]
     keys: Option<PathBuf>,
-    /// Expected token audience.
-    #[arg(long, default_value = "piigate-export")]
-    audience: String,
+    /// Expected token audience (default piigate-export; with a gate policy,
+    /// the policy's).
+    #[arg(long)]
+    audience: Option<String>,
     /// Local single-use ledger (offline mode).
     #[arg(long)]
     ledger: Option<PathBuf>,
@@ -258,39 +259,118 @@ pub fn content_digest(
     Ok(prepare(inputs, redact, rt)?.manifest.digest())
 }
 
-fn keys_for(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<KeySet> {
-    if let Some(p) = &a.keys {
-        return Ok(KeySet::load(p)?);
-    }
+/// The public keys the approval service at `server` signs with.
+fn server_keys(server: &str, rt: &tokio::runtime::Runtime) -> Result<KeySet> {
+    let url = format!("{}/v1/keys", server.trim_end_matches('/'));
+    let key = std::env::var("PIIGATE_API_KEY").unwrap_or_default();
+    let text = rt
+        .block_on(async {
+            reqwest::Client::new()
+                .get(&url)
+                .bearer_auth(key)
+                .send()
+                .await?
+                .error_for_status()?
+                .text()
+                .await
+        })
+        .map_err(|e| anyhow::anyhow!("fetching keys from {url}: {}", e.without_url()))?;
+    Ok(KeySet::from_json_str(&text)?)
+}
+
+/// What an export trusts and where it redeems and records: from the
+/// deployment's gate policy when there is one (flags may only narrow it),
+/// otherwise from the flags (developer/offline mode).
+struct Anchors {
+    verifier: Verifier,
+    /// Redeem online here; `None`: offline (destination marker and ledger).
+    server: Option<String>,
+    ledger: PathBuf,
+    audit_db: PathBuf,
+    audit_dir: PathBuf,
+}
+
+fn anchors(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<Anchors> {
+    use piigate::gate::policy::{GatePolicy, SYSTEM_POLICY};
+    let same = |x: &str, y: &str| x.trim_end_matches('/') == y.trim_end_matches('/');
+    let Some(pol) = GatePolicy::system()? else {
+        eprintln!(
+            "piigate: no gate policy at {SYSTEM_POLICY}: the trusted keys, service and audience come from the command line (developer/offline mode)"
+        );
+        let keys = match (&a.keys, &a.server) {
+            (Some(p), _) => KeySet::load(p)?,
+            (None, Some(s)) => server_keys(s, rt)?,
+            (None, None) => bail!("no trusted keys: pass --keys FILE or --server URL"),
+        };
+        let home = home();
+        return Ok(Anchors {
+            verifier: Verifier::new(
+                keys,
+                a.audience.clone().unwrap_or_else(|| "piigate-export".into()),
+            ),
+            server: a.server.clone(),
+            ledger: a.ledger.clone().unwrap_or_else(|| home.join("ledger.db")),
+            audit_db: a.audit_db.clone().unwrap_or_else(|| home.join("audit.db")),
+            audit_dir: home,
+        });
+    };
+    let widen = |what: &str| {
+        anyhow::anyhow!(
+            "{what}: the gate policy {SYSTEM_POLICY} sets this; flags may narrow the policy, not replace it"
+        )
+    };
     if let Some(s) = &a.server {
-        let url = format!("{}/v1/keys", s.trim_end_matches('/'));
-        let key = std::env::var("PIIGATE_API_KEY").unwrap_or_default();
-        let text = rt
-            .block_on(async {
-                reqwest::Client::new()
-                    .get(&url)
-                    .bearer_auth(key)
-                    .send()
-                    .await?
-                    .error_for_status()?
-                    .text()
-                    .await
-            })
-            .map_err(|e| anyhow::anyhow!("fetching keys from {url}: {}", e.without_url()))?;
-        return Ok(KeySet::from_json_str(&text)?);
+        if !pol.server.as_deref().is_some_and(|p| same(p, s)) {
+            return Err(widen(&format!("--server {s}")));
+        }
     }
-    bail!("no trusted keys: pass --keys FILE or --server URL")
+    if let Some(aud) = &a.audience {
+        if aud != &pol.audience {
+            return Err(widen(&format!("--audience {aud}")));
+        }
+    }
+    if a.ledger.is_some() || a.audit_db.is_some() {
+        return Err(widen("--ledger/--audit-db"));
+    }
+    let mut trusted = KeySet::default();
+    if let Some(s) = &pol.server {
+        trusted.extend(server_keys(s, rt)?);
+    }
+    if let Some(k) = &pol.keys {
+        trusted.extend(KeySet::load(k)?);
+    }
+    let keys = match &a.keys {
+        Some(p) => {
+            let narrowed = KeySet::load(p)?;
+            if !narrowed.is_subset_of(&trusted) {
+                return Err(widen(&format!(
+                    "--keys {}: holds a key the policy does not trust",
+                    p.display()
+                )));
+            }
+            narrowed
+        }
+        None => trusted,
+    };
+    let mut verifier = Verifier::new(keys, pol.audience.clone());
+    verifier.skew = time::Duration::seconds(pol.clock_skew_secs);
+    verifier.max_lifetime = time::Duration::seconds(pol.max_token_lifetime_secs);
+    let dir = pol.audit_dir.clone().unwrap_or_else(home);
+    Ok(Anchors {
+        verifier,
+        server: pol.server.clone(),
+        ledger: dir.join("ledger.db"),
+        audit_db: dir.join("audit.db"),
+        audit_dir: dir,
+    })
 }
 
 pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     let rt = rt()?;
-    let audit_path = a
-        .audit_db
-        .clone()
-        .unwrap_or_else(|| home().join("audit.db"));
-    let audit_key = load_or_create_audit_key()?;
+    let anchors = anchors(&a, &rt)?;
+    let audit_key = load_or_create_audit_key(&anchors.audit_dir)?;
     let audit: Arc<piigate::audit::LocalAudit> = Arc::new(piigate::audit::LocalAudit::open(
-        &audit_path,
+        &anchors.audit_db,
         Some(audit_key),
     )?);
     let log: Arc<dyn DecisionLog> = audit.clone();
@@ -305,12 +385,11 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     let p = prepare(&a.inputs, a.redact, &rt)?;
     p.manifest.check_names()?;
     let token = ApprovalToken::from_file(&a.token_file).map_err(refuse)?;
-    let keys = keys_for(&a, &rt)?;
-    let verifier = Verifier::new(keys, a.audience.clone());
+    let verifier = anchors.verifier.clone();
     // One parser: the store is built from the destination the gate checks,
     // and knows the service (endpoint, account) it really talks to.
     let (store, target) = piigate::source::destination_store(&dest)?;
-    let redeemer: Box<dyn Redeemer> = match &a.server {
+    let redeemer: Box<dyn Redeemer> = match &anchors.server {
         Some(s) => Box::new(OnlineRedeemer::new(
             s.clone(),
             std::env::var("PIIGATE_API_KEY").unwrap_or_default(),
@@ -322,16 +401,31 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
                 store.clone(),
                 dest.scheme == "file",
             )),
-            Box::new(LocalLedger::open(
-                a.ledger.clone().unwrap_or_else(|| home().join("ledger.db")),
-            )?),
+            Box::new(LocalLedger::open(&anchors.ledger)?),
         ])),
     };
     let inner = object_store::prefix::PrefixStore::new(store, dest.prefix_path());
+    // The operations this export will use, so that the token is checked for
+    // them before it is spent.
+    let mut ops: Vec<Op> = p
+        .manifest
+        .entries
+        .iter()
+        .map(|e| {
+            if e.size <= a.multipart_threshold {
+                Op::Put
+            } else {
+                Op::Multipart
+            }
+        })
+        .collect();
+    ops.sort();
+    ops.dedup();
     let approval = Approval {
         token,
         manifest: p.manifest.clone(),
         redacted: a.redact,
+        ops,
     };
     let gated = rt
         .block_on(GatedStore::authorize(
@@ -459,8 +553,8 @@ async fn upload<S: ObjectStore>(
 /// written to a private temporary file and linked into place, which fails if
 /// another process got there first; then that process's key is used. Two
 /// concurrent first runs therefore sign with one key.
-pub fn load_or_create_audit_key() -> Result<SigningKey> {
-    let dir = home();
+pub fn load_or_create_audit_key(dir: &std::path::Path) -> Result<SigningKey> {
+    let dir = dir.to_path_buf();
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let p = dir.join("audit-key.json");
     if !p.exists() {
@@ -496,13 +590,17 @@ pub fn load_or_create_audit_key() -> Result<SigningKey> {
 pub fn cmd_audit(c: AuditCommand) -> Result<u8> {
     match c {
         AuditCommand::Verify { db, keys } => {
-            let db = db.unwrap_or_else(|| home().join("audit.db"));
+            // The gate policy's audit directory when there is one.
+            let dir = piigate::gate::GatePolicy::system()?
+                .and_then(|p| p.audit_dir)
+                .unwrap_or_else(home);
+            let db = db.unwrap_or_else(|| dir.join("audit.db"));
             if !db.exists() {
                 bail!("{}: no such audit database", db.display());
             }
             let keys = match keys {
                 Some(k) => KeySet::load(&k)?,
-                None => KeySet::load(&home().join("audit-keys.json"))
+                None => KeySet::load(&dir.join("audit-keys.json"))
                     .context("no --keys given and no local audit key")?,
             };
             let conn = rusqlite::Connection::open_with_flags(

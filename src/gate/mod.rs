@@ -3,12 +3,14 @@
 pub mod dest;
 pub mod digest;
 pub mod ledger;
+pub mod policy;
 pub mod store;
 pub mod token;
 
 pub use dest::Destination;
 pub use digest::Manifest;
 pub use ledger::{AllOf, DestinationMarker, LocalLedger, OnlineRedeemer};
+pub use policy::GatePolicy;
 pub use store::{Approval, GatedStore};
 pub use token::{ApprovalClaims, ApprovalToken, KeySet, Op, SigningKey, Verifier};
 

@@ -55,6 +55,9 @@ pub struct Approval {
     pub manifest: Manifest,
     /// The files are the redacted copy (`export --redact`): the token must say so.
     pub redacted: bool,
+    /// The operations the writer will use, checked before redemption. Empty:
+    /// at least one of put and multipart.
+    pub ops: Vec<Op>,
 }
 
 impl Approval {
@@ -63,6 +66,7 @@ impl Approval {
             token,
             manifest,
             redacted: false,
+            ops: Vec::new(),
         }
     }
 }
@@ -352,6 +356,19 @@ impl<S: ObjectStore> GatedStore<S> {
                 } else {
                     "the approval covers the data as it is, not a redacted copy".into()
                 }));
+            }
+            let missing = if approval.ops.is_empty() {
+                (!approval.manifest.entries.is_empty()
+                    && !claims.ops.iter().any(|o| matches!(o, Op::Put | Op::Multipart)))
+                .then_some(Op::Put)
+            } else {
+                approval.ops.iter().copied().find(|o| !claims.ops.contains(o))
+            };
+            if let Some(op) = missing {
+                return Err(Refusal::OperationNotAllowed(format!(
+                    "{} is not among the approved operations",
+                    op.as_str()
+                )));
             }
             let total = approval.manifest.total_bytes();
             if total > claims.max_bytes {

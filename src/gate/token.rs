@@ -348,6 +348,18 @@ impl KeySet {
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
+    /// Whether every key here is also in `other`, with the same public key.
+    pub fn is_subset_of(&self, other: &KeySet) -> bool {
+        self.keys.values().all(|k| {
+            other
+                .get(&k.kid)
+                .is_some_and(|o| o.public.as_bytes() == k.public.as_bytes())
+        })
+    }
+    /// The keys of both sets.
+    pub fn extend(&mut self, other: KeySet) {
+        self.keys.extend(other.keys);
+    }
     pub fn to_json(&self) -> Vec<PublicKeyJson> {
         self.keys.values().map(|k| k.to_json()).collect()
     }
