@@ -20,6 +20,11 @@ pub const GENESIS: &str = "sha256:0000000000000000000000000000000000000000000000
 /// A checkpoint is signed every this many events.
 pub const CHECKPOINT_EVERY: i64 = 32;
 
+/// Domain separation: the head and the checkpoints sign different messages,
+/// so a checkpoint's signature can never stand in for the head's.
+pub const HEAD_PURPOSE: &str = "piigate-audit-head-v1";
+pub const CHECKPOINT_PURPOSE: &str = "piigate-audit-checkpoint-v1";
+
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS audit_events (
     seq INTEGER PRIMARY KEY,
@@ -133,8 +138,10 @@ pub fn append(
     if let Some(k) = key {
         // The signed head moves with every event, so cutting events off the end
         // is detected; periodic checkpoints keep a signed history.
-        let msg = serde_json::to_vec(&serde_json::json!({"seq": seq, "head_hash": hash, "ts": ts}))
-            .map_err(|e| Error::Audit(e.to_string()))?;
+        let msg = serde_json::to_vec(
+            &serde_json::json!({"purpose": HEAD_PURPOSE, "seq": seq, "head_hash": hash, "ts": ts}),
+        )
+        .map_err(|e| Error::Audit(e.to_string()))?;
         let sig = k.sign_message(&msg)?;
         tx.execute(
             "INSERT INTO audit_head (id, seq, head_hash, ts, kid, signature) VALUES (1, ?1, ?2, ?3, ?4, ?5)
@@ -172,9 +179,10 @@ pub fn checkpoint_tx(tx: &Transaction<'_>, key: &SigningKey) -> Result<Option<Ch
         return Ok(None);
     };
     let ts = now();
-    let msg =
-        serde_json::to_vec(&serde_json::json!({"seq": seq, "head_hash": head_hash, "ts": ts}))
-            .map_err(|e| Error::Audit(e.to_string()))?;
+    let msg = serde_json::to_vec(
+        &serde_json::json!({"purpose": CHECKPOINT_PURPOSE, "seq": seq, "head_hash": head_hash, "ts": ts}),
+    )
+    .map_err(|e| Error::Audit(e.to_string()))?;
     let signature = key.sign_message(&msg)?;
     tx.execute("INSERT OR REPLACE INTO audit_checkpoints (seq, head_hash, ts, kid, signature) VALUES (?1, ?2, ?3, ?4, ?5)", params![seq, head_hash, ts, key.kid(), signature]).map_err(db_err)?;
     Ok(Some(Checkpoint {
@@ -313,6 +321,13 @@ pub fn verify(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
                 break;
             };
             let signed: serde_json::Value = serde_json::from_slice(&payload).unwrap_or_default();
+            if signed["purpose"].as_str() != Some(CHECKPOINT_PURPOSE) {
+                problem = Some(format!(
+                    "checkpoint at event {}: the signature is not a checkpoint's",
+                    c.seq
+                ));
+                break;
+            }
             if signed["seq"].as_i64() != Some(c.seq)
                 || signed["head_hash"].as_str() != Some(c.head_hash.as_str())
             {
@@ -361,7 +376,9 @@ pub fn verify(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
                     Some(payload) => {
                         let signed: serde_json::Value =
                             serde_json::from_slice(&payload).unwrap_or_default();
-                        if signed["seq"].as_i64() != Some(h.seq)
+                        if signed["purpose"].as_str() != Some(HEAD_PURPOSE) {
+                            Some("the head's signature is not a head signature (a checkpoint copied over the head: rolled back)".into())
+                        } else if signed["seq"].as_i64() != Some(h.seq)
                             || signed["head_hash"].as_str() != Some(h.head_hash.as_str())
                         {
                             Some("the head row differs from what was signed".into())
@@ -385,6 +402,44 @@ pub fn verify(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
         head_hash: prev,
         problem,
     })
+}
+
+/// The local audit key in `dir` (`audit-key.json`, its public half in
+/// `audit-keys.json`), created atomically on first use: a new key is written
+/// to a private temporary file and hard-linked into place, which fails if
+/// another process got there first; then that key is used. Concurrent first
+/// runs therefore all sign with one key.
+pub fn load_or_create_key(dir: &Path) -> Result<SigningKey> {
+    let shown = dir.display().to_string();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(&shown, e))?;
+    let p = dir.join("audit-key.json");
+    if !p.exists() {
+        let k = SigningKey::generate()?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".audit-key")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(&shown, e))?;
+        k.save(tmp.path())?;
+        match std::fs::hard_link(tmp.path(), &p) {
+            // Linked only once written: whoever won, the file is complete.
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(Error::io(p.display().to_string(), e)),
+        }
+    }
+    let k = SigningKey::load(&p)?;
+    // The public half, replaced atomically (every process writes the same text).
+    let public = dir.join("audit-keys.json");
+    let ks = crate::gate::KeySet::new([k.verifying_key()]);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".audit-keys")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(&shown, e))?;
+    std::io::Write::write_all(&mut tmp, ks.to_json_string().as_bytes())
+        .map_err(|e| Error::io(&shown, e))?;
+    tmp.persist(&public)
+        .map_err(|e| Error::io(public.display().to_string(), e.error))?;
+    Ok(k)
 }
 
 /// A standalone audit log file (the CLI's local log when no service is used).
@@ -503,6 +558,23 @@ mod tests {
     }
 
     #[test]
+    fn a_rollback_to_a_checkpoint_is_found() {
+        // Cut the log back to checkpoint 32 and make that checkpoint the head.
+        let (_d, p, ks) = log_with(40);
+        let c = Connection::open(&p).unwrap();
+        c.execute_batch(
+            "DELETE FROM audit_events WHERE seq > 32;
+             DELETE FROM audit_checkpoints WHERE seq > 32;
+             UPDATE audit_head SET (seq, head_hash, ts, kid, signature) =
+               (SELECT seq, head_hash, ts, kid, signature FROM audit_checkpoints WHERE seq = 32);",
+        )
+        .unwrap();
+        let r = verify(&c, &ks).unwrap();
+        let msg = r.problem.unwrap_or_default();
+        assert!(msg.contains("rolled back"), "{msg}");
+    }
+
+    #[test]
     fn a_rewritten_chain_fails_on_its_checkpoint() {
         // Recomputing every hash after an edit is not enough: the signed head differs.
         let (_d, p, ks) = log_with(40);
@@ -526,5 +598,36 @@ mod tests {
         }
         let r = verify(&c, &ks).unwrap();
         assert!(r.problem.unwrap_or_default().contains("checkpoint"));
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn concurrent_first_uses_create_one_key() {
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let n = 16;
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(n));
+            let kids: Vec<String> = (0..n)
+                .map(|_| {
+                    let (dir, barrier) = (dir.path().to_path_buf(), barrier.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        load_or_create_key(&dir).unwrap().kid().to_string()
+                    })
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|h| h.join().unwrap())
+                .collect();
+            assert!(kids.iter().all(|k| k == &kids[0]), "{kids:?}");
+            let on_disk = SigningKey::load(&dir.path().join("audit-key.json")).unwrap();
+            assert_eq!(on_disk.kid(), kids[0]);
+            let public = KeySet::load(&dir.path().join("audit-keys.json")).unwrap();
+            assert!(public.get(&kids[0]).is_some());
+        }
     }
 }

@@ -167,10 +167,7 @@ pub fn destination_endpoint_of(dest: &crate::gate::Destination) -> String {
                 b.get_config_value(&AzureConfigKey::Endpoint)
                     .unwrap_or_else(|| format!("https://{account}.blob.core.windows.net"))
             };
-            format!(
-                "{}/{account}",
-                crate::gate::dest::normalize_endpoint(&url)
-            )
+            format!("{}/{account}", crate::gate::dest::normalize_endpoint(&url))
         }
         _ => String::new(),
     };

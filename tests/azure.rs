@@ -269,10 +269,7 @@ fn the_gate_refuses_and_allows_over_azurite() {
             "az://exports/daily/customers.parquet",
         ));
     // The data and the create-only marker that makes the token single-use.
-    let written = vec![
-        "daily/.piigate/redeemed/valid-1",
-        "daily/customers.parquet",
-    ];
+    let written = vec!["daily/.piigate/redeemed/valid-1", "daily/customers.parquet"];
     assert_eq!(az.blobs("exports"), written);
     assert_eq!(
         az.get("exports", "daily/customers.parquet"),
@@ -336,7 +333,13 @@ fn multipart_over_azurite_is_all_or_nothing() {
     let proxy = cutting_proxy(az.port, 12 * 1024 * 1024);
     // Approved for the account behind the proxy (the endpoint is bound).
     let via = format!("http://127.0.0.1:{proxy}/devstoreaccount1");
-    let t = env.token("cut", key, &data, dest, &["--endpoint", &via, "--jti", "cut-1"]);
+    let t = env.token(
+        "cut",
+        key,
+        &data,
+        dest,
+        &["--endpoint", &via, "--jti", "cut-1"],
+    );
     export(
         &env,
         format!("http://127.0.0.1:{proxy}"),
@@ -366,7 +369,11 @@ fn multipart_over_azurite_is_all_or_nothing() {
     .success();
     assert_eq!(
         az.blobs("big"),
-        vec!["x/.piigate/redeemed/cut-1", "x/.piigate/redeemed/whole-1", "x/big.parquet"]
+        vec![
+            "x/.piigate/redeemed/cut-1",
+            "x/.piigate/redeemed/whole-1",
+            "x/big.parquet"
+        ]
     );
     assert_eq!(az.get("big", "x/big.parquet"), bytes);
 }

@@ -611,7 +611,8 @@ fn an_interrupted_multipart_upload_leaves_nothing_visible() {
     // Only the redemption marker (the token was spent before the upload).
     let keys = s3.keys("big");
     assert!(
-        keys.iter().all(|k| k.starts_with("exports/.piigate/redeemed/")),
+        keys.iter()
+            .all(|k| k.starts_with("exports/.piigate/redeemed/")),
         "an interrupted upload must not leave an object: {keys:?}"
     );
 }

@@ -157,16 +157,16 @@ fn every_endpoint_and_every_refusal() {
         (r.status(), ())
     });
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    let (st, _) = s.call("POST", "/v1/export-requests", Some("bob"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": "r"})));
+    let (st, _) = s.call("POST", "/v1/export-requests", Some("bob"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": "r", "report": {"summary": {"sensitivity": "LOW"}}})));
     assert_eq!(st, StatusCode::FORBIDDEN);
     assert_eq!(
         s.call("GET", "/v1/audit", Some("bob"), None).0,
         StatusCode::FORBIDDEN
     );
     // Reason required; bad destination rejected.
-    let (st, _) = s.call("POST", "/v1/export-requests", Some("alice"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": " "})));
+    let (st, _) = s.call("POST", "/v1/export-requests", Some("alice"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": " ", "report": {"summary": {"sensitivity": "LOW"}}})));
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    let (st, _) = s.call("POST", "/v1/export-requests", Some("alice"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/../p/", "reason": "r"})));
+    let (st, _) = s.call("POST", "/v1/export-requests", Some("alice"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/../p/", "reason": "r", "report": {"summary": {"sensitivity": "LOW"}}})));
     assert_eq!(st, StatusCode::BAD_REQUEST);
 
     // HIGH needs two distinct approvers.
@@ -393,7 +393,7 @@ fn bounded_load_keeps_every_request_and_the_chain() {
                     let r = http
                         .post(format!("{base}/v1/export-requests"))
                         .bearer_auth(if c % 2 == 0 { key("alice") } else { key("dave") })
-                        .json(&json!({"dataset_id": format!("ds-{c}-{i}"), "content_digest": "sha256:abc", "sensitivity": "MODERATE", "dest": "s3://bucket/x/", "reason": "load"}))
+                        .json(&json!({"dataset_id": format!("ds-{c}-{i}"), "content_digest": "sha256:abc", "sensitivity": "MODERATE", "dest": "s3://bucket/x/", "reason": "load", "report": {"summary": {"sensitivity": "MODERATE"}}}))
                         .timeout(std::time::Duration::from_secs(60))
                         .send()
                         .await
@@ -718,4 +718,93 @@ fn webhooks_are_sent_in_the_background_and_never_block() {
         "the API call waited for the webhook"
     );
     drop(dead);
+}
+
+/// #26: the server derives what a request needs from its report; the requester
+/// cannot declare a lower level or leave the report out.
+#[test]
+fn the_server_decides_what_a_request_needs() {
+    let s = Svc::start();
+    let body = |sens: &str, report: Value| {
+        json!({"dataset_id": "staff", "content_digest": "sha256:abc", "sensitivity": sens,
+               "dest": "s3://bucket/exports/", "reason": "audit", "report": report})
+    };
+    let high = json!({"summary": {"sensitivity": "NONE"},
+        "tables": [{"name": "staff", "sensitivity": "HIGH",
+                    "columns": [{"name": "ssn", "sensitivity": "HIGH", "entities": ["US_SSN"]}]}]});
+    for (sens, report) in [
+        ("NONE", high.clone()),
+        ("NONE", Value::Null),
+        ("LOW", json!({"tables": []})),
+        ("LOW", json!({"summary": {"sensitivity": "SECRET"}})),
+    ] {
+        let (st, b) = s.call(
+            "POST",
+            "/v1/export-requests",
+            Some("alice"),
+            Some(body(sens, report.clone())),
+        );
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{sens} {report}: {b}");
+    }
+    let (st, b) = s.call(
+        "POST",
+        "/v1/export-requests",
+        Some("alice"),
+        Some(body("HIGH", high)),
+    );
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    assert_eq!(b["approvals_needed"], 2);
+}
+
+/// #26: blank keys never authenticate; the scheme is case-insensitive; only
+/// the gate role redeems.
+#[test]
+fn blank_keys_fail_and_only_the_gate_redeems() {
+    // A configuration holding sha256("") is refused outright.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("piigate.toml");
+    let mut cfg = config_toml(dir.path(), "127.0.0.1:0");
+    cfg.push_str(&format!(
+        "\n[[principals]]\nname = \"blank\"\nrole = \"admin\"\nkey_sha256 = \"{}\"\n",
+        piigate::server::config::hash_key("")
+    ));
+    std::fs::write(&p, cfg).unwrap();
+    let e = Config::load(&p)
+        .and_then(|c| c.validate().map(|_| c))
+        .unwrap_err();
+    assert!(e.to_string().contains("empty key"), "{e}");
+    assert_cmd::Command::cargo_bin("piigate")
+        .unwrap()
+        .arg("hash-key")
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("empty"));
+
+    let s = Svc::start();
+    let raw = |auth: &str| {
+        s.rt.block_on(async {
+            s.http
+                .get(format!("{}/v1/export-requests", s.base))
+                .header("authorization", auth)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    };
+    assert_eq!(raw("Bearer "), StatusCode::UNAUTHORIZED);
+    assert_eq!(raw("Bearer  "), StatusCode::UNAUTHORIZED);
+    assert_eq!(raw(&format!("bearer {}", key("alice"))), StatusCode::OK);
+    assert_eq!(raw(&format!("BEARER {}", key("alice"))), StatusCode::OK);
+    // A requester cannot redeem (nor an admin): the gate role does.
+    for who in ["alice", "root"] {
+        let (st, _) = s.call(
+            "POST",
+            "/v1/tokens/redeem",
+            Some(who),
+            Some(json!({"token": "v4.public.x"})),
+        );
+        assert_eq!(st, StatusCode::FORBIDDEN, "{who}");
+    }
 }

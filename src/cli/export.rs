@@ -306,7 +306,9 @@ fn anchors(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<Anchors> {
         return Ok(Anchors {
             verifier: Verifier::new(
                 keys,
-                a.audience.clone().unwrap_or_else(|| "piigate-export".into()),
+                a.audience
+                    .clone()
+                    .unwrap_or_else(|| "piigate-export".into()),
             ),
             server: a.server.clone(),
             ledger: a.ledger.clone().unwrap_or_else(|| home.join("ledger.db")),
@@ -549,42 +551,8 @@ async fn upload<S: ObjectStore>(
     result
 }
 
-/// The local audit key, created atomically on first use: the new key is
-/// written to a private temporary file and linked into place, which fails if
-/// another process got there first; then that process's key is used. Two
-/// concurrent first runs therefore sign with one key.
-pub fn load_or_create_audit_key(dir: &std::path::Path) -> Result<SigningKey> {
-    let dir = dir.to_path_buf();
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let p = dir.join("audit-key.json");
-    if !p.exists() {
-        let k = SigningKey::generate()?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".audit-key")
-            .tempfile_in(&dir)
-            .with_context(|| format!("creating a key file in {}", dir.display()))?;
-        k.save(tmp.path())?;
-        match std::fs::hard_link(tmp.path(), &p) {
-            // Another process linked its key first: that one is the key.
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e).with_context(|| format!("creating {}", p.display())),
-        }
-    }
-    // Whoever created it, the file in place is complete (it was linked only
-    // after it was written).
-    let k = SigningKey::load(&p)?;
-    // The public half, replaced atomically (every process writes the same text).
-    let public = dir.join("audit-keys.json");
-    let ks = KeySet::new([k.verifying_key()]);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".audit-keys")
-        .tempfile_in(&dir)
-        .with_context(|| format!("writing {}", public.display()))?;
-    std::io::Write::write_all(&mut tmp, ks.to_json_string().as_bytes())?;
-    tmp.persist(&public)
-        .with_context(|| format!("writing {}", public.display()))?;
-    Ok(k)
+fn load_or_create_audit_key(dir: &std::path::Path) -> Result<SigningKey> {
+    Ok(piigate::audit::load_or_create_key(dir)?)
 }
 
 pub fn cmd_audit(c: AuditCommand) -> Result<u8> {

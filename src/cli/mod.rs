@@ -246,6 +246,9 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::HashKey => {
             let mut s = String::new();
             std::io::stdin().read_line(&mut s)?;
+            if s.trim().is_empty() {
+                anyhow::bail!("hash-key: the key on standard input is empty; an empty key cannot authenticate");
+            }
             use sha2::Digest;
             println!("{}", hex::encode(sha2::Sha256::digest(s.trim().as_bytes())));
             Ok(EXIT_OK)

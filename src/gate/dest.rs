@@ -314,10 +314,7 @@ mod tests {
         );
         // object_store encodes "..", so it can only ever be a literal name.
         let p = object_store::path::Path::from_iter(["..", "x"]);
-        assert_eq!(
-            root.join(&p).unwrap().segments,
-            ["exports", "%2E%2E", "x"]
-        );
+        assert_eq!(root.join(&p).unwrap().segments, ["exports", "%2E%2E", "x"]);
         // Names are compared as written: Unicode and '#' are ordinary.
         let p = object_store::path::Path::parse("d\u{fc}sseldorf-\u{5ba2}#1.parquet").unwrap();
         assert_eq!(
@@ -333,7 +330,10 @@ mod tests {
             d("file:///srv/out/"),
             "localhost names this machine"
         );
-        assert_eq!(d("file:///srv/out/").local_path().unwrap(), PathBuf::from("/srv/out"));
+        assert_eq!(
+            d("file:///srv/out/").local_path().unwrap(),
+            PathBuf::from("/srv/out")
+        );
         assert!(Destination::parse("file://evil.example/srv/out/").is_err());
         assert!(Destination::parse("file://srv/out/").is_err());
     }
@@ -358,8 +358,12 @@ mod tests {
         std::os::unix::fs::symlink(root.join("outside"), root.join("approved/link")).unwrap();
         let url = |p: &std::path::Path| format!("file://{}/", p.display());
         assert!(d(&url(&root.join("approved"))).check_no_symlinks().is_ok());
-        assert!(d(&url(&root.join("approved/new/x"))).check_no_symlinks().is_ok());
-        let e = d(&url(&root.join("approved/link/x"))).check_no_symlinks().unwrap_err();
+        assert!(d(&url(&root.join("approved/new/x")))
+            .check_no_symlinks()
+            .is_ok());
+        let e = d(&url(&root.join("approved/link/x")))
+            .check_no_symlinks()
+            .unwrap_err();
         assert!(e.contains("symbolic link"), "{e}");
     }
 }

@@ -39,9 +39,7 @@ impl Manifest {
         e.sort_by(|a, b| a.path.cmp(&b.path));
         let mut out = String::from("piigate-manifest-v2\n");
         for x in &e {
-            out.push_str(
-                &serde_json::to_string(&(&x.path, x.size, &x.sha256)).unwrap_or_default(),
-            );
+            out.push_str(&serde_json::to_string(&(&x.path, x.size, &x.sha256)).unwrap_or_default());
             out.push('\n');
         }
         out

@@ -85,8 +85,11 @@ pub fn marker_destination(claims: &ApprovalClaims) -> Result<super::Destination,
     let mut d = super::Destination::parse(&claims.dest).map_err(Refusal::Malformed)?;
     super::dest::check_name_segment(&claims.jti)
         .map_err(|e| Refusal::Malformed(format!("jti: {e}")))?;
-    d.segments
-        .extend([".piigate".to_string(), "redeemed".to_string(), claims.jti.clone()]);
+    d.segments.extend([
+        ".piigate".to_string(),
+        "redeemed".to_string(),
+        claims.jti.clone(),
+    ]);
     Ok(d)
 }
 

@@ -145,9 +145,15 @@ mod tests {
         std::fs::write(&p, "audience = \"x\"\n").unwrap();
         assert!(GatePolicy::load(&p).is_err(), "no server and no keys");
         std::fs::write(&p, "keys = \"/k.json\"\n").unwrap();
-        assert!(GatePolicy::load(&p).is_err(), "offline without allow_offline");
+        assert!(
+            GatePolicy::load(&p).is_err(),
+            "offline without allow_offline"
+        );
         std::fs::write(&p, "server = \"http://s\"\nsevrer = 1\n").unwrap();
-        assert!(GatePolicy::load(&p).is_err(), "a misspelt field is an error");
+        assert!(
+            GatePolicy::load(&p).is_err(),
+            "a misspelt field is an error"
+        );
         std::fs::write(&p, "server = \"http://s\"\n").unwrap();
         let pol = GatePolicy::load(&p).unwrap();
         assert_eq!(pol.audience, "piigate-export");

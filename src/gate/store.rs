@@ -120,7 +120,10 @@ pub fn refusal_of(e: &object_store::Error) -> Option<&Refusal> {
 
 /// Object tags, attributes (content type, user metadata…) are not part of an
 /// approval: a way to carry data beside the approved bytes.
-fn plain_options(tags: &object_store::TagSet, attributes: &object_store::Attributes) -> Result<(), Refusal> {
+fn plain_options(
+    tags: &object_store::TagSet,
+    attributes: &object_store::Attributes,
+) -> Result<(), Refusal> {
     if !tags.encoded().is_empty() {
         return Err(Refusal::OperationNotAllowed(
             "object tags are not part of the approval".into(),
@@ -359,10 +362,17 @@ impl<S: ObjectStore> GatedStore<S> {
             }
             let missing = if approval.ops.is_empty() {
                 (!approval.manifest.entries.is_empty()
-                    && !claims.ops.iter().any(|o| matches!(o, Op::Put | Op::Multipart)))
+                    && !claims
+                        .ops
+                        .iter()
+                        .any(|o| matches!(o, Op::Put | Op::Multipart)))
                 .then_some(Op::Put)
             } else {
-                approval.ops.iter().copied().find(|o| !claims.ops.contains(o))
+                approval
+                    .ops
+                    .iter()
+                    .copied()
+                    .find(|o| !claims.ops.contains(o))
             };
             if let Some(op) = missing {
                 return Err(Refusal::OperationNotAllowed(format!(
@@ -552,8 +562,8 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
                     // (an older copy being replaced) or what it wrote itself;
                     // each delete counts as an object.
                     let check = gate.check(Op::Delete, &p).and_then(|claims| {
-                        let ours = gate.files.contains_key(p.as_ref())
-                            || gate.written_entry(&p).is_ok();
+                        let ours =
+                            gate.files.contains_key(p.as_ref()) || gate.written_entry(&p).is_ok();
                         if !ours {
                             return Err(Refusal::WrongDestination(format!(
                                 "{p} is neither an approved file nor written under this approval"
@@ -641,8 +651,7 @@ impl<S: ObjectStore> ObjectStore for GatedStore<S> {
         let check = self.gate.check(Op::Rename, from).and_then(|claims| {
             Gate::need(claims, Op::Delete).map_err(|_| {
                 Refusal::OperationNotAllowed(
-                    "rename deletes its source: delete is not among the approved operations"
-                        .into(),
+                    "rename deletes its source: delete is not among the approved operations".into(),
                 )
             })?;
             self.gate.written_entry(from)?;
@@ -768,9 +777,10 @@ impl<S: ObjectStore> MultipartUpload for GatedUpload<S> {
         }
         let mut write = || -> std::io::Result<()> {
             use std::io::Write;
-            let f = self.spool.as_mut().ok_or_else(|| {
-                std::io::Error::other("the upload's spool is gone")
-            })?;
+            let f = self
+                .spool
+                .as_mut()
+                .ok_or_else(|| std::io::Error::other("the upload's spool is gone"))?;
             for b in data.iter() {
                 f.write_all(b)?;
             }
@@ -802,10 +812,13 @@ impl<S: ObjectStore> MultipartUpload for GatedUpload<S> {
         if self.bytes != self.entry.size || sha != self.entry.sha256 {
             return Err(self.fail(Refusal::DigestMismatch));
         }
-        let spool = self.spool.take().ok_or_else(|| object_store::Error::Generic {
-            store: "GatedStore",
-            source: "the upload's spool is gone".into(),
-        })?;
+        let spool = self
+            .spool
+            .take()
+            .ok_or_else(|| object_store::Error::Generic {
+                store: "GatedStore",
+                source: "the upload's spool is gone".into(),
+            })?;
         match self.send(spool).await {
             Ok(r) => {
                 self.gate.commit(&self.path);

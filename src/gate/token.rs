@@ -589,18 +589,27 @@ mod tests {
         let mut c = claims("sha256:aa");
         c.exp = rfc3339(now - time::Duration::seconds(10));
         let t = k.sign(&c).unwrap();
-        assert!(matches!(v.verify(&t, "sha256:aa", &dest), Err(Refusal::Expired(_))));
+        assert!(matches!(
+            v.verify(&t, "sha256:aa", &dest),
+            Err(Refusal::Expired(_))
+        ));
         // Ten years of validity.
         let mut c = claims("sha256:aa");
         c.exp = rfc3339(now + time::Duration::days(3650));
         let t = k.sign(&c).unwrap();
         let e = v.verify(&t, "sha256:aa", &dest).unwrap_err();
-        assert!(matches!(&e, Refusal::Malformed(m) if m.contains("longer than")), "{e}");
+        assert!(
+            matches!(&e, Refusal::Malformed(m) if m.contains("longer than")),
+            "{e}"
+        );
         // A version 1 digest (no digest_version claim).
         let mut c = serde_json::to_value(claims("sha256:aa")).unwrap();
         c.as_object_mut().unwrap().remove("digest_version");
         let t = k.sign(&serde_json::from_value(c).unwrap()).unwrap();
-        assert!(matches!(v.verify(&t, "sha256:aa", &dest), Err(Refusal::Malformed(_))));
+        assert!(matches!(
+            v.verify(&t, "sha256:aa", &dest),
+            Err(Refusal::Malformed(_))
+        ));
     }
 
     #[test]

@@ -210,8 +210,12 @@ fn auth<'a>(st: &'a AppState, headers: &HeaderMap, roles: &[Role]) -> ApiResult<
     let key = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(|v| {
+            // The scheme is case-insensitive (RFC 9110); the key must not be blank.
+            let (scheme, key) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
+        })
+        .filter(|k| !k.is_empty());
     let Some(p) = key.and_then(|k| st.config.authenticate(k)) else {
         st.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
         return Err(ApiError(
@@ -404,9 +408,7 @@ async fn redeem(
     headers: HeaderMap,
     Json(body): Json<RedeemBody>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let p = auth(&st, &headers, &[Role::Gate, Role::Requester, Role::Admin])?
-        .name
-        .clone();
+    let p = auth(&st, &headers, &[Role::Gate])?.name.clone();
     let token = ApprovalToken::new(body.token);
     let r = db(&st, move |c, s| {
         store::redeem(c, &s.config, &s.key, &p, &token)

@@ -153,9 +153,24 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<()> {
+        let empty = hash_key("");
+        let mut seen = std::collections::HashSet::new();
         for p in &self.principals {
             if p.key_sha256.len() != 64 || !p.key_sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(Error::Config(format!("principal {}: key_sha256 must be 64 hex digits (the sha256 of the key, not the key)", p.name)));
+            }
+            let h = p.key_sha256.to_ascii_lowercase();
+            if h == empty {
+                return Err(Error::Config(format!(
+                    "principal {}: key_sha256 is the hash of an empty key",
+                    p.name
+                )));
+            }
+            if !seen.insert(h) {
+                return Err(Error::Config(format!(
+                    "principal {}: the same key as another principal",
+                    p.name
+                )));
             }
         }
         if self.token_ttl_secs <= 0 || self.request_ttl_secs <= 0 {
@@ -179,6 +194,10 @@ impl Config {
     /// The principal owning `key`, compared in constant time against every entry.
     pub fn authenticate(&self, key: &str) -> Option<&Principal> {
         use subtle::ConstantTimeEq;
+        // An empty or blank key is no key, whatever the configuration says.
+        if key.trim().is_empty() {
+            return None;
+        }
         let h = hash_key(key);
         let mut found = None;
         for p in &self.principals {

@@ -206,6 +206,43 @@ fn expire_if_due(
     Ok(())
 }
 
+/// The highest sensitivity a report states anywhere: its summary, its tables,
+/// their columns. A report that states none, or an unknown level, is refused.
+pub fn report_sensitivity(report: &serde_json::Value) -> std::result::Result<Sensitivity, String> {
+    let mut found: Option<Sensitivity> = None;
+    let mut take = |v: &serde_json::Value| -> std::result::Result<(), String> {
+        if let Some(s) = v.get("sensitivity") {
+            let s: Sensitivity = s
+                .as_str()
+                .ok_or("a sensitivity in the report is not a string")?
+                .parse()
+                .map_err(|e: String| format!("report: {e}"))?;
+            found = Some(found.map_or(s, |f| f.max(s)));
+        }
+        Ok(())
+    };
+    if let Some(summary) = report.get("summary") {
+        take(summary)?;
+    }
+    for t in report
+        .get("tables")
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+    {
+        take(t)?;
+        for c in t
+            .get("columns")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+        {
+            take(c)?;
+        }
+    }
+    found.ok_or_else(|| "the report states no sensitivity (summary.sensitivity)".to_string())
+}
+
 pub fn create(
     conn: &mut Connection,
     cfg: &Config,
@@ -233,7 +270,22 @@ pub fn create(
     };
     let id = uuid::Uuid::new_v4().to_string();
     let created = now();
-    let needed = cfg.approvals_needed(new.sensitivity);
+    // The server decides what the request needs, from the report; the
+    // declared level must agree with it.
+    let report = new.report.as_ref().ok_or_else(|| {
+        StoreError::Invalid(
+            "a scan report is required: the server derives the sensitivity from it".into(),
+        )
+    })?;
+    let derived = report_sensitivity(report).map_err(StoreError::Invalid)?;
+    if new.sensitivity != derived {
+        return Err(StoreError::Invalid(format!(
+            "the declared sensitivity {} contradicts the report ({})",
+            new.sensitivity.as_str(),
+            derived.as_str()
+        )));
+    }
+    let needed = cfg.approvals_needed(derived);
     let report_digest = new
         .report
         .as_ref()
