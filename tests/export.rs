@@ -15,7 +15,7 @@ use object_store::ObjectStoreExt;
 use predicates::prelude::*;
 
 pub struct S3Server {
-    child: Child,
+    pub child: Child,
     pub port: u16,
 }
 

@@ -808,3 +808,198 @@ fn blank_keys_fail_and_only_the_gate_redeems() {
         assert_eq!(st, StatusCode::FORBIDDEN, "{who}");
     }
 }
+
+/// moto's S3 server with IAM enforced after setup: a bucket, a `service` user
+/// that may write it and a `pipeline` user that may only read. Returns the
+/// server and the two users' (access key id, secret).
+fn s3_with_iam(bucket: &str) -> (crate::export::S3Server, [(String, String); 2]) {
+    let port = crate::export::free_port();
+    let bin = std::env::var("PIIGATE_TEST_MOTO").unwrap_or_else(|_| "moto_server".into());
+    // Seven unauthenticated actions: the bucket, then two users with a policy
+    // and an access key each. Everything after is checked against IAM.
+    let child = std::process::Command::new(&bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("INITIAL_NO_AUTH_ACTION_COUNT", "7")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("moto_server");
+    let server = crate::export::S3Server { child, port };
+    crate::export::wait_for_port(port, std::time::Duration::from_secs(10), "moto_server");
+    let script = r#"
+import json, sys, boto3
+ep, bucket = sys.argv[1], sys.argv[2]
+kw = dict(endpoint_url=ep, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+boto3.client("s3", **kw).create_bucket(Bucket=bucket)
+iam = boto3.client("iam", **kw)
+out = []
+for user, actions in [("service", ["s3:*"]), ("pipeline", ["s3:GetObject", "s3:ListBucket"])]:
+    iam.create_user(UserName=user)
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions,
+           "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}
+    iam.put_user_policy(UserName=user, PolicyName="p", PolicyDocument=json.dumps(doc))
+    k = iam.create_access_key(UserName=user)["AccessKey"]
+    out.append([k["AccessKeyId"], k["SecretAccessKey"]])
+print(json.dumps(out))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, &server.endpoint(), bucket])
+        .output()
+        .expect("python3 with boto3 (installed with moto)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let keys: Vec<(String, String)> = serde_json::from_slice(&out.stdout).unwrap();
+    (server, [keys[0].clone(), keys[1].clone()])
+}
+
+fn s3_as(
+    s3: &crate::export::S3Server,
+    bucket: &str,
+    who: &(String, String),
+) -> object_store::aws::AmazonS3 {
+    object_store::aws::AmazonS3Builder::new()
+        .with_endpoint(s3.endpoint())
+        .with_allow_http(true)
+        .with_bucket_name(bucket)
+        .with_region("us-east-1")
+        .with_access_key_id(&who.0)
+        .with_secret_access_key(&who.1)
+        .build()
+        .unwrap()
+}
+
+/// #25: the pipeline holds no credentials that can write the destination;
+/// the service writes exactly the approved objects with its own.
+#[test]
+fn export_through_the_service_needs_no_destination_credentials() {
+    use object_store::ObjectStoreExt;
+    let (s3, [service, pipeline]) = s3_with_iam("vault");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/data/customers.parquet");
+    let bytes = std::fs::read(&data).unwrap();
+    // The pipeline's own credentials cannot write the bucket.
+    let e = rt
+        .block_on(
+            s3_as(&s3, "vault", &pipeline).put(&"exports/direct".into(), bytes.clone().into()),
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("AccessDenied") || e.to_string().contains("403"),
+        "{e}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("piigate.toml");
+    let mut toml = config_toml(dir.path(), "127.0.0.1:0").replace("HIGH = 2", "HIGH = 1");
+    toml = toml.replacen(
+        "\n[policy]",
+        &format!(
+            "\n[[destinations]]\nurl = \"s3://vault/exports/\"\nendpoint = \"{ep}\"\noptions = {{ aws_endpoint = \"{ep}\", aws_allow_http = \"true\", aws_region = \"us-east-1\", aws_access_key_id = \"{}\", aws_secret_access_key = \"{}\" }}\n\n[policy]",
+            service.0,
+            service.1,
+            ep = s3.endpoint()
+        ),
+        1,
+    );
+    std::fs::write(&cfg, toml).unwrap();
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("piigate"))
+        .args(["serve", "--config", cfg.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    use std::io::BufRead;
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("listening on") {
+        line.clear();
+    }
+    let base = line.trim().rsplit(' ').next().unwrap().to_string();
+    // Every command runs with the pipeline's read-only credentials.
+    let env = crate::export::Env::new(&s3.endpoint());
+    let cli = |who: &str| {
+        let mut c = env.cmd();
+        c.env("PIIGATE_SERVER", &base)
+            .env("PIIGATE_API_KEY", key(who))
+            .env("AWS_ACCESS_KEY_ID", &pipeline.0)
+            .env("AWS_SECRET_ACCESS_KEY", &pipeline.1);
+        c
+    };
+    let request = |to: &str| {
+        let out = cli("alice")
+            .args([
+                "request",
+                data.to_str().unwrap(),
+                "--to",
+                to,
+                "--reason",
+                "share",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let id = String::from_utf8(out).unwrap().trim().to_string();
+        cli("bob")
+            .args(["review", &id, "--approve", "--comment", "ok"])
+            .assert()
+            .success();
+        let tok = env.p(&format!("token-{id}"));
+        cli("alice")
+            .args(["token", &id, "--output", tok.to_str().unwrap()])
+            .assert()
+            .success();
+        tok
+    };
+    let tok = request("s3://vault/exports/");
+    let export = |tok: &Path, to: &str| {
+        let mut c = cli("gate");
+        c.args(["export", data.to_str().unwrap(), "--to", to, "--token-file"])
+            .arg(tok)
+            .arg("--via-service");
+        c.assert()
+    };
+    export(&tok, "s3://vault/exports/")
+        .success()
+        .stdout(predicates::str::contains(
+            "s3://vault/exports/customers.parquet",
+        ));
+    let store = s3_as(&s3, "vault", &service);
+    let got = rt.block_on(async {
+        store
+            .get(&"exports/customers.parquet".into())
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+    });
+    assert_eq!(got.to_vec(), bytes);
+    // The token is spent at the service; a replay is refused there.
+    export(&tok, "s3://vault/exports/")
+        .code(3)
+        .stderr(predicates::str::contains("already used"));
+    // A destination the service was not configured for is refused, unspent.
+    let elsewhere = request("s3://vault/other/");
+    export(&elsewhere, "s3://vault/other/")
+        .code(3)
+        .stderr(predicates::str::contains("no configured destination"));
+    let keys: Vec<String> = rt.block_on(async {
+        use futures::TryStreamExt;
+        object_store::ObjectStore::list(&store, None)
+            .map_ok(|m| m.location.to_string())
+            .try_collect()
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        keys,
+        vec!["exports/customers.parquet"],
+        "exactly the approved object"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -68,6 +68,10 @@ pub struct ExportArgs {
     /// Files larger than this go up as multipart uploads.
     #[arg(long, default_value_t = 8 * 1024 * 1024)]
     multipart_threshold: u64,
+    /// Send the bytes to the approval service, which writes them with its own
+    /// credentials (this process needs no write access to the destination).
+    #[arg(long)]
+    via_service: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -288,6 +292,8 @@ struct Anchors {
     ledger: PathBuf,
     audit_db: PathBuf,
     audit_dir: PathBuf,
+    /// Export through the service (the flag, or the policy's `via_service`).
+    via_service: bool,
 }
 
 fn anchors(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<Anchors> {
@@ -314,6 +320,7 @@ fn anchors(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<Anchors> {
             ledger: a.ledger.clone().unwrap_or_else(|| home.join("ledger.db")),
             audit_db: a.audit_db.clone().unwrap_or_else(|| home.join("audit.db")),
             audit_dir: home,
+            via_service: a.via_service,
         });
     };
     let widen = |what: &str| {
@@ -364,6 +371,7 @@ fn anchors(a: &ExportArgs, rt: &tokio::runtime::Runtime) -> Result<Anchors> {
         ledger: dir.join("ledger.db"),
         audit_db: dir.join("audit.db"),
         audit_dir: dir,
+        via_service: a.via_service || pol.via_service,
     })
 }
 
@@ -387,6 +395,13 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     let p = prepare(&a.inputs, a.redact, &rt)?;
     p.manifest.check_names()?;
     let token = ApprovalToken::from_file(&a.token_file).map_err(refuse)?;
+    if anchors.via_service {
+        let server = anchors
+            .server
+            .clone()
+            .context("--via-service needs the approval service: --server URL")?;
+        return export_via_service(&a, &server, &token, &p, &dest, &rt, &log);
+    }
     let verifier = anchors.verifier.clone();
     // One parser: the store is built from the destination the gate checks,
     // and knows the service (endpoint, account) it really talks to.
@@ -492,6 +507,97 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
         } else {
             format!(", to {}", target.endpoint)
         }
+    );
+    Ok(super::EXIT_OK)
+}
+
+/// Export through the service: open a session (the service verifies and
+/// redeems), stream each file, complete. No destination credentials here.
+fn export_via_service(
+    a: &ExportArgs,
+    server: &str,
+    token: &ApprovalToken,
+    p: &Prepared,
+    dest: &piigate::gate::Destination,
+    rt: &tokio::runtime::Runtime,
+    log: &Arc<dyn DecisionLog>,
+) -> Result<u8> {
+    let base = server.trim_end_matches('/').to_string();
+    let key = std::env::var("PIIGATE_API_KEY").unwrap_or_default();
+    let http = reqwest::Client::new();
+    // The service's refusals are exit 3 with its reason; other failures exit 2.
+    let answer = |what: &str, r: reqwest::Response| {
+        let what = what.to_string();
+        async move {
+            let status = r.status();
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            let reason = body["reason"].as_str().unwrap_or_default().to_string();
+            if status.is_success() {
+                Ok(body)
+            } else if status == reqwest::StatusCode::FORBIDDEN {
+                let _ = log.decision(false, "export", &a.to, &reason);
+                Err(anyhow::Error::new(Refused(Refusal::Service(reason))))
+            } else {
+                Err(anyhow::anyhow!(
+                    "{what}: the approval service answered {status}: {reason}"
+                ))
+            }
+        }
+    };
+    let written = rt.block_on(async {
+        let r = http
+            .post(format!("{base}/v1/exports"))
+            .bearer_auth(&key)
+            .json(&serde_json::json!({
+                "token": token.expose(),
+                "to": a.to,
+                "manifest": p.manifest.entries,
+                "redacted": a.redact,
+            }))
+            .send()
+            .await
+            .map_err(|e| anyhow::anyhow!("approval service unreachable: {}", e.without_url()))?;
+        let session = answer("opening the export", r).await?;
+        let id = session["session"].as_str().unwrap_or_default().to_string();
+        let mut written = Vec::new();
+        for (f, e) in p.files.iter().zip(&p.manifest.entries) {
+            let piigate::source::Location::Local(src) = &f.location else {
+                continue;
+            };
+            let file = tokio::fs::File::open(src)
+                .await
+                .with_context(|| format!("{}: opening", f.source))?;
+            let mut url = reqwest::Url::parse(&format!("{base}/v1/exports/{id}/objects/"))?;
+            url.path_segments_mut()
+                .map_err(|_| anyhow::anyhow!("{base}: not a base URL"))?
+                .pop_if_empty()
+                .extend(e.path.split('/'));
+            let r = http
+                .put(url)
+                .bearer_auth(&key)
+                .body(reqwest::Body::from(file))
+                .send()
+                .await
+                .map_err(|x| anyhow::anyhow!("sending {}: {}", e.path, x.without_url()))?;
+            answer(&format!("writing {}", e.path), r).await?;
+            written.push((e.path.clone(), e.size));
+        }
+        let r = http
+            .post(format!("{base}/v1/exports/{id}/complete"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .map_err(|e| anyhow::anyhow!("approval service unreachable: {}", e.without_url()))?;
+        answer("completing the export", r).await?;
+        anyhow::Ok(written)
+    })?;
+    for (path, size) in &written {
+        println!("wrote {dest}{path} ({size} bytes)");
+    }
+    eprintln!(
+        "piigate: exported {} objects through the approval service, content {}",
+        written.len(),
+        p.manifest.digest()
     );
     Ok(super::EXIT_OK)
 }

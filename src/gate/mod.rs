@@ -52,4 +52,8 @@ pub enum Refusal {
     Revoked,
     #[error("redeem failed: {0}")]
     RedeemFailed(String),
+    /// A refusal the approval service gave (export through the service),
+    /// with its reason as the service stated it.
+    #[error("{0}")]
+    Service(String),
 }

@@ -24,6 +24,7 @@
 //! clock_skew_secs = 5
 //! allow_offline = false
 //! audit_dir = "/var/lib/piigate"
+//! via_service = true   # the service writes; pipelines hold no destination credentials
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -54,6 +55,10 @@ pub struct GatePolicy {
     pub allow_offline: bool,
     /// Where the local audit log and its key live (default `~/.piigate`).
     pub audit_dir: Option<PathBuf>,
+    /// Every export goes through the approval service, which writes with
+    /// credentials the pipeline does not hold.
+    #[serde(default)]
+    pub via_service: bool,
 }
 
 fn default_audience() -> String {

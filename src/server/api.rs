@@ -426,6 +426,53 @@ async fn redeem(
     }
 }
 
+impl From<super::export::ExportError> for ApiError {
+    fn from(e: super::export::ExportError) -> Self {
+        match e {
+            super::export::ExportError::Refused(r) => {
+                ApiError(StatusCode::FORBIDDEN, r.to_string())
+            }
+            super::export::ExportError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Export through the service: verify, redeem and open a session.
+#[utoipa::path(post, path = "/v1/exports", request_body = super::export::OpenExport, responses((status = 201, body = super::export::ExportSession), (status = 403, description = "refused: the reason"), (status = 400)))]
+async fn open_export(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<super::export::OpenExport>,
+) -> ApiResult<(StatusCode, Json<super::export::ExportSession>)> {
+    let p = auth(&st, &headers, &[Role::Gate])?.name.clone();
+    let s = super::export::open(&st, &p, body).await?;
+    Ok((StatusCode::CREATED, Json(s)))
+}
+
+/// Export through the service: the bytes of one approved file.
+#[utoipa::path(put, path = "/v1/exports/{session}/objects/{path}", params(("session" = String, Path), ("path" = String, Path)), responses((status = 200), (status = 403, description = "refused: the reason")))]
+async fn put_export_object(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((session, path)): Path<(String, String)>,
+    body: axum::body::Body,
+) -> ApiResult<Json<serde_json::Value>> {
+    let p = auth(&st, &headers, &[Role::Gate])?.name.clone();
+    let n = super::export::put_object(&st, &p, &session, &path, body).await?;
+    Ok(Json(serde_json::json!({"written": path, "bytes": n})))
+}
+
+/// Export through the service: every approved file was written.
+#[utoipa::path(post, path = "/v1/exports/{session}/complete", params(("session" = String, Path)), responses((status = 200), (status = 409, description = "files missing")))]
+async fn complete_export(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(session): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let p = auth(&st, &headers, &[Role::Gate])?.name.clone();
+    Ok(Json(super::export::complete(&st, &p, &session)?))
+}
+
 #[utoipa::path(get, path = "/v1/keys", responses((status = 200)))]
 async fn keys(
     State(st): State<Arc<AppState>>,
@@ -487,6 +534,9 @@ async fn metrics(State(st): State<Arc<AppState>>) -> String {
         token,
         revoke,
         redeem,
+        open_export,
+        put_export_object,
+        complete_export,
         keys,
         audit_events,
         audit_checkpoint
@@ -500,6 +550,8 @@ async fn metrics(State(st): State<Arc<AppState>>) -> String {
         RequestStatus,
         TokenResponse,
         RedeemBody,
+        super::export::OpenExport,
+        super::export::ExportSession,
         RevokeBody,
         ErrorBody
     ))
@@ -523,6 +575,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/export-requests/{id}/token", get(token))
         .route("/v1/export-requests/{id}/revoke", post(revoke))
         .route("/v1/tokens/redeem", post(redeem))
+        .route("/v1/exports", post(open_export))
+        .route(
+            "/v1/exports/{session}/objects/{*path}",
+            axum::routing::put(put_export_object).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/v1/exports/{session}/complete", post(complete_export))
         .route("/v1/keys", get(keys))
         .route("/v1/audit", get(audit_events))
         .route("/v1/audit/checkpoint", get(audit_checkpoint))

@@ -90,6 +90,10 @@ pub struct Config {
     pub body_limit: usize,
     #[serde(default = "default_timeout")]
     pub request_timeout_secs: u64,
+    /// Destinations the service writes to itself (export through the
+    /// service), with credentials the pipelines never see.
+    #[serde(default)]
+    pub destinations: Vec<super::export::DestinationConfig>,
 }
 
 fn default_listen() -> String {

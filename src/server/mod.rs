@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod config;
+pub mod export;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -95,6 +96,8 @@ pub struct AppState {
     pub key: SigningKey,
     pub metrics: Metrics,
     pub http: reqwest::Client,
+    /// Exports through the service in progress.
+    pub exports: export::Sessions,
 }
 
 impl std::fmt::Debug for AppState {
@@ -130,6 +133,7 @@ impl AppState {
             key,
             metrics: Metrics::default(),
             http,
+            exports: export::Sessions::default(),
         }))
     }
 }
