@@ -233,8 +233,105 @@ pub struct VerifyReport {
     pub problem: Option<String>,
 }
 
-/// Recompute the chain and check the checkpoints against trusted keys.
+/// Whether the chain proves that request `id` was approved: a `request` event
+/// for it, `approve` reviews from at least its `approvals_needed` distinct
+/// approvers other than the requester, and no `deny` or `revoke`. The request
+/// table's status is state the chain must back; an edit of that table alone
+/// proves nothing.
+pub fn approval_proof(conn: &Connection, id: &str) -> Result<std::result::Result<(), String>> {
+    let mut st = conn
+        .prepare("SELECT kind, actor, detail FROM audit_events WHERE subject = ?1 ORDER BY seq")
+        .map_err(db_err)?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(db_err)?
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(db_err)?;
+    let mut requester = None;
+    let mut needed = 0u64;
+    let mut approvers = std::collections::BTreeSet::new();
+    for (kind, actor, detail) in rows {
+        let d: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
+        match kind.as_str() {
+            "request" => {
+                requester = Some(actor);
+                needed = d["approvals_needed"].as_u64().unwrap_or(u64::MAX);
+            }
+            "review" if d["decision"] == "deny" => {
+                return Ok(Err(format!("request {id}: the chain records a deny")))
+            }
+            "review" if d["decision"] == "approve" => {
+                if requester.as_deref() != Some(actor.as_str()) {
+                    approvers.insert(actor);
+                }
+            }
+            "revoke" => return Ok(Err(format!("request {id}: the chain records a revocation"))),
+            _ => {}
+        }
+    }
+    if requester.is_none() {
+        return Ok(Err(format!("request {id}: the chain has no request event")));
+    }
+    if (approvers.len() as u64) < needed.max(1) {
+        return Ok(Err(format!(
+            "request {id}: the chain records {} of the {needed} approvals needed",
+            approvers.len()
+        )));
+    }
+    Ok(Ok(()))
+}
+
+/// Requests whose stored status says approved (or token issued) but whose
+/// approval the chain does not prove. Empty where there is no request table.
+fn unproven_requests(conn: &Connection) -> Result<Option<String>> {
+    let has: bool = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'requests'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(db_err)?
+        > 0;
+    if !has {
+        return Ok(None);
+    }
+    let mut st = conn
+        .prepare("SELECT id FROM requests WHERE status IN ('approved', 'token_issued') ORDER BY id")
+        .map_err(db_err)?;
+    let ids = st
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(db_err)?
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(db_err)?;
+    for id in ids {
+        if let Err(why) = approval_proof(conn, &id)? {
+            return Ok(Some(format!(
+                "request state edited outside the chain: {why} but is stored as approved"
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// Recompute the chain and check the checkpoints against trusted keys; where
+/// the database holds export requests, check that the chain proves every
+/// stored approval.
 pub fn verify(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
+    let mut r = verify_chain(conn, keys)?;
+    if r.problem.is_none() {
+        r.problem = unproven_requests(conn)?;
+    }
+    Ok(r)
+}
+
+/// Recompute the chain and check the checkpoints against trusted keys.
+pub fn verify_chain(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
     let mut st = conn.prepare("SELECT seq, ts, kind, actor, subject, detail, prev_hash, hash FROM audit_events ORDER BY seq").map_err(db_err)?;
     let mut rows = st.query([]).map_err(db_err)?;
     let mut expected_seq = 1i64;

@@ -1003,3 +1003,59 @@ fn export_through_the_service_needs_no_destination_credentials() {
     let _ = server.kill();
     let _ = server.wait();
 }
+
+/// #26: request state lives outside the chain, so it must be proven by it. A
+/// denied request set to approved in the database is found by `audit verify`,
+/// and a server started on that file issues no token for it.
+#[test]
+fn an_approval_edited_into_the_database_is_not_trusted() {
+    let s = Svc::start();
+    let denied = s.new_request("alice", "LOW");
+    assert_eq!(s.review(&denied, "bob", "deny").1["status"], "denied");
+    let unreviewed = s.new_request("alice", "LOW");
+    let keys = s.keys_file();
+    let db = s.db();
+    let Svc { dir, rt, .. } = s;
+    drop(rt);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(&format!(
+        "UPDATE requests SET status = 'approved' WHERE id IN ('{denied}', '{unreviewed}');
+         DELETE FROM reviews WHERE request_id = '{denied}';
+         PRAGMA wal_checkpoint(TRUNCATE);"
+    ))
+    .unwrap();
+    drop(c);
+    assert_cmd::Command::cargo_bin("piigate")
+        .unwrap()
+        .args(["audit", "verify", "--db", db.to_str().unwrap(), "--keys"])
+        .arg(&keys)
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains(
+            "request state edited outside the chain",
+        ));
+    let s2 = Svc::start_in(dir, "");
+    for id in [&denied, &unreviewed] {
+        let (st, b) = s2.call(
+            "GET",
+            &format!("/v1/export-requests/{id}/token"),
+            Some("alice"),
+            None,
+        );
+        assert_eq!(st, StatusCode::FORBIDDEN, "{b}");
+        assert!(
+            b["reason"].as_str().unwrap().contains("does not prove"),
+            "{b}"
+        );
+    }
+    // A request approved through the API still gets its token.
+    let ok = s2.new_request("alice", "LOW");
+    assert_eq!(s2.review(&ok, "bob", "approve").1["status"], "approved");
+    let (st, b) = s2.call(
+        "GET",
+        &format!("/v1/export-requests/{ok}/token"),
+        Some("alice"),
+        None,
+    );
+    assert_eq!(st, StatusCode::OK, "{b}");
+}

@@ -488,7 +488,28 @@ pub fn issue_token(
         );
     }
     match req.status {
-        RequestStatus::Approved => {}
+        RequestStatus::Approved => {
+            // The stored status is not enough: the chain must be intact and
+            // prove the approval (an edit of the requests table proves nothing).
+            let ks = crate::gate::KeySet::new([key.verifying_key()]);
+            let report = audit::verify_chain(&tx, &ks)?;
+            if let Some(p) = report.problem {
+                return refuse(
+                    tx,
+                    StoreError::Forbidden(format!(
+                        "the audit log does not verify ({p}): no token is issued"
+                    )),
+                );
+            }
+            if let Err(why) = audit::approval_proof(&tx, id)? {
+                return refuse(
+                    tx,
+                    StoreError::Forbidden(format!(
+                        "the audit chain does not prove the approval: {why}"
+                    )),
+                );
+            }
+        }
         RequestStatus::TokenIssued => {
             return refuse(
                 tx,
