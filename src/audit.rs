@@ -266,10 +266,10 @@ pub fn approval_proof(conn: &Connection, id: &str) -> Result<std::result::Result
             "review" if d["decision"] == "deny" => {
                 return Ok(Err(format!("request {id}: the chain records a deny")))
             }
-            "review" if d["decision"] == "approve" => {
-                if requester.as_deref() != Some(actor.as_str()) {
-                    approvers.insert(actor);
-                }
+            "review"
+                if d["decision"] == "approve" && requester.as_deref() != Some(actor.as_str()) =>
+            {
+                approvers.insert(actor);
             }
             "revoke" => return Ok(Err(format!("request {id}: the chain records a revocation"))),
             _ => {}
