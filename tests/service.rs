@@ -807,6 +807,24 @@ fn blank_keys_fail_and_only_the_gate_redeems() {
         );
         assert_eq!(st, StatusCode::FORBIDDEN, "{who}");
     }
+    // Every 401 and 403 above is in the audit chain, without the key offered.
+    let (_, events) = s.call("GET", "/v1/audit", Some("root"), None);
+    let auth: Vec<&Value> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "refusal" && e["detail"]["action"] == "auth")
+        .collect();
+    let count = |status: u64| {
+        auth.iter()
+            .filter(|e| e["detail"]["status"] == status)
+            .count()
+    };
+    assert_eq!((count(401), count(403)), (2, 2), "{auth:?}");
+    assert!(auth
+        .iter()
+        .any(|e| e["actor"] == "alice" && e["detail"]["role"] == "requester"));
+    assert!(!events.to_string().contains(key("alice")));
 }
 
 /// moto's S3 server with IAM enforced after setup: a bucket, a `service` user

@@ -218,6 +218,7 @@ fn auth<'a>(st: &'a AppState, headers: &HeaderMap, roles: &[Role]) -> ApiResult<
         .filter(|k| !k.is_empty());
     let Some(p) = key.and_then(|k| st.config.authenticate(k)) else {
         st.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
+        audit_refusal(st, StatusCode::UNAUTHORIZED, "anonymous", None);
         return Err(ApiError(
             StatusCode::UNAUTHORIZED,
             "a valid API key is required".into(),
@@ -225,12 +226,40 @@ fn auth<'a>(st: &'a AppState, headers: &HeaderMap, roles: &[Role]) -> ApiResult<
     };
     if !roles.is_empty() && !roles.contains(&p.role) {
         st.metrics.forbidden.fetch_add(1, Ordering::Relaxed);
+        audit_refusal(st, StatusCode::FORBIDDEN, &p.name, Some(p.role));
         return Err(ApiError(
             StatusCode::FORBIDDEN,
             format!("role {:?} may not do this", p.role),
         ));
     }
     Ok(p)
+}
+
+/// Record a 401/403 in the audit chain (never the key that was offered),
+/// aggregated beyond `AuthRefusals::PER_SECOND` a second.
+fn audit_refusal(st: &AppState, status: StatusCode, who: &str, role: Option<Role>) {
+    let Some(suppressed) = st.auth_refusals.lock().ok().and_then(|mut a| a.admit()) else {
+        return;
+    };
+    let write = || -> Result<(), String> {
+        let mut c = st.db.lock().map_err(|_| "database lock poisoned")?;
+        let tx = c
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| e.to_string())?;
+        crate::audit::append(
+            &tx,
+            Some(&st.key),
+            "refusal",
+            who,
+            "",
+            &serde_json::json!({"action": "auth", "status": status.as_u16(), "role": role, "suppressed": suppressed}),
+        )
+        .map_err(|e| e.to_string())?;
+        tx.commit().map_err(|e| e.to_string())
+    };
+    if let Err(e) = write() {
+        tracing::error!("auditing a refused request failed: {e}");
+    }
 }
 
 /// Run blocking SQLite work off the async workers.

@@ -98,6 +98,48 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Exports through the service in progress.
     pub exports: export::Sessions,
+    /// Rate of audited authentication refusals (see `api::audit_refusal`).
+    pub auth_refusals: Mutex<AuthRefusals>,
+}
+
+/// At most `AuthRefusals::PER_SECOND` 401/403 answers a second are written to
+/// the audit chain one by one; beyond that they are counted, and the count is
+/// written with the next one that is (`suppressed`).
+#[derive(Debug)]
+pub struct AuthRefusals {
+    window: std::time::Instant,
+    written: u32,
+    suppressed: u64,
+}
+
+impl Default for AuthRefusals {
+    fn default() -> Self {
+        AuthRefusals {
+            window: std::time::Instant::now(),
+            written: 0,
+            suppressed: 0,
+        }
+    }
+}
+
+impl AuthRefusals {
+    pub const PER_SECOND: u32 = 20;
+
+    /// `Some(n)`: write this refusal, with `n` suppressed since the last one
+    /// written; `None`: count it.
+    pub fn admit(&mut self) -> Option<u64> {
+        if self.window.elapsed() >= std::time::Duration::from_secs(1) {
+            self.window = std::time::Instant::now();
+            self.written = 0;
+        }
+        if self.written < Self::PER_SECOND {
+            self.written += 1;
+            Some(std::mem::take(&mut self.suppressed))
+        } else {
+            self.suppressed += 1;
+            None
+        }
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -134,6 +176,7 @@ impl AppState {
             metrics: Metrics::default(),
             http,
             exports: export::Sessions::default(),
+            auth_refusals: Mutex::default(),
         }))
     }
 }
