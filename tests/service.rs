@@ -412,8 +412,20 @@ fn bounded_load_keeps_every_request_and_the_chain() {
         total
     });
     assert_eq!(created, n_clients * per_client);
-    let (_, l) = s.call("GET", "/v1/export-requests", Some("bob"), None);
-    assert_eq!(l.as_array().unwrap().len(), 500);
+    // Every request, page by page (100 a page by default).
+    let mut seen = std::collections::HashSet::new();
+    for page in 0..6 {
+        let (_, l) = s.call(
+            "GET",
+            &format!("/v1/export-requests?offset={}", page * 100),
+            Some("bob"),
+            None,
+        );
+        for r in l.as_array().unwrap() {
+            seen.insert(r["id"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(seen.len(), 500);
     let conn = rusqlite::Connection::open(s.db()).unwrap();
     let ks = piigate::gate::KeySet::load(&s.keys_file()).unwrap();
     let r = piigate::audit::verify(&conn, &ks).unwrap();
@@ -1076,4 +1088,115 @@ fn an_approval_edited_into_the_database_is_not_trusted() {
         None,
     );
     assert_eq!(st, StatusCode::OK, "{b}");
+}
+
+/// #26: the OpenAPI document is valid OpenAPI 3 (checked by
+/// openapi-spec-validator), documents every served route with its parameters
+/// and the bearer scheme, and every error answer is JSON.
+#[test]
+fn the_openapi_document_is_valid_and_errors_are_json() {
+    let s = Svc::start();
+    let (st, doc) = s.call("GET", "/openapi.json", None, None);
+    assert_eq!(st, StatusCode::OK);
+    let p = s.dir.path().join("openapi.json");
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys; from openapi_spec_validator import validate; \
+             from openapi_spec_validator.readers import read_from_filename; \
+             validate(read_from_filename(sys.argv[1])[0]); print('valid')",
+        ])
+        .arg(&p)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator (pip install openapi-spec-validator): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    for route in [
+        "/v1/export-requests",
+        "/v1/export-requests/{id}",
+        "/v1/export-requests/{id}/reviews",
+        "/v1/export-requests/{id}/token",
+        "/v1/export-requests/{id}/revoke",
+        "/v1/tokens/redeem",
+        "/v1/exports",
+        "/v1/exports/{session}/objects/{path}",
+        "/v1/exports/{session}/complete",
+        "/v1/keys",
+        "/v1/audit",
+        "/v1/audit/checkpoint",
+        "/healthz",
+        "/metrics",
+        "/openapi.json",
+    ] {
+        assert!(paths.contains_key(route), "{route} is not documented");
+    }
+    let list_params: Vec<&str> = doc["paths"]["/v1/export-requests"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(list_params.contains(&"limit") && list_params.contains(&"status"));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    // Framework rejections are JSON too: a malformed body, an unknown route, a wrong method.
+    let raw = |method: reqwest::Method, path: &str, body: &str| {
+        s.rt.block_on(async {
+            let r = s
+                .http
+                .request(method, format!("{}{path}", s.base))
+                .bearer_auth(key("alice"))
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.ok())
+        })
+    };
+    for (m, path, body, want) in [
+        (
+            reqwest::Method::POST,
+            "/v1/export-requests",
+            "{not json",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            reqwest::Method::GET,
+            "/v1/nothing-here",
+            "",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            reqwest::Method::DELETE,
+            "/v1/keys",
+            "",
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+    ] {
+        let (st, b) = raw(m, path, body);
+        assert_eq!(st, want, "{path}");
+        let b = b.unwrap_or_else(|| panic!("{path}: the error body is not JSON"));
+        assert!(b["reason"].as_str().is_some_and(|r| !r.is_empty()), "{b}");
+    }
+    // Pagination: limit and offset on the request list.
+    for _ in 0..5 {
+        s.new_request("alice", "LOW");
+    }
+    let (_, page) = s.call("GET", "/v1/export-requests?limit=2", Some("alice"), None);
+    assert_eq!(page.as_array().unwrap().len(), 2);
+    let (_, rest) = s.call(
+        "GET",
+        "/v1/export-requests?limit=10&offset=2",
+        Some("alice"),
+        None,
+    );
+    assert_eq!(rest.as_array().unwrap().len(), 3);
 }

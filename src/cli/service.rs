@@ -76,6 +76,9 @@ pub struct TokenArgs {
 pub struct ListArgs {
     #[arg(long)]
     status: Option<String>,
+    /// The newest this many requests (the service allows up to 1000).
+    #[arg(long, default_value_t = 100)]
+    limit: u32,
     #[command(flatten)]
     client: Client,
 }
@@ -246,11 +249,12 @@ pub fn cmd_list(a: ListArgs) -> Result<u8> {
         s.parse::<RequestStatus>().map_err(anyhow::Error::msg)?;
     }
     let mut url = format!(
-        "{}/v1/export-requests",
-        a.client.server.trim_end_matches('/')
+        "{}/v1/export-requests?limit={}",
+        a.client.server.trim_end_matches('/'),
+        a.limit
     );
     if let Some(s) = &a.status {
-        url.push_str(&format!("?status={s}"));
+        url.push_str(&format!("&status={s}"));
     }
     let list: Vec<ExportRequest> = rt()?.block_on(async {
         check(

@@ -166,11 +166,18 @@ pub struct ErrorBody {
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only requests in this status (pending, approved, denied, token_issued, revoked, expired).
     pub status: Option<String>,
+    /// Audit: events after this sequence number.
     pub after: Option<i64>,
+    /// At most this many items (requests: default 100, at most 1000; audit:
+    /// default 1000, at most 10000).
     pub limit: Option<i64>,
+    /// Requests: skip this many (newest first).
+    pub offset: Option<i64>,
 }
 
 /// An API error: status plus a reason that never carries a token or key.
@@ -333,7 +340,7 @@ async fn create_request(
     Ok((StatusCode::CREATED, Json(req)))
 }
 
-#[utoipa::path(get, path = "/v1/export-requests", params(("status" = Option<String>, Query)), responses((status = 200, body = Vec<ExportRequest>), (status = 401)))]
+#[utoipa::path(get, path = "/v1/export-requests", params(ListQuery), responses((status = 200, body = Vec<ExportRequest>), (status = 401)))]
 async fn list_requests(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -347,12 +354,17 @@ async fn list_requests(
         ),
         None => None,
     };
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let offset = q.offset.unwrap_or(0).max(0);
     Ok(Json(
-        db(&st, move |c, s| store::list(c, &s.key, status)).await?,
+        db(&st, move |c, s| {
+            store::list(c, &s.key, status, limit, offset)
+        })
+        .await?,
     ))
 }
 
-#[utoipa::path(get, path = "/v1/export-requests/{id}", responses((status = 200, body = ExportRequest), (status = 404)))]
+#[utoipa::path(get, path = "/v1/export-requests/{id}", params(("id" = String, Path, description = "The export request id")), responses((status = 200, body = ExportRequest), (status = 404)))]
 async fn get_request(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -362,7 +374,7 @@ async fn get_request(
     Ok(Json(db(&st, move |c, s| store::get(c, &s.key, &id)).await?))
 }
 
-#[utoipa::path(post, path = "/v1/export-requests/{id}/reviews", request_body = ReviewBody, responses((status = 200, body = ExportRequest), (status = 403, description = "self-review or wrong role"), (status = 409, description = "already reviewed, or not pending")))]
+#[utoipa::path(post, path = "/v1/export-requests/{id}/reviews", params(("id" = String, Path, description = "The export request id")), request_body = ReviewBody, responses((status = 200, body = ExportRequest), (status = 403, description = "self-review or wrong role"), (status = 409, description = "already reviewed, or not pending")))]
 async fn review(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -391,7 +403,7 @@ async fn review(
     Ok(Json(req))
 }
 
-#[utoipa::path(get, path = "/v1/export-requests/{id}/token", responses((status = 200, body = TokenResponse), (status = 403), (status = 409), (status = 410)))]
+#[utoipa::path(get, path = "/v1/export-requests/{id}/token", params(("id" = String, Path, description = "The export request id")), responses((status = 200, body = TokenResponse), (status = 403), (status = 409), (status = 410)))]
 async fn token(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -410,7 +422,7 @@ async fn token(
     }))
 }
 
-#[utoipa::path(post, path = "/v1/export-requests/{id}/revoke", request_body = RevokeBody, responses((status = 200, body = ExportRequest), (status = 409)))]
+#[utoipa::path(post, path = "/v1/export-requests/{id}/revoke", params(("id" = String, Path, description = "The export request id")), request_body = RevokeBody, responses((status = 200, body = ExportRequest), (status = 409)))]
 async fn revoke(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -511,7 +523,7 @@ async fn keys(
     Ok(Json(serde_json::json!({ "keys": [st.key.public_json()] })))
 }
 
-#[utoipa::path(get, path = "/v1/audit", responses((status = 200), (status = 403)))]
+#[utoipa::path(get, path = "/v1/audit", params(ListQuery), responses((status = 200), (status = 403)))]
 async fn audit_events(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -541,12 +553,36 @@ async fn audit_checkpoint(
     ))
 }
 
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", security(()), responses((status = 200, description = "ok", content_type = "text/plain")))]
 async fn healthz() -> &'static str {
     "ok"
 }
 
+/// Prometheus counters.
+#[utoipa::path(get, path = "/metrics", security(()), responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 async fn metrics(State(st): State<Arc<AppState>>) -> String {
     st.metrics.render()
+}
+
+/// Every route needs a bearer API key unless it says otherwise.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        let c = doc.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        doc.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+    }
 }
 
 #[derive(OpenApi)]
@@ -568,8 +604,12 @@ async fn metrics(State(st): State<Arc<AppState>>) -> String {
         complete_export,
         keys,
         audit_events,
-        audit_checkpoint
+        audit_checkpoint,
+        healthz,
+        metrics,
+        openapi
     ),
+    modifiers(&BearerAuth),
     components(schemas(
         NewRequest,
         ExportRequest,
@@ -587,8 +627,41 @@ async fn metrics(State(st): State<Arc<AppState>>) -> String {
 )]
 pub struct ApiDoc;
 
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", security(()), responses((status = 200, description = "OpenAPI 3 document")))]
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+/// Every error answer in the JSON error format, the framework's own
+/// rejections (a malformed JSON body, a wrong method, a body too large) too.
+async fn json_errors(r: Response) -> Response {
+    let status = r.status();
+    let is_json = r
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return r;
+    }
+    let (parts, body) = r.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let reason = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_lowercase()
+    } else {
+        text
+    };
+    let mut out = ApiError(status, reason).into_response();
+    for (k, v) in parts.headers.iter() {
+        if k != axum::http::header::CONTENT_TYPE && k != axum::http::header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -616,6 +689,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
+        .fallback(|| async { ApiError(StatusCode::NOT_FOUND, "no such route".into()) })
+        .layer(axum::middleware::map_response(json_errors))
         .layer(DefaultBodyLimit::max(limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

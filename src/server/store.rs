@@ -347,27 +347,44 @@ pub fn get(
     Ok(req)
 }
 
+/// One page of requests, newest first: expiry is applied to the requests that
+/// can still expire, then `limit` rows from `offset` are loaded.
 pub fn list(
     conn: &mut Connection,
     key: &SigningKey,
     status: Option<RequestStatus>,
+    limit: i64,
+    offset: i64,
 ) -> std::result::Result<Vec<ExportRequest>, StoreError> {
     let tx = immediate(conn)?;
-    let ids: Vec<String> = {
-        let mut st = tx.prepare("SELECT id FROM requests ORDER BY created_at DESC, id")?;
+    let live: Vec<String> = {
+        let mut st =
+            tx.prepare("SELECT id FROM requests WHERE status IN ('pending', 'approved')")?;
         let rows = st
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows
     };
-    let mut out = Vec::new();
-    for id in ids {
+    for id in live {
         let mut r = load(&tx, &id)?;
         expire_if_due(&tx, key, &mut r)?;
-        if status.is_none_or(|s| s == r.status) {
-            out.push(r);
-        }
     }
+    let ids: Vec<String> = {
+        let mut st = tx.prepare(
+            "SELECT id FROM requests WHERE (?1 IS NULL OR status = ?1)
+             ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = st
+            .query_map(params![status.map(|s| s.as_str()), limit, offset], |r| {
+                r.get::<_, String>(0)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows
+    };
+    let out = ids
+        .iter()
+        .map(|id| load(&tx, id))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     tx.commit()?;
     Ok(out)
 }
