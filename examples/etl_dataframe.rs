@@ -125,12 +125,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         redacted: true,
         endpoint: String::new(),
         digest_version: piigate::gate::digest::MANIFEST_VERSION,
+        sensitivity: None,
+        entities: None,
+        rules_digest: String::new(),
     };
     let approval = Approval {
         token: key.sign(&claims)?,
         manifest,
         redacted: true,
         ops: vec![Op::Put],
+        content: piigate::gate::store::ContentCheck::Unscanned,
     };
     let verifier = Verifier::new(KeySet::new([key.verifying_key()]), "piigate-export");
     let ledger = LocalLedger::open(work.path().join("ledger.db"))?;

@@ -48,6 +48,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         redacted: false,
         endpoint: String::new(),
         digest_version: piigate::gate::digest::MANIFEST_VERSION,
+        sensitivity: None,
+        entities: None,
+        rules_digest: String::new(),
     };
     let token = key.sign(&claims)?;
 

@@ -338,7 +338,7 @@ fn multipart_over_azurite_is_all_or_nothing() {
         key,
         &data,
         dest,
-        &["--endpoint", &via, "--jti", "cut-1"],
+        &["--endpoint", &via, "--jti", "cut-1", "--unscanned"],
     );
     export(
         &env,
@@ -357,7 +357,13 @@ fn multipart_over_azurite_is_all_or_nothing() {
     );
 
     // Straight to Azurite: the whole file, block by block, identical bytes.
-    let t = env.token("whole", key, &data, dest, &["--jti", "whole-1"]);
+    let t = env.token(
+        "whole",
+        key,
+        &data,
+        dest,
+        &["--jti", "whole-1", "--unscanned"],
+    );
     export(
         &env,
         az.url(),

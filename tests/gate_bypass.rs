@@ -228,6 +228,9 @@ fn claims_for(manifest: &piigate::gate::Manifest, dest: &str, ops: Vec<Op>) -> A
         redacted: false,
         endpoint: String::new(),
         digest_version: piigate::gate::digest::MANIFEST_VERSION,
+        sensitivity: None,
+        entities: None,
+        rules_digest: String::new(),
     }
 }
 

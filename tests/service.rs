@@ -1200,3 +1200,78 @@ fn the_openapi_document_is_valid_and_errors_are_json() {
     );
     assert_eq!(rest.as_array().unwrap().len(), 3);
 }
+
+/// #26: an approval covers what its report showed. A requester whose report
+/// hides the data's PII gets an approval, and the gate, scanning the exact
+/// bytes, refuses the export before the token is spent; through the service,
+/// the file is refused before it is written.
+#[test]
+fn an_approval_covers_only_what_its_report_showed() {
+    let s = Svc::start();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/data/customers.parquet");
+    let out = assert_cmd::Command::cargo_bin("piigate")
+        .unwrap()
+        .args(["digest", data.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let digest = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let rules = piigate::RuleSet::builtin().unwrap().digest().to_string();
+    let dest = s.dir.path().join("out");
+    std::fs::create_dir_all(&dest).unwrap();
+    let to = format!("file://{}/", dest.display());
+    // The report says LOW with no entities; the file holds names, e-mails, SSNs…
+    let lie = json!({"dataset_id": "customers", "content_digest": digest, "sensitivity": "LOW",
+        "dest": to, "reason": "nothing to see", "ops": ["put", "multipart"],
+        "report": {"summary": {"sensitivity": "LOW", "entities": {}}, "rules": {"digest": rules}, "tables": []}});
+    let (st, req) = s.call("POST", "/v1/export-requests", Some("alice"), Some(lie));
+    assert_eq!(st, StatusCode::CREATED, "{req}");
+    let id = req["id"].as_str().unwrap().to_string();
+    assert_eq!(s.review(&id, "bob", "approve").1["status"], "approved");
+    let (st, t) = s.call(
+        "GET",
+        &format!("/v1/export-requests/{id}/token"),
+        Some("alice"),
+        None,
+    );
+    assert_eq!(st, StatusCode::OK);
+    let tok = s.dir.path().join("token");
+    std::fs::write(&tok, t["token"].as_str().unwrap()).unwrap();
+    let export = |extra: &[&str]| {
+        let mut c = assert_cmd::Command::cargo_bin("piigate").unwrap();
+        c.env("PIIGATE_HOME", s.dir.path().join("home"))
+            .env("PIIGATE_API_KEY", key("gate"))
+            .args([
+                "export",
+                data.to_str().unwrap(),
+                "--to",
+                &to,
+                "--token-file",
+            ])
+            .arg(&tok)
+            .args(["--server", &s.base])
+            .args(extra);
+        c.assert()
+    };
+    export(&[])
+        .code(3)
+        .stderr(predicates::str::contains("content exceeds the approval"))
+        .stderr(predicates::str::contains("EMAIL"));
+    assert_eq!(std::fs::read_dir(&dest).unwrap().count(), 0);
+    let (_, events) = s.call("GET", "/v1/audit", Some("root"), None);
+    assert!(
+        !events
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "redeem" && e["subject"] == id.as_str()),
+        "refused before the token was redeemed"
+    );
+}

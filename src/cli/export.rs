@@ -134,6 +134,11 @@ pub struct IssueArgs {
     /// `URL/ACCOUNT`). Default: the one this environment would write to.
     #[arg(long)]
     endpoint: Option<String>,
+    /// Do not scan the inputs: the token binds their bytes but not their PII
+    /// (for files piigate cannot read). Default: the token carries what a
+    /// full scan found, and the gate refuses data that holds more.
+    #[arg(long)]
+    unscanned: bool,
 }
 
 fn rt() -> Result<tokio::runtime::Runtime> {
@@ -225,7 +230,17 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
     let p = prepare(&a.inputs, a.redact, &rt)?;
     let dest = piigate::gate::Destination::parse(&a.dest).map_err(anyhow::Error::msg)?;
     let now = time::OffsetDateTime::now_utc();
+    // Offline approvals bind what the signer's scan found, as the service's
+    // do; --unscanned is the signer's explicit choice not to bind content.
+    let found = if a.unscanned {
+        None
+    } else {
+        Some(scan_content(&p)?)
+    };
     let claims = ApprovalClaims {
+        sensitivity: found.as_ref().map(|f| f.sensitivity),
+        entities: found.as_ref().map(|f| f.entities.iter().cloned().collect()),
+        rules_digest: found.map(|f| f.rules_digest).unwrap_or_default(),
         jti: a.jti.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
         iss: "piigate-offline".into(),
         sub: a.sub,
@@ -251,6 +266,38 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
     };
     println!("{}", key.sign(&claims)?.expose());
     Ok(super::EXIT_OK)
+}
+
+/// A full scan of exactly the files an export writes (the redacted copies
+/// with `--redact`), with the built-in rules: what the gate compares with
+/// what the approval covers. A file that cannot be scanned is an error.
+fn scan_content(p: &Prepared) -> Result<piigate::gate::store::ContentFound> {
+    let inputs: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|f| match &f.location {
+            piigate::source::Location::Local(path) => Some(path.display().to_string()),
+            _ => None,
+        })
+        .collect();
+    let rules = Arc::new(piigate::RuleSet::builtin()?);
+    let report = piigate::scan_inputs(
+        &inputs,
+        rules,
+        &piigate::ScanConfig {
+            digest: false,
+            ..Default::default()
+        },
+        &piigate::NoProgress,
+    )?;
+    if let Some(e) = report.errors.first() {
+        bail!(
+            "{}: cannot be scanned, so its content cannot be checked against the approval: {}",
+            e.source,
+            e.error
+        );
+    }
+    Ok(piigate::gate::store::ContentFound::of(&report))
 }
 
 /// The content digest `export` will compute for these inputs.
@@ -438,11 +485,22 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
         .collect();
     ops.sort();
     ops.dedup();
+    // The gate scans the exact bytes it will write, before the token is spent.
+    // Files it cannot read stay unscanned: a token that binds their content
+    // is then refused.
+    let content = match scan_content(&p) {
+        Ok(found) => piigate::gate::store::ContentCheck::Found(found),
+        Err(e) => {
+            tracing::warn!("{e:#}");
+            piigate::gate::store::ContentCheck::Unscanned
+        }
+    };
     let approval = Approval {
         token,
         manifest: p.manifest.clone(),
         redacted: a.redact,
         ops,
+        content,
     };
     let gated = rt
         .block_on(GatedStore::authorize(

@@ -52,6 +52,8 @@ pub enum Refusal {
     Revoked,
     #[error("redeem failed: {0}")]
     RedeemFailed(String),
+    #[error("content exceeds the approval: {0}")]
+    ContentExceeds(String),
     /// A refusal the approval service gave (export through the service),
     /// with its reason as the service stated it.
     #[error("{0}")]

@@ -58,6 +58,85 @@ pub struct Approval {
     /// The operations the writer will use, checked before redemption. Empty:
     /// at least one of put and multipart.
     pub ops: Vec<Op>,
+    /// What a full scan of the exact files found. Required when the token
+    /// binds its content (`entities`): the gate refuses data that holds more.
+    pub content: ContentCheck,
+}
+
+/// How the content of the files is checked against the approval.
+#[derive(Debug, Clone, Default)]
+pub enum ContentCheck {
+    /// Not scanned: refused when the token binds the content.
+    #[default]
+    Unscanned,
+    /// A full scan of the exact files, before redemption.
+    Found(ContentFound),
+    /// The writer scans each object as it arrives and calls
+    /// `ContentFound::check` itself before writing it (export through the
+    /// service, where the bytes arrive after redemption).
+    PerObject,
+}
+
+/// What a full scan of the files to be written found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentFound {
+    pub sensitivity: crate::report::Sensitivity,
+    pub entities: std::collections::BTreeSet<String>,
+    /// The digest of the rules the scan used.
+    pub rules_digest: String,
+}
+
+impl ContentFound {
+    /// From a scan report.
+    pub fn of(report: &crate::report::Report) -> ContentFound {
+        ContentFound {
+            sensitivity: report.summary.sensitivity,
+            entities: report.summary.entities.keys().cloned().collect(),
+            rules_digest: report.rules.digest.clone(),
+        }
+    }
+
+    /// Refuse content beyond what `claims` approved (when they bind it).
+    pub fn check(found: Option<&ContentFound>, claims: &ApprovalClaims) -> Result<(), Refusal> {
+        let Some(approved) = &claims.entities else {
+            return Ok(());
+        };
+        let found = found.ok_or_else(|| {
+            Refusal::ContentExceeds(
+                "the approval binds the data's PII, and these files were not scanned".into(),
+            )
+        })?;
+        if !claims.rules_digest.is_empty() && claims.rules_digest != found.rules_digest {
+            return Err(Refusal::ContentExceeds(format!(
+                "the approval's report used rules {}, this gate has {}: the content cannot be compared",
+                claims.rules_digest, found.rules_digest
+            )));
+        }
+        let extra: Vec<&String> = found
+            .entities
+            .iter()
+            .filter(|e| !approved.contains(e))
+            .collect();
+        if !extra.is_empty() {
+            return Err(Refusal::ContentExceeds(format!(
+                "the data holds {} that the approval does not cover",
+                extra
+                    .iter()
+                    .map(|e| e.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let level = claims.sensitivity.unwrap_or_default();
+        if found.sensitivity > level {
+            return Err(Refusal::ContentExceeds(format!(
+                "the data is {}, the approval covers {}",
+                found.sensitivity.as_str(),
+                level.as_str()
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl Approval {
@@ -67,6 +146,7 @@ impl Approval {
             manifest,
             redacted: false,
             ops: Vec::new(),
+            content: ContentCheck::Unscanned,
         }
     }
 }
@@ -359,6 +439,11 @@ impl<S: ObjectStore> GatedStore<S> {
                 } else {
                     "the approval covers the data as it is, not a redacted copy".into()
                 }));
+            }
+            match &approval.content {
+                ContentCheck::Unscanned => ContentFound::check(None, &claims)?,
+                ContentCheck::Found(f) => ContentFound::check(Some(f), &claims)?,
+                ContentCheck::PerObject => {}
             }
             let missing = if approval.ops.is_empty() {
                 (!approval.manifest.entries.is_empty()

@@ -98,6 +98,16 @@ pub struct ApprovalClaims {
     /// ambiguous encoding) are refused.
     #[serde(default = "digest_v1")]
     pub digest_version: u32,
+    /// What the approval covers: the highest sensitivity and the entities the
+    /// approved report found, with the digest of the rules that found them.
+    /// When present, the gate scans the exact bytes it writes with the same
+    /// rules and refuses data that holds more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<crate::report::Sensitivity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entities: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rules_digest: String,
 }
 
 fn digest_v1() -> u32 {
@@ -543,6 +553,9 @@ mod tests {
             redacted: false,
             endpoint: String::new(),
             digest_version: crate::gate::digest::MANIFEST_VERSION,
+            sensitivity: None,
+            entities: None,
+            rules_digest: String::new(),
         }
     }
 

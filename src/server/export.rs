@@ -261,6 +261,8 @@ pub async fn open(
         manifest: manifest.clone(),
         redacted: body.redacted,
         ops,
+        // The files are scanned one by one as they arrive (`put_object`).
+        content: crate::gate::store::ContentCheck::PerObject,
     };
     let log: Arc<dyn DecisionLog> = Arc::new(ServiceLog {
         st: st.clone(),
@@ -329,8 +331,17 @@ pub async fn put_object(
             "{path} is not one of the approved files"
         )))
     })?;
-    // Spool privately while hashing; stop at the first byte past the approved size.
-    let mut spool = tempfile::tempfile().map_err(io)?;
+    // Spool privately while hashing; stop at the first byte past the approved
+    // size. The spool keeps the file's extension so that it can be scanned.
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| format!(".{e}"))
+        .unwrap_or_default();
+    let spooled = tempfile::Builder::new()
+        .suffix(&ext)
+        .tempfile()
+        .map_err(io)?;
+    let mut spool = spooled.reopen().map_err(io)?;
     let mut h = Sha256::new();
     let mut n = 0u64;
     let mut stream = body.into_data_stream();
@@ -345,6 +356,48 @@ pub async fn put_object(
     }
     if n != entry.size || hex::encode(h.finalize()) != entry.sha256 {
         return Err(ExportError::Refused(Refusal::DigestMismatch));
+    }
+    spool.flush().map_err(io)?;
+    // The exact bytes are scanned with the built-in rules and compared with
+    // what the approval covers, before anything is written.
+    if let Some(claims) = s.store.claims().cloned() {
+        if claims.entities.is_some() {
+            let p = spooled.path().display().to_string();
+            let found = tokio::task::spawn_blocking(move || -> crate::Result<_> {
+                let rules = Arc::new(crate::RuleSet::builtin()?);
+                let report = crate::scan_inputs(
+                    &[p],
+                    rules,
+                    &crate::ScanConfig {
+                        digest: false,
+                        ..Default::default()
+                    },
+                    &crate::NoProgress,
+                )?;
+                Ok(report)
+            })
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))?
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+            if let Some(e) = found.errors.first() {
+                return Err(ExportError::Refused(Refusal::ContentExceeds(format!(
+                    "{path} cannot be scanned, so its content cannot be checked: {}",
+                    e.error
+                ))));
+            }
+            crate::gate::store::ContentFound::check(
+                Some(&crate::gate::store::ContentFound::of(&found)),
+                &claims,
+            )
+            .map_err(|r| {
+                let _ = ServiceLog {
+                    st: st.clone(),
+                    actor: principal.to_string(),
+                }
+                .decision(false, "put", path, &r.to_string());
+                ExportError::Refused(r)
+            })?;
+        }
     }
     spool.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
     let location = Path::parse(path).map_err(|e| StoreError::Invalid(e.to_string()))?;

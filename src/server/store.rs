@@ -243,6 +243,25 @@ pub fn report_sensitivity(report: &serde_json::Value) -> std::result::Result<Sen
     found.ok_or_else(|| "the report states no sensitivity (summary.sensitivity)".to_string())
 }
 
+/// The entity labels a report lists on its columns (as strings, or objects
+/// with an `entity` field) and in its summary.
+pub fn report_entities(report: &serde_json::Value) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    if let Some(m) = report["summary"]["entities"].as_object() {
+        out.extend(m.keys().cloned());
+    }
+    for t in report["tables"].as_array().into_iter().flatten() {
+        for c in t["columns"].as_array().into_iter().flatten() {
+            for e in c["entities"].as_array().into_iter().flatten() {
+                if let Some(s) = e.as_str().or_else(|| e["entity"].as_str()) {
+                    out.insert(s.to_string());
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
 pub fn create(
     conn: &mut Connection,
     cfg: &Config,
@@ -573,6 +592,15 @@ pub fn issue_token(
         redacted: req.redacted,
         endpoint: req.endpoint.clone(),
         digest_version: crate::gate::digest::MANIFEST_VERSION,
+        // What the approvers saw: the gate refuses data that holds more.
+        sensitivity: req.report.as_ref().and_then(|r| report_sensitivity(r).ok()),
+        entities: Some(req.report.as_ref().map(report_entities).unwrap_or_default()),
+        rules_digest: req
+            .report
+            .as_ref()
+            .and_then(|r| r["rules"]["digest"].as_str())
+            .unwrap_or_default()
+            .to_string(),
     };
     let token = key.sign(&claims)?;
     // The primary key on jti makes a second issue impossible even under races.
