@@ -617,4 +617,27 @@ fn a_gate_policy_keeps_the_trust_anchors_from_the_caller() {
         !env.p("home/audit.db").exists(),
         "PIIGATE_HOME does not choose the audit log"
     );
+
+    // A policy the exporting (non-root) user could edit is no policy: refused.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(policy.join("gate.toml"), std::fs::Permissions::from_mode(0o666))
+        .unwrap();
+    // The binary where user nobody can run it, wherever the checkout lives.
+    let bin_dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = bin_dir.path().join("piigate");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("piigate"), &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut c = assert_cmd::Command::new("unshare");
+    c.args(["-m", "--propagation", "private", "sh", "-c"])
+        .arg("mount --bind \"$0\" /etc/piigate && exec setpriv --reuid=65534 --regid=65534 --clear-groups \"$@\"")
+        .arg(&policy)
+        .arg(&bin)
+        .current_dir("/")
+        .args(["export", d, "--to", &to, "--token-file"])
+        .arg(&t);
+    c.assert()
+        .code(2)
+        .stderr(predicate::str::contains("writable by the user running the export"));
 }
