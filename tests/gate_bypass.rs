@@ -621,8 +621,11 @@ fn a_gate_policy_keeps_the_trust_anchors_from_the_caller() {
     // A policy the exporting (non-root) user could edit is no policy: refused.
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(policy.join("gate.toml"), std::fs::Permissions::from_mode(0o666))
-        .unwrap();
+    std::fs::set_permissions(
+        policy.join("gate.toml"),
+        std::fs::Permissions::from_mode(0o666),
+    )
+    .unwrap();
     // The binary where user nobody can run it, wherever the checkout lives.
     let bin_dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -637,7 +640,7 @@ fn a_gate_policy_keeps_the_trust_anchors_from_the_caller() {
         .current_dir("/")
         .args(["export", d, "--to", &to, "--token-file"])
         .arg(&t);
-    c.assert()
-        .code(2)
-        .stderr(predicate::str::contains("writable by the user running the export"));
+    c.assert().code(2).stderr(predicate::str::contains(
+        "writable by the user running the export",
+    ));
 }

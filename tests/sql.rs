@@ -341,3 +341,42 @@ fn pii_mask_as_masks_the_whole_value_in_the_entity_format() {
     let n = strings(&b, 1)[2].clone().unwrap();
     assert!(!n.contains("yxw") && n.starts_with('Z'), "{n}");
 }
+
+/// #25: a table read from a URL is registered on a locked store: the session
+/// reads it, and a write through that store is refused, nothing written.
+#[test]
+fn tables_from_urls_are_registered_read_only() {
+    use object_store::ObjectStoreExt;
+    let dir = tempfile::tempdir().unwrap();
+    let src =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/data/customers.parquet");
+    std::fs::copy(&src, dir.path().join("customers.parquet")).unwrap();
+    let url = format!("file://{}/customers.parquet", dir.path().display());
+    let rt = rt();
+    let (files, errors) = piigate::source::resolve_inputs(&[url], &rt);
+    assert!(errors.is_empty(), "{errors:?}");
+    let ctx = SessionContext::new();
+    rt.block_on(piigate::sql::register_input(&ctx, "t", &files[0]))
+        .unwrap();
+    let n = query(&ctx, "SELECT COUNT(*) AS n FROM t");
+    assert_eq!(n[0].num_rows(), 1);
+    let store = ctx
+        .runtime_env()
+        .object_store(
+            datafusion::execution::object_store::ObjectStoreUrl::parse("file://").unwrap(),
+        )
+        .unwrap();
+    let target =
+        object_store::path::Path::from_absolute_path(dir.path().join("evil.parquet")).unwrap();
+    let e = rt
+        .block_on(store.put(&target, b"stolen".to_vec().into()))
+        .unwrap_err();
+    assert!(
+        matches!(
+            piigate::gate::store::refusal_of(&e),
+            Some(piigate::gate::Refusal::OperationNotAllowed(_))
+        ),
+        "{e}"
+    );
+    assert!(!dir.path().join("evil.parquet").exists());
+}
