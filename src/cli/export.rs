@@ -179,10 +179,20 @@ pub fn cmd_keygen(a: KeygenArgs) -> Result<u8> {
 struct Prepared {
     files: Vec<piigate::source::InputFile>,
     manifest: piigate::gate::Manifest,
+    /// What a full scan of `files` found (when asked for).
+    content: Option<Result<piigate::gate::store::ContentFound>>,
     _tmp: Option<tempfile::TempDir>,
 }
 
-fn prepare(inputs: &[String], redact: bool, rt: &tokio::runtime::Runtime) -> Result<Prepared> {
+/// Resolve (and with `redact`, redact) the files an export writes and hash
+/// them; with `scan`, also fully scan them — on the thread pool beside the
+/// hashing, so that the check costs about the longer of the two, not both.
+fn prepare(
+    inputs: &[String],
+    redact: bool,
+    scan: bool,
+    rt: &tokio::runtime::Runtime,
+) -> Result<Prepared> {
     let (files, errors) = piigate::source::resolve_inputs(inputs, rt);
     if let Some(e) = errors.first() {
         bail!("{}: {}", e.source, e.error);
@@ -193,50 +203,52 @@ fn prepare(inputs: &[String], redact: bool, rt: &tokio::runtime::Runtime) -> Res
     {
         bail!("export reads local files; copy remote inputs locally first");
     }
-    if !redact {
-        let manifest = piigate::gate::digest::manifest_of_local(&files)?;
-        return Ok(Prepared {
-            files,
-            manifest,
-            _tmp: None,
-        });
-    }
-    let tmp = tempfile::tempdir()?;
-    let rules = Arc::new(piigate::RuleSet::builtin()?);
-    let key = piigate::redact::RedactKey::from_env();
-    let mut out = Vec::new();
-    for f in &files {
-        let dst = tmp.path().join(&f.relative);
-        let nf = piigate::redact::redact_file(
-            f,
-            &dst,
-            rules.clone(),
-            key.as_ref(),
-            piigate::redact::Driver::preferred(),
-        )?;
-        out.push(nf);
-    }
-    let manifest = piigate::gate::digest::manifest_of_local(&out)?;
+    let (files, tmp) = if redact {
+        let tmp = tempfile::tempdir()?;
+        let rules = Arc::new(piigate::RuleSet::builtin()?);
+        let key = piigate::redact::RedactKey::from_env();
+        let mut out = Vec::new();
+        for f in &files {
+            let dst = tmp.path().join(&f.relative);
+            let nf = piigate::redact::redact_file(
+                f,
+                &dst,
+                rules.clone(),
+                key.as_ref(),
+                piigate::redact::Driver::preferred(),
+            )?;
+            out.push(nf);
+        }
+        (out, Some(tmp))
+    } else {
+        (files, None)
+    };
+    let (manifest, content) = if scan {
+        let (m, c) = rayon::join(
+            || piigate::gate::digest::manifest_of_local(&files),
+            || scan_content(&files),
+        );
+        (m?, Some(c))
+    } else {
+        (piigate::gate::digest::manifest_of_local(&files)?, None)
+    };
     Ok(Prepared {
-        files: out,
+        files,
         manifest,
-        _tmp: Some(tmp),
+        content,
+        _tmp: tmp,
     })
 }
 
 pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
     let rt = rt()?;
     let key = SigningKey::load(&a.key)?;
-    let p = prepare(&a.inputs, a.redact, &rt)?;
+    let mut p = prepare(&a.inputs, a.redact, !a.unscanned, &rt)?;
     let dest = piigate::gate::Destination::parse(&a.dest).map_err(anyhow::Error::msg)?;
     let now = time::OffsetDateTime::now_utc();
     // Offline approvals bind what the signer's scan found, as the service's
     // do; --unscanned is the signer's explicit choice not to bind content.
-    let found = if a.unscanned {
-        None
-    } else {
-        Some(scan_content(&p)?)
-    };
+    let found = p.content.take().transpose()?;
     let claims = ApprovalClaims {
         sensitivity: found.as_ref().map(|f| f.sensitivity),
         entities: found.as_ref().map(|f| f.entities.iter().cloned().collect()),
@@ -271,9 +283,10 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
 /// A full scan of exactly the files an export writes (the redacted copies
 /// with `--redact`), with the built-in rules: what the gate compares with
 /// what the approval covers. A file that cannot be scanned is an error.
-fn scan_content(p: &Prepared) -> Result<piigate::gate::store::ContentFound> {
-    let inputs: Vec<String> = p
-        .files
+fn scan_content(
+    files: &[piigate::source::InputFile],
+) -> Result<piigate::gate::store::ContentFound> {
+    let inputs: Vec<String> = files
         .iter()
         .filter_map(|f| match &f.location {
             piigate::source::Location::Local(path) => Some(path.display().to_string()),
@@ -307,7 +320,7 @@ pub fn content_digest(
     redact: bool,
     rt: &tokio::runtime::Runtime,
 ) -> Result<String> {
-    Ok(prepare(inputs, redact, rt)?.manifest.digest())
+    Ok(prepare(inputs, redact, false, rt)?.manifest.digest())
 }
 
 /// The public keys the approval service at `server` signs with.
@@ -439,7 +452,7 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     // (exit 2), found before any token is looked at, let alone spent.
     let dest = piigate::gate::Destination::parse(&a.to)
         .map_err(|e| refuse(Refusal::WrongDestination(format!("--to {}: {e}", a.to))))?;
-    let p = prepare(&a.inputs, a.redact, &rt)?;
+    let mut p = prepare(&a.inputs, a.redact, true, &rt)?;
     p.manifest.check_names()?;
     let token = ApprovalToken::from_file(&a.token_file).map_err(refuse)?;
     if anchors.via_service {
@@ -488,12 +501,13 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     // The gate scans the exact bytes it will write, before the token is spent.
     // Files it cannot read stay unscanned: a token that binds their content
     // is then refused.
-    let content = match scan_content(&p) {
-        Ok(found) => piigate::gate::store::ContentCheck::Found(found),
-        Err(e) => {
+    let content = match p.content.take() {
+        Some(Ok(found)) => piigate::gate::store::ContentCheck::Found(found),
+        Some(Err(e)) => {
             tracing::warn!("{e:#}");
             piigate::gate::store::ContentCheck::Unscanned
         }
+        None => piigate::gate::store::ContentCheck::Unscanned,
     };
     let approval = Approval {
         token,
