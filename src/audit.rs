@@ -539,6 +539,86 @@ pub fn load_or_create_key(dir: &Path) -> Result<SigningKey> {
     Ok(k)
 }
 
+/// The signed head row, if any.
+pub fn signed_head(conn: &Connection) -> Result<Option<Checkpoint>> {
+    conn.query_row(
+        "SELECT seq, head_hash, ts, kid, signature FROM audit_head WHERE id = 1",
+        [],
+        |r| {
+            Ok(Checkpoint {
+                seq: r.get(0)?,
+                head_hash: r.get(1)?,
+                ts: r.get(2)?,
+                kid: r.get(3)?,
+                signature: r.get(4)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(db_err)
+}
+
+/// Check the database against signed heads copied outside it (one JSON
+/// `Checkpoint` a line, as `piigate serve` writes its `checkpoint_file`):
+/// each must verify as a head signature, and the database must still hold
+/// that event with that hash. A database rolled back behind the newest copy,
+/// even to an older copy whose own signatures verify, fails here.
+pub fn verify_external(conn: &Connection, keys: &KeySet, lines: &str) -> Result<Option<String>> {
+    for (i, line) in lines
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let n = i + 1;
+        let Ok(c) = serde_json::from_str::<Checkpoint>(line) else {
+            return Ok(Some(format!(
+                "external checkpoint line {n} is not a checkpoint"
+            )));
+        };
+        let Some(payload) = keys
+            .get(&c.kid)
+            .and_then(|k| k.verify_message(&c.signature))
+        else {
+            return Ok(Some(format!(
+                "external checkpoint line {n} does not verify"
+            )));
+        };
+        let signed: serde_json::Value = serde_json::from_slice(&payload).unwrap_or_default();
+        if signed["purpose"].as_str() != Some(HEAD_PURPOSE)
+            || signed["seq"].as_i64() != Some(c.seq)
+            || signed["head_hash"].as_str() != Some(c.head_hash.as_str())
+        {
+            return Ok(Some(format!(
+                "external checkpoint line {n} differs from what was signed"
+            )));
+        }
+        let hash: Option<String> = conn
+            .query_row(
+                "SELECT hash FROM audit_events WHERE seq = ?1",
+                [c.seq],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db_err)?;
+        match hash {
+            None => {
+                return Ok(Some(format!(
+                    "rolled back: the external checkpoint has event {} and the database does not",
+                    c.seq
+                )))
+            }
+            Some(h) if h != c.head_hash => {
+                return Ok(Some(format!(
+                    "event {} differs from the external checkpoint (rewritten or rolled back)",
+                    c.seq
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(None)
+}
+
 /// A standalone audit log file (the CLI's local log when no service is used).
 pub struct LocalAudit {
     conn: std::sync::Mutex<Connection>,

@@ -1275,3 +1275,77 @@ fn an_approval_covers_only_what_its_report_showed() {
         "refused before the token was redeemed"
     );
 }
+
+/// #26: signed heads copied outside the database catch a rollback that the
+/// database alone cannot show: an older copy of the whole file, every
+/// signature in it valid.
+#[test]
+fn a_database_restored_from_an_older_copy_is_caught_by_external_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Svc::start_in(
+        dir,
+        "checkpoint_file = \"checkpoints.jsonl\"\ncheckpoint_interval_secs = 1\n",
+    );
+    let file = s.dir.path().join("checkpoints.jsonl");
+    let settle = |s: &Svc| {
+        // Until the writer has copied the current head.
+        let want = rusqlite::Connection::open(s.db())
+            .unwrap()
+            .query_row("SELECT seq FROM audit_head WHERE id = 1", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap();
+        for _ in 0..100 {
+            let text =
+                std::fs::read_to_string(s.dir.path().join("checkpoints.jsonl")).unwrap_or_default();
+            if text
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .any(|c| c["seq"] == want)
+            {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the head was not copied to the checkpoint file");
+    };
+    for _ in 0..3 {
+        s.new_request("alice", "LOW");
+    }
+    settle(&s);
+    let keys = s.keys_file();
+    let fold = |p: &Path| {
+        rusqlite::Connection::open(p)
+            .unwrap()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+    };
+    fold(&s.db());
+    let old = s.dir.path().join("old.db");
+    std::fs::copy(s.db(), &old).unwrap();
+    for _ in 0..3 {
+        s.new_request("alice", "LOW");
+    }
+    settle(&s);
+    fold(&s.db());
+    let verify = |db: &Path, external: bool| {
+        let mut c = assert_cmd::Command::cargo_bin("piigate").unwrap();
+        c.args(["audit", "verify", "--db", db.to_str().unwrap(), "--keys"])
+            .arg(&keys);
+        if external {
+            c.arg("--checkpoints").arg(&file);
+        }
+        c.assert()
+    };
+    verify(&s.db(), true)
+        .success()
+        .stdout(predicates::str::contains("intact"));
+    // The older copy verifies on its own …
+    verify(&old, false)
+        .success()
+        .stdout(predicates::str::contains("intact"));
+    // … but not against the checkpoints written after it.
+    verify(&old, true)
+        .code(2)
+        .stdout(predicates::str::contains("rolled back"));
+}

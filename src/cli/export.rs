@@ -84,6 +84,10 @@ pub enum AuditCommand {
         /// Trusted public keys for checkpoints (default: the local audit key).
         #[arg(long)]
         keys: Option<PathBuf>,
+        /// Signed heads copied outside the database (the service's
+        /// `checkpoint_file`): finds a database rolled back behind them.
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
     },
 }
 
@@ -735,7 +739,11 @@ fn load_or_create_audit_key(dir: &std::path::Path) -> Result<SigningKey> {
 
 pub fn cmd_audit(c: AuditCommand) -> Result<u8> {
     match c {
-        AuditCommand::Verify { db, keys } => {
+        AuditCommand::Verify {
+            db,
+            keys,
+            checkpoints,
+        } => {
             // The gate policy's audit directory when there is one.
             let dir = piigate::gate::GatePolicy::system()?
                 .and_then(|p| p.audit_dir)
@@ -754,7 +762,12 @@ pub fn cmd_audit(c: AuditCommand) -> Result<u8> {
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
             )
             .with_context(|| format!("opening {}", db.display()))?;
-            let r = piigate::audit::verify(&conn, &keys)?;
+            let mut r = piigate::audit::verify(&conn, &keys)?;
+            if let (None, Some(f)) = (&r.problem, &checkpoints) {
+                let text = std::fs::read_to_string(f)
+                    .with_context(|| format!("reading {}", f.display()))?;
+                r.problem = piigate::audit::verify_external(&conn, &keys, &text)?;
+            }
             match &r.problem {
                 None => {
                     println!(

@@ -94,6 +94,18 @@ pub struct Config {
     /// service), with credentials the pipelines never see.
     #[serde(default)]
     pub destinations: Vec<super::export::DestinationConfig>,
+    /// Append-only file outside the database where the signed audit head is
+    /// copied whenever it moves (checked every `checkpoint_interval_secs`):
+    /// `piigate audit verify --checkpoints FILE` then finds a database
+    /// rolled back behind it, even to an older copy whose signatures verify.
+    #[serde(default)]
+    pub checkpoint_file: Option<PathBuf>,
+    #[serde(default = "default_checkpoint_interval")]
+    pub checkpoint_interval_secs: u64,
+}
+
+fn default_checkpoint_interval() -> u64 {
+    10
 }
 
 fn default_listen() -> String {
@@ -146,6 +158,9 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new("."));
         if c.database.is_relative() {
             c.database = base.join(&c.database);
+        }
+        if let Some(p) = c.checkpoint_file.take() {
+            c.checkpoint_file = Some(if p.is_relative() { base.join(p) } else { p });
         }
         c.signing_key = Some(match c.signing_key.take() {
             Some(p) if p.is_relative() => base.join(p),

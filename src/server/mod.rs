@@ -169,7 +169,9 @@ impl AppState {
             .timeout(std::time::Duration::from_secs(5))
             .build()
             .map_err(|e| Error::Other(e.to_string()))?;
-        Ok(Arc::new(AppState {
+        let interval = std::time::Duration::from_secs(config.checkpoint_interval_secs.max(1));
+        let checkpoint_file = config.checkpoint_file.clone();
+        let state = Arc::new(AppState {
             config,
             db: Mutex::new(conn),
             key,
@@ -177,8 +179,51 @@ impl AppState {
             http,
             exports: export::Sessions::default(),
             auth_refusals: Mutex::default(),
-        }))
+        });
+        if let Some(file) = checkpoint_file {
+            // Write once now, so a failing file is found at start, then keep up.
+            copy_head(&state, &file, &mut 0)?;
+            let weak = Arc::downgrade(&state);
+            std::thread::spawn(move || {
+                let mut last = 0;
+                loop {
+                    std::thread::sleep(interval);
+                    let Some(st) = weak.upgrade() else { return };
+                    if let Err(e) = copy_head(&st, &file, &mut last) {
+                        tracing::error!("writing the external checkpoint {}: {e}", file.display());
+                    }
+                }
+            });
+        }
+        Ok(state)
     }
+}
+
+/// Append the signed audit head to `file` when it moved past `last`.
+fn copy_head(st: &AppState, file: &std::path::Path, last: &mut i64) -> Result<()> {
+    let head = {
+        let c = st
+            .db
+            .lock()
+            .map_err(|_| Error::Audit("database lock poisoned".into()))?;
+        crate::audit::signed_head(&c)?
+    };
+    let Some(h) = head else { return Ok(()) };
+    if h.seq <= *last {
+        return Ok(());
+    }
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+        .map_err(|e| Error::io(file.display().to_string(), e))?;
+    let line = serde_json::to_string(&h).map_err(|e| Error::Other(e.to_string()))?;
+    writeln!(f, "{line}")
+        .and_then(|_| f.sync_data())
+        .map_err(|e| Error::io(file.display().to_string(), e))?;
+    *last = h.seq;
+    Ok(())
 }
 
 /// Run the service until Ctrl-C / SIGTERM.
