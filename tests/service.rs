@@ -17,6 +17,14 @@ const KEYS: &[(&str, &str, &str)] = &[
     ("gate", "gate", "gate-key-0123456789"),
 ];
 
+/// The digest of the built-in rules, as a report made with them names it.
+fn rules_digest() -> String {
+    static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DIGEST
+        .get_or_init(|| piigate::RuleSet::builtin().unwrap().digest().to_string())
+        .clone()
+}
+
 fn key(name: &str) -> &'static str {
     KEYS.iter().find(|k| k.0 == name).map(|k| k.2).unwrap()
 }
@@ -107,7 +115,7 @@ impl Svc {
     }
 
     fn new_request(&self, who: &str, sensitivity: &str) -> String {
-        let (st, b) = self.call("POST", "/v1/export-requests", Some(who), Some(json!({"dataset_id": "customers", "content_digest": "sha256:abc", "sensitivity": sensitivity, "dest": "s3://bucket/exports/", "reason": "quarterly analytics", "report": {"summary": {"sensitivity": sensitivity}}})));
+        let (st, b) = self.call("POST", "/v1/export-requests", Some(who), Some(json!({"dataset_id": "customers", "content_digest": "sha256:abc", "sensitivity": sensitivity, "dest": "s3://bucket/exports/", "reason": "quarterly analytics", "report": {"summary": {"sensitivity": sensitivity}, "rules": {"digest": rules_digest()}}})));
         assert_eq!(st, StatusCode::CREATED, "{b}");
         b["id"].as_str().unwrap().to_string()
     }
@@ -157,16 +165,16 @@ fn every_endpoint_and_every_refusal() {
         (r.status(), ())
     });
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    let (st, _) = s.call("POST", "/v1/export-requests", Some("bob"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": "r", "report": {"summary": {"sensitivity": "LOW"}}})));
+    let (st, _) = s.call("POST", "/v1/export-requests", Some("bob"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": "r", "report": {"summary": {"sensitivity": "LOW"}, "rules": {"digest": rules_digest()}}})));
     assert_eq!(st, StatusCode::FORBIDDEN);
     assert_eq!(
         s.call("GET", "/v1/audit", Some("bob"), None).0,
         StatusCode::FORBIDDEN
     );
     // Reason required; bad destination rejected.
-    let (st, _) = s.call("POST", "/v1/export-requests", Some("alice"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": " ", "report": {"summary": {"sensitivity": "LOW"}}})));
+    let (st, _) = s.call("POST", "/v1/export-requests", Some("alice"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/p/", "reason": " ", "report": {"summary": {"sensitivity": "LOW"}, "rules": {"digest": rules_digest()}}})));
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    let (st, _) = s.call("POST", "/v1/export-requests", Some("alice"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/../p/", "reason": "r", "report": {"summary": {"sensitivity": "LOW"}}})));
+    let (st, _) = s.call("POST", "/v1/export-requests", Some("alice"), Some(json!({"dataset_id": "x", "content_digest": "sha256:a", "sensitivity": "LOW", "dest": "s3://b/../p/", "reason": "r", "report": {"summary": {"sensitivity": "LOW"}, "rules": {"digest": rules_digest()}}})));
     assert_eq!(st, StatusCode::BAD_REQUEST);
 
     // HIGH needs two distinct approvers.
@@ -393,7 +401,7 @@ fn bounded_load_keeps_every_request_and_the_chain() {
                     let r = http
                         .post(format!("{base}/v1/export-requests"))
                         .bearer_auth(if c % 2 == 0 { key("alice") } else { key("dave") })
-                        .json(&json!({"dataset_id": format!("ds-{c}-{i}"), "content_digest": "sha256:abc", "sensitivity": "MODERATE", "dest": "s3://bucket/x/", "reason": "load", "report": {"summary": {"sensitivity": "MODERATE"}}}))
+                        .json(&json!({"dataset_id": format!("ds-{c}-{i}"), "content_digest": "sha256:abc", "sensitivity": "MODERATE", "dest": "s3://bucket/x/", "reason": "load", "report": {"summary": {"sensitivity": "MODERATE"}, "rules": {"digest": rules_digest()}}}))
                         .timeout(std::time::Duration::from_secs(60))
                         .send()
                         .await
@@ -741,14 +749,26 @@ fn the_server_decides_what_a_request_needs() {
         json!({"dataset_id": "staff", "content_digest": "sha256:abc", "sensitivity": sens,
                "dest": "s3://bucket/exports/", "reason": "audit", "report": report})
     };
-    let high = json!({"summary": {"sensitivity": "NONE"},
+    let high = json!({"summary": {"sensitivity": "NONE"}, "rules": {"digest": rules_digest()},
         "tables": [{"name": "staff", "sensitivity": "HIGH",
                     "columns": [{"name": "ssn", "sensitivity": "HIGH", "entities": ["US_SSN"]}]}]});
     for (sens, report) in [
         ("NONE", high.clone()),
         ("NONE", Value::Null),
-        ("LOW", json!({"tables": []})),
-        ("LOW", json!({"summary": {"sensitivity": "SECRET"}})),
+        (
+            "LOW",
+            json!({"tables": [], "rules": {"digest": rules_digest()}}),
+        ),
+        (
+            "LOW",
+            json!({"summary": {"sensitivity": "SECRET"}, "rules": {"digest": rules_digest()}}),
+        ),
+        // Reports of rules the service does not approve, or of no named rules.
+        (
+            "LOW",
+            json!({"summary": {"sensitivity": "LOW"}, "rules": {"digest": "sha256:other"}}),
+        ),
+        ("LOW", json!({"summary": {"sensitivity": "LOW"}})),
     ] {
         let (st, b) = s.call(
             "POST",
@@ -1230,7 +1250,7 @@ fn an_approval_covers_only_what_its_report_showed() {
     // The report says LOW with no entities; the file holds names, e-mails, SSNs…
     let lie = json!({"dataset_id": "customers", "content_digest": digest, "sensitivity": "LOW",
         "dest": to, "reason": "nothing to see", "ops": ["put", "multipart"],
-        "report": {"summary": {"sensitivity": "LOW", "entities": {}}, "rules": {"digest": rules}, "tables": []}});
+        "report": {"summary": {"sensitivity": "LOW", "entities": {}, "rules": {"digest": rules_digest()}}, "rules": {"digest": rules}, "tables": []}});
     let (st, req) = s.call("POST", "/v1/export-requests", Some("alice"), Some(lie));
     assert_eq!(st, StatusCode::CREATED, "{req}");
     let id = req["id"].as_str().unwrap().to_string();

@@ -102,6 +102,11 @@ pub struct Config {
     pub checkpoint_file: Option<PathBuf>,
     #[serde(default = "default_checkpoint_interval")]
     pub checkpoint_interval_secs: u64,
+    /// The rule sets (`rules.digest` of a report) whose reports this service
+    /// approves; empty: the built-in rules only. The gate scans with the same
+    /// rules at export, so a report of other rules could not be checked.
+    #[serde(default)]
+    pub rules_digests: Vec<String>,
 }
 
 fn default_checkpoint_interval() -> u64 {

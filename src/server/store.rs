@@ -243,6 +243,16 @@ pub fn report_sensitivity(report: &serde_json::Value) -> std::result::Result<Sen
     found.ok_or_else(|| "the report states no sensitivity (summary.sensitivity)".to_string())
 }
 
+/// The digest of the built-in rules (computed once).
+fn builtin_rules_digest() -> std::result::Result<&'static str, StoreError> {
+    static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(d) = DIGEST.get() {
+        return Ok(d);
+    }
+    let d = crate::RuleSet::builtin()?.digest().to_string();
+    Ok(DIGEST.get_or_init(|| d))
+}
+
 /// The entity labels a report lists on its columns (as strings, or objects
 /// with an `entity` field) and in its summary.
 pub fn report_entities(report: &serde_json::Value) -> Vec<String> {
@@ -296,6 +306,19 @@ pub fn create(
             "a scan report is required: the server derives the sensitivity from it".into(),
         )
     })?;
+    let rules = report["rules"]["digest"].as_str().ok_or_else(|| {
+        StoreError::Invalid("the report must name the rules it was made with (rules.digest)".into())
+    })?;
+    let accepted = if cfg.rules_digests.is_empty() {
+        rules == builtin_rules_digest()?
+    } else {
+        cfg.rules_digests.iter().any(|d| d == rules)
+    };
+    if !accepted {
+        return Err(StoreError::Invalid(format!(
+            "the report was made with rules {rules}, which this service does not approve (rules_digests)"
+        )));
+    }
     let derived = report_sensitivity(report).map_err(StoreError::Invalid)?;
     if new.sensitivity != derived {
         return Err(StoreError::Invalid(format!(
