@@ -53,6 +53,28 @@ pub struct DestinationConfig {
     pub options: BTreeMap<String, String>,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_token_or_credential_in_debug_output() {
+        let o = OpenExport {
+            token: "v4.public.secret-token".into(),
+            to: "s3://b/p/".into(),
+            manifest: Vec::new(),
+            redacted: false,
+        };
+        assert!(!format!("{o:?}").contains("secret-token"));
+        let d = DestinationConfig {
+            url: "s3://b/p/".into(),
+            endpoint: String::new(),
+            options: [("aws_secret_access_key".to_string(), "hunter2".to_string())].into(),
+        };
+        assert!(!format!("{d:?}").contains("hunter2"));
+    }
+}
+
 impl std::fmt::Debug for DestinationConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DestinationConfig")
@@ -112,7 +134,7 @@ impl Sessions {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OpenExport {
     /// The approval token (never logged or echoed).
     pub token: String,
@@ -124,6 +146,17 @@ pub struct OpenExport {
     /// The files are the redacted form.
     #[serde(default)]
     pub redacted: bool,
+}
+
+impl std::fmt::Debug for OpenExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenExport")
+            .field("token", &"**REDACTED**")
+            .field("to", &self.to)
+            .field("files", &self.manifest.len())
+            .field("redacted", &self.redacted)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
