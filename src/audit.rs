@@ -445,22 +445,7 @@ pub fn verify_chain(conn: &Connection, keys: &KeySet) -> Result<VerifyReport> {
         }
     }
     if problem.is_none() {
-        let head: Option<Checkpoint> = conn
-            .query_row(
-                "SELECT seq, head_hash, ts, kid, signature FROM audit_head WHERE id = 1",
-                [],
-                |r| {
-                    Ok(Checkpoint {
-                        seq: r.get(0)?,
-                        head_hash: r.get(1)?,
-                        ts: r.get(2)?,
-                        kid: r.get(3)?,
-                        signature: r.get(4)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(db_err)?;
+        let head = signed_head(conn)?;
         problem = match head {
             None if n > 0 => Some("the signed head is missing".into()),
             None => None,

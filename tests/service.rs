@@ -17,6 +17,26 @@ const KEYS: &[(&str, &str, &str)] = &[
     ("gate", "gate", "gate-key-0123456789"),
 ];
 
+/// `piigate serve --config CFG` as a process; returns it and its base URL,
+/// read from the line it prints once listening (the rest of its standard
+/// error is drained in the background).
+fn serve_process(cfg: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("piigate"))
+        .args(["serve", "--config", cfg.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("listening on") {
+        line.clear();
+    }
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let base = line.trim().rsplit(' ').next().unwrap().to_string();
+    (server, base)
+}
+
 /// The digest of the built-in rules, as a report made with them names it.
 fn rules_digest() -> String {
     static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -490,18 +510,7 @@ fn cli_end_to_end_scan_request_two_approvals_token_export_audit() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("piigate.toml");
     std::fs::write(&cfg, config_toml(dir.path(), "127.0.0.1:0")).unwrap();
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("piigate"))
-        .args(["serve", "--config", cfg.to_str().unwrap()])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(server.stderr.take().unwrap());
-    let mut line = String::new();
-    use std::io::BufRead;
-    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("listening on") {
-        line.clear();
-    }
-    let base = line.trim().rsplit(' ').next().unwrap().to_string();
+    let (mut server, base) = serve_process(&cfg);
     let env = crate::export::Env::new(&s3.endpoint());
     let cli = |who: &str| {
         let mut c = env.cmd();
@@ -955,18 +964,7 @@ fn export_through_the_service_needs_no_destination_credentials() {
         1,
     );
     std::fs::write(&cfg, toml).unwrap();
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("piigate"))
-        .args(["serve", "--config", cfg.to_str().unwrap()])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(server.stderr.take().unwrap());
-    let mut line = String::new();
-    use std::io::BufRead;
-    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("listening on") {
-        line.clear();
-    }
-    let base = line.trim().rsplit(' ').next().unwrap().to_string();
+    let (mut server, base) = serve_process(&cfg);
     // Every command runs with the pipeline's read-only credentials.
     let env = crate::export::Env::new(&s3.endpoint());
     let cli = |who: &str| {

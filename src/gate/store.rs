@@ -198,6 +198,22 @@ pub fn refusal_of(e: &object_store::Error) -> Option<&Refusal> {
     }
 }
 
+/// `target` lies under `approved` (same service, whole segments) and, on a
+/// local disk, no component of its path is a symbolic link: a link planted
+/// anywhere on the way would send the bytes elsewhere.
+fn within(approved: &Destination, target: &Destination) -> Result<(), Refusal> {
+    if !approved.contains(target) {
+        return Err(Refusal::WrongDestination(format!(
+            "{} is outside {}",
+            target.describe(),
+            approved.describe()
+        )));
+    }
+    target
+        .check_no_symlinks()
+        .map_err(Refusal::WrongDestination)
+}
+
 /// Object tags, attributes (content type, user metadata…) are not part of an
 /// approval: a way to carry data beside the approved bytes.
 fn plain_options(
@@ -244,17 +260,7 @@ impl Gate {
         Self::need(claims, op)?;
         let target = self.root.join(path).map_err(Refusal::WrongDestination)?;
         let approved = self.approved.as_ref().ok_or_else(|| self.locked.clone())?;
-        if !approved.contains(&target) {
-            return Err(Refusal::WrongDestination(format!(
-                "{} is outside {}",
-                target.describe(),
-                approved.describe()
-            )));
-        }
-        // A link planted anywhere on the way would send the bytes elsewhere.
-        target
-            .check_no_symlinks()
-            .map_err(Refusal::WrongDestination)?;
+        within(approved, &target)?;
         Ok(claims)
     }
 
@@ -485,17 +491,10 @@ impl<S: ObjectStore> GatedStore<S> {
             // Every object's full destination, links included, before the token is spent.
             for e in &approval.manifest.entries {
                 let p = Path::parse(&e.path).map_err(|x| Refusal::Malformed(x.to_string()))?;
-                let target = root.join(&p).map_err(Refusal::WrongDestination)?;
-                if !approved.contains(&target) {
-                    return Err(Refusal::WrongDestination(format!(
-                        "{} is outside {}",
-                        target.describe(),
-                        approved.describe()
-                    )));
-                }
-                target
-                    .check_no_symlinks()
-                    .map_err(Refusal::WrongDestination)?;
+                within(
+                    &approved,
+                    &root.join(&p).map_err(Refusal::WrongDestination)?,
+                )?;
             }
             redeemer.redeem(&approval.token, &claims).await?;
             Ok((approved, claims))
