@@ -315,6 +315,96 @@ fn multipart_parts_stay_off_the_destination_until_verified() {
     assert_eq!(std::fs::read(g.out().join("big.bin")).unwrap(), good);
 }
 
+/// Finding 6, the rest: a process killed while sending a verified object
+/// leaves an incomplete S3 multipart upload or a local staging file;
+/// `piigate gc` finds and removes exactly those under the destination, and
+/// only those older than `--older-than`.
+#[test]
+fn gc_removes_what_interrupted_uploads_left() {
+    use object_store::multipart::MultipartStore;
+    let s3 = start_s3();
+    s3.bucket("exp");
+    let env = Env::new(&s3.endpoint());
+    let store = s3.store("exp");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Two interrupted uploads under out/, one under other/, one finished.
+    let start = |key: &str| {
+        let path = object_store::path::Path::from(key);
+        rt.block_on(async {
+            let id = store.create_multipart(&path).await.unwrap();
+            store
+                .put_part(&path, &id, 0, vec![1u8; 1024].into())
+                .await
+                .unwrap();
+            (path, id)
+        })
+    };
+    let stale = [start("out/a.parquet"), start("out/sub/b.parquet")];
+    let (other_path, other_id) = start("other/c.parquet");
+    rt.block_on(store.put(&"out/done.parquet".into(), vec![2u8; 10].into()))
+        .unwrap();
+    let gc = |args: &[&str]| env.cmd().arg("gc").args(args).assert();
+
+    // (moto reports every upload as started in 2010, so the age limit is
+    // checked on the local destination below.)
+    gc(&["s3://exp/out/", "--older-than", "0s", "--dry-run"])
+        .success()
+        .stdout(predicate::str::contains(
+            "would remove s3://exp/out/a.parquet",
+        ))
+        .stdout(predicate::str::contains(
+            "would remove s3://exp/out/sub/b.parquet",
+        ))
+        .stdout(predicate::str::contains("other/").not());
+    gc(&["s3://exp/out/", "--older-than", "0s"])
+        .success()
+        .stderr(predicate::str::contains("removed 2 leftover(s)"));
+    // The aborted uploads are gone at the server: completing one fails.
+    for (path, id) in &stale {
+        let parts = vec![object_store::multipart::PartId {
+            content_id: "x".into(),
+        }];
+        assert!(rt
+            .block_on(store.complete_multipart(path, id, parts))
+            .is_err());
+    }
+    // The one outside the prefix and the finished object are untouched.
+    let left = gc(&["s3://exp/", "--older-than", "0s", "--dry-run"]).success();
+    let listed = String::from_utf8(left.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        listed
+            .lines()
+            .map(|l| l.split(' ').nth(2).unwrap())
+            .collect::<Vec<_>>(),
+        vec!["s3://exp/other/c.parquet"]
+    );
+    assert!(s3.keys("exp").contains(&"out/done.parquet".to_string()));
+    rt.block_on(store.abort_multipart(&other_path, &other_id))
+        .unwrap();
+
+    // Local destinations: object_store's staging files `NAME#N`, nothing else.
+    let out = env.p("local");
+    std::fs::create_dir_all(out.join("sub")).unwrap();
+    std::fs::write(out.join("sub/x.parquet#3"), b"partial").unwrap();
+    std::fs::write(out.join("notes#v2.txt"), b"kept").unwrap();
+    std::fs::write(out.join("y.parquet"), b"kept").unwrap();
+    // A staging file may belong to an export still sending: the default
+    // (24h) leaves a fresh one alone.
+    gc(&[&file_url(&out)])
+        .success()
+        .stderr(predicate::str::contains("removed 0 leftover(s)"));
+    assert_eq!(tree(&out).len(), 3);
+    gc(&[&file_url(&out), "--older-than", "0s"])
+        .success()
+        .stdout(predicate::str::contains("sub/x.parquet#3"))
+        .stderr(predicate::str::contains("removed 1 leftover(s)"));
+    assert_eq!(tree(&out), vec!["notes#v2.txt", "y.parquet"]);
+    // A destination this build or gc cannot clean is a clear input error.
+    gc(&["gs://b/p/"])
+        .code(2)
+        .stderr(predicate::str::contains("lifecycle rule"));
+}
+
 /// Finding 7: names are checked before the token is spent (a newline: exit 2),
 /// Unicode and '#' names are exported as they are, and a --redact mismatch is
 /// refused without spending the token.

@@ -92,6 +92,48 @@ pub enum AuditCommand {
 }
 
 #[derive(Args, Debug)]
+pub struct GcArgs {
+    /// Destination to clean up (`s3://bucket/prefix/` or `file:///dir/`).
+    dest: String,
+    /// Only what started longer ago than this (`90m`, `24h`, `0s`); an export
+    /// still sending is younger.
+    #[arg(long, default_value = "24h", value_parser = humantime::parse_duration)]
+    older_than: std::time::Duration,
+    /// List what would be removed, remove nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn cmd_gc(a: GcArgs) -> Result<u8> {
+    let dest = piigate::gate::Destination::parse(&a.dest)
+        .map_err(|m| piigate::Error::input(&a.dest, m))?;
+    let rt = rt()?;
+    let found = rt.block_on(piigate::gate::gc::find(&dest, a.older_than))?;
+    for l in &found {
+        let started = l
+            .started
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let verb = if a.dry_run {
+            "would remove"
+        } else {
+            "removing"
+        };
+        println!("{verb} {} (started {started})", l.location);
+    }
+    if a.dry_run {
+        eprintln!(
+            "gc: {} leftover(s) under {dest}; nothing removed (--dry-run)",
+            found.len()
+        );
+        return Ok(super::EXIT_OK);
+    }
+    let n = rt.block_on(piigate::gate::gc::remove(&dest, &found))?;
+    eprintln!("gc: removed {n} leftover(s) under {dest}");
+    Ok(super::EXIT_OK)
+}
+
+#[derive(Args, Debug)]
 pub struct KeygenArgs {
     /// Where to write the secret key (mode 0600).
     #[arg(long)]

@@ -45,6 +45,8 @@ enum Command {
         #[command(subcommand)]
         command: export::AuditCommand,
     },
+    /// Find and remove what interrupted exports left at a destination: incomplete S3 multipart uploads, local staging files.
+    Gc(export::GcArgs),
     /// Generate a signing key pair for approval tokens (offline mode and tests).
     Keygen(export::KeygenArgs),
     /// Issue a token offline with a local signing key (air-gapped use and tests; normally the service issues them).
@@ -228,6 +230,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Digest { inputs } => export::cmd_digest(inputs),
         Command::Export(a) => export::cmd_export(a),
         Command::Audit { command } => export::cmd_audit(command),
+        Command::Gc(a) => export::cmd_gc(a),
         Command::Keygen(a) => export::cmd_keygen(a),
         Command::IssueToken(a) => export::cmd_issue(a),
         Command::Rules { command } => cmd_rules(command),

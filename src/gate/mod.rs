@@ -2,6 +2,7 @@
 
 pub mod dest;
 pub mod digest;
+pub mod gc;
 pub mod ledger;
 pub mod policy;
 pub mod store;
