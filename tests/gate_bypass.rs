@@ -497,6 +497,79 @@ fn sql_cannot_copy_data_out() {
         .success();
 }
 
+/// Finding 8, with a token: `COPY … TO 'URL'` (and `--output URL`) is an
+/// export. The result goes through the gate: exactly the approved bytes, to
+/// the approved destination, once.
+#[cfg(feature = "sql")]
+#[test]
+fn sql_writes_with_a_token_only_through_the_gate() {
+    let s3 = start_s3();
+    s3.bucket("exp");
+    let env = Env::new(&s3.endpoint());
+    let table = format!("t={}", fixture("customers.parquet").display());
+    let query = "SELECT * FROM t ORDER BY 1 LIMIT 50";
+    let sql = |q: &str, extra: &[&str]| {
+        env.cmd()
+            .args(["sql", q, "--table", &table])
+            .args(extra)
+            .assert()
+    };
+    // The requester materialises the result and has it approved.
+    let local = env.p("q.parquet");
+    sql(
+        query,
+        &["--format", "parquet", "--output", local.to_str().unwrap()],
+    )
+    .success();
+    let t = env.token("t", &key(&env), &local, "s3://exp/q/", &[]);
+    let keys = env.p("keys.json");
+    let keys = keys.to_str().unwrap();
+    let copy = format!("COPY ({query}) TO 's3://exp/q/q.parquet' STORED AS PARQUET");
+    let with_token = ["--token-file", t.to_str().unwrap(), "--keys", keys];
+
+    // Without the token: refused, nothing written.
+    sql(&copy, &[])
+        .code(3)
+        .stderr(predicate::str::contains("only reads"));
+    sql(
+        query,
+        &["--format", "parquet", "--output", "s3://exp/q/q.parquet"],
+    )
+    .code(3)
+    .stderr(predicate::str::contains("needs --token-file"));
+    assert!(s3.keys("exp").is_empty());
+    // Another query's result under the same token: its bytes are not approved.
+    sql(
+        &format!("COPY (SELECT * FROM t ORDER BY 1 LIMIT 49) TO 's3://exp/q/q.parquet' STORED AS PARQUET"),
+        &with_token,
+    )
+    .code(3)
+    .stderr(predicate::str::contains("digest"));
+    // Somewhere else: refused.
+    sql(
+        &format!("COPY ({query}) TO 's3://exp/elsewhere/q.parquet' STORED AS PARQUET"),
+        &with_token,
+    )
+    .code(3)
+    .stderr(predicate::str::contains("wrong destination"));
+    // Other writes stay refused with a token.
+    sql(
+        "CREATE EXTERNAL TABLE x STORED AS PARQUET LOCATION 's3://exp/q/'",
+        &with_token,
+    )
+    .code(3)
+    .stderr(predicate::str::contains("only COPY"));
+    assert!(s3.keys("exp").is_empty(), "{:?}", s3.keys("exp"));
+
+    // The approved query to the approved place: written, the same bytes.
+    sql(&copy, &with_token).success();
+    assert_eq!(s3.get("exp", "q/q.parquet"), std::fs::read(&local).unwrap());
+    // Once.
+    sql(&copy, &with_token)
+        .code(3)
+        .stderr(predicate::str::contains("already used"));
+}
+
 /// Finding 9: the library's `GatedStore` — options, copy, rename, delete and
 /// concurrent writes to one path.
 #[test]

@@ -74,6 +74,34 @@ pub struct ExportArgs {
     via_service: bool,
 }
 
+impl ExportArgs {
+    /// An export of `inputs` with the defaults of the command line (for
+    /// `piigate sql`'s gated writes).
+    #[cfg_attr(not(feature = "sql"), allow(dead_code))]
+    pub fn for_files(
+        inputs: Vec<String>,
+        to: String,
+        token_file: PathBuf,
+        server: Option<String>,
+        keys: Option<PathBuf>,
+        audience: Option<String>,
+    ) -> ExportArgs {
+        ExportArgs {
+            inputs,
+            to,
+            token_file,
+            server,
+            keys,
+            audience,
+            ledger: None,
+            audit_db: None,
+            redact: false,
+            multipart_threshold: 8 * 1024 * 1024,
+            via_service: false,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
     /// Recompute the hash chain and check the signed checkpoints.
