@@ -144,7 +144,7 @@ pub fn cmd_sql(a: SqlArgs) -> Result<u8> {
                 (plan, sink)
             }
             (Err(_), datafusion::logical_expr::LogicalPlan::Copy(c)) if a.token_file.is_some() => {
-                if c.file_type.get_ext().to_ascii_lowercase() != "parquet" || !c.partition_by.is_empty() {
+                if !c.file_type.get_ext().eq_ignore_ascii_case("parquet") || !c.partition_by.is_empty() {
                     bail!("COPY … TO '{}': a gated write is one Parquet file (STORED AS PARQUET, no PARTITIONED BY)", c.output_url);
                 }
                 if !is_url(&c.output_url) {
