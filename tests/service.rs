@@ -758,11 +758,29 @@ fn the_server_decides_what_a_request_needs() {
         json!({"dataset_id": "staff", "content_digest": "sha256:abc", "sensitivity": sens,
                "dest": "s3://bucket/exports/", "reason": "audit", "report": report})
     };
-    let high = json!({"summary": {"sensitivity": "NONE"}, "rules": {"digest": rules_digest()},
+    let high = json!({"summary": {"sensitivity": "HIGH", "entities": {"US_SSN": 3}}, "rules": {"digest": rules_digest()},
         "tables": [{"name": "staff", "sensitivity": "HIGH",
                     "columns": [{"name": "ssn", "sensitivity": "HIGH", "entities": ["US_SSN"]}]}]});
+    // Reports whose levels understate what they list: the policy's level
+    // for US_SSN is HIGH, whatever the report says.
+    let mut understated = high.clone();
+    understated["summary"]["sensitivity"] = json!("NONE");
+    let mut low_column = high.clone();
+    low_column["tables"][0]["columns"][0]["sensitivity"] = json!("LOW");
+    low_column["tables"][0]["sensitivity"] = json!("LOW");
+    low_column["summary"]["sensitivity"] = json!("LOW");
+    let mut unlisted = high.clone();
+    unlisted["summary"]["entities"] = json!({});
+    let mut unknown = high.clone();
+    unknown["tables"][0]["columns"][0]["entities"] = json!(["SHOE_SIZE"]);
+    unknown["summary"]["entities"] = json!({"SHOE_SIZE": 1});
     for (sens, report) in [
         ("NONE", high.clone()),
+        ("NONE", understated.clone()),
+        ("HIGH", understated),
+        ("LOW", low_column),
+        ("HIGH", unlisted),
+        ("HIGH", unknown),
         ("NONE", Value::Null),
         (
             "LOW",

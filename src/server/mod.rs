@@ -8,6 +8,7 @@
 pub mod api;
 pub mod config;
 pub mod export;
+pub mod report;
 pub mod store;
 
 use std::net::SocketAddr;

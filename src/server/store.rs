@@ -206,70 +206,36 @@ fn expire_if_due(
     Ok(())
 }
 
-/// The highest sensitivity a report states anywhere: its summary, its tables,
-/// their columns. A report that states none, or an unknown level, is refused.
-pub fn report_sensitivity(report: &serde_json::Value) -> std::result::Result<Sensitivity, String> {
-    let mut found: Option<Sensitivity> = None;
-    let mut take = |v: &serde_json::Value| -> std::result::Result<(), String> {
-        if let Some(s) = v.get("sensitivity") {
-            let s: Sensitivity = s
-                .as_str()
-                .ok_or("a sensitivity in the report is not a string")?
-                .parse()
-                .map_err(|e: String| format!("report: {e}"))?;
-            found = Some(found.map_or(s, |f| f.max(s)));
-        }
-        Ok(())
+/// The built-in rules (built once): the sensitivity policy reports are
+/// checked against, and the digest accepted when `rules_digests` is empty.
+fn builtin_rules() -> std::result::Result<&'static crate::RuleSet, StoreError> {
+    static RULES: std::sync::OnceLock<crate::RuleSet> = std::sync::OnceLock::new();
+    if let Some(r) = RULES.get() {
+        return Ok(r);
+    }
+    let r = crate::RuleSet::builtin()?;
+    Ok(RULES.get_or_init(|| r))
+}
+
+/// Check a request's report and derive what it needs (see `server::report`).
+fn checked_report(
+    cfg: &Config,
+    report: &serde_json::Value,
+) -> std::result::Result<super::report::CheckedReport, StoreError> {
+    let checked = super::report::check(report, builtin_rules()?, !cfg.rules_digests.is_empty())
+        .map_err(StoreError::Invalid)?;
+    let accepted = if cfg.rules_digests.is_empty() {
+        checked.rules_digest == builtin_rules()?.digest()
+    } else {
+        cfg.rules_digests.iter().any(|d| *d == checked.rules_digest)
     };
-    if let Some(summary) = report.get("summary") {
-        take(summary)?;
+    if !accepted {
+        return Err(StoreError::Invalid(format!(
+            "the report was made with rules {}, which this service does not approve (rules_digests)",
+            checked.rules_digest
+        )));
     }
-    for t in report
-        .get("tables")
-        .and_then(|t| t.as_array())
-        .into_iter()
-        .flatten()
-    {
-        take(t)?;
-        for c in t
-            .get("columns")
-            .and_then(|c| c.as_array())
-            .into_iter()
-            .flatten()
-        {
-            take(c)?;
-        }
-    }
-    found.ok_or_else(|| "the report states no sensitivity (summary.sensitivity)".to_string())
-}
-
-/// The digest of the built-in rules (computed once).
-fn builtin_rules_digest() -> std::result::Result<&'static str, StoreError> {
-    static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    if let Some(d) = DIGEST.get() {
-        return Ok(d);
-    }
-    let d = crate::RuleSet::builtin()?.digest().to_string();
-    Ok(DIGEST.get_or_init(|| d))
-}
-
-/// The entity labels a report lists on its columns (as strings, or objects
-/// with an `entity` field) and in its summary.
-pub fn report_entities(report: &serde_json::Value) -> Vec<String> {
-    let mut out = std::collections::BTreeSet::new();
-    if let Some(m) = report["summary"]["entities"].as_object() {
-        out.extend(m.keys().cloned());
-    }
-    for t in report["tables"].as_array().into_iter().flatten() {
-        for c in t["columns"].as_array().into_iter().flatten() {
-            for e in c["entities"].as_array().into_iter().flatten() {
-                if let Some(s) = e.as_str().or_else(|| e["entity"].as_str()) {
-                    out.insert(s.to_string());
-                }
-            }
-        }
-    }
-    out.into_iter().collect()
+    Ok(checked)
 }
 
 pub fn create(
@@ -306,20 +272,7 @@ pub fn create(
             "a scan report is required: the server derives the sensitivity from it".into(),
         )
     })?;
-    let rules = report["rules"]["digest"].as_str().ok_or_else(|| {
-        StoreError::Invalid("the report must name the rules it was made with (rules.digest)".into())
-    })?;
-    let accepted = if cfg.rules_digests.is_empty() {
-        rules == builtin_rules_digest()?
-    } else {
-        cfg.rules_digests.iter().any(|d| d == rules)
-    };
-    if !accepted {
-        return Err(StoreError::Invalid(format!(
-            "the report was made with rules {rules}, which this service does not approve (rules_digests)"
-        )));
-    }
-    let derived = report_sensitivity(report).map_err(StoreError::Invalid)?;
+    let derived = checked_report(cfg, report)?.sensitivity;
     if new.sensitivity != derived {
         return Err(StoreError::Invalid(format!(
             "the declared sensitivity {} contradicts the report ({})",
@@ -588,6 +541,21 @@ pub fn issue_token(
             )
         }
     }
+    // What the approvers saw, derived again from the stored report: the token
+    // binds it, and the gate refuses data that holds more.
+    let approved = match req.report.as_ref() {
+        Some(r) => checked_report(cfg, r),
+        None => Err(StoreError::Invalid("the request has no report".into())),
+    };
+    let approved = match approved {
+        Ok(a) => a,
+        Err(e) => {
+            return refuse(
+                tx,
+                StoreError::Forbidden(format!("no token is issued: {e}")),
+            )
+        }
+    };
     let issued = now();
     let exp = issued + time::Duration::seconds(cfg.token_ttl_secs);
     let claims = ApprovalClaims {
@@ -615,15 +583,9 @@ pub fn issue_token(
         redacted: req.redacted,
         endpoint: req.endpoint.clone(),
         digest_version: crate::gate::digest::MANIFEST_VERSION,
-        // What the approvers saw: the gate refuses data that holds more.
-        sensitivity: req.report.as_ref().and_then(|r| report_sensitivity(r).ok()),
-        entities: Some(req.report.as_ref().map(report_entities).unwrap_or_default()),
-        rules_digest: req
-            .report
-            .as_ref()
-            .and_then(|r| r["rules"]["digest"].as_str())
-            .unwrap_or_default()
-            .to_string(),
+        sensitivity: Some(approved.sensitivity),
+        entities: Some(approved.entities),
+        rules_digest: approved.rules_digest,
     };
     let token = key.sign(&claims)?;
     // The primary key on jti makes a second issue impossible even under races.
