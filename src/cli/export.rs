@@ -297,20 +297,35 @@ fn prepare(
     } else {
         (files, None)
     };
-    let (manifest, content) = if scan {
-        let (m, c) = rayon::join(
-            || piigate::gate::digest::manifest_of_local(&files),
-            || scan_content(&files),
-        );
-        (m?, Some(c))
-    } else {
-        (piigate::gate::digest::manifest_of_local(&files)?, None)
+    if !scan {
+        let manifest = piigate::gate::digest::manifest_of_local(&files)?;
+        return Ok(Prepared {
+            files,
+            manifest,
+            content: None,
+            _tmp: tmp,
+        });
+    }
+    // The content check must read the bytes the digest covers: scan (and
+    // later send) a private copy made while hashing, not the inputs, which
+    // their owner can rewrite between two reads.
+    let (files, manifest, tmp) = match tmp {
+        Some(tmp) => {
+            let m = piigate::gate::digest::manifest_of_local(&files)?;
+            (files, m, tmp)
+        }
+        None => {
+            let tmp = tempfile::tempdir()?;
+            let (copies, m) = piigate::gate::digest::snapshot_local(&files, tmp.path())?;
+            (copies, m, tmp)
+        }
     };
+    let content = Some(scan_content(&files));
     Ok(Prepared {
         files,
         manifest,
         content,
-        _tmp: tmp,
+        _tmp: Some(tmp),
     })
 }
 
@@ -367,6 +382,14 @@ fn scan_content(
             _ => None,
         })
         .collect();
+    // Errors name the input as the user gave it, not its private copy.
+    let named = |scanned: &str| {
+        inputs
+            .iter()
+            .position(|i| i == scanned)
+            .map(|i| files[i].source.clone())
+            .unwrap_or_else(|| scanned.to_string())
+    };
     let rules = Arc::new(piigate::RuleSet::builtin()?);
     let report = piigate::scan_inputs(
         &inputs,
@@ -380,7 +403,7 @@ fn scan_content(
     if let Some(e) = report.errors.first() {
         bail!(
             "{}: cannot be scanned, so its content cannot be checked against the approval: {}",
-            e.source,
+            named(&e.source),
             e.error
         );
     }
@@ -526,7 +549,14 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     // (exit 2), found before any token is looked at, let alone spent.
     let dest = piigate::gate::Destination::parse(&a.to)
         .map_err(|e| refuse(Refusal::WrongDestination(format!("--to {}: {e}", a.to))))?;
-    let mut p = prepare(&a.inputs, a.redact, true, &rt)?;
+    // The content scan is needed only when the token binds content (read
+    // here without trusting it; an altered token fails verification later,
+    // and an unreadable one is scanned for).
+    let scan = std::fs::read_to_string(&a.token_file)
+        .map(|t| piigate::gate::token::binds_content_unverified(&ApprovalToken::new(t.trim())))
+        .unwrap_or(true)
+        && !anchors.via_service;
+    let mut p = prepare(&a.inputs, a.redact, scan, &rt)?;
     p.manifest.check_names()?;
     let token = ApprovalToken::from_file(&a.token_file).map_err(refuse)?;
     if anchors.via_service {

@@ -96,6 +96,59 @@ pub fn hash_file(path: &std::path::Path) -> Result<(u64, String)> {
     Ok((size, hex::encode(h.finalize())))
 }
 
+/// Copy local `files` into `dir` (private to this process), hashing the bytes
+/// on the way, and return the copies and their manifest. Whatever reads the
+/// copies afterwards (the content scan, the upload) reads exactly the bytes
+/// the manifest hashed: an input rewritten while an export runs cannot show
+/// the scan one content and the digest another.
+pub fn snapshot_local(
+    files: &[InputFile],
+    dir: &std::path::Path,
+) -> Result<(Vec<InputFile>, Manifest)> {
+    use std::io::Write;
+    let mut copies = Vec::with_capacity(files.len());
+    let mut entries = Vec::with_capacity(files.len());
+    for f in files {
+        let Location::Local(src) = &f.location else {
+            return Err(Error::input(&f.source, "not a local file"));
+        };
+        let dst = dir.join(&f.relative);
+        if let Some(parent) = dst.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(parent.display().to_string(), e))?;
+        }
+        let mut r =
+            std::fs::File::open(src).map_err(|e| Error::io(src.display().to_string(), e))?;
+        let mut w = std::fs::File::create(&dst)
+            .map_err(|e| Error::io(format!("a private copy of {}", f.source), e))?;
+        let mut h = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut size = 0u64;
+        loop {
+            let n = r
+                .read(&mut buf)
+                .map_err(|e| Error::io(src.display().to_string(), e))?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            h.update(&buf[..n]);
+            w.write_all(&buf[..n])
+                .map_err(|e| Error::io(format!("a private copy of {}", f.source), e))?;
+        }
+        entries.push(ManifestEntry {
+            path: f.relative.clone(),
+            size,
+            sha256: hex::encode(h.finalize()),
+        });
+        copies.push(InputFile {
+            location: Location::Local(dst),
+            ..f.clone()
+        });
+    }
+    Ok((copies, Manifest { entries }))
+}
+
 /// Hash an object by streaming it.
 pub async fn hash_object(
     store: &dyn object_store::ObjectStore,
@@ -184,6 +237,36 @@ pub fn manifest_of_local(files: &[InputFile]) -> Result<Manifest> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snapshot_is_what_its_manifest_hashed_whatever_happens_to_the_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir_all(input.join("sub")).unwrap();
+        std::fs::write(input.join("sub/a.parquet"), vec![1u8; 3 << 20]).unwrap();
+        std::fs::write(input.join("b.csv"), b"x,y\n1,2\n").unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (files, errors) = crate::source::resolve_inputs(&[input.display().to_string()], &rt);
+        assert!(errors.is_empty());
+        let before = manifest_of_local(&files).unwrap();
+        let snap = dir.path().join("snap");
+        let (copies, m) = snapshot_local(&files, &snap).unwrap();
+        assert_eq!(m, before);
+        // The owner rewrites an input: the copies, and what they hash to, stay.
+        std::fs::write(input.join("b.csv"), b"ssn\n123-45-6789\n").unwrap();
+        assert_ne!(manifest_of_local(&files).unwrap(), before);
+        assert_eq!(manifest_of_local(&copies).unwrap(), before);
+        assert!(copies
+            .iter()
+            .all(|c| matches!(&c.location, Location::Local(p) if p.starts_with(&snap))));
+        assert_eq!(
+            copies.iter().map(|c| &c.relative).collect::<Vec<_>>(),
+            files.iter().map(|f| &f.relative).collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn digest_is_order_independent_and_byte_sensitive() {

@@ -406,6 +406,21 @@ pub fn footer_kid(token: &ApprovalToken) -> std::result::Result<String, Refusal>
         .ok_or_else(|| Refusal::Malformed("footer has no kid".into()))
 }
 
+/// Whether a token asks the gate to check content (it carries `sensitivity`
+/// or `entities`), read *without trusting it*: only to decide whether the
+/// content scan is needed before verification. A token altered to drop the
+/// claims no longer verifies, so skipping the scan for it refuses nothing
+/// that would pass. An unreadable token counts as binding content.
+pub fn binds_content_unverified(token: &ApprovalToken) -> bool {
+    let Ok(ut) = UntrustedToken::<Public, V4>::try_from(token.expose()) else {
+        return true;
+    };
+    match serde_json::from_slice::<ApprovalClaims>(ut.untrusted_payload()) {
+        Ok(c) => c.sensitivity.is_some() || c.entities.is_some(),
+        Err(_) => true,
+    }
+}
+
 /// The longest validity (`exp - nbf`) a gate accepts unless told otherwise.
 pub const DEFAULT_MAX_LIFETIME: time::Duration = time::Duration::hours(24);
 
