@@ -387,3 +387,67 @@ fn a_digit_checksum_in_free_text_needs_context() {
         assert_eq!(got.iter().any(|e| e == "UK_NHS"), want, "{with:?}: {got:?}");
     }
 }
+
+/// Birth dates are found under the column names other languages give them,
+/// in the day-first layouts those countries write; a date column of another
+/// meaning in the same language is not a birth date.
+#[test]
+fn birth_dates_are_found_under_column_names_in_other_languages() {
+    let days = [
+        "03/07/1984",
+        "21/11/1962",
+        "09/02/1990",
+        "30/05/1977",
+        "14/08/2001",
+        "01/12/1958",
+    ];
+    let dotted: Vec<String> = days.iter().map(|d| d.replace('/', ".")).collect();
+    for name in [
+        "data_nascimento",
+        "dataNascimento",
+        "fecha_nacimiento",
+        "fecha_de_nacimiento",
+        "geburtsdatum",
+        "Geburtsdatum",
+        "date_de_naissance",
+        "data_di_nascita",
+        "geboortedatum",
+        "geboorte_datum",
+        "data_urodzenia",
+        "fodelsedatum",
+        "födelsedatum",
+        "dogum_tarihi",
+        "datum_narozeni",
+        "szuletesi_datum",
+    ] {
+        for values in [
+            days.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            dotted.clone(),
+        ] {
+            let a: ArrayRef = Arc::new(StringArray::from(values.clone()));
+            let b = RecordBatch::try_new(
+                Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
+                vec![a],
+            )
+            .unwrap();
+            assert_eq!(
+                entities_of(&b),
+                vec![(name.to_string(), vec!["DATE_OF_BIRTH".to_string()])],
+                "{name} {values:?}"
+            );
+        }
+    }
+    for name in ["data_pedido", "fecha_envio", "lieferdatum", "date_commande"] {
+        let a: ArrayRef = Arc::new(StringArray::from(days.to_vec()));
+        let b = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
+            vec![a],
+        )
+        .unwrap();
+        let found = entities_of(&b);
+        assert!(
+            !found[0].1.contains(&"DATE_OF_BIRTH".to_string()),
+            "{name}: {found:?}"
+        );
+    }
+}
