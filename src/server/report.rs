@@ -101,9 +101,7 @@ pub fn check(
         .map_err(|e| format!("the report does not have the report's shape: {e}"))?;
     if let Some(v) = w.schema_version {
         if v != 1 {
-            return Err(format!(
-                "report schema_version {v} is not supported (1 is)"
-            ));
+            return Err(format!("report schema_version {v} is not supported (1 is)"));
         }
     }
     if w.rules.digest.trim().is_empty() {
@@ -221,7 +219,10 @@ mod tests {
     #[test]
     fn levels_below_the_policy_are_refused_at_every_level() {
         let e = check(&report("LOW", "LOW", "LOW"), &rules(), false).unwrap_err();
-        assert!(e.contains("column \"ssn\" states LOW but holds US_SSN, which is HIGH"), "{e}");
+        assert!(
+            e.contains("column \"ssn\" states LOW but holds US_SSN, which is HIGH"),
+            "{e}"
+        );
         let e = check(&report("HIGH", "LOW", "LOW"), &rules(), false).unwrap_err();
         assert!(e.contains("table \"t\" states LOW"), "{e}");
         let e = check(&report("HIGH", "HIGH", "NONE"), &rules(), false).unwrap_err();
@@ -244,7 +245,12 @@ mod tests {
 
     #[test]
     fn shape_labels_and_summary_are_checked() {
-        let e = check(&json!({"summary": {"sensitivity": "HIGH"}}), &rules(), false).unwrap_err();
+        let e = check(
+            &json!({"summary": {"sensitivity": "HIGH"}}),
+            &rules(),
+            false,
+        )
+        .unwrap_err();
         assert!(e.contains("shape"), "{e}");
         let e = check(
             &json!({"rules": {"digest": "d"}, "tables": [], "summary": {"sensitivity": "SECRET"}}),
@@ -259,7 +265,10 @@ mod tests {
         r["summary"]["entities"]["FAVOURITE_COLOUR"] = json!(1);
         let e = check(&r, &rules(), false).unwrap_err();
         assert!(e.contains("not an entity of this service's rules"), "{e}");
-        assert!(check(&r, &rules(), true).is_ok(), "custom rule sets name their own");
+        assert!(
+            check(&r, &rules(), true).is_ok(),
+            "custom rule sets name their own"
+        );
         let mut r = report("HIGH", "HIGH", "HIGH");
         r["summary"]["entities"] = json!({});
         let e = check(&r, &rules(), false).unwrap_err();
