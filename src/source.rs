@@ -451,6 +451,19 @@ fn parquet_err(input: &str, e: impl std::fmt::Display) -> Error {
     }
 }
 
+/// Decoded bytes a batch may hold: with two batches in flight per thread
+/// (one scanned, the next decoded), memory stays flat however wide a table
+/// is. A narrow table keeps the configured batch size.
+const BATCH_BYTES: u64 = 24 << 20;
+
+/// Rows per batch for a row group of `bytes` uncompressed bytes and `rows`
+/// rows: at most `configured`, at most `BATCH_BYTES` of data, at least 1024.
+fn batch_rows(configured: usize, bytes: u64, rows: u64) -> usize {
+    let per_row = (bytes / rows.max(1)).max(1);
+    let fit = (BATCH_BYTES / per_row).max(1024);
+    configured.min(fit as usize).max(1)
+}
+
 /// Scan a local Parquet file: row groups in parallel, batches streamed.
 pub fn scan_parquet_file(scanner: &Scanner, f: &InputFile, path: &Path) -> Result<TableProfile> {
     let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
@@ -492,7 +505,11 @@ pub fn scan_parquet_file(scanner: &Scanner, f: &InputFile, path: &Path) -> Resul
             let mut b = ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts)
                 .map_err(|e| parquet_err(&f.source, e))?
                 .with_row_groups(vec![i])
-                .with_batch_size(batch_size);
+                .with_batch_size(batch_rows(
+                    batch_size,
+                    meta.row_group(i).total_byte_size().max(0) as u64,
+                    rows,
+                ));
             if let Some(s) = sel {
                 b = b.with_row_selection(s);
             }
@@ -751,6 +768,23 @@ pub fn read_local_batches(f: &InputFile) -> Result<(Arc<Schema>, Vec<RecordBatch
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_of_wide_tables_hold_a_bounded_number_of_bytes() {
+        // Narrow: the configured size stands.
+        assert_eq!(batch_rows(65_536, 200 * 1_000_000, 1_000_000), 65_536);
+        // 200 columns of ~8 bytes and some strings: fewer rows per batch,
+        // about BATCH_BYTES of data each.
+        let rows = batch_rows(65_536, 2_000 * 262_144, 262_144);
+        assert!(
+            rows < 65_536 && rows as u64 * 2_000 <= BATCH_BYTES,
+            "{rows}"
+        );
+        // Absurdly wide rows still get 1024-row batches; empty groups are fine.
+        assert_eq!(batch_rows(65_536, 10 << 30, 1_000), 1024);
+        assert_eq!(batch_rows(65_536, 0, 0), 65_536);
+        assert_eq!(batch_rows(100, 10 << 30, 1_000), 100);
+    }
 
     #[test]
     fn sample_spreads_over_the_whole_range() {
