@@ -38,7 +38,7 @@ impl Default for Thresholds {
         Thresholds {
             min_ratio: 0.5,
             min_ratio_hinted: 0.25,
-            min_share_mixed: 0.2,
+            min_share_mixed: 0.1,
             free_text_share: 0.5,
             free_text_min_rows: 2,
             free_text_min_ratio_weak: 0.01,
@@ -162,15 +162,19 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
             // A column name that argues against the entity: only a strong checksum
             // over nearly every value overrides it.
             any_strong && ratio >= 0.8
-        } else if hint > 0 {
-            ratio >= t.min_ratio_hinted
         } else {
-            // A mixed column (emails and phones in one `contact` field): the
-            // column as a whole is PII and this entity owns a fair share of it.
-            let mixed = hit_ratio >= t.min_ratio
+            // A mixed column (emails and phones in one `contact` field, the
+            // SSNs, NINOs and DNIs of one `national_id`): the column as a
+            // whole is PII and this entity owns a fair share of it on its own.
+            let whole = if hint > 0 {
+                t.min_ratio_hinted
+            } else {
+                t.min_ratio
+            };
+            let mixed = hit_ratio >= whole
                 && ratio >= t.min_share_mixed
                 && count.unambiguous_rows as f64 / values >= t.min_share_mixed;
-            ratio >= t.min_ratio || mixed
+            ratio >= whole || mixed
         };
         if !passes {
             continue;

@@ -75,6 +75,12 @@ pub const ENTITY_LABELS: &[&str] = &[
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
+    /// Named lists of column-name words that several rules share through
+    /// `column_hint_groups` (`government_id = ["nationalid", "taxref", …]`).
+    /// A group defined in several files holds the words of all of them, so a
+    /// rule directory can add its own language's words to a built-in group.
+    #[serde(default)]
+    pub hint_groups: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub rule: Vec<RuleSpec>,
 }
@@ -211,6 +217,11 @@ pub struct RuleSpec {
     /// Column-name words that support this entity; whole words only.
     #[serde(default)]
     pub column_hints: Vec<String>,
+    /// Hint groups (`hint_groups` of any rule file) whose words are column
+    /// hints of this rule too: a column named for a government identifier
+    /// in general (`national_id`, `tax_ref`) supports every national ID.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub column_hint_groups: Vec<String>,
     /// Column-name words that argue against it.
     #[serde(default)]
     pub negative_column_hints: Vec<String>,
@@ -874,6 +885,7 @@ impl RuleSet {
 pub struct RuleSetBuilder {
     specs: BTreeMap<String, (RuleSpec, String)>,
     order: Vec<String>,
+    hint_groups: BTreeMap<String, Vec<String>>,
 }
 
 impl RuleSetBuilder {
@@ -926,6 +938,14 @@ impl RuleSetBuilder {
                 message: e.message().to_string(),
             }
         })?;
+        for (name, words) in parsed.hint_groups {
+            let group = self.hint_groups.entry(name).or_default();
+            for w in words {
+                if !group.contains(&w) {
+                    group.push(w);
+                }
+            }
+        }
         for spec in parsed.rule {
             let line = text
                 .find(&format!("id = \"{}\"", spec.id))
@@ -959,6 +979,24 @@ impl RuleSetBuilder {
             if !spec.enabled {
                 continue;
             }
+            // Groups are expanded here, so the digest covers their words.
+            let mut spec = spec.clone();
+            for g in std::mem::take(&mut spec.column_hint_groups) {
+                let words = self.hint_groups.get(&g).ok_or_else(|| Error::Rules {
+                    file: src.clone(),
+                    line: None,
+                    rule: Some(spec.id.clone()),
+                    message: format!(
+                        "unknown hint group {g:?} (no rule file defines it in [hint_groups])"
+                    ),
+                })?;
+                for w in words {
+                    if !spec.column_hints.contains(w) {
+                        spec.column_hints.push(w.clone());
+                    }
+                }
+            }
+            let spec = &spec;
             canon.push(serde_json::to_value(spec).unwrap_or_default());
             let mut regexes = Vec::new();
             let mut regexes_short = Vec::new();
@@ -1453,7 +1491,11 @@ fn validate_spec(spec: &RuleSpec) -> std::result::Result<(), String> {
     if spec.detector == DetectorKind::Regex && spec.patterns.is_empty() {
         return Err("a regex rule needs at least one pattern".into());
     }
-    if spec.requires_hint && spec.column_hints.is_empty() && spec.context.is_empty() {
+    if spec.requires_hint
+        && spec.column_hints.is_empty()
+        && spec.column_hint_groups.is_empty()
+        && spec.context.is_empty()
+    {
         return Err("requires_hint needs column_hints or context words".into());
     }
     Ok(())
@@ -1503,6 +1545,58 @@ mod tests {
         assert!(checked >= 50, "only {checked} patterns");
         // The English street pattern, the largest, is among them.
         assert!(WHOLE_DFA_INDEX.iter().any(|&(_, _, len)| len > 1 << 20));
+    }
+
+    /// A rule file can add words to a built-in hint group, and every rule of
+    /// the group takes them; a group nobody defines is an error that names
+    /// the rule.
+    #[test]
+    fn hint_groups_are_shared_and_extended_by_rule_files() {
+        let user = r#"
+[hint_groups]
+government_id = ["henkilotunnus"]
+"#;
+        let rules = RuleSetBuilder::new()
+            .builtin()
+            .unwrap()
+            .add_source("user.toml", user)
+            .unwrap()
+            .build()
+            .unwrap();
+        for id in ["uk_nino", "us_ssn", "es_nif"] {
+            let r = rules.get(id).unwrap();
+            assert!(r.column_hints.iter().any(|w| w == "nationalid"), "{id}");
+            assert!(r.column_hints.iter().any(|w| w == "henkilotunnus"), "{id}");
+        }
+        assert!(!rules
+            .get("us_passport")
+            .unwrap()
+            .column_hints
+            .iter()
+            .any(|w| w == "nationalid"));
+        // The digest covers the group's words.
+        assert_ne!(rules.digest(), RuleSet::builtin().unwrap().digest());
+
+        let bad = r#"
+[[rule]]
+id = "my_id"
+entity = "US_SSN"
+description = "x"
+sensitivity = "HIGH"
+patterns = ['\bX\d{5}\b']
+score = 0.5
+column_hint_groups = ["no_such_group"]
+"#;
+        let err = RuleSetBuilder::new()
+            .add_source("mine.toml", bad)
+            .unwrap()
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("my_id") && err.contains("no_such_group"),
+            "{err}"
+        );
     }
 
     /// A pattern that is not built in (a user's rule) is built when first

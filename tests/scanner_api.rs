@@ -451,3 +451,168 @@ fn birth_dates_are_found_under_column_names_in_other_languages() {
         );
     }
 }
+
+/// Deterministic identifiers of several countries, each valid for its issuer.
+struct Ids(u64);
+
+impl Ids {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+    fn ssn(&mut self) -> String {
+        let area = 100 + self.next(565);
+        let area = if area == 666 { 667 } else { area };
+        format!(
+            "{area:03}-{:02}-{:04}",
+            1 + self.next(99),
+            1 + self.next(9999)
+        )
+    }
+    fn nino(&mut self) -> String {
+        const FIRST: &[u8] = b"ABCEHJKLMPRSWXY";
+        const SECOND: &[u8] = b"ABCEHJLMPRSWXY";
+        let a = FIRST[self.next(FIRST.len() as u64) as usize] as char;
+        let b = SECOND[self.next(SECOND.len() as u64) as usize] as char;
+        let d = format!("{:06}", self.next(1_000_000));
+        let s = ['A', 'B', 'C', 'D'][self.next(4) as usize];
+        if self.next(2) == 0 {
+            format!("{a}{b} {} {} {} {s}", &d[..2], &d[2..4], &d[4..])
+        } else {
+            format!("{a}{b}{d}{s}")
+        }
+    }
+    fn dni(&mut self) -> String {
+        let n = 10_000_000 + self.next(89_999_999);
+        format!(
+            "{n}{}",
+            b"TRWAGMYFPDXBNJZSQVHLCKE"[(n % 23) as usize] as char
+        )
+    }
+    fn cpf(&mut self) -> String {
+        let mut d: Vec<u32> = (0..9).map(|_| self.next(10) as u32).collect();
+        for len in [9usize, 10] {
+            let sum: u32 = d
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| x * (len as u32 + 1 - i as u32))
+                .sum();
+            d.push((sum * 10) % 11 % 10);
+        }
+        let s: String = d.iter().map(|x| char::from(b'0' + *x as u8)).collect();
+        format!("{}.{}.{}-{}", &s[..3], &s[3..6], &s[6..9], &s[9..])
+    }
+    fn pesel(&mut self) -> String {
+        let mut d: Vec<u32> = format!(
+            "{:02}{:02}{:02}{:04}",
+            self.next(100),
+            1 + self.next(12),
+            1 + self.next(28),
+            self.next(10_000)
+        )
+        .bytes()
+        .map(|b| (b - b'0') as u32)
+        .collect();
+        let w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+        let sum: u32 = d.iter().zip(w).map(|(a, b)| a * b).sum();
+        d.push((10 - sum % 10) % 10);
+        d.iter().map(|x| char::from(b'0' + *x as u8)).collect()
+    }
+}
+
+#[test]
+fn every_identifier_that_fills_a_fair_share_of_a_column_is_reported() {
+    type Gen = fn(&mut Ids) -> String;
+    let kinds: [(&str, Gen); 5] = [
+        ("US_SSN", Ids::ssn),
+        ("UK_NINO", Ids::nino),
+        ("ES_NIF", Ids::dni),
+        ("BR_CPF", Ids::cpf),
+        ("PL_PESEL", Ids::pesel),
+    ];
+    // (column name, share of each kind in ‰, in the order of `kinds`).
+    let cases: [(&str, [u32; 5]); 7] = [
+        ("national_id", [540, 280, 180, 0, 0]),
+        ("tax_ref", [400, 400, 0, 0, 200]),
+        ("employee_national_id", [0, 300, 350, 0, 350]),
+        ("customerIdNumber", [250, 0, 250, 500, 0]),
+        ("government_id", [700, 150, 0, 0, 150]),
+        ("personal_number", [0, 0, 120, 760, 120]),
+        // No name to go by: the checksummed kinds still show themselves;
+        // a NINO has no checksum and needs a name.
+        ("ref", [450, 250, 300, 0, 0]),
+    ];
+    let mut ids = Ids(7);
+    for (name, shares) in cases {
+        let mut values = Vec::new();
+        for (k, &share) in shares.iter().enumerate() {
+            for _ in 0..share {
+                values.push(Some(kinds[k].1(&mut ids)));
+            }
+        }
+        values.extend((0..50).map(|_| None::<String>));
+        // Interleave, as rows of a real table are.
+        let n = values.len();
+        let values: Vec<Option<String>> = (0..n).map(|i| values[(i * 389) % n].clone()).collect();
+        let a: ArrayRef = Arc::new(StringArray::from(values));
+        let b = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
+            vec![a],
+        )
+        .unwrap();
+        let r = rules();
+        let p = &Scanner::new(r.clone()).scan_batch(&b)[0];
+        let rep = classify_column(&r, p, &Thresholds::default());
+        let found: std::collections::BTreeMap<&str, f64> = rep
+            .entities
+            .iter()
+            .map(|e| (e.entity.as_str(), e.match_ratio))
+            .collect();
+        let hinted = name != "ref";
+        for (k, &share) in shares.iter().enumerate() {
+            let label = kinds[k].0;
+            let expected = share > 0 && (hinted || label != "UK_NINO");
+            assert_eq!(
+                found.contains_key(label),
+                expected,
+                "{name}: {label} at {share}‰, found {found:?}"
+            );
+            if let Some(ratio) = found.get(label) {
+                assert!(
+                    (ratio - share as f64 / 1000.0).abs() < 0.03,
+                    "{name}: {label} ratio {ratio} for {share}‰"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_stray_look_alike_does_not_add_an_identifier_to_a_column() {
+    // 95% SSNs and a few eight-digit numbers with a letter whose letter is
+    // wrong (not DNIs): only US_SSN.
+    let mut ids = Ids(11);
+    let mut values: Vec<String> = (0..950).map(|_| ids.ssn()).collect();
+    values.extend((0..50).map(|_| {
+        let d = ids.dni();
+        let last = d.chars().last().unwrap();
+        format!("{}{}", &d[..8], if last == 'A' { 'B' } else { 'A' })
+    }));
+    let a: ArrayRef = Arc::new(StringArray::from(values));
+    let b = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![Field::new(
+            "national_id",
+            DataType::Utf8,
+            true,
+        )])),
+        vec![a],
+    )
+    .unwrap();
+    assert_eq!(
+        entities_of(&b),
+        vec![("national_id".to_string(), vec!["US_SSN".to_string()])]
+    );
+}

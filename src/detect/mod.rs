@@ -52,10 +52,16 @@ impl ColumnHints {
     pub fn from_column_name(rules: &RuleSet, name: &str) -> Self {
         let words = column_words(name);
         let joined: String = words.concat();
+        // Two or three adjacent words joined (`employee_national_id` holds
+        // `nationalid`, `tax_id_number` holds `taxid` and `idnumber`).
+        let runs: Vec<String> = (2..=3)
+            .flat_map(|n| words.windows(n).map(|w| w.concat()))
+            .collect();
         let matches = |hint: &str| {
             words.iter().any(|w| {
                 w == hint || (hint.len() >= 4 && w.len() > hint.len() && w.starts_with(hint))
             }) || joined == hint
+                || runs.iter().any(|r| r == hint)
         };
         // A defining hint is a whole word or two adjacent words joined
         // ("last_name", "customerLastName"), never a prefix.
