@@ -846,6 +846,13 @@ impl Scanner {
                 } else {
                     DataType::Int64
                 };
+                // Whole degrees in a latitude or longitude column.
+                if geo_axis(path).is_some() && !self.opts.decode_only {
+                    if let Ok(f) = arrow::compute::cast(arr, &DataType::Float64) {
+                        self.scan_float(&f, path, hints, p);
+                        return;
+                    }
+                }
                 let Ok(wide) = arrow::compute::cast(arr, &target) else {
                     p.values += (arr.len() as u64).saturating_sub(nulls);
                     return;
@@ -979,8 +986,9 @@ impl Scanner {
             .iter()
             .flatten()
         {
-            // At least three decimals (about 100 m) and in range: a position, not a region code.
-            if v.is_finite() && v.abs() <= limit && (v * 1000.0).fract().abs() > 1e-9 {
+            // In range: a position, however coarse (whole degrees of a
+            // historical map, one decimal of a wildlife survey).
+            if v.is_finite() && v.abs() <= limit {
                 self.record_rule("geo_pair", "GEO_COORDINATE", &format!("{v:.4}"), 1, p);
             } else {
                 p.values += 1;
@@ -991,21 +999,15 @@ impl Scanner {
 
 /// The largest absolute value of a coordinate column, by its name: 90 for
 /// a latitude (`lat`, `latitude`), 180 for a longitude (`lon`, `lng`,
-/// `long`, `longitude`), `None` for any other column.
+/// `long`, `longitude`), `None` for any other column. The axis must be the
+/// name's last word (`pickup_lat`, `Longitude`, `geo.lng`), as the head of
+/// an English compound is: `latitude_band` and `lat_zone` are codes.
 fn geo_axis(path: &str) -> Option<f64> {
     let words = crate::detect::column_words(path);
-    if words
-        .iter()
-        .any(|w| matches!(w.as_str(), "lat" | "latitude"))
-    {
-        Some(90.0)
-    } else if words
-        .iter()
-        .any(|w| matches!(w.as_str(), "lon" | "lng" | "long" | "longitude"))
-    {
-        Some(180.0)
-    } else {
-        None
+    match words.last().map(String::as_str) {
+        Some("lat" | "latitude") => Some(90.0),
+        Some("lon" | "lng" | "long" | "longitude") => Some(180.0),
+        _ => None,
     }
 }
 

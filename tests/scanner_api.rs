@@ -616,3 +616,126 @@ fn a_stray_look_alike_does_not_add_an_identifier_to_a_column() {
         vec![("national_id".to_string(), vec!["US_SSN".to_string()])]
     );
 }
+
+#[test]
+fn coordinates_of_any_precision_are_found_in_coordinate_columns() {
+    // One decimal (a survey grid), whole degrees (an old map), five
+    // decimals; as floats, integers and text.
+    let one: Vec<f64> = vec![-94.5, -93.0, -95.2, -92.8, -94.1, -93.7];
+    let one_lat: Vec<f64> = vec![46.1, 46.6, 45.9, 47.2, 46.0, 45.5];
+    let whole: Vec<i64> = vec![55, 54, 54, 55, 53, 54];
+    let fine = [
+        "27.50000",
+        "-79.00000",
+        "27.41234",
+        "26.95110",
+        "28.00000",
+        "27.25000",
+    ];
+    let batch = RecordBatch::try_from_iter(vec![
+        ("longitude", Arc::new(Float64Array::from(one)) as ArrayRef),
+        (
+            "start_lat",
+            Arc::new(Float64Array::from(one_lat)) as ArrayRef,
+        ),
+        ("lat", Arc::new(Int64Array::from(whole.clone())) as ArrayRef),
+        (
+            "geo.lng",
+            Arc::new(StringArray::from(fine.to_vec())) as ArrayRef,
+        ),
+        // The axis is not the head of the name: codes and counts.
+        (
+            "lat_zone",
+            Arc::new(Int64Array::from(whole.clone())) as ArrayRef,
+        ),
+        (
+            "longitude_bucket",
+            Arc::new(Float64Array::from(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0])) as ArrayRef,
+        ),
+        // Out of range for a latitude.
+        (
+            "latitude",
+            Arc::new(Float64Array::from(vec![
+                120.5, 300.0, 95.2, 181.0, 99.9, 250.0,
+            ])) as ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let got = entities_of(&batch);
+    for (name, found) in &got[..4] {
+        assert_eq!(
+            found,
+            &vec!["GEO_COORDINATE".to_string()],
+            "{name}: {got:?}"
+        );
+    }
+    for (name, found) in &got[4..] {
+        assert!(found.is_empty(), "{name}: {got:?}");
+    }
+}
+
+#[test]
+fn names_of_places_and_organisations_in_a_name_column_are_not_people() {
+    let column = |name: &str, values: &[&str]| {
+        let a: ArrayRef = Arc::new(StringArray::from(values.to_vec()));
+        RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
+            vec![a],
+        )
+        .unwrap()
+    };
+    let things: [&[&str]; 3] = [
+        // Facilities named for places (and for people: "Dalton Memorial").
+        &[
+            "Carson County",
+            "Bradford Regional",
+            "Lincoln Municipal",
+            "Dalton Memorial Airport",
+            "Austin Intl",
+            "Marion Heights",
+            "Warren Township",
+            "Grant Valley Hospital",
+        ],
+        // States, provinces and countries, alone.
+        &[
+            "Kentucky", "Ontario", "Bavaria", "Kenya", "Tasmania", "Oregon", "Alberta", "Jalisco",
+        ],
+        // Organisations.
+        &[
+            "Harper Holdings",
+            "Morgan Ltd",
+            "Stanley GmbH",
+            "Preston Airways",
+            "Watson Inc",
+            "Kelly College",
+            "Gordon University",
+            "Hughes Corp",
+        ],
+    ];
+    for values in things {
+        let found = entities_of(&column("name", values));
+        assert!(found[0].1.is_empty(), "{values:?}: {found:?}");
+    }
+    // People, also those whose names are places, stay people; in a column
+    // named for a name a place word alone is a name too.
+    let people = [
+        "Georgia Whitfield",
+        "Jordan Akers",
+        "Victoria Lindqvist",
+        "Chad Ostrowski",
+        "Paris Holloway",
+        "Austin Mendez",
+    ];
+    assert_eq!(
+        entities_of(&column("name", &people))[0].1,
+        vec!["PERSON_NAME"]
+    );
+    assert_eq!(
+        entities_of(&column(
+            "first_name",
+            &["Georgia", "Jordan", "Victoria", "Chad", "Paris", "Florence"]
+        ))[0]
+            .1,
+        vec!["PERSON_NAME"]
+    );
+}

@@ -7,6 +7,8 @@ const LAST: &str = include_str!("../../rules/dict/surnames.txt");
 /// Census words (`tools/build_name_lists.py`).
 const FIRST_INTL: &str = include_str!("../../rules/dict/first_names_intl.txt");
 const LAST_INTL: &str = include_str!("../../rules/dict/surnames_intl.txt");
+const PLACES: &str = include_str!("../../rules/dict/places.txt");
+const PLACE_WORDS: &str = include_str!("../../rules/dict/place_words.txt");
 
 /// Capitalised words that are also in the name lists but far more often mean
 /// something else (months, verbs, colours, places, business words).
@@ -293,6 +295,13 @@ const TITLE: u8 = 8;
 /// capitalised nouns (German prose) would otherwise pair up as names.
 const COMMON_FIRST: u8 = 16;
 const COMMON_SURNAME: u8 = 32;
+/// A word of place, facility and organisation names ("County",
+/// "Municipal", "Inc"): outside a column named for a name, a value holding
+/// one is not a person's name.
+const PLACE_WORD: u8 = 64;
+/// A one-word country or subdivision name ("Alabama", "Kenya"): alone in a
+/// generic name column, a place.
+const PLACE_NAME: u8 = 128;
 
 /// Every dictionary word (folded) with what it can be: one hash lookup per
 /// token answers all the questions the finder asks.
@@ -399,6 +408,8 @@ impl Names {
         add(LAST, SURNAME | COMMON_SURNAME);
         add(FIRST_INTL, FIRST_NAME);
         add(LAST_INTL, SURNAME);
+        add(PLACE_WORDS, PLACE_WORD);
+        add(PLACES, PLACE_NAME);
         for w in STOP {
             add(w, STOP_WORD);
         }
@@ -1036,6 +1047,9 @@ struct NameTally {
     tail: (bool, bool),
     /// Words that are stop words or do not start with a capital.
     plain: usize,
+    /// Place, facility and organisation words; country and subdivision names.
+    place_words: usize,
+    place_names: usize,
 }
 
 impl NameTally {
@@ -1044,6 +1058,8 @@ impl NameTally {
     #[inline]
     fn add(&mut self, f: u8, upper: bool) {
         self.plain += (f & STOP_WORD != 0 || !upper) as usize;
+        self.place_words += (f & PLACE_WORD != 0) as usize;
+        self.place_names += (f & PLACE_NAME != 0) as usize;
         let w = (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME, f & SURNAME != 0);
         if self.words == 0 {
             self.head = w;
@@ -1081,9 +1097,12 @@ impl NameTally {
         if hinted == NameHint::Named && self.plain == 0 {
             return true;
         }
+        if self.place_words > 0 {
+            return false;
+        }
         let hinted = hinted.any();
         if self.words == 1 {
-            return hinted && self.known > 0;
+            return hinted && self.known > 0 && self.place_names == 0;
         }
         let strong = self.firsts >= 1 && (self.lasts >= 1 || self.firsts >= 2) && self.known >= 2;
         strong
