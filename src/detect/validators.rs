@@ -211,7 +211,41 @@ pub fn luhn_card(s: &str) -> bool {
         }
         _ => false,
     };
-    brand_ok && sum % 10 == 0
+    brand_ok && sum % 10 == 0 && (n as usize == s.len() || card_layout(s))
+}
+
+/// Card numbers are written in the groups their issuers print: fours (the
+/// last group may be shorter: 13, 15 and 19 digits), or 4-6-5 (Amex) and
+/// 4-6-4 (Diners). Order and reference numbers with a valid Luhn digit come
+/// in other groups (`402-6140462-7539738`, `55-5555-5555-5555-44`); a number
+/// written without separators is judged by its digits alone.
+pub fn card_layout(s: &str) -> bool {
+    let mut groups = [0u8; 8];
+    let (mut k, mut run) = (0usize, 0u8);
+    for &c in s.as_bytes() {
+        if c.is_ascii_digit() {
+            run = run.saturating_add(1);
+        } else if run > 0 {
+            if k == groups.len() {
+                return false;
+            }
+            groups[k] = run;
+            k += 1;
+            run = 0;
+        }
+    }
+    if run > 0 {
+        if k == groups.len() {
+            return false;
+        }
+        groups[k] = run;
+        k += 1;
+    }
+    match &groups[..k] {
+        [] => false,
+        [_] | [4, 6, 4] | [4, 6, 5] => true,
+        [head @ .., last] => head.iter().all(|&g| g == 4) && (1..=4).contains(last),
+    }
 }
 
 fn ssn_parts(s: &str) -> Option<(u32, u32, u32)> {
@@ -1297,7 +1331,7 @@ mod tests {
                 }
             })
             .sum();
-        brand_ok && sum % 10 == 0
+        brand_ok && sum % 10 == 0 && card_layout(s)
     }
 
     /// The plain statement of the IPv4 rules that `ipv4` implements in one pass.
@@ -1443,6 +1477,28 @@ mod tests {
             "0000000000000000",
             "9111111111111111",
             "4111111111111",
+        ] {
+            assert!(!luhn_card(bad), "{bad}");
+        }
+        // Written as issuers print them: fours, 4-6-5, 4-6-4, a short last group.
+        for ok in [
+            "5555-5555-5555-4444",
+            "3782 822463 10005",
+            "3056 930902 5904",
+            "4222 2222 2222 2",
+            "6759 6498 2643 8453",
+        ] {
+            assert!(luhn_card(ok), "{ok}");
+        }
+        // The same digits (Luhn and issuer valid) in the groups of order,
+        // invoice and reference numbers.
+        for bad in [
+            "411-1111111-1111111",
+            "41111-11111-111111",
+            "555555-5555-554444",
+            "37-8282246310005",
+            "4111 11 1111 1111 11",
+            "30569-309025904",
         ] {
             assert!(!luhn_card(bad), "{bad}");
         }
