@@ -530,6 +530,23 @@ pub fn swift_bic(s: &str) -> bool {
         && b[6..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         // Location code '0' in the second place marks test BICs; "1" passive participants.
         && b[7] != b'O'
+        // A word in capitals (MINISTER, CUSTOMER) is not a bank code.
+        && !(b.iter().all(u8::is_ascii_alphabetic) && bic_word(b))
+}
+
+/// English words shaped like a BIC in capitals (rules/dict/bic_words.txt).
+fn bic_word(b: &[u8]) -> bool {
+    static WORDS: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("../../rules/dict/bic_words.txt")
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        });
+    let mut lower = [0u8; 11];
+    lower[..b.len()].copy_from_slice(b);
+    lower[..b.len()].make_ascii_lowercase();
+    std::str::from_utf8(&lower[..b.len()]).is_ok_and(|w| WORDS.contains(w))
 }
 
 pub fn ipv4(s: &str) -> bool {
@@ -1635,5 +1652,29 @@ mod tests {
         assert!(swift_bic("DEUTDEFF"));
         assert!(swift_bic("NEDSZAJJXXX"));
         assert!(!swift_bic("PASSWORD"));
+    }
+
+    /// Words in capitals that have a BIC's shape (a country code in the
+    /// fifth and sixth letters) are words; real bank codes, with letters
+    /// only or with digits, stay codes.
+    #[test]
+    fn words_in_capitals_are_not_bank_codes() {
+        for word in [
+            "MINISTER", "CUSTOMER", "OPERATOR", "BUSINESS", "DELIVERY", "DOCUMENT", "REGISTER",
+        ] {
+            assert!(!swift_bic(word), "{word}");
+        }
+        for code in [
+            "DEUTDEFF",
+            "COBADEFF",
+            "BNPAFRPP",
+            "CHASUS33",
+            "BARCGB22",
+            "UBSWCHZH80A",
+            "HSBCHKHHHKH",
+            "NEDSZAJJXXX",
+        ] {
+            assert!(swift_bic(code), "{code}");
+        }
     }
 }
