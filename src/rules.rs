@@ -214,6 +214,11 @@ pub struct RuleSpec {
     /// Words near a match (same value) that support it; whole words only.
     #[serde(default)]
     pub context: Vec<String>,
+    /// Words that, standing directly before a match in running text (after
+    /// spaces, `:`, `=` or `#`), say it is something else: `version` or
+    /// `firmware` before a dotted quad. Case-insensitive, whole words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub negative_context: Vec<String>,
     /// Column-name words that support this entity; whole words only.
     #[serde(default)]
     pub column_hints: Vec<String>,
@@ -285,6 +290,8 @@ pub struct Rule {
     /// Has literal anchors (registered in the rule set's anchor automaton).
     pub anchored: bool,
     pub context: Vec<String>,
+    /// Lower-cased words that reject a match they stand directly before.
+    pub negative_context: Vec<String>,
     /// The context words, compiled once for substring search.
     pub column_hints: Vec<String>,
     pub negative_column_hints: Vec<String>,
@@ -1067,6 +1074,11 @@ impl RuleSetBuilder {
                 features: spec.requires.iter().fold(0, |m, f| m | f.bit()),
                 anchored: !spec.anchors.is_empty() || !spec.anchors_ci.is_empty(),
                 context: spec.context.iter().map(|w| w.to_lowercase()).collect(),
+                negative_context: spec
+                    .negative_context
+                    .iter()
+                    .map(|w| w.to_lowercase())
+                    .collect(),
                 column_hints: norm(&spec.column_hints),
                 negative_column_hints: norm(&spec.negative_column_hints),
                 defining_column_hints: norm(&spec.defining_column_hints),

@@ -739,3 +739,67 @@ fn names_of_places_and_organisations_in_a_name_column_are_not_people() {
         vec!["PERSON_NAME"]
     );
 }
+
+#[test]
+fn version_numbers_in_text_are_not_ip_addresses() {
+    let column = |name: &str, values: Vec<String>| {
+        let a: ArrayRef = Arc::new(StringArray::from(values));
+        RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
+            vec![a],
+        )
+        .unwrap()
+    };
+    let releases: Vec<String> = (0..200)
+        .map(|i| match i % 5 {
+            0 => format!(
+                "Released version {}.{}.{}.{} to all tenants",
+                i % 9,
+                i % 13,
+                i,
+                50 + i % 7
+            ),
+            1 => format!(
+                "firmware: {}.{}.{}.{} fixes the boot loop",
+                4,
+                i % 12,
+                18 + i % 3,
+                i
+            ),
+            2 => format!("Build {}.{}.{}.{} is signed", 1 + i % 5, i % 10, i % 31, i),
+            3 => format!(
+                "Kernel {}.{}.{}.{} panics on resume",
+                5,
+                i % 15,
+                i % 40,
+                100 + i % 50
+            ),
+            _ => format!(
+                "Rolled back to release {}.{}.{}.{} after the incident",
+                2,
+                i % 7,
+                i % 3,
+                i
+            ),
+        })
+        .collect();
+    let found = entities_of(&column("notes", releases));
+    assert!(found[0].1.is_empty(), "{found:?}");
+    // Addresses in the same kind of text are still found.
+    let logins: Vec<String> = (0..200)
+        .map(|i| match i % 2 {
+            0 => format!(
+                "Login from 203.0.113.{} failed for the admin account",
+                i % 250
+            ),
+            _ => format!(
+                "Upgraded the agent, then connected to 198.51.100.{} again",
+                i % 250
+            ),
+        })
+        .collect();
+    assert_eq!(
+        entities_of(&column("events", logins))[0].1,
+        vec!["IP_ADDRESS"]
+    );
+}

@@ -1278,6 +1278,7 @@ impl Detector {
                             if e == s
                                 || !token_boundary(text, s, e)
                                 || !r.validator.check(&text[s..e])
+                                || preceded_by(text, s, &r.negative_context)
                             {
                                 continue;
                             }
@@ -1981,6 +1982,38 @@ fn mark_context(rules: &RuleSet, text: &str, lower: &mut String, out: &mut Vec<b
 /// A match must stand as its own token: not glued to letters or digits, nor to
 /// a joiner (`-`, `_`, `/`, `.`) that continues a longer token such as
 /// `INV-123456789` or a UUID group.
+/// Whether the word directly before `s` (skipping spaces and one `:`,
+/// `=` or `#`) is one of `words` (lower-case), compared ASCII
+/// case-insensitively: "version 8.10.23.58", "firmware: 4.1.18.109".
+fn preceded_by(text: &str, s: usize, words: &[String]) -> bool {
+    if words.is_empty() {
+        return false;
+    }
+    let b = &text.as_bytes()[..s];
+    let mut e = b.len();
+    while e > 0 && b[e - 1] == b' ' {
+        e -= 1;
+    }
+    if e > 0 && matches!(b[e - 1], b':' | b'=' | b'#') {
+        e -= 1;
+        while e > 0 && b[e - 1] == b' ' {
+            e -= 1;
+        }
+    }
+    let mut w = e;
+    while w > 0 && b[w - 1].is_ascii_alphabetic() {
+        w -= 1;
+    }
+    // A whole word: not the tail of a longer token ("x9version").
+    if w == e || (w > 0 && b[w - 1].is_ascii_alphanumeric()) {
+        return false;
+    }
+    let word = &b[w..e];
+    words
+        .iter()
+        .any(|x| x.as_bytes().eq_ignore_ascii_case(word))
+}
+
 fn token_boundary(text: &str, s: usize, e: usize) -> bool {
     let b = text.as_bytes();
     let joiner = |c: u8| matches!(c, b'-' | b'_' | b'/' | b'.' | b'+');
@@ -2420,6 +2453,14 @@ mod tests {
 
     #[test]
     fn boundaries_reject_glued_tokens() {
+        let v = ["version".to_string(), "firmware".to_string()];
+        assert!(preceded_by("version 8.10.23.58", 8, &v));
+        assert!(preceded_by("Firmware: 4.1.18.109", 10, &v));
+        assert!(preceded_by("VERSION=8.10.23.58", 8, &v));
+        assert!(!preceded_by("from 8.10.23.58", 5, &v));
+        assert!(!preceded_by("8.10.23.58", 0, &v));
+        assert!(!preceded_by("subversion 8.10.23.58", 11, &v));
+        assert!(!preceded_by("version 2 at 8.10.23.58", 13, &v));
         assert!(!token_boundary("INV-536228726", 4, 13));
         assert!(token_boundary("ssn: 536228726", 5, 14));
         assert!(token_boundary("call 555-1234.", 5, 13));
