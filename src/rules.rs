@@ -216,7 +216,8 @@ pub struct RuleSpec {
     pub context: Vec<String>,
     /// Words that, standing directly before a match in running text (after
     /// spaces, `:`, `=` or `#`), say it is something else: `version` or
-    /// `firmware` before a dotted quad. Case-insensitive, whole words.
+    /// `firmware` before a dotted quad. ASCII letters, case-insensitive,
+    /// whole words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub negative_context: Vec<String>,
     /// Column-name words that support this entity; whole words only.
@@ -1502,6 +1503,15 @@ fn validate_spec(spec: &RuleSpec) -> std::result::Result<(), String> {
     }
     if spec.detector == DetectorKind::Regex && spec.patterns.is_empty() {
         return Err("a regex rule needs at least one pattern".into());
+    }
+    if let Some(w) = spec
+        .negative_context
+        .iter()
+        .find(|w| w.is_empty() || !w.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        return Err(format!(
+            "negative_context word {w:?} must be ASCII letters only"
+        ));
     }
     if spec.requires_hint
         && spec.column_hints.is_empty()

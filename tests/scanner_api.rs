@@ -803,3 +803,48 @@ fn version_numbers_in_text_are_not_ip_addresses() {
         vec!["IP_ADDRESS"]
     );
 }
+
+#[test]
+fn phone_numbers_after_a_phone_word_are_not_ssns() {
+    let column = |name: &str, values: Vec<String>| {
+        let a: ArrayRef = Arc::new(StringArray::from(values));
+        RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
+            vec![a],
+        )
+        .unwrap()
+    };
+    // National numbers in ddd dd dddd groups that pass the SSA rules.
+    let calls: Vec<String> = (0..200)
+        .map(|i| {
+            let n = format!(
+                "{} {:02} {:04}",
+                201 + i % 400,
+                10 + i % 89,
+                1000 + i * 37 % 9000
+            );
+            match i % 4 {
+                0 => format!("Customer asked for a callback, tel. {n}"),
+                1 => format!("Phone: {n} (office hours only)"),
+                2 => format!("Left a message, call {n} after six"),
+                _ => format!("Fax {n} for the signed form"),
+            }
+        })
+        .collect();
+    let found = entities_of(&column("notes", calls));
+    assert!(!found[0].1.contains(&"US_SSN".to_string()), "{found:?}");
+    // The same numbers named as SSNs are SSNs.
+    let ssns: Vec<String> = (0..200)
+        .map(|i| {
+            format!(
+                "Verified SSN {} {:02} {:04} against the form",
+                201 + i % 400,
+                10 + i % 89,
+                1000 + i * 37 % 9000
+            )
+        })
+        .collect();
+    assert!(entities_of(&column("notes", ssns))[0]
+        .1
+        .contains(&"US_SSN".to_string()));
+}

@@ -1983,8 +1983,9 @@ fn mark_context(rules: &RuleSet, text: &str, lower: &mut String, out: &mut Vec<b
 /// a joiner (`-`, `_`, `/`, `.`) that continues a longer token such as
 /// `INV-123456789` or a UUID group.
 /// Whether the word directly before `s` (skipping spaces and one `:`,
-/// `=` or `#`) is one of `words` (lower-case), compared ASCII
-/// case-insensitively: "version 8.10.23.58", "firmware: 4.1.18.109".
+/// `=`, `#` or `.`) is one of `words` (lower-case), compared ASCII
+/// case-insensitively: "version 8.10.23.58", "firmware: 4.1.18.109",
+/// "tel. 446 68 1800".
 fn preceded_by(text: &str, s: usize, words: &[String]) -> bool {
     if words.is_empty() {
         return false;
@@ -1994,7 +1995,7 @@ fn preceded_by(text: &str, s: usize, words: &[String]) -> bool {
     while e > 0 && b[e - 1] == b' ' {
         e -= 1;
     }
-    if e > 0 && matches!(b[e - 1], b':' | b'=' | b'#') {
+    if e > 0 && matches!(b[e - 1], b':' | b'=' | b'#' | b'.') {
         e -= 1;
         while e > 0 && b[e - 1] == b' ' {
             e -= 1;
@@ -2457,6 +2458,7 @@ mod tests {
         assert!(preceded_by("version 8.10.23.58", 8, &v));
         assert!(preceded_by("Firmware: 4.1.18.109", 10, &v));
         assert!(preceded_by("VERSION=8.10.23.58", 8, &v));
+        assert!(preceded_by("see firmware. 4.1.18.109", 14, &v));
         assert!(!preceded_by("from 8.10.23.58", 5, &v));
         assert!(!preceded_by("8.10.23.58", 0, &v));
         assert!(!preceded_by("subversion 8.10.23.58", 11, &v));
