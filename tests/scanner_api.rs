@@ -32,6 +32,18 @@ fn entities_of(batch: &RecordBatch) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// A batch of one nullable text column.
+fn text_column<S: AsRef<str>>(name: &str, values: &[S]) -> RecordBatch {
+    let a: ArrayRef = Arc::new(StringArray::from(
+        values.iter().map(|v| Some(v.as_ref())).collect::<Vec<_>>(),
+    ));
+    RecordBatch::try_new(
+        Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
+        vec![a],
+    )
+    .unwrap()
+}
+
 const EMAILS: [&str; 4] = [
     "ana.silva@example.com",
     "j.smith@example.org",
@@ -601,18 +613,8 @@ fn a_stray_look_alike_does_not_add_an_identifier_to_a_column() {
         let last = d.chars().last().unwrap();
         format!("{}{}", &d[..8], if last == 'A' { 'B' } else { 'A' })
     }));
-    let a: ArrayRef = Arc::new(StringArray::from(values));
-    let b = RecordBatch::try_new(
-        Arc::new(Schema::new(vec![Field::new(
-            "national_id",
-            DataType::Utf8,
-            true,
-        )])),
-        vec![a],
-    )
-    .unwrap();
     assert_eq!(
-        entities_of(&b),
+        entities_of(&text_column("national_id", &values)),
         vec![("national_id".to_string(), vec!["US_SSN".to_string()])]
     );
 }
@@ -676,14 +678,6 @@ fn coordinates_of_any_precision_are_found_in_coordinate_columns() {
 
 #[test]
 fn names_of_places_and_organisations_in_a_name_column_are_not_people() {
-    let column = |name: &str, values: &[&str]| {
-        let a: ArrayRef = Arc::new(StringArray::from(values.to_vec()));
-        RecordBatch::try_new(
-            Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
-            vec![a],
-        )
-        .unwrap()
-    };
     let things: [&[&str]; 3] = [
         // Facilities named for places (and for people: "Dalton Memorial").
         &[
@@ -713,7 +707,7 @@ fn names_of_places_and_organisations_in_a_name_column_are_not_people() {
         ],
     ];
     for values in things {
-        let found = entities_of(&column("name", values));
+        let found = entities_of(&text_column("name", values));
         assert!(found[0].1.is_empty(), "{values:?}: {found:?}");
     }
     // People, also those whose names are places, stay people; in a column
@@ -727,11 +721,11 @@ fn names_of_places_and_organisations_in_a_name_column_are_not_people() {
         "Austin Mendez",
     ];
     assert_eq!(
-        entities_of(&column("name", &people))[0].1,
+        entities_of(&text_column("name", &people))[0].1,
         vec!["PERSON_NAME"]
     );
     assert_eq!(
-        entities_of(&column(
+        entities_of(&text_column(
             "first_name",
             &["Georgia", "Jordan", "Victoria", "Chad", "Paris", "Florence"]
         ))[0]
@@ -742,14 +736,6 @@ fn names_of_places_and_organisations_in_a_name_column_are_not_people() {
 
 #[test]
 fn version_numbers_in_text_are_not_ip_addresses() {
-    let column = |name: &str, values: Vec<String>| {
-        let a: ArrayRef = Arc::new(StringArray::from(values));
-        RecordBatch::try_new(
-            Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
-            vec![a],
-        )
-        .unwrap()
-    };
     let releases: Vec<String> = (0..200)
         .map(|i| match i % 5 {
             0 => format!(
@@ -783,7 +769,7 @@ fn version_numbers_in_text_are_not_ip_addresses() {
             ),
         })
         .collect();
-    let found = entities_of(&column("notes", releases));
+    let found = entities_of(&text_column("notes", &releases));
     assert!(found[0].1.is_empty(), "{found:?}");
     // Addresses in the same kind of text are still found.
     let logins: Vec<String> = (0..200)
@@ -799,21 +785,13 @@ fn version_numbers_in_text_are_not_ip_addresses() {
         })
         .collect();
     assert_eq!(
-        entities_of(&column("events", logins))[0].1,
+        entities_of(&text_column("events", &logins))[0].1,
         vec!["IP_ADDRESS"]
     );
 }
 
 #[test]
 fn phone_numbers_after_a_phone_word_are_not_ssns() {
-    let column = |name: &str, values: Vec<String>| {
-        let a: ArrayRef = Arc::new(StringArray::from(values));
-        RecordBatch::try_new(
-            Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
-            vec![a],
-        )
-        .unwrap()
-    };
     // National numbers in ddd dd dddd groups that pass the SSA rules.
     let calls: Vec<String> = (0..200)
         .map(|i| {
@@ -831,7 +809,7 @@ fn phone_numbers_after_a_phone_word_are_not_ssns() {
             }
         })
         .collect();
-    let found = entities_of(&column("notes", calls));
+    let found = entities_of(&text_column("notes", &calls));
     assert!(!found[0].1.contains(&"US_SSN".to_string()), "{found:?}");
     // The same numbers named as SSNs are SSNs.
     let ssns: Vec<String> = (0..200)
@@ -844,7 +822,7 @@ fn phone_numbers_after_a_phone_word_are_not_ssns() {
             )
         })
         .collect();
-    assert!(entities_of(&column("notes", ssns))[0]
+    assert!(entities_of(&text_column("notes", &ssns))[0]
         .1
         .contains(&"US_SSN".to_string()));
 }
