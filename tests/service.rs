@@ -20,7 +20,7 @@ const KEYS: &[(&str, &str, &str)] = &[
 /// `piigate serve --config CFG` as a process; returns it and its base URL,
 /// read from the line it prints once listening (the rest of its standard
 /// error is drained in the background).
-fn serve_process(cfg: &Path) -> (std::process::Child, String) {
+pub(crate) fn serve_process(cfg: &Path) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("piigate"))
         .args(["serve", "--config", cfg.to_str().unwrap()])
@@ -38,18 +38,18 @@ fn serve_process(cfg: &Path) -> (std::process::Child, String) {
 }
 
 /// The digest of the built-in rules, as a report made with them names it.
-fn rules_digest() -> String {
+pub(crate) fn rules_digest() -> String {
     static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DIGEST
         .get_or_init(|| piigate::RuleSet::builtin().unwrap().digest().to_string())
         .clone()
 }
 
-fn key(name: &str) -> &'static str {
+pub(crate) fn key(name: &str) -> &'static str {
     KEYS.iter().find(|k| k.0 == name).map(|k| k.2).unwrap()
 }
 
-fn config_toml(dir: &Path, listen: &str) -> String {
+pub(crate) fn config_toml(dir: &Path, listen: &str) -> String {
     let mut s = format!("listen = \"{listen}\"\ndatabase = \"{}\"\nsigning_key = \"{}\"\ntoken_ttl_secs = 300\n\n[policy]\nNONE = 1\nLOW = 1\nMODERATE = 1\nHIGH = 2\n", dir.join("piigate.db").display(), dir.join("signing.json").display());
     for (n, r, k) in KEYS {
         s.push_str(&format!(
@@ -60,24 +60,32 @@ fn config_toml(dir: &Path, listen: &str) -> String {
     s
 }
 
-struct Svc {
-    base: String,
-    dir: tempfile::TempDir,
-    http: reqwest::Client,
-    rt: tokio::runtime::Runtime,
+pub(crate) struct Svc {
+    pub base: String,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+    pub rt: tokio::runtime::Runtime,
 }
 
 impl Svc {
-    fn start() -> Svc {
+    pub fn start() -> Svc {
         Self::start_in(tempfile::tempdir().unwrap(), "")
     }
 
     /// Start on an existing directory (a restart) with extra config lines.
-    fn start_in(dir: tempfile::TempDir, extra: &str) -> Svc {
+    pub fn start_in(dir: tempfile::TempDir, extra: &str) -> Svc {
+        Self::start_with(dir, extra, "")
+    }
+
+    /// Start with extra top-level lines and extra tables (`[slack]`…).
+    pub fn start_with(dir: tempfile::TempDir, extra: &str, tables: &str) -> Svc {
         let p = dir.path().join("piigate.toml");
         std::fs::write(
             &p,
-            format!("{extra}\n{}", config_toml(dir.path(), "127.0.0.1:0")),
+            format!(
+                "{extra}\n{}\n{tables}\n",
+                config_toml(dir.path(), "127.0.0.1:0")
+            ),
         )
         .unwrap();
         let cfg = Config::load(&p).unwrap();
@@ -105,7 +113,7 @@ impl Svc {
         }
     }
 
-    fn call(
+    pub fn call(
         &self,
         method: &str,
         path: &str,
@@ -134,7 +142,7 @@ impl Svc {
         })
     }
 
-    fn new_request(&self, who: &str, sensitivity: &str) -> String {
+    pub fn new_request(&self, who: &str, sensitivity: &str) -> String {
         let (st, b) = self.call("POST", "/v1/export-requests", Some(who), Some(json!({"dataset_id": "customers", "content_digest": "sha256:abc", "sensitivity": sensitivity, "dest": "s3://bucket/exports/", "reason": "quarterly analytics", "report": {"summary": {"sensitivity": sensitivity}, "rules": {"digest": rules_digest()}}})));
         assert_eq!(st, StatusCode::CREATED, "{b}");
         b["id"].as_str().unwrap().to_string()
@@ -1165,6 +1173,7 @@ fn the_openapi_document_is_valid_and_errors_are_json() {
         "/v1/keys",
         "/v1/audit",
         "/v1/audit/checkpoint",
+        "/v1/integrations/slack/actions",
         "/healthz",
         "/metrics",
         "/openapi.json",

@@ -9,6 +9,8 @@ mod bad_input;
 mod cli;
 mod export;
 mod gate_bypass;
+#[cfg(feature = "server")]
+mod review;
 mod rule_examples;
 mod scanner_api;
 #[cfg(feature = "server")]

@@ -181,7 +181,7 @@ pub struct ListQuery {
 }
 
 /// An API error: status plus a reason that never carries a token or key.
-pub struct ApiError(StatusCode, String);
+pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -210,9 +210,13 @@ impl From<StoreError> for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
-fn auth<'a>(st: &'a AppState, headers: &HeaderMap, roles: &[Role]) -> ApiResult<&'a Principal> {
+pub(crate) fn auth<'a>(
+    st: &'a AppState,
+    headers: &HeaderMap,
+    roles: &[Role],
+) -> ApiResult<&'a Principal> {
     st.metrics.http_requests.fetch_add(1, Ordering::Relaxed);
     let key = headers
         .get("authorization")
@@ -244,33 +248,44 @@ fn auth<'a>(st: &'a AppState, headers: &HeaderMap, roles: &[Role]) -> ApiResult<
 
 /// Record a 401/403 in the audit chain (never the key that was offered),
 /// aggregated beyond `AuthRefusals::PER_SECOND` a second.
-fn audit_refusal(st: &AppState, status: StatusCode, who: &str, role: Option<Role>) {
+pub(crate) fn audit_refusal(st: &AppState, status: StatusCode, who: &str, role: Option<Role>) {
+    audit_refusal_with(
+        st,
+        who,
+        serde_json::json!({"action": "auth", "status": status.as_u16(), "role": role}),
+    );
+}
+
+/// Record a refusal with its details (rate-limited like `audit_refusal`).
+pub(crate) fn audit_refusal_with(st: &AppState, who: &str, mut detail: serde_json::Value) {
     let Some(suppressed) = st.auth_refusals.lock().ok().and_then(|mut a| a.admit()) else {
         return;
     };
-    let write = || -> Result<(), String> {
-        let mut c = st.db.lock().map_err(|_| "database lock poisoned")?;
-        let tx = c
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| e.to_string())?;
-        crate::audit::append(
-            &tx,
-            Some(&st.key),
-            "refusal",
-            who,
-            "",
-            &serde_json::json!({"action": "auth", "status": status.as_u16(), "role": role, "suppressed": suppressed}),
-        )
-        .map_err(|e| e.to_string())?;
-        tx.commit().map_err(|e| e.to_string())
-    };
-    if let Err(e) = write() {
+    detail["suppressed"] = suppressed.into();
+    if let Err(e) = audit_write(st, "refusal", who, "", &detail) {
         tracing::error!("auditing a refused request failed: {e}");
     }
 }
 
+/// Append one event to the audit chain in its own transaction.
+pub(crate) fn audit_write(
+    st: &AppState,
+    kind: &str,
+    who: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> Result<(), String> {
+    let mut c = st.db.lock().map_err(|_| "database lock poisoned")?;
+    let tx = c
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(|e| e.to_string())?;
+    crate::audit::append(&tx, Some(&st.key), kind, who, subject, detail)
+        .map_err(|e| e.to_string())?;
+    tx.commit().map_err(|e| e.to_string())
+}
+
 /// Run blocking SQLite work off the async workers.
-async fn db<T: Send + 'static>(
+pub(crate) async fn db<T: Send + 'static>(
     st: &Arc<AppState>,
     f: impl FnOnce(&mut rusqlite::Connection, &AppState) -> Result<T, StoreError> + Send + 'static,
 ) -> ApiResult<T> {
@@ -287,30 +302,6 @@ async fn db<T: Send + 'static>(
     .map_err(ApiError::from)
 }
 
-/// Slack-compatible webhook, in the background, with retries and a timeout.
-fn notify(st: &Arc<AppState>, text: String) {
-    let Some(url) = st.config.webhook_url.clone() else {
-        return;
-    };
-    let st = st.clone();
-    tokio::spawn(async move {
-        for attempt in 0..3u32 {
-            let r = st
-                .http
-                .post(&url)
-                .json(&serde_json::json!({ "text": text }))
-                .send()
-                .await;
-            if matches!(&r, Ok(resp) if resp.status().is_success()) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt))).await;
-        }
-        st.metrics.webhook_failures.fetch_add(1, Ordering::Relaxed);
-        tracing::warn!("webhook delivery failed after retries");
-    });
-}
-
 #[utoipa::path(post, path = "/v1/export-requests", request_body = NewRequest, responses((status = 201, body = ExportRequest), (status = 400, body = ErrorBody), (status = 401), (status = 403)))]
 async fn create_request(
     State(st): State<Arc<AppState>>,
@@ -325,18 +316,7 @@ async fn create_request(
     })
     .await?;
     st.metrics.export_requests.fetch_add(1, Ordering::Relaxed);
-    notify(
-        &st,
-        format!(
-            "piigate: {} requests export of {} ({}) to {} — {} approval(s) needed. Reason: {}",
-            req.requester,
-            req.dataset_id,
-            req.sensitivity,
-            req.dest,
-            req.approvals_needed,
-            req.reason
-        ),
-    );
+    super::notify::send(&st, &req, super::notify::Event::Created);
     Ok((StatusCode::CREATED, Json(req)))
 }
 
@@ -390,15 +370,7 @@ async fn review(
     .await?;
     st.metrics.reviews.fetch_add(1, Ordering::Relaxed);
     if req.status != RequestStatus::Pending {
-        notify(
-            &st,
-            format!(
-                "piigate: export request {} for {} is {}",
-                req.id,
-                req.dataset_id,
-                req.status.as_str()
-            ),
-        );
+        super::notify::send(&st, &req, super::notify::Event::Decided);
     }
     Ok(Json(req))
 }
@@ -436,10 +408,7 @@ async fn revoke(
         store::revoke(c, &s.key, &id, &p, &body.reason)
     })
     .await?;
-    notify(
-        &st,
-        format!("piigate: export request {} was revoked", req.id),
-    );
+    super::notify::send(&st, &req, super::notify::Event::Decided);
     Ok(Json(req))
 }
 
@@ -605,6 +574,7 @@ impl utoipa::Modify for BearerAuth {
         keys,
         audit_events,
         audit_checkpoint,
+        super::slack::actions,
         healthz,
         metrics,
         openapi
@@ -641,7 +611,7 @@ async fn json_errors(r: Response) -> Response {
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return r;
     }
@@ -689,6 +659,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
+        .route(
+            "/v1/integrations/slack/actions",
+            post(super::slack::actions),
+        )
+        .merge(super::ui::router())
         .fallback(|| async { ApiError(StatusCode::NOT_FOUND, "no such route".into()) })
         .layer(axum::middleware::map_response(json_errors))
         .layer(DefaultBodyLimit::max(limit))

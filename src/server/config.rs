@@ -8,7 +8,17 @@
 //! audience = "piigate-export"
 //! token_ttl_secs = 900
 //! request_ttl_secs = 86400
-//! webhook_url = "https://hooks.slack.example/T000/B000/XXX"   # optional
+//! public_url = "https://piigate.example.com"   # links in notifications; Secure cookies
+//!
+//! [notify]            # optional; delivered in the background, with retries
+//! slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXX"
+//! teams_webhook_url = "https://prod.westeurope.logic.azure.com/workflows/…"
+//!
+//! [slack]             # optional: Approve / Deny buttons in Slack
+//! signing_secret = "…"                 # the Slack app's signing secret
+//! review_page_required_from = "HIGH"   # these levels are reviewed on the page only
+//! [slack.users]       # Slack user id → principal; anyone else is refused
+//! U0123ABC = "bob"
 //!
 //! [policy]            # distinct approvers needed per sensitivity
 //! NONE = 1
@@ -77,8 +87,22 @@ pub struct Config {
     pub token_ttl_secs: i64,
     #[serde(default = "default_request_ttl")]
     pub request_ttl_secs: i64,
+    /// A Slack incoming-webhook URL (the older name of
+    /// `notify.slack_webhook_url`).
     #[serde(default)]
     pub webhook_url: Option<String>,
+    /// The address reviewers reach this service at (behind a proxy that
+    /// terminates TLS, the `https://` one): links in notifications point
+    /// there, and the review page's cookies are `Secure` when it is https.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    #[serde(default)]
+    pub notify: NotifyConfig,
+    #[serde(default)]
+    pub slack: Option<SlackConfig>,
+    /// How long a review-page sign-in lasts.
+    #[serde(default = "default_session_ttl")]
+    pub ui_session_ttl_secs: u64,
     #[serde(default = "default_policy")]
     pub policy: BTreeMap<Sensitivity, u32>,
     #[serde(default = "default_policy_version")]
@@ -107,6 +131,70 @@ pub struct Config {
     /// rules at export, so a report of other rules could not be checked.
     #[serde(default)]
     pub rules_digests: Vec<String>,
+}
+
+/// A secret from the configuration: never printed.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("**REDACTED**")
+    }
+}
+
+/// Where notifications go.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// Slack incoming webhook: a Block Kit message per request and outcome.
+    #[serde(default)]
+    pub slack_webhook_url: Option<String>,
+    /// Microsoft Teams workflow webhook ("Post to a channel when a webhook
+    /// request is received"): an Adaptive Card per request and outcome.
+    #[serde(default)]
+    pub teams_webhook_url: Option<String>,
+    /// The request's reason is cut to this many characters in messages.
+    #[serde(default = "default_reason_limit")]
+    pub reason_limit: usize,
+}
+
+/// Interactive approvals from Slack.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlackConfig {
+    /// The Slack app's signing secret: every action must carry its signature.
+    pub signing_secret: Secret,
+    /// Requests at or above this level are reviewed on the review page (or
+    /// the API) only: a Slack identity is the Slack workspace's word, weaker
+    /// than the reviewer's own key. Default HIGH.
+    #[serde(default = "default_page_required")]
+    pub review_page_required_from: Option<Sensitivity>,
+    /// Slack user id → principal name. Anyone else is refused.
+    #[serde(default)]
+    pub users: BTreeMap<String, String>,
+}
+
+fn default_page_required() -> Option<Sensitivity> {
+    Some(Sensitivity::High)
+}
+
+fn default_reason_limit() -> usize {
+    200
+}
+
+fn default_session_ttl() -> u64 {
+    8 * 3600
 }
 
 fn default_checkpoint_interval() -> u64 {
@@ -197,6 +285,38 @@ impl Config {
                 )));
             }
         }
+        if let Some(u) = &self.public_url {
+            let parsed =
+                url::Url::parse(u).map_err(|e| Error::Config(format!("public_url {u:?}: {e}")))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(Error::Config(format!(
+                    "public_url {u:?}: must be an http or https URL"
+                )));
+            }
+        }
+        if let Some(s) = &self.slack {
+            if s.signing_secret.expose().trim().len() < 16 {
+                return Err(Error::Config(
+                    "slack.signing_secret: missing or too short (copy it from the Slack app's Basic Information page)".into(),
+                ));
+            }
+            for (user, name) in &s.users {
+                match self.principals.iter().find(|p| &p.name == name) {
+                    None => {
+                        return Err(Error::Config(format!(
+                            "slack.users.{user}: no principal named {name:?}"
+                        )))
+                    }
+                    Some(p) if !matches!(p.role, Role::Approver | Role::Admin) => {
+                        return Err(Error::Config(format!(
+                            "slack.users.{user}: {name:?} is a {:?}, and only approvers and admins review",
+                            p.role
+                        )))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
         if self.token_ttl_secs <= 0 || self.request_ttl_secs <= 0 {
             return Err(Error::Config("ttls must be positive".into()));
         }
@@ -208,6 +328,11 @@ impl Config {
             )));
         }
         Ok(())
+    }
+
+    /// The principal of this name.
+    pub fn principal(&self, name: &str) -> Option<&Principal> {
+        self.principals.iter().find(|p| p.name == name)
     }
 
     /// Approvals needed for a sensitivity level (at least one).

@@ -8,8 +8,11 @@
 pub mod api;
 pub mod config;
 pub mod export;
+pub mod notify;
 pub mod report;
+pub mod slack;
 pub mod store;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,9 +36,22 @@ pub struct Metrics {
     pub redeemed: AtomicU64,
     pub redeem_refused: AtomicU64,
     pub webhook_failures: AtomicU64,
+    /// Notifications delivered / failed after retries, by channel (slack, teams).
+    pub notifications_sent: [AtomicU64; 2],
+    pub notifications_failed: [AtomicU64; 2],
 }
 
 impl Metrics {
+    pub fn count_notification(&self, channel: notify::Channel, delivered: bool) {
+        let i = channel as usize;
+        if delivered {
+            self.notifications_sent[i].fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.notifications_failed[i].fetch_add(1, Ordering::Relaxed);
+            self.webhook_failures.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         for (name, help, v) in [
@@ -77,7 +93,7 @@ impl Metrics {
             ),
             (
                 "piigate_webhook_failures_total",
-                "Webhook deliveries that failed after retries",
+                "Notifications (every channel) that failed after retries",
                 &self.webhook_failures,
             ),
         ] {
@@ -85,6 +101,27 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
                 v.load(Ordering::Relaxed)
             ));
+        }
+        for (name, help, v) in [
+            (
+                "piigate_notifications_sent_total",
+                "Notifications delivered, by channel",
+                &self.notifications_sent,
+            ),
+            (
+                "piigate_notifications_failed_total",
+                "Notifications that failed after retries or were dropped, by channel",
+                &self.notifications_failed,
+            ),
+        ] {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n"));
+            for c in [notify::Channel::Slack, notify::Channel::Teams] {
+                out.push_str(&format!(
+                    "{name}{{channel=\"{}\"}} {}\n",
+                    c.as_str(),
+                    v[c as usize].load(Ordering::Relaxed)
+                ));
+            }
         }
         out
     }
@@ -101,6 +138,12 @@ pub struct AppState {
     pub exports: export::Sessions,
     /// Rate of audited authentication refusals (see `api::audit_refusal`).
     pub auth_refusals: Mutex<AuthRefusals>,
+    /// Notifications in flight (see `notify`).
+    pub notify_slots: Arc<tokio::sync::Semaphore>,
+    /// Review-page sign-ins.
+    pub ui_sessions: ui::Sessions,
+    /// Slack action signatures seen within their validity window.
+    pub slack_seen: slack::ReplayGuard,
 }
 
 /// At most `AuthRefusals::PER_SECOND` 401/403 answers a second are written to
@@ -180,6 +223,9 @@ impl AppState {
             http,
             exports: export::Sessions::default(),
             auth_refusals: Mutex::default(),
+            notify_slots: Arc::new(tokio::sync::Semaphore::new(notify::IN_FLIGHT)),
+            ui_sessions: ui::Sessions::default(),
+            slack_seen: slack::ReplayGuard::default(),
         });
         if let Some(file) = checkpoint_file {
             // Write once now, so a failing file is found at start, then keep up.

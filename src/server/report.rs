@@ -275,3 +275,99 @@ mod tests {
         assert!(e.contains("does not list US_SSN"), "{e}");
     }
 }
+
+/// One entity of a column, as a report shows it to a reviewer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownEntity {
+    pub label: String,
+    /// Share of the scanned non-null values that held it (full reports only).
+    pub match_ratio: Option<f64>,
+    pub matched_rows: Option<u64>,
+    /// The scanner's masked examples (full reports only).
+    pub examples: Vec<String>,
+}
+
+/// A column that holds PII, as a report shows it to a reviewer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownColumn {
+    pub table: String,
+    pub column: String,
+    pub sensitivity: Sensitivity,
+    pub entities: Vec<ShownEntity>,
+}
+
+/// The PII columns of a stored report (already checked at creation), for the
+/// review page and notifications; columns without entities are left out.
+/// Reads both the short form `piigate request` sends and the full report.
+pub fn shown_columns(report: &serde_json::Value) -> Vec<ShownColumn> {
+    let mut out = Vec::new();
+    let Some(tables) = report.get("tables").and_then(|t| t.as_array()) else {
+        return out;
+    };
+    let text = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(|s| s.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    for t in tables {
+        for c in t
+            .get("columns")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let entities: Vec<ShownEntity> = c
+                .get("entities")
+                .and_then(|e| e.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|e| match e {
+                    serde_json::Value::String(s) => Some(ShownEntity {
+                        label: s.clone(),
+                        match_ratio: None,
+                        matched_rows: None,
+                        examples: Vec::new(),
+                    }),
+                    serde_json::Value::Object(_) => Some(ShownEntity {
+                        label: text(e, "type"),
+                        match_ratio: e.get("match_ratio").and_then(|r| r.as_f64()),
+                        matched_rows: e.get("matched_rows").and_then(|r| r.as_u64()),
+                        examples: e
+                            .get("examples")
+                            .and_then(|x| x.as_array())
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .take(3)
+                            .collect(),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            if entities.is_empty() {
+                continue;
+            }
+            out.push(ShownColumn {
+                table: text(t, "name"),
+                column: text(c, "name"),
+                sensitivity: c
+                    .get("sensitivity")
+                    .and_then(|s| serde_json::from_value(s.clone()).ok())
+                    .unwrap_or_default(),
+                entities,
+            });
+        }
+    }
+    out
+}
+
+/// Rows in the report's tables, when it says.
+pub fn shown_rows(report: &serde_json::Value) -> Option<u64> {
+    let tables = report.get("tables")?.as_array()?;
+    let mut n = 0u64;
+    for t in tables {
+        n = n.saturating_add(t.get("rows")?.as_u64()?);
+    }
+    Some(n)
+}
