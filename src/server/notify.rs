@@ -117,6 +117,18 @@ fn headline(req: &ExportRequest, event: Event) -> String {
     }
 }
 
+/// A message's title.
+fn title(req: &ExportRequest, event: Event) -> String {
+    match event {
+        Event::Created => format!(
+            "Export request: {} ({})",
+            req.dataset_id,
+            req.sensitivity.as_str()
+        ),
+        Event::Decided => format!("Export request {}: {}", req.dataset_id, req.status.as_str()),
+    }
+}
+
 /// The facts of a request, in display order.
 fn facts(req: &ExportRequest, ctx: &Context) -> Vec<(&'static str, String)> {
     let approvals = req
@@ -157,14 +169,7 @@ fn column_lines(req: &ExportRequest) -> (Vec<String>, usize) {
 /// characters, ≤ 10 fields of ≤ 2,000, section text ≤ 3,000, button text
 /// ≤ 75, ≤ 50 blocks.
 pub fn slack_message(req: &ExportRequest, event: Event, ctx: &Context) -> Value {
-    let title = match event {
-        Event::Created => format!(
-            "Export request: {} ({})",
-            req.dataset_id,
-            req.sensitivity.as_str()
-        ),
-        Event::Decided => format!("Export request {}: {}", req.dataset_id, req.status.as_str()),
-    };
+    let title = title(req, event);
     let mut blocks = vec![json!({
         "type": "header",
         "text": {"type": "plain_text", "text": cut(&title, 150), "emoji": false}
@@ -212,14 +217,7 @@ pub fn slack_message(req: &ExportRequest, event: Event, ctx: &Context) -> Value 
 
 /// A Teams message for a workflow webhook: one Adaptive Card (1.4).
 pub fn teams_card(req: &ExportRequest, event: Event, ctx: &Context) -> Value {
-    let title = match event {
-        Event::Created => format!(
-            "Export request: {} ({})",
-            req.dataset_id,
-            req.sensitivity.as_str()
-        ),
-        Event::Decided => format!("Export request {}: {}", req.dataset_id, req.status.as_str()),
-    };
+    let title = title(req, event);
     let mut body = vec![
         json!({"type": "TextBlock", "text": teams_text(&cut(&title, 150)), "weight": "Bolder", "size": "Medium", "wrap": true}),
         json!({"type": "FactSet", "facts": facts(req, ctx).into_iter().map(|(k, v)| json!({"title": k, "value": teams_text(&v)})).collect::<Vec<_>>()}),
