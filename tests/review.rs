@@ -2,76 +2,16 @@
 //! headless Chromium), Slack Block Kit and Teams Adaptive Card notifications
 //! checked by a local receiver, and signed Slack actions.
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::service::{key, rules_digest, Svc};
+use crate::service::{key, rules_digest, Receiver, Svc};
 
 const SECRET: &str = "8f2a0c1d9e7b6a5f4e3d2c1b0a998877";
 const HOSTILE: &str = "<script>alert(1)</script>";
-
-/// An HTTP receiver on loopback standing in for Slack and Teams: records
-/// (path, JSON body) of every POST and answers 200.
-struct Receiver {
-    port: u16,
-    rx: mpsc::Receiver<(String, Value)>,
-}
-
-impl Receiver {
-    fn start() -> Receiver {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = l.local_addr().unwrap().port();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for c in l.incoming() {
-                let Ok(mut c) = c else { continue };
-                let mut r = BufReader::new(c.try_clone().unwrap());
-                let mut first = String::new();
-                let _ = r.read_line(&mut first);
-                let path = first.split(' ').nth(1).unwrap_or_default().to_string();
-                let mut len = 0;
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        len = v.trim().parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0; len];
-                let _ = r.read_exact(&mut body);
-                let _ = tx.send((path, serde_json::from_slice(&body).unwrap_or(Value::Null)));
-                let _ = c.write_all(
-                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
-                );
-            }
-        });
-        Receiver { port, rx }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// The next `n` messages, by path.
-    fn take(&self, n: usize) -> Vec<(String, Value)> {
-        let mut out: Vec<(String, Value)> = (0..n)
-            .map(|_| {
-                self.rx
-                    .recv_timeout(Duration::from_secs(15))
-                    .expect("a notification")
-            })
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out
-    }
-}
 
 /// A report with a PII column whose names hold markup, as a hostile or
 /// careless requester could send.
@@ -864,6 +804,13 @@ fn a_reviewer_approves_in_a_real_browser_and_the_export_goes_through() {
         assert!(b.current_url().await.unwrap().path().ends_with("/ui/login"));
         b.find(Locator::Css("#api_key")).await.unwrap().send_keys(key("bob")).await.unwrap();
         b.find(Locator::Css("#sign_in")).await.unwrap().click().await.unwrap();
+        // A click does not wait for the navigation it starts: on a loaded
+        // machine the old page is still there, so wait for the new one.
+        b.wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css("#facts"))
+            .await
+            .expect("the request page after signing in");
         assert_eq!(b.current_url().await.unwrap().path(), format!("/ui/requests/{id}"));
         // The context: requester, reason, destination, the report's PII columns.
         let facts = b.find(Locator::Css("#facts")).await.unwrap().text().await.unwrap();
@@ -887,7 +834,15 @@ fn a_reviewer_approves_in_a_real_browser_and_the_export_goes_through() {
         assert!(still.is_ok(), "the form was sent without a comment");
         b.find(Locator::Css("#comment")).await.unwrap().send_keys("Checked: analytics may hold these columns.").await.unwrap();
         b.find(Locator::Css("#approve")).await.unwrap().click().await.unwrap();
-        let flash = b.find(Locator::Css("#flash")).await.unwrap().text().await.unwrap();
+        let flash = b
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css("#flash"))
+            .await
+            .expect("the page after approving")
+            .text()
+            .await
+            .unwrap();
         assert!(flash.contains("approval was recorded"), "{flash}");
         let facts = b.find(Locator::Css("#facts")).await.unwrap().text().await.unwrap();
         assert!(facts.contains("1 of 1"), "{facts}");

@@ -17,6 +17,65 @@ const KEYS: &[(&str, &str, &str)] = &[
     ("gate", "gate", "gate-key-0123456789"),
 ];
 
+/// An HTTP receiver on loopback standing in for Slack and Teams: records
+/// (path, JSON body) of every POST and answers 200.
+pub(crate) struct Receiver {
+    port: u16,
+    rx: std::sync::mpsc::Receiver<(String, Value)>,
+}
+
+impl Receiver {
+    pub(crate) fn start() -> Receiver {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let (tx, rx) = std::sync::mpsc::channel();
+        use std::io::{BufRead, BufReader, Read, Write};
+        std::thread::spawn(move || {
+            for c in l.incoming() {
+                let Ok(mut c) = c else { continue };
+                let mut r = BufReader::new(c.try_clone().unwrap());
+                let mut first = String::new();
+                let _ = r.read_line(&mut first);
+                let path = first.split(' ').nth(1).unwrap_or_default().to_string();
+                let mut len = 0;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; len];
+                let _ = r.read_exact(&mut body);
+                let _ = tx.send((path, serde_json::from_slice(&body).unwrap_or(Value::Null)));
+                let _ = c.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                );
+            }
+        });
+        Receiver { port, rx }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The next `n` messages, by path.
+    pub(crate) fn take(&self, n: usize) -> Vec<(String, Value)> {
+        let mut out: Vec<(String, Value)> = (0..n)
+            .map(|_| {
+                self.rx
+                    .recv_timeout(std::time::Duration::from_secs(15))
+                    .expect("a notification")
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+}
+
 /// `piigate serve --config CFG` as a process; returns it and its base URL,
 /// read from the line it prints once listening (the rest of its standard
 /// error is drained in the background).
@@ -694,48 +753,20 @@ fn state_and_keys_survive_a_restart() {
 
 #[test]
 fn webhooks_are_sent_in_the_background_and_never_block() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    // A Slack-style receiver on loopback that records the JSON bodies.
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for c in l.incoming() {
-            let Ok(mut c) = c else { continue };
-            let mut r = BufReader::new(c.try_clone().unwrap());
-            let mut len = 0;
-            loop {
-                let mut line = String::new();
-                if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; len];
-            let _ = r.read_exact(&mut body);
-            let _ = tx.send(String::from_utf8_lossy(&body).to_string());
-            let _ =
-                c.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
-        }
-    });
+    // The old `webhook_url` setting still posts Slack-compatible messages.
+    let hook = Receiver::start();
     let s = Svc::start_in(
         tempfile::tempdir().unwrap(),
-        &format!("webhook_url = \"http://127.0.0.1:{port}/hook\""),
+        &format!("webhook_url = \"{}\"", hook.url("/hook")),
     );
     let id = s.new_request("alice", "LOW");
-    let first: serde_json::Value =
-        serde_json::from_str(&rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap())
-            .unwrap();
+    let (_, first) = hook.take(1).remove(0);
     assert!(
         first["text"].as_str().unwrap().contains("requests export"),
         "{first}"
     );
     s.review(&id, "bob", "deny");
-    let second: serde_json::Value =
-        serde_json::from_str(&rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap())
-            .unwrap();
+    let (_, second) = hook.take(1).remove(0);
     assert!(
         second["text"].as_str().unwrap().contains("denied"),
         "{second}"

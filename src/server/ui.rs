@@ -258,6 +258,25 @@ fn error_page(status: StatusCode, who: Option<&Session>, message: &str) -> Respo
     )
 }
 
+/// `1099511627776` as "1 TiB", `1500` as "1500 bytes": a limit a reviewer can read.
+fn binary_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut unit = None;
+    let mut v = bytes as f64;
+    for u in UNITS {
+        if v < 1024.0 {
+            break;
+        }
+        v /= 1024.0;
+        unit = Some(u);
+    }
+    match unit {
+        None => format!("{bytes} bytes"),
+        Some(u) if v.fract() == 0.0 => format!("{v:.0} {u}"),
+        Some(u) => format!("{v:.1} {u}"),
+    }
+}
+
 /// The signed-in reviewer, or the answer that sends them to sign in.
 fn session(st: &AppState, headers: &HeaderMap, next: &str) -> Result<Session, Response> {
     st.metrics.http_requests.fetch_add(1, Ordering::Relaxed);
@@ -568,7 +587,7 @@ fn detail_page(s: &Session, req: &ExportRequest, flash: Option<&str>) -> Markup 
                 dt { "Reason" } dd #reason { (req.reason) }
                 dt { "Destination" } dd { code #dest { (req.dest) } @if !req.endpoint.is_empty() { " on " code { (req.endpoint) } } }
                 dt { "Operations" } dd { (ops.join(", ")) }
-                dt { "Limits" } dd { "at most " (req.max_objects) " objects and " (req.max_bytes) " bytes" }
+                dt { "Limits" } dd { "at most " (req.max_objects) " objects and " (binary_size(req.max_bytes)) }
                 dt { "Redacted" } dd { @if req.redacted { "yes: the export writes redacted copies" } @else { "no" } }
                 dt { "Dataset digest" } dd { code { (req.content_digest) } }
                 dt { "Rows" } dd { @if let Some(n) = rows { (n) } @else { "not stated" } }
@@ -731,4 +750,37 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/ui/requests/{id}/review", post(review))
         .route("/ui/static/style.css", get(style))
         .layer(axum::middleware::map_response(security_headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_as_binary_sizes() {
+        assert_eq!(binary_size(0), "0 bytes");
+        assert_eq!(binary_size(1023), "1023 bytes");
+        assert_eq!(binary_size(1024), "1 KiB");
+        assert_eq!(binary_size(1536), "1.5 KiB");
+        assert_eq!(binary_size(1 << 40), "1 TiB");
+        assert_eq!(binary_size(5 * (1 << 30) + (1 << 29)), "5.5 GiB");
+    }
+
+    #[test]
+    fn only_paths_under_ui_are_followed_after_sign_in() {
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/ui/",
+            "/ui\\..",
+            "/api",
+            "/ui/x\n",
+        ] {
+            assert_eq!(safe_next(Some(&bad.to_string())), "/ui/requests", "{bad:?}");
+        }
+        assert_eq!(
+            safe_next(Some(&"/ui/requests/abc".to_string())),
+            "/ui/requests/abc"
+        );
+        assert_eq!(safe_next(None), "/ui/requests");
+    }
 }
