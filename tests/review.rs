@@ -225,14 +225,18 @@ fn notifications_carry_the_context_to_slack_and_teams_and_never_raw_values() {
     check_block_kit(&got[0].1);
     check_adaptive_card(&got[1].1);
     assert!(got[0].1["text"].as_str().unwrap().contains("denied"));
-    let (_, metrics) = s.call("GET", "/metrics", None, None);
-    assert!(
-        metrics
-            .as_str()
-            .unwrap()
-            .contains("piigate_notifications_sent_total{channel=\"teams\"} 3"),
-        "{metrics}"
-    );
+    // The receiver has the message before the sender has read the answer
+    // and counted it: wait for the count.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, metrics) = s.call("GET", "/metrics", None, None);
+        let metrics = metrics.as_str().unwrap().to_string();
+        if metrics.contains("piigate_notifications_sent_total{channel=\"teams\"} 3") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{metrics}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]

@@ -826,3 +826,118 @@ fn phone_numbers_after_a_phone_word_are_not_ssns() {
         .1
         .contains(&"US_SSN".to_string()));
 }
+
+/// #28, names missed: initials, forms of address, people named by their
+/// role, and surnames alone behind a column name that says nothing.
+#[test]
+fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
+    let person = |col: &str, values: &[&str]| {
+        let found = entities_of(&text_column(col, values));
+        assert_eq!(found[0].1, vec!["PERSON_NAME"], "{col}: {values:?}");
+    };
+    let nothing = |col: &str, values: &[&str]| {
+        let found = entities_of(&text_column(col, values));
+        assert!(found[0].1.is_empty(), "{col}: {values:?}: {found:?}");
+    };
+    // Initials with a surname, and forms of address, under opaque names.
+    person(
+        "c3",
+        &[
+            "J. Smith",
+            "A. B. Jones",
+            "R. Feynman",
+            "K. Adams",
+            "Moore, T.",
+            "E. M. Forster",
+            "P. Walsh",
+            "D. Hughes",
+        ],
+    );
+    person(
+        "field_7",
+        &[
+            "Dr B. Smith",
+            "Prof. Maria Keller",
+            "Mrs E. Clarke",
+            "Herr Weber",
+            "Sra. Ana Souza",
+            "Mr Patel",
+            "Dr. Nowak",
+            "Prof Jensen",
+        ],
+    );
+    // Single names in a column named for a person's role.
+    person(
+        "performer",
+        &[
+            "Madonna", "Adele", "Cher", "Drake", "Shakira", "Beyoncé", "Rihanna", "Usher",
+        ],
+    );
+    person(
+        "author",
+        &[
+            "Tolstoy",
+            "Austen",
+            "Dickens",
+            "Hemingway",
+            "Orwell",
+            "Woolf",
+            "Twain",
+            "Bronte",
+        ],
+    );
+    // Surnames alone, with and without diacritics, in an opaque column.
+    person(
+        "c7",
+        &[
+            "Dvořák",
+            "Wiśniewska",
+            "Nováková",
+            "Sørensen",
+            "Kowalczyk",
+            "Müller",
+            "Fernández",
+            "Jørgensen",
+            "Håkansson",
+            "Papadopoulos",
+        ],
+    );
+    // Not names: one capital with a word that is no surname, initials
+    // alone, words in capitals, given names alone (pets, flowers), and
+    // surname-like words under a column named for a thing.
+    nothing(
+        "c1",
+        &[
+            "A Team", "B Side", "C Level", "X Ray", "J. K.", "U. S.", "Q Branch", "Z Axis",
+        ],
+    );
+    nothing(
+        "code",
+        &[
+            "SMITH", "JONES", "MILLER", "TAYLOR", "BROWN", "WILSON", "MOORE", "CLARK",
+        ],
+    );
+    nothing(
+        "c2",
+        &[
+            "Bella", "Max", "Daisy", "Rose", "Lily", "Charlie", "Lucy", "Molly",
+        ],
+    );
+    nothing(
+        "species",
+        &[
+            "Dvořák",
+            "Kowalczyk",
+            "Nováková",
+            "Sørensen",
+            "Müller",
+            "Fernández",
+        ],
+    );
+    nothing(
+        "storm",
+        &[
+            "Katrina", "Sandy", "Harvey", "Andrew", "Irma", "Maria", "Wilma", "Ike",
+        ],
+    );
+}

@@ -708,6 +708,7 @@ impl Names {
                 f & TITLE != 0
             };
             if title {
+                tally.title(is_form_of_address(core));
                 continue;
             }
             // Letters (ASCII, or the two-byte Latin ones checked above),
@@ -728,9 +729,9 @@ impl Names {
             if !name_token {
                 return Some(false);
             }
-            tally.add(f, first_upper);
+            tally.add(f, first_upper, Initial::of(core, t));
         }
-        Some(tally.verdict(hinted, || b.contains(&b',')))
+        Some(tally.verdict(hinted, || b.contains(&b','), || has_lowercase(b)))
     }
 
     /// `whole_name_latin` for ASCII values of at most 64 bytes, on bit masks
@@ -788,6 +789,7 @@ impl Names {
                 f & TITLE != 0
             };
             if title {
+                tally.title(is_form_of_address(&b[s..core_end]));
                 continue;
             }
             // Letters, apostrophes and hyphens; capitalised unless in a
@@ -803,12 +805,20 @@ impl Names {
             if !name_token {
                 return Some(false);
             }
-            tally.add(f, b[s].is_ascii_uppercase());
+            tally.add(
+                f,
+                b[s].is_ascii_uppercase(),
+                Initial::of(&b[s..core_end], &b[s..e]),
+            );
         }
         if MARKED {
             return tally.named_without_dictionaries().then_some(true);
         }
-        Some(tally.verdict(hinted, || b.contains(&b',')))
+        Some(tally.verdict(
+            hinted,
+            || b.contains(&b','),
+            || b.iter().any(u8::is_ascii_lowercase),
+        ))
     }
 
     /// `flags_ascii` in the table of stop words and titles (those two
@@ -889,15 +899,25 @@ impl Names {
             } else {
                 f & TITLE != 0
             };
+            let core = t.trim_end_matches('.');
             if title {
+                tally.title(is_form_of_address(core.as_bytes()));
                 continue;
             }
             if !is_name_token(t, hinted) {
                 return false;
             }
-            tally.add(f, starts_upper(t));
+            tally.add(
+                f,
+                starts_upper(t),
+                Initial::of(core.as_bytes(), t.as_bytes()),
+            );
         }
-        tally.verdict(hinted, || text.contains(','))
+        tally.verdict(
+            hinted,
+            || text.contains(','),
+            || text.chars().any(char::is_lowercase),
+        )
     }
 }
 
@@ -1050,16 +1070,105 @@ struct NameTally {
     /// Place, facility and organisation words; country and subdivision names.
     place_words: usize,
     place_names: usize,
+    /// Initials ("J.", "B"), and those of them written without a dot.
+    initials: usize,
+    bare_initials: usize,
+    /// A form of address stood among the words ("Dr", "Mrs", "Prof.").
+    addressed: bool,
+    /// The words that are surnames and not given names.
+    surnames_only: usize,
+}
+
+/// Whether a name token is an initial: one capital letter, with or
+/// without a dot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Initial {
+    No,
+    Bare,
+    Dotted,
+}
+
+impl Initial {
+    /// From the token without its trailing dots (`core`) and with them.
+    #[inline]
+    fn of(core: &[u8], token: &[u8]) -> Initial {
+        match core {
+            [c] if c.is_ascii_uppercase() => {
+                if token.len() > 1 {
+                    Initial::Dotted
+                } else {
+                    Initial::Bare
+                }
+            }
+            _ => Initial::No,
+        }
+    }
+}
+
+/// A title that addresses a person ("Dr", "Mrs", "Prof", "Herr", "Sra"),
+/// as opposed to a degree, a suffix or a surname particle.
+fn is_form_of_address(core: &[u8]) -> bool {
+    const FORMS: &[&[u8]] = &[
+        b"mr",
+        b"mrs",
+        b"ms",
+        b"miss",
+        b"mx",
+        b"dr",
+        b"prof",
+        b"herr",
+        b"herrn",
+        b"frau",
+        b"m",
+        b"mme",
+        b"mlle",
+        b"sr",
+        b"sra",
+        b"srta",
+        b"sig",
+        b"sir",
+        b"dame",
+        b"lord",
+        b"rev",
+        b"hon",
+        b"dott",
+        b"dott.ssa",
+        b"avv",
+        b"ing",
+        b"mag",
+        b"mgr",
+        b"univ.prof",
+    ];
+    core.len() <= 9 && FORMS.iter().any(|f| f.eq_ignore_ascii_case(core))
+}
+
+/// Whether a value (valid UTF-8) holds a lower-case letter.
+fn has_lowercase(b: &[u8]) -> bool {
+    b.iter().any(u8::is_ascii_lowercase)
+        || std::str::from_utf8(b).is_ok_and(|s| s.chars().any(char::is_lowercase))
 }
 
 impl NameTally {
     /// One more name word, with its dictionary flags and whether it starts
     /// with a capital.
     #[inline]
-    fn add(&mut self, f: u8, upper: bool) {
+    fn add(&mut self, f: u8, upper: bool, initial: Initial) {
+        if initial != Initial::No {
+            // An initial stands for a given name; it is known to no list.
+            self.initials += 1;
+            self.bare_initials += (initial == Initial::Bare) as usize;
+            if self.words == 0 {
+                self.head = (true, false);
+            }
+            self.words += 1;
+            self.tail = (true, false);
+            return;
+        }
         self.plain += (f & STOP_WORD != 0 || !upper) as usize;
         self.place_words += (f & PLACE_WORD != 0) as usize;
         self.place_names += (f & PLACE_NAME != 0) as usize;
+        self.surnames_only +=
+            (f & (SURNAME | FIRST_NAME | STOP_WORD | PLACE_NAME) == SURNAME) as usize;
         let w = (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME, f & SURNAME != 0);
         if self.words == 0 {
             self.head = w;
@@ -1072,10 +1181,17 @@ impl NameTally {
     }
 
     /// The part of `verdict` in a column named for a name that needs no
-    /// dictionary: one to four capitalised words, none a stop word.
+    /// dictionary: one to four capitalised words, none a stop word, not
+    /// initials alone.
     #[inline]
     fn named_without_dictionaries(&self) -> bool {
-        (1..=4).contains(&self.words) && self.plain == 0
+        (1..=4).contains(&self.words) && self.plain == 0 && self.initials < self.words
+    }
+
+    /// A title among the words (skipped as a name word).
+    #[inline]
+    fn title(&mut self, form_of_address: bool) {
+        self.addressed |= form_of_address;
     }
 
     /// Whether a value of these name words is one person's name: 1–4
@@ -1089,9 +1205,22 @@ impl NameTally {
     /// In a column named for a name (`NameHint::Named`), capitalised words
     /// that are not stop words are a name whether the dictionaries list
     /// them or not: names of every country, and surnames alone.
+    ///
+    /// Outside name columns, three more forms are names: a form of address
+    /// with known name words ("Dr Smith", "Prof. Ana Souza", "Mrs E.
+    /// Clarke"); initials with a known surname ("J. Smith", "A. B. Jones",
+    /// "Smith, J."; without a hint the initials need their dots); and a
+    /// single word that is only ever a surname, written in mixed case
+    /// ("Dvořák", "Kowalczyk"): in a column of such words the column's share
+    /// decides.
     #[inline]
-    fn verdict(&self, hinted: NameHint, comma: impl FnOnce() -> bool) -> bool {
-        if self.words == 0 || self.words > 4 {
+    fn verdict(
+        &self,
+        hinted: NameHint,
+        comma: impl Fn() -> bool,
+        mixed_case: impl FnOnce() -> bool,
+    ) -> bool {
+        if self.words == 0 || self.words > 4 || self.initials == self.words {
             return false;
         }
         if hinted == NameHint::Named && self.plain == 0 {
@@ -1101,8 +1230,22 @@ impl NameTally {
             return false;
         }
         let hinted = hinted.any();
+        if self.plain == 0 && self.place_names == 0 {
+            if self.addressed && self.known > 0 {
+                return true;
+            }
+            if self.initials > 0
+                && (hinted || self.bare_initials == 0)
+                && self.words - self.initials == 1
+                && (self.tail.1 || (self.head.1 && comma()))
+            {
+                return true;
+            }
+        }
         if self.words == 1 {
-            return hinted && self.known > 0 && self.place_names == 0;
+            return self.place_names == 0
+                && ((hinted && self.known > 0)
+                    || (self.surnames_only == 1 && self.plain == 0 && mixed_case()));
         }
         let strong = self.firsts >= 1 && (self.lasts >= 1 || self.firsts >= 2) && self.known >= 2;
         strong
