@@ -700,17 +700,33 @@ impl Scanner {
                 arrow::compute::cast(arr, &DataType::Utf8),
             ) {
                 let text = text.as_string::<i32>();
-                // What does not parse: placeholders are blanks, the rest values.
+                let f = f.as_primitive::<arrow::datatypes::Float64Type>();
+                // What does not parse as a number: degrees, minutes and
+                // seconds are read as such; placeholders are blanks, the
+                // rest values.
                 let (mut blanks, mut other) = (0u64, 0u64);
+                let mut degrees: Vec<Option<f64>> = Vec::with_capacity(arr.len());
                 for i in 0..arr.len() {
-                    if text.is_valid(i) && f.is_null(i) {
-                        if is_placeholder_trimmed(crate::detect::trim_value(text.value(i))) {
-                            blanks += 1;
-                        } else {
-                            other += 1;
+                    if f.is_valid(i) {
+                        degrees.push(Some(f.value(i)));
+                    } else if text.is_valid(i) {
+                        let v = crate::detect::trim_value(text.value(i));
+                        match parse_dms(v).or_else(|| decimal_comma(v)) {
+                            Some(d) => degrees.push(Some(d)),
+                            None => {
+                                if is_placeholder_trimmed(v) {
+                                    blanks += 1;
+                                } else {
+                                    other += 1;
+                                }
+                                degrees.push(None);
+                            }
                         }
+                    } else {
+                        degrees.push(None);
                     }
                 }
+                let f: ArrayRef = Arc::new(arrow::array::Float64Array::from(degrees));
                 let parsed = (f.len() - f.logical_null_count()) as u64;
                 if parsed > 0 && parsed >= 9 * other {
                     self.scan_float(&f, path, hints, p);
@@ -1002,13 +1018,89 @@ impl Scanner {
 /// `long`, `longitude`), `None` for any other column. The axis must be the
 /// name's last word (`pickup_lat`, `Longitude`, `geo.lng`), as the head of
 /// an English compound is: `latitude_band` and `lat_zone` are codes.
+///
+/// Words for a unit or datum after the axis are skipped (`lat_deg`,
+/// `longitude_dd`, `lat_wgs84`), and the axis may be named in German,
+/// Spanish, Portuguese, Italian, French, Dutch or Polish (`breitengrad`,
+/// `longitud`, `szerokosc`).
 fn geo_axis(path: &str) -> Option<f64> {
     let words = crate::detect::column_words(path);
-    match words.last().map(String::as_str) {
-        Some("lat" | "latitude") => Some(90.0),
-        Some("lon" | "lng" | "long" | "longitude") => Some(180.0),
+    let axis = words.iter().rev().map(String::as_str).find(|w| {
+        !matches!(
+            *w,
+            "deg"
+                | "degree"
+                | "degrees"
+                | "dd"
+                | "dms"
+                | "dec"
+                | "decimal"
+                | "wgs84"
+                | "wgs"
+                | "etrs89"
+                | "grad"
+                | "grados"
+                | "graus"
+                | "gradi"
+        )
+    });
+    match axis {
+        Some(
+            "lat" | "latitude" | "latitud" | "latitudine" | "breite" | "breitengrad"
+            | "breedtegraad" | "szerokosc" | "szerokość",
+        ) => Some(90.0),
+        Some(
+            "lon" | "lng" | "long" | "longitude" | "longitud" | "longitudine" | "laenge" | "länge"
+            | "laengengrad" | "längengrad" | "lengtegraad" | "dlugosc" | "długość",
+        ) => Some(180.0),
         _ => None,
     }
+}
+
+/// A number written with a decimal comma ("52,52").
+fn decimal_comma(s: &str) -> Option<f64> {
+    let (a, b) = s.split_once(',')?;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+    let a_digits = a.strip_prefix('-').unwrap_or(a);
+    (digits(a_digits) && digits(b))
+        .then(|| format!("{a}.{b}").parse().ok())
+        .flatten()
+}
+
+/// A coordinate in degrees, minutes and seconds ("40°26′46″N", "73 58 W"
+/// is not: the degree sign is required), as signed decimal degrees.
+fn parse_dms(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (body, sign) = match s.chars().last()? {
+        'N' | 'E' | 'n' | 'e' => (&s[..s.len() - 1], 1.0),
+        'S' | 'W' | 's' | 'w' => (&s[..s.len() - 1], -1.0),
+        _ => (s, 1.0),
+    };
+    let (body, sign) = match body.trim_start().strip_prefix('-') {
+        Some(rest) => (rest, -sign),
+        None => (body, sign),
+    };
+    let (deg, rest) = body.split_once('°')?;
+    let mut value: f64 = deg.trim().parse().ok()?;
+    let mut rest = rest.trim();
+    for (marks, scale) in [
+        (&['\'', '′', '’'][..], 60.0),
+        (&['"', '″', '”'][..], 3600.0),
+    ] {
+        if rest.is_empty() {
+            break;
+        }
+        let Some(i) = rest.find(marks) else {
+            break;
+        };
+        let part: f64 = rest[..i].trim().parse().ok()?;
+        if !(0.0..60.0).contains(&part) {
+            return None;
+        }
+        value += part / scale;
+        rest = rest[i..].trim_start_matches(marks).trim();
+    }
+    (rest.is_empty() && value.is_finite()).then_some(sign * value)
 }
 
 /// Count one value whose hits all cover `raw` and belong to one entity:
@@ -1376,6 +1468,50 @@ mod tests {
         }
         for v in ["", "   ", "Nancy", "n/a/b", "4111", "tbd later", "x"] {
             assert_eq!(is_placeholder(v), v.trim().is_empty(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn coordinate_columns_by_axis_unit_and_language() {
+        for (name, want) in [
+            ("lat", Some(90.0)),
+            ("pickup_lat", Some(90.0)),
+            ("lat_deg", Some(90.0)),
+            ("latitude_dd", Some(90.0)),
+            ("LAT_WGS84", Some(90.0)),
+            ("decimalLongitude", Some(180.0)),
+            ("lon_decimal", Some(180.0)),
+            ("breitengrad", Some(90.0)),
+            ("laengengrad", Some(180.0)),
+            ("latitud", Some(90.0)),
+            ("longitudine", Some(180.0)),
+            ("szerokosc", Some(90.0)),
+            ("lat_zone", None),
+            ("longitude_bucket", None),
+            ("deg", None),
+            ("decimal_places", None),
+        ] {
+            assert_eq!(geo_axis(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn degrees_minutes_and_seconds() {
+        let near = |s: &str, want: f64| {
+            let got = parse_dms(s).unwrap_or(f64::NAN);
+            assert!((got - want).abs() < 1e-4, "{s}: {got}");
+        };
+        near("40°26′46″N", 40.0 + 26.0 / 60.0 + 46.0 / 3600.0);
+        near("73°58'W", -(73.0 + 58.0 / 60.0));
+        near("33° 52' 10\" S", -(33.0 + 52.0 / 60.0 + 10.0 / 3600.0));
+        near("-122.5°", -122.5);
+        near("51°", 51.0);
+        assert_eq!(decimal_comma("52,52"), Some(52.52));
+        assert_eq!(decimal_comma("-4,5"), Some(-4.5));
+        assert_eq!(decimal_comma("1,2,3"), None);
+        assert_eq!(decimal_comma("a,5"), None);
+        for bad in ["40", "N", "40°75'N", "forty°", "40°26′46″X", ""] {
+            assert_eq!(parse_dms(bad), None, "{bad}");
         }
     }
 

@@ -645,6 +645,31 @@ fn coordinates_of_any_precision_are_found_in_coordinate_columns() {
             "geo.lng",
             Arc::new(StringArray::from(fine.to_vec())) as ArrayRef,
         ),
+        // Degrees, minutes and seconds; a unit after the axis; the axis
+        // in another language.
+        (
+            "lat_dms",
+            Arc::new(StringArray::from(vec![
+                "40°26′46″N",
+                "41°02'10\"N",
+                "39° 58' S",
+                "40°N",
+                "42°15′N",
+                "38°59′59″S",
+            ])) as ArrayRef,
+        ),
+        (
+            "lon_deg",
+            Arc::new(Float64Array::from(vec![
+                -73.9, -74.0, -72.5, -75.1, -73.0, -71.8,
+            ])) as ArrayRef,
+        ),
+        (
+            "breitengrad",
+            Arc::new(StringArray::from(vec![
+                "52,52", "48.14", "53.55", "50.94", "51.23", "48.78",
+            ])) as ArrayRef,
+        ),
         // The axis is not the head of the name: codes and counts.
         (
             "lat_zone",
@@ -664,14 +689,14 @@ fn coordinates_of_any_precision_are_found_in_coordinate_columns() {
     ])
     .unwrap();
     let got = entities_of(&batch);
-    for (name, found) in &got[..4] {
+    for (name, found) in &got[..7] {
         assert_eq!(
             found,
             &vec!["GEO_COORDINATE".to_string()],
             "{name}: {got:?}"
         );
     }
-    for (name, found) in &got[4..] {
+    for (name, found) in &got[7..] {
         assert!(found.is_empty(), "{name}: {got:?}");
     }
 }

@@ -849,7 +849,7 @@ impl Names {
         let key = (ascii_lower(lo) as u128) | ((ascii_lower(hi) | (n as u64) << 56) as u128) << 64;
         match self.short.get(&key) {
             Some(&f) => f,
-            None if w.iter().any(|&c| c == b'-') => self.flags_slow(w),
+            None if w.contains(&b'-') => self.flags_slow(w),
             None => 0,
         }
     }

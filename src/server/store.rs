@@ -227,7 +227,7 @@ fn checked_report(
     let accepted = if cfg.rules_digests.is_empty() {
         checked.rules_digest == builtin_rules()?.digest()
     } else {
-        cfg.rules_digests.iter().any(|d| *d == checked.rules_digest)
+        cfg.rules_digests.contains(&checked.rules_digest)
     };
     if !accepted {
         return Err(StoreError::Invalid(format!(

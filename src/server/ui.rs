@@ -278,13 +278,13 @@ fn binary_size(bytes: u64) -> String {
 }
 
 /// The signed-in reviewer, or the answer that sends them to sign in.
-fn session(st: &AppState, headers: &HeaderMap, next: &str) -> Result<Session, Response> {
+fn session(st: &AppState, headers: &HeaderMap, next: &str) -> Result<Session, Box<Response>> {
     st.metrics.http_requests.fetch_add(1, Ordering::Relaxed);
     match cookie(headers, SESSION_COOKIE).and_then(|id| st.ui_sessions.get(id)) {
         Some(s) => Ok(s),
         None => {
             let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
-            Err(redirect(&format!("/ui/login?next={next}")))
+            Err(Box::new(redirect(&format!("/ui/login?next={next}"))))
         }
     }
 }
@@ -431,7 +431,7 @@ async fn login(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes)
 async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     let s = match session(&st, &headers, "/ui/requests") {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let f = form(&body);
     if !f.get("csrf").is_some_and(|v| ct_eq(v, &s.csrf)) {
@@ -480,7 +480,7 @@ async fn list(
 ) -> Response {
     let s = match session(&st, &headers, "/ui/requests") {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     // Pending by default; "all" for every status.
     let status_param = q
@@ -665,7 +665,7 @@ async fn detail(
     );
     let s = match session(&st, &headers, &next) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let req = match db(&st, move |c, s| store::get(c, &s.key, &id)).await {
         Ok(r) => r,
@@ -687,7 +687,7 @@ async fn review(
 ) -> Response {
     let s = match session(&st, &headers, "/ui/requests") {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let f = form(&body);
     if !f.get("csrf").is_some_and(|v| ct_eq(v, &s.csrf)) {
