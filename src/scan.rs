@@ -547,6 +547,28 @@ impl Scanner {
             );
             return;
         }
+        // Two readings of one span (a phone-shaped NHS number): where the
+        // value holds a context word of one entity and not of the other,
+        // the context decides ("NHS no 943 476 5919" is an NHS number).
+        let decided = |m: &crate::detect::Hit| {
+            !m.context
+                && hits.iter().any(|o| {
+                    o.context
+                        && rules.rule_entity[o.rule] != rules.rule_entity[m.rule]
+                        && o.start < m.end
+                        && m.start < o.end
+                })
+        };
+        let drop: Option<Vec<bool>> = (hits.iter().any(|h| h.context) && hits.iter().any(decided))
+            .then(|| hits.iter().map(decided).collect());
+        if let Some(drop) = drop {
+            let mut i = 0;
+            scratch.hits.retain(|_| {
+                i += 1;
+                !drop[i - 1]
+            });
+        }
+        let hits = &scratch.hits;
         for (k, h) in hits.iter().enumerate() {
             // One count per value and rule (and per value and entity), however many hits.
             if hits[..k].iter().any(|o| o.rule == h.rule) {

@@ -517,6 +517,23 @@ impl Ids {
         let s: String = d.iter().map(|x| char::from(b'0' + *x as u8)).collect();
         format!("{}.{}.{}-{}", &s[..3], &s[3..6], &s[6..9], &s[9..])
     }
+    /// A UK NHS number (mod 11) in its printed 3-3-4 form.
+    fn nhs(&mut self) -> String {
+        loop {
+            let d: Vec<u64> = (0..9).map(|_| self.next(10)).collect();
+            let sum: u64 = d.iter().enumerate().map(|(i, x)| x * (10 - i as u64)).sum();
+            let check = (11 - sum % 11) % 11;
+            if check == 10 {
+                continue;
+            }
+            let s: String = d
+                .iter()
+                .chain([&check])
+                .map(|x| char::from(b'0' + *x as u8))
+                .collect();
+            return format!("{} {} {}", &s[..3], &s[3..6], &s[6..]);
+        }
+    }
     fn pesel(&mut self) -> String {
         let mut d: Vec<u32> = format!(
             "{:02}{:02}{:02}{:04}",
@@ -964,5 +981,44 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
         &[
             "Katrina", "Sandy", "Harvey", "Andrew", "Irma", "Maria", "Wilma", "Ike",
         ],
+    );
+}
+
+/// #28: a number with two readings (an NHS number is phone-shaped) is read
+/// as the entity whose context word the value holds, in every row, so that
+/// the NHS numbers are not outvoted by the phones of other rows.
+#[test]
+fn a_context_word_decides_between_two_readings_of_a_number() {
+    let mut ids = Ids(11);
+    let fillers = [
+        "seen in clinic today, follow up in two weeks",
+        "bloods normal, no change to medication",
+        "referred to physiotherapy, review after",
+        "discussed diet and exercise at length",
+    ];
+    let notes: Vec<String> = (0..400)
+        .map(|i| {
+            let f = fillers[i % fillers.len()];
+            match i % 10 {
+                0 => format!("{f}. NHS no {}", ids.nhs()),
+                1 => format!("{f}; nhs number {} confirmed", ids.nhs()),
+                2 => format!("{f}. Call back on 020 7946 {:04}", ids.next(10_000)),
+                _ => f.to_string(),
+            }
+        })
+        .collect();
+    let found = entities_of(&text_column("notes", &notes));
+    assert!(found[0].1.contains(&"UK_NHS".to_string()), "{found:?}");
+    assert!(found[0].1.contains(&"PHONE".to_string()), "{found:?}");
+    // Only NHS numbers, each after its word: not phones.
+    let only: Vec<String> = (0..200)
+        .map(|i| match i % 5 {
+            0 => format!("{}. NHS no {}", fillers[i % 4], ids.nhs()),
+            _ => fillers[i % 4].to_string(),
+        })
+        .collect();
+    assert_eq!(
+        entities_of(&text_column("notes", &only))[0].1,
+        vec!["UK_NHS"]
     );
 }
