@@ -1022,3 +1022,44 @@ fn a_context_word_decides_between_two_readings_of_a_number() {
         vec!["UK_NHS"]
     );
 }
+
+/// #28: a licence number is a driver's licence only where the column is
+/// about a driver's licence, not where it names another licence.
+#[test]
+fn licences_that_are_not_a_drivers_are_not_driver_licences() {
+    let mut ids = Ids(5);
+    let numbers: Vec<String> = (0..60)
+        .map(|i| match i % 3 {
+            0 => format!("D{:07}", ids.next(10_000_000)),
+            1 => format!("{:09}", 100_000_000 + ids.next(800_000_000)),
+            _ => format!("AB{:06}", ids.next(1_000_000)),
+        })
+        .collect();
+    for col in [
+        "driver_license",
+        "license_number",
+        "dl_number",
+        "DriversLicence",
+    ] {
+        let found = entities_of(&text_column(col, &numbers));
+        assert!(
+            found[0].1.contains(&"US_DRIVER_LICENSE".to_string()),
+            "{col}: {found:?}"
+        );
+    }
+    for col in [
+        "fishing_licence",
+        "liquor_license_no",
+        "medical_license_number",
+        "pilot_licence",
+        "contractor_license",
+        "firearm_license_id",
+        "license_expiry",
+    ] {
+        let found = entities_of(&text_column(col, &numbers));
+        assert!(
+            !found[0].1.contains(&"US_DRIVER_LICENSE".to_string()),
+            "{col}: {found:?}"
+        );
+    }
+}
