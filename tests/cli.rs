@@ -2,9 +2,25 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use std::path::Path;
 
 fn piigate() -> Command {
     Command::cargo_bin("piigate").unwrap()
+}
+
+/// `piigate scan INPUT ARGS… --format json`, which must succeed, as JSON.
+fn scan_json(input: &Path, args: &[&str]) -> serde_json::Value {
+    let out = piigate()
+        .arg("scan")
+        .arg(input)
+        .args(args)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
 }
 
 fn fixtures() -> String {
@@ -98,16 +114,7 @@ fn fail_on_gives_exit_1_at_or_above_the_level() {
 fn sample_gives_the_same_tags_as_full_on_the_fixtures() {
     let f = format!("{}/payments.parquet", fixtures());
     let tags = |extra: &[&str]| {
-        let mut args = vec!["scan", f.as_str(), "--format", "json"];
-        args.extend_from_slice(extra);
-        let out = piigate()
-            .args(&args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let r = scan_json(Path::new(&f), extra);
         r["tables"][0]["columns"]
             .as_array()
             .unwrap()
@@ -326,13 +333,7 @@ fn a_full_scan_reports_everything_a_sample_of_it_reports() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.csv");
     let mut csv = String::from("id,notes\n");
-    let mut x: u64 = 42;
-    let mut next = |n: u64| {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (x >> 33) % n
-    };
+    let mut ids = crate::scanner_api::Ids(42);
     let fillers = [
         "seen today follow up in two weeks",
         "bloods normal no change",
@@ -340,40 +341,18 @@ fn a_full_scan_reports_everything_a_sample_of_it_reports() {
     ];
     for i in 0..20_000u64 {
         let f = fillers[(i % 3) as usize];
-        let extra = match next(100) {
-            0..=2 => loop {
-                // An NHS number after its word.
-                let d: Vec<u64> = (0..9).map(|_| next(10)).collect();
-                let sum: u64 = d.iter().enumerate().map(|(k, v)| v * (10 - k as u64)).sum();
-                let c = (11 - sum % 11) % 11;
-                if c < 10 {
-                    let s: String = d
-                        .iter()
-                        .chain([&c])
-                        .map(|v| char::from(b'0' + *v as u8))
-                        .collect();
-                    break format!(" NHS no {} {} {}", &s[..3], &s[3..6], &s[6..]);
-                }
-            },
-            3..=5 => format!(" call back on 020 7946 {:04}", next(10_000)),
-            6 => format!(" email j.smith{}@example.org", next(1000)),
+        let extra = match ids.next(100) {
+            // An NHS number after its word.
+            0..=2 => format!(" NHS no {}", ids.nhs()),
+            3..=5 => format!(" call back on 020 7946 {:04}", ids.next(10_000)),
+            6 => format!(" email j.smith{}@example.org", ids.next(1000)),
             _ => String::new(),
         };
         csv.push_str(&format!("{i},{f}{extra}\n"));
     }
     std::fs::write(&path, csv).unwrap();
     let entities = |args: &[&str]| -> std::collections::BTreeSet<String> {
-        let out = piigate()
-            .arg("scan")
-            .arg(&path)
-            .args(args)
-            .args(["--format", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let r = scan_json(&path, args);
         r["tables"][0]["columns"]
             .as_array()
             .unwrap()

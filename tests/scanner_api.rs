@@ -465,10 +465,10 @@ fn birth_dates_are_found_under_column_names_in_other_languages() {
 }
 
 /// Deterministic identifiers of several countries, each valid for its issuer.
-struct Ids(u64);
+pub(crate) struct Ids(pub(crate) u64);
 
 impl Ids {
-    fn next(&mut self, n: u64) -> u64 {
+    pub(crate) fn next(&mut self, n: u64) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -518,7 +518,7 @@ impl Ids {
         format!("{}.{}.{}-{}", &s[..3], &s[3..6], &s[6..9], &s[9..])
     }
     /// A UK NHS number (mod 11) in its printed 3-3-4 form.
-    fn nhs(&mut self) -> String {
+    pub(crate) fn nhs(&mut self) -> String {
         loop {
             let d: Vec<u64> = (0..9).map(|_| self.next(10)).collect();
             let sum: u64 = d.iter().enumerate().map(|(i, x)| x * (10 - i as u64)).sum();
