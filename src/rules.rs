@@ -309,6 +309,10 @@ pub struct Rule {
 pub(crate) struct WholeDfa {
     pub dfa: regex_automata::dfa::dense::DFA<Vec<u32>>,
     pub start: regex_automata::util::primitives::StateID,
+    /// The anchored start state after a byte that is neither a word byte nor
+    /// a line terminator (a space, a comma, a bracket): where most
+    /// matches inside a value start.
+    pub start_after_space: regex_automata::util::primitives::StateID,
     /// The same automaton re-tabled to take two bytes per step (when small
     /// enough), for whole-value answers.
     pub pairs: Option<PairDfa>,
@@ -755,6 +759,7 @@ impl Rule {
                     .anchored(regex_automata::Anchored::Yes)
                     .look_behind(None);
                 let start = dfa.start_state(&config).ok()?;
+                let start_after_space = dfa.start_state(&config.look_behind(Some(b' '))).ok()?;
                 let pairs = PairDfa::build(&dfa, start);
                 let single = if pairs.is_none() {
                     OneDfa::build(&dfa, start)
@@ -765,6 +770,7 @@ impl Rule {
                 Some(WholeDfa {
                     dfa,
                     start,
+                    start_after_space,
                     pairs,
                     single,
                     spaceless,

@@ -246,6 +246,47 @@ pub(crate) fn masks<const ALL: bool>(b: &[u8]) -> Masks {
     }
 }
 
+/// Bit masks of the word classes of a block of at most 64 bytes: bit `i`
+/// of each is byte `i`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WordMasks {
+    /// ASCII letters of either case.
+    pub alpha: u64,
+    /// ASCII capitals.
+    pub upper: u64,
+    /// Word bytes of the names finder: ASCII letters and digits, `'`, `-`
+    /// and `.`.
+    pub word: u64,
+}
+
+/// `WordMasks` of `b` (at most 64 bytes), sixteen bytes per step: free
+/// text's word runs are then walked run by run, not byte by byte.
+#[inline]
+pub(crate) fn word_masks(b: &[u8]) -> WordMasks {
+    debug_assert!(b.len() <= 64);
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+        unsafe { sse2::word_masks(b) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        word_masks_scalar(b)
+    }
+}
+
+/// The scalar form of `word_masks` (the reference for the SIMD one).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) fn word_masks_scalar(b: &[u8]) -> WordMasks {
+    let mut m = WordMasks::default();
+    for (i, &c) in b.iter().enumerate().take(64) {
+        m.alpha |= (c.is_ascii_alphabetic() as u64) << i;
+        m.upper |= (c.is_ascii_uppercase() as u64) << i;
+        m.word |= ((c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.')) as u64) << i;
+    }
+    m
+}
+
 /// Bit masks of the spaces and the commas of `b` (at most 64 bytes),
 /// sixteen bytes per step.
 #[inline]
@@ -585,6 +626,31 @@ mod sse2 {
         (sp, co)
     }
 
+    /// `super::word_masks`, block by block.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn word_masks(b: &[u8]) -> super::WordMasks {
+        let mut m = super::WordMasks::default();
+        blocks(b, |k, v| {
+            let bits = |x: __m128i| (_mm_movemask_epi8(x) as u32 as u64) << k;
+            let upper = le(_mm_sub_epi8(v, splat(b'A')), 25);
+            let folded = _mm_or_si128(v, splat(0x20));
+            let alpha = le(_mm_sub_epi8(folded, splat(b'a')), 25);
+            let digit = le(_mm_sub_epi8(v, splat(b'0')), 9);
+            let punct = _mm_or_si128(
+                _mm_cmpeq_epi8(v, splat(b'\'')),
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(v, splat(b'-')),
+                    _mm_cmpeq_epi8(v, splat(b'.')),
+                ),
+            );
+            m.alpha |= bits(alpha);
+            m.upper |= bits(upper);
+            m.word |= bits(_mm_or_si128(_mm_or_si128(alpha, digit), punct));
+        });
+        m
+    }
+
     /// `super::masks`, block by block.
     #[inline]
     #[target_feature(enable = "sse2")]
@@ -654,6 +720,17 @@ mod tests {
             proptest::prop_assert_eq!(masks::<true>(&v), masks_scalar(&v));
             let m = masks_scalar(&v);
             proptest::prop_assert_eq!(masks::<false>(&v), Masks { apostrophe: 0, digit: 0, ..m });
+        }
+
+        #[test]
+        fn word_masks_agree_with_scalar(v in proptest::collection::vec(proptest::num::u8::ANY, 0..=64)) {
+            proptest::prop_assert_eq!(word_masks(&v), word_masks_scalar(&v));
+        }
+
+        #[test]
+        fn word_masks_of_text_agree_with_scalar(v in "[a-zA-Z0-9 '.,\\-_@é]{0,64}") {
+            let b = &v.as_bytes()[..v.len().min(64)];
+            proptest::prop_assert_eq!(word_masks(b), word_masks_scalar(b));
         }
 
         #[test]

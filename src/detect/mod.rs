@@ -171,8 +171,55 @@ fn longest_token_run(b: &[u8]) -> u32 {
     best
 }
 
-/// Alphanumeric run lengths and `UpperWord` of a digit-free value.
+/// Alphanumeric run lengths and `UpperWord` of a digit-free value, 64
+/// bytes at a time: the letters and capitals as bit masks, then run by run.
 fn digit_free_runs(b: &[u8], sh: &mut Shape) {
+    use crate::rules::Feature;
+    // The letters (capitals) that end the previous block and continue here.
+    let (mut run, mut uppers) = (0u32, 0u32);
+    for block in b.chunks(64) {
+        let n = block.len() as u32;
+        let m = bytes::word_masks(block);
+        let mut pos = 0u32;
+        while pos < n {
+            let rest = m.alpha >> pos;
+            let gap = rest.trailing_zeros().min(n - pos);
+            if gap > 0 {
+                if run > 0 {
+                    sh.alnum_mask |= 1 << run.min(63);
+                    run = 0;
+                }
+                pos += gap;
+                if pos >= n {
+                    break;
+                }
+            }
+            // `rest` shifted in zeros from the top: the ones end inside the word.
+            let ones = (!(m.alpha >> pos)).trailing_zeros().min(n - pos);
+            run += ones;
+            pos += ones;
+        }
+        // Four capitals in a row, inside the block or across its start.
+        let u = m.upper;
+        if u & (u >> 1) & (u >> 2) & (u >> 3) != 0 || uppers + u.trailing_ones().min(n) >= 4 {
+            sh.features |= Feature::UpperWord.bit();
+        }
+        uppers = if u.trailing_ones() >= n {
+            uppers + n
+        } else {
+            (u << (64 - n)).leading_ones()
+        };
+    }
+    if run > 0 {
+        sh.alnum_mask |= 1 << run.min(63);
+    }
+    sh.runs_pending = false;
+}
+
+/// The byte-by-byte form of `digit_free_runs` (the reference it is tested
+/// against).
+#[cfg(test)]
+fn digit_free_runs_scalar(b: &[u8], sh: &mut Shape) {
     use crate::rules::Feature;
     let mut run = 0u32;
     let mut uppers = 0u32;
@@ -492,6 +539,11 @@ pub struct Scratch {
     /// The names finder's word spans and results.
     name_tokens: Vec<(usize, usize)>,
     name_spans: Vec<(usize, usize, bool)>,
+    /// Where each run of ASCII digits starts in the value (filled when a
+    /// rule first asks, see `digit_runs_filled`).
+    digit_starts: Vec<(u32, u32)>,
+    /// Spans of one pattern found by the anchored walks, before they count.
+    spans: Vec<(usize, usize)>,
     pub hits: Vec<Hit>,
 }
 
@@ -1219,6 +1271,7 @@ impl Detector {
         // whose matches all hold a digit asks): no such match starts more
         // than its pattern's lead before it, so the search starts there.
         let mut first_digit: Option<Option<usize>> = None;
+        let mut digit_runs_filled = false;
         for k in 0..scratch.candidates.len() {
             let i = scratch.candidates[k];
             let r = &rules.rules[i];
@@ -1243,6 +1296,45 @@ impl Detector {
                         }
                     }
                     for j in 0..r.regexes.len() {
+                        // A pattern whose matches all hold a digit and
+                        // whose DFA is compiled: walk it anchored only at
+                        // the token starts just before each run of digits,
+                        // instead of searching the whole value.
+                        if let (Some(lead), Some(whole)) = (r.digit_lead[j], r.whole_dfa(j)) {
+                            if !digit_runs_filled {
+                                fill_digit_starts(bytes, &mut scratch.digit_starts);
+                                digit_runs_filled = true;
+                            }
+                            if walk_at_digit_runs(
+                                whole,
+                                text,
+                                lead,
+                                &scratch.digit_starts,
+                                &mut scratch.spans,
+                            ) {
+                                for k in 0..scratch.spans.len() {
+                                    let (s, e) = scratch.spans[k];
+                                    if !token_boundary(text, s, e)
+                                        || !r.validator.check(&text[s..e])
+                                        || preceded_by(text, s, &r.negative_context)
+                                        || scratch
+                                            .hits
+                                            .iter()
+                                            .any(|h| h.rule == i && h.start == s && h.end == e)
+                                    {
+                                        continue;
+                                    }
+                                    scratch.hits.push(Hit {
+                                        rule: i,
+                                        start: s,
+                                        end: e,
+                                        full: s == 0 && e == text.len(),
+                                        context: false,
+                                    });
+                                }
+                                continue;
+                            }
+                        }
                         let at = match r.digit_lead[j] {
                             Some(lead) => {
                                 let fd = *first_digit.get_or_insert_with(|| {
@@ -2015,27 +2107,129 @@ fn preceded_by(text: &str, s: usize, words: &[String]) -> bool {
         .any(|x| x.as_bytes().eq_ignore_ascii_case(word))
 }
 
+/// The start and the preceding digit's end of every run of ASCII digits in
+/// `b`: `(start, end of the previous run)` (0 for the first run).
+fn fill_digit_starts(b: &[u8], out: &mut Vec<(u32, u32)>) {
+    out.clear();
+    let mut prev_end = 0u32;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push((start as u32, prev_end));
+            prev_end = i as u32;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The leftmost-first matches of a pattern whose every match holds a digit,
+/// at most `lead` bytes after its start: a match that counts starts where a
+/// token may start (`token_start`), at most `lead` bytes before the first
+/// digit it holds, so only those positions are walked, each with its own
+/// anchored DFA walk, and a match hides the starts it covers (as a search
+/// of the whole value would). Spans go to `out`; `false` if the DFA gave up
+/// (a quit byte), and the caller searches the value instead.
+fn walk_at_digit_runs(
+    whole: &crate::rules::WholeDfa,
+    text: &str,
+    lead: usize,
+    runs: &[(u32, u32)],
+    out: &mut Vec<(usize, usize)>,
+) -> bool {
+    use regex_automata::dfa::Automaton;
+    out.clear();
+    let b = text.as_bytes();
+    let dfa = &whole.dfa;
+    let mut free = 0usize;
+    for &(d, prev_end) in runs {
+        let d = d as usize;
+        // The match's first digit is this run's first: it starts after the
+        // previous run.
+        let lo = d.saturating_sub(lead).max(prev_end as usize).max(free);
+        for s in lo..=d {
+            if s < free || !text.is_char_boundary(s) || !token_start(b, s) {
+                continue;
+            }
+            let mut sid = match s.checked_sub(1).map(|p| b[p]) {
+                None => whole.start,
+                Some(p) if p != b'\n' && p != b'\r' && p < 0x80 => whole.start_after_space,
+                Some(p) => {
+                    let config = regex_automata::util::start::Config::new()
+                        .anchored(regex_automata::Anchored::Yes)
+                        .look_behind(Some(p));
+                    let Ok(sid) = dfa.start_state(&config) else {
+                        return false;
+                    };
+                    sid
+                }
+            };
+            let mut last = None;
+            let mut dead = false;
+            for (k, &c) in b[s..].iter().enumerate() {
+                sid = dfa.next_state(sid, c);
+                if dfa.is_special_state(sid) {
+                    if dfa.is_match_state(sid) {
+                        last = Some(s + k);
+                    } else if dfa.is_dead_state(sid) {
+                        dead = true;
+                        break;
+                    } else if dfa.is_quit_state(sid) {
+                        return false;
+                    }
+                }
+            }
+            if !dead && dfa.is_match_state(dfa.next_eoi_state(sid)) {
+                last = Some(b.len());
+            }
+            if let Some(e) = last {
+                if e > s {
+                    out.push((s, e));
+                    free = e;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Whether a match may start at `s` as far as the bytes before it go (the
+/// left half of `token_boundary`).
+#[inline]
+fn token_start(b: &[u8], s: usize) -> bool {
+    if s == 0 {
+        return true;
+    }
+    let joiner = |c: u8| matches!(c, b'-' | b'_' | b'/' | b'.' | b'+');
+    let p = b[s - 1];
+    if p.is_ascii_alphanumeric() || (p == b'_') {
+        return false;
+    }
+    if joiner(p) && s >= 2 && b[s - 2].is_ascii_alphanumeric() {
+        return false;
+    }
+    // Digits right after a `+` are a phone number's country code and
+    // what follows it ("+351 99 8519 8498" holds no SSN), whatever
+    // stands before the `+`.
+    if p == b'+' && s < b.len() && b[s].is_ascii_digit() {
+        return false;
+    }
+    // "rv:1.9.6.20" in a browser's user agent is a version, not an address.
+    if p == b':' && s >= 3 && b[s - 3..s - 1].eq_ignore_ascii_case(b"rv") {
+        return false;
+    }
+    true
+}
+
 fn token_boundary(text: &str, s: usize, e: usize) -> bool {
     let b = text.as_bytes();
     let joiner = |c: u8| matches!(c, b'-' | b'_' | b'/' | b'.' | b'+');
-    if s > 0 {
-        let p = b[s - 1];
-        if p.is_ascii_alphanumeric() || (p == b'_') {
-            return false;
-        }
-        if joiner(p) && s >= 2 && b[s - 2].is_ascii_alphanumeric() {
-            return false;
-        }
-        // Digits right after a `+` are a phone number's country code and
-        // what follows it ("+351 99 8519 8498" holds no SSN), whatever
-        // stands before the `+`.
-        if p == b'+' && b[s].is_ascii_digit() {
-            return false;
-        }
-        // "rv:1.9.6.20" in a browser's user agent is a version, not an address.
-        if p == b':' && s >= 3 && b[s - 3..s - 1].eq_ignore_ascii_case(b"rv") {
-            return false;
-        }
+    if !token_start(b, s) {
+        return false;
     }
     if e < b.len() {
         let n = b[e];
@@ -2156,6 +2350,23 @@ mod tests {
                 (a.digits, a.features, a.digit_mask, a.alnum_mask, a.alnum_digit_mask),
                 (b.digits, b.features, b.digit_mask, b.alnum_mask, b.alnum_digit_mask)
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Run by run over 64-byte blocks gives what byte by byte gives,
+        /// with words and runs of capitals across the blocks' edges.
+        #[test]
+        fn digit_free_runs_agree_with_the_byte_walk(
+            v in proptest::prop_oneof![
+                "[a-zA-Z .,\u{e9}]{0,300}",
+                "([A-Z]{0,70}[a-z]{0,70} ?){0,4}",
+            ]
+        ) {
+            let (mut a, mut b) = (Shape::default(), Shape::default());
+            digit_free_runs(v.as_bytes(), &mut a);
+            digit_free_runs_scalar(v.as_bytes(), &mut b);
+            proptest::prop_assert_eq!((a.alnum_mask, a.features), (b.alnum_mask, b.features));
         }
     }
 

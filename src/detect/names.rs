@@ -1266,6 +1266,13 @@ const WORD_BYTE: [bool; 256] = {
 
 /// Words as byte spans, into `out`; commas and other punctuation separate.
 fn tokenize(text: &str, out: &mut Vec<(usize, usize)>) {
+    tokenize_with::<true>(text, out)
+}
+
+/// `tokenize`; without `MASKS`, ASCII text takes the character walk too
+/// (the reference the mask walk is tested against).
+#[inline(always)]
+fn tokenize_with<const MASKS: bool>(text: &str, out: &mut Vec<(usize, usize)>) {
     out.clear();
     let mut start = None;
     let bytes = text.as_bytes();
@@ -1288,22 +1295,34 @@ fn tokenize(text: &str, out: &mut Vec<(usize, usize)>) {
         }
         _ => {}
     };
-    if text.is_ascii() {
-        // Word runs found directly (no per-byte state machine).
+    if MASKS && text.is_ascii() {
+        // Word runs found from bit masks of 64 bytes, run by run.
         let b = text.as_bytes();
-        let word = |c: u8| WORD_BYTE[c as usize];
-        let mut i = 0;
-        while i < b.len() {
-            while i < b.len() && !word(b[i]) {
-                i += 1;
+        // Where the word that runs into the current block started.
+        let mut open: Option<usize> = None;
+        for (k, block) in b.chunks(64).enumerate() {
+            let base = k * 64;
+            let n = block.len() as u32;
+            let w = super::bytes::word_masks(block).word;
+            let mut pos = 0u32;
+            while pos < n {
+                let gap = (w >> pos).trailing_zeros().min(n - pos);
+                if gap > 0 {
+                    if let Some(s) = open.take() {
+                        push(s, base + pos as usize);
+                    }
+                    pos += gap;
+                    if pos >= n {
+                        break;
+                    }
+                }
+                let ones = (!(w >> pos)).trailing_zeros().min(n - pos);
+                open.get_or_insert(base + pos as usize);
+                pos += ones;
             }
-            let s = i;
-            while i < b.len() && word(b[i]) {
-                i += 1;
-            }
-            if s < i {
-                push(s, i);
-            }
+        }
+        if let Some(s) = open {
+            push(s, b.len());
         }
         return;
     } else {
@@ -1321,6 +1340,20 @@ mod tests {
     fn names() -> &'static Names {
         static N: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
         N.get_or_init(Names::builtin)
+    }
+
+    proptest::proptest! {
+        /// The mask walk finds the words the character walk finds, across
+        /// the 64-byte blocks' edges.
+        #[test]
+        fn word_masks_find_the_words_of_the_character_walk(
+            v in "([A-Za-z0-9'.\\-]{0,70}[ ,;:!?()/_]{0,3}){0,6}"
+        ) {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            tokenize_with::<true>(&v, &mut fast);
+            tokenize_with::<false>(&v, &mut slow);
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     proptest::proptest! {
