@@ -599,9 +599,9 @@ impl Names {
         for (k, w) in tokens.windows(2).enumerate() {
             let ((a0, a1), (b0, b1)) = (w[0], w[1]);
             let (a, b) = (&text[a0..a1], &text[b0..b1]);
-            if text[a1..b0].trim().is_empty()
+            if starts_upper(b)
                 && starts_upper(a)
-                && starts_upper(b)
+                && text[a1..b0].trim().is_empty()
                 && !is_all_upper(a)
                 && self.is_common_first(a)
                 && self.flags(b) & (COMMON_SURNAME | STOP_WORD) == COMMON_SURNAME
@@ -867,8 +867,7 @@ impl Names {
     }
 
     fn is_whole_name(&self, text: &str, tokens: &[(usize, usize)], hinted: NameHint) -> bool {
-        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
-        if has_digit || tokens.len() > 5 {
+        if tokens.len() > 5 || text.bytes().any(|b| b.is_ascii_digit()) {
             return false;
         }
         // Scripts the dictionaries do not cover (Han, Cyrillic, Greek, Arabic,
