@@ -574,6 +574,21 @@ impl Names {
         tokens: &mut Vec<(usize, usize)>,
         out: &mut Vec<(usize, usize, bool)>,
     ) {
+        self.find_counted_with::<true>(text, hinted, capitalised, tokens, out)
+    }
+
+    /// `find_counted`; without `QUICK`, long ASCII text is not first
+    /// checked for a pair of capitalised words (the reference the check is
+    /// tested against).
+    #[inline(always)]
+    fn find_counted_with<const QUICK: bool>(
+        &self,
+        text: &str,
+        hinted: NameHint,
+        capitalised: usize,
+        tokens: &mut Vec<(usize, usize)>,
+        out: &mut Vec<(usize, usize, bool)>,
+    ) {
         out.clear();
         // Outside a name column, a name is capitalised words: a whole-value
         // name needs every word capitalised and at least two of them (a single
@@ -581,6 +596,12 @@ impl Names {
         // "Given Surname" pair. Fewer than two capitalised words can be
         // neither: skip the tokenizer (most sentences take this exit).
         if !hinted.any() && capitalised < 2 {
+            return;
+        }
+        // Long running text (sentences start with capitals) is most often
+        // neither: more than five words, and no two capitalised ones side by
+        // side. One walk over its word runs says so without the token list.
+        if QUICK && text.len() > 32 && text.is_ascii() && no_name_in_ascii(text.as_bytes()) {
             return;
         }
         tokenize(text, tokens);
@@ -1263,6 +1284,73 @@ const WORD_BYTE: [bool; 256] = {
     t
 };
 
+/// The runs of word bytes (`WORD_BYTE`) of ASCII text, in order, found from
+/// bit masks of 64 bytes run by run; `each` returns `false` to stop.
+fn ascii_word_runs(b: &[u8], mut each: impl FnMut(usize, usize) -> bool) {
+    // Where the run that goes on into the current block started.
+    let mut open: Option<usize> = None;
+    for (k, block) in b.chunks(64).enumerate() {
+        let base = k * 64;
+        let n = block.len() as u32;
+        let w = super::bytes::word_masks(block).word;
+        let mut pos = 0u32;
+        while pos < n {
+            let gap = (w >> pos).trailing_zeros().min(n - pos);
+            if gap > 0 {
+                if let Some(s) = open.take() {
+                    if !each(s, base + pos as usize) {
+                        return;
+                    }
+                }
+                pos += gap;
+                if pos >= n {
+                    break;
+                }
+            }
+            let ones = (!(w >> pos)).trailing_zeros().min(n - pos);
+            open.get_or_insert(base + pos as usize);
+            pos += ones;
+        }
+    }
+    if let Some(s) = open {
+        each(s, b.len());
+    }
+}
+
+/// Whether ASCII text certainly holds no name for `find_counted`: more than
+/// five tokens (so not a whole name) and no two tokens side by side, only
+/// white space between them, that both start with a capital (what an
+/// embedded name needs). The tokens are `tokenize`'s: word runs, trailing
+/// dots dropped from runs longer than two bytes (they then stand in the
+/// gap), runs of dots alone dropped.
+fn no_name_in_ascii(b: &[u8]) -> bool {
+    let mut tokens = 0usize;
+    // The previous token, when it can be a pair's first word: where it ends.
+    let mut first: Option<usize> = None;
+    let mut pair = false;
+    ascii_word_runs(b, |s, e| {
+        let long = e - s > 2;
+        if long && b[s..e].iter().all(|&c| c == b'.') {
+            first = None;
+            return true;
+        }
+        tokens += 1;
+        if let Some(end) = first {
+            if b[s].is_ascii_uppercase()
+                && b[end..s]
+                    .iter()
+                    .all(|&c| c.is_ascii_whitespace() || c == 0x0B)
+            {
+                pair = true;
+                return false;
+            }
+        }
+        first = (b[s].is_ascii_uppercase() && !(long && b[e - 1] == b'.')).then_some(e);
+        true
+    });
+    !pair && tokens > 5
+}
+
 /// Words as byte spans, into `out`; commas and other punctuation separate.
 fn tokenize(text: &str, out: &mut Vec<(usize, usize)>) {
     tokenize_with::<true>(text, out)
@@ -1296,33 +1384,10 @@ fn tokenize_with<const MASKS: bool>(text: &str, out: &mut Vec<(usize, usize)>) {
     };
     if MASKS && text.is_ascii() {
         // Word runs found from bit masks of 64 bytes, run by run.
-        let b = text.as_bytes();
-        // Where the word that runs into the current block started.
-        let mut open: Option<usize> = None;
-        for (k, block) in b.chunks(64).enumerate() {
-            let base = k * 64;
-            let n = block.len() as u32;
-            let w = super::bytes::word_masks(block).word;
-            let mut pos = 0u32;
-            while pos < n {
-                let gap = (w >> pos).trailing_zeros().min(n - pos);
-                if gap > 0 {
-                    if let Some(s) = open.take() {
-                        push(s, base + pos as usize);
-                    }
-                    pos += gap;
-                    if pos >= n {
-                        break;
-                    }
-                }
-                let ones = (!(w >> pos)).trailing_zeros().min(n - pos);
-                open.get_or_insert(base + pos as usize);
-                pos += ones;
-            }
-        }
-        if let Some(s) = open {
-            push(s, b.len());
-        }
+        ascii_word_runs(text.as_bytes(), |s, e| {
+            push(s, e);
+            true
+        });
         return;
     } else {
         for (i, c) in text.char_indices() {
@@ -1335,10 +1400,48 @@ fn tokenize_with<const MASKS: bool>(text: &str, out: &mut Vec<(usize, usize)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     fn names() -> &'static Names {
         static N: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
         N.get_or_init(Names::builtin)
+    }
+
+    proptest::proptest! {
+        /// Checking long ASCII text for a pair of capitalised words first
+        /// changes no answer of the names finder, hinted or not.
+        #[test]
+        fn the_pair_check_changes_no_answer(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[A-Z][a-z]{1,8}",
+                    "[a-z]{1,8}",
+                    proptest::sample::select(vec![
+                        "John", "Smith", "Mary", "Jones", "Dr.", "J.", "Mr", "...", "Anna", "Müller", "Smith.",
+                    ]).prop_map(String::from),
+                ],
+                1..14,
+            ),
+            seps in proptest::collection::vec(
+                proptest::sample::select(vec![" ", "  ", ", ", ". ", "\t", "\n", " - ", "\u{b}", "..."]),
+                14,
+            ),
+            hint in 0i8..3,
+        ) {
+            let mut v = String::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 {
+                    v.push_str(seps[k]);
+                }
+                v.push_str(w);
+            }
+            let hinted = NameHint::of(hint);
+            let n = names();
+            let (mut t, mut quick, mut full) = (Vec::new(), Vec::new(), Vec::new());
+            n.find_counted_with::<true>(&v, hinted, 99, &mut t, &mut quick);
+            n.find_counted_with::<false>(&v, hinted, 99, &mut t, &mut full);
+            proptest::prop_assert_eq!(quick, full, "{:?}", v);
+        }
     }
 
     proptest::proptest! {
