@@ -131,6 +131,9 @@ pub fn column_words(name: &str) -> Vec<String> {
 struct Shape {
     /// `alnum_mask` and `UpperWord` not computed yet (digit-free values).
     runs_pending: bool,
+    /// While the runs are pending: four capitals in a row were looked for
+    /// and are not there.
+    no_upper_word: bool,
     /// Capital-like bytes (ASCII capitals and every non-ASCII byte): an
     /// upper bound on the capitalised words, for the names finder's early exit.
     caplike: u32,
@@ -149,6 +152,7 @@ impl Default for Shape {
     fn default() -> Self {
         Shape {
             runs_pending: false,
+            no_upper_word: false,
             caplike: 0,
             digits: 0,
             features: 0,
@@ -214,6 +218,26 @@ fn digit_free_runs(b: &[u8], sh: &mut Shape) {
         sh.alnum_mask |= 1 << run.min(63);
     }
     sh.runs_pending = false;
+}
+
+/// Whether `b` holds four ASCII capitals in a row (`UpperWord`), from the
+/// capitals' bit masks, 64 bytes at a time.
+fn has_upper_word(b: &[u8]) -> bool {
+    // The capitals that end the previous block.
+    let mut uppers = 0u32;
+    for block in b.chunks(64) {
+        let n = block.len() as u32;
+        let u = bytes::word_masks(block).upper;
+        if u & (u >> 1) & (u >> 2) & (u >> 3) != 0 || uppers + u.trailing_ones().min(n) >= 4 {
+            return true;
+        }
+        uppers = if u.trailing_ones() >= n {
+            uppers + n
+        } else {
+            (u << (64 - n)).leading_ones()
+        };
+    }
+    false
 }
 
 /// The byte-by-byte form of `digit_free_runs` (the reference it is tested
@@ -463,7 +487,7 @@ impl Shape {
     /// check follows in `admits_lazy`).
     fn have(&self) -> u16 {
         self.features
-            | if self.runs_pending && self.caplike >= 4 {
+            | if self.runs_pending && self.caplike >= 4 && !self.no_upper_word {
                 crate::rules::Feature::UpperWord.bit()
             } else {
                 0
@@ -489,6 +513,18 @@ impl Shape {
             }
             if r.alnum_mask == 0 && r.features & upper_word == 0 {
                 return true;
+            }
+            // Four capitals in a row are looked for on their own first (a
+            // few mask operations): prose with capitals has none, and then
+            // the run lengths are not needed for this rule.
+            if r.features & upper_word != 0 {
+                if self.no_upper_word {
+                    return false;
+                }
+                if !has_upper_word(b) {
+                    self.no_upper_word = true;
+                    return false;
+                }
             }
             digit_free_runs(b, self);
         }
@@ -2367,6 +2403,8 @@ mod tests {
             digit_free_runs(v.as_bytes(), &mut a);
             digit_free_runs_scalar(v.as_bytes(), &mut b);
             proptest::prop_assert_eq!((a.alnum_mask, a.features), (b.alnum_mask, b.features));
+            let upper = b.features & crate::rules::Feature::UpperWord.bit() != 0;
+            proptest::prop_assert_eq!(has_upper_word(v.as_bytes()), upper);
         }
     }
 
