@@ -1335,8 +1335,13 @@ impl Detector {
                         // A pattern whose matches all hold a digit and
                         // whose DFA is compiled: walk it anchored only at
                         // the token starts just before each run of digits,
-                        // instead of searching the whole value.
-                        if let (Some(lead), Some(whole)) = (r.digit_lead[j], r.whole_dfa(j)) {
+                        // instead of searching the whole value (short values
+                        // are searched: there the search costs no more).
+                        if let (Some(lead), Some(whole), true) = (
+                            r.digit_lead[j],
+                            r.whole_dfa(j),
+                            text.len() >= crate::rules::SHORT_VALUE,
+                        ) {
                             if !digit_runs_filled {
                                 fill_digit_starts(bytes, &mut scratch.digit_starts);
                                 digit_runs_filled = true;
