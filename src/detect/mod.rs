@@ -175,10 +175,14 @@ fn longest_token_run(b: &[u8]) -> u32 {
     best
 }
 
-/// Alphanumeric run lengths and `UpperWord` of a digit-free value, 64
-/// bytes at a time: the letters and capitals as bit masks, then run by run.
+/// Alphanumeric run lengths and `UpperWord` of a digit-free value; from 64
+/// bytes on, 64 bytes at a time: the letters and capitals as bit masks,
+/// then run by run.
 fn digit_free_runs(b: &[u8], sh: &mut Shape) {
     use crate::rules::Feature;
+    if b.len() < crate::rules::SHORT_VALUE {
+        return digit_free_runs_bytes(b, sh);
+    }
     // The letters (capitals) that end the previous block and continue here.
     let (mut run, mut uppers) = (0u32, 0u32);
     for block in b.chunks(64) {
@@ -240,10 +244,9 @@ fn has_upper_word(b: &[u8]) -> bool {
     false
 }
 
-/// The byte-by-byte form of `digit_free_runs` (the reference it is tested
-/// against).
-#[cfg(test)]
-fn digit_free_runs_scalar(b: &[u8], sh: &mut Shape) {
+/// The byte-by-byte form of `digit_free_runs`, for short values (and the
+/// reference the mask walk is tested against).
+fn digit_free_runs_bytes(b: &[u8], sh: &mut Shape) {
     use crate::rules::Feature;
     let mut run = 0u32;
     let mut uppers = 0u32;
@@ -517,7 +520,7 @@ impl Shape {
             // Four capitals in a row are looked for on their own first (a
             // few mask operations): prose with capitals has none, and then
             // the run lengths are not needed for this rule.
-            if r.features & upper_word != 0 {
+            if r.features & upper_word != 0 && b.len() >= crate::rules::SHORT_VALUE {
                 if self.no_upper_word {
                     return false;
                 }
@@ -1337,11 +1340,10 @@ impl Detector {
                         // the token starts just before each run of digits,
                         // instead of searching the whole value (short values
                         // are searched: there the search costs no more).
-                        if let (Some(lead), Some(whole), true) = (
-                            r.digit_lead[j],
-                            r.whole_dfa(j),
-                            text.len() >= crate::rules::SHORT_VALUE,
-                        ) {
+                        if let Some((lead, whole)) = r.digit_lead[j]
+                            .filter(|_| text.len() >= crate::rules::SHORT_VALUE)
+                            .and_then(|lead| Some((lead, r.whole_dfa(j)?)))
+                        {
                             if !digit_runs_filled {
                                 fill_digit_starts(bytes, &mut scratch.digit_starts);
                                 digit_runs_filled = true;
@@ -2406,7 +2408,7 @@ mod tests {
         ) {
             let (mut a, mut b) = (Shape::default(), Shape::default());
             digit_free_runs(v.as_bytes(), &mut a);
-            digit_free_runs_scalar(v.as_bytes(), &mut b);
+            digit_free_runs_bytes(v.as_bytes(), &mut b);
             proptest::prop_assert_eq!((a.alnum_mask, a.features), (b.alnum_mask, b.features));
             let upper = b.features & crate::rules::Feature::UpperWord.bit() != 0;
             proptest::prop_assert_eq!(has_upper_word(v.as_bytes()), upper);

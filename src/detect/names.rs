@@ -601,7 +601,11 @@ impl Names {
         // Long running text (sentences start with capitals) is most often
         // neither: more than five words, and no two capitalised ones side by
         // side. One walk over its word runs says so without the token list.
-        if QUICK && text.len() > 32 && text.is_ascii() && no_name_in_ascii(text.as_bytes()) {
+        if QUICK
+            && text.len() >= crate::rules::SHORT_VALUE
+            && text.is_ascii()
+            && no_name_in_ascii(text.as_bytes())
+        {
             return;
         }
         tokenize(text, tokens);
@@ -1356,8 +1360,8 @@ fn tokenize(text: &str, out: &mut Vec<(usize, usize)>) {
     tokenize_with::<true>(text, out)
 }
 
-/// `tokenize`; without `MASKS`, ASCII text takes the character walk too
-/// (the reference the mask walk is tested against).
+/// `tokenize`; without `MASKS`, long ASCII text takes the byte walk of
+/// short values too (the reference the mask walk is tested against).
 #[inline(always)]
 fn tokenize_with<const MASKS: bool>(text: &str, out: &mut Vec<(usize, usize)>) {
     out.clear();
@@ -1382,12 +1386,31 @@ fn tokenize_with<const MASKS: bool>(text: &str, out: &mut Vec<(usize, usize)>) {
         }
         _ => {}
     };
-    if MASKS && text.is_ascii() {
-        // Word runs found from bit masks of 64 bytes, run by run.
-        ascii_word_runs(text.as_bytes(), |s, e| {
-            push(s, e);
-            true
-        });
+    if text.is_ascii() {
+        if MASKS && text.len() >= crate::rules::SHORT_VALUE {
+            // Word runs found from bit masks of 64 bytes, run by run.
+            ascii_word_runs(text.as_bytes(), |s, e| {
+                push(s, e);
+                true
+            });
+            return;
+        }
+        // Short values: word runs found directly (no per-byte state machine).
+        let b = text.as_bytes();
+        let word = |c: u8| WORD_BYTE[c as usize];
+        let mut i = 0;
+        while i < b.len() {
+            while i < b.len() && !word(b[i]) {
+                i += 1;
+            }
+            let s = i;
+            while i < b.len() && word(b[i]) {
+                i += 1;
+            }
+            if s < i {
+                push(s, i);
+            }
+        }
         return;
     } else {
         for (i, c) in text.char_indices() {
@@ -1420,11 +1443,11 @@ mod tests {
                         "John", "Smith", "Mary", "Jones", "Dr.", "J.", "Mr", "...", "Anna", "Müller", "Smith.",
                     ]).prop_map(String::from),
                 ],
-                1..14,
+                1..24,
             ),
             seps in proptest::collection::vec(
                 proptest::sample::select(vec![" ", "  ", ", ", ". ", "\t", "\n", " - ", "\u{b}", "..."]),
-                14,
+                24,
             ),
             hint in 0i8..3,
         ) {
@@ -1445,10 +1468,10 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The mask walk finds the words the character walk finds, across
+        /// The mask walk finds the words the byte walk finds, across
         /// the 64-byte blocks' edges.
         #[test]
-        fn word_masks_find_the_words_of_the_character_walk(
+        fn word_masks_find_the_words_of_the_byte_walk(
             v in "([A-Za-z0-9'.\\-]{0,70}[ ,;:!?()/_]{0,3}){0,6}"
         ) {
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
