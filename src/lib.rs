@@ -11,6 +11,12 @@
 //! # Ok::<(), piigate::Error>(())
 //! ```
 
+// `unsafe` is denied everywhere but in the places that allow it by name:
+// the SIMD byte classes (`detect::bytes`), the transition-table walks of
+// `rules` and the scanner's unchecked string reads; each has a scalar or
+// checked reference that property tests hold it to.
+#![deny(unsafe_code)]
+
 pub mod audit;
 pub mod classify;
 pub mod detect;

@@ -399,6 +399,7 @@ impl OneDfa {
     /// Whether the anchored leftmost-first match covers all of `hay`; `None`
     /// if the DFA gave up on a quit byte.
     #[inline]
+    #[allow(unsafe_code)]
     pub(crate) fn whole_match(&self, hay: &[u8]) -> Option<bool> {
         let mut s = self.start as usize;
         let quit = 1usize << self.shift;
@@ -444,6 +445,7 @@ impl OneDfa {
 /// # Safety
 /// `c` must be below the table's row length.
 #[inline(always)]
+#[allow(unsafe_code)]
 unsafe fn column(table: *const u32, c: usize) -> *const u32 {
     #[allow(unused_mut)]
     let mut at = table as usize + c * 4;
@@ -662,6 +664,7 @@ impl PairDfa {
     /// Whether the anchored leftmost-first match covers all of `hay`; `None`
     /// if the DFA gave up on a quit byte.
     #[inline]
+    #[allow(unsafe_code)]
     pub(crate) fn whole_match(&self, hay: &[u8]) -> Option<bool> {
         let mut s = self.start as usize;
         let quit = 1usize << (2 * self.shift);
@@ -1297,6 +1300,7 @@ impl Words {
 
     /// The state after byte `b` in state `s`.
     #[inline(always)]
+    #[allow(unsafe_code)]
     fn step(&self, s: usize, b: u8) -> usize {
         // SAFETY: `s` is the start or a table entry, each of which begins a
         // row inside the table, and a class is below the row length

@@ -696,6 +696,8 @@ impl Scanner {
         );
     }
 
+    // Strings are read without `value`'s bounds assert (see `strings!`).
+    #[allow(unsafe_code)]
     fn scan_array(
         &self,
         arr: &ArrayRef,

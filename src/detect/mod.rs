@@ -10,6 +10,7 @@
 //!    Context words are searched (a second Aho-Corasick pass) only when a rule
 //!    that needs them is still a candidate.
 
+#[allow(unsafe_code)]
 pub(crate) mod bytes;
 pub mod dob;
 pub mod examples;
