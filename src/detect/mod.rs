@@ -208,16 +208,9 @@ fn digit_free_runs(b: &[u8], sh: &mut Shape) {
             run += ones;
             pos += ones;
         }
-        // Four capitals in a row, inside the block or across its start.
-        let u = m.upper;
-        if u & (u >> 1) & (u >> 2) & (u >> 3) != 0 || uppers + u.trailing_ones().min(n) >= 4 {
+        if upper_word_in(m.upper, n, &mut uppers) {
             sh.features |= Feature::UpperWord.bit();
         }
-        uppers = if u.trailing_ones() >= n {
-            uppers + n
-        } else {
-            (u << (64 - n)).leading_ones()
-        };
     }
     if run > 0 {
         sh.alnum_mask |= 1 << run.min(63);
@@ -231,18 +224,29 @@ fn has_upper_word(b: &[u8]) -> bool {
     // The capitals that end the previous block.
     let mut uppers = 0u32;
     for block in b.chunks(64) {
-        let n = block.len() as u32;
-        let u = bytes::word_masks(block).upper;
-        if u & (u >> 1) & (u >> 2) & (u >> 3) != 0 || uppers + u.trailing_ones().min(n) >= 4 {
+        if upper_word_in(
+            bytes::word_masks(block).upper,
+            block.len() as u32,
+            &mut uppers,
+        ) {
             return true;
         }
-        uppers = if u.trailing_ones() >= n {
-            uppers + n
-        } else {
-            (u << (64 - n)).leading_ones()
-        };
     }
     false
+}
+
+/// Whether a block of `n` bytes whose capitals are the bits of `u` holds
+/// four capitals in a row, inside it or across its start (`carry`: the
+/// capitals that end the previous block); `carry` becomes those that end
+/// this one.
+fn upper_word_in(u: u64, n: u32, carry: &mut u32) -> bool {
+    let found = u & (u >> 1) & (u >> 2) & (u >> 3) != 0 || *carry + u.trailing_ones().min(n) >= 4;
+    *carry = if u.trailing_ones() >= n {
+        *carry + n
+    } else {
+        (u << (64 - n)).leading_ones()
+    };
+    found
 }
 
 /// The byte-by-byte form of `digit_free_runs`, for short values (and the
@@ -1356,25 +1360,8 @@ impl Detector {
                                 &scratch.digit_starts,
                                 &mut scratch.spans,
                             ) {
-                                for k in 0..scratch.spans.len() {
-                                    let (s, e) = scratch.spans[k];
-                                    if !token_boundary(text, s, e)
-                                        || !r.validator.check(&text[s..e])
-                                        || preceded_by(text, s, &r.negative_context)
-                                        || scratch
-                                            .hits
-                                            .iter()
-                                            .any(|h| h.rule == i && h.start == s && h.end == e)
-                                    {
-                                        continue;
-                                    }
-                                    scratch.hits.push(Hit {
-                                        rule: i,
-                                        start: s,
-                                        end: e,
-                                        full: s == 0 && e == text.len(),
-                                        context: false,
-                                    });
+                                for &(s, e) in &scratch.spans {
+                                    keep_match(r, i, text, s, e, &mut scratch.hits);
                                 }
                                 continue;
                             }
@@ -1411,27 +1398,9 @@ impl Detector {
                             while at < text.len() && !text.is_char_boundary(at) {
                                 at += 1;
                             }
-                            if e == s
-                                || !token_boundary(text, s, e)
-                                || !r.validator.check(&text[s..e])
-                                || preceded_by(text, s, &r.negative_context)
-                            {
-                                continue;
+                            if e > s {
+                                keep_match(r, i, text, s, e, &mut scratch.hits);
                             }
-                            if scratch
-                                .hits
-                                .iter()
-                                .any(|h| h.rule == i && h.start == s && h.end == e)
-                            {
-                                continue;
-                            }
-                            scratch.hits.push(Hit {
-                                rule: i,
-                                start: s,
-                                end: e,
-                                full: s == 0 && e == text.len(),
-                                context: false,
-                            });
                         }
                     }
                 }
@@ -2149,6 +2118,36 @@ fn preceded_by(text: &str, s: usize, words: &[String]) -> bool {
     words
         .iter()
         .any(|x| x.as_bytes().eq_ignore_ascii_case(word))
+}
+
+/// Keeps match `s..e` of rule `i`'s pattern as a hit when it stands on
+/// token boundaries, validates, has none of the rule's negative context
+/// words right before it, and is not a hit of the rule already (another of
+/// its patterns found the same span).
+fn keep_match(
+    r: &crate::rules::Rule,
+    i: usize,
+    text: &str,
+    s: usize,
+    e: usize,
+    hits: &mut Vec<Hit>,
+) {
+    if !token_boundary(text, s, e)
+        || !r.validator.check(&text[s..e])
+        || preceded_by(text, s, &r.negative_context)
+        || hits
+            .iter()
+            .any(|h| h.rule == i && h.start == s && h.end == e)
+    {
+        return;
+    }
+    hits.push(Hit {
+        rule: i,
+        start: s,
+        end: e,
+        full: s == 0 && e == text.len(),
+        context: false,
+    });
 }
 
 /// The start and the preceding digit's end of every run of ASCII digits in
