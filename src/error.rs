@@ -37,6 +37,23 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The approval service answered a call with an error status; `reason`
+    /// is the reason it gave.
+    #[error("{call}: the approval service answered {status}: {reason}")]
+    Service {
+        call: String,
+        status: u16,
+        reason: String,
+    },
+
+    /// The approval service could not be reached, or its answer not read.
+    #[error("{call}: {source}")]
+    Http {
+        call: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
     #[error("{0}")]
     Other(String),
 }

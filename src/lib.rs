@@ -17,11 +17,13 @@
 // checked reference that property tests hold it to.
 #![deny(unsafe_code)]
 
+pub mod approval;
 pub mod audit;
 pub mod classify;
 pub mod detect;
 mod dfa_build;
 pub mod error;
+pub mod export;
 pub mod gate;
 pub mod mask;
 pub mod redact;

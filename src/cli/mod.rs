@@ -185,8 +185,15 @@ pub fn run() -> ExitCode {
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if let Some(r) = e.downcast_ref::<export::Refused>() {
-                eprintln!("piigate: export refused: {}", r.0);
+            // A refusal anywhere in the chain is exit 3, with its reason.
+            if let Some(r) = e
+                .chain()
+                .find_map(|c| match c.downcast_ref::<piigate::Error>() {
+                    Some(piigate::Error::Refused(r)) => Some(r),
+                    _ => None,
+                })
+            {
+                eprintln!("piigate: export refused: {r}");
                 return ExitCode::from(EXIT_REFUSED);
             }
             if e.chain().any(|c| {
@@ -199,6 +206,14 @@ pub fn run() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// The one tokio runtime a command drives the library's async calls with.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
 }
 
 fn init_tracing() {

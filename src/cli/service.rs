@@ -5,10 +5,8 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use piigate::approval::{ApprovalClient, NewRequest, RequestStatus, ReviewDecision};
 use piigate::gate::token::Op;
-use piigate::server::api::{
-    ExportRequest, NewRequest, RequestStatus, ReviewBody, ReviewDecision, TokenResponse,
-};
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -83,37 +81,23 @@ pub struct ListArgs {
     client: Client,
 }
 
-fn api_key() -> Result<String> {
-    std::env::var("PIIGATE_API_KEY").context("set PIIGATE_API_KEY to your API key")
-}
-
-fn rt() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
-}
-
-async fn check(resp: reqwest::Response) -> Result<reqwest::Response> {
-    if resp.status().is_success() {
-        return Ok(resp);
+impl Client {
+    /// The client of `--server` with the key in `PIIGATE_API_KEY` (required).
+    fn connect(&self) -> Result<ApprovalClient> {
+        let key =
+            std::env::var("PIIGATE_API_KEY").context("set PIIGATE_API_KEY to your API key")?;
+        Ok(ApprovalClient::new(&self.server, key)?)
     }
-    let status = resp.status();
-    let body: serde_json::Value = resp.json().await.unwrap_or_default();
-    bail!(
-        "approval service answered {status}: {}",
-        body["reason"].as_str().unwrap_or("no reason given")
-    )
 }
 
 pub fn cmd_serve(a: ServeArgs) -> Result<u8> {
     let cfg = piigate::server::Config::load(&a.config)?;
-    rt()?.block_on(piigate::server::serve(cfg))?;
+    super::runtime()?.block_on(piigate::server::serve(cfg))?;
     Ok(super::EXIT_OK)
 }
 
 pub fn cmd_request(a: RequestArgs) -> Result<u8> {
-    let key = api_key()?;
+    let client = a.client.connect()?;
     let rules = Arc::new(piigate::RuleSet::builtin()?);
     let report = piigate::scan_inputs(
         &a.inputs,
@@ -127,8 +111,8 @@ pub fn cmd_request(a: RequestArgs) -> Result<u8> {
     if let Some(e) = report.errors.first() {
         bail!("{}: {}", e.source, e.error);
     }
-    let rt = rt()?;
-    let digest = super::export::content_digest(&a.inputs, a.redact, &rt)?;
+    let rt = super::runtime()?;
+    let digest = piigate::export::content_digest(&a.inputs, a.redact)?;
     let summary = serde_json::json!({
         // The PII columns with what a reviewer needs to judge them: match
         // ratios and the scanner's masked examples (never raw values).
@@ -156,24 +140,7 @@ pub fn cmd_request(a: RequestArgs) -> Result<u8> {
         max_bytes: None,
         redacted: a.redact,
     };
-    let url = format!(
-        "{}/v1/export-requests",
-        a.client.server.trim_end_matches('/')
-    );
-    let req: ExportRequest = rt.block_on(async {
-        check(
-            reqwest::Client::new()
-                .post(&url)
-                .bearer_auth(&key)
-                .json(&body)
-                .send()
-                .await?,
-        )
-        .await?
-        .json()
-        .await
-        .map_err(anyhow::Error::from)
-    })?;
+    let req = rt.block_on(client.create_request(&body))?;
     println!("{}", req.id);
     eprintln!(
         "piigate: request {} ({} sensitivity) needs {} approval(s)",
@@ -183,94 +150,39 @@ pub fn cmd_request(a: RequestArgs) -> Result<u8> {
 }
 
 pub fn cmd_review(a: ReviewArgs) -> Result<u8> {
-    let key = api_key()?;
+    let client = a.client.connect()?;
     let decision = if a.approve {
         ReviewDecision::Approve
     } else {
         ReviewDecision::Deny
     };
-    let url = format!(
-        "{}/v1/export-requests/{}/reviews",
-        a.client.server.trim_end_matches('/'),
-        a.id
-    );
-    let req: ExportRequest = rt()?.block_on(async {
-        check(
-            reqwest::Client::new()
-                .post(&url)
-                .bearer_auth(&key)
-                .json(&ReviewBody {
-                    decision,
-                    comment: a.comment,
-                })
-                .send()
-                .await?,
-        )
-        .await?
-        .json()
-        .await
-        .map_err(anyhow::Error::from)
-    })?;
+    let req = super::runtime()?.block_on(client.review(&a.id, decision, &a.comment))?;
     println!("{} {}", req.id, req.status.as_str());
     Ok(super::EXIT_OK)
 }
 
 pub fn cmd_token(a: TokenArgs) -> Result<u8> {
-    let key = api_key()?;
-    let url = format!(
-        "{}/v1/export-requests/{}/token",
-        a.client.server.trim_end_matches('/'),
-        a.id
-    );
-    let t: TokenResponse = rt()?.block_on(async {
-        check(
-            reqwest::Client::new()
-                .get(&url)
-                .bearer_auth(&key)
-                .send()
-                .await?,
-        )
-        .await?
-        .json()
-        .await
-        .map_err(anyhow::Error::from)
-    })?;
+    let client = a.client.connect()?;
+    let t = super::runtime()?.block_on(client.token(&a.id))?;
     match a.output {
         Some(p) => {
-            piigate::gate::token::write_private(&p, t.token.as_bytes())?;
+            piigate::gate::token::write_private(&p, t.expose().as_bytes())?;
             eprintln!("piigate: token written to {}", p.display());
         }
-        None => println!("{}", t.token),
+        None => println!("{}", t.expose()),
     }
     Ok(super::EXIT_OK)
 }
 
 pub fn cmd_list(a: ListArgs) -> Result<u8> {
-    let key = api_key()?;
-    if let Some(s) = &a.status {
-        s.parse::<RequestStatus>().map_err(anyhow::Error::msg)?;
-    }
-    let mut url = format!(
-        "{}/v1/export-requests?limit={}",
-        a.client.server.trim_end_matches('/'),
-        a.limit
-    );
-    if let Some(s) = &a.status {
-        url.push_str(&format!("&status={s}"));
-    }
-    let list: Vec<ExportRequest> = rt()?.block_on(async {
-        check(
-            reqwest::Client::new()
-                .get(&url)
-                .bearer_auth(&key)
-                .send()
-                .await?,
-        )
-        .await?
-        .json()
-        .await
-        .map_err(anyhow::Error::from)
-    })?;
+    let client = a.client.connect()?;
+    let status = a
+        .status
+        .as_deref()
+        .map(str::parse::<RequestStatus>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let list = super::runtime()?.block_on(client.list(status, a.limit))?;
     println!(
         "{:<36}  {:<12}  {:<9}  {:<10}  {:<30}  DATASET",
         "ID", "STATUS", "SENSITIV.", "REQUESTER", "DESTINATION"

@@ -74,7 +74,7 @@ fn write_parquet(
 }
 
 fn refused(why: String) -> anyhow::Error {
-    anyhow::Error::new(super::export::Refused(
+    anyhow::Error::new(piigate::Error::Refused(
         piigate::gate::Refusal::OperationNotAllowed(why),
     ))
 }

@@ -149,57 +149,21 @@ impl Redeemer for AllOf {
 }
 
 /// Redeems online at `POST {server}/v1/tokens/redeem`.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct OnlineRedeemer {
-    pub server: String,
-    api_key: String,
-    client: reqwest::Client,
-}
-
-impl std::fmt::Debug for OnlineRedeemer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "OnlineRedeemer({}, api_key: **REDACTED**)", self.server)
-    }
+    client: crate::approval::ApprovalClient,
 }
 
 impl OnlineRedeemer {
-    pub fn new(server: impl Into<String>, api_key: impl Into<String>) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .unwrap_or_default();
-        OnlineRedeemer {
-            server: server.into().trim_end_matches('/').to_string(),
-            api_key: api_key.into(),
-            client,
-        }
+    /// Redeems through `client`, whose key must have the gate role.
+    pub fn new(client: crate::approval::ApprovalClient) -> Self {
+        OnlineRedeemer { client }
     }
 }
 
 #[async_trait::async_trait]
 impl Redeemer for OnlineRedeemer {
     async fn redeem(&self, token: &ApprovalToken, _claims: &ApprovalClaims) -> Result<(), Refusal> {
-        let r = self
-            .client
-            .post(format!("{}/v1/tokens/redeem", self.server))
-            .bearer_auth(&self.api_key)
-            .json(&serde_json::json!({ "token": token.expose() }))
-            .send()
-            .await
-            .map_err(|e| {
-                Refusal::RedeemFailed(format!("approval service unreachable: {}", e.without_url()))
-            })?;
-        let status = r.status();
-        let body: serde_json::Value = r.json().await.unwrap_or_default();
-        let reason = body["reason"].as_str().unwrap_or_default().to_string();
-        match status.as_u16() {
-            200 => Ok(()),
-            409 => Err(Refusal::AlreadyUsed),
-            410 if reason.contains("revoked") => Err(Refusal::Revoked),
-            410 => Err(Refusal::Expired(reason)),
-            _ => Err(Refusal::RedeemFailed(format!(
-                "approval service answered {status}: {reason}"
-            ))),
-        }
+        self.client.redeem(token).await
     }
 }

@@ -33,6 +33,7 @@ use sha2::{Digest, Sha256};
 
 use super::store::{self, StoreError};
 use super::AppState;
+pub use crate::approval::{ExportSession, OpenExport};
 use crate::gate::digest::{Manifest, ManifestEntry};
 use crate::gate::store::{refusal_of, Approval, DecisionLog, GatedStore};
 use crate::gate::token::{ApprovalClaims, ApprovalToken, KeySet, Op, Verifier};
@@ -132,39 +133,6 @@ impl Sessions {
         }
         Ok(s)
     }
-}
-
-#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct OpenExport {
-    /// The approval token (never logged or echoed).
-    pub token: String,
-    /// Where to write, at or below the approved prefix.
-    pub to: String,
-    /// The files, as `piigate digest` lists them.
-    #[schema(value_type = Vec<Object>)]
-    pub manifest: Vec<ManifestEntry>,
-    /// The files are the redacted form.
-    #[serde(default)]
-    pub redacted: bool,
-}
-
-impl std::fmt::Debug for OpenExport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpenExport")
-            .field("token", &"**REDACTED**")
-            .field("to", &self.to)
-            .field("files", &self.manifest.len())
-            .field("redacted", &self.redacted)
-            .finish()
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ExportSession {
-    pub session: String,
-    pub jti: String,
-    pub objects: usize,
-    pub bytes: u64,
 }
 
 /// Audit decisions into the service's own chain.
