@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use object_store::{ObjectStore, ObjectStoreExt};
 
-use crate::approval::{ApprovalClient, OpenExport};
+use crate::approval::{ApprovalClient, NewRequest, OpenExport};
 use crate::audit::LocalAudit;
 use crate::gate::policy::{GatePolicy, SYSTEM_POLICY};
 use crate::gate::store::{refusal_of, Approval, ContentCheck, ContentFound, DecisionLog};
@@ -146,6 +146,8 @@ pub struct Exporter {
     multipart_threshold: u64,
     via_service: bool,
     progress: Arc<dyn ExportProgress>,
+    api_key: Option<String>,
+    home: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Exporter {
@@ -156,6 +158,7 @@ impl std::fmt::Debug for Exporter {
             .field("keys", &self.keys)
             .field("redact", &self.redact)
             .field("via_service", &self.via_service)
+            .field("api_key", &self.api_key.as_ref().map(|_| "**REDACTED**"))
             .finish_non_exhaustive()
     }
 }
@@ -175,6 +178,29 @@ impl Exporter {
             multipart_threshold: DEFAULT_MULTIPART_THRESHOLD,
             via_service: false,
             progress: Arc::new(NoExportProgress),
+            api_key: None,
+            home: None,
+        }
+    }
+
+    /// The API key for the approval service (gate role); default
+    /// `PIIGATE_API_KEY`.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The directory of the local ledger, audit log and audit key in
+    /// developer/offline mode (default [`home`]).
+    pub fn home(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.home = Some(dir.into());
+        self
+    }
+
+    fn client(&self, server: &str) -> Result<ApprovalClient> {
+        match &self.api_key {
+            Some(k) => ApprovalClient::new(server, k.clone()),
+            None => ApprovalClient::from_env(server),
         }
     }
 
@@ -267,7 +293,7 @@ impl Exporter {
         // checks, and knows the service (endpoint, account) it talks to.
         let (store, target) = crate::source::destination_store(&dest)?;
         let redeemer: Box<dyn Redeemer> = match &anchors.server {
-            Some(s) => Box::new(OnlineRedeemer::new(ApprovalClient::from_env(s)?)),
+            Some(s) => Box::new(OnlineRedeemer::new(self.client(s)?)),
             // Offline: a create-only marker at the destination makes a replay
             // fail at the bucket; the local ledger keeps the history.
             None => Box::new(crate::gate::AllOf(vec![
@@ -395,7 +421,7 @@ impl Exporter {
         rt: &tokio::runtime::Runtime,
         log: &Arc<dyn DecisionLog>,
     ) -> Result<ExportOutcome> {
-        let client = ApprovalClient::from_env(server)?;
+        let client = self.client(server)?;
         let logged = |r: Result<()>| {
             if let Err(Error::Refused(reason)) = &r {
                 let _ = log.decision(false, "export", &self.to, &reason.to_string());
@@ -448,7 +474,7 @@ impl Exporter {
     /// What this export trusts and where it redeems and records.
     fn anchors(&self, rt: &tokio::runtime::Runtime) -> Result<Anchors> {
         let same = |x: &str, y: &str| x.trim_end_matches('/') == y.trim_end_matches('/');
-        let server_keys = |s: &str| rt.block_on(ApprovalClient::from_env(s)?.keys());
+        let server_keys = |s: &str| rt.block_on(self.client(s)?.keys());
         let Some(pol) = GatePolicy::system()? else {
             let keys = match (&self.keys, &self.server) {
                 (Some(p), _) => KeySet::load(p)?,
@@ -459,7 +485,7 @@ impl Exporter {
                     ))
                 }
             };
-            let home = home();
+            let home = self.home.clone().unwrap_or_else(home);
             return Ok(Anchors {
                 verifier: Verifier::new(
                     keys,
@@ -495,7 +521,7 @@ impl Exporter {
                 return Err(widen(&format!("--audience {aud}")));
             }
         }
-        if self.ledger.is_some() || self.audit_db.is_some() {
+        if self.ledger.is_some() || self.audit_db.is_some() || self.home.is_some() {
             return Err(widen("--ledger/--audit-db"));
         }
         let mut trusted = KeySet::default();
@@ -672,6 +698,51 @@ fn scan_content(files: &[InputFile]) -> Result<ContentFound> {
 pub fn content_digest(inputs: &[String], redact: bool) -> Result<String> {
     let rt = crate::runtime()?;
     Ok(prepare(inputs, redact, false, &rt)?.manifest.digest())
+}
+
+/// A request for approval to export `inputs` to `to`, for
+/// [`ApprovalClient::create_request`]: the report the reviewers judge (the
+/// PII columns with their match ratios and masked examples, never a raw
+/// value), the content digest an export will bind, and the service the
+/// destination lives on as this environment reaches it (`AWS_ENDPOINT`, the
+/// Azure account…). The dataset id is the inputs; the operations put and
+/// multipart.
+pub fn request_for(inputs: &[String], to: &str, reason: &str, redact: bool) -> Result<NewRequest> {
+    let rules = Arc::new(crate::RuleSet::builtin()?);
+    let report = crate::scan_inputs(
+        inputs,
+        rules,
+        &crate::ScanConfig {
+            digest: false,
+            ..Default::default()
+        },
+        &crate::NoProgress,
+    )?;
+    if let Some(e) = report.errors.first() {
+        return Err(Error::input(&e.source, &e.error));
+    }
+    let summary = serde_json::json!({
+        "tables": report.tables.iter().map(|t| serde_json::json!({
+            "name": t.name, "sensitivity": t.sensitivity, "rows": t.rows,
+            "columns": t.columns.iter().filter(|c| !c.entities.is_empty()).map(|c| serde_json::json!({"name": c.name, "sensitivity": c.sensitivity, "entities": c.entities})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "summary": report.summary,
+        "rules": report.rules,
+    });
+    Ok(NewRequest {
+        endpoint: crate::source::destination_endpoint(to)?,
+        dataset_id: inputs.join(","),
+        content_digest: content_digest(inputs, redact)?,
+        report: Some(summary),
+        sensitivity: report.summary.sensitivity,
+        dest: to.to_string(),
+        ops: vec![Op::Put, Op::Multipart],
+        reason: reason.to_string(),
+        ttl_secs: None,
+        max_objects: None,
+        max_bytes: None,
+        redacted: redact,
+    })
 }
 
 /// What an approval of `inputs` binds: the manifest of the bytes an export

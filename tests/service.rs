@@ -1425,3 +1425,104 @@ fn a_database_restored_from_an_older_copy_is_caught_by_external_checkpoints() {
         .code(2)
         .stdout(predicates::str::contains("rolled back"));
 }
+
+/// The library's front doors without the command line: request approval
+/// with `ApprovalClient`, two reviewers approve, the requester fetches the
+/// token, and `Exporter` writes through the gate, redeeming online; a
+/// replay is a typed refusal, and the local audit log verifies.
+#[test]
+fn the_library_requests_approves_and_exports_without_the_cli() {
+    use piigate::approval::{ApprovalClient, RequestStatus, ReviewDecision};
+    use piigate::export::{Exporter, TokenSource};
+    let svc = Svc::start();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/data/customers.parquet")
+        .display()
+        .to_string();
+    let out = tempfile::tempdir().unwrap();
+    let to = format!("file://{}/exports/", out.path().display());
+    let inputs = vec![data.clone()];
+    let client = |who: &str| ApprovalClient::new(&format!("{}/", svc.base), key(who)).unwrap();
+    // The client's Debug output never shows its key.
+    assert!(!format!("{:?}", client("alice")).contains(key("alice")));
+
+    let body = piigate::export::request_for(&inputs, &to, "share with analytics", false).unwrap();
+    assert_eq!(body.sensitivity, piigate::Sensitivity::High);
+    let req = svc
+        .rt
+        .block_on(client("alice").create_request(&body))
+        .unwrap();
+    assert_eq!(
+        (req.status, req.approvals_needed),
+        (RequestStatus::Pending, 2)
+    );
+    // The requester may not approve their own request: a typed answer.
+    let err = svc
+        .rt
+        .block_on(client("alice").review(&req.id, ReviewDecision::Approve, "mine"))
+        .unwrap_err();
+    assert!(
+        matches!(err, piigate::Error::Service { status: 403, .. }),
+        "{err}"
+    );
+    for who in ["bob", "carol"] {
+        svc.rt
+            .block_on(client(who).review(&req.id, ReviewDecision::Approve, "checked the tags"))
+            .unwrap();
+    }
+    let pending = svc
+        .rt
+        .block_on(client("alice").list(Some(RequestStatus::Approved), 10))
+        .unwrap();
+    assert_eq!(
+        pending.iter().map(|r| &r.id).collect::<Vec<_>>(),
+        vec![&req.id]
+    );
+    let token = svc.rt.block_on(client("alice").token(&req.id)).unwrap();
+
+    let state = tempfile::tempdir().unwrap();
+    let exporter = Exporter::new(&to)
+        .server(&svc.base)
+        .api_key(key("gate"))
+        .home(state.path());
+    let done = exporter
+        .run(&inputs, &TokenSource::Token(token.clone()))
+        .unwrap();
+    assert_eq!(
+        done.objects,
+        vec![piigate::export::WrittenObject {
+            path: "customers.parquet".into(),
+            bytes: std::fs::metadata(&data).unwrap().len(),
+        }]
+    );
+    assert_eq!(
+        std::fs::read(out.path().join("exports/customers.parquet")).unwrap(),
+        std::fs::read(&data).unwrap()
+    );
+    assert_eq!(done.content_digest, body.content_digest);
+    // The same token again: refused by the service, as a typed refusal.
+    let again = exporter
+        .run(&inputs, &TokenSource::Token(token))
+        .unwrap_err();
+    assert!(
+        matches!(
+            again,
+            piigate::Error::Refused(piigate::gate::Refusal::AlreadyUsed)
+        ),
+        "{again}"
+    );
+    // Both decisions are in the local audit log, whose chain verifies.
+    let conn = rusqlite::Connection::open(state.path().join("audit.db")).unwrap();
+    let keys = piigate::gate::KeySet::load(&state.path().join("audit-keys.json")).unwrap();
+    let v = piigate::audit::verify(&conn, &keys).unwrap();
+    assert!(v.problem.is_none(), "{:?}", v.problem);
+    let kinds: Vec<String> = conn
+        .prepare("SELECT kind FROM audit_events ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(kinds.contains(&"export".to_string()), "{kinds:?}");
+    assert!(kinds.contains(&"refusal".to_string()), "{kinds:?}");
+}

@@ -1,11 +1,10 @@
 //! `piigate serve` and its HTTP client commands (same types as the server).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Args;
-use piigate::approval::{ApprovalClient, NewRequest, RequestStatus, ReviewDecision};
+use piigate::approval::{ApprovalClient, RequestStatus, ReviewDecision};
 use piigate::gate::token::Op;
 
 #[derive(Args, Debug)]
@@ -98,49 +97,13 @@ pub fn cmd_serve(a: ServeArgs) -> Result<u8> {
 
 pub fn cmd_request(a: RequestArgs) -> Result<u8> {
     let client = a.client.connect()?;
-    let rules = Arc::new(piigate::RuleSet::builtin()?);
-    let report = piigate::scan_inputs(
-        &a.inputs,
-        rules,
-        &piigate::ScanConfig {
-            digest: false,
-            ..Default::default()
-        },
-        &piigate::NoProgress,
-    )?;
-    if let Some(e) = report.errors.first() {
-        bail!("{}: {}", e.source, e.error);
+    let mut body = piigate::export::request_for(&a.inputs, &a.to, &a.reason, a.redact)?;
+    if let Some(d) = a.dataset {
+        body.dataset_id = d;
     }
-    let rt = super::runtime()?;
-    let digest = piigate::export::content_digest(&a.inputs, a.redact)?;
-    let summary = serde_json::json!({
-        // The PII columns with what a reviewer needs to judge them: match
-        // ratios and the scanner's masked examples (never raw values).
-        "tables": report.tables.iter().map(|t| serde_json::json!({
-            "name": t.name, "sensitivity": t.sensitivity, "rows": t.rows,
-            "columns": t.columns.iter().filter(|c| !c.entities.is_empty()).map(|c| serde_json::json!({"name": c.name, "sensitivity": c.sensitivity, "entities": c.entities})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "summary": report.summary,
-        "rules": report.rules,
-    });
-    // The approval names the service the data will go to, as this
-    // environment would reach it (AWS_ENDPOINT, the Azure account…).
-    let endpoint = piigate::source::destination_endpoint(&a.to)?;
-    let body = NewRequest {
-        endpoint,
-        dataset_id: a.dataset.unwrap_or_else(|| a.inputs.join(",")),
-        content_digest: digest,
-        report: Some(summary),
-        sensitivity: report.summary.sensitivity,
-        dest: a.to,
-        ops: a.ops,
-        reason: a.reason,
-        ttl_secs: a.ttl,
-        max_objects: None,
-        max_bytes: None,
-        redacted: a.redact,
-    };
-    let req = rt.block_on(client.create_request(&body))?;
+    body.ops = a.ops;
+    body.ttl_secs = a.ttl;
+    let req = super::runtime()?.block_on(client.create_request(&body))?;
     println!("{}", req.id);
     eprintln!(
         "piigate: request {} ({} sensitivity) needs {} approval(s)",
