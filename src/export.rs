@@ -4,6 +4,7 @@
 //! aborted on failure) or through the approval service, and records every
 //! decision in the audit log. The `piigate export` command is this type
 //! plus argument parsing and printing.
+#![warn(missing_docs)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -97,6 +98,7 @@ impl ExportProgress for NoExportProgress {}
 pub struct WrittenObject {
     /// The object's path below the destination prefix.
     pub path: String,
+    /// Its size.
     pub bytes: u64,
 }
 
@@ -105,6 +107,7 @@ pub struct WrittenObject {
 pub struct ExportOutcome {
     /// The destination prefix, as approved.
     pub dest: Destination,
+    /// What was written, in manifest order.
     pub objects: Vec<WrittenObject>,
     /// The bytes of every object.
     pub bytes: u64,

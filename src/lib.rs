@@ -1,12 +1,74 @@
 //! piigate: find the PII in Arrow and Parquet data, tag the columns, and keep
 //! data from reaching external object storage without a human's approval.
 //!
-//! ```no_run
+//! The types a user needs are at the crate root; the modules hold the
+//! details. Four front doors:
+//!
+//! **Scan a file** (Parquet, CSV, NDJSON; local paths or object-store URLs
+//! through [`scan_inputs`]):
+//!
+//! ```
 //! use std::sync::Arc;
 //! let rules = Arc::new(piigate::RuleSet::builtin()?);
-//! let report = piigate::scan_parquet("fixtures/data/customers.parquet", rules)?;
-//! for c in &report.columns {
-//!     println!("{}: {:?}", c.name, c.entities.iter().map(|e| &e.entity).collect::<Vec<_>>());
+//! let table = piigate::scan_parquet("fixtures/data/customers.parquet", rules)?;
+//! let email = table.columns.iter().find(|c| c.name == "email").unwrap();
+//! assert_eq!(email.entities[0].entity, "EMAIL");
+//! assert_eq!(table.sensitivity, piigate::Sensitivity::High);
+//! # Ok::<(), piigate::Error>(())
+//! ```
+//!
+//! **Scan record batches from a pipeline and merge the profiles** (a
+//! [`ColumnProfile`] merges in any order, so partitions can be scanned
+//! apart and combined):
+//!
+//! ```
+//! use std::sync::Arc;
+//! use arrow::array::{ArrayRef, StringArray};
+//! use arrow::record_batch::RecordBatch;
+//! let rules = Arc::new(piigate::RuleSet::builtin()?);
+//! let scanner = piigate::Scanner::new(rules.clone());
+//! let part = |v: Vec<&str>| {
+//!     let a: ArrayRef = Arc::new(StringArray::from(v));
+//!     RecordBatch::try_from_iter([("contact", a)]).unwrap()
+//! };
+//! let mut profile = scanner.scan_batch(&part(vec!["ana.silva@example.com", "li.wei@example.net"]));
+//! let other = scanner.scan_batch(&part(vec!["jo.park@example.org", "sam@example.com"]));
+//! profile[0].merge(&other[0]);
+//! let column = piigate::classify::classify_column(&rules, &profile[0], &piigate::Thresholds::default());
+//! assert_eq!(column.entities[0].entity, "EMAIL");
+//! # Ok::<(), piigate::Error>(())
+//! ```
+//!
+//! **Request approval** from the approval service (`piigate serve`) with
+//! [`ApprovalClient`]; a reviewer who is not the requester approves, and
+//! the requester fetches the single-use token:
+//!
+//! ```no_run
+//! # async fn f() -> piigate::Result<()> {
+//! let inputs = vec!["out/customers.parquet".to_string()];
+//! let request = piigate::export::request_for(&inputs, "s3://vault/exports/", "quarterly share", false)?;
+//! let etl = piigate::ApprovalClient::new("https://piigate.internal", "requester-key")?;
+//! let created = etl.create_request(&request).await?;
+//! // … reviewers approve on the review page, in Slack, or with `piigate review` …
+//! let token = etl.token(&created.id).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! **Export through the gate** with [`Exporter`]: it hashes and scans the
+//! exact bytes, verifies and redeems the token, writes (aborting any
+//! partial upload) and audits; a refusal is [`Error::Refused`]. An ETL job
+//! that writes through its own `ObjectStore` wraps it in [`GatedStore`]
+//! instead.
+//!
+//! ```no_run
+//! use piigate::export::{Exporter, TokenSource};
+//! let done = Exporter::new("s3://vault/exports/")
+//!     .server("https://piigate.internal")
+//!     .run(&["out/customers.parquet".into()], &TokenSource::File("approval.tok".into()));
+//! match done {
+//!     Ok(out) => println!("wrote {} objects", out.objects.len()),
+//!     Err(piigate::Error::Refused(why)) => eprintln!("refused: {why}"),
+//!     Err(e) => return Err(e),
 //! }
 //! # Ok::<(), piigate::Error>(())
 //! ```
@@ -40,9 +102,12 @@ pub mod tag;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use approval::ApprovalClient;
 pub use classify::Thresholds;
 pub use error::{Error, Result};
-pub use report::{Report, Sensitivity, TableReport};
+pub use export::{ExportOutcome, Exporter};
+pub use gate::{Approval, GatedStore, Refusal, Verifier};
+pub use report::{ColumnReport, Report, Sensitivity, TableReport};
 pub use rules::RuleSet;
 pub use scan::{ColumnProfile, ScanOptions, Scanner, TableProfile};
 
