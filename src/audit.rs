@@ -97,6 +97,82 @@ fn now() -> String {
     crate::gate::token::rfc3339(time::OffsetDateTime::now_utc())
 }
 
+/// What an audit event records. Stored as its `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// An export request was made.
+    Request,
+    /// A reviewer approved or denied a request.
+    Review,
+    /// The requester fetched the approval token.
+    TokenIssued,
+    /// A gate spent a single-use approval.
+    Redeem,
+    /// An admin revoked an approval.
+    Revoke,
+    /// A request expired unreviewed.
+    Expiry,
+    /// An export finished: every object written.
+    Export,
+    /// The gate allowed one write.
+    ExportWrite,
+    /// An export failed after it was allowed (nothing partial stays).
+    ExportFailed,
+    /// A call, a write or an export was refused.
+    Refusal,
+    /// A reviewer signed in to the review page.
+    UiSignIn,
+    /// A reviewer signed out of the review page.
+    UiSignOut,
+}
+
+impl EventKind {
+    /// The name stored in the log and shown by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Request => "request",
+            EventKind::Review => "review",
+            EventKind::TokenIssued => "token_issued",
+            EventKind::Redeem => "redeem",
+            EventKind::Revoke => "revoke",
+            EventKind::Expiry => "expiry",
+            EventKind::Export => "export",
+            EventKind::ExportWrite => "export_write",
+            EventKind::ExportFailed => "export_failed",
+            EventKind::Refusal => "refusal",
+            EventKind::UiSignIn => "ui_sign_in",
+            EventKind::UiSignOut => "ui_sign_out",
+        }
+    }
+}
+
+impl std::str::FromStr for EventKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Ok(match s {
+            "request" => EventKind::Request,
+            "review" => EventKind::Review,
+            "token_issued" => EventKind::TokenIssued,
+            "redeem" => EventKind::Redeem,
+            "revoke" => EventKind::Revoke,
+            "expiry" => EventKind::Expiry,
+            "export" => EventKind::Export,
+            "export_write" => EventKind::ExportWrite,
+            "export_failed" => EventKind::ExportFailed,
+            "refusal" => EventKind::Refusal,
+            "ui_sign_in" => EventKind::UiSignIn,
+            "ui_sign_out" => EventKind::UiSignOut,
+            other => return Err(format!("unknown audit event kind {other:?}")),
+        })
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 fn db_err(e: rusqlite::Error) -> Error {
     Error::Audit(e.to_string())
 }
@@ -110,7 +186,7 @@ pub fn init(conn: &Connection) -> Result<()> {
 pub fn append(
     tx: &Transaction<'_>,
     key: Option<&SigningKey>,
-    kind: &str,
+    kind: EventKind,
     actor: &str,
     subject: &str,
     detail: &serde_json::Value,
@@ -129,10 +205,10 @@ pub fn append(
     };
     let ts = now();
     let detail_s = serde_json::to_string(detail).map_err(|e| Error::Audit(e.to_string()))?;
-    let hash = event_hash(&prev, seq, &ts, kind, actor, subject, &detail_s);
+    let hash = event_hash(&prev, seq, &ts, kind.as_str(), actor, subject, &detail_s);
     tx.execute(
         "INSERT INTO audit_events (seq, ts, kind, actor, subject, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, ts, kind, actor, subject, detail_s, prev, hash],
+        params![seq, ts, kind.as_str(), actor, subject, detail_s, prev, hash],
     )
     .map_err(db_err)?;
     if let Some(k) = key {
@@ -156,7 +232,7 @@ pub fn append(
     Ok(AuditEvent {
         seq,
         ts,
-        kind: kind.into(),
+        kind: kind.as_str().into(),
         actor: actor.into(),
         subject: subject.into(),
         detail: detail.clone(),
@@ -258,20 +334,22 @@ pub fn approval_proof(conn: &Connection, id: &str) -> Result<std::result::Result
     let mut approvers = std::collections::BTreeSet::new();
     for (kind, actor, detail) in rows {
         let d: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
-        match kind.as_str() {
-            "request" => {
+        match kind.parse::<EventKind>().ok() {
+            Some(EventKind::Request) => {
                 requester = Some(actor);
                 needed = d["approvals_needed"].as_u64().unwrap_or(u64::MAX);
             }
-            "review" if d["decision"] == "deny" => {
+            Some(EventKind::Review) if d["decision"] == "deny" => {
                 return Ok(Err(format!("request {id}: the chain records a deny")))
             }
-            "review"
+            Some(EventKind::Review)
                 if d["decision"] == "approve" && requester.as_deref() != Some(actor.as_str()) =>
             {
                 approvers.insert(actor);
             }
-            "revoke" => return Ok(Err(format!("request {id}: the chain records a revocation"))),
+            Some(EventKind::Revoke) => {
+                return Ok(Err(format!("request {id}: the chain records a revocation")))
+            }
             _ => {}
         }
     }
@@ -635,7 +713,7 @@ impl LocalAudit {
     /// Append one event (own transaction). An error means the caller must not act.
     pub fn record(
         &self,
-        kind: &str,
+        kind: EventKind,
         actor: &str,
         subject: &str,
         detail: serde_json::Value,
@@ -680,7 +758,7 @@ mod tests {
         let log = LocalAudit::open(&p, Some(k)).unwrap();
         for i in 0..n {
             log.record(
-                "export",
+                EventKind::Export,
                 "alice",
                 &format!("req-{i}"),
                 serde_json::json!({"i": i}),

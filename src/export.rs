@@ -14,7 +14,7 @@ use object_store::{ObjectStore, ObjectStoreExt};
 use crate::approval::{ApprovalClient, NewRequest, OpenExport};
 use crate::audit::LocalAudit;
 use crate::gate::policy::{GatePolicy, SYSTEM_POLICY};
-use crate::gate::store::{refusal_of, Approval, ContentCheck, ContentFound, DecisionLog};
+use crate::gate::store::{refusal_of, Approval, ContentCheck, ContentFound, DecisionLog, Verdict};
 use crate::gate::token::{ApprovalToken, KeySet, Op, Verifier};
 use crate::gate::{
     Destination, GatedStore, LocalLedger, Manifest, OnlineRedeemer, Redeemer, Refusal,
@@ -274,7 +274,7 @@ impl Exporter {
         let audit = Arc::new(LocalAudit::open(&anchors.audit_db, Some(audit_key))?);
         let log: Arc<dyn DecisionLog> = audit.clone();
         let refuse = |r: Refusal| -> Error {
-            let _ = log.decision(false, "export", &self.to, &r.to_string());
+            let _ = log.decision(Verdict::Refused, "export", &self.to, &r.to_string());
             Error::Refused(r)
         };
         // Inputs and names first: a name that cannot be written is a usage
@@ -379,7 +379,7 @@ impl Exporter {
                     return Err(Error::Refused(r.clone()));
                 }
                 let _ = audit.record(
-                    "export_failed",
+                    crate::audit::EventKind::ExportFailed,
                     "gate",
                     &self.to,
                     serde_json::json!({"path": path.to_string(), "error": err.to_string()}),
@@ -396,7 +396,7 @@ impl Exporter {
         }
         self.progress.finish();
         audit.record(
-            "export",
+            crate::audit::EventKind::Export,
             "gate",
             &self.to,
             serde_json::json!({"objects": written.len(), "bytes": total, "content_digest": p.manifest.digest(), "jti": gated.claims().map(|c| c.jti.clone()), "endpoint": target.endpoint}),
@@ -427,7 +427,7 @@ impl Exporter {
         let client = self.client(server)?;
         let logged = |r: Result<()>| {
             if let Err(Error::Refused(reason)) = &r {
-                let _ = log.decision(false, "export", &self.to, &reason.to_string());
+                let _ = log.decision(Verdict::Refused, "export", &self.to, &reason.to_string());
             }
             r
         };

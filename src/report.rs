@@ -1,4 +1,5 @@
-//! The scan report (DESIGN.md, `schema_version: 1`) and its renderings.
+//! The scan report (`schema_version: 1`, a public contract: outside tools
+//! read it) and its renderings.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -32,7 +32,7 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
     ("rules/secrets.toml", include_str!("../rules/secrets.toml")),
 ];
 
-/// Every entity label a rule may emit (DESIGN.md; never renamed).
+/// Every entity label a rule may emit (a public contract; never renamed).
 pub const ENTITY_LABELS: &[&str] = &[
     "EMAIL",
     "PHONE",
@@ -164,7 +164,7 @@ pub struct Examples {
 pub struct RuleSpec {
     /// Stable identifier, `[a-z0-9_]+`.
     pub id: String,
-    /// One of the entity labels of DESIGN.md.
+    /// One of the entity labels (`piigate rules schema` lists them).
     pub entity: String,
     pub description: String,
     /// Sensitivity of a column holding this entity.
@@ -1504,7 +1504,7 @@ fn validate_spec(spec: &RuleSpec) -> std::result::Result<(), String> {
     }
     if !ENTITY_LABELS.contains(&spec.entity.as_str()) {
         return Err(format!(
-            "unknown entity label {:?} (see DESIGN.md)",
+            "unknown entity label {:?} (`piigate rules schema` lists the labels)",
             spec.entity
         ));
     }

@@ -660,11 +660,17 @@ fn gated_store_methods_cannot_step_around_the_approval() {
 fn a_locked_store_audits_its_refusals() {
     struct Log(std::sync::Mutex<Vec<(bool, String)>>);
     impl piigate::gate::store::DecisionLog for Log {
-        fn decision(&self, allowed: bool, op: &str, path: &str, _r: &str) -> Result<(), String> {
-            self.0
-                .lock()
-                .unwrap()
-                .push((allowed, format!("{op} {path}")));
+        fn decision(
+            &self,
+            verdict: piigate::gate::store::Verdict,
+            op: &str,
+            path: &str,
+            _r: &str,
+        ) -> piigate::Result<()> {
+            self.0.lock().unwrap().push((
+                verdict == piigate::gate::store::Verdict::Allowed,
+                format!("{op} {path}"),
+            ));
             Ok(())
         }
     }

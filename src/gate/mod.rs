@@ -53,6 +53,9 @@ pub enum Refusal {
     Revoked,
     #[error("redeem failed: {0}")]
     RedeemFailed(String),
+    /// The decision could not be recorded, so the gate does not act.
+    #[error("audit log unavailable, refusing: {0}")]
+    AuditUnavailable(String),
     #[error("content exceeds the approval: {0}")]
     ContentExceeds(String),
     /// A refusal the approval service gave (export through the service),

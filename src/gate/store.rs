@@ -28,22 +28,49 @@ use super::digest::{Manifest, ManifestEntry};
 use super::token::{ApprovalClaims, ApprovalToken, Op, Verifier};
 use super::{Redeemer, Refusal};
 
+/// What the gate decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The action goes ahead.
+    Allowed,
+    /// The action is refused.
+    Refused,
+}
+
+impl Verdict {
+    /// The audit event that records a decision with this verdict.
+    pub fn event_kind(self) -> crate::audit::EventKind {
+        match self {
+            Verdict::Allowed => crate::audit::EventKind::ExportWrite,
+            Verdict::Refused => crate::audit::EventKind::Refusal,
+        }
+    }
+}
+
 /// Where decisions are recorded. An error refuses the action (fail closed).
 pub trait DecisionLog: Send + Sync {
-    fn decision(&self, allowed: bool, op: &str, path: &str, reason: &str) -> Result<(), String>;
+    /// Records that `op` (`put`, `authorize`, `export`…) on `path` was
+    /// decided `verdict`, for `reason`.
+    fn decision(&self, verdict: Verdict, op: &str, path: &str, reason: &str) -> crate::Result<()>;
 }
 
 impl DecisionLog for crate::audit::LocalAudit {
-    fn decision(&self, allowed: bool, op: &str, path: &str, reason: &str) -> Result<(), String> {
-        let kind = if allowed { "export_write" } else { "refusal" };
+    fn decision(&self, verdict: Verdict, op: &str, path: &str, reason: &str) -> crate::Result<()> {
         self.record(
-            kind,
+            verdict.event_kind(),
             "gate",
             path,
-            serde_json::json!({"op": op, "allowed": allowed, "reason": reason}),
+            serde_json::json!({"op": op, "allowed": verdict == Verdict::Allowed, "reason": reason}),
         )
         .map(|_| ())
-        .map_err(|e| e.to_string())
+    }
+}
+
+fn verdict(allowed: bool) -> Verdict {
+    if allowed {
+        Verdict::Allowed
+    } else {
+        Verdict::Refused
     }
 }
 
@@ -236,9 +263,9 @@ fn plain_options(
 impl Gate {
     fn log(&self, allowed: bool, op: Op, path: &str, reason: &str) -> Result<(), Refusal> {
         match &self.log {
-            Some(l) => l.decision(allowed, op.as_str(), path, reason).map_err(|e| {
-                Refusal::RedeemFailed(format!("audit log unavailable, refusing: {e}"))
-            }),
+            Some(l) => l
+                .decision(verdict(allowed), op.as_str(), path, reason)
+                .map_err(|e| Refusal::AuditUnavailable(e.to_string())),
             None => Ok(()),
         }
     }
@@ -426,10 +453,8 @@ impl<S: ObjectStore> GatedStore<S> {
         let root_url = root.describe();
         let record = |allowed: bool, reason: &str| match &log {
             Some(l) => l
-                .decision(allowed, "authorize", &root_url, reason)
-                .map_err(|e| {
-                    Refusal::RedeemFailed(format!("audit log unavailable, refusing: {e}"))
-                }),
+                .decision(verdict(allowed), "authorize", &root_url, reason)
+                .map_err(|e| Refusal::AuditUnavailable(e.to_string())),
             None => Ok(()),
         };
         let result = async {

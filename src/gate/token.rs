@@ -62,7 +62,8 @@ impl std::str::FromStr for Op {
     }
 }
 
-/// The claims of an approval token (DESIGN.md).
+/// The claims of an approval token (part of the public contract: gates and
+/// outside tools read them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApprovalClaims {
     /// Approval id; the single-use nonce.

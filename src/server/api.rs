@@ -102,7 +102,7 @@ pub(crate) fn audit_refusal_with(st: &AppState, who: &str, mut detail: serde_jso
         return;
     };
     detail["suppressed"] = suppressed.into();
-    if let Err(e) = audit_write(st, "refusal", who, "", &detail) {
+    if let Err(e) = audit_write(st, crate::audit::EventKind::Refusal, who, "", &detail) {
         tracing::error!("auditing a refused request failed: {e}");
     }
 }
@@ -110,18 +110,21 @@ pub(crate) fn audit_refusal_with(st: &AppState, who: &str, mut detail: serde_jso
 /// Append one event to the audit chain in its own transaction.
 pub(crate) fn audit_write(
     st: &AppState,
-    kind: &str,
+    kind: crate::audit::EventKind,
     who: &str,
     subject: &str,
     detail: &serde_json::Value,
-) -> Result<(), String> {
-    let mut c = st.db.lock().map_err(|_| "database lock poisoned")?;
+) -> crate::Result<()> {
+    let audit = |e: rusqlite::Error| crate::Error::Audit(e.to_string());
+    let mut c = st
+        .db
+        .lock()
+        .map_err(|_| crate::Error::Audit("database lock poisoned".into()))?;
     let tx = c
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(|e| e.to_string())?;
-    crate::audit::append(&tx, Some(&st.key), kind, who, subject, detail)
-        .map_err(|e| e.to_string())?;
-    tx.commit().map_err(|e| e.to_string())
+        .map_err(audit)?;
+    crate::audit::append(&tx, Some(&st.key), kind, who, subject, detail)?;
+    tx.commit().map_err(audit)
 }
 
 /// Run blocking SQLite work off the async workers.

@@ -35,7 +35,7 @@ use super::store::{self, StoreError};
 use super::AppState;
 pub use crate::approval::{ExportSession, OpenExport};
 use crate::gate::digest::{Manifest, ManifestEntry};
-use crate::gate::store::{refusal_of, Approval, DecisionLog, GatedStore};
+use crate::gate::store::{refusal_of, Approval, DecisionLog, GatedStore, Verdict};
 use crate::gate::token::{ApprovalClaims, ApprovalToken, KeySet, Op, Verifier};
 use crate::gate::{Destination, Redeemer, Refusal};
 
@@ -142,22 +142,14 @@ struct ServiceLog {
 }
 
 impl DecisionLog for ServiceLog {
-    fn decision(&self, allowed: bool, op: &str, path: &str, reason: &str) -> Result<(), String> {
-        let kind = if allowed { "export_write" } else { "refusal" };
-        let mut c = self.st.db.lock().map_err(|_| "database lock poisoned")?;
-        let tx = c
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| e.to_string())?;
-        crate::audit::append(
-            &tx,
-            Some(&self.st.key),
-            kind,
+    fn decision(&self, verdict: Verdict, op: &str, path: &str, reason: &str) -> crate::Result<()> {
+        super::api::audit_write(
+            &self.st,
+            verdict.event_kind(),
             &self.actor,
             path,
-            &serde_json::json!({"op": op, "allowed": allowed, "reason": reason, "via": "service"}),
+            &serde_json::json!({"op": op, "allowed": verdict == Verdict::Allowed, "reason": reason, "via": "service"}),
         )
-        .map_err(|e| e.to_string())?;
-        tx.commit().map_err(|e| e.to_string())
     }
 }
 
@@ -395,7 +387,7 @@ pub async fn put_object(
                     st: st.clone(),
                     actor: principal.to_string(),
                 }
-                .decision(false, "put", path, &r.to_string());
+                .decision(Verdict::Refused, "put", path, &r.to_string());
                 ExportError::Refused(r)
             })?;
         }
@@ -484,7 +476,7 @@ pub fn complete(
         crate::audit::append(
             &tx,
             Some(&st.key),
-            "export",
+            crate::audit::EventKind::Export,
             principal,
             &s.jti,
             &serde_json::json!({"to": s.to, "objects": s.files.len(), "bytes": bytes, "via": "service"}),

@@ -196,7 +196,7 @@ fn expire_if_due(
         audit::append(
             tx,
             Some(key),
-            "expiry",
+            crate::audit::EventKind::Expiry,
             "service",
             &req.id,
             &serde_json::json!({"was": req.status.as_str()}),
@@ -320,7 +320,7 @@ pub fn create(
     audit::append(
         &tx,
         Some(key),
-        "request",
+        crate::audit::EventKind::Request,
         requester,
         &id,
         &serde_json::json!({"dataset_id": new.dataset_id, "content_digest": new.content_digest, "dest": dest.to_string(), "endpoint": crate::gate::dest::normalize_endpoint(&new.endpoint), "sensitivity": new.sensitivity, "approvals_needed": needed}),
@@ -401,7 +401,7 @@ pub fn review(
         audit::append(
             &tx,
             Some(key),
-            "refusal",
+            crate::audit::EventKind::Refusal,
             approver,
             id,
             &serde_json::json!({"action": "review", "reason": "self-review"}),
@@ -416,7 +416,7 @@ pub fn review(
         audit::append(
             &tx,
             Some(key),
-            "refusal",
+            crate::audit::EventKind::Refusal,
             approver,
             id,
             &serde_json::json!({"action": "review", "reason": reason}),
@@ -428,7 +428,7 @@ pub fn review(
         audit::append(
             &tx,
             Some(key),
-            "refusal",
+            crate::audit::EventKind::Refusal,
             approver,
             id,
             &serde_json::json!({"action": "review", "reason": "already reviewed"}),
@@ -459,7 +459,7 @@ pub fn review(
     audit::append(
         &tx,
         Some(key),
-        "review",
+        crate::audit::EventKind::Review,
         approver,
         id,
         &serde_json::json!({"decision": decision.as_str(), "approvals": approvals, "needed": req.approvals_needed, "status": new_status.as_str()}),
@@ -485,7 +485,7 @@ pub fn issue_token(
             audit::append(
                 &tx,
                 Some(key),
-                "refusal",
+                crate::audit::EventKind::Refusal,
                 caller,
                 id,
                 &serde_json::json!({"action": "token", "reason": e.to_string()}),
@@ -601,7 +601,7 @@ pub fn issue_token(
     audit::append(
         &tx,
         Some(key),
-        "token_issued",
+        crate::audit::EventKind::TokenIssued,
         caller,
         id,
         &serde_json::json!({"exp": rfc3339(exp), "kid": key.kid()}),
@@ -662,7 +662,7 @@ pub fn redeem(
             audit::append(
                 &tx,
                 Some(key),
-                "redeem",
+                crate::audit::EventKind::Redeem,
                 caller,
                 &claims.jti,
                 &serde_json::json!({"dest": claims.dest, "content_digest": claims.content_digest}),
@@ -674,7 +674,7 @@ pub fn redeem(
             audit::append(
                 &tx,
                 Some(key),
-                "refusal",
+                crate::audit::EventKind::Refusal,
                 caller,
                 "",
                 &serde_json::json!({"action": "redeem", "reason": e.to_string()}),
@@ -712,7 +712,7 @@ pub fn revoke(
     audit::append(
         &tx,
         Some(key),
-        "revoke",
+        crate::audit::EventKind::Revoke,
         caller,
         id,
         &serde_json::json!({"reason": reason}),

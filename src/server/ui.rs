@@ -400,7 +400,7 @@ async fn login(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes)
     // Fail closed: no session without its audit event.
     if let Err(e) = audit_write(
         &st,
-        "ui_sign_in",
+        crate::audit::EventKind::UiSignIn,
         &p.name,
         "",
         &serde_json::json!({"role": p.role}),
@@ -440,7 +440,13 @@ async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes
     if let Some(id) = cookie(&headers, SESSION_COOKIE) {
         st.ui_sessions.remove(id);
     }
-    if let Err(e) = audit_write(&st, "ui_sign_out", &s.principal, "", &serde_json::json!({})) {
+    if let Err(e) = audit_write(
+        &st,
+        crate::audit::EventKind::UiSignOut,
+        &s.principal,
+        "",
+        &serde_json::json!({}),
+    ) {
         tracing::error!("auditing a sign-out failed: {e}");
     }
     let mut r = redirect("/ui/login");
