@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::detect::validators::Validator;
+use crate::detect::validators::{Strength, Validator};
 use crate::detect::ColumnHints;
 use crate::report::{ColumnReport, EntityReport, Sensitivity, TableReport};
 use crate::rules::RuleSet;
@@ -46,40 +46,6 @@ impl Default for Thresholds {
             min_confidence: 0.3,
         }
     }
-}
-
-/// A check digit over a short run of digits, which about one number in
-/// ten (or eleven) passes by chance.
-fn weak_digit_checksum(v: Validator) -> bool {
-    matches!(
-        v,
-        Validator::UkNhs
-            | Validator::CaSin
-            | Validator::AuTfn
-            | Validator::InAadhaar
-            | Validator::UsNpi
-            | Validator::AbaRouting
-            | Validator::PlPesel
-            | Validator::DeTaxId
-    )
-}
-
-fn strong(v: Validator) -> bool {
-    matches!(
-        v,
-        Validator::LuhnCard
-            | Validator::Iban
-            | Validator::ItFiscalCode
-            | Validator::FrInsee
-            | Validator::Base58Check
-            | Validator::Bech32
-            | Validator::EthAddress
-            | Validator::Email
-            | Validator::EsNif
-            | Validator::BrCpf
-            | Validator::Jwt
-            | Validator::Mac
-    )
 }
 
 struct Candidate {
@@ -136,7 +102,9 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         let checksum = member_rules
             .iter()
             .any(|r| r.validator != Validator::None && r.validator != Validator::SecretEntropy);
-        let any_strong = member_rules.iter().any(|r| strong(r.validator));
+        let any_strong = member_rules
+            .iter()
+            .any(|r| r.validator.strength() == Strength::Strong);
         let hint_only = member_rules.iter().all(|r| r.requires_hint);
         let context_rows: u64 = members.iter().map(|(_, st)| st.context_rows).sum();
         let score = member_rules.iter().map(|r| r.score).fold(0.0f32, f32::max) as f64;
@@ -147,7 +115,7 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         // column's name, or a large share of the rows.
         let digit_checksum = member_rules
             .iter()
-            .all(|r| weak_digit_checksum(r.validator));
+            .all(|r| r.validator.strength() == Strength::WeakDigits);
         let passes = if free_text {
             let weak = !checksum && !hint_only;
             rows >= t.free_text_min_rows

@@ -617,7 +617,7 @@ fn prepare(
                 &dst,
                 rules.clone(),
                 key.as_ref(),
-                crate::redact::Driver::preferred(),
+                redaction_driver(),
             )?);
         }
         (out, Some(tmp))
@@ -655,6 +655,20 @@ fn prepare(
         content,
         _tmp: Some(tmp),
     })
+}
+
+/// The driver of `export --redact`: the DataFusion plan of the `pii_*`
+/// functions when the build has them, so that the export runs the same
+/// functions as `piigate sql`; both drivers write identical bytes.
+fn redaction_driver() -> &'static dyn crate::redact::RedactDriver {
+    #[cfg(feature = "sql")]
+    {
+        &crate::sql::DataFusionDriver
+    }
+    #[cfg(not(feature = "sql"))]
+    {
+        &crate::redact::NativeDriver
+    }
 }
 
 /// A full scan of exactly the files an export writes (the redacted copies

@@ -9,8 +9,9 @@
 //! - free-text columns: only the detected spans are masked.
 //!
 //! Untagged columns are copied unchanged. `RedactionPlan` holds the policy
-//! for one file; piigate's own driver and the DataFusion plan
-//! (`sql::redact_to_parquet`) both execute it and write the same bytes.
+//! for one file; a [`RedactDriver`] executes it: piigate's own
+//! [`NativeDriver`] here, or the DataFusion plan in the `sql` module, which
+//! writes the same bytes.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -36,14 +37,21 @@ pub enum Action {
     Drop,
 }
 
-pub fn action_for(c: &ColumnReport) -> Action {
+/// The policy for one classified column: what its entities' rules ask
+/// for (`redaction` in the rule files: credentials are dropped), else
+/// the detected spans of free text are masked, a HIGH column is hashed,
+/// and any other tagged column masked.
+pub fn action_for(rules: &RuleSet, c: &ColumnReport) -> Action {
+    use crate::rules::Redaction;
     if c.entities.is_empty() {
         return Action::Keep;
     }
-    if c.entities
+    let asked: Vec<Redaction> = c
+        .entities
         .iter()
-        .any(|e| e.entity == "SECRET_TOKEN" || e.entity == "AWS_ACCESS_KEY")
-    {
+        .filter_map(|e| rules.redaction_of(&e.entity))
+        .collect();
+    if asked.contains(&Redaction::Drop) {
         return Action::Drop;
     }
     if c.entities
@@ -52,7 +60,7 @@ pub fn action_for(c: &ColumnReport) -> Action {
     {
         return Action::MaskSpans;
     }
-    if c.sensitivity == Sensitivity::High {
+    if asked.contains(&Redaction::Hash) || c.sensitivity == Sensitivity::High {
         Action::Hash
     } else {
         Action::Mask
@@ -132,6 +140,7 @@ impl RedactionPlan {
         source: &str,
         schema: &Schema,
         table: &crate::report::TableReport,
+        rules: &RuleSet,
         has_key: bool,
     ) -> Result<Self> {
         let mut fields = Vec::with_capacity(schema.fields().len());
@@ -153,7 +162,7 @@ impl RedactionPlan {
                 ));
             }
             let col = table.columns.iter().find(|c| &c.name == name);
-            let action = col.map(action_for).unwrap_or(Action::Keep);
+            let action = col.map(|c| action_for(rules, c)).unwrap_or(Action::Keep);
             if action == Action::Hash && !has_key {
                 return Err(Error::Config(format!(
                     "{source}: column {name} needs a keyed hash: set PIIGATE_REDACT_KEY"
@@ -248,26 +257,54 @@ fn redact_column(
     Ok(Arc::new(StringArray::from(out)))
 }
 
-/// Which driver builds the redacted copy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Driver {
-    /// piigate's own per-batch rewrite.
-    #[default]
-    Native,
-    /// A DataFusion plan projecting `pii_mask_as`, `pii_mask`, `pii_hash`
-    /// (feature `sql`).
-    DataFusion,
+/// What builds a redacted copy from a [`RedactionPlan`]: piigate's own
+/// per-batch rewrite ([`NativeDriver`]) or, with the `sql` feature, a
+/// DataFusion plan of the `pii_*` functions (`sql::DataFusionDriver`). Both
+/// write the same bytes.
+pub trait RedactDriver: Send + Sync {
+    /// Writes the redacted copy of the local Parquet file `f` to `dst`.
+    fn write(
+        &self,
+        f: &InputFile,
+        plan: &RedactionPlan,
+        rules: Arc<RuleSet>,
+        key: Option<&RedactKey>,
+        dst: &Path,
+    ) -> Result<()>;
 }
 
-impl Driver {
-    /// DataFusion when the build has it, so that `export --redact` runs the
-    /// same functions as `piigate sql`; both write identical bytes.
-    pub fn preferred() -> Self {
-        if cfg!(feature = "sql") {
-            Driver::DataFusion
-        } else {
-            Driver::Native
+/// piigate's own per-batch rewrite.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NativeDriver;
+
+impl RedactDriver for NativeDriver {
+    fn write(
+        &self,
+        f: &InputFile,
+        plan: &RedactionPlan,
+        rules: Arc<RuleSet>,
+        key: Option<&RedactKey>,
+        dst: &Path,
+    ) -> Result<()> {
+        let Location::Local(path) = &f.location else {
+            return Err(Error::input(&f.source, "only local inputs can be redacted"));
+        };
+        let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| Error::input(&f.source, e))?;
+        let det = Detector::new(rules);
+        let mut w = RedactedWriter::create(dst, plan.output_schema.clone())?;
+        for b in reader.build().map_err(|e| Error::input(&f.source, e))? {
+            let b = b.map_err(|e| Error::input(&f.source, e))?;
+            let arrays = b
+                .columns()
+                .iter()
+                .zip(&plan.fields)
+                .map(|(a, p)| redact_column(a, p, &det, key))
+                .collect::<Result<Vec<_>>>()?;
+            w.push(arrays)?;
         }
+        w.finish()
     }
 }
 
@@ -346,7 +383,7 @@ pub fn redact_file(
     dst: &Path,
     rules: Arc<RuleSet>,
     key: Option<&RedactKey>,
-    driver: Driver,
+    driver: &dyn RedactDriver,
 ) -> Result<InputFile> {
     if f.format != crate::source::Format::Parquet {
         return Err(Error::input(&f.source, "--redact supports Parquet inputs"));
@@ -374,39 +411,9 @@ pub fn redact_file(
     let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
     let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| Error::input(&f.source, e))?;
-    let plan = RedactionPlan::new(&f.source, reader.schema(), &table, key.is_some())?;
-    match driver {
-        Driver::Native => {
-            let det = Detector::new(rules);
-            let mut w = RedactedWriter::create(dst, plan.output_schema.clone())?;
-            for b in reader.build().map_err(|e| Error::input(&f.source, e))? {
-                let b = b.map_err(|e| Error::input(&f.source, e))?;
-                let arrays = b
-                    .columns()
-                    .iter()
-                    .zip(&plan.fields)
-                    .map(|(a, p)| redact_column(a, p, &det, key))
-                    .collect::<Result<Vec<_>>>()?;
-                w.push(arrays)?;
-            }
-            w.finish()?;
-        }
-        #[cfg(feature = "sql")]
-        Driver::DataFusion => {
-            drop(reader);
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Error::Other(e.to_string()))?;
-            rt.block_on(crate::sql::redact_to_parquet(f, &plan, rules, key, dst))?;
-        }
-        #[cfg(not(feature = "sql"))]
-        Driver::DataFusion => {
-            return Err(Error::Config(
-                "this build has no DataFusion engine (enable the `sql` feature)".into(),
-            ))
-        }
-    }
+    let plan = RedactionPlan::new(&f.source, reader.schema(), &table, &rules, key.is_some())?;
+    drop(reader);
+    driver.write(f, &plan, rules, key, dst)?;
     Ok(InputFile {
         source: dst.display().to_string(),
         relative: f.relative.clone(),
@@ -445,5 +452,108 @@ mod tests {
             keyed_hash(b"k2", "536-22-8726")
         );
         assert!(!keyed_hash(b"k", "536-22-8726").contains("536"));
+    }
+
+    fn column(entities: &[(&str, &[&str])], sensitivity: Sensitivity) -> ColumnReport {
+        ColumnReport {
+            name: "c".into(),
+            data_type: "Utf8".into(),
+            rows_scanned: 10,
+            null_count: 0,
+            entities: entities
+                .iter()
+                .map(|(e, ev)| crate::report::EntityReport {
+                    entity: e.to_string(),
+                    confidence: 0.9,
+                    matched_rows: 10,
+                    match_ratio: 1.0,
+                    evidence: ev.iter().map(|x| x.to_string()).collect(),
+                    examples: vec![],
+                })
+                .collect(),
+            sensitivity,
+            skipped_values: 0,
+            blank_count: 0,
+        }
+    }
+
+    /// The policy comes from the rules: credentials are dropped because
+    /// their rules say so, wherever they appear; a rule file may ask for a
+    /// hash of a LOW entity; the rest follows sensitivity and free text.
+    #[test]
+    fn the_policy_follows_the_rules_redaction_field() {
+        use crate::rules::RuleSetBuilder;
+        let rules = RuleSet::builtin().unwrap();
+        let high = Sensitivity::High;
+        assert_eq!(
+            action_for(&rules, &column(&[], Sensitivity::None)),
+            Action::Keep
+        );
+        assert_eq!(
+            action_for(&rules, &column(&[("SECRET_TOKEN", &["values"])], high)),
+            Action::Drop
+        );
+        assert_eq!(
+            action_for(
+                &rules,
+                &column(
+                    &[
+                        ("EMAIL", &["free_text"]),
+                        ("AWS_ACCESS_KEY", &["free_text"])
+                    ],
+                    high
+                )
+            ),
+            Action::Drop
+        );
+        assert_eq!(
+            action_for(&rules, &column(&[("US_SSN", &["values"])], high)),
+            Action::Hash
+        );
+        assert_eq!(
+            action_for(
+                &rules,
+                &column(&[("EMAIL", &["values"])], Sensitivity::Moderate)
+            ),
+            Action::Mask
+        );
+        assert_eq!(
+            action_for(
+                &rules,
+                &column(&[("EMAIL", &["free_text"])], Sensitivity::Moderate)
+            ),
+            Action::MaskSpans
+        );
+        let custom = RuleSetBuilder::new()
+            .add_source(
+                "ip.toml",
+                r#"
+[[rule]]
+id = "office_ip"
+entity = "IP_ADDRESS"
+description = "test"
+sensitivity = "LOW"
+redaction = "hash"
+patterns = ['\b10\.\d+\.\d+\.\d+\b']
+score = 0.9
+"#,
+            )
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            action_for(
+                &custom,
+                &column(&[("IP_ADDRESS", &["values"])], Sensitivity::Low)
+            ),
+            Action::Hash
+        );
+        assert_eq!(
+            action_for(
+                &rules,
+                &column(&[("IP_ADDRESS", &["values"])], Sensitivity::Low)
+            ),
+            Action::Mask
+        );
     }
 }

@@ -85,6 +85,32 @@ pub struct RuleFile {
     pub rule: Vec<RuleSpec>,
 }
 
+/// What `export --redact` does with a column that holds a rule's entity,
+/// when the rule says (otherwise: a keyed hash for HIGH columns, a
+/// format-keeping mask for the others, the detected spans in free text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Redaction {
+    /// The value is removed (null): credentials, which no mask makes safe.
+    Drop,
+    /// A keyed hash (`h:` + 16 hex digits of HMAC-SHA256): joins still work.
+    Hash,
+    /// A format-keeping mask (`j***@e***.com`).
+    Mask,
+}
+
+/// Numbers in a column named for one axis of this entity: a latitude
+/// column holds any number of at most 90 in absolute value.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumericAxis {
+    /// Column-name words for the axis (the name's last word, after any
+    /// unit words: `pickup_lat`, `lat_deg`).
+    pub names: Vec<String>,
+    /// The largest absolute value a position on the axis has.
+    pub max_abs: f64,
+}
+
 /// Which engine finds candidates for a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -241,6 +267,23 @@ pub struct RuleSpec {
     /// No checksum exists: matches count only with a column hint or context word.
     #[serde(default)]
     pub requires_hint: bool,
+    /// What `export --redact` does with a column holding this entity (the
+    /// default follows the column's sensitivity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<Redaction>,
+    /// Typed date and timestamp columns (Arrow `Date32`, `Date64`,
+    /// `Timestamp`) whose name hints this rule are checked against it, as
+    /// text columns are: a `birth_date` column of dates.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub typed_dates: bool,
+    /// Numeric columns (floats, integers, numbers written as text) named for
+    /// one of these axes take every in-range value as this entity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numeric_axes: Vec<NumericAxis>,
+    /// Words for a unit or datum that may follow an axis name and are
+    /// skipped when looking for it (`deg`, `wgs84`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numeric_axis_units: Vec<String>,
     #[serde(default = "yes")]
     pub enabled: bool,
     #[serde(default)]
@@ -298,6 +341,14 @@ pub struct Rule {
     pub negative_column_hints: Vec<String>,
     pub defining_column_hints: Vec<String>,
     pub requires_hint: bool,
+    /// What `export --redact` does with a column of this entity.
+    pub redaction: Option<Redaction>,
+    /// Typed date columns named for this rule are checked against it.
+    pub typed_dates: bool,
+    /// Numeric columns named for one of these axes hold this entity.
+    pub numeric_axes: Vec<NumericAxis>,
+    /// Unit words skipped after an axis name.
+    pub numeric_axis_units: Vec<String>,
     pub examples: Examples,
     pub source: String,
 }
@@ -877,6 +928,42 @@ impl RuleSet {
         self.rules.is_empty()
     }
 
+    /// The redaction a rule of `entity` asks for, the strongest when
+    /// several do (drop, then hash, then mask).
+    pub fn redaction_of(&self, entity: &str) -> Option<Redaction> {
+        let rank = |r: Redaction| match r {
+            Redaction::Drop => 0,
+            Redaction::Hash => 1,
+            Redaction::Mask => 2,
+        };
+        self.rules
+            .iter()
+            .filter(|r| r.entity == entity)
+            .filter_map(|r| r.redaction)
+            .min_by_key(|&r| rank(r))
+    }
+
+    /// The rule and the largest absolute value of a numeric column named
+    /// for one of a rule's axes: the axis must be the name's last word
+    /// after any of the rule's unit words (`pickup_lat`, `lat_deg`), as the
+    /// head of an English compound is (`latitude_band` is a code).
+    pub fn numeric_axis(&self, column: &str) -> Option<(usize, f64)> {
+        let words = crate::detect::column_words(column);
+        self.rules.iter().enumerate().find_map(|(i, r)| {
+            if r.numeric_axes.is_empty() {
+                return None;
+            }
+            let last = words
+                .iter()
+                .rev()
+                .find(|w| !r.numeric_axis_units.iter().any(|u| u == *w))?;
+            r.numeric_axes
+                .iter()
+                .find(|a| a.names.iter().any(|n| n == last))
+                .map(|a| (i, a.max_abs))
+        })
+    }
+
     /// `sha256:` digest over the canonical JSON of the rule specs.
     pub fn digest(&self) -> &str {
         &self.digest
@@ -1093,6 +1180,21 @@ impl RuleSetBuilder {
                 negative_column_hints: norm(&spec.negative_column_hints),
                 defining_column_hints: norm(&spec.defining_column_hints),
                 requires_hint: spec.requires_hint,
+                redaction: spec.redaction,
+                typed_dates: spec.typed_dates,
+                numeric_axes: spec
+                    .numeric_axes
+                    .iter()
+                    .map(|a| NumericAxis {
+                        names: a.names.iter().map(|n| n.to_lowercase()).collect(),
+                        max_abs: a.max_abs,
+                    })
+                    .collect(),
+                numeric_axis_units: spec
+                    .numeric_axis_units
+                    .iter()
+                    .map(|u| u.to_lowercase())
+                    .collect(),
                 examples: spec.examples.clone(),
                 source: src.clone(),
             });

@@ -716,7 +716,7 @@ impl Scanner {
         if matches!(
             arr.data_type(),
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-        ) && geo_axis(path).is_some()
+        ) && self.detector.rules.numeric_axis(path).is_some()
             && !self.opts.decode_only
         {
             if let (Ok(f), Ok(text)) = (
@@ -887,7 +887,7 @@ impl Scanner {
                     DataType::Int64
                 };
                 // Whole degrees in a latitude or longitude column.
-                if geo_axis(path).is_some() && !self.opts.decode_only {
+                if self.detector.rules.numeric_axis(path).is_some() && !self.opts.decode_only {
                     if let Ok(f) = arrow::compute::cast(arr, &DataType::Float64) {
                         self.scan_float(&f, path, hints, p);
                         return;
@@ -948,7 +948,7 @@ impl Scanner {
     fn scan_temporal(&self, arr: &ArrayRef, hints: &ColumnHints, p: &mut ColumnProfile) {
         let rules = &self.detector.rules;
         let nonnull = (arr.len() - arr.logical_null_count()) as u64;
-        let dob = rules.rules.iter().position(|r| r.id == "date_of_birth");
+        let dob = rules.rules.iter().position(|r| r.typed_dates);
         let Some(dob) = dob.filter(|&i| hints.get(i) > 0 && !self.opts.decode_only) else {
             p.values += nonnull;
             return;
@@ -1011,10 +1011,13 @@ impl Scanner {
         }
     }
 
-    /// Float columns: latitude/longitude only, by column name and range.
+    /// Float columns: only those named for a rule's numeric axis (latitude,
+    /// longitude), by column name and range.
     fn scan_float(&self, arr: &ArrayRef, path: &str, _hints: &ColumnHints, p: &mut ColumnProfile) {
         let nonnull = (arr.len() - arr.logical_null_count()) as u64;
-        let Some(limit) = geo_axis(path).filter(|_| !self.opts.decode_only) else {
+        let rules = &self.detector.rules;
+        let Some((rule, limit)) = rules.numeric_axis(path).filter(|_| !self.opts.decode_only)
+        else {
             p.values += nonnull;
             return;
         };
@@ -1029,55 +1032,12 @@ impl Scanner {
             // In range: a position, however coarse (whole degrees of a
             // historical map, one decimal of a wildlife survey).
             if v.is_finite() && v.abs() <= limit {
-                self.record_rule("geo_pair", "GEO_COORDINATE", &format!("{v:.4}"), 1, p);
+                let r = &rules.rules[rule];
+                self.record_rule(&r.id, &r.entity, &format!("{v:.4}"), 1, p);
             } else {
                 p.values += 1;
             }
         }
-    }
-}
-
-/// The largest absolute value of a coordinate column, by its name: 90 for
-/// a latitude (`lat`, `latitude`), 180 for a longitude (`lon`, `lng`,
-/// `long`, `longitude`), `None` for any other column. The axis must be the
-/// name's last word (`pickup_lat`, `Longitude`, `geo.lng`), as the head of
-/// an English compound is: `latitude_band` and `lat_zone` are codes.
-///
-/// Words for a unit or datum after the axis are skipped (`lat_deg`,
-/// `longitude_dd`, `lat_wgs84`), and the axis may be named in German,
-/// Spanish, Portuguese, Italian, French, Dutch or Polish (`breitengrad`,
-/// `longitud`, `szerokosc`).
-fn geo_axis(path: &str) -> Option<f64> {
-    let words = crate::detect::column_words(path);
-    let axis = words.iter().rev().map(String::as_str).find(|w| {
-        !matches!(
-            *w,
-            "deg"
-                | "degree"
-                | "degrees"
-                | "dd"
-                | "dms"
-                | "dec"
-                | "decimal"
-                | "wgs84"
-                | "wgs"
-                | "etrs89"
-                | "grad"
-                | "grados"
-                | "graus"
-                | "gradi"
-        )
-    });
-    match axis {
-        Some(
-            "lat" | "latitude" | "latitud" | "latitudine" | "breite" | "breitengrad"
-            | "breedtegraad" | "szerokosc" | "szerokość",
-        ) => Some(90.0),
-        Some(
-            "lon" | "lng" | "long" | "longitude" | "longitud" | "longitudine" | "laenge" | "länge"
-            | "laengengrad" | "längengrad" | "lengtegraad" | "dlugosc" | "długość",
-        ) => Some(180.0),
-        _ => None,
     }
 }
 
@@ -1497,6 +1457,7 @@ mod tests {
 
     #[test]
     fn coordinate_columns_by_axis_unit_and_language() {
+        let rules = RuleSet::builtin().unwrap();
         for (name, want) in [
             ("lat", Some(90.0)),
             ("pickup_lat", Some(90.0)),
@@ -1515,7 +1476,11 @@ mod tests {
             ("deg", None),
             ("decimal_places", None),
         ] {
-            assert_eq!(geo_axis(name), want, "{name}");
+            let got = rules.numeric_axis(name).map(|(i, limit)| {
+                assert_eq!(rules.rules[i].entity, "GEO_COORDINATE", "{name}");
+                limit
+            });
+            assert_eq!(got, want, "{name}");
         }
     }
 

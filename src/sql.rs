@@ -758,6 +758,28 @@ pub async fn profile_table(
     Ok(t)
 }
 
+/// `export --redact` as a DataFusion plan ([`redact_to_parquet`] on a
+/// runtime of its own).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DataFusionDriver;
+
+impl crate::redact::RedactDriver for DataFusionDriver {
+    fn write(
+        &self,
+        f: &crate::source::InputFile,
+        plan: &crate::redact::RedactionPlan,
+        rules: Arc<RuleSet>,
+        key: Option<&crate::redact::RedactKey>,
+        dst: &std::path::Path,
+    ) -> crate::Result<()> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| crate::Error::io("tokio runtime", e))?;
+        rt.block_on(redact_to_parquet(f, plan, rules, key, dst))
+    }
+}
+
 /// `export --redact` as a DataFusion plan: a projection of `pii_mask_as`,
 /// `pii_mask` and `pii_hash` (with the key bound to the function, never a
 /// literal in the plan) over the input, in one partition so that rows keep

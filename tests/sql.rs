@@ -229,7 +229,8 @@ fn read_parquet(p: &std::path::Path) -> Vec<RecordBatch> {
 /// export from a full build (the content digest is over those bytes).
 #[test]
 fn both_redaction_drivers_write_the_same_bytes_and_no_raw_values() {
-    use piigate::redact::{redact_file, Driver, RedactKey};
+    use piigate::redact::{redact_file, NativeDriver, RedactKey};
+    use piigate::sql::DataFusionDriver;
     let rules = Arc::new(piigate::RuleSet::builtin().unwrap());
     let key = RedactKey::new("redaction-key");
     let dir = tempfile::tempdir().unwrap();
@@ -248,8 +249,8 @@ fn both_redaction_drivers_write_the_same_bytes_and_no_raw_values() {
         let f = &files[0];
         let native = dir.path().join(format!("native-{name}"));
         let df = dir.path().join(format!("df-{name}"));
-        redact_file(f, &native, rules.clone(), Some(&key), Driver::Native).unwrap();
-        redact_file(f, &df, rules.clone(), Some(&key), Driver::DataFusion).unwrap();
+        redact_file(f, &native, rules.clone(), Some(&key), &NativeDriver).unwrap();
+        redact_file(f, &df, rules.clone(), Some(&key), &DataFusionDriver).unwrap();
         assert!(
             std::fs::read(&native).unwrap() == std::fs::read(&df).unwrap(),
             "{name}: the two drivers wrote different bytes"
@@ -267,9 +268,14 @@ fn both_redaction_drivers_write_the_same_bytes_and_no_raw_values() {
         .unwrap();
         let orig = read_parquet(std::path::Path::new(&format!("{data}/{name}")));
         let red = read_parquet(&df);
-        let plan =
-            piigate::redact::RedactionPlan::new(name, &orig[0].schema(), &report.tables[0], true)
-                .unwrap();
+        let plan = piigate::redact::RedactionPlan::new(
+            name,
+            &orig[0].schema(),
+            &report.tables[0],
+            &rules,
+            true,
+        )
+        .unwrap();
         assert_eq!(
             red.iter().map(|b| b.num_rows()).sum::<usize>(),
             orig.iter().map(|b| b.num_rows()).sum::<usize>()

@@ -56,7 +56,48 @@ pub enum Validator {
     SecretEntropy,
 }
 
+/// How much a validator's pass says about a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// A long check (Luhn over 13–19 digits with issuer prefixes, mod-97,
+    /// Base58Check, bech32, a structural check of an e-mail or a JWT): a
+    /// random string almost never passes.
+    Strong,
+    /// A check digit over a short run of digits, which about one number in
+    /// ten (or eleven) passes by chance.
+    WeakDigits,
+    /// Anything else (structure, ranges, or no check at all).
+    Other,
+}
+
 impl Validator {
+    /// How much a pass says (used when several rules claim one column).
+    pub fn strength(self) -> Strength {
+        match self {
+            Validator::LuhnCard
+            | Validator::Iban
+            | Validator::ItFiscalCode
+            | Validator::FrInsee
+            | Validator::Base58Check
+            | Validator::Bech32
+            | Validator::EthAddress
+            | Validator::Email
+            | Validator::EsNif
+            | Validator::BrCpf
+            | Validator::Jwt
+            | Validator::Mac => Strength::Strong,
+            Validator::UkNhs
+            | Validator::CaSin
+            | Validator::AuTfn
+            | Validator::InAadhaar
+            | Validator::UsNpi
+            | Validator::AbaRouting
+            | Validator::PlPesel
+            | Validator::DeTaxId => Strength::WeakDigits,
+            _ => Strength::Other,
+        }
+    }
+
     pub fn check(self, s: &str) -> bool {
         match self {
             Validator::None => true,

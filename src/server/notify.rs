@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::api::{ExportRequest, RequestStatus};
 use super::report::{shown_columns, shown_rows, ShownColumn};
 use super::AppState;
+use crate::approval::{ExportRequest, RequestStatus};
 
 /// At most this many deliveries in flight; beyond, a message is dropped and
 /// counted as failed rather than queued without bound.
@@ -134,7 +134,7 @@ fn facts(req: &ExportRequest, ctx: &Context) -> Vec<(&'static str, String)> {
     let approvals = req
         .reviews
         .iter()
-        .filter(|r| r.decision == super::api::ReviewDecision::Approve)
+        .filter(|r| r.decision == crate::approval::ReviewDecision::Approve)
         .count();
     let mut f = vec![
         ("Requester", req.requester.clone()),

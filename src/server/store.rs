@@ -5,8 +5,8 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::api::{ExportRequest, NewRequest, RequestStatus, Review, ReviewDecision};
 use super::config::Config;
+use crate::approval::{ExportRequest, NewRequest, RequestStatus, Review, ReviewDecision};
 use crate::audit;
 use crate::gate::token::{rfc3339, ApprovalClaims, ApprovalToken, Op, SigningKey};
 use crate::report::Sensitivity;
