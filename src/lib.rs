@@ -216,6 +216,18 @@ pub fn scan_inputs(
     } else {
         (String::new(), 0)
     };
+    let mut report = report_of(&rules, inputs.to_vec(), tables);
+    report.dataset.content_digest = content_digest;
+    report.dataset.bytes = bytes;
+    report.errors = errors;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// The report of tables classified with `rules` (no content digest, no
+/// timing): what a scan of record batches from a pipeline, or of profiles
+/// merged from a cluster, reports.
+pub fn report_of(rules: &RuleSet, inputs: Vec<String>, tables: Vec<TableReport>) -> Report {
     let mut summary = report::Summary::default();
     for t in &tables {
         summary.sensitivity = summary.sensitivity.max(t.sensitivity);
@@ -225,7 +237,7 @@ pub fn scan_inputs(
             }
         }
     }
-    Ok(Report {
+    Report {
         schema_version: 1,
         engine: report::Engine {
             name: "piigate".into(),
@@ -236,16 +248,16 @@ pub fn scan_inputs(
             count: rules.len(),
         },
         dataset: report::DatasetInfo {
-            inputs: inputs.to_vec(),
-            content_digest,
+            inputs,
+            content_digest: String::new(),
             rows: tables.iter().map(|t| t.rows).sum(),
-            bytes,
+            bytes: 0,
         },
         tables,
         summary,
-        elapsed_ms: started.elapsed().as_millis() as u64,
-        errors,
-    })
+        elapsed_ms: 0,
+        errors: Vec::new(),
+    }
 }
 
 /// Scan one resolved input with the configured engine.

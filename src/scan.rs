@@ -179,7 +179,63 @@ pub struct TableProfile {
     pub columns: Vec<ColumnProfile>,
 }
 
+/// The name and version of the profile encoding ([`TableProfile::to_bytes`]).
+pub const PROFILE_FORMAT: &str = "piigate-profile";
+pub const PROFILE_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct EncodedProfile {
+    format: String,
+    version: u32,
+    /// The digest of the rules the profile was made with: profiles of
+    /// different rules do not merge.
+    rules: String,
+    table: TableProfile,
+}
+
 impl TableProfile {
+    /// A stable, versioned encoding (JSON: format, version, the rules'
+    /// digest, the profile), for shipping profiles between processes (a
+    /// cluster's executors and its driver). Counts and masked examples
+    /// only, never a raw value.
+    pub fn to_bytes(&self, rules: &RuleSet) -> Vec<u8> {
+        serde_json::to_vec(&EncodedProfile {
+            format: PROFILE_FORMAT.into(),
+            version: PROFILE_VERSION,
+            rules: rules.digest().to_string(),
+            table: self.clone(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// Reads [`to_bytes`](Self::to_bytes)' encoding; refuses another
+    /// format, a newer version, or a profile made with other rules.
+    pub fn from_bytes(bytes: &[u8], rules: &RuleSet) -> crate::Result<TableProfile> {
+        let bad = |m: String| crate::Error::input("profile", m);
+        let e: EncodedProfile = serde_json::from_slice(bytes)
+            .map_err(|e| bad(format!("not a piigate profile: {e}")))?;
+        if e.format != PROFILE_FORMAT {
+            return Err(bad(format!(
+                "not a piigate profile (format {:?})",
+                e.format
+            )));
+        }
+        if e.version != PROFILE_VERSION {
+            return Err(bad(format!(
+                "profile version {} (this piigate reads version {PROFILE_VERSION})",
+                e.version
+            )));
+        }
+        if e.rules != rules.digest() {
+            return Err(bad(format!(
+                "made with other rules ({}; these are {})",
+                e.rules,
+                rules.digest()
+            )));
+        }
+        Ok(e.table)
+    }
+
     /// Merge another profile of the same table shape (by column name).
     pub fn merge(&mut self, o: &TableProfile) {
         self.rows += o.rows;

@@ -1,0 +1,195 @@
+"""piigate: find the PII in Arrow data with piigate's Rust engine.
+
+Arrow data crosses into Rust without a copy through the Arrow C stream
+interface: a pyarrow Table, RecordBatch or RecordBatchReader, a Polars
+DataFrame, a DuckDB relation, or anything else with ``__arrow_c_stream__``
+or ``__arrow_c_array__``. Files, directories, globs and object-store URLs
+are read by the engine itself, as ``piigate scan`` reads them.
+
+    >>> import piigate
+    >>> report = piigate.scan("fixtures/data/customers.parquet")
+    >>> report.sensitivity
+    'HIGH'
+
+Reports hold counts, ratios and masked examples, never a raw value.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterable, Iterator, List, Optional, Sequence, Union
+
+from . import _piigate
+from ._piigate import PiigateError
+
+__all__ = ["scan", "Scanner", "Profile", "Report", "Column", "PiigateError", "__version__"]
+__version__ = _piigate.__version__
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _rules(rules: Union[None, PathLike, Sequence[PathLike]]) -> Optional[List[str]]:
+    if rules is None:
+        return None
+    if isinstance(rules, (str, os.PathLike)):
+        return [os.fspath(rules)]
+    return [os.fspath(r) for r in rules]
+
+
+def _is_paths(data: Any) -> bool:
+    if isinstance(data, (str, os.PathLike)):
+        return True
+    return isinstance(data, (list, tuple)) and len(data) > 0 and all(
+        isinstance(d, (str, os.PathLike)) for d in data
+    )
+
+
+class Column:
+    """One classified column of a report."""
+
+    def __init__(self, table: str, d: dict):
+        self.table = table
+        self._d = d
+
+    @property
+    def name(self) -> str:
+        return self._d["name"]
+
+    @property
+    def entities(self) -> List[str]:
+        """The entity labels found, most confident first."""
+        return [e["type"] for e in self._d["entities"]]
+
+    @property
+    def sensitivity(self) -> str:
+        return self._d["sensitivity"]
+
+    def to_dict(self) -> dict:
+        return json.loads(json.dumps(self._d))
+
+    def __repr__(self) -> str:
+        return f"Column({self.table}.{self.name}: {', '.join(self.entities) or '-'}; {self.sensitivity})"
+
+
+class Report:
+    """A scan report: the JSON of ``piigate scan --format json``."""
+
+    def __init__(self, d: dict):
+        self._d = d
+
+    @classmethod
+    def _from_json(cls, text: str) -> "Report":
+        return cls(json.loads(text))
+
+    def to_dict(self) -> dict:
+        """The report as plain Python data (a copy)."""
+        return json.loads(json.dumps(self._d))
+
+    def to_json(self, indent: Optional[int] = 2) -> str:
+        """The report as JSON, as the command line prints it."""
+        return json.dumps(self._d, indent=indent)
+
+    @property
+    def sensitivity(self) -> str:
+        """The highest sensitivity of any column (NONE, LOW, MODERATE, HIGH)."""
+        return self._d["summary"]["sensitivity"]
+
+    @property
+    def tables(self) -> List[dict]:
+        return self.to_dict()["tables"]
+
+    @property
+    def columns(self) -> List[Column]:
+        """Every column of every table."""
+        return [Column(t["name"], c) for t in self._d["tables"] for c in t["columns"]]
+
+    @property
+    def errors(self) -> List[dict]:
+        """Inputs that could not be read (the others are still reported)."""
+        return self.to_dict().get("errors", [])
+
+    def __repr__(self) -> str:
+        tagged = sum(1 for c in self.columns if c.entities)
+        return f"Report({len(self._d['tables'])} tables, {tagged} PII columns, {self.sensitivity})"
+
+
+class Profile:
+    """What a scan of some rows found, per column: counts and masked
+    examples, mergeable in any order with profiles of other rows of the
+    same table (other batches, partitions, machines)."""
+
+    def __init__(self, scanner: "Scanner", encoded: bytes, inputs: Optional[List[str]] = None):
+        self._scanner = scanner
+        self._bytes = bytes(encoded)
+        self._inputs = inputs or []
+
+    def merge(self, other: "Profile") -> "Profile":
+        """A profile of the rows of both."""
+        merged = self._scanner._rust.merge([self._bytes, other._bytes])
+        return Profile(self._scanner, merged, self._inputs + [i for i in other._inputs if i not in self._inputs])
+
+    def to_bytes(self) -> bytes:
+        """A stable, versioned encoding (format, version, rules digest)."""
+        return self._bytes
+
+    @classmethod
+    def from_bytes(cls, data: bytes, rules=None) -> "Profile":
+        """Reads ``to_bytes``; refuses a profile made with other rules."""
+        scanner = Scanner(rules)
+        scanner._rust.merge([bytes(data)])  # validates format, version, rules
+        return cls(scanner, data)
+
+    def classify(self) -> Report:
+        """The report of this profile."""
+        return Report._from_json(self._scanner._rust.classify([self._bytes], self._inputs))
+
+    def __repr__(self) -> str:
+        return f"Profile({len(self._bytes)} bytes)"
+
+
+class Scanner:
+    """piigate's scanner with its rules (the built-in rules, extended by
+    rule directories as ``--rules DIR``)."""
+
+    def __init__(self, rules: Union[None, PathLike, Sequence[PathLike]] = None):
+        self._rules = _rules(rules)
+        self._rust = _piigate.RustScanner(self._rules)
+
+    @property
+    def rules_digest(self) -> str:
+        return self._rust.rules_digest
+
+    def scan_batch(self, data: Any, name: str = "data") -> Profile:
+        """The profile of Arrow data (a batch, a table, a stream), as one
+        table named ``name``."""
+        return Profile(self, self._rust.scan(data, name), [name])
+
+    def __repr__(self) -> str:
+        return f"Scanner(rules {self.rules_digest})"
+
+
+def scan(
+    data: Any,
+    *,
+    rules: Union[None, PathLike, Sequence[PathLike]] = None,
+    sample: Optional[int] = None,
+    full: bool = False,
+    name: str = "data",
+) -> Report:
+    """Classify the PII in every column.
+
+    ``data`` is a path, a list of paths (files, directories, globs,
+    ``s3://`` and other object-store URLs; the same report as
+    ``piigate scan``), or Arrow data: a pyarrow Table or RecordBatch, a
+    Polars DataFrame, a DuckDB relation, or any object with
+    ``__arrow_c_stream__`` (reported as one table named ``name``).
+    ``sample=N`` reads about N rows of each file; ``full=True`` every row
+    (the default for Arrow data, which is already in memory).
+    """
+    if _is_paths(data):
+        paths = [os.fspath(data)] if isinstance(data, (str, os.PathLike)) else [os.fspath(d) for d in data]
+        return Report._from_json(_piigate.scan_paths(paths, _rules(rules), sample, full))
+    if sample is not None:
+        raise ValueError("sample= applies to files; Arrow data is scanned whole (slice it first)")
+    return Scanner(rules).scan_batch(data, name).classify()

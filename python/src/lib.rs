@@ -1,0 +1,163 @@
+//! `piigate._piigate`: the Python extension over the piigate library. Arrow
+//! data crosses through the Arrow C data and stream interfaces (any object
+//! with `__arrow_c_stream__` or `__arrow_c_array__`: pyarrow, Polars,
+//! DuckDB), without a copy; the GIL is released while Rust works. The
+//! Python package (`piigate/__init__.py`) wraps these functions in its
+//! public API.
+
+use std::sync::Arc;
+
+use arrow::ffi_stream::ArrowArrayStreamReader;
+use arrow::pyarrow::FromPyArrow;
+use arrow::record_batch::RecordBatch;
+use piigate::{RuleSet, ScanConfig, ScanOptions, Scanner, TableProfile, Thresholds};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+pyo3::create_exception!(
+    _piigate,
+    PiigateError,
+    pyo3::exceptions::PyException,
+    "An error of the piigate engine; the message names the input."
+);
+
+fn err(e: impl std::fmt::Display) -> PyErr {
+    PiigateError::new_err(e.to_string())
+}
+
+fn load_rules(rules: Option<Vec<String>>) -> PyResult<Arc<RuleSet>> {
+    let dirs = rules.unwrap_or_default();
+    Ok(Arc::new(RuleSet::with_dirs(&dirs).map_err(err)?))
+}
+
+fn options(sample: Option<usize>, full: bool) -> ScanOptions {
+    ScanOptions {
+        sample: if full { None } else { sample },
+        ..Default::default()
+    }
+}
+
+/// The report (JSON) of files, directories, globs or object-store URLs, as
+/// `piigate scan --format json` prints it.
+#[pyfunction]
+#[pyo3(signature = (paths, rules=None, sample=None, full=false))]
+fn scan_paths(
+    py: Python<'_>,
+    paths: Vec<String>,
+    rules: Option<Vec<String>>,
+    sample: Option<usize>,
+    full: bool,
+) -> PyResult<String> {
+    let rules = load_rules(rules)?;
+    py.detach(move || {
+        let cfg = ScanConfig {
+            options: options(sample, full),
+            // As the command line: a sample reads part of the data, so no
+            // digest of all of it.
+            digest: sample.is_none() || full,
+            ..Default::default()
+        };
+        let report =
+            piigate::scan_inputs(&paths, rules, &cfg, &piigate::NoProgress).map_err(err)?;
+        serde_json::to_string(&report).map_err(err)
+    })
+}
+
+/// Reads a stream (`__arrow_c_stream__`) or one batch (`__arrow_c_array__`)
+/// into record batches.
+fn batches_of(data: &Bound<'_, PyAny>) -> PyResult<Vec<RecordBatch>> {
+    if data.hasattr("__arrow_c_stream__")? {
+        let reader = ArrowArrayStreamReader::from_pyarrow_bound(data)?;
+        return reader
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| err(format!("reading the Arrow stream: {e}")));
+    }
+    if data.hasattr("__arrow_c_array__")? {
+        return Ok(vec![RecordBatch::from_pyarrow_bound(data)?]);
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        "expected Arrow data (an object with __arrow_c_stream__ or __arrow_c_array__: a pyarrow Table or RecordBatch, a Polars DataFrame, a DuckDB relation), got {}",
+        data.get_type().name()?
+    )))
+}
+
+/// A scanner with its rules: profiles of Arrow data, mergeable.
+#[pyclass(module = "piigate._piigate", frozen)]
+struct RustScanner {
+    rules: Arc<RuleSet>,
+    scanner: Scanner,
+}
+
+#[pymethods]
+impl RustScanner {
+    #[new]
+    #[pyo3(signature = (rules=None))]
+    fn new(rules: Option<Vec<String>>) -> PyResult<Self> {
+        let rules = load_rules(rules)?;
+        Ok(RustScanner {
+            scanner: Scanner::new(rules.clone()),
+            rules,
+        })
+    }
+
+    /// The profile (encoded) of every batch of `data`, as one table named `name`.
+    fn scan<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        name: String,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let batches = batches_of(data)?;
+        let bytes = py.detach(|| {
+            self.scanner
+                .scan_batches(&name, &name, batches.into_iter().map(Ok))
+                .map(|t| t.to_bytes(&self.rules))
+                .map_err(err)
+        })?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// Merges encoded profiles (any order) into one.
+    fn merge<'py>(&self, py: Python<'py>, profiles: Vec<Vec<u8>>) -> PyResult<Bound<'py, PyBytes>> {
+        let mut out: Option<TableProfile> = None;
+        for b in &profiles {
+            let t = TableProfile::from_bytes(b, &self.rules).map_err(err)?;
+            match &mut out {
+                Some(o) => o.merge(&t),
+                None => out = Some(t),
+            }
+        }
+        let out = out.ok_or_else(|| err("no profiles to merge"))?;
+        Ok(PyBytes::new(py, &out.to_bytes(&self.rules)))
+    }
+
+    /// The report (JSON) of encoded profiles, one table each.
+    fn classify(&self, profiles: Vec<Vec<u8>>, inputs: Vec<String>) -> PyResult<String> {
+        let mut tables = Vec::new();
+        for b in &profiles {
+            let t = TableProfile::from_bytes(b, &self.rules).map_err(err)?;
+            tables.push(piigate::classify::classify_table(
+                &self.rules,
+                &t,
+                &Thresholds::default(),
+            ));
+        }
+        let report = piigate::report_of(&self.rules, inputs, tables);
+        serde_json::to_string(&report).map_err(err)
+    }
+
+    /// The digest of the scanner's rules.
+    #[getter]
+    fn rules_digest(&self) -> String {
+        self.rules.digest().to_string()
+    }
+}
+
+#[pymodule]
+fn _piigate(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
+    m.add_class::<RustScanner>()?;
+    m.add("PiigateError", m.py().get_type::<PiigateError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
