@@ -23,7 +23,17 @@ from typing import Any, Iterable, Iterator, List, Optional, Sequence, Union
 from . import _piigate
 from ._piigate import PiigateError
 
-__all__ = ["scan", "Scanner", "Profile", "Report", "Column", "PiigateError", "__version__"]
+__all__ = [
+    "scan",
+    "export",
+    "Scanner",
+    "Profile",
+    "Report",
+    "Column",
+    "PiigateError",
+    "ExportRefused",
+    "__version__",
+]
 __version__ = _piigate.__version__
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -193,3 +203,57 @@ def scan(
     if sample is not None:
         raise ValueError("sample= applies to files; Arrow data is scanned whole (slice it first)")
     return Scanner(rules).scan_batch(data, name).classify()
+
+
+class ExportRefused(PiigateError):
+    """The gate refused an export. ``reason`` is a stable code
+    (``already_used``, ``digest_mismatch``, ``bad_signature``…); the message
+    says why, never with the token or a key."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+def export(
+    paths: Union[PathLike, Sequence[PathLike]],
+    *,
+    to: str,
+    token: Optional[str] = None,
+    token_file: Optional[PathLike] = None,
+    server: Optional[str] = None,
+    keys: Optional[PathLike] = None,
+    audience: Optional[str] = None,
+    redact: bool = False,
+    via_service: bool = False,
+    api_key: Optional[str] = None,
+    home: Optional[PathLike] = None,
+) -> dict:
+    """Write local files to ``to`` (``s3://``, ``file://``, ``az://``,
+    ``gs://``) only under an approval for exactly these bytes and this
+    destination, as ``piigate export`` does: trusted keys from ``server``
+    (the approval service, which also redeems the token; ``api_key``
+    defaults to ``PIIGATE_API_KEY``) or from a ``keys`` file (offline).
+    Raises ``ExportRefused`` (with ``.reason``) when the gate refuses;
+    nothing is left half-written. Returns what was written."""
+    if (token is None) == (token_file is None):
+        raise ValueError("give exactly one of token= and token_file=")
+    ps = [os.fspath(paths)] if isinstance(paths, (str, os.PathLike)) else [os.fspath(p) for p in paths]
+    try:
+        out = _piigate.export(
+            ps,
+            to,
+            token=token,
+            token_file=None if token_file is None else os.fspath(token_file),
+            server=server,
+            keys=None if keys is None else os.fspath(keys),
+            audience=audience,
+            redact=redact,
+            via_service=via_service,
+            api_key=api_key,
+            home=None if home is None else os.fspath(home),
+        )
+    except _piigate.RustExportRefused as e:
+        message, reason = e.args
+        raise ExportRefused(message, reason) from None
+    return json.loads(out)

@@ -21,3 +21,19 @@ class RustScanner:
     def classify(self, profiles: List[bytes], inputs: List[str]) -> str: ...
     @property
     def rules_digest(self) -> str: ...
+
+class RustExportRefused(PiigateError): ...
+
+def export(
+    paths: List[str],
+    to: str,
+    token: Optional[str] = None,
+    token_file: Optional[str] = None,
+    server: Optional[str] = None,
+    keys: Optional[str] = None,
+    audience: Optional[str] = None,
+    redact: bool = False,
+    via_service: bool = False,
+    api_key: Optional[str] = None,
+    home: Optional[str] = None,
+) -> str: ...

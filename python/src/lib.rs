@@ -21,6 +21,13 @@ pyo3::create_exception!(
     "An error of the piigate engine; the message names the input."
 );
 
+pyo3::create_exception!(
+    _piigate,
+    RustExportRefused,
+    PiigateError,
+    "An export the gate refused: args are (message, reason code)."
+);
+
 fn err(e: impl std::fmt::Display) -> PyErr {
     PiigateError::new_err(e.to_string())
 }
@@ -153,9 +160,75 @@ impl RustScanner {
     }
 }
 
+/// A gated export (see `piigate::Exporter`); the outcome as JSON. A refusal
+/// raises `RustExportRefused(message, code)`.
+#[pyfunction]
+#[pyo3(signature = (paths, to, token=None, token_file=None, server=None, keys=None, audience=None, redact=false, via_service=false, api_key=None, home=None))]
+#[allow(clippy::too_many_arguments)]
+fn export(
+    py: Python<'_>,
+    paths: Vec<String>,
+    to: String,
+    token: Option<String>,
+    token_file: Option<String>,
+    server: Option<String>,
+    keys: Option<String>,
+    audience: Option<String>,
+    redact: bool,
+    via_service: bool,
+    api_key: Option<String>,
+    home: Option<String>,
+) -> PyResult<String> {
+    use piigate::export::{Exporter, TokenSource};
+    let source = match (token, token_file) {
+        (Some(t), None) => TokenSource::Token(piigate::gate::ApprovalToken::new(t.trim())),
+        (None, Some(f)) => TokenSource::File(f.into()),
+        _ => {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "give exactly one of token= and token_file=",
+            ))
+        }
+    };
+    let mut ex = Exporter::new(&to).redact(redact).via_service(via_service);
+    if let Some(s) = server {
+        ex = ex.server(s);
+    }
+    if let Some(k) = keys {
+        ex = ex.keys_file(k);
+    }
+    if let Some(a) = audience {
+        ex = ex.audience(a);
+    }
+    if let Some(k) = api_key {
+        ex = ex.api_key(k);
+    }
+    if let Some(h) = home {
+        ex = ex.home(h);
+    }
+    let out = py.detach(|| ex.run(&paths, &source));
+    match out {
+        Ok(o) => Ok(serde_json::json!({
+            "dest": o.dest.to_string(),
+            "objects": o.objects.iter().map(|w| serde_json::json!({"path": w.path, "bytes": w.bytes})).collect::<Vec<_>>(),
+            "bytes": o.bytes,
+            "content_digest": o.content_digest,
+            "endpoint": o.endpoint,
+            "via_service": o.via_service,
+        })
+        .to_string()),
+        Err(piigate::Error::Refused(r)) => Err(RustExportRefused::new_err((
+            format!("export refused: {r}"),
+            r.code(),
+        ))),
+        Err(e) => Err(err(e)),
+    }
+}
+
 #[pymodule]
 fn _piigate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(export, m)?)?;
+    m.add("RustExportRefused", m.py().get_type::<RustExportRefused>())?;
     m.add_class::<RustScanner>()?;
     m.add("PiigateError", m.py().get_type::<PiigateError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

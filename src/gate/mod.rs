@@ -63,3 +63,29 @@ pub enum Refusal {
     #[error("{0}")]
     Service(String),
 }
+
+impl Refusal {
+    /// The reason as a stable code (`already_used`, `digest_mismatch`…),
+    /// for programs that branch on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Missing => "missing",
+            Refusal::Malformed(_) => "malformed",
+            Refusal::BadSignature => "bad_signature",
+            Refusal::UnknownKey => "unknown_key",
+            Refusal::Expired(_) => "expired",
+            Refusal::NotYetValid(_) => "not_yet_valid",
+            Refusal::WrongAudience(_) => "wrong_audience",
+            Refusal::WrongDestination(_) => "wrong_destination",
+            Refusal::DigestMismatch => "digest_mismatch",
+            Refusal::OperationNotAllowed(_) => "operation_not_allowed",
+            Refusal::LimitExceeded(_) => "limit_exceeded",
+            Refusal::AlreadyUsed => "already_used",
+            Refusal::Revoked => "revoked",
+            Refusal::RedeemFailed(_) => "redeem_failed",
+            Refusal::AuditUnavailable(_) => "audit_unavailable",
+            Refusal::ContentExceeds(_) => "content_exceeds",
+            Refusal::Service(_) => "service",
+        }
+    }
+}

@@ -1,0 +1,69 @@
+"""piigate.export: the gate from Python, offline (keys from a file, the
+single-use marker at a file:// destination), with typed refusals."""
+
+import shutil
+import subprocess
+
+import pytest
+
+import piigate
+from conftest import _bin
+
+
+@pytest.fixture()
+def offline(tmp_path, data):
+    """A signing key pair, a copy of a fixture to export, a destination."""
+    bin_ = _bin()
+    key, public = tmp_path / "signing.json", tmp_path / "keys.json"
+    subprocess.run([bin_, "keygen", "--out", key, "--public", public], check=True, capture_output=True)
+    src = tmp_path / "in" / "customers.parquet"
+    src.parent.mkdir()
+    shutil.copy(data / "customers.parquet", src)
+    dest = f"file://{tmp_path / 'out'}/"
+    (tmp_path / "out").mkdir()
+
+    def issue(path=src, to=dest) -> str:
+        p = subprocess.run(
+            [bin_, "issue-token", "--key", key, "--dest", to, str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return p.stdout.strip()
+
+    return {"src": src, "dest": dest, "keys": public, "issue": issue, "home": tmp_path / "home", "out": tmp_path / "out"}
+
+
+def test_an_approved_export_writes_once_and_a_replay_is_refused(offline):
+    token = offline["issue"]()
+    kw = dict(to=offline["dest"], keys=offline["keys"], home=offline["home"])
+    out = piigate.export(offline["src"], token=token, **kw)
+    assert [o["path"] for o in out["objects"]] == ["customers.parquet"]
+    assert (offline["out"] / "customers.parquet").read_bytes() == offline["src"].read_bytes()
+    with pytest.raises(piigate.ExportRefused) as e:
+        piigate.export(offline["src"], token=token, **kw)
+    assert e.value.reason == "already_used"
+    assert token not in str(e.value) and token not in repr(e.value)
+
+
+def test_refusals_are_typed_and_write_nothing(offline, tmp_path):
+    kw = dict(to=offline["dest"], keys=offline["keys"], home=offline["home"])
+    # A token for another destination, and a token that is not one.
+    other = offline["issue"](to=f"file://{tmp_path / 'elsewhere'}/")
+    with pytest.raises(piigate.ExportRefused) as e:
+        piigate.export(offline["src"], token=other, **kw)
+    assert e.value.reason == "wrong_destination"
+    with pytest.raises(piigate.ExportRefused) as e:
+        piigate.export(offline["src"], token="v4.public.bm90LWEtdG9rZW4", **kw)
+    assert e.value.reason in ("malformed", "bad_signature")
+    # The data changed after it was approved.
+    token = offline["issue"]()
+    with open(offline["src"], "ab") as f:
+        f.write(b"appended")
+    with pytest.raises(piigate.ExportRefused) as e:
+        piigate.export(offline["src"], token=token, **kw)
+    assert e.value.reason == "digest_mismatch"
+    assert list(offline["out"].iterdir()) == []
+    assert isinstance(e.value, piigate.PiigateError)
+    with pytest.raises(ValueError, match="exactly one"):
+        piigate.export(offline["src"], to=offline["dest"], keys=offline["keys"])
