@@ -55,6 +55,23 @@ fn tag_field(f: &Field, cols: &[ColumnReport]) -> Field {
     f.clone().with_metadata(md)
 }
 
+/// `schema` with the tags of `table` (a report of data of this schema) in
+/// its fields' metadata, and the table's sensitivity in the schema's: what
+/// `piigate tag` writes, for Arrow data held in memory.
+pub fn tag_schema(schema: &Schema, table: &crate::report::TableReport) -> Schema {
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| tag_field(f, &table.columns))
+        .collect();
+    let mut smd = schema.metadata().clone();
+    smd.insert(
+        "piigate.sensitivity".into(),
+        table.sensitivity.as_str().into(),
+    );
+    Schema::new_with_metadata(fields, smd)
+}
+
 /// Scan `input` (a local Parquet file), then write `output` with the same
 /// values, tagged. Written to a temporary file and renamed: never half-written.
 pub fn tag_parquet(
@@ -77,17 +94,7 @@ pub fn tag_parquet(
         .first()
         .ok_or_else(|| Error::input(input, "no input"))?;
     let (schema, batches) = crate::source::read_local_batches(f)?;
-    let fields: Vec<Field> = schema
-        .fields()
-        .iter()
-        .map(|f| tag_field(f, &table.columns))
-        .collect();
-    let mut smd = schema.metadata().clone();
-    smd.insert(
-        "piigate.sensitivity".into(),
-        table.sensitivity.as_str().into(),
-    );
-    let tagged = Arc::new(Schema::new_with_metadata(fields, smd));
+    let tagged = Arc::new(tag_schema(&schema, table));
     let report_json = serde_json::to_string(&report).map_err(|e| Error::Other(e.to_string()))?;
     let props = WriterProperties::builder()
         .set_key_value_metadata(Some(vec![KeyValue::new(

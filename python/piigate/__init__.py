@@ -26,6 +26,7 @@ from ._piigate import PiigateError
 __all__ = [
     "scan",
     "export",
+    "tag",
     "Scanner",
     "Profile",
     "Report",
@@ -257,3 +258,12 @@ def export(
         message, reason = e.args
         raise ExportRefused(message, reason) from None
     return json.loads(out)
+
+
+def tag(data: Any, *, rules=None, name: str = "data"):
+    """``data`` (any Arrow data) as a ``pyarrow.Table`` with the values
+    unchanged and the tags in each field's metadata (``piigate.entities``
+    as a JSON list, ``piigate.sensitivity``, ``piigate.confidence``), as
+    ``piigate tag`` writes them, and the report in the schema's metadata
+    (``piigate.report``)."""
+    return _piigate.tag(data, _rules(rules), name)

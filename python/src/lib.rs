@@ -73,19 +73,68 @@ fn scan_paths(
 /// Reads a stream (`__arrow_c_stream__`) or one batch (`__arrow_c_array__`)
 /// into record batches.
 fn batches_of(data: &Bound<'_, PyAny>) -> PyResult<Vec<RecordBatch>> {
+    Ok(schema_and_batches(data)?.1)
+}
+
+/// The schema and the batches of Arrow data (the schema survives a stream
+/// of no batches).
+fn schema_and_batches(
+    data: &Bound<'_, PyAny>,
+) -> PyResult<(arrow::datatypes::SchemaRef, Vec<RecordBatch>)> {
+    use arrow::record_batch::RecordBatchReader;
     if data.hasattr("__arrow_c_stream__")? {
         let reader = ArrowArrayStreamReader::from_pyarrow_bound(data)?;
-        return reader
+        let schema = reader.schema();
+        let batches = reader
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| err(format!("reading the Arrow stream: {e}")));
+            .map_err(|e| err(format!("reading the Arrow stream: {e}")))?;
+        return Ok((schema, batches));
     }
     if data.hasattr("__arrow_c_array__")? {
-        return Ok(vec![RecordBatch::from_pyarrow_bound(data)?]);
+        let b = RecordBatch::from_pyarrow_bound(data)?;
+        return Ok((b.schema(), vec![b]));
     }
     Err(pyo3::exceptions::PyTypeError::new_err(format!(
         "expected Arrow data (an object with __arrow_c_stream__ or __arrow_c_array__: a pyarrow Table or RecordBatch, a Polars DataFrame, a DuckDB relation), got {}",
         data.get_type().name()?
     )))
+}
+
+/// `data` as a pyarrow Table with the values unchanged and the tags in its
+/// fields' metadata (`piigate.entities`, `piigate.sensitivity`,
+/// `piigate.confidence`), the report in the schema's (`piigate.report`).
+#[pyfunction]
+#[pyo3(signature = (data, rules=None, name="data".to_string()))]
+fn tag<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    rules: Option<Vec<String>>,
+    name: String,
+) -> PyResult<Bound<'py, PyAny>> {
+    use arrow::pyarrow::IntoPyArrow;
+    let rules = load_rules(rules)?;
+    let (schema, batches) = schema_and_batches(data)?;
+    let table = py.detach(|| -> PyResult<_> {
+        let scanner = Scanner::new(rules.clone());
+        let profile = scanner
+            .scan_batches(&name, &name, batches.iter().cloned().map(Ok))
+            .map_err(err)?;
+        let table = piigate::classify::classify_table(&rules, &profile, &Thresholds::default());
+        let report = piigate::report_of(&rules, vec![name.clone()], vec![table.clone()]);
+        let mut tagged = piigate::tag::tag_schema(&schema, &table);
+        tagged.metadata.insert(
+            piigate::tag::META_REPORT.into(),
+            serde_json::to_string(&report).map_err(err)?,
+        );
+        let tagged = Arc::new(tagged);
+        let batches = batches
+            .iter()
+            .map(|b| RecordBatch::try_new(tagged.clone(), b.columns().to_vec()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(err)?;
+        arrow::pyarrow::Table::try_new(batches, tagged).map_err(err)
+    })?;
+    table.into_pyarrow(py)
 }
 
 /// A scanner with its rules: profiles of Arrow data, mergeable.
@@ -228,6 +277,7 @@ fn export(
 fn _piigate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
     m.add_function(wrap_pyfunction!(export, m)?)?;
+    m.add_function(wrap_pyfunction!(tag, m)?)?;
     m.add("RustExportRefused", m.py().get_type::<RustExportRefused>())?;
     m.add_class::<RustScanner>()?;
     m.add("PiigateError", m.py().get_type::<PiigateError>())?;

@@ -114,3 +114,24 @@ def test_bad_input_is_named_and_never_a_crash(data, tmp_path):
         piigate.scan(str(data / "customers.parquet"), rules=tmp_path / "no-such-rules")
     with pytest.raises(ValueError, match="sample"):
         piigate.scan(pq.read_table(data / "customers.parquet"), sample=10)
+
+
+def test_tag_writes_the_tags_piigate_tag_writes(data, tmp_path):
+    import subprocess
+    from conftest import _bin
+
+    src = data / "customers.parquet"
+    out = tmp_path / "tagged.parquet"
+    subprocess.run([_bin(), "tag", str(src), "--output", str(out)], check=True, capture_output=True)
+    want = pq.read_schema(out)
+    t = pq.read_table(src)
+    tagged = piigate.tag(t, name="customers")
+    assert tagged.equals(t)  # values unchanged
+    keys = (b"piigate.entities", b"piigate.sensitivity", b"piigate.confidence")
+    for f in want:
+        got = tagged.schema.field(f.name).metadata
+        assert {k: got[k] for k in keys} == {k: f.metadata[k] for k in keys}, f.name
+    assert json.loads(tagged.schema.field("email").metadata[b"piigate.entities"]) == ["EMAIL"]
+    assert tagged.schema.metadata[b"piigate.sensitivity"] == b"HIGH"
+    report = json.loads(tagged.schema.metadata[b"piigate.report"])
+    assert report["summary"]["sensitivity"] == "HIGH"
