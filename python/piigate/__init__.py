@@ -27,6 +27,7 @@ __all__ = [
     "scan",
     "export",
     "tag",
+    "ApprovalClient",
     "Scanner",
     "Profile",
     "Report",
@@ -267,3 +268,37 @@ def tag(data: Any, *, rules=None, name: str = "data"):
     ``piigate tag`` writes them, and the report in the schema's metadata
     (``piigate.report``)."""
     return _piigate.tag(data, _rules(rules), name)
+
+
+class ApprovalClient:
+    """A client of the approval service (``piigate serve``), authenticated
+    with one API key (default: ``PIIGATE_API_KEY``). Answers are the
+    service's JSON as Python data; errors are ``PiigateError`` with the
+    service's reason. The key never appears in a repr or an error."""
+
+    def __init__(self, server: str, api_key: Optional[str] = None):
+        self._rust = _piigate.RustApprovalClient(server, api_key)
+
+    def request(self, paths, *, to: str, reason: str, redact: bool = False,
+                dataset: Optional[str] = None, ttl_secs: Optional[int] = None) -> dict:
+        """Scan ``paths``, digest them and ask for approval to export them to
+        ``to``; the reviewers see the report (masked examples only)."""
+        ps = [os.fspath(paths)] if isinstance(paths, (str, os.PathLike)) else [os.fspath(p) for p in paths]
+        return json.loads(self._rust.request(ps, to, reason, redact, dataset, ttl_secs))
+
+    def get(self, request_id: str) -> dict:
+        return json.loads(self._rust.get(request_id))
+
+    def review(self, request_id: str, *, approve: bool, comment: str = "") -> dict:
+        """Approve or deny as this client's principal (never one's own request)."""
+        return json.loads(self._rust.review(request_id, approve, comment))
+
+    def token(self, request_id: str) -> str:
+        """The single-use token of an approved request (issued once, to its requester)."""
+        return self._rust.token(request_id)
+
+    def list(self, *, status: Optional[str] = None, limit: int = 100) -> List[dict]:
+        return json.loads(self._rust.list(status, limit))
+
+    def __repr__(self) -> str:
+        return f"ApprovalClient({self._rust.server})"

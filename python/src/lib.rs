@@ -273,6 +273,104 @@ fn export(
     }
 }
 
+/// A client of the approval service (the library's `ApprovalClient`),
+/// blocking; answers are JSON.
+#[pyclass(module = "piigate._piigate", frozen)]
+struct RustApprovalClient {
+    client: piigate::ApprovalClient,
+    rt: tokio::runtime::Runtime,
+}
+
+impl RustApprovalClient {
+    fn call<T: serde::Serialize + Send>(
+        &self,
+        py: Python<'_>,
+        f: impl std::future::Future<Output = piigate::Result<T>> + Send,
+    ) -> PyResult<String> {
+        let out = py.detach(|| self.rt.block_on(f)).map_err(err)?;
+        serde_json::to_string(&out).map_err(err)
+    }
+}
+
+#[pymethods]
+impl RustApprovalClient {
+    #[new]
+    #[pyo3(signature = (server, api_key=None))]
+    fn new(server: &str, api_key: Option<String>) -> PyResult<Self> {
+        let client = match api_key {
+            Some(k) => piigate::ApprovalClient::new(server, k),
+            None => piigate::ApprovalClient::from_env(server),
+        }
+        .map_err(err)?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(err)?;
+        Ok(RustApprovalClient { client, rt })
+    }
+
+    #[pyo3(signature = (paths, to, reason, redact=false, dataset=None, ttl_secs=None))]
+    fn request(
+        &self,
+        py: Python<'_>,
+        paths: Vec<String>,
+        to: String,
+        reason: String,
+        redact: bool,
+        dataset: Option<String>,
+        ttl_secs: Option<i64>,
+    ) -> PyResult<String> {
+        let mut body = py
+            .detach(|| piigate::export::request_for(&paths, &to, &reason, redact))
+            .map_err(err)?;
+        if let Some(d) = dataset {
+            body.dataset_id = d;
+        }
+        body.ttl_secs = ttl_secs;
+        self.call(py, self.client.create_request(&body))
+    }
+
+    fn get(&self, py: Python<'_>, id: String) -> PyResult<String> {
+        self.call(py, self.client.get_request(&id))
+    }
+
+    fn review(
+        &self,
+        py: Python<'_>,
+        id: String,
+        approve: bool,
+        comment: String,
+    ) -> PyResult<String> {
+        let d = if approve {
+            piigate::approval::ReviewDecision::Approve
+        } else {
+            piigate::approval::ReviewDecision::Deny
+        };
+        self.call(py, self.client.review(&id, d, &comment))
+    }
+
+    fn token(&self, py: Python<'_>, id: String) -> PyResult<String> {
+        let t = py
+            .detach(|| self.rt.block_on(self.client.token(&id)))
+            .map_err(err)?;
+        Ok(t.expose().to_string())
+    }
+
+    #[pyo3(signature = (status=None, limit=100))]
+    fn list(&self, py: Python<'_>, status: Option<String>, limit: u32) -> PyResult<String> {
+        let status = status
+            .map(|s| s.parse::<piigate::approval::RequestStatus>())
+            .transpose()
+            .map_err(pyo3::exceptions::PyValueError::new_err)?;
+        self.call(py, self.client.list(status, limit))
+    }
+
+    #[getter]
+    fn server(&self) -> String {
+        self.client.server().to_string()
+    }
+}
+
 #[pymodule]
 fn _piigate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
@@ -280,6 +378,7 @@ fn _piigate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tag, m)?)?;
     m.add("RustExportRefused", m.py().get_type::<RustExportRefused>())?;
     m.add_class::<RustScanner>()?;
+    m.add_class::<RustApprovalClient>()?;
     m.add("PiigateError", m.py().get_type::<PiigateError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
