@@ -310,6 +310,7 @@ impl RustApprovalClient {
     }
 
     #[pyo3(signature = (paths, to, reason, redact=false, dataset=None, ttl_secs=None))]
+    #[allow(clippy::too_many_arguments)]
     fn request(
         &self,
         py: Python<'_>,
