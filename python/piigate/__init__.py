@@ -27,6 +27,7 @@ __all__ = [
     "scan",
     "export",
     "tag",
+    "mask",
     "ApprovalClient",
     "Scanner",
     "Profile",
@@ -302,3 +303,12 @@ class ApprovalClient:
 
     def __repr__(self) -> str:
         return f"ApprovalClient({self._rust.server})"
+
+
+def mask(values: Any, *, rules=None, column: Optional[str] = None):
+    """Every detected span of every string masked, the rest kept (as
+    ``pii_mask`` in ``piigate sql``): ``mail j***@e***.com or call +# (###) ###-####``.
+    ``values`` is an Arrow array (or anything with ``__arrow_c_array__``);
+    the result is a ``pyarrow.StringArray``. ``column`` names the column,
+    whose name counts as a hint (a ``passport_no`` column)."""
+    return _piigate.mask(values, _rules(rules), column)

@@ -18,7 +18,7 @@ from typing import Any, Iterator, Optional
 
 from . import Profile, Report, Scanner
 
-__all__ = ["scan"]
+__all__ = ["scan", "mask"]
 
 
 def scan(
@@ -76,3 +76,28 @@ def _arrow_schema(df: Any):
     from pyspark.sql.pandas.types import to_arrow_schema
 
     return to_arrow_schema(df.schema)
+
+
+def mask(col: Any, *, name: Optional[str] = None, rules=None):
+    """A column expression with every detected span of ``col``'s strings
+    masked, the rest kept (``piigate.mask`` on the executors, through an
+    Arrow-based pandas UDF). ``name`` is the column's name when ``col`` is
+    an expression (a string column name is used as is): it counts as a hint.
+
+        df.select(piigate.spark.mask("notes").alias("notes"))
+    """
+    from pyspark.sql.functions import col as column_of
+    from pyspark.sql.functions import pandas_udf
+
+    hint = name if name is not None else (col if isinstance(col, str) else None)
+    rule_dirs = Scanner(rules)._rules
+
+    @pandas_udf("string")
+    def _mask(values):
+        import pyarrow as pa
+        import piigate as _piigate
+
+        arr = pa.array(values, type=pa.string(), from_pandas=True)
+        return _piigate.mask(arr, rules=rule_dirs, column=hint).to_pandas()
+
+    return _mask(column_of(col) if isinstance(col, str) else col)

@@ -137,6 +137,43 @@ fn tag<'py>(
     table.into_pyarrow(py)
 }
 
+/// Every detected span of every string of `values` (an Arrow array)
+/// masked, the rest kept: `piigate sql`'s `pii_mask`. `column` names the
+/// column, whose name counts as a hint as in a scan.
+#[pyfunction]
+#[pyo3(signature = (values, rules=None, column=None))]
+fn mask<'py>(
+    py: Python<'py>,
+    values: &Bound<'py, PyAny>,
+    rules: Option<Vec<String>>,
+    column: Option<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    use arrow::array::{Array, AsArray, StringArray};
+    use arrow::pyarrow::ToPyArrow;
+    let rules = load_rules(rules)?;
+    let data = arrow::array::ArrayData::from_pyarrow_bound(values)?;
+    let arr = arrow::array::make_array(data);
+    let arr = arrow::compute::cast(&arr, &arrow::datatypes::DataType::Utf8)
+        .map_err(|e| err(format!("mask takes strings: {e}")))?;
+    let out = py.detach(|| {
+        let det = piigate::detect::Detector::new(rules.clone());
+        let hints = match &column {
+            Some(c) => piigate::detect::ColumnHints::from_column_name(&rules, c),
+            None => piigate::detect::ColumnHints::none(&rules),
+        };
+        let mut scratch = piigate::detect::Scratch::default();
+        let s = arr.as_string::<i32>();
+        (0..s.len())
+            .map(|i| {
+                (!s.is_null(i)).then(|| {
+                    piigate::redact::mask_spans(&det, s.value(i), None, &hints, &mut scratch)
+                })
+            })
+            .collect::<StringArray>()
+    });
+    out.to_data().to_pyarrow(py)
+}
+
 /// A scanner with its rules: profiles of Arrow data, mergeable.
 #[pyclass(module = "piigate._piigate", frozen)]
 struct RustScanner {
@@ -377,6 +414,7 @@ fn _piigate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
     m.add_function(wrap_pyfunction!(export, m)?)?;
     m.add_function(wrap_pyfunction!(tag, m)?)?;
+    m.add_function(wrap_pyfunction!(mask, m)?)?;
     m.add("RustExportRefused", m.py().get_type::<RustExportRefused>())?;
     m.add_class::<RustScanner>()?;
     m.add_class::<RustApprovalClient>()?;

@@ -135,3 +135,8 @@ def test_tag_writes_the_tags_piigate_tag_writes(data, tmp_path):
     assert tagged.schema.metadata[b"piigate.sensitivity"] == b"HIGH"
     report = json.loads(tagged.schema.metadata[b"piigate.report"])
     assert report["summary"]["sensitivity"] == "HIGH"
+
+
+def test_mask_masks_spans_and_keeps_the_rest():
+    out = piigate.mask(pa.array(["mail jane.doe@example.com or call +1 (415) 555-2671", None, "nothing here"]))
+    assert out.to_pylist() == ["mail j***@e***.com or call +# (###) ###-####", None, "nothing here"]

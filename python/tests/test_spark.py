@@ -54,3 +54,18 @@ def test_a_sampled_dataframe_and_an_empty_one(spark, data):
     assert empty["summary"]["sensitivity"] == "NONE"
     with pytest.raises(ValueError, match="sample_fraction"):
         piigate.spark.scan(df, sample_fraction=2.0)
+
+
+def test_mask_on_spark_matches_mask_in_python_and_hides_values(spark, data):
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(data / "messy_crm.parquet")
+    text_col = "comments"
+    df = spark.read.parquet(str(data / "messy_crm.parquet")).repartition(3)
+    got = [r[0] for r in df.select(piigate.spark.mask(text_col)).collect()]
+    want = piigate.mask(t.column(text_col).combine_chunks(), column=text_col).to_pylist()
+    assert sorted(got, key=str) == sorted(want, key=str)
+    original = t.column(text_col).to_pylist()
+    assert sorted(got, key=str) != sorted(original, key=str)  # something was masked
+    emails = [e for e in t.column("email_addr").to_pylist() if e]
+    assert emails and not any(e in (g or "") for e in emails for g in got)
