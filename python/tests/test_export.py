@@ -67,3 +67,68 @@ def test_refusals_are_typed_and_write_nothing(offline, tmp_path):
     assert isinstance(e.value, piigate.PiigateError)
     with pytest.raises(ValueError, match="exactly one"):
         piigate.export(offline["src"], to=offline["dest"], keys=offline["keys"])
+
+
+def _s3_client(endpoint):
+    import boto3  # installed with moto
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    )
+
+
+@pytest.fixture()
+def s3(monkeypatch):
+    """moto's S3 server on a free loopback port, with a bucket, and the
+    environment an S3 export reads."""
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        ["moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    client = _s3_client(endpoint)
+    client.create_bucket(Bucket="vault")
+    for k, v in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_REGION": "us-east-1",
+        "AWS_ENDPOINT": endpoint,
+        "AWS_ALLOW_HTTP": "true",
+    }.items():
+        monkeypatch.setenv(k, v)
+    yield endpoint
+    proc.kill()
+    proc.wait()
+
+
+def test_an_approved_export_to_an_s3_server(offline, s3):
+    token = offline["issue"](to="s3://vault/exports/")
+    out = piigate.export(
+        offline["src"], to="s3://vault/exports/", token=token, keys=offline["keys"], home=offline["home"]
+    )
+    assert out["endpoint"] == s3
+    assert [o["path"] for o in out["objects"]] == ["customers.parquet"]
+    got = _s3_client(s3).get_object(Bucket="vault", Key="exports/customers.parquet")["Body"].read()
+    assert got == offline["src"].read_bytes()
+    with pytest.raises(piigate.ExportRefused) as e:
+        piigate.export(
+            offline["src"], to="s3://vault/exports/", token=token, keys=offline["keys"], home=offline["home"]
+        )
+    assert e.value.reason == "already_used"
