@@ -683,15 +683,7 @@ fn scan_content(files: &[InputFile]) -> Result<ContentFound> {
         })
         .collect();
     let rules = Arc::new(crate::RuleSet::builtin()?);
-    let report = crate::scan_inputs(
-        &inputs,
-        rules,
-        &crate::ScanConfig {
-            digest: false,
-            ..Default::default()
-        },
-        &crate::NoProgress,
-    )?;
+    let report = crate::scan_without_digest(&inputs, rules)?;
     if let Some(e) = report.errors.first() {
         // Errors name the input as the user gave it, not its private copy.
         let named = inputs
@@ -726,15 +718,7 @@ pub fn content_digest(inputs: &[String], redact: bool) -> Result<String> {
 /// multipart.
 pub fn request_for(inputs: &[String], to: &str, reason: &str, redact: bool) -> Result<NewRequest> {
     let rules = Arc::new(crate::RuleSet::builtin()?);
-    let report = crate::scan_inputs(
-        inputs,
-        rules,
-        &crate::ScanConfig {
-            digest: false,
-            ..Default::default()
-        },
-        &crate::NoProgress,
-    )?;
+    let report = crate::scan_without_digest(inputs, rules)?;
     if let Some(e) = report.errors.first() {
         return Err(Error::input(&e.source, &e.error));
     }

@@ -224,6 +224,21 @@ pub fn scan_inputs(
     Ok(report)
 }
 
+/// Every row of `inputs` scanned with `rules`, without the content digest
+/// (the callers that need one compute it over the exact bytes they send):
+/// what the export gate, approval requests and redaction compare and act on.
+pub(crate) fn scan_without_digest(inputs: &[String], rules: Arc<RuleSet>) -> Result<Report> {
+    scan_inputs(
+        inputs,
+        rules,
+        &ScanConfig {
+            digest: false,
+            ..Default::default()
+        },
+        &NoProgress,
+    )
+}
+
 /// The report of tables classified with `rules` (no content digest, no
 /// timing): what a scan of record batches from a pipeline, or of profiles
 /// merged from a cluster, reports.

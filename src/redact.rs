@@ -388,15 +388,7 @@ pub fn redact_file(
     if f.format != crate::source::Format::Parquet {
         return Err(Error::input(&f.source, "--redact supports Parquet inputs"));
     }
-    let report = crate::scan_inputs(
-        std::slice::from_ref(&f.source),
-        rules.clone(),
-        &crate::ScanConfig {
-            digest: false,
-            ..Default::default()
-        },
-        &crate::NoProgress,
-    )?;
+    let report = crate::scan_without_digest(std::slice::from_ref(&f.source), rules.clone())?;
     if let Some(e) = report.errors.first() {
         return Err(Error::input(&e.source, &e.error));
     }

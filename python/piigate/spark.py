@@ -49,13 +49,10 @@ def scan(
         from piigate import Scanner as _Scanner
 
         s = _Scanner(rule_dirs)
-        merged = None
-        for b in batches:
-            p = s.scan_batch(b, name)
-            merged = p if merged is None else merged.merge(p)
-        if merged is not None:
+        profiles = [s.scan_batch(b, name).to_bytes() for b in batches]
+        if profiles:
             yield pa.RecordBatch.from_pydict(
-                {"profile": [merged.to_bytes()]},
+                {"profile": [s._rust.merge(profiles)]},
                 schema=pa.schema([("profile", pa.binary())]),
             )
 
@@ -64,11 +61,8 @@ def scan(
         # No rows at all: the profile of an empty batch of the schema.
         empty = pa.Table.from_pylist([], schema=_arrow_schema(df))
         return scanner.scan_batch(empty, name).classify()
-    merged: Optional[Profile] = None
-    for r in rows:
-        p = Profile(scanner, bytes(r["profile"]), [name])
-        merged = p if merged is None else merged.merge(p)
-    return merged.classify()
+    merged = scanner._rust.merge([bytes(r["profile"]) for r in rows])
+    return Profile(scanner, merged, [name]).classify()
 
 
 def _arrow_schema(df: Any):

@@ -358,15 +358,7 @@ pub async fn put_object(
             let p = spooled.path().display().to_string();
             let found = tokio::task::spawn_blocking(move || -> crate::Result<_> {
                 let rules = Arc::new(crate::RuleSet::builtin()?);
-                let report = crate::scan_inputs(
-                    &[p],
-                    rules,
-                    &crate::ScanConfig {
-                        digest: false,
-                        ..Default::default()
-                    },
-                    &crate::NoProgress,
-                )?;
+                let report = crate::scan_without_digest(&[p], rules)?;
                 Ok(report)
             })
             .await
