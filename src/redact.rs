@@ -30,11 +30,44 @@ use crate::{Error, Result, RuleSet};
 /// What happens to a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// Copied unchanged.
     Keep,
+    /// Every value masked, keeping the format of the column's entity.
     Mask,
+    /// Only the detected spans of each value masked (free text).
     MaskSpans,
+    /// Keyed hash: `h:` + 16 hex digits of HMAC-SHA256(key, value).
     Hash,
+    /// Every value dropped (null).
     Drop,
+}
+
+impl Action {
+    /// The names of the actions, as `parse` reads them.
+    pub const NAMES: [&'static str; 5] = ["keep", "mask", "mask_spans", "hash", "drop"];
+
+    /// The action named `name` (`keep`, `mask`, `mask_spans`, `hash`, `drop`).
+    pub fn parse(name: &str) -> Option<Action> {
+        Some(match name {
+            "keep" => Action::Keep,
+            "mask" => Action::Mask,
+            "mask_spans" => Action::MaskSpans,
+            "hash" => Action::Hash,
+            "drop" => Action::Drop,
+            _ => return None,
+        })
+    }
+
+    /// The action's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Keep => "keep",
+            Action::Mask => "mask",
+            Action::MaskSpans => "mask_spans",
+            Action::Hash => "hash",
+            Action::Drop => "drop",
+        }
+    }
 }
 
 /// The policy for one classified column: what its entities' rules ask
@@ -130,6 +163,8 @@ pub struct FieldPlan {
 pub struct RedactionPlan {
     pub fields: Vec<FieldPlan>,
     pub output_schema: Arc<Schema>,
+    input_schema: Arc<Schema>,
+    has_key: bool,
 }
 
 impl RedactionPlan {
@@ -186,7 +221,79 @@ impl RedactionPlan {
         Ok(RedactionPlan {
             fields,
             output_schema: Arc::new(Schema::new_with_metadata(out, schema.metadata().clone())),
+            input_schema: Arc::new(schema.clone()),
+            has_key,
         })
+    }
+
+    /// The plan with `column`'s action replaced by `action` (a caller's
+    /// own policy for that column). Refuses, naming the column, an unknown
+    /// top-level column, a keyed hash without a key, and `keep` for a
+    /// column whose rules ask for its values to be dropped (credentials).
+    pub fn with_action(mut self, source: &str, column: &str, action: Action) -> Result<Self> {
+        let Some(i) = self.fields.iter().position(|f| f.name == column) else {
+            return Err(Error::input(
+                source,
+                format!("redaction policy names {column}, which is not a top-level column"),
+            ));
+        };
+        if action == Action::Hash && !self.has_key {
+            return Err(Error::Config(format!(
+                "{source}: column {column} needs a keyed hash: set PIIGATE_REDACT_KEY"
+            )));
+        }
+        if self.fields[i].action == Action::Drop && action != Action::Drop {
+            return Err(Error::input(
+                source,
+                format!(
+                    "column {column} holds {}, whose values are always dropped; a policy cannot keep, mask or hash them",
+                    self.fields[i].entity
+                ),
+            ));
+        }
+        self.fields[i].action = action;
+        let fields: Vec<Field> = self
+            .fields
+            .iter()
+            .zip(self.input_schema.fields())
+            .map(|(p, fl)| {
+                if p.action == Action::Keep {
+                    fl.as_ref().clone()
+                } else {
+                    Field::new(&p.name, DataType::Utf8, true)
+                }
+            })
+            .collect();
+        self.output_schema = Arc::new(Schema::new_with_metadata(
+            fields,
+            self.input_schema.metadata().clone(),
+        ));
+        Ok(self)
+    }
+
+    /// One batch of the input's schema, redacted by this plan with
+    /// piigate's own driver (what [`NativeDriver`] writes, in memory).
+    pub fn apply(
+        &self,
+        batch: &RecordBatch,
+        det: &Detector,
+        key: Option<&RedactKey>,
+    ) -> Result<RecordBatch> {
+        if batch.num_columns() != self.fields.len() {
+            return Err(Error::Other(format!(
+                "a batch of {} columns does not fit a redaction plan of {}",
+                batch.num_columns(),
+                self.fields.len()
+            )));
+        }
+        let arrays = batch
+            .columns()
+            .iter()
+            .zip(&self.fields)
+            .map(|(a, p)| redact_column(a, p, det, key))
+            .collect::<Result<Vec<_>>>()?;
+        RecordBatch::try_new(self.output_schema.clone(), arrays)
+            .map_err(|e| Error::Other(format!("redacted batch: {e}")))
     }
 }
 
@@ -296,13 +403,7 @@ impl RedactDriver for NativeDriver {
         let mut w = RedactedWriter::create(dst, plan.output_schema.clone())?;
         for b in reader.build().map_err(|e| Error::input(&f.source, e))? {
             let b = b.map_err(|e| Error::input(&f.source, e))?;
-            let arrays = b
-                .columns()
-                .iter()
-                .zip(&plan.fields)
-                .map(|(a, p)| redact_column(a, p, &det, key))
-                .collect::<Result<Vec<_>>>()?;
-            w.push(arrays)?;
+            w.push(plan.apply(&b, &det, key)?.columns().to_vec())?;
         }
         w.finish()
     }

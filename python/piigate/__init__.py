@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Union
 
 from . import _piigate
 from ._piigate import PiigateError
@@ -28,6 +28,7 @@ __all__ = [
     "export",
     "tag",
     "mask",
+    "redact",
     "ApprovalClient",
     "Scanner",
     "Profile",
@@ -269,6 +270,38 @@ def tag(data: Any, *, rules=None, name: str = "data"):
     ``piigate tag`` writes them, and the report in the schema's metadata
     (``piigate.report``)."""
     return _piigate.tag(data, _rules(rules), name)
+
+
+def redact(
+    data: Any,
+    *,
+    policy: Optional[Dict[str, str]] = None,
+    key: Union[None, str, bytes] = None,
+    rules=None,
+    name: str = "data",
+    with_report: bool = False,
+):
+    """``data`` (any Arrow data) as a redacted ``pyarrow.Table``, by the
+    policy ``piigate export --redact`` applies: credentials are dropped
+    (null), HIGH columns keyed-hashed (``h:`` + 16 hex digits of
+    HMAC-SHA256, so joins still work), other tagged columns masked in their
+    format, free-text columns masked span by span; untagged columns are
+    kept as they are. The data is scanned in full first.
+
+    ``policy`` maps column names to an action (``keep``, ``mask``,
+    ``mask_spans``, ``hash``, ``drop``) that replaces the default for that
+    column; the values of a column whose rules say drop (credentials) are
+    always dropped. ``key`` is the hashing key (default:
+    ``PIIGATE_REDACT_KEY``); a column that needs a hash without a key is
+    refused, naming the column. ``with_report=True`` returns
+    ``(table, Report)``, the report the policy was derived from."""
+    if isinstance(key, str):
+        key = key.encode()
+    pol = None if policy is None else [(str(c), str(a)) for c, a in policy.items()]
+    table, report = _piigate.redact(data, _rules(rules), name, key, pol)
+    if with_report:
+        return table, Report._from_json(report)
+    return table
 
 
 class ApprovalClient:

@@ -1,6 +1,6 @@
 """The Rust extension under the `piigate` package (use `piigate`'s API)."""
 
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 __version__: str
 
@@ -52,3 +52,7 @@ class RustApprovalClient:
     def server(self) -> str: ...
 
 def mask(values: Any, rules: Optional[List[str]] = None, column: Optional[str] = None) -> Any: ...
+
+def redact(data: Any, rules: Optional[List[str]] = None, name: str = "data",
+           key: Optional[bytes] = None,
+           policy: Optional[List[Tuple[str, str]]] = None) -> Tuple[Any, str]: ...

@@ -137,6 +137,69 @@ fn tag<'py>(
     table.into_pyarrow(py)
 }
 
+/// `data` redacted by piigate's policy (the one `export --redact` applies:
+/// credentials dropped, HIGH columns keyed-hashed, other tagged columns
+/// masked in their format, free text masked span by span), with `policy`
+/// (column → action name) overriding it column by column. The data is
+/// scanned in full first. Returns the pyarrow Table and the report (JSON)
+/// the policy was derived from.
+#[pyfunction]
+#[pyo3(signature = (data, rules=None, name="data".to_string(), key=None, policy=None))]
+fn redact<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    rules: Option<Vec<String>>,
+    name: String,
+    key: Option<Vec<u8>>,
+    policy: Option<Vec<(String, String)>>,
+) -> PyResult<(Bound<'py, PyAny>, String)> {
+    use arrow::pyarrow::IntoPyArrow;
+    use piigate::redact::{Action, RedactKey, RedactionPlan};
+    let rules = load_rules(rules)?;
+    let key = match key {
+        Some(k) if k.is_empty() => {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "the redaction key is empty",
+            ))
+        }
+        Some(k) => Some(RedactKey::new(k)),
+        None => RedactKey::from_env(),
+    };
+    let mut overrides = Vec::new();
+    for (column, action) in policy.unwrap_or_default() {
+        let a = Action::parse(&action).ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "redaction policy for {column}: unknown action {action:?} (one of {})",
+                Action::NAMES.join(", ")
+            ))
+        })?;
+        overrides.push((column, a));
+    }
+    let (schema, batches) = schema_and_batches(data)?;
+    let (table, report) = py.detach(|| -> PyResult<_> {
+        let scanner = Scanner::new(rules.clone());
+        let profile = scanner
+            .scan_batches(&name, &name, batches.iter().cloned().map(Ok))
+            .map_err(err)?;
+        let table = piigate::classify::classify_table(&rules, &profile, &Thresholds::default());
+        let mut plan =
+            RedactionPlan::new(&name, &schema, &table, &rules, key.is_some()).map_err(err)?;
+        for (column, a) in &overrides {
+            plan = plan.with_action(&name, column, *a).map_err(err)?;
+        }
+        let report = piigate::report_of(&rules, vec![name.clone()], vec![table]);
+        let det = piigate::detect::Detector::new(rules.clone());
+        let out = batches
+            .iter()
+            .map(|b| plan.apply(b, &det, key.as_ref()))
+            .collect::<piigate::Result<Vec<_>>>()
+            .map_err(err)?;
+        let table = arrow::pyarrow::Table::try_new(out, plan.output_schema.clone()).map_err(err)?;
+        Ok((table, serde_json::to_string(&report).map_err(err)?))
+    })?;
+    Ok((table.into_pyarrow(py)?, report))
+}
+
 /// Every detected span of every string of `values` (an Arrow array)
 /// masked, the rest kept: `piigate sql`'s `pii_mask`. `column` names the
 /// column, whose name counts as a hint as in a scan.
@@ -415,6 +478,7 @@ fn _piigate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(export, m)?)?;
     m.add_function(wrap_pyfunction!(tag, m)?)?;
     m.add_function(wrap_pyfunction!(mask, m)?)?;
+    m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add("RustExportRefused", m.py().get_type::<RustExportRefused>())?;
     m.add_class::<RustScanner>()?;
     m.add_class::<RustApprovalClient>()?;

@@ -132,3 +132,69 @@ def test_an_approved_export_to_an_s3_server(offline, s3):
             offline["src"], to="s3://vault/exports/", token=token, keys=offline["keys"], home=offline["home"]
         )
     assert e.value.reason == "already_used"
+
+
+def test_redact_in_memory_writes_what_export_redact_writes(offline, data, tmp_path, monkeypatch):
+    """piigate.redact(table) gives the values `export --redact` uploads:
+    hashes that Python's own HMAC reproduces, masks in format, credentials
+    dropped; a caller's policy overrides column by column."""
+    import hashlib
+    import hmac
+
+    import pyarrow.parquet as pq
+
+    key = "k3y-for-the-test"
+    monkeypatch.setenv("PIIGATE_REDACT_KEY", key)
+    for name in ("customers", "devices_logs", "payments"):
+        src = tmp_path / "in" / f"{name}.parquet"
+        shutil.copy(data / f"{name}.parquet", src)
+        p = subprocess.run(
+            [_bin(), "issue-token", "--key", tmp_path / "signing.json", "--dest", offline["dest"], "--redact", str(src)],
+            check=True, capture_output=True, text=True, env={**__import__("os").environ, "PIIGATE_REDACT_KEY": key},
+        )
+        piigate.export(src, to=offline["dest"], token=p.stdout.strip(), keys=offline["keys"], home=offline["home"], redact=True)
+        exported = pq.read_table(offline["out"] / f"{name}.parquet")
+        t = pq.read_table(src)
+        got, report = piigate.redact(t, name=name, with_report=True)
+        assert got.to_pylist() == exported.to_pylist(), name
+        assert got.schema.names == t.schema.names
+        # Untagged columns are the input's, unchanged.
+        for c in report.columns:
+            if not c.entities:
+                assert got.column(c.name).equals(t.column(c.name)), c.name
+
+    t = pq.read_table(data / "customers.parquet")
+    got = piigate.redact(t, name="customers")
+    iban = t.column("c17").to_pylist()  # IBANs behind an opaque name: HIGH, hashed
+    want = [None if v is None else "h:" + hmac.new(key.encode(), v.encode(), hashlib.sha256).hexdigest()[:16] for v in iban]
+    assert got.column("c17").to_pylist() == want
+    emails = [e for e in t.column("email").to_pylist() if e]
+    text = str(got.to_pylist())
+    assert not any(e in text for e in emails)
+    assert not any(s in text for s in iban if s)
+
+    logs = pq.read_table(data / "devices_logs.parquet")
+    out = piigate.redact(logs, name="devices_logs", key=b"another key")
+    assert out.column("auth").null_count == len(logs)
+    # The caller's policy, column by column.
+    out = piigate.redact(t, name="customers", policy={"email": "keep", "c17": "drop", "full_name": "hash"})
+    assert out.column("email").equals(t.column("email"))
+    assert out.column("c17").null_count == len(t)
+    assert all(v is None or v.startswith("h:") for v in out.column("full_name").to_pylist())
+
+
+def test_redact_refusals_name_the_column_and_never_show_the_key(data, monkeypatch):
+    import pyarrow.parquet as pq
+
+    monkeypatch.delenv("PIIGATE_REDACT_KEY", raising=False)
+    t = pq.read_table(data / "customers.parquet")
+    with pytest.raises(piigate.PiigateError, match="column c17 needs a keyed hash"):
+        piigate.redact(t, name="customers")
+    with pytest.raises(ValueError, match='unknown action "scramble"'):
+        piigate.redact(t, key="k", policy={"email": "scramble"})
+    with pytest.raises(piigate.PiigateError, match="no_such_column"):
+        piigate.redact(t, key="k", policy={"no_such_column": "mask"})
+    logs = pq.read_table(data / "devices_logs.parquet")
+    with pytest.raises(piigate.PiigateError, match="auth holds SECRET_TOKEN") as e:
+        piigate.redact(logs, key="s3cret-key-value", policy={"auth": "keep"})
+    assert "s3cret-key-value" not in str(e.value)
