@@ -384,10 +384,10 @@ impl Exporter {
                     &self.to,
                     serde_json::json!({"path": path.to_string(), "error": err.to_string()}),
                 );
-                return Err(Error::ObjectStore {
-                    input: format!("writing {path} to {}", target.describe()),
-                    message: err.to_string(),
-                });
+                return Err(Error::object_store(
+                    format!("writing {path} to {}", target.describe()),
+                    err,
+                ));
             }
             written.push(WrittenObject {
                 path: path.to_string(),

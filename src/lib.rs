@@ -284,7 +284,7 @@ fn scan_one(
     rt: &tokio::runtime::Runtime,
 ) -> Result<TableProfile> {
     match cfg.engine {
-        Engine::Native => source::scan_input(scanner, f, rt),
+        Engine::Native => scanner.scan_input(f, rt),
         #[cfg(feature = "sql")]
         Engine::DataFusion => {
             if cfg.options.sample.is_some() {
@@ -315,7 +315,7 @@ pub fn scan_parquet(path: impl AsRef<std::path::Path>, rules: Arc<RuleSet>) -> R
         .next()
         .ok_or_else(|| Error::input(p.display().to_string(), "no input"))?;
     let scanner = Scanner::new(rules.clone());
-    let t = source::scan_input(&scanner, &f, &rt)?;
+    let t = scanner.scan_input(&f, &rt)?;
     Ok(classify::classify_table(&rules, &t, &Thresholds::default()))
 }
 

@@ -293,7 +293,7 @@ impl RedactionPlan {
             .map(|(a, p)| redact_column(a, p, det, key))
             .collect::<Result<Vec<_>>>()?;
         RecordBatch::try_new(self.output_schema.clone(), arrays)
-            .map_err(|e| Error::Other(format!("redacted batch: {e}")))
+            .map_err(|e| Error::arrow("redacted batch", e))
     }
 }
 
@@ -334,7 +334,7 @@ fn redact_column(
         return Ok(arr.clone());
     }
     let strings = arrow::compute::cast(arr, &DataType::Utf8)
-        .map_err(|e| Error::Other(format!("column {}: {e}", plan.name)))?;
+        .map_err(|e| Error::arrow(format!("column {}", plan.name), e))?;
     let s = strings.as_string::<i32>();
     let mut scratch = Scratch::default();
     let hints = ColumnHints::from_column_name(&det.rules, &plan.name);
@@ -431,7 +431,7 @@ impl RedactedWriter {
         let file =
             std::fs::File::create(dst).map_err(|e| Error::io(dst.display().to_string(), e))?;
         let w = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), None)
-            .map_err(|e| Error::Other(format!("{}: {e}", dst.display())))?;
+            .map_err(|e| Error::write(dst.display().to_string(), e))?;
         Ok(RedactedWriter {
             schema,
             pending: Vec::new(),
@@ -444,7 +444,7 @@ impl RedactedWriter {
     /// Takes the arrays of one batch in the plan's field order.
     pub(crate) fn push(&mut self, arrays: Vec<ArrayRef>) -> Result<()> {
         let b = RecordBatch::try_new(self.schema.clone(), arrays)
-            .map_err(|e| Error::Other(format!("{}: {e}", self.dst)))?;
+            .map_err(|e| Error::arrow(&self.dst, e))?;
         self.pending_rows += b.num_rows();
         self.pending.push(b);
         while self.pending_rows >= WRITE_BATCH_ROWS {
@@ -455,10 +455,10 @@ impl RedactedWriter {
 
     fn flush(&mut self, rows: usize) -> Result<()> {
         let all = arrow::compute::concat_batches(&self.schema, &self.pending)
-            .map_err(|e| Error::Other(format!("{}: {e}", self.dst)))?;
+            .map_err(|e| Error::arrow(&self.dst, e))?;
         self.w
             .write(&all.slice(0, rows))
-            .map_err(|e| Error::Other(format!("{}: {e}", self.dst)))?;
+            .map_err(|e| Error::write(&self.dst, e))?;
         self.pending.clear();
         self.pending_rows = all.num_rows() - rows;
         if self.pending_rows > 0 {
@@ -471,9 +471,7 @@ impl RedactedWriter {
         if self.pending_rows > 0 {
             self.flush(self.pending_rows)?;
         }
-        self.w
-            .close()
-            .map_err(|e| Error::Other(format!("{}: {e}", self.dst)))?;
+        self.w.close().map_err(|e| Error::write(&self.dst, e))?;
         Ok(())
     }
 }

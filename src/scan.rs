@@ -430,6 +430,34 @@ impl Scanner {
         &self.opts
     }
 
+    /// Read one resolved input (`crate::source`) and profile every batch:
+    /// the columns in the input's schema order, also when it has no rows.
+    pub fn scan_input(
+        &self,
+        f: &crate::source::InputFile,
+        rt: &tokio::runtime::Runtime,
+    ) -> crate::Result<TableProfile> {
+        let opts = crate::source::ReadOptions {
+            sample: self.opts.sample,
+            seed: self.opts.seed,
+            batch_size: self.opts.batch_size,
+        };
+        let read = crate::source::read_input(f, &opts, self, rt)?;
+        let empty = RecordBatch::new_empty(read.schema);
+        let mut columns: Vec<ColumnProfile> = leaf_columns(&empty)
+            .into_iter()
+            .map(|(n, ty)| ColumnProfile::new(n, ty))
+            .collect();
+        merge_columns(&mut columns, read.acc);
+        Ok(TableProfile {
+            name: f.table.clone(),
+            source: f.source.clone(),
+            rows: read.rows,
+            rows_scanned: read.rows_read,
+            columns,
+        })
+    }
+
     pub fn rules(&self) -> &Arc<RuleSet> {
         &self.detector.rules
     }
@@ -1219,6 +1247,20 @@ fn scale(p: &mut ColumnProfile, c: u64) {
         s.full_rows *= c;
         s.unambiguous_rows *= c;
         s.context_rows *= c;
+    }
+}
+
+/// The scanner is what reading hands its batches to: per-column profiles,
+/// merged across threads.
+impl crate::source::BatchConsumer for Scanner {
+    type Acc = Vec<ColumnProfile>;
+
+    fn consume(&self, batch: &RecordBatch, acc: &mut Vec<ColumnProfile>) {
+        merge_columns(acc, self.scan_batch(batch));
+    }
+
+    fn combine(&self, into: &mut Vec<ColumnProfile>, other: Vec<ColumnProfile>) {
+        merge_columns(into, other);
     }
 }
 

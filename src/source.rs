@@ -1,6 +1,9 @@
-//! Inputs: files, directories, globs and object-store URLs; Parquet (sync
-//! reader for local files, parallel over row groups; async reader over
-//! `object_store` for URLs), CSV and NDJSON through arrow's own readers.
+//! Inputs: files, directories, globs and object-store URLs resolved to
+//! [`InputFile`]s, and read into record batches for a [`BatchConsumer`]
+//! (the scanner is one): Parquet (sync reader for local files, parallel over
+//! row groups; async reader over `object_store` for URLs), CSV and NDJSON
+//! through arrow's own readers, with the schema [`text_schema`] gives (the
+//! SQL tables are registered with it too).
 
 use std::io::{BufReader, Seek};
 use std::path::{Path, PathBuf};
@@ -17,7 +20,6 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 use crate::report::InputError;
-use crate::scan::{merge_columns, Scanner, TableProfile};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,10 +96,7 @@ fn is_url(s: &str) -> bool {
 pub fn store_for_url(url: &str) -> Result<(Arc<dyn ObjectStore>, object_store::path::Path)> {
     let parsed =
         url::Url::parse(url).map_err(|e| Error::input(url, format!("not a valid URL: {e}")))?;
-    let err = |m: String| Error::ObjectStore {
-        input: url.to_string(),
-        message: m,
-    };
+    let err = |m: String| Error::object_store(url.to_string(), m);
     match parsed.scheme() {
         "file" => {
             let p = parsed.to_file_path().map_err(|_| err("not a local file URL".into()))?;
@@ -182,10 +181,7 @@ pub fn destination_endpoint_of(dest: &crate::gate::Destination) -> String {
 pub fn destination_store(
     dest: &crate::gate::Destination,
 ) -> Result<(Arc<dyn ObjectStore>, crate::gate::Destination)> {
-    let err = |m: String| Error::ObjectStore {
-        input: dest.to_string(),
-        message: m,
-    };
+    let err = |m: String| Error::object_store(dest.to_string(), m);
     let target = dest.clone().at_endpoint(&destination_endpoint_of(dest));
     let store: Arc<dyn ObjectStore> = match dest.scheme.as_str() {
         "file" => Arc::new(object_store::local::LocalFileSystem::new()),
@@ -341,10 +337,7 @@ fn resolve_local(input: &str) -> Result<Vec<InputFile>> {
 
 async fn resolve_url(input: &str) -> Result<Vec<InputFile>> {
     let (store, path) = store_for_url(input)?;
-    let err = |e: object_store::Error| Error::ObjectStore {
-        input: input.to_string(),
-        message: e.to_string(),
-    };
+    let err = |e: object_store::Error| Error::object_store(input, e);
     // A single object, or a prefix to list.
     if let Some(fmt) = Format::from_path(path.as_ref()) {
         let meta = object_store::ObjectStoreExt::head(store.as_ref(), &path)
@@ -444,10 +437,10 @@ fn selection_for(ranges: &[(u64, u64)], rg_start: u64, rg_rows: u64) -> Option<R
     Some(sel.into())
 }
 
-fn parquet_err(input: &str, e: impl std::fmt::Display) -> Error {
+fn parquet_err(input: &str, e: impl Into<crate::error::BoxError>) -> Error {
     Error::Parquet {
         input: input.to_string(),
-        message: e.to_string(),
+        source: e.into(),
     }
 }
 
@@ -464,49 +457,125 @@ fn batch_rows(configured: usize, bytes: u64, rows: u64) -> usize {
     configured.min(fit as usize).max(1)
 }
 
-/// Scan a local Parquet file: row groups in parallel, batches streamed.
-pub fn scan_parquet_file(scanner: &Scanner, f: &InputFile, path: &Path) -> Result<TableProfile> {
+/// How much of an input a read takes, and in what batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// About this many rows: spread over the whole input for Parquet (row
+    /// ranges chosen with `seed`), the first ones for CSV and NDJSON, which
+    /// have no row count up front. `None`: every row.
+    pub sample: Option<usize>,
+    /// The seed of a sample's row ranges.
+    pub seed: u64,
+    /// Rows per batch, at most (wide rows get fewer, see `batch_rows`).
+    pub batch_size: usize,
+}
+
+/// What a read hands its record batches to. Reading knows nothing of what
+/// is done with them; the scanner is one consumer. Batches of one input may
+/// be consumed on several threads at once, each thread into its own
+/// accumulator; the accumulators are then combined.
+pub trait BatchConsumer: Sync {
+    /// What consuming some of an input's batches builds up.
+    type Acc: Default + Send;
+    /// Takes one batch into `acc`.
+    fn consume(&self, batch: &RecordBatch, acc: &mut Self::Acc);
+    /// Adds `other`, built from other batches of the same input, to `into`.
+    fn combine(&self, into: &mut Self::Acc, other: Self::Acc);
+}
+
+/// What a read of one input produced.
+#[derive(Debug)]
+pub struct Read<A> {
+    /// The input's rows, read or not (Parquet knows them up front; for CSV
+    /// and NDJSON they are the rows read).
+    pub rows: u64,
+    /// The rows read and consumed.
+    pub rows_read: u64,
+    /// The Arrow schema of the batches, also when there were none.
+    pub schema: Arc<Schema>,
+    /// What the consumer built from them.
+    pub acc: A,
+}
+
+/// Read one resolved input and hand its batches to `consumer`: local
+/// Parquet by row groups in parallel (each row group's next batch decoded
+/// while the current one is consumed), remote Parquet through the async
+/// reader, CSV and NDJSON through arrow's readers.
+pub fn read_input<C: BatchConsumer>(
+    f: &InputFile,
+    opts: &ReadOptions,
+    consumer: &C,
+    rt: &tokio::runtime::Runtime,
+) -> Result<Read<C::Acc>> {
+    match (&f.location, f.format) {
+        (Location::Local(p), Format::Parquet) => read_parquet_file(f, p, opts, consumer),
+        (Location::Local(p), fmt) => {
+            let file = std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?;
+            read_text(f, fmt, file, opts, consumer)
+        }
+        (Location::Remote { store, path, size }, Format::Parquet) => rt.block_on(
+            read_remote_parquet(f, store.clone(), path.clone(), *size, opts, consumer),
+        ),
+        (Location::Remote { store, path, .. }, fmt) => {
+            let bytes = rt
+                .block_on(async {
+                    object_store::ObjectStoreExt::get(store.as_ref(), path)
+                        .await?
+                        .bytes()
+                        .await
+                })
+                .map_err(|e| Error::object_store(&f.source, e))?;
+            read_text(f, fmt, std::io::Cursor::new(bytes), opts, consumer)
+        }
+    }
+}
+
+/// A local Parquet file: row groups in parallel, batches streamed.
+fn read_parquet_file<C: BatchConsumer>(
+    f: &InputFile,
+    path: &Path,
+    opts: &ReadOptions,
+    consumer: &C,
+) -> Result<Read<C::Acc>> {
     let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
-    let opts = ArrowReaderOptions::new().with_page_index_policy(
-        parquet::file::metadata::PageIndexPolicy::from(scanner.options().sample.is_some()),
+    let reader_opts = ArrowReaderOptions::new().with_page_index_policy(
+        parquet::file::metadata::PageIndexPolicy::from(opts.sample.is_some()),
     );
-    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts)
+    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, reader_opts)
         .map_err(|e| parquet_err(&f.source, e))?;
     let meta = builder.metadata().clone();
     // The Arrow schema the reader produces (the embedded one when the writer stored it).
-    let arrow_schema = builder.schema().clone();
+    let schema = builder.schema().clone();
     let total: u64 = meta.file_metadata().num_rows().max(0) as u64;
-    let ranges = scanner
-        .options()
+    let ranges = opts
         .sample
-        .map(|n| sample_ranges(total, n as u64, scanner.options().seed));
+        .map(|n| sample_ranges(total, n as u64, opts.seed));
     let mut starts = Vec::new();
-    let mut acc = 0u64;
+    let mut at = 0u64;
     for rg in meta.row_groups() {
-        starts.push((acc, rg.num_rows().max(0) as u64));
-        acc += rg.num_rows().max(0) as u64;
+        starts.push((at, rg.num_rows().max(0) as u64));
+        at += rg.num_rows().max(0) as u64;
     }
-    let batch_size = scanner.options().batch_size;
-    let parts: Vec<Result<TableProfile>> = starts
+    let parts: Vec<Result<(u64, C::Acc)>> = starts
         .par_iter()
         .enumerate()
         .map(|(i, &(start, rows))| {
             let sel = match &ranges {
                 Some(r) => match selection_for(r, start, rows) {
                     Some(s) => Some(s),
-                    None => return Ok(TableProfile::default()),
+                    None => return Ok((0, C::Acc::default())),
                 },
                 None => None,
             };
             let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
-            let opts = ArrowReaderOptions::new().with_page_index_policy(
+            let reader_opts = ArrowReaderOptions::new().with_page_index_policy(
                 parquet::file::metadata::PageIndexPolicy::from(sel.is_some()),
             );
-            let mut b = ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts)
+            let mut b = ParquetRecordBatchReaderBuilder::try_new_with_options(file, reader_opts)
                 .map_err(|e| parquet_err(&f.source, e))?
                 .with_row_groups(vec![i])
                 .with_batch_size(batch_rows(
-                    batch_size,
+                    opts.batch_size,
                     meta.row_group(i).total_byte_size().max(0) as u64,
                     rows,
                 ));
@@ -514,39 +583,33 @@ pub fn scan_parquet_file(scanner: &Scanner, f: &InputFile, path: &Path) -> Resul
                 b = b.with_row_selection(s);
             }
             let mut reader = b.build().map_err(|e| parquet_err(&f.source, e))?;
-            let mut t = TableProfile::default();
+            let mut acc = C::Acc::default();
+            let mut read = 0u64;
             // A pipeline: the next batch is decoded while this one is
-            // scanned, so that a thread that would wait for the decoder
-            // (the last row group has no other to work on) scans instead.
+            // consumed, so that a thread that would wait for the decoder
+            // (the last row group has no other to work on) works instead.
             let mut next = reader.next();
             while let Some(batch) = next {
                 let batch = batch.map_err(|e| parquet_err(&f.source, e))?;
-                t.rows_scanned += batch.num_rows() as u64;
-                let (n, cols) = rayon::join(|| reader.next(), || scanner.scan_batch(&batch));
+                read += batch.num_rows() as u64;
+                let (n, ()) = rayon::join(|| reader.next(), || consumer.consume(&batch, &mut acc));
                 next = n;
-                merge_columns(&mut t.columns, cols);
             }
-            Ok(t)
+            Ok((read, acc))
         })
         .collect();
-    let mut t = TableProfile {
-        name: f.table.clone(),
-        source: f.source.clone(),
+    let mut out = Read {
         rows: total,
-        ..Default::default()
+        rows_read: 0,
+        schema,
+        acc: C::Acc::default(),
     };
-    // Columns in schema order even when the first row group is empty.
-    let empty = RecordBatch::new_empty(arrow_schema);
-    t.columns = crate::scan::leaf_columns(&empty)
-        .into_iter()
-        .map(|(n, ty)| crate::scan::ColumnProfile::new(n, ty))
-        .collect();
     for p in parts {
-        let p = p?;
-        t.rows_scanned += p.rows_scanned;
-        merge_columns(&mut t.columns, p.columns);
+        let (read, acc) = p?;
+        out.rows_read += read;
+        consumer.combine(&mut out.acc, acc);
     }
-    Ok(t)
+    Ok(out)
 }
 
 /// All columns as text: scanning wants the raw characters (leading zeros, `+`).
@@ -571,171 +634,166 @@ fn csv_schema(
     ))
 }
 
-fn scan_csv_reader<R: std::io::Read + Seek>(
-    scanner: &Scanner,
-    f: &InputFile,
-    mut r: R,
-) -> Result<TableProfile> {
-    let delim = if f.relative.to_ascii_lowercase().ends_with(".tsv") {
+/// The field delimiter of a CSV input: a tab for `.tsv`, else a comma.
+pub fn csv_delimiter(f: &InputFile) -> u8 {
+    if f.relative.to_ascii_lowercase().ends_with(".tsv") {
         b'\t'
     } else {
         b','
-    };
-    let schema = csv_schema(&f.source, &mut r, delim)?;
-    let reader = arrow::csv::ReaderBuilder::new(Arc::new(schema))
-        .with_header(true)
-        .with_delimiter(delim)
-        .with_batch_size(scanner.options().batch_size.min(16_384))
-        .build(BufReader::new(r))
-        .map_err(|e| Error::input(&f.source, format!("not readable as CSV: {e}")))?;
-    let src = f.source.clone();
-    limit_rows(
-        scanner,
-        f,
-        reader.map(move |b| b.map_err(|e| Error::input(&src, format!("CSV: {e}")))),
-    )
+    }
 }
 
-fn scan_ndjson_reader<R: std::io::Read + Seek>(
-    scanner: &Scanner,
-    f: &InputFile,
-    mut r: R,
-) -> Result<TableProfile> {
+/// NDJSON's schema: inferred from the first 1,000 lines.
+fn ndjson_schema(input: &str, r: &mut (impl std::io::Read + Seek)) -> Result<Schema> {
     let (schema, _) =
-        arrow::json::reader::infer_json_schema_from_seekable(BufReader::new(&mut r), Some(1000))
-            .map_err(|e| Error::input(&f.source, format!("not readable as NDJSON: {e}")))?;
-    r.rewind().map_err(|e| Error::io(&f.source, e))?;
-    let reader = arrow::json::ReaderBuilder::new(Arc::new(schema))
-        .with_batch_size(scanner.options().batch_size.min(16_384))
-        .build(BufReader::new(r))
-        .map_err(|e| Error::input(&f.source, format!("not readable as NDJSON: {e}")))?;
-    let src = f.source.clone();
-    limit_rows(
-        scanner,
-        f,
-        reader.map(move |b| b.map_err(|e| Error::input(&src, format!("NDJSON: {e}")))),
-    )
+        arrow::json::reader::infer_json_schema_from_seekable(BufReader::new(&mut *r), Some(1000))
+            .map_err(|e| Error::input(input, format!("not readable as NDJSON: {e}")))?;
+    r.rewind().map_err(|e| Error::io(input, e))?;
+    Ok(schema)
 }
 
-/// Row-oriented text formats have no row count up front: `--sample N` reads the first N rows.
-fn limit_rows(
-    scanner: &Scanner,
+/// The schema a text input (CSV, TSV, NDJSON) is read with, by piigate's
+/// own readers and by DataFusion's (`sql`) alike: CSV columns as text,
+/// NDJSON's inferred from its first 1,000 lines. Local files are opened,
+/// remote ones fetched.
+pub async fn text_schema(f: &InputFile) -> Result<Schema> {
+    fn of(f: &InputFile, mut r: impl std::io::Read + Seek) -> Result<Schema> {
+        match f.format {
+            Format::Csv => csv_schema(&f.source, &mut r, csv_delimiter(f)),
+            Format::Ndjson => ndjson_schema(&f.source, &mut r),
+            Format::Parquet => Err(Error::input(&f.source, "Parquet carries its own schema")),
+        }
+    }
+    match &f.location {
+        Location::Local(p) => of(
+            f,
+            std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?,
+        ),
+        Location::Remote { store, path, .. } => {
+            let bytes = async {
+                object_store::ObjectStoreExt::get(store.as_ref(), path)
+                    .await?
+                    .bytes()
+                    .await
+            }
+            .await
+            .map_err(|e| Error::object_store(&f.source, e))?;
+            of(f, std::io::Cursor::new(bytes))
+        }
+    }
+}
+
+/// CSV (TSV) or NDJSON from a reader; a sample takes the first rows.
+fn read_text<C: BatchConsumer>(
     f: &InputFile,
-    batches: impl Iterator<Item = Result<RecordBatch>>,
-) -> Result<TableProfile> {
-    let mut t = TableProfile {
-        name: f.table.clone(),
-        source: f.source.clone(),
-        ..Default::default()
+    fmt: Format,
+    mut r: impl std::io::Read + Seek,
+    opts: &ReadOptions,
+    consumer: &C,
+) -> Result<Read<C::Acc>> {
+    let batch_size = opts.batch_size.min(16_384);
+    let src = f.source.clone();
+    let (schema, batches): (Arc<Schema>, Box<dyn Iterator<Item = Result<RecordBatch>>>) = match fmt
+    {
+        Format::Csv => {
+            let delim = csv_delimiter(f);
+            let schema = Arc::new(csv_schema(&f.source, &mut r, delim)?);
+            let reader = arrow::csv::ReaderBuilder::new(schema.clone())
+                .with_header(true)
+                .with_delimiter(delim)
+                .with_batch_size(batch_size)
+                .build(BufReader::new(r))
+                .map_err(|e| Error::input(&f.source, format!("not readable as CSV: {e}")))?;
+            (
+                schema,
+                Box::new(
+                    reader.map(move |b| b.map_err(|e| Error::input(&src, format!("CSV: {e}")))),
+                ),
+            )
+        }
+        Format::Ndjson => {
+            let schema = Arc::new(ndjson_schema(&f.source, &mut r)?);
+            let reader = arrow::json::ReaderBuilder::new(schema.clone())
+                .with_batch_size(batch_size)
+                .build(BufReader::new(r))
+                .map_err(|e| Error::input(&f.source, format!("not readable as NDJSON: {e}")))?;
+            (
+                schema,
+                Box::new(
+                    reader.map(move |b| b.map_err(|e| Error::input(&src, format!("NDJSON: {e}")))),
+                ),
+            )
+        }
+        Format::Parquet => return Err(Error::input(&f.source, "Parquet is not a text format")),
     };
-    let cap = scanner
-        .options()
-        .sample
-        .map(|n| n as u64)
-        .unwrap_or(u64::MAX);
+    let cap = opts.sample.map(|n| n as u64).unwrap_or(u64::MAX);
+    let mut out = Read {
+        rows: 0,
+        rows_read: 0,
+        schema,
+        acc: C::Acc::default(),
+    };
     for b in batches {
         let b = b?;
-        let take = (cap - t.rows_scanned).min(b.num_rows() as u64) as usize;
+        let take = (cap - out.rows_read).min(b.num_rows() as u64) as usize;
         let b = if take < b.num_rows() {
             b.slice(0, take)
         } else {
             b
         };
-        t.rows += b.num_rows() as u64;
-        t.rows_scanned += b.num_rows() as u64;
-        merge_columns(&mut t.columns, scanner.scan_batch(&b));
-        if t.rows_scanned >= cap {
+        out.rows_read += b.num_rows() as u64;
+        consumer.consume(&b, &mut out.acc);
+        if out.rows_read >= cap {
             break;
         }
     }
-    Ok(t)
+    out.rows = out.rows_read;
+    Ok(out)
 }
 
 // ParquetObjectReader is deprecated in parquet 59 in favour of a hand-written AsyncFileReader;
 // it is still the maintained object_store bridge and does what we need.
 #[allow(deprecated)]
-async fn scan_remote_parquet(
-    scanner: &Scanner,
+async fn read_remote_parquet<C: BatchConsumer>(
     f: &InputFile,
     store: Arc<dyn ObjectStore>,
     path: object_store::path::Path,
     size: u64,
-) -> Result<TableProfile> {
+    opts: &ReadOptions,
+    consumer: &C,
+) -> Result<Read<C::Acc>> {
     use parquet::arrow::async_reader::{ParquetObjectReader, ParquetRecordBatchStreamBuilder};
     let reader = ParquetObjectReader::new(store, path).with_file_size(size);
-    let opts = ArrowReaderOptions::new().with_page_index_policy(
-        parquet::file::metadata::PageIndexPolicy::from(scanner.options().sample.is_some()),
+    let reader_opts = ArrowReaderOptions::new().with_page_index_policy(
+        parquet::file::metadata::PageIndexPolicy::from(opts.sample.is_some()),
     );
-    let builder = ParquetRecordBatchStreamBuilder::new_with_options(reader, opts)
+    let builder = ParquetRecordBatchStreamBuilder::new_with_options(reader, reader_opts)
         .await
         .map_err(|e| parquet_err(&f.source, e))?;
     let meta = builder.metadata().clone();
+    let schema = builder.schema().clone();
     let total = meta.file_metadata().num_rows().max(0) as u64;
-    let mut b = builder.with_batch_size(scanner.options().batch_size);
-    if let Some(n) = scanner.options().sample {
-        let ranges = sample_ranges(total, n as u64, scanner.options().seed);
+    let mut b = builder.with_batch_size(opts.batch_size);
+    if let Some(n) = opts.sample {
+        let ranges = sample_ranges(total, n as u64, opts.seed);
         if let Some(sel) = selection_for(&ranges, 0, total) {
             b = b.with_row_selection(sel);
         }
     }
     let mut stream = b.build().map_err(|e| parquet_err(&f.source, e))?;
-    let mut t = TableProfile {
-        name: f.table.clone(),
-        source: f.source.clone(),
+    let mut out = Read {
         rows: total,
-        ..Default::default()
+        rows_read: 0,
+        schema,
+        acc: C::Acc::default(),
     };
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| parquet_err(&f.source, e))?;
-        t.rows_scanned += batch.num_rows() as u64;
-        // Detection is CPU work: keep it off the async executor's worker.
-        let cols = tokio::task::block_in_place(|| scanner.scan_batch(&batch));
-        merge_columns(&mut t.columns, cols);
+        out.rows_read += batch.num_rows() as u64;
+        // Consuming is CPU work: keep it off the async executor's worker.
+        tokio::task::block_in_place(|| consumer.consume(&batch, &mut out.acc));
     }
-    Ok(t)
-}
-
-/// Scan one resolved input.
-pub fn scan_input(
-    scanner: &Scanner,
-    f: &InputFile,
-    rt: &tokio::runtime::Runtime,
-) -> Result<TableProfile> {
-    match (&f.location, f.format) {
-        (Location::Local(p), Format::Parquet) => scan_parquet_file(scanner, f, p),
-        (Location::Local(p), Format::Csv) => scan_csv_reader(
-            scanner,
-            f,
-            std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?,
-        ),
-        (Location::Local(p), Format::Ndjson) => scan_ndjson_reader(
-            scanner,
-            f,
-            std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?,
-        ),
-        (Location::Remote { store, path, size }, Format::Parquet) => rt.block_on(
-            scan_remote_parquet(scanner, f, store.clone(), path.clone(), *size),
-        ),
-        (Location::Remote { store, path, .. }, fmt) => {
-            let bytes = rt
-                .block_on(async {
-                    object_store::ObjectStoreExt::get(store.as_ref(), path)
-                        .await?
-                        .bytes()
-                        .await
-                })
-                .map_err(|e| Error::ObjectStore {
-                    input: f.source.clone(),
-                    message: e.to_string(),
-                })?;
-            let cur = std::io::Cursor::new(bytes.to_vec());
-            if fmt == Format::Csv {
-                scan_csv_reader(scanner, f, cur)
-            } else {
-                scan_ndjson_reader(scanner, f, cur)
-            }
-        }
-    }
+    Ok(out)
 }
 
 /// Read every batch of a local input (for `tag` and `export --redact`).

@@ -639,24 +639,13 @@ pub async fn register_input(
             .await
             .map_err(err),
         crate::source::Format::Csv => {
-            let mut r =
-                std::fs::File::open(&path).map_err(|e| crate::Error::input(&f.source, e))?;
-            let fmt = datafusion::arrow::csv::reader::Format::default().with_header(true);
-            let (schema, _) = fmt
-                .infer_schema(&mut r, Some(1))
-                .map_err(|e| crate::Error::input(&f.source, e))?;
-            let schema = Schema::new(
-                schema
-                    .fields()
-                    .iter()
-                    .map(|x| Field::new(x.name(), DataType::Utf8, true))
-                    .collect::<Vec<_>>(),
-            );
+            let schema = crate::source::text_schema(f).await?;
             ctx.register_csv(
                 name,
                 &path,
                 CsvReadOptions::new()
                     .has_header(true)
+                    .delimiter(crate::source::csv_delimiter(f))
                     .schema(&schema)
                     .file_extension(&ext),
             )
@@ -664,12 +653,7 @@ pub async fn register_input(
             .map_err(err)
         }
         crate::source::Format::Ndjson => {
-            let file = std::fs::File::open(&path).map_err(|e| crate::Error::input(&f.source, e))?;
-            let (schema, _) = datafusion::arrow::json::reader::infer_json_schema_from_seekable(
-                std::io::BufReader::new(file),
-                Some(1000),
-            )
-            .map_err(|e| crate::Error::input(&f.source, e))?;
+            let schema = crate::source::text_schema(f).await?;
             ctx.register_json(
                 name,
                 &path,

@@ -116,15 +116,15 @@ pub fn tag_parquet(
             tagged.clone(),
             Some(props),
         )
-        .map_err(|e| Error::Other(format!("{}: {e}", output.display())))?;
+        .map_err(|e| Error::write(output.display().to_string(), e))?;
         for b in batches {
             let b = RecordBatch::try_new(tagged.clone(), b.columns().to_vec())
-                .map_err(|e| Error::Other(e.to_string()))?;
+                .map_err(|e| Error::arrow(output.display().to_string(), e))?;
             w.write(&b)
-                .map_err(|e| Error::Other(format!("{}: {e}", output.display())))?;
+                .map_err(|e| Error::write(output.display().to_string(), e))?;
         }
         w.close()
-            .map_err(|e| Error::Other(format!("{}: {e}", output.display())))?;
+            .map_err(|e| Error::write(output.display().to_string(), e))?;
     }
     tmp.persist(output)
         .map_err(|e| Error::io(output.display().to_string(), e.error))?;

@@ -213,6 +213,55 @@ fn sql_command_over_files() {
     assert_eq!(v["n"], 1428);
 }
 
+/// SQL tables read text files as the scan does: a `.tsv` splits on tabs,
+/// and the same file scanned and queried gives the same column names.
+#[test]
+fn sql_reads_tsv_as_the_scan_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("contacts.tsv");
+    std::fs::write(
+        &f,
+        "name\temail\nAna Silva\tana.silva@example.com\nLi Wei\tli.wei@example.org\nJo Park\t\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("piigate")
+        .unwrap()
+        .args([
+            "sql",
+            "SELECT name, pii_has(email, 'EMAIL') AS e FROM c ORDER BY name",
+            "--table",
+            &format!("c={}", f.display()),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Ana Silva", "Jo Park", "Li Wei"]);
+    assert_eq!(rows[0]["e"], true);
+    let report = piigate::scan_inputs(
+        &[f.display().to_string()],
+        Arc::new(piigate::RuleSet::builtin().unwrap()),
+        &piigate::ScanConfig::default(),
+        &piigate::NoProgress,
+    )
+    .unwrap();
+    let cols: Vec<&str> = report.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(cols, ["name", "email"]);
+}
+
 fn read_parquet(p: &std::path::Path) -> Vec<RecordBatch> {
     let f = std::fs::File::open(p).unwrap();
     parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)

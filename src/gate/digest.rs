@@ -158,18 +158,12 @@ pub async fn hash_object(
     let r = store
         .get_opts(path, Default::default())
         .await
-        .map_err(|e| Error::ObjectStore {
-            input: display.into(),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| Error::object_store(display, e))?;
     let mut s = r.into_stream();
     let mut h = Sha256::new();
     let mut size = 0u64;
     while let Some(chunk) = s.next().await {
-        let c = chunk.map_err(|e| Error::ObjectStore {
-            input: display.into(),
-            message: e.to_string(),
-        })?;
+        let c = chunk.map_err(|e| Error::object_store(display, e))?;
         size += c.len() as u64;
         h.update(&c);
     }

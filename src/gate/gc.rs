@@ -90,12 +90,12 @@ pub async fn remove(dest: &Destination, leftovers: &[Leftover]) -> Result<usize>
             },
             #[cfg(feature = "s3")]
             Kind::S3Upload { key, upload_id } => {
-                s3::abort(dest, key, upload_id)
-                    .await
-                    .map_err(|e| Error::ObjectStore {
-                        input: l.location.clone(),
-                        message: format!("aborting the upload failed: {e}"),
-                    })?
+                s3::abort(dest, key, upload_id).await.map_err(|e| {
+                    Error::object_store(
+                        l.location.clone(),
+                        format!("aborting the upload failed: {e}"),
+                    )
+                })?
             }
             #[cfg(not(feature = "s3"))]
             Kind::S3Upload { .. } => {
@@ -186,10 +186,9 @@ mod s3 {
     }
 
     fn store(dest: &Destination) -> Result<AmazonS3> {
-        builder(dest).build().map_err(|e| Error::ObjectStore {
-            input: dest.to_string(),
-            message: e.to_string(),
-        })
+        builder(dest)
+            .build()
+            .map_err(|e| Error::object_store(dest.to_string(), e))
     }
 
     /// The bucket's base URL as `object_store` would address it.
@@ -213,10 +212,7 @@ mod s3 {
     }
 
     pub(super) async fn uploads(dest: &Destination) -> Result<Vec<Leftover>> {
-        let err = |m: String| Error::ObjectStore {
-            input: dest.to_string(),
-            message: m,
-        };
+        let err = |m: String| Error::object_store(dest.to_string(), m);
         let s3 = store(dest)?;
         let region = builder(dest)
             .get_config_value(&AmazonS3ConfigKey::Region)

@@ -87,11 +87,11 @@ pub fn open(path: &Path) -> Result<Connection> {
     let mut conn =
         Connection::open(path).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
     conn.busy_timeout(std::time::Duration::from_secs(10))
-        .map_err(|e| Error::Other(e.to_string()))?;
+        .map_err(|e| Error::internal("approval database", e))?;
     conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(|e| Error::Other(e.to_string()))?;
+        .map_err(|e| Error::internal("approval database", e))?;
     conn.pragma_update(None, "foreign_keys", "ON")
-        .map_err(|e| Error::Other(e.to_string()))?;
+        .map_err(|e| Error::internal("approval database", e))?;
     migrate(&mut conn)?;
     Ok(conn)
 }
@@ -99,16 +99,17 @@ pub fn open(path: &Path) -> Result<Connection> {
 fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| Error::Other(e.to_string()))?;
+        .map_err(|e| Error::internal("approval database", e))?;
     for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn
             .transaction()
-            .map_err(|e| Error::Other(e.to_string()))?;
+            .map_err(|e| Error::internal("approval database", e))?;
         tx.execute_batch(m)
             .map_err(|e| Error::Config(format!("migration {}: {e}", i + 1)))?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)
-            .map_err(|e| Error::Other(e.to_string()))?;
-        tx.commit().map_err(|e| Error::Other(e.to_string()))?;
+            .map_err(|e| Error::internal("approval database", e))?;
+        tx.commit()
+            .map_err(|e| Error::internal("approval database", e))?;
     }
     Ok(())
 }
