@@ -6,10 +6,12 @@ profile; the driver merges them (profiles merge in any order) and
 classifies. The result is the report ``piigate scan`` gives for the same
 rows.
 
-The executors need the ``piigate`` wheel: ``pip install`` it on the
-cluster's nodes, or ship it with ``spark.submit.pyFiles`` /
-``--py-files piigate-*.whl`` (an abi3 wheel: one file for every
-Python >= 3.9 of the platform).
+The executors need the ``piigate`` package. It holds native code, which
+Python cannot import from the zip files ``--py-files`` ships: ``pip
+install`` the wheel on the cluster's nodes, or pack a virtual environment
+(``venv-pack``) and ship it with ``--archives env.tar.gz#environment`` and
+``PYSPARK_PYTHON=./environment/bin/python`` (an abi3 wheel: one file for
+every Python >= 3.9 of the platform).
 """
 
 from __future__ import annotations
