@@ -267,6 +267,12 @@ pub struct RuleSpec {
     /// No checksum exists: matches count only with a column hint or context word.
     #[serde(default)]
     pub requires_hint: bool,
+    /// A context word counts only as the match's label, directly before it
+    /// with a `:`, `=` or `-` (`address: Unter den Linden 77`, `adresse -
+    /// Dvořákova 12`), not anywhere in the value: the word is also ordinary
+    /// prose ("please address Ticket 4411", "an address by the CEO at 9").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub context_labels: bool,
     /// What `export --redact` does with a column holding this entity (the
     /// default follows the column's sensitivity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -341,6 +347,8 @@ pub struct Rule {
     pub negative_column_hints: Vec<String>,
     pub defining_column_hints: Vec<String>,
     pub requires_hint: bool,
+    /// Context words count only directly before a match.
+    pub context_labels: bool,
     /// What `export --redact` does with a column of this entity.
     pub redaction: Option<Redaction>,
     /// Typed date columns named for this rule are checked against it.
@@ -1180,6 +1188,7 @@ impl RuleSetBuilder {
                 negative_column_hints: norm(&spec.negative_column_hints),
                 defining_column_hints: norm(&spec.defining_column_hints),
                 requires_hint: spec.requires_hint,
+                context_labels: spec.context_labels,
                 redaction: spec.redaction,
                 typed_dates: spec.typed_dates,
                 numeric_axes: spec

@@ -1455,7 +1455,10 @@ impl Detector {
                 mark_context(rules, text, &mut scratch.lower, &mut scratch.context);
             }
             for h in scratch.hits.iter_mut() {
-                h.context = !h.full && scratch.context[h.rule];
+                h.context = !h.full
+                    && scratch.context[h.rule]
+                    && (!rules.rules[h.rule].context_labels
+                        || labelled_by(text, h.start, &rules.rules[h.rule].context));
             }
         }
         // Hint-only rules: drop the hit unless the column or the value says so.
@@ -2084,9 +2087,27 @@ fn mark_context(rules: &RuleSet, text: &str, lower: &mut String, out: &mut Vec<b
     });
 }
 
-/// A match must stand as its own token: not glued to letters or digits, nor to
-/// a joiner (`-`, `_`, `/`, `.`) that continues a longer token such as
-/// `INV-123456789` or a UUID group.
+/// Whether the match at `s` is labelled by one of the (lower-case) context
+/// `words`: the word, a `:`, `=` or `-`, then the match ("home address:
+/// Unter den Linden 77", "dirección - Calle Mayor 3"). Without the
+/// separator the word is as likely a verb ("please address Ticket 4411").
+fn labelled_by(text: &str, s: usize, words: &[String]) -> bool {
+    let Some(head) = text[..s]
+        .trim_end()
+        .strip_suffix([':', '=', '-', '\u{2013}'])
+    else {
+        return false;
+    };
+    let lower = head.trim_end().to_lowercase();
+    words.iter().any(|w| {
+        lower.strip_suffix(w.as_str()).is_some_and(|rest| {
+            rest.chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
 /// Whether the word directly before `s` (skipping spaces and one `:`,
 /// `=`, `#` or `.`) is one of `words` (lower-case), compared ASCII
 /// case-insensitively: "version 8.10.23.58", "firmware: 4.1.18.109",
@@ -2268,6 +2289,9 @@ fn token_start(b: &[u8], s: usize) -> bool {
     true
 }
 
+/// A match must stand as its own token: not glued to letters or digits, nor to
+/// a joiner (`-`, `_`, `/`, `.`) that continues a longer token such as
+/// `INV-123456789` or a UUID group.
 fn token_boundary(text: &str, s: usize, e: usize) -> bool {
     let b = text.as_bytes();
     let joiner = |c: u8| matches!(c, b'-' | b'_' | b'/' | b'.' | b'+');
