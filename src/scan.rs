@@ -1461,7 +1461,10 @@ mod tests {
             values.iter().map(|v| v.as_bytes()),
         )));
         assert_eq!(text, bytes, "{values:?}");
-        assert!(text.values > 0);
+        // Something was inspected, unless every pick is blank or a null word.
+        if values.iter().any(|v| !OTHERS[..4].contains(v)) {
+            assert!(text.values > 0, "{values:?}");
+        }
     }
 
     proptest::proptest! {

@@ -2108,6 +2108,28 @@ fn labelled_by(text: &str, s: usize, words: &[String]) -> bool {
     })
 }
 
+/// Whether the match at `s` follows a country calling code (`+46 123 45
+/// 6789`, `+1-555…`, `(+44) 20…`): then it is the rest of an international
+/// phone number, whatever else its digits look like (an SSN's 3-2-4).
+fn after_country_code(text: &str, s: usize) -> bool {
+    let b = &text.as_bytes()[..s];
+    let mut e = b.len();
+    if e > 0 && matches!(b[e - 1], b' ' | b'-' | b'.') {
+        e -= 1;
+    }
+    if e > 0 && b[e - 1] == b')' {
+        e -= 1;
+    }
+    if e == b.len() {
+        return false;
+    }
+    let mut d = e;
+    while d > 0 && b[d - 1].is_ascii_digit() {
+        d -= 1;
+    }
+    (1..=4).contains(&(e - d)) && d > 0 && b[d - 1] == b'+'
+}
+
 /// Whether the word directly before `s` (skipping spaces and one `:`,
 /// `=`, `#` or `.`) is one of `words` (lower-case), compared ASCII
 /// case-insensitively: "version 8.10.23.58", "firmware: 4.1.18.109",
@@ -2156,6 +2178,7 @@ fn keep_match(
     if !token_boundary(text, s, e)
         || !r.validator.check(&text[s..e])
         || preceded_by(text, s, &r.negative_context)
+        || (r.entity != "PHONE" && after_country_code(text, s))
         || hits
             .iter()
             .any(|h| h.rule == i && h.start == s && h.end == e)
