@@ -99,6 +99,18 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         } else {
             0
         };
+        // Names of places: where half or more of the values this entity's
+        // rules found are wholly a city's name, the column names towns, not
+        // people ("Springfield", "Jackson"), unless its name defines the
+        // entity (a `surname` column of Lincolns and Clintons).
+        let places: u64 = members
+            .iter()
+            .filter(|(i, _)| rules.rules[*i].places_against)
+            .map(|(_, st)| st.place_rows)
+            .sum();
+        if places > 0 && places * 2 >= rows && !hints_of.iter().any(|&h| h >= 2) {
+            continue;
+        }
         let checksum = member_rules
             .iter()
             .any(|r| r.validator != Validator::None && r.validator != Validator::SecretEntropy);

@@ -273,6 +273,13 @@ pub struct RuleSpec {
     /// prose ("please address Ticket 4411", "an address by the CEO at 9").
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub context_labels: bool,
+    /// Whole values that are a city's name (GeoNames' cities of 15,000
+    /// people or more: "Springfield", "Jackson") are counted apart; a column
+    /// where they are half or more of this rule's whole-value hits names
+    /// places, not this entity (unless its name defines the entity:
+    /// `surname`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub places_against: bool,
     /// What `export --redact` does with a column holding this entity (the
     /// default follows the column's sensitivity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -349,6 +356,8 @@ pub struct Rule {
     pub requires_hint: bool,
     /// Context words count only directly before a match.
     pub context_labels: bool,
+    /// Whole values that are city names argue against this rule.
+    pub places_against: bool,
     /// What `export --redact` does with a column of this entity.
     pub redaction: Option<Redaction>,
     /// Typed date columns named for this rule are checked against it.
@@ -901,6 +910,9 @@ pub struct RuleSet {
     /// Entity labels in use, and each rule's index into them.
     pub entities: Vec<String>,
     pub rule_entity: Vec<usize>,
+    /// Per rule: whole values that are city names are counted apart
+    /// (`places_against`; kept here, hot, for the per-value count).
+    pub(crate) places_against: Vec<bool>,
     /// Per anchor pattern: (text, matched case-insensitively).
     pub(crate) anchor_case: Vec<(String, bool)>,
     /// The rules that need a hint: a value holding one of their context
@@ -1189,6 +1201,7 @@ impl RuleSetBuilder {
                 defining_column_hints: norm(&spec.defining_column_hints),
                 requires_hint: spec.requires_hint,
                 context_labels: spec.context_labels,
+                places_against: spec.places_against,
                 redaction: spec.redaction,
                 typed_dates: spec.typed_dates,
                 numeric_axes: spec
@@ -1239,6 +1252,7 @@ impl RuleSetBuilder {
         // Built ASCII-case-insensitive: an ASCII value is searched as it is,
         // which finds what the lower-cased value would.
         let context = ascii_ci_automaton("<context words>", context_words.iter().copied())?;
+        let places_against = rules.iter().map(|r| r.places_against).collect();
         let mut entities: Vec<String> = Vec::new();
         let rule_entity = rules
             .iter()
@@ -1275,6 +1289,7 @@ impl RuleSetBuilder {
             context_rules,
             entities,
             rule_entity,
+            places_against,
             digest,
         })
     }

@@ -41,6 +41,10 @@ impl Default for ScanOptions {
     }
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// Per-rule counts in one column.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RuleStats {
@@ -52,6 +56,9 @@ pub struct RuleStats {
     pub unambiguous_rows: u64,
     /// Values with a context word of the rule next to the hit.
     pub context_rows: u64,
+    /// Values that are wholly a city's name, for rules with `places_against`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub place_rows: u64,
     /// Masked examples (never raw), at most three: those of the values with
     /// the smallest hashes, so every reading order and engine picks the same.
     pub examples: Vec<String>,
@@ -72,9 +79,13 @@ impl RuleStats {
         &mut self,
         weight: u64,
         (full, context, unambiguous): (bool, bool, bool),
+        places_against: bool,
         rule: &crate::rules::Rule,
         raw: &str,
     ) {
+        if places_against && full && crate::detect::names::is_city(raw) {
+            self.place_rows += weight;
+        }
         self.rows += weight;
         self.full_rows += weight * full as u64;
         self.context_rows += weight * context as u64;
@@ -94,6 +105,7 @@ impl RuleStats {
         self.full_rows += o.full_rows;
         self.unambiguous_rows += o.unambiguous_rows;
         self.context_rows += o.context_rows;
+        self.place_rows += o.place_rows;
         for (k, e) in o.example_keys.iter().zip(&o.examples) {
             add_example(&mut self.example_keys, &mut self.examples, *k, || e.clone());
         }
@@ -685,6 +697,7 @@ impl Scanner {
             acc.rules[h.rule].count(
                 weight,
                 (full, ctx, unambiguous),
+                rules.places_against[h.rule],
                 &rules.rules[h.rule],
                 &text[h.start..h.end],
             );
@@ -1190,7 +1203,13 @@ fn count_span(
     e.rows += weight;
     e.unambiguous_rows += weight;
     for (ri, full, context) in hits {
-        acc.rules[ri].count(weight, (full, context, true), &rules.rules[ri], raw);
+        acc.rules[ri].count(
+            weight,
+            (full, context, true),
+            rules.places_against[ri],
+            &rules.rules[ri],
+            raw,
+        );
     }
 }
 

@@ -260,6 +260,72 @@ fn misleading_names_do_not_decide() {
     );
 }
 
+/// A `name` column of towns names places, even where the towns are also
+/// people's names (Jackson, Madison); a column of people's names keeps its
+/// label though some of them are towns too, and so does a `surname` column
+/// of presidents' names.
+#[test]
+fn towns_in_a_name_column_are_not_people() {
+    let towns = [
+        "Springfield",
+        "Riverside",
+        "Fairview",
+        "Franklin",
+        "Greenville",
+        "Clinton",
+        "Madison",
+        "Georgetown",
+        "Arlington",
+        "Jackson",
+        "Burlington",
+        "Lexington",
+        "Dayton",
+        "Milton",
+    ];
+    let people = [
+        "Madison Clark",
+        "Jackson Reyes",
+        "Maria Silva",
+        "Tom Becker",
+        "Austin Moore",
+        "Ana Souza",
+        "Charlotte Dubois",
+        "Kenji Sato",
+        "Victoria Lopez",
+        "Dallas Green",
+        "Madison",
+        "Lena Fischer",
+        "Omar Haddad",
+        "Eva Novak",
+    ];
+    let presidents = [
+        "Lincoln",
+        "Jackson",
+        "Clinton",
+        "Madison",
+        "Washington",
+        "Franklin",
+        "Jefferson",
+        "Adams",
+        "Monroe",
+        "Taylor",
+        "Wilson",
+        "Harrison",
+        "Grant",
+        "Hayes",
+    ];
+    let name_of = |b: RecordBatch| entities_of(&b).remove(0).1;
+    assert_eq!(name_of(text_column("name", &towns)), Vec::<String>::new());
+    assert_eq!(
+        name_of(text_column("name", &people)),
+        vec!["PERSON_NAME".to_string()]
+    );
+    assert_eq!(
+        name_of(text_column("surname", &presidents)),
+        vec!["PERSON_NAME".to_string()]
+    );
+}
+
 #[test]
 fn reports_never_contain_raw_values() {
     let secret = "536-22-8726";

@@ -9,6 +9,7 @@ const FIRST_INTL: &str = include_str!("../../rules/dict/first_names_intl.txt");
 const LAST_INTL: &str = include_str!("../../rules/dict/surnames_intl.txt");
 const PLACES: &str = include_str!("../../rules/dict/places.txt");
 const PLACE_WORDS: &str = include_str!("../../rules/dict/place_words.txt");
+const CITIES: &str = include_str!("../../rules/dict/cities.txt");
 
 /// Capitalised words that are also in the name lists but far more often mean
 /// something else (months, verbs, colours, places, business words).
@@ -983,6 +984,38 @@ fn capitalises_nouns(text: &str, tokens: &[(usize, usize)], pair: usize) -> bool
 /// Words that start with a capital letter (`detect`'s first pass counts an
 /// upper bound: capital-like bytes) (ASCII fast path; any non-ASCII
 /// letter at a word start counts, to stay conservative).
+/// The hash of `s` lower-cased, without building the lower-cased string.
+fn lower_hash(s: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    if s.is_ascii() {
+        for b in s.bytes() {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+    } else {
+        for c in s.chars().flat_map(char::to_lowercase) {
+            h.write_u32(c as u32);
+        }
+    }
+    h.finish()
+}
+
+/// Whether `value` (trimmed) is wholly the name of a city of 15,000 people
+/// or more ("Springfield", "mount vernon"; `rules/dict/cities.txt`, from
+/// GeoNames), compared without case.
+pub fn is_city(value: &str) -> bool {
+    static CITY_HASHES: std::sync::LazyLock<rustc_hash::FxHashSet<u64>> =
+        std::sync::LazyLock::new(|| {
+            CITIES
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(lower_hash)
+                .collect()
+        });
+    let v = value.trim();
+    !v.is_empty() && v.len() <= 64 && CITY_HASHES.contains(&lower_hash(v))
+}
+
 pub(crate) fn capitalised_words(text: &str) -> usize {
     let b = text.as_bytes();
     let mut n = 0;
