@@ -1148,20 +1148,38 @@ fn decimal_comma(s: &str) -> Option<f64> {
         .flatten()
 }
 
-/// A coordinate in degrees, minutes and seconds ("40°26′46″N", "73 58 W"
-/// is not: the degree sign is required), as signed decimal degrees.
+/// A coordinate in degrees, minutes and seconds ("40°26′46″N"), or in
+/// decimal degrees with a hemisphere letter before or after ("27.5N",
+/// "79.0 W", "S 33.87"), as signed decimal degrees. "73 58 W" is not: minutes
+/// need the degree sign.
 fn parse_dms(s: &str) -> Option<f64> {
     let s = s.trim();
-    let (body, sign) = match s.chars().last()? {
-        'N' | 'E' | 'n' | 'e' => (&s[..s.len() - 1], 1.0),
-        'S' | 'W' | 's' | 'w' => (&s[..s.len() - 1], -1.0),
-        _ => (s, 1.0),
+    let hemisphere = |c: char| match c {
+        'N' | 'E' | 'n' | 'e' => Some(1.0),
+        'S' | 'W' | 's' | 'w' => Some(-1.0),
+        _ => None,
+    };
+    let (body, sign, lettered) = if let Some(sg) = hemisphere(s.chars().last()?) {
+        (&s[..s.len() - 1], sg, true)
+    } else if let Some(sg) = hemisphere(s.chars().next()?) {
+        (&s[1..], sg, true)
+    } else {
+        (s, 1.0, false)
     };
     let (body, sign) = match body.trim_start().strip_prefix('-') {
         Some(rest) => (rest, -sign),
         None => (body, sign),
     };
-    let (deg, rest) = body.split_once('°')?;
+    let Some((deg, rest)) = body.split_once('°') else {
+        // Decimal degrees with a hemisphere letter and nothing else.
+        let b = body.trim();
+        let plain = !b.is_empty() && b.bytes().all(|c| c.is_ascii_digit() || c == b'.');
+        return (lettered && plain)
+            .then(|| b.parse::<f64>().ok())
+            .flatten()
+            .filter(|v| v.is_finite())
+            .map(|v| sign * v);
+    };
     let mut value: f64 = deg.trim().parse().ok()?;
     let mut rest = rest.trim();
     for (marks, scale) in [
@@ -1615,11 +1633,26 @@ mod tests {
         near("33° 52' 10\" S", -(33.0 + 52.0 / 60.0 + 10.0 / 3600.0));
         near("-122.5°", -122.5);
         near("51°", 51.0);
+        near("27.5N", 27.5);
+        near("79.0 W", -79.0);
+        near("S 33.87", -33.87);
+        near("151.2e", 151.2);
         assert_eq!(decimal_comma("52,52"), Some(52.52));
         assert_eq!(decimal_comma("-4,5"), Some(-4.5));
         assert_eq!(decimal_comma("1,2,3"), None);
         assert_eq!(decimal_comma("a,5"), None);
-        for bad in ["40", "N", "40°75'N", "forty°", "40°26′46″X", ""] {
+        for bad in [
+            "40",
+            "N",
+            "40°75'N",
+            "forty°",
+            "40°26′46″X",
+            "",
+            "1e5N",
+            "N-",
+            "12.5.3W",
+            "Seen",
+        ] {
             assert_eq!(parse_dms(bad), None, "{bad}");
         }
     }

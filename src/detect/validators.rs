@@ -52,6 +52,8 @@ pub enum Validator {
     Phone,
     Email,
     GeoPair,
+    /// A latitude/longitude pair with one decimal or more (`27.5, -79.0`).
+    GeoPairCoarse,
     Jwt,
     SecretEntropy,
 }
@@ -130,7 +132,8 @@ impl Validator {
             Validator::Vin => vin(s),
             Validator::Phone => crate::detect::phone::valid_phone(s),
             Validator::Email => email(s),
-            Validator::GeoPair => geo_pair(s),
+            Validator::GeoPair => geo_pair_with(s, 3),
+            Validator::GeoPairCoarse => geo_pair_with(s, 1),
             Validator::Jwt => jwt(s),
             Validator::SecretEntropy => secret_entropy(s),
         }
@@ -1218,6 +1221,11 @@ fn email_bytes(s: &str) -> bool {
 
 /// "lat, lon" with both in range and enough precision to point at a place.
 pub fn geo_pair(s: &str) -> bool {
+    geo_pair_with(s, 3)
+}
+
+/// A latitude/longitude pair in range, each with at least `decimals` decimals.
+fn geo_pair_with(s: &str, decimals: usize) -> bool {
     let t = s.trim_matches(|c| c == '(' || c == ')' || c == '[' || c == ']');
     let mut it = t.split([',', ';']).map(str::trim);
     let (Some(a), Some(b), None) = (it.next(), it.next(), it.next()) else {
@@ -1227,7 +1235,10 @@ pub fn geo_pair(s: &str) -> bool {
     let (Ok(lat), Ok(lon)) = (a.parse::<f64>(), b.parse::<f64>()) else {
         return false;
     };
-    (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) && dec(a) >= 3 && dec(b) >= 3
+    (-90.0..=90.0).contains(&lat)
+        && (-180.0..=180.0).contains(&lon)
+        && dec(a) >= decimals
+        && dec(b) >= decimals
 }
 
 /// JWT: three base64url segments, the first decoding to a JSON header with "alg".
