@@ -179,7 +179,6 @@ impl RedactionPlan {
         has_key: bool,
     ) -> Result<Self> {
         let mut fields = Vec::with_capacity(schema.fields().len());
-        let mut out = Vec::with_capacity(schema.fields().len());
         for fl in schema.fields() {
             let name = fl.name();
             let nested_prefix = format!("{name}.");
@@ -207,11 +206,6 @@ impl RedactionPlan {
                 .and_then(|c| c.entities.first())
                 .map(|e| e.entity.clone())
                 .unwrap_or_default();
-            out.push(if action == Action::Keep {
-                fl.as_ref().clone()
-            } else {
-                Field::new(name, DataType::Utf8, true)
-            });
             fields.push(FieldPlan {
                 name: name.clone(),
                 action,
@@ -219,8 +213,8 @@ impl RedactionPlan {
             });
         }
         Ok(RedactionPlan {
+            output_schema: output_schema(schema, &fields),
             fields,
-            output_schema: Arc::new(Schema::new_with_metadata(out, schema.metadata().clone())),
             input_schema: Arc::new(schema.clone()),
             has_key,
         })
@@ -252,22 +246,7 @@ impl RedactionPlan {
             ));
         }
         self.fields[i].action = action;
-        let fields: Vec<Field> = self
-            .fields
-            .iter()
-            .zip(self.input_schema.fields())
-            .map(|(p, fl)| {
-                if p.action == Action::Keep {
-                    fl.as_ref().clone()
-                } else {
-                    Field::new(&p.name, DataType::Utf8, true)
-                }
-            })
-            .collect();
-        self.output_schema = Arc::new(Schema::new_with_metadata(
-            fields,
-            self.input_schema.metadata().clone(),
-        ));
+        self.output_schema = output_schema(&self.input_schema, &self.fields);
         Ok(self)
     }
 
@@ -295,6 +274,23 @@ impl RedactionPlan {
         RecordBatch::try_new(self.output_schema.clone(), arrays)
             .map_err(|e| Error::arrow("redacted batch", e))
     }
+}
+
+/// The schema of a redacted copy: kept fields as they are, rewritten ones
+/// nullable Utf8.
+fn output_schema(input: &Schema, fields: &[FieldPlan]) -> Arc<Schema> {
+    let out: Vec<Field> = fields
+        .iter()
+        .zip(input.fields())
+        .map(|(p, fl)| {
+            if p.action == Action::Keep {
+                fl.as_ref().clone()
+            } else {
+                Field::new(&p.name, DataType::Utf8, true)
+            }
+        })
+        .collect();
+    Arc::new(Schema::new_with_metadata(out, input.metadata().clone()))
 }
 
 /// A redaction key (`PIIGATE_REDACT_KEY`). `Debug` never shows it.

@@ -517,17 +517,26 @@ pub fn read_input<C: BatchConsumer>(
             read_remote_parquet(f, store.clone(), path.clone(), *size, opts, consumer),
         ),
         (Location::Remote { store, path, .. }, fmt) => {
-            let bytes = rt
-                .block_on(async {
-                    object_store::ObjectStoreExt::get(store.as_ref(), path)
-                        .await?
-                        .bytes()
-                        .await
-                })
-                .map_err(|e| Error::object_store(&f.source, e))?;
+            let bytes = rt.block_on(fetch(f, store.as_ref(), path))?;
             read_text(f, fmt, std::io::Cursor::new(bytes), opts, consumer)
         }
     }
+}
+
+/// The whole of a remote object (text inputs are read in one piece).
+async fn fetch(
+    f: &InputFile,
+    store: &dyn ObjectStore,
+    path: &object_store::path::Path,
+) -> Result<bytes::Bytes> {
+    async {
+        object_store::ObjectStoreExt::get(store, path)
+            .await?
+            .bytes()
+            .await
+    }
+    .await
+    .map_err(|e| Error::object_store(&f.source, e))
 }
 
 /// A local Parquet file: row groups in parallel, batches streamed.
@@ -669,17 +678,10 @@ pub async fn text_schema(f: &InputFile) -> Result<Schema> {
             f,
             std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?,
         ),
-        Location::Remote { store, path, .. } => {
-            let bytes = async {
-                object_store::ObjectStoreExt::get(store.as_ref(), path)
-                    .await?
-                    .bytes()
-                    .await
-            }
-            .await
-            .map_err(|e| Error::object_store(&f.source, e))?;
-            of(f, std::io::Cursor::new(bytes))
-        }
+        Location::Remote { store, path, .. } => of(
+            f,
+            std::io::Cursor::new(fetch(f, store.as_ref(), path).await?),
+        ),
     }
 }
 

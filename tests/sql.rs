@@ -193,24 +193,28 @@ fn sql_command_over_files() {
         "{}/fixtures/data/customers.parquet",
         env!("CARGO_MANIFEST_DIR")
     );
+    let rows = sql_json(
+        "SELECT count(*) AS n FROM c WHERE pii_has(email, 'EMAIL')",
+        &format!("c={f}"),
+    );
+    assert_eq!(rows[0]["n"], 1428);
+}
+
+/// `piigate sql QUERY --table TABLE --format json`: one JSON object per row.
+fn sql_json(query: &str, table: &str) -> Vec<serde_json::Value> {
     let out = assert_cmd::Command::cargo_bin("piigate")
         .unwrap()
-        .args([
-            "sql",
-            "SELECT count(*) AS n FROM c WHERE pii_has(email, 'EMAIL')",
-            "--table",
-            &format!("c={f}"),
-            "--format",
-            "json",
-        ])
+        .args(["sql", query, "--table", table, "--format", "json"])
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let v: serde_json::Value =
-        serde_json::from_str(String::from_utf8(out).unwrap().lines().next().unwrap()).unwrap();
-    assert_eq!(v["n"], 1428);
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// SQL tables read text files as the scan does: a `.tsv` splits on tabs,
@@ -224,26 +228,10 @@ fn sql_reads_tsv_as_the_scan_does() {
         "name\temail\nAna Silva\tana.silva@example.com\nLi Wei\tli.wei@example.org\nJo Park\t\n",
     )
     .unwrap();
-    let out = assert_cmd::Command::cargo_bin("piigate")
-        .unwrap()
-        .args([
-            "sql",
-            "SELECT name, pii_has(email, 'EMAIL') AS e FROM c ORDER BY name",
-            "--table",
-            &format!("c={}", f.display()),
-            "--format",
-            "json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: Vec<serde_json::Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = sql_json(
+        "SELECT name, pii_has(email, 'EMAIL') AS e FROM c ORDER BY name",
+        &format!("c={}", f.display()),
+    );
     let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Ana Silva", "Jo Park", "Li Wei"]);
     assert_eq!(rows[0]["e"], true);
