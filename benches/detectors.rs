@@ -6,8 +6,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use piigate::detect::{ColumnHints, Detector, Scratch};
 use piigate::RuleSet;
+use piigate::{ColumnHints, Detector, Scratch};
 
 #[path = "common/naive.rs"]
 mod naive;

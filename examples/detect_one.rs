@@ -3,10 +3,10 @@ use std::sync::Arc;
 fn main() {
     let a: Vec<String> = std::env::args().collect();
     let rules = Arc::new(piigate::RuleSet::builtin().expect("rules"));
-    let det = piigate::detect::Detector::new(rules.clone());
-    let hints = piigate::detect::ColumnHints::from_column_name(&rules, &a[1]);
+    let det = piigate::Detector::new(rules.clone());
+    let hints = piigate::ColumnHints::from_column_name(&rules, &a[1]);
     let n: usize = a.get(3).and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    let mut scratch = piigate::detect::Scratch::default();
+    let mut scratch = piigate::Scratch::default();
     let t = std::time::Instant::now();
     let mut hits = 0;
     for _ in 0..n {

@@ -98,7 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
 
     // 4. Approval for exactly these bytes (normally from `piigate serve` after review).
-    let (files, _) = piigate::source::resolve_inputs(&[out.display().to_string()], &rt);
+    let (files, _) = piigate::resolve_inputs(&[out.display().to_string()], &rt);
     let manifest = piigate::gate::digest::manifest_of_local(&files)?;
     let key = SigningKey::generate()?;
     let bucket = work.path().join("bucket");

@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dest = format!("file://{}/", dest_dir.display());
 
     // What will be written, byte for byte: the manifest and its digest.
-    let (files, _) = piigate::source::resolve_inputs(&[src.display().to_string()], &rt);
+    let (files, _) = piigate::resolve_inputs(&[src.display().to_string()], &rt);
     let manifest = piigate::gate::digest::manifest_of_local(&files)?;
 
     // Normally the approval service signs after a human approves; here, a local key.

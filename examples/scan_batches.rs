@@ -6,7 +6,7 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use arrow::record_batch::RecordBatch;
-use piigate::classify::classify_column;
+use piigate::classify_column;
 use piigate::{RuleSet, Scanner, Thresholds};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

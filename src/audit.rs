@@ -23,9 +23,10 @@ pub const CHECKPOINT_EVERY: i64 = 32;
 /// Domain separation: the head and the checkpoints sign different messages,
 /// so a checkpoint's signature can never stand in for the head's.
 pub const HEAD_PURPOSE: &str = "piigate-audit-head-v1";
+/// The purpose string a checkpoint's signature is over (domain separation from the head's).
 pub const CHECKPOINT_PURPOSE: &str = "piigate-audit-checkpoint-v1";
 
-pub const SCHEMA: &str = "
+pub(crate) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS audit_events (
     seq INTEGER PRIMARY KEY,
     ts TEXT NOT NULL,
@@ -53,30 +54,43 @@ CREATE TABLE IF NOT EXISTS audit_checkpoints (
 );
 ";
 
+/// One event of the hash-chained audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
+    /// Its position in the chain, from 1.
     pub seq: i64,
+    /// When it was written (RFC 3339).
     pub ts: String,
     /// request, review, token_issued, redeem, refusal, revoke, expiry, export, ...
     pub kind: String,
+    /// The principal who acted (`service` for the service's own steps).
     pub actor: String,
+    /// What it concerns (a request id, an export, a destination).
     pub subject: String,
     /// JSON; never raw values, tokens or keys.
     pub detail: serde_json::Value,
+    /// The hash of the event before it (the chain).
     pub prev_hash: String,
+    /// This event's hash, over `prev_hash` and its fields.
     pub hash: String,
 }
 
+/// A signed statement that the chain had `head_hash` at `seq`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
+    /// The event it covers the chain up to.
     pub seq: i64,
+    /// The hash of that event.
     pub head_hash: String,
+    /// When it was signed (RFC 3339).
     pub ts: String,
+    /// The id of the signing key.
     pub kid: String,
+    /// The signature (Ed25519, base64url) over the purpose and the fields above.
     pub signature: String,
 }
 
-pub fn event_hash(
+pub(crate) fn event_hash(
     prev: &str,
     seq: i64,
     ts: &str,
@@ -270,6 +284,7 @@ pub fn checkpoint_tx(tx: &Transaction<'_>, key: &SigningKey) -> Result<Option<Ch
     }))
 }
 
+/// Up to `limit` events after sequence number `after`, in order.
 pub fn events(conn: &Connection, after: i64, limit: i64) -> Result<Vec<AuditEvent>> {
     let mut st = conn.prepare("SELECT seq, ts, kind, actor, subject, detail, prev_hash, hash FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT ?2").map_err(db_err)?;
     let rows = st
@@ -291,6 +306,7 @@ pub fn events(conn: &Connection, after: i64, limit: i64) -> Result<Vec<AuditEven
         .map_err(db_err)
 }
 
+/// The newest signed checkpoint, if any.
 pub fn latest_checkpoint(conn: &Connection) -> Result<Option<Checkpoint>> {
     conn.query_row("SELECT seq, head_hash, ts, kid, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1", [], |r| {
         Ok(Checkpoint { seq: r.get(0)?, head_hash: r.get(1)?, ts: r.get(2)?, kid: r.get(3)?, signature: r.get(4)? })
@@ -302,8 +318,11 @@ pub fn latest_checkpoint(conn: &Connection) -> Result<Option<Checkpoint>> {
 /// Outcome of `verify`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerifyReport {
+    /// Events checked.
     pub events: i64,
+    /// Checkpoints checked.
     pub checkpoints: i64,
+    /// The hash of the last event (the chain's head).
     pub head_hash: String,
     /// The first problem found; `None` means the log is intact.
     pub problem: Option<String>,
@@ -695,6 +714,7 @@ impl std::fmt::Debug for LocalAudit {
 }
 
 impl LocalAudit {
+    /// Opens (or creates) the audit database at `path`; `key` signs its head and checkpoints.
     pub fn open(path: &Path, key: Option<SigningKey>) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;

@@ -3,24 +3,38 @@
 
 use thiserror::Error;
 
+/// Everything that can go wrong in piigate; each message names what it concerns.
 #[derive(Debug, Error)]
 pub enum Error {
+    /// A rule file that does not load.
     #[error("{file}{}: rule {}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default(), rule.as_deref().unwrap_or("-"))]
     Rules {
+        /// The file.
         file: String,
+        /// The line, when known.
         line: Option<usize>,
+        /// The rule's id, when known.
         rule: Option<String>,
+        /// What is wrong.
         message: String,
     },
 
+    /// An input that cannot be used as given (missing, unsupported, malformed).
     #[error("{input}: {message}")]
-    Input { input: String, message: String },
+    Input {
+        /// The input as the user named it.
+        input: String,
+        /// What is wrong with it.
+        message: String,
+    },
 
     /// An input that the Parquet reader could not read; `source` is the
     /// reader's error.
     #[error("{input}: not a readable Parquet file: {source}")]
     Parquet {
+        /// The input as the user named it.
         input: String,
+        /// The reader's error.
         #[source]
         source: BoxError,
     },
@@ -29,7 +43,9 @@ pub enum Error {
     /// `source` is the store's error.
     #[error("{input}: {source}")]
     ObjectStore {
+        /// The input or URL.
         input: String,
+        /// The store's error.
         #[source]
         source: BoxError,
     },
@@ -37,23 +53,31 @@ pub enum Error {
     /// Arrow could not build, cast or concatenate the data named by `context`.
     #[error("{context}: {source}")]
     Arrow {
+        /// What was being built.
         context: String,
+        /// Arrow's error.
         #[source]
         source: arrow::error::ArrowError,
     },
 
+    /// The gate refused the export; the reason says why (exit code 3).
     #[error("export refused: {0}")]
     Refused(#[from] crate::gate::Refusal),
 
+    /// A configuration or policy that is missing or invalid.
     #[error("{0}")]
     Config(String),
 
+    /// The audit log could not be written or read.
     #[error("audit log: {0}")]
     Audit(String),
 
+    /// A file or socket operation failed.
     #[error("{context}: {source}")]
     Io {
+        /// What was being done, and on what.
         context: String,
+        /// The operating system's error.
         source: std::io::Error,
     },
 
@@ -61,15 +85,20 @@ pub enum Error {
     /// is the reason it gave.
     #[error("{call}: the approval service answered {status}: {reason}")]
     Service {
+        /// The call (`POST /v1/requests`).
         call: String,
+        /// The HTTP status.
         status: u16,
+        /// The service's reason.
         reason: String,
     },
 
     /// The approval service could not be reached, or its answer not read.
     #[error("{call}: {source}")]
     Http {
+        /// The call.
         call: String,
+        /// The HTTP client's error.
         #[source]
         source: reqwest::Error,
     },
@@ -77,7 +106,9 @@ pub enum Error {
     /// Writing the output named by `output` failed; `source` is the writer's error.
     #[error("{output}: writing failed: {source}")]
     Write {
+        /// The output (a path or URL).
         output: String,
+        /// The writer's error.
         #[source]
         source: BoxError,
     },
@@ -85,16 +116,20 @@ pub enum Error {
     /// A failure piigate does not classify further, with its cause.
     #[error("{context}: {source}")]
     Internal {
+        /// What was being done.
         context: String,
+        /// The underlying error.
         #[source]
         source: BoxError,
     },
 
+    /// Anything else, described.
     #[error("{0}")]
     Other(String),
 }
 
 impl Error {
+    /// An `Input` error for `input` with `message`.
     pub fn input(input: impl Into<String>, message: impl std::fmt::Display) -> Self {
         Error::Input {
             input: input.into(),
@@ -135,6 +170,7 @@ impl Error {
         }
     }
 
+    /// An `Io` error while doing `context`.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {
             context: context.into(),
@@ -146,4 +182,5 @@ impl Error {
 /// The cause an error keeps (`std::error::Error::source`).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
+/// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -479,6 +479,11 @@ impl Exporter {
         let same = |x: &str, y: &str| x.trim_end_matches('/') == y.trim_end_matches('/');
         let server_keys = |s: &str| rt.block_on(self.client(s)?.keys());
         let Some(pol) = GatePolicy::system()? else {
+            // The policy is read once, here; without one the caller chose
+            // the anchors (developer/offline mode), and the log says so.
+            tracing::warn!(
+                "no gate policy at {SYSTEM_POLICY}: the trusted keys, service and audience come from the caller (developer/offline mode)"
+            );
             let keys = match (&self.keys, &self.server) {
                 (Some(p), _) => KeySet::load(p)?,
                 (None, Some(s)) => server_keys(s)?,

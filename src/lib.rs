@@ -34,7 +34,7 @@
 //! let mut profile = scanner.scan_batch(&part(vec!["ana.silva@example.com", "li.wei@example.net"]));
 //! let other = scanner.scan_batch(&part(vec!["jo.park@example.org", "sam@example.com"]));
 //! profile[0].merge(&other[0]);
-//! let column = piigate::classify::classify_column(&rules, &profile[0], &piigate::Thresholds::default());
+//! let column = piigate::classify_column(&rules, &profile[0], &piigate::Thresholds::default());
 //! assert_eq!(column.entities[0].entity, "EMAIL");
 //! # Ok::<(), piigate::Error>(())
 //! ```
@@ -78,23 +78,24 @@
 // `rules` and the scanner's unchecked string reads; each has a scalar or
 // checked reference that property tests hold it to.
 #![deny(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod approval;
 pub mod audit;
-pub mod classify;
-pub mod detect;
+mod classify;
+mod detect;
 mod dfa_build;
-pub mod error;
+mod error;
 pub mod export;
 pub mod gate;
-pub mod mask;
+mod mask;
 pub mod redact;
-pub mod report;
-pub mod rules;
-pub mod scan;
+mod report;
+mod rules;
+mod scan;
 #[cfg(feature = "server")]
 pub mod server;
-pub mod source;
+mod source;
 #[cfg(feature = "sql")]
 pub mod sql;
 pub mod tag;
@@ -103,13 +104,18 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use approval::ApprovalClient;
-pub use classify::Thresholds;
-pub use error::{Error, Result};
+pub use classify::{classify_column, classify_table, Thresholds};
+pub use detect::{validators, ColumnHints, Detector, Hit, Scratch};
+pub use error::{BoxError, Error, Result};
 pub use export::{ExportOutcome, Exporter};
 pub use gate::{Approval, GatedStore, Refusal, Verifier};
-pub use report::{ColumnReport, Report, Sensitivity, TableReport};
-pub use rules::RuleSet;
-pub use scan::{ColumnProfile, ScanOptions, Scanner, TableProfile};
+pub use report::{
+    ColumnReport, DatasetInfo, EngineInfo, EntityReport, InputError, Report, RulesInfo,
+    Sensitivity, Summary, TableReport,
+};
+pub use rules::{json_schema, Examples, Redaction, Rule, RuleSet, ENTITY_LABELS};
+pub use scan::{ColumnProfile, EntityCount, RuleStats, ScanOptions, Scanner, TableProfile};
+pub use source::{destination_endpoint, resolve_inputs, Format, InputFile, Location};
 
 /// Which engine drives a scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,10 +130,13 @@ pub enum Engine {
 /// Everything a scan of several inputs needs.
 #[derive(Debug, Clone)]
 pub struct ScanConfig {
+    /// How rows are read and sampled.
     pub options: ScanOptions,
+    /// When a column's entity is reported.
     pub thresholds: Thresholds,
     /// Compute the content digest of the inputs (hashes every byte).
     pub digest: bool,
+    /// Which engine reads and scans.
     pub engine: Engine,
 }
 
@@ -144,7 +153,9 @@ impl Default for ScanConfig {
 
 /// Progress callbacks; the binary renders them with indicatif.
 pub trait Progress: Send + Sync {
+    /// `inputs` inputs were resolved; the scan starts.
     fn start(&self, _inputs: usize) {}
+    /// The input `source` has been scanned (or failed).
     fn input_done(&self, _source: &str) {}
 }
 
@@ -254,7 +265,7 @@ pub fn report_of(rules: &RuleSet, inputs: Vec<String>, tables: Vec<TableReport>)
     }
     Report {
         schema_version: 1,
-        engine: report::Engine {
+        engine: report::EngineInfo {
             name: "piigate".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },

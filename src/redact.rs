@@ -149,7 +149,9 @@ pub fn mask_spans(
 /// What happens to one top-level field of a redacted file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldPlan {
+    /// The field's name in the input.
     pub name: String,
+    /// What the export does with it.
     pub action: Action,
     /// The entity whose format a masked value keeps (the column's first tag).
     pub entity: String,
@@ -161,7 +163,9 @@ pub struct FieldPlan {
 /// DataFusion plan — write exactly this, so they produce the same bytes.
 #[derive(Debug, Clone)]
 pub struct RedactionPlan {
+    /// One plan per top-level field, in the input's order.
     pub fields: Vec<FieldPlan>,
+    /// The schema of the rewritten batches (hashed fields become strings; dropped fields are gone).
     pub output_schema: Arc<Schema>,
     input_schema: Arc<Schema>,
     has_key: bool,
@@ -298,6 +302,7 @@ fn output_schema(input: &Schema, fields: &[FieldPlan]) -> Arc<Schema> {
 pub struct RedactKey(Vec<u8>);
 
 impl RedactKey {
+    /// A hashing key from its bytes.
     pub fn new(key: impl Into<Vec<u8>>) -> Self {
         RedactKey(key.into())
     }
@@ -308,6 +313,7 @@ impl RedactKey {
             .filter(|k| !k.is_empty())
             .map(RedactKey::new)
     }
+    /// The key's bytes, for the code that hashes with it.
     pub fn expose(&self) -> &[u8] {
         &self.0
     }

@@ -25,14 +25,19 @@ use sha2::{Digest, Sha256};
 )]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Sensitivity {
+    /// No PII found.
     #[default]
     None,
+    /// PII of low sensitivity (a MAC address, a URL).
     Low,
+    /// PII that identifies a person with other data (a name, an e-mail, a phone, an IP address).
     Moderate,
+    /// PII that harms on its own (national ids, card numbers, credentials).
     High,
 }
 
 impl Sensitivity {
+    /// The level's name as the report writes it (`NONE`, `LOW`, `MODERATE`, `HIGH`).
     pub fn as_str(self) -> &'static str {
         match self {
             Sensitivity::None => "NONE",
@@ -64,47 +69,73 @@ impl std::fmt::Display for Sensitivity {
     }
 }
 
+/// A scan's report: what piigate found in each column of each input (the JSON of `piigate scan --format json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The report format's version.
     pub schema_version: u32,
-    pub engine: Engine,
+    /// The program that wrote it.
+    pub engine: EngineInfo,
+    /// The rules it was made with.
     pub rules: RulesInfo,
+    /// What was scanned.
     pub dataset: DatasetInfo,
+    /// One report per input table.
     pub tables: Vec<TableReport>,
+    /// The highest sensitivity and the entity counts over all tables.
     pub summary: Summary,
+    /// Wall time of the scan in milliseconds.
     pub elapsed_ms: u64,
     /// Inputs that could not be read; the rest of the report stands.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<InputError>,
 }
 
+/// The program that wrote a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Engine {
+pub struct EngineInfo {
+    /// `piigate`.
     pub name: String,
+    /// Its version.
     pub version: String,
 }
 
+/// The rules a report was made with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RulesInfo {
+    /// `sha256:` digest of the rule set (what an approval binds).
     pub digest: String,
+    /// How many rules ran.
     pub count: usize,
 }
 
+/// What a report covers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetInfo {
+    /// The inputs as the user named them.
     pub inputs: Vec<String>,
+    /// `sha256:` digest of the manifest of every input byte (empty with `--no-digest`).
     pub content_digest: String,
+    /// Rows over all tables.
     pub rows: u64,
+    /// Bytes over all inputs.
     pub bytes: u64,
 }
 
+/// One input table's report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableReport {
+    /// The table's name (the input's path relative to its root, without extension).
     pub name: String,
+    /// The input as the user named it.
     pub source: String,
+    /// Rows in the table.
     pub rows: u64,
+    /// Rows the scan looked at (fewer when sampled).
     pub rows_scanned: u64,
+    /// One report per leaf column (nested fields by dotted path).
     pub columns: Vec<ColumnReport>,
+    /// The highest sensitivity of its columns.
     #[serde(default)]
     pub sensitivity: Sensitivity,
     /// Values skipped with a warning (invalid UTF-8, oversized) per column are in the columns.
@@ -112,14 +143,22 @@ pub struct TableReport {
     pub warnings: Vec<String>,
 }
 
+/// One column's report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnReport {
+    /// The column's name (a dotted path for nested fields).
     pub name: String,
+    /// Its Arrow data type.
     pub data_type: String,
+    /// Rows the scan looked at.
     pub rows_scanned: u64,
+    /// Nulls among them.
     pub null_count: u64,
+    /// The entities reported, most matched first.
     pub entities: Vec<EntityReport>,
+    /// The highest sensitivity of its entities.
     pub sensitivity: Sensitivity,
+    /// Values skipped with a warning (invalid UTF-8, oversized).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub skipped_values: u64,
     /// Empty strings and placeholders such as "n/a", not counted as values.
@@ -131,12 +170,17 @@ fn is_zero(v: &u64) -> bool {
     *v == 0
 }
 
+/// One entity found in a column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntityReport {
+    /// The entity label (`EMAIL`, `US_SSN`, …).
     #[serde(rename = "type")]
     pub entity: String,
+    /// How sure the decision is, from 0 to 1.
     pub confidence: f64,
+    /// Rows holding the entity.
     pub matched_rows: u64,
+    /// `matched_rows` over the non-null, non-blank rows scanned.
     pub match_ratio: f64,
     /// `values`, `checksum`, `column_name`, `context`, `free_text`, `neighbours`.
     pub evidence: Vec<String>,
@@ -144,15 +188,21 @@ pub struct EntityReport {
     pub examples: Vec<String>,
 }
 
+/// The report's summary over all tables.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Summary {
+    /// The highest sensitivity found.
     pub sensitivity: Sensitivity,
+    /// Per entity, the number of columns reporting it.
     pub entities: BTreeMap<String, u64>,
 }
 
+/// An input that could not be read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputError {
+    /// The input as the user named it.
     pub source: String,
+    /// Why it could not be read.
     pub error: String,
 }
 

@@ -178,8 +178,10 @@ impl Feature {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
+    /// Values the rule must find.
     #[serde(default)]
     pub positive: Vec<String>,
+    /// Values the rule must not find.
     #[serde(default)]
     pub negative: Vec<String>,
 }
@@ -313,13 +315,17 @@ fn yes() -> bool {
 /// A rule ready to run: patterns compiled, words normalised.
 #[derive(Debug)]
 pub struct Rule {
+    /// The rule's id (`us_ssn`), unique in a rule set.
     pub id: String,
+    /// The entity label it reports (`US_SSN`).
     pub entity: String,
+    /// What it finds, in words.
     pub description: String,
+    /// How sensitive a column holding its entity is.
     pub sensitivity: Sensitivity,
-    pub detector: DetectorKind,
+    pub(crate) detector: DetectorKind,
     /// Compiled with regex-automata's meta engine so each worker keeps its own cache.
-    pub regexes: Vec<regex_automata::meta::Regex>,
+    pub(crate) regexes: Vec<regex_automata::meta::Regex>,
     /// The same patterns without a literal prefilter, for short values
     /// (below `SHORT_VALUE` bytes), where setting up the prefilter costs more
     /// than it skips.
@@ -333,40 +339,43 @@ pub struct Rule {
     /// a match can have before its first digit (so no match starts earlier
     /// than that before the value's first digit); `None` otherwise.
     pub(crate) digit_lead: Vec<Option<usize>>,
+    /// The check a match must pass (checksums, ranges).
     pub validator: Validator,
-    pub score: f32,
-    pub min_digits: u32,
+    pub(crate) score: f32,
+    pub(crate) min_digits: u32,
     /// Bit k set: a number with k digits (k ≥ 31 → bit 31) lets the rule run; 0 = no gate.
-    pub digit_mask: u32,
+    pub(crate) digit_mask: u32,
     /// Bit k set: an alphanumeric run of length k (k ≥ 63 → bit 63); 0 = no gate.
-    pub alnum_mask: u64,
-    pub alnum_digit_mask: u64,
+    pub(crate) alnum_mask: u64,
+    pub(crate) alnum_digit_mask: u64,
     /// Minimum token-run length (0: no gate).
-    pub token_run: u32,
-    pub features: u16,
+    pub(crate) token_run: u32,
+    pub(crate) features: u16,
     /// Has literal anchors (registered in the rule set's anchor automaton).
-    pub anchored: bool,
-    pub context: Vec<String>,
+    pub(crate) anchored: bool,
+    pub(crate) context: Vec<String>,
     /// Lower-cased words that reject a match they stand directly before.
-    pub negative_context: Vec<String>,
+    pub(crate) negative_context: Vec<String>,
     /// The context words, compiled once for substring search.
-    pub column_hints: Vec<String>,
-    pub negative_column_hints: Vec<String>,
-    pub defining_column_hints: Vec<String>,
-    pub requires_hint: bool,
+    pub(crate) column_hints: Vec<String>,
+    pub(crate) negative_column_hints: Vec<String>,
+    pub(crate) defining_column_hints: Vec<String>,
+    pub(crate) requires_hint: bool,
     /// Context words count only directly before a match.
-    pub context_labels: bool,
+    pub(crate) context_labels: bool,
     /// Whole values that are city names argue against this rule.
-    pub places_against: bool,
+    pub(crate) places_against: bool,
     /// What `export --redact` does with a column of this entity.
     pub redaction: Option<Redaction>,
     /// Typed date columns named for this rule are checked against it.
-    pub typed_dates: bool,
+    pub(crate) typed_dates: bool,
     /// Numeric columns named for one of these axes hold this entity.
-    pub numeric_axes: Vec<NumericAxis>,
+    pub(crate) numeric_axes: Vec<NumericAxis>,
     /// Unit words skipped after an axis name.
-    pub numeric_axis_units: Vec<String>,
+    pub(crate) numeric_axis_units: Vec<String>,
+    /// Values it must find and values it must not (`rules test`).
     pub examples: Examples,
+    /// The rule file it came from.
     pub source: String,
 }
 
@@ -893,7 +902,7 @@ impl Gate {
 /// The compiled rule set: rules plus one automaton over every rule's anchors.
 #[derive(Debug)]
 pub struct RuleSet {
-    pub rules: Vec<Rule>,
+    pub(crate) rules: Vec<Rule>,
     /// The gates of the rules that can pass them on a value without digits
     /// (most free text and names): the only ones `detect` looks at for such
     /// values.
@@ -908,8 +917,8 @@ pub struct RuleSet {
     /// Context-word automaton (ASCII words, case-insensitive); pattern → rule.
     /// Whether any anchored rule exists (the anchor pass runs only for them).
     /// Entity labels in use, and each rule's index into them.
-    pub entities: Vec<String>,
-    pub rule_entity: Vec<usize>,
+    pub(crate) entities: Vec<String>,
+    pub(crate) rule_entity: Vec<usize>,
     /// Per rule: whole values that are city names are counted apart
     /// (`places_against`; kept here, hot, for the per-value count).
     pub(crate) places_against: Vec<bool>,
@@ -940,10 +949,17 @@ impl RuleSet {
         b.build()
     }
 
+    /// How many rules the set holds.
     pub fn len(&self) -> usize {
         self.rules.len()
     }
 
+    /// The rules, in the order the detector runs them.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Whether the set holds no rule.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
@@ -967,7 +983,7 @@ impl RuleSet {
     /// for one of a rule's axes: the axis must be the name's last word
     /// after any of the rule's unit words (`pickup_lat`, `lat_deg`), as the
     /// head of an English compound is (`latitude_band` is a code).
-    pub fn numeric_axis(&self, column: &str) -> Option<(usize, f64)> {
+    pub(crate) fn numeric_axis(&self, column: &str) -> Option<(usize, f64)> {
         let words = crate::detect::column_words(column);
         self.rules.iter().enumerate().find_map(|(i, r)| {
             if r.numeric_axes.is_empty() {
@@ -989,6 +1005,7 @@ impl RuleSet {
         &self.digest
     }
 
+    /// The rule with this id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }

@@ -20,6 +20,7 @@ pub struct ScanOptions {
     /// `None`: every row. `Some(n)`: about `n` rows, sampled deterministically
     /// in blocks spread over the whole input.
     pub sample: Option<usize>,
+    /// Seed of the sample's choice of blocks (same seed, same rows).
     pub seed: u64,
     /// Rows per decoded batch.
     pub batch_size: usize,
@@ -116,10 +117,13 @@ impl RuleStats {
 /// batches, row groups and files.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ColumnProfile {
+    /// The column's name (a dotted path for nested fields).
     pub name: String,
+    /// Its Arrow data type.
     pub data_type: String,
     /// Non-null values inspected.
     pub values: u64,
+    /// Null values seen.
     pub nulls: u64,
     /// Values not inspected (invalid UTF-8 in a Binary column).
     pub skipped: u64,
@@ -143,11 +147,14 @@ pub struct ColumnProfile {
 /// Per-entity union counts of one column.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct EntityCount {
+    /// Rows where the entity was found.
     pub rows: u64,
+    /// Rows where it was the only reading of the span.
     pub unambiguous_rows: u64,
 }
 
 impl ColumnProfile {
+    /// An empty profile of a column.
     pub fn new(name: impl Into<String>, data_type: impl Into<String>) -> Self {
         ColumnProfile {
             name: name.into(),
@@ -156,6 +163,7 @@ impl ColumnProfile {
         }
     }
 
+    /// Adds another part's counts (profiles merge in any order).
     pub fn merge(&mut self, o: &ColumnProfile) {
         self.values += o.values;
         self.nulls += o.nulls;
@@ -174,6 +182,7 @@ impl ColumnProfile {
         }
     }
 
+    /// Rows the profile covers: values, nulls, skipped and blanks.
     pub fn rows_scanned(&self) -> u64 {
         self.values + self.nulls + self.skipped + self.blanks
     }
@@ -182,12 +191,15 @@ impl ColumnProfile {
 /// Profiles of one table (file), in schema order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TableProfile {
+    /// The table's name.
     pub name: String,
+    /// The input it was read from.
     pub source: String,
     /// Rows in the input.
     pub rows: u64,
     /// Rows actually inspected.
     pub rows_scanned: u64,
+    /// One profile per leaf column.
     pub columns: Vec<ColumnProfile>,
 }
 
@@ -425,6 +437,7 @@ impl Drop for PooledScratch<'_> {
 const CHUNK: usize = 16 * 1024;
 
 impl Scanner {
+    /// A scanner with `rules` and default options.
     pub fn new(rules: Arc<RuleSet>) -> Self {
         Scanner {
             detector: Detector::new(rules),
@@ -433,11 +446,13 @@ impl Scanner {
         }
     }
 
+    /// The same scanner with other options.
     pub fn with_options(mut self, opts: ScanOptions) -> Self {
         self.opts = opts;
         self
     }
 
+    /// How it reads and samples.
     pub fn options(&self) -> &ScanOptions {
         &self.opts
     }
@@ -470,10 +485,12 @@ impl Scanner {
         })
     }
 
+    /// The rules it runs.
     pub fn rules(&self) -> &Arc<RuleSet> {
         &self.detector.rules
     }
 
+    /// Its detector (the same rules, one value at a time).
     pub fn detector(&self) -> &Detector {
         &self.detector
     }

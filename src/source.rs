@@ -22,14 +22,19 @@ use rayon::prelude::*;
 use crate::report::InputError;
 use crate::{Error, Result};
 
+/// How an input is read, from its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Apache Parquet (`.parquet`, `.pq`, `.parq`).
     Parquet,
+    /// Delimited text (`.csv`; `.tsv` is tab-separated), with a header row.
     Csv,
+    /// Newline-delimited JSON (`.ndjson`, `.jsonl`, `.json`).
     Ndjson,
 }
 
 impl Format {
+    /// The format of a path or URL, from its extension.
     pub fn from_path(p: &str) -> Option<Format> {
         let l = p.to_ascii_lowercase();
         if l.ends_with(".parquet") || l.ends_with(".pq") || l.ends_with(".parq") {
@@ -44,12 +49,18 @@ impl Format {
     }
 }
 
+/// Where an input's bytes are.
 #[derive(Clone)]
 pub enum Location {
+    /// A local file.
     Local(PathBuf),
+    /// An object in an object store.
     Remote {
+        /// The store.
         store: Arc<dyn ObjectStore>,
+        /// The object's path in it.
         path: object_store::path::Path,
+        /// Its size in bytes.
         size: u64,
     },
 }
@@ -72,7 +83,9 @@ pub struct InputFile {
     pub relative: String,
     /// `relative` without its extension: the table name in reports.
     pub table: String,
+    /// How it is read.
     pub format: Format,
+    /// Where it is.
     pub location: Location,
 }
 
@@ -665,7 +678,8 @@ fn ndjson_schema(input: &str, r: &mut (impl std::io::Read + Seek)) -> Result<Sch
 /// own readers and by DataFusion's (`sql`) alike: CSV columns as text,
 /// NDJSON's inferred from its first 1,000 lines. Local files are opened,
 /// remote ones fetched.
-pub async fn text_schema(f: &InputFile) -> Result<Schema> {
+#[cfg(feature = "sql")]
+pub(crate) async fn text_schema(f: &InputFile) -> Result<Schema> {
     fn of(f: &InputFile, mut r: impl std::io::Read + Seek) -> Result<Schema> {
         match f.format {
             Format::Csv => csv_schema(&f.source, &mut r, csv_delimiter(f)),

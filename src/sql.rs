@@ -557,6 +557,7 @@ pub fn functions() -> Vec<Arc<ScalarUDF>> {
     functions_with(default_rules())
 }
 
+/// The aggregate functions (`pii_profile`) with `rules`.
 pub fn aggregate_functions_with(rules: Arc<RuleSet>) -> Vec<Arc<AggregateUDF>> {
     vec![Arc::new(AggregateUDF::new_from_impl(PiiProfile {
         name: "pii_profile",
@@ -570,6 +571,7 @@ pub fn register_all(ctx: &SessionContext) {
     register_all_with(ctx, default_rules());
 }
 
+/// Registers every piigate function on `ctx`, with `rules`.
 pub fn register_all_with(ctx: &SessionContext, rules: Arc<RuleSet>) {
     for f in functions_with(rules.clone()) {
         ctx.register_udf(f.as_ref().clone());

@@ -15,9 +15,13 @@ use parquet::file::properties::WriterProperties;
 use crate::report::{ColumnReport, Report};
 use crate::{Error, Result, RuleSet, ScanConfig};
 
+/// Field metadata key: the entity labels of the column, comma-separated.
 pub const META_ENTITIES: &str = "piigate.entities";
+/// Field metadata key: the column's sensitivity.
 pub const META_SENSITIVITY: &str = "piigate.sensitivity";
+/// Field metadata key: the confidence of the strongest entity.
 pub const META_CONFIDENCE: &str = "piigate.confidence";
+/// Schema metadata key: the whole report as JSON.
 pub const META_REPORT: &str = "piigate.report";
 
 /// Tag a field (top-level columns; nested leaves tag their top-level parent with

@@ -420,7 +420,7 @@ fn copy_rename_and_delete_need_their_own_approval() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let src = fixture("apac_latam.parquet");
-    let files = piigate::source::resolve_inputs(&[src.display().to_string()], &rt).0;
+    let files = piigate::resolve_inputs(&[src.display().to_string()], &rt).0;
     let manifest = piigate::gate::digest::manifest_of_local(&files).unwrap();
     let key = SigningKey::generate().unwrap();
     let now = time::OffsetDateTime::now_utc();

@@ -279,7 +279,7 @@ fn slack_post(s: &Svc, body: &str, signed: Option<(&str, i64)>) -> (StatusCode, 
     let sig = signed.map(|(secret, ts)| {
         (
             ts.to_string(),
-            piigate::server::slack::sign(secret, ts, body.as_bytes()),
+            piigate::server::slack_signature(secret, ts, body.as_bytes()),
         )
     });
     slack_raw(s, body, sig.as_ref().map(|(t, s)| (t.as_str(), s.as_str())))
@@ -347,7 +347,7 @@ fn slack_actions_must_be_signed_fresh_unique_and_from_a_mapped_reviewer() {
         slack_post(&s, &body, Some(("another-secret-0123456789", now()))).0,
         StatusCode::UNAUTHORIZED
     );
-    let other = piigate::server::slack::sign(
+    let other = piigate::server::slack_signature(
         SECRET,
         now(),
         action("U0BOB", "piigate_deny", &id).as_bytes(),

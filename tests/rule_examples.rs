@@ -2,26 +2,26 @@
 
 use std::sync::Arc;
 
-use piigate::detect::{examples::run_examples, Detector};
+use piigate::Detector;
 use piigate::RuleSet;
 
 #[test]
 fn every_rule_passes_its_own_examples() {
     let det = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
-    let failures = run_examples(&det, None);
+    let failures = det.run_examples(None);
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
 #[test]
 fn every_entity_label_has_a_rule() {
     let rules = RuleSet::builtin().unwrap();
-    for label in piigate::rules::ENTITY_LABELS {
+    for label in piigate::ENTITY_LABELS {
         assert!(
-            rules.rules.iter().any(|r| r.entity == *label),
+            rules.rules().iter().any(|r| r.entity == *label),
             "no rule emits {label}"
         );
     }
-    for r in &rules.rules {
+    for r in rules.rules() {
         assert!(
             !r.examples.positive.is_empty() && !r.examples.negative.is_empty(),
             "rule {} needs positive and negative examples",
@@ -32,7 +32,7 @@ fn every_entity_label_has_a_rule() {
 
 #[test]
 fn committed_schema_is_current() {
-    let schema = piigate::rules::json_schema();
+    let schema = piigate::json_schema();
     let committed =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/schema.json"))
             .expect("rules/schema.json");

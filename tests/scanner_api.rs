@@ -6,7 +6,7 @@ use std::sync::Arc;
 use arrow::array::*;
 use arrow::datatypes::{DataType, Field, Int32Type, Schema};
 use arrow::record_batch::RecordBatch;
-use piigate::classify::classify_column;
+use piigate::classify_column;
 use piigate::{RuleSet, Scanner, Thresholds};
 use proptest::prelude::*;
 
@@ -345,8 +345,8 @@ fn reports_never_contain_raw_values() {
     let rep = classify_column(&r, &p[0], &Thresholds::default());
     // The scanner keeps its workers' scratch space (which held the values)
     // between batches; neither prints what it held.
-    let mut scratch = piigate::detect::Scratch::default();
-    let hints = piigate::detect::ColumnHints::from_column_name(&r, "ssn");
+    let mut scratch = piigate::Scratch::default();
+    let hints = piigate::ColumnHints::from_column_name(&r, "ssn");
     scanner
         .detector()
         .detect(&format!("ssn {secret}"), &hints, &mut scratch);

@@ -113,7 +113,7 @@ pub(crate) fn config_toml(dir: &Path, listen: &str) -> String {
     for (n, r, k) in KEYS {
         s.push_str(&format!(
             "\n[[principals]]\nname = \"{n}\"\nrole = \"{r}\"\nkey_sha256 = \"{}\"\n",
-            piigate::server::config::hash_key(k)
+            piigate::server::hash_key(k)
         ));
     }
     s
@@ -158,7 +158,7 @@ impl Svc {
             let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = l.local_addr().unwrap();
             tokio::spawn(async move {
-                axum::serve(l, piigate::server::api::router(state))
+                axum::serve(l, piigate::server::router(state))
                     .await
                     .unwrap()
             });
@@ -864,7 +864,7 @@ fn blank_keys_fail_and_only_the_gate_redeems() {
     let mut cfg = config_toml(dir.path(), "127.0.0.1:0");
     cfg.push_str(&format!(
         "\n[[principals]]\nname = \"blank\"\nrole = \"admin\"\nkey_sha256 = \"{}\"\n",
-        piigate::server::config::hash_key("")
+        piigate::server::hash_key("")
     ));
     std::fs::write(&p, cfg).unwrap();
     let e = Config::load(&p)

@@ -282,7 +282,7 @@ fn both_redaction_drivers_write_the_same_bytes_and_no_raw_values() {
         "devices_logs.parquet",
         "hard_negatives.parquet",
     ] {
-        let files = piigate::source::resolve_inputs(&[format!("{data}/{name}")], &rt).0;
+        let files = piigate::resolve_inputs(&[format!("{data}/{name}")], &rt).0;
         let f = &files[0];
         let native = dir.path().join(format!("native-{name}"));
         let df = dir.path().join(format!("df-{name}"));
@@ -396,7 +396,7 @@ fn tables_from_urls_are_registered_read_only() {
     std::fs::copy(&src, dir.path().join("customers.parquet")).unwrap();
     let url = format!("file://{}/customers.parquet", dir.path().display());
     let rt = rt();
-    let (files, errors) = piigate::source::resolve_inputs(&[url], &rt);
+    let (files, errors) = piigate::resolve_inputs(&[url], &rt);
     assert!(errors.is_empty(), "{errors:?}");
     let ctx = SessionContext::new();
     rt.block_on(piigate::sql::register_input(&ctx, "t", &files[0]))

@@ -5,7 +5,7 @@
 /// One `regex::Regex` per pattern of every rule in `rules`.
 pub fn naive_regexes(rules: &piigate::RuleSet) -> Vec<regex::Regex> {
     rules
-        .rules
+        .rules()
         .iter()
         .flat_map(|r| {
             r.patterns

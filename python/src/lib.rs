@@ -119,7 +119,7 @@ fn tag<'py>(
         let profile = scanner
             .scan_batches(&name, &name, batches.iter().cloned().map(Ok))
             .map_err(err)?;
-        let table = piigate::classify::classify_table(&rules, &profile, &Thresholds::default());
+        let table = piigate::classify_table(&rules, &profile, &Thresholds::default());
         let report = piigate::report_of(&rules, vec![name.clone()], vec![table.clone()]);
         let mut tagged = piigate::tag::tag_schema(&schema, &table);
         tagged.metadata.insert(
@@ -181,14 +181,14 @@ fn redact<'py>(
         let profile = scanner
             .scan_batches(&name, &name, batches.iter().cloned().map(Ok))
             .map_err(err)?;
-        let table = piigate::classify::classify_table(&rules, &profile, &Thresholds::default());
+        let table = piigate::classify_table(&rules, &profile, &Thresholds::default());
         let mut plan =
             RedactionPlan::new(&name, &schema, &table, &rules, key.is_some()).map_err(err)?;
         for (column, a) in &overrides {
             plan = plan.with_action(&name, column, *a).map_err(err)?;
         }
         let report = piigate::report_of(&rules, vec![name.clone()], vec![table]);
-        let det = piigate::detect::Detector::new(rules.clone());
+        let det = piigate::Detector::new(rules.clone());
         let out = batches
             .iter()
             .map(|b| plan.apply(b, &det, key.as_ref()))
@@ -219,12 +219,12 @@ fn mask<'py>(
     let arr = arrow::compute::cast(&arr, &arrow::datatypes::DataType::Utf8)
         .map_err(|e| err(format!("mask takes strings: {e}")))?;
     let out = py.detach(|| {
-        let det = piigate::detect::Detector::new(rules.clone());
+        let det = piigate::Detector::new(rules.clone());
         let hints = match &column {
-            Some(c) => piigate::detect::ColumnHints::from_column_name(&rules, c),
-            None => piigate::detect::ColumnHints::none(&rules),
+            Some(c) => piigate::ColumnHints::from_column_name(&rules, c),
+            None => piigate::ColumnHints::none(&rules),
         };
-        let mut scratch = piigate::detect::Scratch::default();
+        let mut scratch = piigate::Scratch::default();
         let s = arr.as_string::<i32>();
         (0..s.len())
             .map(|i| {
@@ -292,7 +292,7 @@ impl RustScanner {
         let mut tables = Vec::new();
         for b in &profiles {
             let t = TableProfile::from_bytes(b, &self.rules).map_err(err)?;
-            tables.push(piigate::classify::classify_table(
+            tables.push(piigate::classify_table(
                 &self.rules,
                 &t,
                 &Thresholds::default(),

@@ -190,7 +190,7 @@ pub struct IssueArgs {
 
 pub fn cmd_digest(inputs: Vec<String>) -> Result<u8> {
     let rt = super::runtime()?;
-    let (files, errors) = piigate::source::resolve_inputs(&inputs, &rt);
+    let (files, errors) = piigate::resolve_inputs(&inputs, &rt);
     if let Some(e) = errors.first() {
         bail!("{}: {}", e.source, e.error);
     }
@@ -245,7 +245,7 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
         redacted: a.redact,
         endpoint: match &a.endpoint {
             Some(e) => piigate::gate::dest::normalize_endpoint(e),
-            None => piigate::source::destination_endpoint(&a.dest)?,
+            None => piigate::destination_endpoint(&a.dest)?,
         },
         digest_version: piigate::gate::digest::MANIFEST_VERSION,
     };
@@ -254,12 +254,6 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
 }
 
 pub fn cmd_export(a: ExportArgs) -> Result<u8> {
-    if piigate::gate::GatePolicy::system()?.is_none() {
-        eprintln!(
-            "piigate: no gate policy at {}: the trusted keys, service and audience come from the command line (developer/offline mode)",
-            piigate::gate::policy::SYSTEM_POLICY
-        );
-    }
     let mut ex = Exporter::new(&a.to)
         .redact(a.redact)
         .multipart_threshold(a.multipart_threshold)

@@ -381,7 +381,7 @@ fn cmd_tag(a: TagArgs) -> Result<u8> {
 fn cmd_rules(c: RulesCommand) -> Result<u8> {
     match c {
         RulesCommand::Schema => {
-            println!("{}", piigate::rules::json_schema());
+            println!("{}", piigate::json_schema());
             Ok(EXIT_OK)
         }
         RulesCommand::List { rules } => {
@@ -390,7 +390,7 @@ fn cmd_rules(c: RulesCommand) -> Result<u8> {
                 "{:<22} {:<18} {:<9} {:<14} SOURCE",
                 "ID", "ENTITY", "SENSITIV.", "VALIDATOR"
             );
-            for r in &rs.rules {
+            for r in rs.rules() {
                 println!(
                     "{:<22} {:<18} {:<9} {:<14} {}",
                     r.id,
@@ -410,7 +410,7 @@ fn cmd_rules(c: RulesCommand) -> Result<u8> {
             rules,
         } => {
             let rs = load_rules(&rules)?;
-            let det = piigate::detect::Detector::new(rs.clone());
+            let det = piigate::Detector::new(rs.clone());
             if let Some(v) = value {
                 let found = det.entities_in(&v, column.as_deref());
                 let want = id.as_deref().filter(|i| *i != "all");
@@ -433,7 +433,7 @@ fn cmd_rules(c: RulesCommand) -> Result<u8> {
                     _ => EXIT_OK,
                 });
             }
-            let failures = piigate::detect::examples::run_examples(&det, id.as_deref());
+            let failures = det.run_examples(id.as_deref());
             for f in &failures {
                 println!("FAIL {f}");
             }

@@ -105,7 +105,7 @@ pub fn cmd_sql(a: SqlArgs) -> Result<u8> {
                     .build()
                     .expect("runtime");
                 let _ = &rt2;
-                piigate::source::resolve_inputs(&inputs, &rt)
+                piigate::resolve_inputs(&inputs, &rt)
             });
             if let Some(e) = errors.first() {
                 bail!("{}: {}", e.source, e.error);

@@ -13,7 +13,7 @@
 #[allow(unsafe_code)]
 pub(crate) mod bytes;
 pub mod dob;
-pub mod examples;
+mod examples;
 pub mod names;
 pub mod phone;
 pub mod validators;
@@ -27,7 +27,9 @@ use crate::rules::{normalise_word, DetectorKind, Rule, RuleSet};
 pub struct Hit {
     /// Index into the rule set.
     pub rule: usize,
+    /// Byte offset of the match in the (trimmed) value.
     pub start: usize,
+    /// Byte offset just past the match.
     pub end: usize,
     /// The match is the whole (trimmed) value.
     pub full: bool,
@@ -39,10 +41,11 @@ pub struct Hit {
 /// entity itself (a defining column hint), -1 argues against.
 #[derive(Debug, Clone)]
 pub struct ColumnHints {
-    pub per_rule: Vec<i8>,
+    pub(crate) per_rule: Vec<i8>,
 }
 
 impl ColumnHints {
+    /// No hint for any rule (a value without a column).
     pub fn none(rules: &RuleSet) -> Self {
         ColumnHints {
             per_rule: vec![0; rules.len()],
@@ -92,6 +95,8 @@ impl ColumnHints {
         ColumnHints { per_rule }
     }
 
+    /// What the column says about rule `rule`: 2 it names the entity, 1
+    /// supports it, 0 nothing, -1 argues against it.
     pub fn get(&self, rule: usize) -> i8 {
         self.per_rule.get(rule).copied().unwrap_or(0)
     }
@@ -588,6 +593,7 @@ pub struct Scratch {
     digit_starts: Vec<(u32, u32)>,
     /// Spans of one pattern found by the anchored walks, before they count.
     spans: Vec<(usize, usize)>,
+    /// The hits of the last value `detect` looked at.
     pub hits: Vec<Hit>,
 }
 
@@ -970,7 +976,7 @@ impl Memo {
 /// The compiled detectors: rule set plus dictionaries.
 #[derive(Debug, Clone)]
 pub struct Detector {
-    pub rules: Arc<RuleSet>,
+    pub(crate) rules: Arc<RuleSet>,
     names: Arc<names::Names>,
     /// The shape of a value of `n` ASCII digits and nothing else, and the
     /// rules that can match it (see `DigitRuns`); worked out the first time
@@ -1161,6 +1167,7 @@ fn gate_passes(sh: &mut Shape, have: u16, g: &crate::rules::Gate, b: &[u8]) -> b
 }
 
 impl Detector {
+    /// The detectors of `rules`, with the built-in name dictionaries.
     pub fn new(rules: Arc<RuleSet>) -> Self {
         Detector {
             digit_runs: Default::default(),
@@ -1476,7 +1483,8 @@ impl Detector {
     /// an email holds nothing else). Free text and partial matches never take
     /// this path; they go through the full `detect`, and so do values that the
     /// memo's rules do not match.
-    pub fn detect_memo(
+    #[cfg(test)]
+    pub(crate) fn detect_memo(
         &self,
         value: &str,
         hints: &ColumnHints,
@@ -1917,8 +1925,17 @@ impl Detector {
         out
     }
 
+    /// Rule `i` of the detector's rule set (a [`Hit`]'s `rule`).
     pub fn rule(&self, i: usize) -> &Rule {
         &self.rules.rules[i]
+    }
+
+    /// Every rule's own examples run through the detector (`piigate rules
+    /// test`): the failures as "rule: positive/negative example #n", for
+    /// every rule or only `only` (a rule id or an entity; "all" is every
+    /// rule).
+    pub fn run_examples(&self, only: Option<&str>) -> Vec<String> {
+        examples::run_examples(self, only)
     }
 }
 

@@ -557,6 +557,7 @@ impl Names {
 
     /// Name spans in `text` as (start, end, whole value). `hinted`: the column is
     /// a name column, so a single given name or surname counts.
+    #[cfg(test)]
     pub fn find(&self, text: &str, hinted: impl Into<NameHint>) -> Vec<(usize, usize, bool)> {
         let hinted = hinted.into();
         let (mut tokens, mut out) = (Vec::new(), Vec::new());
@@ -1016,6 +1017,7 @@ pub fn is_city(value: &str) -> bool {
     !v.is_empty() && v.len() <= 64 && CITY_HASHES.contains(&lower_hash(v))
 }
 
+#[cfg(test)]
 pub(crate) fn capitalised_words(text: &str) -> usize {
     let b = text.as_bytes();
     let mut n = 0;

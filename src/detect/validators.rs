@@ -20,41 +20,74 @@ use sha2::{Digest, Sha256};
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Validator {
+    /// No check beyond the pattern.
     None,
+    /// A payment card: Luhn checksum and a known issuer prefix.
     LuhnCard,
+    /// A US Social Security number: valid area, group and serial.
     UsSsn,
+    /// A US Individual Taxpayer Identification Number: 9xx with a valid group.
     UsItin,
+    /// An ABA routing number: its weighted checksum.
     AbaRouting,
+    /// A US National Provider Identifier: Luhn over the 80840 prefix.
     UsNpi,
+    /// An IBAN: country length and ISO 7064 mod 97.
     Iban,
+    /// A SWIFT/BIC code: bank, a known country, location.
     SwiftBic,
+    /// An IPv4 address: four octets of 0–255.
     Ipv4,
+    /// An IPv6 address.
     Ipv6,
+    /// A MAC address.
     Mac,
+    /// A UK NHS number: mod 11.
     UkNhs,
+    /// A UK National Insurance number: valid prefix letters and suffix.
     UkNino,
+    /// A German tax id: digit counts and ISO 7064 mod 11,10.
     DeTaxId,
+    /// A Spanish NIF/NIE: its check letter.
     EsNif,
+    /// An Italian codice fiscale: its check character.
     ItFiscalCode,
+    /// A French INSEE (social security) number: its key.
     FrInsee,
+    /// A Polish PESEL: its weighted checksum.
     PlPesel,
+    /// An Indian Aadhaar number: Verhoeff checksum.
     InAadhaar,
+    /// An Indian PAN: its structure.
     InPan,
+    /// A Brazilian CPF: its two check digits.
     BrCpf,
+    /// A Canadian SIN: Luhn.
     CaSin,
+    /// An Australian TFN: its weighted checksum.
     AuTfn,
+    /// A Singapore NRIC/FIN: its check letter.
     SgNric,
+    /// A Base58Check address (Bitcoin): its double-SHA-256 checksum.
     #[serde(rename = "base58check")]
     Base58Check,
+    /// A Bech32 address: its checksum.
     Bech32,
+    /// An Ethereum address: EIP-55 mixed-case checksum, or one case.
     EthAddress,
+    /// A vehicle identification number: its check digit.
     Vin,
+    /// A phone number: a plausible length and country plan.
     Phone,
+    /// An e-mail address: a plausible local part and domain.
     Email,
+    /// A latitude/longitude pair with three decimals or more, within range.
     GeoPair,
     /// A latitude/longitude pair with one decimal or more (`27.5, -79.0`).
     GeoPairCoarse,
+    /// A JSON Web Token: its header and payload decode as JSON.
     Jwt,
+    /// A secret: enough entropy to be a generated one.
     SecretEntropy,
 }
 
@@ -100,6 +133,7 @@ impl Validator {
         }
     }
 
+    /// Whether `s` passes the check.
     pub fn check(self, s: &str) -> bool {
         match self {
             Validator::None => true,
@@ -160,6 +194,7 @@ fn all_same(d: &[u8]) -> bool {
     d.first().is_none_or(|&f| d.iter().all(|&x| x == f))
 }
 
+/// The Luhn (mod 10) checksum of digits `d` (values 0–9) holds.
 pub fn luhn(d: &[u8]) -> bool {
     let mut sum = 0u32;
     for (i, &x) in d.iter().rev().enumerate() {
@@ -593,6 +628,7 @@ fn bic_word(b: &[u8]) -> bool {
     std::str::from_utf8(&lower[..b.len()]).is_ok_and(|w| WORDS.contains(w))
 }
 
+/// `s` is a dotted-quad IPv4 address.
 pub fn ipv4(s: &str) -> bool {
     // Four dot-separated decimal octets, 0..=255, no leading zeros, read
     // octet by octet in straight-line code (`tests::ipv4_reference` is the
@@ -630,10 +666,12 @@ pub fn ipv4(s: &str) -> bool {
     i == b.len()
 }
 
+/// `s` is an IPv6 address.
 pub fn ipv6(s: &str) -> bool {
     s.contains(':') && s.parse::<std::net::Ipv6Addr>().is_ok() && s.matches(':').count() >= 2
 }
 
+/// `s` is a MAC address (colon, dash or Cisco dot form).
 pub fn mac(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() == 17 {
@@ -729,6 +767,7 @@ pub fn de_tax_id(s: &str) -> bool {
     iso7064_mod11_10(&d[..10]) == d[10]
 }
 
+/// The ISO 7064 mod 11,10 check digit of digits `d`.
 pub fn iso7064_mod11_10(d: &[u8]) -> u8 {
     let mut product = 10u32;
     for &x in d {
@@ -894,6 +933,7 @@ const VERHOEFF_P: [[u8; 10]; 8] = [
     [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
 ];
 
+/// The Verhoeff checksum of digits `d` holds.
 pub fn verhoeff(d: &[u8]) -> bool {
     let mut c = 0u8;
     for (i, &x) in d.iter().rev().enumerate() {

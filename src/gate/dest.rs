@@ -14,10 +14,14 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// An export destination: a prefix of a bucket (or a local directory) on a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destination {
+    /// `s3`, `gs`, `az` or `file`.
     pub scheme: String,
+    /// The bucket or container (empty for `file`).
     pub bucket: String,
+    /// The path below it, one entry per segment.
     pub segments: Vec<String>,
     /// The service the bucket lives on (see the module docs); `""` for the
     /// provider's public service.

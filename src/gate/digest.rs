@@ -18,15 +18,21 @@ use sha2::{Digest, Sha256};
 use crate::source::{InputFile, Location};
 use crate::{Error, Result};
 
+/// One file of a manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestEntry {
+    /// Its path relative to the export root.
     pub path: String,
+    /// Its size in bytes.
     pub size: u64,
+    /// The sha256 of its bytes, in hex.
     pub sha256: String,
 }
 
+/// The files an approval covers, with their hashes: its `digest` is the dataset's content digest.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// One entry per file.
     pub entries: Vec<ManifestEntry>,
 }
 
@@ -34,6 +40,7 @@ pub struct Manifest {
 pub const MANIFEST_VERSION: u32 = 2;
 
 impl Manifest {
+    /// The canonical text the digest is over: the version line, then the entries sorted by path.
     pub fn canonical(&self) -> String {
         let mut e = self.entries.clone();
         e.sort_by(|a, b| a.path.cmp(&b.path));
@@ -65,6 +72,7 @@ impl Manifest {
         Ok(())
     }
 
+    /// `sha256:` digest of the canonical text.
     pub fn digest(&self) -> String {
         format!(
             "sha256:{}",
@@ -72,6 +80,7 @@ impl Manifest {
         )
     }
 
+    /// Bytes over all files.
     pub fn total_bytes(&self) -> u64 {
         self.entries.iter().map(|e| e.size).sum()
     }

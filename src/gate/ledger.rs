@@ -16,6 +16,7 @@ pub struct LocalLedger {
 }
 
 impl LocalLedger {
+    /// The ledger at `path` (created on first use).
     pub fn open(path: impl AsRef<Path>) -> crate::Result<Self> {
         let path = path.as_ref().to_path_buf();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -36,6 +36,7 @@ use crate::{Error, Result};
 /// Where the deployment's policy lives.
 pub const SYSTEM_POLICY: &str = "/etc/piigate/gate.toml";
 
+/// The deployment's gate policy: what an export trusts, read from a file only an administrator can write.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GatePolicy {
@@ -43,10 +44,13 @@ pub struct GatePolicy {
     pub server: Option<String>,
     /// A trusted public key set (`{"keys": [...]}`) for offline verification.
     pub keys: Option<PathBuf>,
+    /// The token audience the gate accepts.
     #[serde(default = "default_audience")]
     pub audience: String,
+    /// The longest token lifetime accepted, in seconds.
     #[serde(default = "default_max_lifetime")]
     pub max_token_lifetime_secs: i64,
+    /// Clock skew allowed when checking validity, in seconds.
     #[serde(default = "default_skew")]
     pub clock_skew_secs: i64,
     /// Allow redemption without the service (the destination marker and a

@@ -78,7 +78,9 @@ fn verdict(allowed: bool) -> Verdict {
 /// will write, and whether those files are the redacted form.
 #[derive(Debug, Clone)]
 pub struct Approval {
+    /// The approval token.
     pub token: ApprovalToken,
+    /// The manifest of the exact files that will be written.
     pub manifest: Manifest,
     /// The files are the redacted copy (`export --redact`): the token must say so.
     pub redacted: bool,
@@ -107,7 +109,9 @@ pub enum ContentCheck {
 /// What a full scan of the files to be written found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentFound {
+    /// The highest sensitivity found.
     pub sensitivity: crate::report::Sensitivity,
+    /// The entities found.
     pub entities: std::collections::BTreeSet<String>,
     /// The digest of the rules the scan used.
     pub rules_digest: String,
@@ -167,6 +171,7 @@ impl ContentFound {
 }
 
 impl Approval {
+    /// An approval of `manifest` with `token`, for plain (not redacted) files, not yet scanned.
     pub fn new(token: ApprovalToken, manifest: Manifest) -> Self {
         Approval {
             token,

@@ -27,14 +27,20 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STA
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
+    /// Write an object in one request.
     Put,
+    /// Write an object in parts.
     Multipart,
+    /// Copy an object.
     Copy,
+    /// Rename an object.
     Rename,
+    /// Delete an object.
     Delete,
 }
 
 impl Op {
+    /// The operation's name in tokens (`put`, `multipart`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Put => "put",
@@ -68,23 +74,35 @@ impl std::str::FromStr for Op {
 pub struct ApprovalClaims {
     /// Approval id; the single-use nonce.
     pub jti: String,
+    /// The issuing service.
     pub iss: String,
     /// The requester.
     pub sub: String,
+    /// The gates the token is for.
     pub aud: String,
     /// RFC 3339.
     pub iat: String,
+    /// Valid from (RFC 3339).
     pub nbf: String,
+    /// Valid until (RFC 3339).
     pub exp: String,
+    /// The principals who approved.
     pub approvers: Vec<String>,
+    /// The dataset's name as the requester gave it.
     pub dataset_id: String,
+    /// The content digest of the approved files (`sha256:`).
     pub content_digest: String,
+    /// The digest of the report the approvers saw.
     pub report_digest: String,
+    /// The version of the approval policy that applied.
     pub policy_version: String,
     /// Normalised destination prefix: `scheme://bucket/prefix/`.
     pub dest: String,
+    /// The operations allowed.
     pub ops: Vec<Op>,
+    /// At most this many objects.
     pub max_objects: u64,
+    /// At most this many bytes.
     pub max_bytes: u64,
     /// The approval covers the redacted form of the data.
     #[serde(default)]
@@ -105,8 +123,10 @@ pub struct ApprovalClaims {
     /// rules and refuses data that holds more.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<crate::report::Sensitivity>,
+    /// The entities the approval covers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<String>>,
+    /// The digest of the rules that found them.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub rules_digest: String,
 }
@@ -120,9 +140,11 @@ fn digest_v1() -> u32 {
 pub struct ApprovalToken(String);
 
 impl ApprovalToken {
+    /// A token from its text (surrounding whitespace removed).
     pub fn new(s: impl Into<String>) -> Self {
         ApprovalToken(s.into().trim().to_string())
     }
+    /// The token's text, for the code that sends it.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -180,6 +202,7 @@ struct SigningKeyFile {
 /// A public verification key.
 #[derive(Clone)]
 pub struct VerifyingKey {
+    /// The key's id.
     pub kid: String,
     public: AsymmetricPublicKey<V4>,
 }
@@ -193,7 +216,9 @@ impl std::fmt::Debug for VerifyingKey {
 /// JSON form of a public key: `{"kid": "...", "public": "<base64>"}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PublicKeyJson {
+    /// The key's id.
     pub kid: String,
+    /// The Ed25519 public key, base64.
     pub public: String,
 }
 
@@ -213,6 +238,7 @@ fn kid_for(public: &[u8]) -> String {
 }
 
 impl SigningKey {
+    /// A new random signing key.
     pub fn generate() -> Result<Self> {
         let kp = AsymmetricKeyPair::<V4>::generate()
             .map_err(|e| Error::Other(format!("key generation: {e:?}")))?;
@@ -224,10 +250,12 @@ impl SigningKey {
         })
     }
 
+    /// The key's id.
     pub fn kid(&self) -> &str {
         &self.kid
     }
 
+    /// Its public half.
     pub fn verifying_key(&self) -> VerifyingKey {
         VerifyingKey {
             kid: self.kid.clone(),
@@ -235,6 +263,7 @@ impl SigningKey {
         }
     }
 
+    /// Its public half as JSON.
     pub fn public_json(&self) -> PublicKeyJson {
         PublicKeyJson {
             kid: self.kid.clone(),
@@ -318,6 +347,7 @@ pub fn write_private(p: &Path, data: &[u8]) -> Result<()> {
 }
 
 impl VerifyingKey {
+    /// A key from its JSON form.
     pub fn from_json(k: &PublicKeyJson) -> Result<Self> {
         let bytes = B64
             .decode(k.public.as_bytes())
@@ -329,6 +359,7 @@ impl VerifyingKey {
             public,
         })
     }
+    /// The key's JSON form.
     pub fn to_json(&self) -> PublicKeyJson {
         PublicKeyJson {
             kid: self.kid.clone(),
@@ -345,17 +376,21 @@ impl VerifyingKey {
 }
 
 impl KeySet {
+    /// A set of these keys.
     pub fn new(keys: impl IntoIterator<Item = VerifyingKey>) -> Self {
         KeySet {
             keys: keys.into_iter().map(|k| (k.kid.clone(), k)).collect(),
         }
     }
+    /// Adds a key (replacing one with the same id).
     pub fn insert(&mut self, k: VerifyingKey) {
         self.keys.insert(k.kid.clone(), k);
     }
+    /// The key with id `kid`.
     pub fn get(&self, kid: &str) -> Option<&VerifyingKey> {
         self.keys.get(kid)
     }
+    /// Whether the set holds no key.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
@@ -371,6 +406,7 @@ impl KeySet {
     pub fn extend(&mut self, other: KeySet) {
         self.keys.extend(other.keys);
     }
+    /// The keys' JSON forms.
     pub fn to_json(&self) -> Vec<PublicKeyJson> {
         self.keys.values().map(|k| k.to_json()).collect()
     }
@@ -379,6 +415,7 @@ impl KeySet {
         let text = std::fs::read_to_string(p).map_err(|e| Error::io(p.display().to_string(), e))?;
         Self::from_json_str(&text).map_err(|e| Error::Config(format!("{}: {e}", p.display())))
     }
+    /// A key set from `{"keys": [...]}`.
     pub fn from_json_str(text: &str) -> Result<Self> {
         let f: KeySetFile =
             serde_json::from_str(text).map_err(|e| Error::Config(format!("not a key set: {e}")))?;
@@ -388,6 +425,7 @@ impl KeySet {
         }
         Ok(ks)
     }
+    /// The key set as `{"keys": [...]}`.
     pub fn to_json_string(&self) -> String {
         serde_json::to_string_pretty(&serde_json::json!({ "keys": self.to_json() }))
             .unwrap_or_default()
@@ -428,7 +466,9 @@ pub const DEFAULT_MAX_LIFETIME: time::Duration = time::Duration::hours(24);
 /// Verifies tokens against a key set, an audience and the clock.
 #[derive(Debug, Clone)]
 pub struct Verifier {
+    /// The keys tokens must be signed with.
     pub keys: KeySet,
+    /// The audience tokens must name.
     pub audience: String,
     /// Allowed clock skew for `nbf` only (an issuer whose clock runs ahead).
     /// `exp` is strict: an expired approval is expired.
@@ -440,6 +480,7 @@ pub struct Verifier {
 }
 
 impl Verifier {
+    /// A verifier of tokens for `audience` signed by `keys`, with the default skew and lifetime.
     pub fn new(keys: KeySet, audience: impl Into<String>) -> Self {
         Verifier {
             keys,
@@ -539,6 +580,7 @@ impl Verifier {
     }
 }
 
+/// `t` as RFC 3339 text.
 pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }

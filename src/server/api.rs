@@ -477,6 +477,7 @@ async fn json_errors(r: Response) -> Response {
     out
 }
 
+/// The service's HTTP routes (API, review page, Slack actions, metrics, OpenAPI) over `state`.
 pub fn router(state: Arc<AppState>) -> Router {
     let limit = state.config.body_limit;
     let timeout = Duration::from_secs(state.config.request_timeout_secs);

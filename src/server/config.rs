@@ -41,20 +41,27 @@ use sha2::{Digest, Sha256};
 use crate::report::Sensitivity;
 use crate::{Error, Result};
 
+/// What a principal may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// Creates requests and fetches their tokens.
     Requester,
+    /// Reviews other principals' requests.
     Approver,
+    /// Reviews, revokes and reads the audit log.
     Admin,
     /// The export gate: may redeem tokens.
     Gate,
 }
 
+/// An API key's holder.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Principal {
+    /// The principal's name (audited).
     pub name: String,
+    /// What it may do.
     pub role: Role,
     /// Lower-case hex sha256 of the API key.
     pub key_sha256: String,
@@ -70,21 +77,29 @@ impl std::fmt::Debug for Principal {
     }
 }
 
+/// The service's configuration (`piigate.toml`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// Address to listen on (`127.0.0.1:8080`).
     #[serde(default = "default_listen")]
     pub listen: String,
+    /// The SQLite database file.
     #[serde(default = "default_db")]
     pub database: PathBuf,
+    /// The signing key file (created on first start when absent).
     #[serde(default)]
     pub signing_key: Option<PathBuf>,
+    /// The `iss` of the tokens it issues.
     #[serde(default = "default_issuer")]
     pub issuer: String,
+    /// The `aud` of the tokens it issues.
     #[serde(default = "default_audience")]
     pub audience: String,
+    /// How long an issued token is valid, in seconds.
     #[serde(default = "default_token_ttl")]
     pub token_ttl_secs: i64,
+    /// How long a request waits for its reviews, in seconds.
     #[serde(default = "default_request_ttl")]
     pub request_ttl_secs: i64,
     /// A Slack incoming-webhook URL (the older name of
@@ -96,22 +111,28 @@ pub struct Config {
     /// there, and the review page's cookies are `Secure` when it is https.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Where and how requests are announced (Slack and Teams webhooks).
     #[serde(default)]
     pub notify: NotifyConfig,
+    /// Slack interactivity (Approve/Deny buttons), when configured.
     #[serde(default)]
     pub slack: Option<SlackConfig>,
     /// How long a review-page sign-in lasts.
     #[serde(default = "default_session_ttl")]
     pub ui_session_ttl_secs: u64,
+    /// Distinct approvals needed per sensitivity.
     #[serde(default = "default_policy")]
     pub policy: BTreeMap<Sensitivity, u32>,
+    /// The policy's version, written into every token.
     #[serde(default = "default_policy_version")]
     pub policy_version: String,
+    /// The API keys' holders.
     #[serde(default)]
     pub principals: Vec<Principal>,
     /// Largest request body accepted, in bytes.
     #[serde(default = "default_body_limit")]
     pub body_limit: usize,
+    /// Longest time a request may take, in seconds.
     #[serde(default = "default_timeout")]
     pub request_timeout_secs: u64,
     /// Destinations the service writes to itself (export through the
@@ -124,6 +145,7 @@ pub struct Config {
     /// rolled back behind it, even to an older copy whose signatures verify.
     #[serde(default)]
     pub checkpoint_file: Option<PathBuf>,
+    /// How often the signed audit head is copied to `checkpoint_file`, in seconds.
     #[serde(default = "default_checkpoint_interval")]
     pub checkpoint_interval_secs: u64,
     /// The rule sets (`rules.digest` of a report) whose reports this service
@@ -237,11 +259,13 @@ fn default_policy() -> BTreeMap<Sensitivity, u32> {
     ])
 }
 
+/// Lower-case hex sha256 of an API key, as `principals` store it.
 pub fn hash_key(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
 }
 
 impl Config {
+    /// Reads and validates the configuration file at `path`.
     pub fn load(path: &Path) -> Result<Config> {
         let text =
             std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
@@ -264,6 +288,7 @@ impl Config {
         Ok(c)
     }
 
+    /// Checks the configuration (keys, policy, destinations) and refuses what is unsafe.
     pub fn validate(&self) -> Result<()> {
         let empty = hash_key("");
         let mut seen = std::collections::HashSet::new();

@@ -5,28 +5,30 @@
 //! fetches a single PASETO token bound to the request. Every state change and
 //! its audit event commit in one transaction.
 
-pub mod api;
-pub mod config;
-pub mod export;
-pub mod notify;
-pub mod report;
-pub mod slack;
-pub mod store;
-pub mod ui;
+mod api;
+mod config;
+mod export;
+mod notify;
+mod report;
+mod slack;
+mod store;
+mod ui;
+mod workflow;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-pub use api::{ExportRequest, NewRequest, RequestStatus, Review, ReviewDecision};
-pub use config::{Config, Principal, Role};
+pub use api::router;
+pub use config::{hash_key, Config, Principal, Role};
+pub use slack::sign as slack_signature;
 
 use crate::gate::token::SigningKey;
 use crate::{Error, Result};
 
 /// Prometheus counters.
 #[derive(Debug, Default)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     pub http_requests: AtomicU64,
     pub unauthorized: AtomicU64,
     pub forbidden: AtomicU64,
@@ -129,28 +131,28 @@ impl Metrics {
 
 /// Shared state of the service.
 pub struct AppState {
-    pub config: Config,
-    pub db: Mutex<rusqlite::Connection>,
-    pub key: SigningKey,
-    pub metrics: Metrics,
-    pub http: reqwest::Client,
+    pub(crate) config: Config,
+    pub(crate) db: Mutex<rusqlite::Connection>,
+    pub(crate) key: SigningKey,
+    pub(crate) metrics: Metrics,
+    pub(crate) http: reqwest::Client,
     /// Exports through the service in progress.
-    pub exports: export::Sessions,
+    pub(crate) exports: export::Sessions,
     /// Rate of audited authentication refusals (see `api::audit_refusal`).
-    pub auth_refusals: Mutex<AuthRefusals>,
+    pub(crate) auth_refusals: Mutex<AuthRefusals>,
     /// Notifications in flight (see `notify`).
-    pub notify_slots: Arc<tokio::sync::Semaphore>,
+    pub(crate) notify_slots: Arc<tokio::sync::Semaphore>,
     /// Review-page sign-ins.
-    pub ui_sessions: ui::Sessions,
+    pub(crate) ui_sessions: ui::Sessions,
     /// Slack action signatures seen within their validity window.
-    pub slack_seen: slack::ReplayGuard,
+    pub(crate) slack_seen: slack::ReplayGuard,
 }
 
 /// At most `AuthRefusals::PER_SECOND` 401/403 answers a second are written to
 /// the audit chain one by one; beyond that they are counted, and the count is
 /// written with the next one that is (`suppressed`).
 #[derive(Debug)]
-pub struct AuthRefusals {
+pub(crate) struct AuthRefusals {
     window: std::time::Instant,
     written: u32,
     suppressed: u64,

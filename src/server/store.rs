@@ -6,6 +6,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::config::Config;
+use super::workflow;
 use crate::approval::{ExportRequest, NewRequest, RequestStatus, Review, ReviewDecision};
 use crate::audit;
 use crate::gate::token::{rfc3339, ApprovalClaims, ApprovalToken, Op, SigningKey};
@@ -74,6 +75,16 @@ impl From<rusqlite::Error> for StoreError {
         StoreError::Internal(e.to_string())
     }
 }
+impl From<workflow::Refused> for StoreError {
+    fn from(r: workflow::Refused) -> Self {
+        match r {
+            workflow::Refused::Forbidden(m) => StoreError::Forbidden(m),
+            workflow::Refused::Conflict(m) => StoreError::Conflict(m),
+            workflow::Refused::Gone(m) => StoreError::Gone(m),
+        }
+    }
+}
+
 impl From<Error> for StoreError {
     fn from(e: Error) -> Self {
         StoreError::Internal(e.to_string())
@@ -116,11 +127,6 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 
 fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
-}
-
-fn parse_time(s: &str) -> time::OffsetDateTime {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
 fn immediate(conn: &mut Connection) -> std::result::Result<Transaction<'_>, StoreError> {
@@ -187,9 +193,7 @@ fn expire_if_due(
     key: &SigningKey,
     req: &mut ExportRequest,
 ) -> std::result::Result<(), StoreError> {
-    if matches!(req.status, RequestStatus::Pending | RequestStatus::Approved)
-        && parse_time(&req.expires_at) < now()
-    {
+    if let Some(expired) = workflow::expiry(req, now()) {
         tx.execute(
             "UPDATE requests SET status = 'expired' WHERE id = ?1",
             [&req.id],
@@ -202,7 +206,7 @@ fn expire_if_due(
             &req.id,
             &serde_json::json!({"was": req.status.as_str()}),
         )?;
-        req.status = RequestStatus::Expired;
+        req.status = expired;
     }
     Ok(())
 }
@@ -398,61 +402,23 @@ pub fn review(
     let tx = immediate(conn)?;
     let mut req = load(&tx, id)?;
     expire_if_due(&tx, key, &mut req)?;
-    if req.requester == approver {
-        audit::append(
-            &tx,
-            Some(key),
-            crate::audit::EventKind::Refusal,
-            approver,
-            id,
-            &serde_json::json!({"action": "review", "reason": "self-review"}),
-        )?;
-        tx.commit()?;
-        return Err(StoreError::Forbidden(
-            "no one reviews their own request".into(),
-        ));
-    }
-    if req.status != RequestStatus::Pending {
-        let reason = format!("request is {}, not pending", req.status.as_str());
-        audit::append(
-            &tx,
-            Some(key),
-            crate::audit::EventKind::Refusal,
-            approver,
-            id,
-            &serde_json::json!({"action": "review", "reason": reason}),
-        )?;
-        tx.commit()?;
-        return Err(StoreError::Conflict(reason));
-    }
-    if req.reviews.iter().any(|r| r.approver == approver) {
-        audit::append(
-            &tx,
-            Some(key),
-            crate::audit::EventKind::Refusal,
-            approver,
-            id,
-            &serde_json::json!({"action": "review", "reason": "already reviewed"}),
-        )?;
-        tx.commit()?;
-        return Err(StoreError::Conflict(
-            "this approver already reviewed the request".into(),
-        ));
-    }
+    let (new_status, approvals) = match workflow::review(&req, approver, decision) {
+        Ok(next) => next,
+        Err(refused) => {
+            audit::append(
+                &tx,
+                Some(key),
+                crate::audit::EventKind::Refusal,
+                approver,
+                id,
+                &serde_json::json!({"action": "review", "reason": refused.audit_reason()}),
+            )?;
+            tx.commit()?;
+            return Err(workflow::Refused::from(refused).into());
+        }
+    };
     let at = rfc3339(now());
     tx.execute("INSERT INTO reviews (request_id, approver, decision, comment, at) VALUES (?1, ?2, ?3, ?4, ?5)", params![id, approver, decision.as_str(), comment, at])?;
-    let approvals: i64 = tx.query_row(
-        "SELECT COUNT(*) FROM reviews WHERE request_id = ?1 AND decision = 'approve'",
-        [id],
-        |r| r.get(0),
-    )?;
-    let new_status = match decision {
-        ReviewDecision::Deny => RequestStatus::Denied,
-        ReviewDecision::Approve if approvals as u32 >= req.approvals_needed => {
-            RequestStatus::Approved
-        }
-        ReviewDecision::Approve => RequestStatus::Pending,
-    };
     tx.execute(
         "UPDATE requests SET status = ?1 WHERE id = ?2",
         params![new_status.as_str(), id],
@@ -494,53 +460,28 @@ pub fn issue_token(
             tx.commit()?;
             Err(e)
         };
-    if req.requester != caller {
+    if let Err(refused) = workflow::token(&req, caller) {
+        return refuse(tx, refused.into());
+    }
+    // The stored status is not enough: the chain must be intact and prove
+    // the approval (an edit of the requests table proves nothing).
+    let ks = crate::gate::KeySet::new([key.verifying_key()]);
+    let report = audit::verify_chain(&tx, &ks)?;
+    if let Some(p) = report.problem {
         return refuse(
             tx,
-            StoreError::Forbidden("only the requester fetches the token".into()),
+            StoreError::Forbidden(format!(
+                "the audit log does not verify ({p}): no token is issued"
+            )),
         );
     }
-    match req.status {
-        RequestStatus::Approved => {
-            // The stored status is not enough: the chain must be intact and
-            // prove the approval (an edit of the requests table proves nothing).
-            let ks = crate::gate::KeySet::new([key.verifying_key()]);
-            let report = audit::verify_chain(&tx, &ks)?;
-            if let Some(p) = report.problem {
-                return refuse(
-                    tx,
-                    StoreError::Forbidden(format!(
-                        "the audit log does not verify ({p}): no token is issued"
-                    )),
-                );
-            }
-            if let Err(why) = audit::approval_proof(&tx, id)? {
-                return refuse(
-                    tx,
-                    StoreError::Forbidden(format!(
-                        "the audit chain does not prove the approval: {why}"
-                    )),
-                );
-            }
-        }
-        RequestStatus::TokenIssued => {
-            return refuse(
-                tx,
-                StoreError::Conflict("the token was already issued".into()),
-            )
-        }
-        RequestStatus::Denied | RequestStatus::Revoked | RequestStatus::Expired => {
-            return refuse(
-                tx,
-                StoreError::Gone(format!("request is {}", req.status.as_str())),
-            )
-        }
-        RequestStatus::Pending => {
-            return refuse(
-                tx,
-                StoreError::Conflict("request is not approved yet".into()),
-            )
-        }
+    if let Err(why) = audit::approval_proof(&tx, id)? {
+        return refuse(
+            tx,
+            StoreError::Forbidden(format!(
+                "the audit chain does not prove the approval: {why}"
+            )),
+        );
     }
     // What the approvers saw, derived again from the stored report: the token
     // binds it, and the gate refuses data that holds more.
@@ -647,11 +588,13 @@ pub fn redeem(
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        match row {
-            None => Err(StoreError::NotFound),
-            Some((_, Some(_))) => Err(StoreError::Gone("revoked".into())),
-            Some((Some(_), _)) => Err(StoreError::Conflict("already used".into())),
-            Some((None, None)) => Ok(claims),
+        match workflow::redeem(row.as_ref().map(|(r, v)| (r.as_deref(), v.as_deref()))) {
+            Ok(()) => Ok(claims),
+            Err(workflow::RedeemRefused::Unknown) => Err(StoreError::NotFound),
+            Err(workflow::RedeemRefused::Revoked) => Err(StoreError::Gone("revoked".into())),
+            Err(workflow::RedeemRefused::AlreadyUsed) => {
+                Err(StoreError::Conflict("already used".into()))
+            }
         }
     })();
     match result {
@@ -695,15 +638,7 @@ pub fn revoke(
 ) -> std::result::Result<ExportRequest, StoreError> {
     let tx = immediate(conn)?;
     let req = load(&tx, id)?;
-    if matches!(
-        req.status,
-        RequestStatus::Denied | RequestStatus::Expired | RequestStatus::Revoked
-    ) {
-        return Err(StoreError::Conflict(format!(
-            "request is already {}",
-            req.status.as_str()
-        )));
-    }
+    workflow::revoke(&req)?;
     let at = rfc3339(now());
     tx.execute("UPDATE requests SET status = 'revoked' WHERE id = ?1", [id])?;
     tx.execute(

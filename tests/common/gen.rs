@@ -21,7 +21,7 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, Field, Int32Type, Schema};
 use arrow::record_batch::RecordBatch;
-use piigate::detect::validators as v;
+use piigate::validators as v;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -296,8 +296,8 @@ impl Gen {
         }
     }
     pub fn email(&mut self) -> String {
-        let f = piigate::detect::names::fold(&self.first_name()).replace(' ', "");
-        let l = piigate::detect::names::fold(&self.last_name()).replace(' ', "");
+        let f = fold(&self.first_name()).replace(' ', "");
+        let l = fold(&self.last_name()).replace(' ', "");
         let d = self.pick(DOMAINS);
         match self.rng.gen_range(0..5) {
             0 => format!("{f}.{l}@{d}"),
@@ -1703,4 +1703,26 @@ pub fn write_all(dir: &Path, seed: u64, rows: usize) -> Truth {
         &crm(&mut g, rows, &mut truth),
     );
     truth
+}
+
+/// Lower case without diacritics, for e-mail local parts written from names
+/// (the generator's own, so that it does not lean on the code under test).
+fn fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ñ' | 'ń' => 'n',
+            'ç' | 'ć' => 'c',
+            'ł' => 'l',
+            'ś' | 'š' => 's',
+            'ź' | 'ż' | 'ž' => 'z',
+            'ß' => 's',
+            c => c,
+        })
+        .collect()
 }
