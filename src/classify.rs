@@ -264,8 +264,8 @@ pub fn classify_table(rules: &RuleSet, t: &TableProfile, th: &Thresholds) -> Tab
         .map(|c| c.sensitivity)
         .max()
         .unwrap_or(Sensitivity::None);
-    if has("PERSON_NAME") && (has("DATE_OF_BIRTH") || has("STREET_ADDRESS")) {
-        sensitivity = Sensitivity::High;
+    if let Some(s) = rules.combined_sensitivity(has) {
+        sensitivity = sensitivity.max(s);
     }
     let mut warnings = Vec::new();
     for c in &t.columns {

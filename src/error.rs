@@ -28,6 +28,19 @@ pub enum Error {
         message: String,
     },
 
+    /// An input that could not be opened or read; `source` is the cause
+    /// (the operating system's, the URL parser's, the CSV or JSON reader's).
+    #[error("{input}: {}{source}", context.map(|c| format!("{c}: ")).unwrap_or_default())]
+    Read {
+        /// The input as the user named it.
+        input: String,
+        /// What was being done, when the cause does not say (`not readable as CSV`).
+        context: Option<&'static str>,
+        /// The cause.
+        #[source]
+        source: BoxError,
+    },
+
     /// An input that the Parquet reader could not read; `source` is the
     /// reader's error.
     #[error("{input}: not a readable Parquet file: {source}")]
@@ -129,6 +142,28 @@ pub enum Error {
 }
 
 impl Error {
+    /// A `Read` error: `input` could not be read because of `source`.
+    pub fn read(input: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Error::Read {
+            input: input.into(),
+            context: None,
+            source: source.into(),
+        }
+    }
+
+    /// A `Read` error while doing `context` (`not readable as CSV`).
+    pub fn read_as(
+        input: impl Into<String>,
+        context: &'static str,
+        source: impl Into<BoxError>,
+    ) -> Self {
+        Error::Read {
+            input: input.into(),
+            context: Some(context),
+            source: source.into(),
+        }
+    }
+
     /// An `Input` error for `input` with `message`.
     pub fn input(input: impl Into<String>, message: impl std::fmt::Display) -> Self {
         Error::Input {

@@ -1,13 +1,15 @@
 //! Masking: what may be shown of a detected value. Examples in reports are
 //! masked; raw values never leave the scanner.
 
-/// Mask a value of a given entity, keeping only its format:
-/// `jane.doe@example.com` → `j***@e***.com`; digits become `#`, letters `x`/`X`,
-/// separators stay. Names and addresses keep each word's initial.
-pub fn mask(entity: &str, value: &str) -> String {
+use crate::rules::MaskStyle;
+
+/// Mask a value in a style (rule data, see `MaskStyle`), keeping only its
+/// format: `jane.doe@example.com` → `j***@e***.com`; digits become `#`,
+/// letters `x`/`X`, separators stay.
+pub(crate) fn mask(style: MaskStyle, value: &str) -> String {
     let value = value.trim();
-    match entity {
-        "EMAIL" => {
+    match style {
+        MaskStyle::Email => {
             if let Some((local, domain)) = value.rsplit_once('@') {
                 let first = local.chars().next().map(String::from).unwrap_or_default();
                 let (host, tld) = domain.rsplit_once('.').unwrap_or((domain, ""));
@@ -16,13 +18,12 @@ pub fn mask(entity: &str, value: &str) -> String {
             }
             shape(value, false)
         }
-        "PERSON_NAME" | "STREET_ADDRESS" => shape(value, true),
-        // Credentials: not even their shape; a short well-known prefix at most.
-        "SECRET_TOKEN" | "AWS_ACCESS_KEY" => {
+        MaskStyle::Initials => shape(value, true),
+        MaskStyle::Prefix => {
             let head: String = value.chars().take(3).collect();
             format!("{head}***({} chars)", value.chars().count())
         }
-        "URL" => match value.find("://") {
+        MaskStyle::Url => match value.find("://") {
             Some(p) => {
                 let rest = &value[p + 3..];
                 let host_end = rest.find('/').unwrap_or(rest.len());
@@ -30,7 +31,7 @@ pub fn mask(entity: &str, value: &str) -> String {
             }
             None => shape(value, false),
         },
-        _ => shape(value, false),
+        MaskStyle::Shape => shape(value, false),
     }
 }
 
@@ -63,10 +64,11 @@ fn shape(value: &str, keep_initials: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn masks_keep_format_not_value() {
+        // The styles come from the built-in rules (`mask = …`).
+        let rules = crate::RuleSet::builtin().unwrap();
+        let mask = |e: &str, v: &str| rules.mask(e, v);
         assert_eq!(mask("EMAIL", "jane.doe@example.com"), "j***@e***.com");
         assert_eq!(
             mask("CREDIT_CARD", "4111 1111 1111 1111"),
@@ -74,6 +76,7 @@ mod tests {
         );
         assert_eq!(mask("US_SSN", "536-22-8726"), "###-##-####");
         assert_eq!(mask("PERSON_NAME", "John Smith"), "Jxxx Sxxxx");
+        assert_eq!(mask("STREET_ADDRESS", "12 Elm Street"), "## Exx Sxxxxx");
         assert_eq!(
             mask("IBAN", "DE89370400440532013000"),
             "XX####################"
@@ -81,6 +84,14 @@ mod tests {
         assert_eq!(
             mask("AWS_ACCESS_KEY", "AKIAIOSFODNN7EXAMPLE"),
             "AKI***(20 chars)"
+        );
+        assert_eq!(
+            mask("SECRET_TOKEN", "ghp_0123456789abcdef"),
+            "ghp***(20 chars)"
+        );
+        assert_eq!(
+            mask("URL", "https://example.com/u/jane?x=1"),
+            "https://exxxxxx.cxx/***"
         );
     }
 }

@@ -139,7 +139,7 @@ pub fn mask_spans(
             continue;
         }
         out.push_str(&text[pos..s]);
-        out.push_str(&crate::mask::mask(&ent, &text[s..e]));
+        out.push_str(&det.rules.mask(&ent, &text[s..e]));
         pos = e;
     }
     out.push_str(&text[pos..]);
@@ -350,7 +350,7 @@ fn redact_column(
         out.push(match plan.action {
             Action::Keep => Some(v.to_string()),
             Action::Drop => None,
-            Action::Mask => Some(crate::mask::mask(&plan.entity, v)),
+            Action::Mask => Some(det.rules.mask(&plan.entity, v)),
             Action::MaskSpans => Some(mask_spans(det, v, None, &hints, &mut scratch)),
             Action::Hash => {
                 let k = key.ok_or_else(|| {
@@ -398,13 +398,13 @@ impl RedactDriver for NativeDriver {
         let Location::Local(path) = &f.location else {
             return Err(Error::input(&f.source, "only local inputs can be redacted"));
         };
-        let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
+        let file = std::fs::File::open(path).map_err(|e| Error::read(&f.source, e))?;
         let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|e| Error::input(&f.source, e))?;
+            .map_err(|e| Error::read(&f.source, e))?;
         let det = Detector::new(rules);
         let mut w = RedactedWriter::create(dst, plan.output_schema.clone())?;
-        for b in reader.build().map_err(|e| Error::input(&f.source, e))? {
-            let b = b.map_err(|e| Error::input(&f.source, e))?;
+        for b in reader.build().map_err(|e| Error::read(&f.source, e))? {
+            let b = b.map_err(|e| Error::read(&f.source, e))?;
             w.push(plan.apply(&b, &det, key)?.columns().to_vec())?;
         }
         w.finish()
@@ -501,9 +501,9 @@ pub fn redact_file(
     let Location::Local(path) = &f.location else {
         return Err(Error::input(&f.source, "only local inputs can be redacted"));
     };
-    let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::read(&f.source, e))?;
     let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| Error::input(&f.source, e))?;
+        .map_err(|e| Error::read(&f.source, e))?;
     let plan = RedactionPlan::new(&f.source, reader.schema(), &table, &rules, key.is_some())?;
     drop(reader);
     driver.write(f, &plan, rules, key, dst)?;

@@ -99,6 +99,26 @@ pub enum Redaction {
     Mask,
 }
 
+/// How the examples of a rule's entity are masked in reports, `pii_mask`
+/// and `export --redact` (whatever the style, no raw value is shown).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MaskStyle {
+    /// Digits become `#`, letters `x`/`X`, separators stay: `###-##-####`.
+    #[default]
+    Shape,
+    /// The shape, with each word's first letter kept: `J*** S****` as `Jxxx Sxxxx`.
+    Initials,
+    /// The local part's and the host's first letters and the top-level
+    /// domain: `j***@e***.com`.
+    Email,
+    /// The scheme and the host's shape with initials; the path hidden.
+    Url,
+    /// Not even a shape: three characters (a well-known prefix at most) and
+    /// the length, for credentials.
+    Prefix,
+}
+
 /// Numbers in a column named for one axis of this entity: a latitude
 /// column holds any number of at most 90 in absolute value.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -286,6 +306,20 @@ pub struct RuleSpec {
     /// default follows the column's sensitivity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redaction: Option<Redaction>,
+    /// How its matches are masked where they are shown (report examples,
+    /// `pii_mask`, masked redaction); the default keeps only the shape.
+    #[serde(default, skip_serializing_if = "is_shape")]
+    pub mask: MaskStyle,
+    /// Entity labels that identify a person together with this rule's
+    /// entity: a table holding both is HIGH, whatever its columns' own
+    /// levels (a name with a date of birth or a street address).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identifies_with: Vec<String>,
+    /// Its matches may start right after a country calling code (`+46 536
+    /// 22 8726`): phone numbers. Other rules' matches there are a phone's
+    /// digits, not their entity, and are dropped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follows_country_code: bool,
     /// Typed date and timestamp columns (Arrow `Date32`, `Date64`,
     /// `Timestamp`) whose name hints this rule are checked against it, as
     /// text columns are: a `birth_date` column of dates.
@@ -310,6 +344,9 @@ fn default_validator() -> Validator {
 }
 fn yes() -> bool {
     true
+}
+fn is_shape(m: &MaskStyle) -> bool {
+    *m == MaskStyle::Shape
 }
 
 /// A rule ready to run: patterns compiled, words normalised.
@@ -367,6 +404,12 @@ pub struct Rule {
     pub(crate) places_against: bool,
     /// What `export --redact` does with a column of this entity.
     pub redaction: Option<Redaction>,
+    /// How its matches are masked where they are shown.
+    pub mask: MaskStyle,
+    /// Entities that identify a person together with this one.
+    pub(crate) identifies_with: Vec<String>,
+    /// Its matches may start right after a country calling code.
+    pub(crate) follows_country_code: bool,
     /// Typed date columns named for this rule are checked against it.
     pub(crate) typed_dates: bool,
     /// Numeric columns named for one of these axes hold this entity.
@@ -964,6 +1007,35 @@ impl RuleSet {
         self.rules.is_empty()
     }
 
+    /// The sensitivity a table holding the entities `has` says it holds
+    /// reaches by their combination (a rule's `identifies_with`): HIGH when
+    /// a rule's entity is there with one it identifies a person with.
+    pub(crate) fn combined_sensitivity(&self, has: impl Fn(&str) -> bool) -> Option<Sensitivity> {
+        self.rules
+            .iter()
+            .any(|r| {
+                !r.identifies_with.is_empty()
+                    && has(&r.entity)
+                    && r.identifies_with.iter().any(|e| has(e))
+            })
+            .then_some(Sensitivity::High)
+    }
+
+    /// How values of `entity` are masked: the style its rules give (the
+    /// first that is not the plain shape), or the shape.
+    pub fn mask_style(&self, entity: &str) -> MaskStyle {
+        self.rules
+            .iter()
+            .find(|r| r.entity == entity)
+            .map(|r| r.mask)
+            .unwrap_or_default()
+    }
+
+    /// `value`, a match of `entity`, masked in the entity's style.
+    pub fn mask(&self, entity: &str, value: &str) -> String {
+        crate::mask::mask(self.mask_style(entity), value)
+    }
+
     /// The redaction a rule of `entity` asks for, the strongest when
     /// several do (drop, then hash, then mask).
     pub fn redaction_of(&self, entity: &str) -> Option<Redaction> {
@@ -1220,6 +1292,9 @@ impl RuleSetBuilder {
                 context_labels: spec.context_labels,
                 places_against: spec.places_against,
                 redaction: spec.redaction,
+                mask: spec.mask,
+                identifies_with: spec.identifies_with.clone(),
+                follows_country_code: spec.follows_country_code,
                 typed_dates: spec.typed_dates,
                 numeric_axes: spec
                     .numeric_axes
@@ -1281,6 +1356,22 @@ impl RuleSetBuilder {
                 }
             })
             .collect();
+        // One mask style per entity: a rule without one takes its
+        // entity's (so a rule set shows an entity's values one way).
+        let styles: Vec<MaskStyle> = rules
+            .iter()
+            .map(|r| {
+                rules
+                    .iter()
+                    .filter(|o| o.entity == r.entity)
+                    .map(|o| o.mask)
+                    .find(|&m| m != MaskStyle::Shape)
+                    .unwrap_or_default()
+            })
+            .collect();
+        for (r, m) in rules.iter_mut().zip(styles) {
+            r.mask = m;
+        }
         let all: Vec<Gate> = rules.iter().enumerate().map(Gate::of).collect();
         let digit_free = all
             .iter()

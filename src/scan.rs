@@ -97,7 +97,7 @@ impl RuleStats {
             &mut self.example_keys,
             &mut self.examples,
             example_key(raw),
-            || mask(&rule.entity, raw),
+            || mask(rule.mask, raw),
         );
     }
 
@@ -806,7 +806,7 @@ impl Scanner {
             &mut st.example_keys,
             &mut st.examples,
             example_key(shown),
-            || mask(entity, shown),
+            || self.detector.rules.mask(entity, shown),
         );
     }
 

@@ -107,8 +107,7 @@ fn is_url(s: &str) -> bool {
 /// Build an object store for a URL. S3 settings come from the usual `AWS_*`
 /// environment variables (`AWS_ENDPOINT`, `AWS_ALLOW_HTTP`, ...).
 pub fn store_for_url(url: &str) -> Result<(Arc<dyn ObjectStore>, object_store::path::Path)> {
-    let parsed =
-        url::Url::parse(url).map_err(|e| Error::input(url, format!("not a valid URL: {e}")))?;
+    let parsed = url::Url::parse(url).map_err(|e| Error::read_as(url, "not a valid URL", e))?;
     let err = |m: String| Error::object_store(url.to_string(), m);
     match parsed.scheme() {
         "file" => {
@@ -275,7 +274,7 @@ fn resolve_local(input: &str) -> Result<Vec<InputFile>> {
             base
         };
         let glob = globset::Glob::new(input)
-            .map_err(|e| Error::input(input, format!("invalid glob: {e}")))?
+            .map_err(|e| Error::read_as(input, "invalid glob", e))?
             .compile_matcher();
         let mut out = Vec::new();
         for e in walkdir::WalkDir::new(&base)
@@ -304,7 +303,7 @@ fn resolve_local(input: &str) -> Result<Vec<InputFile>> {
         return Ok(out);
     }
     let path = Path::new(input);
-    let meta = std::fs::metadata(path).map_err(|e| Error::input(input, e))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::read(input, e))?;
     if meta.is_dir() {
         let mut out = Vec::new();
         for e in walkdir::WalkDir::new(path)
@@ -523,7 +522,7 @@ pub fn read_input<C: BatchConsumer>(
     match (&f.location, f.format) {
         (Location::Local(p), Format::Parquet) => read_parquet_file(f, p, opts, consumer),
         (Location::Local(p), fmt) => {
-            let file = std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?;
+            let file = std::fs::File::open(p).map_err(|e| Error::read(&f.source, e))?;
             read_text(f, fmt, file, opts, consumer)
         }
         (Location::Remote { store, path, size }, Format::Parquet) => rt.block_on(
@@ -559,7 +558,7 @@ fn read_parquet_file<C: BatchConsumer>(
     opts: &ReadOptions,
     consumer: &C,
 ) -> Result<Read<C::Acc>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::read(&f.source, e))?;
     let reader_opts = ArrowReaderOptions::new().with_page_index_policy(
         parquet::file::metadata::PageIndexPolicy::from(opts.sample.is_some()),
     );
@@ -589,7 +588,7 @@ fn read_parquet_file<C: BatchConsumer>(
                 },
                 None => None,
             };
-            let file = std::fs::File::open(path).map_err(|e| Error::input(&f.source, e))?;
+            let file = std::fs::File::open(path).map_err(|e| Error::read(&f.source, e))?;
             let reader_opts = ArrowReaderOptions::new().with_page_index_policy(
                 parquet::file::metadata::PageIndexPolicy::from(sel.is_some()),
             );
@@ -645,7 +644,7 @@ fn csv_schema(
         .with_delimiter(delimiter);
     let (schema, _) = fmt
         .infer_schema(&mut *reader, Some(1))
-        .map_err(|e| Error::input(input, format!("not readable as CSV: {e}")))?;
+        .map_err(|e| Error::read_as(input, "not readable as CSV", e))?;
     reader.rewind().map_err(|e| Error::io(input, e))?;
     Ok(Schema::new(
         schema
@@ -669,7 +668,7 @@ pub fn csv_delimiter(f: &InputFile) -> u8 {
 fn ndjson_schema(input: &str, r: &mut (impl std::io::Read + Seek)) -> Result<Schema> {
     let (schema, _) =
         arrow::json::reader::infer_json_schema_from_seekable(BufReader::new(&mut *r), Some(1000))
-            .map_err(|e| Error::input(input, format!("not readable as NDJSON: {e}")))?;
+            .map_err(|e| Error::read_as(input, "not readable as NDJSON", e))?;
     r.rewind().map_err(|e| Error::io(input, e))?;
     Ok(schema)
 }
@@ -690,7 +689,7 @@ pub(crate) async fn text_schema(f: &InputFile) -> Result<Schema> {
     match &f.location {
         Location::Local(p) => of(
             f,
-            std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?,
+            std::fs::File::open(p).map_err(|e| Error::read(&f.source, e))?,
         ),
         Location::Remote { store, path, .. } => of(
             f,
@@ -719,12 +718,10 @@ fn read_text<C: BatchConsumer>(
                 .with_delimiter(delim)
                 .with_batch_size(batch_size)
                 .build(BufReader::new(r))
-                .map_err(|e| Error::input(&f.source, format!("not readable as CSV: {e}")))?;
+                .map_err(|e| Error::read_as(&f.source, "not readable as CSV", e))?;
             (
                 schema,
-                Box::new(
-                    reader.map(move |b| b.map_err(|e| Error::input(&src, format!("CSV: {e}")))),
-                ),
+                Box::new(reader.map(move |b| b.map_err(|e| Error::read_as(&src, "CSV", e)))),
             )
         }
         Format::Ndjson => {
@@ -732,12 +729,10 @@ fn read_text<C: BatchConsumer>(
             let reader = arrow::json::ReaderBuilder::new(schema.clone())
                 .with_batch_size(batch_size)
                 .build(BufReader::new(r))
-                .map_err(|e| Error::input(&f.source, format!("not readable as NDJSON: {e}")))?;
+                .map_err(|e| Error::read_as(&f.source, "not readable as NDJSON", e))?;
             (
                 schema,
-                Box::new(
-                    reader.map(move |b| b.map_err(|e| Error::input(&src, format!("NDJSON: {e}")))),
-                ),
+                Box::new(reader.map(move |b| b.map_err(|e| Error::read_as(&src, "NDJSON", e)))),
             )
         }
         Format::Parquet => return Err(Error::input(&f.source, "Parquet is not a text format")),
@@ -822,7 +817,7 @@ pub fn read_local_batches(f: &InputFile) -> Result<(Arc<Schema>, Vec<RecordBatch
     };
     match f.format {
         Format::Parquet => {
-            let file = std::fs::File::open(p).map_err(|e| Error::input(&f.source, e))?;
+            let file = std::fs::File::open(p).map_err(|e| Error::read(&f.source, e))?;
             let b = ParquetRecordBatchReaderBuilder::try_new(file)
                 .map_err(|e| parquet_err(&f.source, e))?;
             let schema = b.schema().clone();
@@ -842,6 +837,61 @@ pub fn read_local_batches(f: &InputFile) -> Result<(Arc<Schema>, Vec<RecordBatch
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_input_keeps_its_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("gone.parquet");
+        let f = InputFile {
+            source: "gone.parquet".into(),
+            relative: "gone.parquet".into(),
+            table: "gone".into(),
+            format: Format::Parquet,
+            location: Location::Local(missing),
+        };
+        let e = read_local_batches(&f).unwrap_err();
+        assert!(e.to_string().starts_with("gone.parquet: "), "{e}");
+        let cause = std::error::Error::source(&e).expect("a cause");
+        let io = cause
+            .downcast_ref::<std::io::Error>()
+            .expect("the io error");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+
+        // A CSV that the reader rejects: the message says what was being
+        // done, the cause is the reader's own error.
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, "a,b\n1,2\n1,2,3\n").unwrap();
+        let f = InputFile {
+            source: "bad.csv".into(),
+            relative: "bad.csv".into(),
+            table: "bad".into(),
+            format: Format::Csv,
+            location: Location::Local(bad),
+        };
+        let consumer = Collect;
+        let rt = crate::runtime().unwrap();
+        let opts = ReadOptions {
+            sample: None,
+            seed: 0,
+            batch_size: 1024,
+        };
+        let e = read_input(&f, &opts, &consumer, &rt)
+            .err()
+            .expect("a ragged CSV is refused");
+        assert!(e.to_string().starts_with("bad.csv: "), "{e}");
+        assert!(std::error::Error::source(&e).is_some(), "{e:?}");
+    }
+
+    struct Collect;
+    impl BatchConsumer for Collect {
+        type Acc = u64;
+        fn consume(&self, b: &RecordBatch, acc: &mut u64) {
+            *acc += b.num_rows() as u64;
+        }
+        fn combine(&self, a: &mut u64, b: u64) {
+            *a += b;
+        }
+    }
 
     #[test]
     fn batches_of_wide_tables_hold_a_bounded_number_of_bytes() {

@@ -278,6 +278,7 @@ impl ScalarUDFImpl for PiiMask {
 #[derive(Debug)]
 struct PiiMaskAs {
     name: &'static str,
+    rules: Arc<RuleSet>,
     sig: Signature,
 }
 
@@ -302,7 +303,7 @@ impl ScalarUDFImpl for PiiMaskAs {
             .map(|i| {
                 (!s.is_null(i)).then(|| {
                     let entity = if e.is_null(i) { "" } else { e.value(i) };
-                    crate::mask::mask(entity, s.value(i))
+                    self.rules.mask(entity, s.value(i))
                 })
             })
             .collect();
@@ -522,7 +523,7 @@ impl Accumulator for ProfileAcc {
 
 /// The scalar functions over the given rules.
 pub fn functions_with(rules: Arc<RuleSet>) -> Vec<Arc<ScalarUDF>> {
-    let det = Detector::new(rules);
+    let det = Detector::new(rules.clone());
     vec![
         Arc::new(ScalarUDF::new_from_impl(PiiEntities {
             name: "pii_entities",
@@ -542,6 +543,7 @@ pub fn functions_with(rules: Arc<RuleSet>) -> Vec<Arc<ScalarUDF>> {
         })),
         Arc::new(ScalarUDF::new_from_impl(PiiMaskAs {
             name: "pii_mask_as",
+            rules,
             sig: string_sig(&[2]),
         })),
         Arc::new(ScalarUDF::new_from_impl(PiiHash {
@@ -589,7 +591,7 @@ pub async fn register_input(
     f: &crate::source::InputFile,
 ) -> crate::Result<()> {
     use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions};
-    let err = |e: DataFusionError| crate::Error::input(&f.source, e);
+    let err = |e: DataFusionError| crate::Error::read(&f.source, e);
     let (path, ext) = match &f.location {
         crate::source::Location::Local(p) => (
             p.display().to_string(),
@@ -598,18 +600,18 @@ pub async fn register_input(
                 .unwrap_or_default(),
         ),
         crate::source::Location::Remote { store, .. } => {
-            let url = url::Url::parse(&f.source).map_err(|e| crate::Error::input(&f.source, e))?;
+            let url = url::Url::parse(&f.source).map_err(|e| crate::Error::read(&f.source, e))?;
             let base = url::Url::parse(&format!(
                 "{}://{}",
                 url.scheme(),
                 url.host_str().unwrap_or_default()
             ))
-            .map_err(|e| crate::Error::input(&f.source, e))?;
+            .map_err(|e| crate::Error::read(&f.source, e))?;
             // Registered read-only: the session may read the table, and
             // every write through this store is refused (and nothing else in
             // the session holds the raw store).
             let root = crate::gate::Destination::parse(base.as_str())
-                .map_err(|e| crate::Error::input(&f.source, e))?;
+                .map_err(|e| crate::Error::read(&f.source, e))?;
             let locked = crate::gate::GatedStore::locked(
                 store.clone(),
                 &root,
@@ -688,7 +690,7 @@ pub async fn profile_table(
     let df = ctx
         .table("t")
         .await
-        .map_err(|e| crate::Error::input(&f.source, e))?;
+        .map_err(|e| crate::Error::read(&f.source, e))?;
     let schema = df.schema().as_arrow().clone();
     let cols: Vec<String> = schema
         .fields()
@@ -703,15 +705,15 @@ pub async fn profile_table(
     let batches = ctx
         .sql(&sql)
         .await
-        .map_err(|e| crate::Error::input(&f.source, e))?
+        .map_err(|e| crate::Error::read(&f.source, e))?
         .collect()
         .await
-        .map_err(|e| crate::Error::input(&f.source, e))?;
+        .map_err(|e| crate::Error::read(&f.source, e))?;
     let b = batches
         .first()
         .ok_or_else(|| crate::Error::input(&f.source, "no result"))?;
     let n = datafusion::arrow::compute::cast(b.column(0), &DataType::Int64)
-        .map_err(|e| crate::Error::input(&f.source, e))?;
+        .map_err(|e| crate::Error::read(&f.source, e))?;
     let rows = n
         .as_primitive::<datafusion::arrow::datatypes::Int64Type>()
         .value(0)
@@ -791,11 +793,12 @@ pub async fn redact_to_parquet(
     let ctx = SessionContext::new_with_config(cfg);
     register_all_with(&ctx, rules.clone());
     register_input(&ctx, "t", f).await?;
-    let err = |e: DataFusionError| crate::Error::input(&f.source, e);
+    let err = |e: DataFusionError| crate::Error::read(&f.source, e);
     let df = ctx.table("t").await.map_err(err)?;
-    let det = Detector::new(rules);
+    let det = Detector::new(rules.clone());
     let mask_as = ScalarUDF::new_from_impl(PiiMaskAs {
         name: "pii_mask_as",
+        rules,
         sig: string_sig(&[2]),
     });
     let hash = ScalarUDF::new_from_impl(PiiHash {
@@ -843,7 +846,7 @@ pub async fn redact_to_parquet(
                     Ok(a.clone())
                 } else {
                     datafusion::arrow::compute::cast(a, fl.data_type())
-                        .map_err(|e| crate::Error::input(&f.source, e))
+                        .map_err(|e| crate::Error::read(&f.source, e))
                 }
             })
             .collect::<crate::Result<Vec<_>>>()?;

@@ -19,7 +19,7 @@ pub fn run_examples(det: &Detector, only: Option<&str>) -> Vec<String> {
                     "{}: positive example #{} ({}) not detected as {}",
                     r.id,
                     i + 1,
-                    crate::mask::mask(&r.entity, v),
+                    det.rules.mask(&r.entity, v),
                     r.entity
                 ));
             }
@@ -30,7 +30,7 @@ pub fn run_examples(det: &Detector, only: Option<&str>) -> Vec<String> {
                     "{}: negative example #{} ({}) wrongly detected as {}",
                     r.id,
                     i + 1,
-                    crate::mask::mask(&r.entity, v),
+                    det.rules.mask(&r.entity, v),
                     r.entity
                 ));
             }

@@ -2195,7 +2195,7 @@ fn keep_match(
     if !token_boundary(text, s, e)
         || !r.validator.check(&text[s..e])
         || preceded_by(text, s, &r.negative_context)
-        || (r.entity != "PHONE" && after_country_code(text, s))
+        || (!r.follows_country_code && after_country_code(text, s))
         || hits
             .iter()
             .any(|h| h.rule == i && h.start == s && h.end == e)

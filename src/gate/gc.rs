@@ -119,7 +119,7 @@ fn local_staging(dest: &Destination) -> Result<Vec<Leftover>> {
     }
     let mut out = Vec::new();
     for e in walkdir::WalkDir::new(&dir).follow_links(false) {
-        let e = e.map_err(|e| Error::input(dir.display().to_string(), e))?;
+        let e = e.map_err(|e| Error::read(dir.display().to_string(), e))?;
         if !e.file_type().is_file() {
             continue;
         }

@@ -145,12 +145,10 @@ pub fn check(
             }
             table_min = table_min.max(c.sensitivity);
         }
-        // A person's name with a birth date or street address identifies
-        // someone: the table is HIGH (as the scanner decides it).
-        if has.contains("PERSON_NAME")
-            && (has.contains("DATE_OF_BIRTH") || has.contains("STREET_ADDRESS"))
-        {
-            table_min = Sensitivity::High;
+        // Entities that identify a person together (a name with a birth
+        // date or a street address) raise the table as the scanner does.
+        if let Some(s) = policy.combined_sensitivity(|e| has.contains(e)) {
+            table_min = table_min.max(s);
         }
         if t.sensitivity < table_min {
             return Err(format!(
