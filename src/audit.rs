@@ -640,6 +640,36 @@ pub fn signed_head(conn: &Connection) -> Result<Option<Checkpoint>> {
     .map_err(db_err)
 }
 
+/// Where the local audit log lives: the gate policy's `audit_dir`, or
+/// piigate's home directory without a policy. It holds `audit.db` and
+/// `audit-keys.json` (the public half of the key that signs it).
+pub fn local_dir() -> Result<std::path::PathBuf> {
+    Ok(crate::gate::GatePolicy::system()?
+        .and_then(|p| p.audit_dir)
+        .unwrap_or_else(crate::export::home))
+}
+
+/// Verifies the audit database at `db` (opened read-only, so verifying
+/// changes nothing) with `keys`; when the chain is intact and
+/// `checkpoints` names the file the service copies its signed heads to,
+/// also that the database was not rolled back behind the newest of them.
+pub fn verify_file(db: &Path, keys: &KeySet, checkpoints: Option<&Path>) -> Result<VerifyReport> {
+    if !db.exists() {
+        return Err(Error::Audit(format!(
+            "{}: no such audit database",
+            db.display()
+        )));
+    }
+    let conn = Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| Error::internal(format!("opening {}", db.display()), e))?;
+    let mut r = verify(&conn, keys)?;
+    if let (None, Some(f)) = (&r.problem, checkpoints) {
+        let text = std::fs::read_to_string(f).map_err(|e| Error::io(f.display().to_string(), e))?;
+        r.problem = verify_external(&conn, keys, &text)?;
+    }
+    Ok(r)
+}
+
 /// Check the database against signed heads copied outside it (one JSON
 /// `Checkpoint` a line, as `piigate serve` writes its `checkpoint_file`):
 /// each must verify as a head signature, and the database must still hold

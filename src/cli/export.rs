@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use piigate::export::{home, Exporter, TokenSource};
+use piigate::export::{Exporter, TokenSource};
 use piigate::gate::token::{rfc3339, ApprovalClaims, KeySet, Op, SigningKey};
 
 #[derive(Args, Debug)]
@@ -333,30 +333,14 @@ pub fn cmd_audit(c: AuditCommand) -> Result<u8> {
             keys,
             checkpoints,
         } => {
-            // The gate policy's audit directory when there is one.
-            let dir = piigate::gate::GatePolicy::system()?
-                .and_then(|p| p.audit_dir)
-                .unwrap_or_else(home);
+            let dir = piigate::audit::local_dir()?;
             let db = db.unwrap_or_else(|| dir.join("audit.db"));
-            if !db.exists() {
-                bail!("{}: no such audit database", db.display());
-            }
             let keys = match keys {
                 Some(k) => KeySet::load(&k)?,
                 None => KeySet::load(&dir.join("audit-keys.json"))
                     .context("no --keys given and no local audit key")?,
             };
-            let conn = rusqlite::Connection::open_with_flags(
-                &db,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-            )
-            .with_context(|| format!("opening {}", db.display()))?;
-            let mut r = piigate::audit::verify(&conn, &keys)?;
-            if let (None, Some(f)) = (&r.problem, &checkpoints) {
-                let text = std::fs::read_to_string(f)
-                    .with_context(|| format!("reading {}", f.display()))?;
-                r.problem = piigate::audit::verify_external(&conn, &keys, &text)?;
-            }
+            let r = piigate::audit::verify_file(&db, &keys, checkpoints.as_deref())?;
             match &r.problem {
                 None => {
                     println!(
