@@ -640,15 +640,6 @@ pub fn signed_head(conn: &Connection) -> Result<Option<Checkpoint>> {
     .map_err(db_err)
 }
 
-/// Where the local audit log lives: the gate policy's `audit_dir`, or
-/// piigate's home directory without a policy. It holds `audit.db` and
-/// `audit-keys.json` (the public half of the key that signs it).
-pub fn local_dir() -> Result<std::path::PathBuf> {
-    Ok(crate::gate::GatePolicy::system()?
-        .and_then(|p| p.audit_dir)
-        .unwrap_or_else(crate::export::home))
-}
-
 /// Verifies the audit database at `db` (opened read-only, so verifying
 /// changes nothing) with `keys`; when the chain is intact and
 /// `checkpoints` names the file the service copies its signed heads to,

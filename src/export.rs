@@ -38,6 +38,15 @@ pub fn home() -> PathBuf {
         })
 }
 
+/// Where the local audit log lives: the gate policy's `audit_dir`, or
+/// piigate's home directory without a policy. It holds `audit.db` and
+/// `audit-keys.json` (the public half of the key that signs it).
+pub fn audit_dir() -> Result<std::path::PathBuf> {
+    Ok(GatePolicy::system()?
+        .and_then(|p| p.audit_dir)
+        .unwrap_or_else(home))
+}
+
 /// Where the approval token comes from.
 #[derive(Clone)]
 pub enum TokenSource {

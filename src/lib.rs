@@ -78,7 +78,7 @@
 // `rules` and the scanner's unchecked string reads; each has a scalar or
 // checked reference that property tests hold it to.
 #![deny(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod approval;
 pub mod audit;

@@ -1068,6 +1068,7 @@ impl Scanner {
             return;
         };
         let id = rules.rules[dob].id.clone();
+        let entity = rules.rules[dob].entity.clone();
         let (days, secs): (Vec<Option<i64>>, Vec<Option<i64>>) = match arr.data_type() {
             DataType::Date32 => arr
                 .as_primitive::<arrow::datatypes::Date32Type>()
@@ -1112,13 +1113,7 @@ impl Scanner {
             let Some(d) = d else { continue };
             let (y, m, dd) = civil_from_days(d);
             if s == Some(0) && crate::detect::dob::valid_ymd(y, m, dd) {
-                self.record_rule(
-                    &id,
-                    "DATE_OF_BIRTH",
-                    &format!("{y:04}-{m:02}-{dd:02}"),
-                    1,
-                    p,
-                );
+                self.record_rule(&id, &entity, &format!("{y:04}-{m:02}-{dd:02}"), 1, p);
             } else {
                 p.values += 1;
             }

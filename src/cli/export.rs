@@ -333,7 +333,7 @@ pub fn cmd_audit(c: AuditCommand) -> Result<u8> {
             keys,
             checkpoints,
         } => {
-            let dir = piigate::audit::local_dir()?;
+            let dir = piigate::export::audit_dir()?;
             let db = db.unwrap_or_else(|| dir.join("audit.db"));
             let keys = match keys {
                 Some(k) => KeySet::load(&k)?,
