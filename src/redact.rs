@@ -24,6 +24,7 @@ use sha2::Sha256;
 
 use crate::detect::{ColumnHints, Detector, Scratch};
 use crate::report::{ColumnReport, Sensitivity};
+use crate::rules::MaskStyle;
 use crate::source::{InputFile, Location};
 use crate::{Error, Result, RuleSet};
 
@@ -119,27 +120,22 @@ pub fn mask_spans(
 ) -> String {
     det.detect(text, hints, scratch);
     let lead = text.len() - text.trim_start().len();
-    let mut spans: Vec<(usize, usize, String)> = scratch
+    // A rule's mask style is its entity's (resolved when the rules load).
+    let mut spans: Vec<(usize, usize, MaskStyle)> = scratch
         .hits
         .iter()
         .filter(|h| only.is_none_or(|e| det.rule(h.rule).entity == e))
-        .map(|h| {
-            (
-                h.start + lead,
-                h.end + lead,
-                det.rule(h.rule).entity.clone(),
-            )
-        })
+        .map(|h| (h.start + lead, h.end + lead, det.rule(h.rule).mask))
         .collect();
     spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
-    for (s, e, ent) in spans {
+    for (s, e, style) in spans {
         if s < pos {
             continue;
         }
         out.push_str(&text[pos..s]);
-        out.push_str(&det.rules.mask(&ent, &text[s..e]));
+        out.push_str(&crate::mask::mask(style, &text[s..e]));
         pos = e;
     }
     out.push_str(&text[pos..]);
@@ -340,6 +336,7 @@ fn redact_column(
     let s = strings.as_string::<i32>();
     let mut scratch = Scratch::default();
     let hints = ColumnHints::from_column_name(&det.rules, &plan.name);
+    let style = det.rules.mask_style(&plan.entity);
     let mut out: Vec<Option<String>> = Vec::with_capacity(s.len());
     for i in 0..s.len() {
         if s.is_null(i) {
@@ -350,7 +347,7 @@ fn redact_column(
         out.push(match plan.action {
             Action::Keep => Some(v.to_string()),
             Action::Drop => None,
-            Action::Mask => Some(det.rules.mask(&plan.entity, v)),
+            Action::Mask => Some(crate::mask::mask(style, v)),
             Action::MaskSpans => Some(mask_spans(det, v, None, &hints, &mut scratch)),
             Action::Hash => {
                 let k = key.ok_or_else(|| {

@@ -187,6 +187,29 @@ fn load(tx: &Connection, id: &str) -> std::result::Result<ExportRequest, StoreEr
     Ok(req)
 }
 
+/// Records a refused step (`action` by `actor` on `subject`, and why) in
+/// the audit chain and commits it: a refusal is audited even though the
+/// step changes nothing.
+fn audit_refusal(
+    tx: Transaction<'_>,
+    key: &SigningKey,
+    actor: &str,
+    subject: &str,
+    action: &str,
+    reason: &str,
+) -> std::result::Result<(), StoreError> {
+    audit::append(
+        &tx,
+        Some(key),
+        crate::audit::EventKind::Refusal,
+        actor,
+        subject,
+        &serde_json::json!({"action": action, "reason": reason}),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// Expire a pending request whose time has passed (in the caller's transaction).
 fn expire_if_due(
     tx: &Transaction<'_>,
@@ -405,15 +428,7 @@ pub fn review(
     let (new_status, approvals) = match workflow::review(&req, approver, decision) {
         Ok(next) => next,
         Err(refused) => {
-            audit::append(
-                &tx,
-                Some(key),
-                crate::audit::EventKind::Refusal,
-                approver,
-                id,
-                &serde_json::json!({"action": "review", "reason": refused.audit_reason()}),
-            )?;
-            tx.commit()?;
+            audit_refusal(tx, key, approver, id, "review", &refused.audit_reason())?;
             return Err(workflow::Refused::from(refused).into());
         }
     };
@@ -449,15 +464,7 @@ pub fn issue_token(
     expire_if_due(&tx, key, &mut req)?;
     let refuse =
         |tx: Transaction<'_>, e: StoreError| -> std::result::Result<ApprovalToken, StoreError> {
-            audit::append(
-                &tx,
-                Some(key),
-                crate::audit::EventKind::Refusal,
-                caller,
-                id,
-                &serde_json::json!({"action": "token", "reason": e.to_string()}),
-            )?;
-            tx.commit()?;
+            audit_refusal(tx, key, caller, id, "token", &e.to_string())?;
             Err(e)
         };
     if let Err(refused) = workflow::token(&req, caller) {
@@ -615,15 +622,7 @@ pub fn redeem(
             Ok(claims)
         }
         Err(e) => {
-            audit::append(
-                &tx,
-                Some(key),
-                crate::audit::EventKind::Refusal,
-                caller,
-                "",
-                &serde_json::json!({"action": "redeem", "reason": e.to_string()}),
-            )?;
-            tx.commit()?;
+            audit_refusal(tx, key, caller, "", "redeem", &e.to_string())?;
             Err(e)
         }
     }
