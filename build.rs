@@ -4,11 +4,11 @@
 //!
 //! Writes `$OUT_DIR/whole_dfas.bin` (each DFA serialised little-endian, at an
 //! 8-byte boundary) and `$OUT_DIR/whole_dfas.rs` (pattern -> offset, length;
-//! length 0: the DFA exceeds the size limit). `rules.rs` looks a pattern up
+//! length 0: the DFA exceeds the size limit). `detect::matching` looks a pattern up
 //! by its exact text and falls back to building it when absent (user rules,
 //! `--rules DIR` overrides) or when the bytes do not deserialise.
 
-#[path = "src/dfa_build.rs"]
+#[path = "src/detect/matching/dfa_build.rs"]
 #[allow(dead_code)]
 mod dfa_build;
 
@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
-    println!("cargo::rerun-if-changed=src/dfa_build.rs");
+    println!("cargo::rerun-if-changed=src/detect/matching/dfa_build.rs");
     // The folder: Cargo looks at every file in it, new ones included.
     println!("cargo::rerun-if-changed=rules");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::detect::validators::{Strength, Validator};
 use crate::detect::ColumnHints;
 use crate::report::{ColumnReport, EntityReport, Sensitivity, TableReport};
-use crate::rules::RuleSet;
 use crate::scan::{ColumnProfile, TableProfile};
+use crate::validators::{Strength, Validator};
+use crate::RuleSet;
 
 /// Decision thresholds.
 #[derive(Debug, Clone)]

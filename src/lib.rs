@@ -84,7 +84,6 @@ pub mod approval;
 pub mod audit;
 mod classify;
 mod detect;
-mod dfa_build;
 mod error;
 pub mod export;
 pub mod gate;
@@ -99,13 +98,14 @@ mod source;
 #[cfg(feature = "sql")]
 pub mod sql;
 pub mod tag;
+pub mod validators;
 
 use std::sync::Arc;
 use std::time::Instant;
 
 pub use approval::ApprovalClient;
 pub use classify::{classify_column, classify_table, Thresholds};
-pub use detect::{validators, ColumnHints, Detector, Hit, Scratch};
+pub use detect::{ColumnHints, Detector, Hit, RuleSet, Scratch};
 pub use error::{BoxError, Error, Result};
 pub use export::{ExportOutcome, Exporter};
 pub use gate::{Approval, GatedStore, Refusal, Verifier};
@@ -113,7 +113,7 @@ pub use report::{
     ColumnReport, DatasetInfo, EngineInfo, EntityReport, InputError, Report, RulesInfo,
     Sensitivity, Summary, TableReport,
 };
-pub use rules::{json_schema, Examples, Redaction, Rule, RuleSet, ENTITY_LABELS};
+pub use rules::{json_schema, Examples, Redaction, Rule, ENTITY_LABELS};
 pub use scan::{ColumnProfile, EntityCount, RuleStats, ScanOptions, Scanner, TableProfile};
 pub use source::{destination_endpoint, resolve_inputs, Format, InputFile, Location};
 

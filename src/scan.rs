@@ -10,9 +10,9 @@ use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::detect::{ColumnHints, Detector, FirstMemo, Scratch};
+use crate::detect::{ColumnHints, Detector, Scratch};
 use crate::mask::mask;
-use crate::rules::RuleSet;
+use crate::RuleSet;
 
 /// How a scan reads and samples.
 #[derive(Debug, Clone)]
@@ -279,7 +279,7 @@ impl TableProfile {
 struct Acc {
     rules: Vec<RuleStats>,
     entities: Vec<EntityCount>,
-    /// The rule that last matched a whole value of this column (see `Detector::detect_memo`).
+    /// The rule that last matched a whole value of this column (see `Detector::detect_in_column`).
     memo: crate::detect::Memo,
 }
 
@@ -606,34 +606,13 @@ impl Scanner {
             return;
         }
         let rules = &self.detector.rules;
-        // The memo's most recent entry first (inlined): in a structured
-        // column nearly every value is wholly matched by its one rule, and
-        // is counted here without building a hit list.
-        let tried = match self.detector.memo_first(text, hints, scratch, memo) {
-            FirstMemo::Whole(m) => match m.single() {
-                Some(ri) => {
-                    p.hit_rows += weight;
-                    count_span(acc, rules, weight, text, [(ri, true, false)]);
-                    return;
-                }
-                None => {
-                    m.hits_into(text, &mut scratch.hits);
-                    None
-                }
-            },
-            FirstMemo::Missed(e) => Some(Some(e)),
-            FirstMemo::Untried => Some(None),
-        };
-        if let Some(tried) = tried {
-            // A run of digits that no rule can match in this column (an id)
-            // holds nothing, and no memo entry can match it either: skip
-            // the detector. (Looked at only after the memo's first entry,
-            // which answers a structured column's values sooner.)
-            if self.detector.quiet_digit_run(text, hints) {
-                return;
-            }
-            self.detector
-                .detect_memo_from(v, hints, scratch, memo, tried);
+        if let Some(ri) = self
+            .detector
+            .detect_in_column(v, text, hints, scratch, memo)
+        {
+            p.hit_rows += weight;
+            count_span(acc, rules, weight, text, [(ri, true, false)]);
+            return;
         }
         if scratch.hits.is_empty() {
             return;
@@ -810,8 +789,6 @@ impl Scanner {
         );
     }
 
-    // Strings are read without `value`'s bounds assert (see `strings!`).
-    #[allow(unsafe_code)]
     fn scan_array(
         &self,
         arr: &ArrayRef,
@@ -884,37 +861,18 @@ impl Scanner {
                 // (which is what changes the memo).
                 let mut version = acc.memo.version();
                 let mut fast = self.fast_form(acc, hints);
-                macro_rules! one {
-                    ($v:expr) => {{
-                        let v = $v;
-                        if !fast
-                            .as_ref()
-                            .is_some_and(|f| self.record_fast(f, v, p, scratch, acc))
-                        {
-                            self.record(v, 1, hints, p, scratch, acc);
-                            if acc.memo.version() != version {
-                                version = acc.memo.version();
-                                fast = self.fast_form(acc, hints);
-                            }
-                        }
-                    }};
-                }
-                // Valid indices only, from the null bitmap's set bits, and
-                // each value without `value`'s bounds assert.
-                match a.nulls().filter(|n| n.null_count() > 0) {
-                    Some(nulls) => {
-                        for i in nulls.valid_indices() {
-                            // SAFETY: `valid_indices` yields indices below `a.len()`.
-                            one!(unsafe { a.value_unchecked(i) });
+                crate::detect::matching::each_valid(a, |v| {
+                    if !fast
+                        .as_ref()
+                        .is_some_and(|f| self.record_fast(f, v, p, scratch, acc))
+                    {
+                        self.record(v, 1, hints, p, scratch, acc);
+                        if acc.memo.version() != version {
+                            version = acc.memo.version();
+                            fast = self.fast_form(acc, hints);
                         }
                     }
-                    None => {
-                        for i in 0..a.len() {
-                            // SAFETY: `i < a.len()`.
-                            one!(unsafe { a.value_unchecked(i) });
-                        }
-                    }
-                }
+                });
             }};
         }
         match arr.data_type() {
@@ -1369,7 +1327,7 @@ fn is_free_text(v: &str) -> bool {
     // Only "none, one, or three and more" matters: stop at the third space
     // (counted by SIMD compares; a byte loop cost ~50 instructions on a
     // 25-byte e-mail address).
-    let spaces = crate::detect::bytes::spaces_up_to(v.as_bytes(), 3);
+    let spaces = crate::detect::matching::bytes::spaces_up_to(v.as_bytes(), 3);
     spaces >= 3 || (v.len() >= 40 && spaces >= 1)
 }
 

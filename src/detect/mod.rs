@@ -10,17 +10,23 @@
 //!    Context words are searched (a second Aho-Corasick pass) only when a rule
 //!    that needs them is still a candidate.
 
-#[allow(unsafe_code)]
-pub(crate) mod bytes;
 pub mod dob;
 mod examples;
+// Every `unsafe` block of the crate is in here.
+#[allow(unsafe_code)]
+pub(crate) mod matching;
 pub mod names;
-pub mod phone;
-pub mod validators;
+mod ruleset;
 
 use std::sync::Arc;
 
-use crate::rules::{normalise_word, DetectorKind, Rule, RuleSet};
+use matching::bytes;
+pub(crate) use matching::bytes::trim_value;
+pub use ruleset::RuleSet;
+pub(crate) use ruleset::{Compiled, Gate, SHORT_VALUE};
+
+use crate::rules::{normalise_word, DetectorKind, Rule};
+use crate::validators;
 
 /// A validated match inside one value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -186,7 +192,7 @@ fn longest_token_run(b: &[u8]) -> u32 {
 /// then run by run.
 fn digit_free_runs(b: &[u8], sh: &mut Shape) {
     use crate::rules::Feature;
-    if b.len() < crate::rules::SHORT_VALUE {
+    if b.len() < SHORT_VALUE {
         return digit_free_runs_bytes(b, sh);
     }
     // The letters (capitals) that end the previous block and continue here.
@@ -509,7 +515,7 @@ impl Shape {
 
     /// `admits`, computing the pending run masks only for a rule that gates
     /// on them and passes every other gate.
-    fn admits_lazy(&mut self, r: &crate::rules::Gate, b: &[u8]) -> bool {
+    fn admits_lazy(&mut self, r: &Gate, b: &[u8]) -> bool {
         use crate::rules::Feature;
         if self.runs_pending {
             let upper_word = Feature::UpperWord.bit();
@@ -530,7 +536,7 @@ impl Shape {
             // Four capitals in a row are looked for on their own first (a
             // few mask operations): prose with capitals has none, and then
             // the run lengths are not needed for this rule.
-            if r.features & upper_word != 0 && b.len() >= crate::rules::SHORT_VALUE {
+            if r.features & upper_word != 0 && b.len() >= SHORT_VALUE {
                 if self.no_upper_word {
                     return false;
                 }
@@ -555,7 +561,7 @@ impl Shape {
         self.token_run >= min
     }
 
-    fn admits(&self, r: &crate::rules::Gate) -> bool {
+    fn admits(&self, r: &Gate) -> bool {
         debug_assert!(!self.runs_pending);
         self.digits >= r.min_digits
             && (r.digit_mask == 0 || self.digit_mask & r.digit_mask != 0)
@@ -617,16 +623,6 @@ impl Scratch {
     #[doc(hidden)]
     pub fn candidates(&self) -> &[usize] {
         &self.candidates
-    }
-}
-
-/// `str::trim`, without decoding characters when both ends are visible ASCII
-/// (nearly every value).
-#[inline]
-pub(crate) fn trim_value(v: &str) -> &str {
-    match (v.as_bytes().first(), v.as_bytes().last()) {
-        (Some(&f), Some(&l)) if (b'!'..0x80).contains(&f) && (b'!'..0x80).contains(&l) => v,
-        _ => v.trim(),
     }
 }
 
@@ -781,7 +777,7 @@ pub(crate) struct FastEntry<'a> {
 enum FastRule<'a> {
     Dfas {
         /// The DFAs of the rule's patterns, the first `n`, in pattern order.
-        dfas: [&'a crate::rules::WholeDfa; FAST_PATTERNS],
+        dfas: [&'a matching::WholeDfa; FAST_PATTERNS],
         n: usize,
         validator: validators::Validator,
     },
@@ -891,7 +887,7 @@ impl FastForm<'_> {
 }
 
 /// What `Detector::memo_first` made of a value.
-pub(crate) enum FirstMemo {
+enum FirstMemo {
     /// The first entry tried (the value's layout's, or the most recent)
     /// matched the whole value with its first rule.
     Whole(WholeMemo),
@@ -1011,7 +1007,7 @@ struct DigitRuns {
 
 /// A gate a run of digits passes, and the first-two-digit values (bit
 /// `10 * d0 + d1`) under which its rule can match such a run.
-type DigitGate = (crate::rules::Gate, u128);
+type DigitGate = (Gate, u128);
 
 impl DigitRuns {
     fn new(rules: &RuleSet) -> Self {
@@ -1040,9 +1036,10 @@ impl DigitRuns {
                 pass.into_iter()
                     .filter_map(|g| {
                         let r = &rules.rules[g.rule as usize];
+                        let m = &rules.compiled[g.rule as usize];
                         let by_len =
                             reach[g.rule as usize].get_or_insert_with(|| match r.detector {
-                                DetectorKind::Regex => digit_run_prefixes(r),
+                                DetectorKind::Regex => digit_run_prefixes(m),
                                 // Names are words: no run of digits is one.
                                 DetectorKind::PersonName => Some(vec![0; DIGIT_RUN_MAX + 1]),
                                 DetectorKind::DateOfBirth => None,
@@ -1075,12 +1072,12 @@ impl DigitRuns {
 /// digits (bit `10 * d0 + d1`; every bit for `n` < 2) under which some run
 /// of `n` digits is matched whole by one of its patterns. `None` when a
 /// pattern has no whole-value DFA (then every run must be tried).
-fn digit_run_prefixes(r: &Rule) -> Option<Vec<u128>> {
+fn digit_run_prefixes(m: &Compiled) -> Option<Vec<u128>> {
     use regex_automata::dfa::Automaton;
     use std::collections::HashMap;
     let mut out = vec![0u128; DIGIT_RUN_MAX + 1];
-    for j in 0..r.regexes.len() {
-        let w = r.whole_dfa(j)?;
+    for j in 0..m.regexes.len() {
+        let w = m.whole_dfa(j)?;
         let dfa = &w.dfa;
         // The states digits lead to from the start, numbered.
         let mut ids: HashMap<regex_automata::util::primitives::StateID, usize> = HashMap::new();
@@ -1159,7 +1156,7 @@ fn may_be_digit_run(b: &[u8]) -> bool {
 /// first, then the token run, which is measured once per
 /// value and spares free text the run-length pass, then the rest.
 #[inline(always)]
-fn gate_passes(sh: &mut Shape, have: u16, g: &crate::rules::Gate, b: &[u8]) -> bool {
+fn gate_passes(sh: &mut Shape, have: u16, g: &Gate, b: &[u8]) -> bool {
     if have & g.features != g.features || sh.digits < g.min_digits {
         return false;
     }
@@ -1304,7 +1301,7 @@ impl Detector {
             let hit = &scratch.anchor_hit;
             scratch
                 .candidates
-                .retain(|&i| !rules.rules[i].anchored || hit[i]);
+                .retain(|&i| !rules.all[i].anchored || hit[i]);
         }
         // A rule that needs a hint, in a column without one, keeps a hit only
         // with one of its context words in the value: look them up once, before
@@ -1326,6 +1323,7 @@ impl Detector {
         for k in 0..scratch.candidates.len() {
             let i = scratch.candidates[k];
             let r = &rules.rules[i];
+            let m = &rules.compiled[i];
             match r.detector {
                 DetectorKind::Regex => {
                     // In a run of digits, a match that does not span the
@@ -1333,7 +1331,7 @@ impl Detector {
                     // boundary: only the whole value can be a hit, and the
                     // compiled whole-value DFA says whether it is one.
                     if digit_run.is_some() {
-                        if let Some(whole) = whole_digits_match(r, bytes) {
+                        if let Some(whole) = whole_digits_match(m, bytes) {
                             if whole && r.validator.check(text) {
                                 scratch.hits.push(Hit {
                                     rule: i,
@@ -1346,15 +1344,15 @@ impl Detector {
                             continue;
                         }
                     }
-                    for j in 0..r.regexes.len() {
+                    for j in 0..m.regexes.len() {
                         // A pattern whose matches all hold a digit and
                         // whose DFA is compiled: walk it anchored only at
                         // the token starts just before each run of digits,
                         // instead of searching the whole value (short values
                         // are searched: there the search costs no more).
-                        if let Some((lead, whole)) = r.digit_lead[j]
-                            .filter(|_| text.len() >= crate::rules::SHORT_VALUE)
-                            .and_then(|lead| Some((lead, r.whole_dfa(j)?)))
+                        if let Some((lead, whole)) = m.digit_lead[j]
+                            .filter(|_| text.len() >= SHORT_VALUE)
+                            .and_then(|lead| Some((lead, m.whole_dfa(j)?)))
                         {
                             if !digit_runs_filled {
                                 fill_digit_starts(bytes, &mut scratch.digit_starts);
@@ -1373,7 +1371,7 @@ impl Detector {
                                 continue;
                             }
                         }
-                        let at = match r.digit_lead[j] {
+                        let at = match m.digit_lead[j] {
                             Some(lead) => {
                                 let fd = *first_digit.get_or_insert_with(|| {
                                     bytes.iter().position(u8::is_ascii_digit)
@@ -1390,9 +1388,9 @@ impl Detector {
                         };
                         // What is left to search decides whether the
                         // prefilter pays.
-                        let slot = r.regex_slot(j, text.len() - at);
+                        let slot = m.regex_slot(j, text.len() - at);
                         ensure_cache(scratch, rules, i, slot);
-                        let re = r.regex_at(slot);
+                        let re = m.regex_at(slot);
                         let mut at = at;
                         while at < text.len() {
                             let input = regex_automata::Input::new(text).range(at..);
@@ -1503,6 +1501,44 @@ impl Detector {
         self.detect_memo_from(value, hints, scratch, memo, tried);
     }
 
+    /// What a value of a column holds, by way of the column's memo: the
+    /// rule that alone matches the whole value, when one does (no hit list
+    /// is built: nearly every value of a structured column), or `None` with
+    /// the hits in `scratch.hits` (possibly none). `text` is `value`
+    /// trimmed; the memo learns from the value.
+    #[inline(always)]
+    pub(crate) fn detect_in_column(
+        &self,
+        value: &str,
+        text: &str,
+        hints: &ColumnHints,
+        scratch: &mut Scratch,
+        memo: &mut Memo,
+    ) -> Option<usize> {
+        // The memo's most recent entry first (inlined).
+        let tried = match self.memo_first(text, hints, scratch, memo) {
+            FirstMemo::Whole(m) => {
+                if let Some(ri) = m.single() {
+                    return Some(ri);
+                }
+                m.hits_into(text, &mut scratch.hits);
+                return None;
+            }
+            FirstMemo::Missed(e) => Some(e),
+            FirstMemo::Untried => None,
+        };
+        // A run of digits that no rule can match in this column (an id)
+        // holds nothing, and no memo entry can match it either: skip the
+        // search. (Looked at only after the memo's first entry, which
+        // answers a structured column's values sooner.)
+        if self.quiet_digit_run(text, hints) {
+            scratch.hits.clear();
+            return None;
+        }
+        self.detect_memo_from(value, hints, scratch, memo, tried);
+        None
+    }
+
     /// The fast form of `memo_first` for this memo in a column of these
     /// hints, when it has one (see `FastForm`).
     pub(crate) fn fast_form(&self, memo: &Memo, hints: &ColumnHints) -> Option<FastForm<'_>> {
@@ -1549,16 +1585,17 @@ impl Detector {
     /// How rule `ri` answers a whole value without a regex search, if it can.
     fn fast_rule(&self, ri: usize, hints: &ColumnHints) -> Option<FastRule<'_>> {
         let r = &self.rules.rules[ri];
+        let m = &self.rules.compiled[ri];
         match r.detector {
             DetectorKind::Regex => {
-                let n = r.regexes.len();
+                let n = m.regexes.len();
                 if !(1..=FAST_PATTERNS).contains(&n) {
                     return None;
                 }
-                let first = r.whole_dfa(0)?;
+                let first = m.whole_dfa(0)?;
                 let mut dfas = [first; FAST_PATTERNS];
                 for (j, d) in dfas.iter_mut().enumerate().take(n).skip(1) {
-                    *d = r.whole_dfa(j)?;
+                    *d = m.whole_dfa(j)?;
                 }
                 Some(FastRule::Dfas {
                     dfas,
@@ -1581,7 +1618,7 @@ impl Detector {
     /// that last explained a value of this value's layout. (Neither needs
     /// promotion.)
     #[inline]
-    pub(crate) fn memo_first(
+    fn memo_first(
         &self,
         text: &str,
         hints: &ColumnHints,
@@ -1637,7 +1674,7 @@ impl Detector {
     /// it is `tried`, the one `memo_first` tried and that did not match),
     /// then the other entries, most recent first.
     #[inline(never)]
-    pub(crate) fn detect_memo_from(
+    fn detect_memo_from(
         &self,
         value: &str,
         hints: &ColumnHints,
@@ -1802,20 +1839,21 @@ impl Detector {
     /// (leftmost-first per pattern, as `detect` finds it), if any.
     fn prefix_match(&self, ri: usize, text: &str, scratch: &mut Scratch) -> Option<usize> {
         let r = &self.rules.rules[ri];
+        let m = &self.rules.compiled[ri];
         if r.detector != DetectorKind::Regex {
             return None;
         }
         let mut best: Option<usize> = None;
-        for j in 0..r.regexes.len() {
-            let end = match r
+        for j in 0..m.regexes.len() {
+            let end = match m
                 .whole_dfa(j)
                 .and_then(|dfa| dfa_prefix_match(dfa, text.as_bytes()))
             {
                 Some(end) => end,
                 None => {
-                    let slot = r.regex_slot(j, text.len());
+                    let slot = m.regex_slot(j, text.len());
                     ensure_cache(scratch, &self.rules, ri, slot);
-                    let re = r.regex_at(slot);
+                    let re = m.regex_at(slot);
                     let input =
                         regex_automata::Input::new(text).anchored(regex_automata::Anchored::Yes);
                     re.search_with(&mut scratch.caches[ri][slot], &input)
@@ -1846,8 +1884,9 @@ impl Detector {
     ) -> bool {
         // The common case inlined: one pattern with a compiled DFA.
         let r = &self.rules.rules[ri];
-        if r.detector == DetectorKind::Regex && r.regexes.len() == 1 {
-            if let Some(dfa) = r.whole_dfa(0) {
+        let m = &self.rules.compiled[ri];
+        if r.detector == DetectorKind::Regex && m.regexes.len() == 1 {
+            if let Some(dfa) = m.whole_dfa(0) {
                 if let Some(m) = dfa_whole_match(dfa, text.as_bytes()) {
                     return m && r.validator.check(text);
                 }
@@ -1866,14 +1905,15 @@ impl Detector {
         scratch: &mut Scratch,
     ) -> bool {
         let r = &self.rules.rules[ri];
+        let m = &self.rules.compiled[ri];
         match r.detector {
             DetectorKind::Regex => {
-                for j in 0..r.regexes.len() {
+                for j in 0..m.regexes.len() {
                     // The compiled DFA answers in a few instructions per byte
                     // with the same leftmost-first end as the meta regex; it
                     // gives up (Err) only on a quit byte, and then the meta
                     // regex decides.
-                    if let Some(dfa) = r.whole_dfa(j) {
+                    if let Some(dfa) = m.whole_dfa(j) {
                         match dfa_whole_match(dfa, text.as_bytes()) {
                             Some(true) => {
                                 if r.validator.check(text) {
@@ -1885,9 +1925,9 @@ impl Detector {
                             None => {}
                         }
                     }
-                    let slot = r.regex_slot(j, text.len());
+                    let slot = m.regex_slot(j, text.len());
                     ensure_cache(scratch, &self.rules, ri, slot);
-                    let re = r.regex_at(slot);
+                    let re = m.regex_at(slot);
                     let input =
                         regex_automata::Input::new(text).anchored(regex_automata::Anchored::Yes);
                     if let Some(m) = re.search_with(&mut scratch.caches[ri][slot], &input) {
@@ -1946,15 +1986,15 @@ impl Detector {
 /// Whether any pattern of regex rule `r` matches all of `hay` (its
 /// leftmost-first match from the start ends at the end), by the compiled
 /// whole-value DFAs; `None` when a pattern has no such DFA or it gave up.
-fn whole_digits_match(r: &Rule, hay: &[u8]) -> Option<bool> {
+fn whole_digits_match(m: &Compiled, hay: &[u8]) -> Option<bool> {
     let mut any = false;
-    for j in 0..r.regexes.len() {
-        any |= dfa_whole_match(r.whole_dfa(j)?, hay)?;
+    for j in 0..m.regexes.len() {
+        any |= dfa_whole_match(m.whole_dfa(j)?, hay)?;
     }
     Some(any)
 }
 
-pub(crate) fn dfa_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
+pub(crate) fn dfa_whole_match(whole: &matching::WholeDfa, hay: &[u8]) -> Option<bool> {
     match (&whole.pairs, &whole.single) {
         (Some(p), _) => p.whole_match(hay),
         (None, Some(o)) => o.whole_match(hay),
@@ -1963,7 +2003,7 @@ pub(crate) fn dfa_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Opt
 }
 
 /// `dfa_whole_match` on the dense DFA itself, one byte per step.
-fn dense_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool> {
+fn dense_whole_match(whole: &matching::WholeDfa, hay: &[u8]) -> Option<bool> {
     use regex_automata::dfa::Automaton;
     let dfa = &whole.dfa;
     let mut sid = whole.start;
@@ -1985,7 +2025,7 @@ fn dense_whole_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<bool>
 /// The end of the leftmost-first match anchored at the start of `hay`, by
 /// walking the compiled DFA (match states are delayed by one byte); `None`
 /// if the DFA gave up on a quit byte.
-fn dfa_prefix_match(whole: &crate::rules::WholeDfa, hay: &[u8]) -> Option<Option<usize>> {
+fn dfa_prefix_match(whole: &matching::WholeDfa, hay: &[u8]) -> Option<Option<usize>> {
     use regex_automata::dfa::Automaton;
     let dfa = &whole.dfa;
     let mut sid = whole.start;
@@ -2031,9 +2071,9 @@ fn ensure_cache(scratch: &mut Scratch, rules: &RuleSet, ri: usize, slot: usize) 
     if scratch.caches.len() < rules.rules.len() {
         scratch.caches.resize_with(rules.rules.len(), Vec::new);
     }
-    let r = &rules.rules[ri];
+    let m = &rules.compiled[ri];
     while scratch.caches[ri].len() <= slot {
-        let c = r.regex_at(scratch.caches[ri].len()).create_cache();
+        let c = m.regex_at(scratch.caches[ri].len()).create_cache();
         scratch.caches[ri].push(c);
     }
 }
@@ -2239,7 +2279,7 @@ fn fill_digit_starts(b: &[u8], out: &mut Vec<(u32, u32)>) {
 /// of the whole value would). Spans go to `out`; `false` if the DFA gave up
 /// (a quit byte), and the caller searches the value instead.
 fn walk_at_digit_runs(
-    whole: &crate::rules::WholeDfa,
+    whole: &matching::WholeDfa,
     text: &str,
     lead: usize,
     runs: &[(u32, u32)],
@@ -2395,7 +2435,7 @@ mod tests {
                 .find(|g| g.rule as usize == ri)
                 .copied()
                 .unwrap();
-            for p in &r.patterns {
+            for p in &rules.compiled[ri].patterns {
                 // Word boundaries are zero-width: the generator cannot place them.
                 let Ok(gen) = proptest::string::string_regex(&p.replace("\\b", "")) else {
                     continue;
@@ -2443,7 +2483,7 @@ mod tests {
         let noise = "[0-9a-fA-Z .:@_+()/,-\u{e9}\u{df}]{0,40}";
         let long_noise = "[0-9a-fA-Z .:@_+()/,-\u{e9}\u{df}]{30,100}";
         let (mut tables, mut singles) = (0, 0);
-        for r in &rules.rules {
+        for (ri, r) in rules.rules.iter().enumerate() {
             let mut samples: Vec<String> = r
                 .examples
                 .positive
@@ -2477,8 +2517,9 @@ mod tests {
                 }
                 samples.push(e.repeat(2));
             }
-            for j in 0..r.patterns.len() {
-                let Some(w) = r.whole_dfa(j) else { continue };
+            let m = &rules.compiled[ri];
+            for j in 0..m.patterns.len() {
+                let Some(w) = m.whole_dfa(j) else { continue };
                 if let Some(p) = &w.pairs {
                     tables += 1;
                     for v in &samples {

@@ -604,7 +604,7 @@ impl Names {
         // neither: more than five words, and no two capitalised ones side by
         // side. One walk over its word runs says so without the token list.
         if QUICK
-            && text.len() >= crate::rules::SHORT_VALUE
+            && text.len() >= crate::detect::SHORT_VALUE
             && text.is_ascii()
             && no_name_in_ascii(text.as_bytes())
         {
@@ -1422,7 +1422,7 @@ fn tokenize_with<const MASKS: bool>(text: &str, out: &mut Vec<(usize, usize)>) {
         _ => {}
     };
     if text.is_ascii() {
-        if MASKS && text.len() >= crate::rules::SHORT_VALUE {
+        if MASKS && text.len() >= crate::detect::SHORT_VALUE {
             // Word runs found from bit masks of 64 bytes, run by run.
             ascii_word_runs(text.as_bytes(), |s, e| {
                 push(s, e);

@@ -7,9 +7,19 @@
 
 use crate::rules::Feature;
 
+/// `str::trim`, without decoding characters when both ends are visible ASCII
+/// (nearly every value).
+#[inline]
+pub(crate) fn trim_value(v: &str) -> &str {
+    match (v.as_bytes().first(), v.as_bytes().last()) {
+        (Some(&f), Some(&l)) if (b'!'..0x80).contains(&f) && (b'!'..0x80).contains(&l) => v,
+        _ => v.trim(),
+    }
+}
+
 /// What the first pass learns about a value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct FirstPass {
+pub(crate) struct FirstPass {
     pub digits: u32,
     /// ASCII capitals and every non-ASCII byte: an upper bound on the
     /// capitalised words.
@@ -29,7 +39,7 @@ struct Seps {
 }
 
 /// Token bytes: ASCII letters, digits, `_`, `-`, `.`.
-pub(super) const TOKEN_BYTE: [u8; 256] = {
+pub(crate) const TOKEN_BYTE: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
     while c < 256 {
@@ -70,7 +80,7 @@ const BYTE_FEATURES: [u16; 256] = {
 
 /// The byte features of one byte (for the general shape pass).
 #[inline]
-pub(super) fn byte_features(c: u8) -> u16 {
+pub(crate) fn byte_features(c: u8) -> u16 {
     BYTE_FEATURES[c as usize]
 }
 
@@ -149,7 +159,7 @@ fn has_run(m: u32, len: u32) -> bool {
 /// little-endian words, read with at most two overlapping loads instead of a
 /// copy (the first pass's last block; the names dictionary's keys).
 #[inline]
-pub(super) fn short_words(b: &[u8]) -> (u64, u64) {
+pub(crate) fn short_words(b: &[u8]) -> (u64, u64) {
     let n = b.len();
     debug_assert!(n < 16);
     if n >= 8 {
@@ -193,7 +203,7 @@ fn finish(seps: Seps, mut out: FirstPass, runs: Runs) -> FirstPass {
 
 /// The first pass over `b`; `floor` is the shortest token run any rule asks
 /// for (`u32::MAX` when none does).
-pub(super) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
+pub(crate) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
     #[cfg(target_arch = "x86_64")]
     {
         // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
@@ -207,7 +217,7 @@ pub(super) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
 
 /// The scalar first pass over the whole value (the reference for the SIMD one).
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-pub(super) fn first_pass_scalar(b: &[u8], floor: u32) -> FirstPass {
+pub(crate) fn first_pass_scalar(b: &[u8], floor: u32) -> FirstPass {
     let (mut seps, mut out, mut runs) = (Seps::default(), FirstPass::default(), Runs::new(floor));
     scalar(b, &mut seps, &mut out, &mut runs);
     finish(seps, out, runs)

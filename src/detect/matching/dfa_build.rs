@@ -1,5 +1,5 @@
 //! How a rule's pattern becomes its whole-value DFA. Shared, as one file, by
-//! the library (`rules.rs`) and the build script (`build.rs`), which
+//! the library (`detect::matching`) and the build script (`build.rs`), which
 //! determinises the built-in rules' DFAs ahead of time: both must build the
 //! same automaton, byte for byte (a test compares them).
 

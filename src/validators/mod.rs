@@ -4,7 +4,11 @@
 //! all) and returns whether it is a valid identifier of its kind. They never
 //! allocate on the hot path beyond a small stack buffer of digits.
 
+mod phone;
+
 use sha2::{Digest, Sha256};
+
+pub use phone::valid_phone;
 
 /// The named validators a rule may use (`validator = "luhn_card"`).
 #[derive(
@@ -164,7 +168,7 @@ impl Validator {
             Validator::Bech32 => bech32(s),
             Validator::EthAddress => eth_address(s),
             Validator::Vin => vin(s),
-            Validator::Phone => crate::detect::phone::valid_phone(s),
+            Validator::Phone => phone::valid_phone(s),
             Validator::Email => email(s),
             Validator::GeoPair => geo_pair_with(s, 3),
             Validator::GeoPairCoarse => geo_pair_with(s, 1),
@@ -1183,7 +1187,7 @@ pub fn email(s: &str) -> bool {
     if n > 64 {
         return email_bytes(s);
     }
-    let m = super::bytes::masks::<false>(b);
+    let m = crate::detect::matching::bytes::masks::<false>(b);
     if m.at == 0 {
         return false;
     }

@@ -99,7 +99,10 @@ static BY_CODE: [u16; 1000] = {
 
 /// Whether `s` (as matched, with separators) is a plausible phone number.
 pub fn valid_phone(s: &str) -> bool {
-    check(strip_extension(super::trim_value(s)), true)
+    check(
+        strip_extension(crate::detect::matching::bytes::trim_value(s)),
+        true,
+    )
 }
 
 /// The number without a trailing extension ("x791", "ext. 42", "#12":
@@ -263,7 +266,7 @@ mod tests {
     /// list, "(0)" removed up front), which the property test below holds
     /// the one-pass form to.
     fn valid_phone_reference(s: &str) -> bool {
-        let t = strip_extension(crate::detect::trim_value(s));
+        let t = strip_extension(s.trim());
         // "+44 (0)20 …": the bracketed trunk zero is dropped when dialling internationally.
         let cleaned;
         // (A byte-window test: `str::contains` sets up a substring searcher per
