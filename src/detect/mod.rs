@@ -596,7 +596,7 @@ pub struct Scratch {
     name_spans: Vec<(usize, usize, bool)>,
     /// Where each run of ASCII digits starts in the value (filled when a
     /// rule first asks, see `digit_runs_filled`).
-    digit_starts: Vec<(u32, u32)>,
+    digit_starts: Vec<DigitRun>,
     /// Spans of one pattern found by the anchored walks, before they count.
     spans: Vec<(usize, usize)>,
     /// The hits of the last value `detect` looked at.
@@ -1358,7 +1358,7 @@ impl Detector {
                                 fill_digit_starts(bytes, &mut scratch.digit_starts);
                                 digit_runs_filled = true;
                             }
-                            if walk_at_digit_runs(
+                            if walk_at_digit_runs::<true>(
                                 whole,
                                 text,
                                 lead,
@@ -2253,7 +2253,7 @@ fn keep_match(
 
 /// The start and the preceding digit's end of every run of ASCII digits in
 /// `b`: `(start, end of the previous run)` (0 for the first run).
-fn fill_digit_starts(b: &[u8], out: &mut Vec<(u32, u32)>) {
+fn fill_digit_starts(b: &[u8], out: &mut Vec<DigitRun>) {
     out.clear();
     let mut prev_end = 0u32;
     let mut i = 0;
@@ -2263,12 +2263,30 @@ fn fill_digit_starts(b: &[u8], out: &mut Vec<(u32, u32)>) {
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
-            out.push((start as u32, prev_end));
+            out.push(DigitRun {
+                start: start as u32,
+                prev_end,
+                len: (i - start).min(u8::MAX as usize) as u8,
+                after: matching::after_run_class(b.get(i).copied()),
+            });
             prev_end = i as u32;
         } else {
             i += 1;
         }
     }
+}
+
+/// A run of ASCII digits in a value, for `walk_at_digit_runs`.
+#[derive(Debug, Clone, Copy)]
+struct DigitRun {
+    /// Its first byte.
+    start: u32,
+    /// The end of the run before it (0 for the first).
+    prev_end: u32,
+    /// Its length (at most 255).
+    len: u8,
+    /// The class of the byte after it (`matching::after_run_class`).
+    after: u8,
 }
 
 /// The leftmost-first matches of a pattern whose every match holds a digit,
@@ -2277,12 +2295,14 @@ fn fill_digit_starts(b: &[u8], out: &mut Vec<(u32, u32)>) {
 /// digit it holds, so only those positions are walked, each with its own
 /// anchored DFA walk, and a match hides the starts it covers (as a search
 /// of the whole value would). Spans go to `out`; `false` if the DFA gave up
-/// (a quit byte), and the caller searches the value instead.
-fn walk_at_digit_runs(
+/// (a quit byte), and the caller searches the value instead. With
+/// `FILTER`, walks from a run's first digit that its `RunFilter` rules out
+/// are not taken (without: the reference the filter is tested against).
+fn walk_at_digit_runs<const FILTER: bool>(
     whole: &matching::WholeDfa,
     text: &str,
     lead: usize,
-    runs: &[(u32, u32)],
+    runs: &[DigitRun],
     out: &mut Vec<(usize, usize)>,
 ) -> bool {
     use regex_automata::dfa::Automaton;
@@ -2290,8 +2310,8 @@ fn walk_at_digit_runs(
     let b = text.as_bytes();
     let dfa = &whole.dfa;
     let mut free = 0usize;
-    for &(d, prev_end) in runs {
-        let d = d as usize;
+    for run in runs {
+        let (d, prev_end) = (run.start as usize, run.prev_end);
         // The match's first digit is this run's first: it starts after the
         // previous run.
         let lo = d.saturating_sub(lead).max(prev_end as usize).max(free);
@@ -2299,9 +2319,20 @@ fn walk_at_digit_runs(
             if s < free || !text.is_char_boundary(s) || !token_start(b, s) {
                 continue;
             }
+            // A walk from the run's first digit that dies within the run or
+            // on the byte after it, whatever the digits, is not taken.
+            let skip = |k: usize| {
+                FILTER && s == d && !whole.runs[k].may_match(run.len as usize, run.after)
+            };
             let mut sid = match s.checked_sub(1).map(|p| b[p]) {
+                None if skip(0) => continue,
                 None => whole.start,
-                Some(p) if p != b'\n' && p != b'\r' && p < 0x80 => whole.start_after_space,
+                Some(p) if p != b'\n' && p != b'\r' && p < 0x80 => {
+                    if skip(1) {
+                        continue;
+                    }
+                    whole.start_after_space
+                }
                 Some(p) => {
                     let config = regex_automata::util::start::Config::new()
                         .anchored(regex_automata::Anchored::Yes)
@@ -2897,5 +2928,32 @@ mod tests {
         assert!(!token_boundary("Contact: +351 99 8519 8498", 10, 21));
         assert!(!token_boundary("+351 99 8519 8498", 1, 12));
         assert!(token_boundary("Contact: +351 99 8519 8498", 9, 26));
+    }
+
+    proptest::proptest! {
+        /// Walks left out by the digit-run filters change no match: every
+        /// built-in pattern with a whole-value DFA finds the same spans with
+        /// and without them, in values of digit runs and separators.
+        #[test]
+        fn run_filters_leave_out_no_match(
+            v in "([0-9]{1,17}[ .:/,()+_a-zA-Z-]{0,2}){1,6}",
+        ) {
+            static RULES: std::sync::LazyLock<RuleSet> =
+                std::sync::LazyLock::new(|| RuleSet::builtin().unwrap());
+            let mut runs = Vec::new();
+            fill_digit_starts(v.as_bytes(), &mut runs);
+            let (mut with, mut without) = (Vec::new(), Vec::new());
+            for (r, m) in RULES.rules.iter().zip(&RULES.compiled) {
+                for j in 0..m.patterns.len() {
+                    let (Some(lead), Some(whole)) = (m.digit_lead[j], m.whole_dfa(j)) else {
+                        continue;
+                    };
+                    let a = walk_at_digit_runs::<true>(whole, &v, lead, &runs, &mut with);
+                    let b = walk_at_digit_runs::<false>(whole, &v, lead, &runs, &mut without);
+                    proptest::prop_assert_eq!(a, b);
+                    proptest::prop_assert_eq!(&with, &without, "{} pattern {} on {:?}", r.id, j, v);
+                }
+            }
+        }
     }
 }

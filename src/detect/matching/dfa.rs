@@ -22,6 +22,115 @@ pub(crate) struct WholeDfa {
     /// No walk that reads a space reaches a live state: a value the walk
     /// accepts (`Some(true)`) holds no space.
     pub spaceless: bool,
+    /// What a walk from `start` (0) or `start_after_space` (1) can make of a
+    /// run of digits and the byte after it (see `RunFilter`).
+    pub runs: [RunFilter; 2],
+}
+
+/// The longest digit run `RunFilter` answers for (longer runs are walked).
+pub(crate) const RUN_FILTER_MAX: usize = 15;
+
+/// The byte after a digit run, in the classes `RunFilter` tells apart
+/// (the end of the value is class 0; a digit never follows a run).
+pub(crate) fn after_run_class(next: Option<u8>) -> u8 {
+    match next {
+        None => 0,
+        Some(b' ') => 1,
+        Some(b'.') => 2,
+        Some(b'-') => 3,
+        Some(b'/') => 4,
+        Some(b':') => 5,
+        Some(b',') => 6,
+        Some(b')') => 7,
+        Some(b'A'..=b'Z') => 8,
+        Some(b'a'..=b'z') => 9,
+        Some(b'(') => 10,
+        Some(b'+') => 11,
+        Some(b'_') => 12,
+        Some(b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) => 13,
+        Some(0x80..) => 14,
+        Some(_) => 15,
+    }
+}
+
+/// Whether an anchored walk from one start state over a run of `n` ASCII
+/// digits (any digits) and then a byte of a given class (or the end of the
+/// value) can end in a match or stay alive: bit `16 * n + class`. A clear
+/// bit means every such walk dies without a match, whatever the digits, so
+/// it need not be taken. Worked out over the set of states any `n` digits
+/// lead to; a walk that meets a match or quit state within the run, or a
+/// set too large to follow, keeps its bits set (the walk is taken).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RunFilter {
+    alive: [u64; 4],
+}
+
+impl RunFilter {
+    fn build(
+        dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+        start: regex_automata::util::primitives::StateID,
+    ) -> RunFilter {
+        use regex_automata::dfa::Automaton;
+        let mut f = RunFilter {
+            alive: [u64::MAX; 4],
+        };
+        let clear = |f: &mut RunFilter, bit: usize| f.alive[bit / 64] &= !(1 << (bit % 64));
+        // One byte of each (DFA byte class, class after a run) pair.
+        let mut reps: Vec<(u8, u8)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for b in (0..=255u8).filter(|b| !b.is_ascii_digit()) {
+            let class = after_run_class(Some(b));
+            if seen.insert((dfa.byte_classes().get(b), class)) {
+                reps.push((class, b));
+            }
+        }
+        let mut set = vec![start];
+        for n in 1..=RUN_FILTER_MAX {
+            let mut next: Vec<regex_automata::util::primitives::StateID> = Vec::new();
+            for &sid in &set {
+                for d in b'0'..=b'9' {
+                    let t = dfa.next_state(sid, d);
+                    if !dfa.is_dead_state(t) && !next.contains(&t) {
+                        next.push(t);
+                    }
+                }
+            }
+            // A match or a quit inside the run: this and longer runs are walked.
+            if next.len() > 64
+                || next
+                    .iter()
+                    .any(|&t| dfa.is_match_state(t) || dfa.is_quit_state(t))
+            {
+                return f;
+            }
+            set = next;
+            for class in 0..16u8 {
+                let alive = if class == 0 {
+                    set.iter()
+                        .any(|&t| dfa.is_match_state(dfa.next_eoi_state(t)))
+                } else {
+                    reps.iter().filter(|&&(c, _)| c == class).any(|&(_, b)| {
+                        set.iter()
+                            .any(|&t| !dfa.is_dead_state(dfa.next_state(t, b)))
+                    })
+                };
+                if !alive {
+                    clear(&mut f, 16 * n + class as usize);
+                }
+            }
+        }
+        f
+    }
+
+    /// Whether a walk over a run of `n` digits followed by a byte of
+    /// `class` may match (always, for runs longer than `RUN_FILTER_MAX`).
+    #[inline]
+    pub(crate) fn may_match(&self, n: usize, class: u8) -> bool {
+        n > RUN_FILTER_MAX || {
+            let bit = 16 * n + class as usize;
+            self.alive[bit / 64] >> (bit % 64) & 1 != 0
+        }
+    }
 }
 
 /// A DFA re-tabled by single byte classes, for the whole-value answers of
@@ -456,6 +565,10 @@ pub(crate) fn whole_dfa(pattern: &str) -> Option<WholeDfa> {
         None
     };
     let spaceless = reads_no_space(&dfa, start);
+    let runs = [
+        RunFilter::build(&dfa, start),
+        RunFilter::build(&dfa, start_after_space),
+    ];
     Some(WholeDfa {
         dfa,
         start,
@@ -463,6 +576,7 @@ pub(crate) fn whole_dfa(pattern: &str) -> Option<WholeDfa> {
         pairs,
         single,
         spaceless,
+        runs,
     })
 }
 
