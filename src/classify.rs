@@ -108,7 +108,12 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
             .filter(|(i, _)| rules.rules[*i].places_against)
             .map(|(_, st)| st.place_rows)
             .sum();
-        if places > 0 && places * 2 >= rows && !hints_of.iter().any(|&h| h >= 2) {
+        // In a column whose name supports the entity, the towns must also
+        // make up half of all its values: a `scientist` column holds Newton
+        // and Darwin, which are towns too, beside Curie and Planck, which
+        // are not.
+        let towns = !hints.watch_places || (places + p.place_values) * 2 >= p.values;
+        if places > 0 && places * 2 >= rows && towns && !hints_of.iter().any(|&h| h >= 2) {
             continue;
         }
         let checksum = member_rules

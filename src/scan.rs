@@ -137,6 +137,12 @@ pub struct ColumnProfile {
     pub free_text: u64,
     /// Values with any validated hit.
     pub hit_rows: u64,
+    /// Values without any hit that are wholly a town's name, in a column
+    /// whose name supports a rule with `places_against` (a `scientist`
+    /// column of Newtons and Curies names people; a `name` column of
+    /// Springfields and Jacksons, towns).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub place_values: u64,
     /// Per rule id.
     pub rules: BTreeMap<String, RuleStats>,
     /// Per entity label: values with a hit of any of its rules (the union).
@@ -172,6 +178,7 @@ impl ColumnProfile {
         self.truncated += o.truncated;
         self.free_text += o.free_text;
         self.hit_rows += o.hit_rows;
+        self.place_values += o.place_values;
         for (k, v) in &o.rules {
             self.rules.entry(k.clone()).or_default().merge(v);
         }
@@ -615,6 +622,9 @@ impl Scanner {
             return;
         }
         if scratch.hits.is_empty() {
+            if hints.watch_places && crate::detect::names::is_city(text) {
+                p.place_values += weight;
+            }
             return;
         }
         p.hit_rows += weight;

@@ -326,6 +326,68 @@ fn towns_in_a_name_column_are_not_people() {
     );
 }
 
+/// Single surnames in a column named for people by their role (a
+/// `scientist`, `composer` or `player` column) are names though several of
+/// them are towns too (Newton, Darwin, Maxwell): the towns are a minority of
+/// the column's values, the rest are surnames no town list holds. A column
+/// with the same role word whose values are mostly towns is still places.
+#[test]
+fn single_surnames_in_a_role_column_are_people_though_some_are_towns() {
+    let scientists = [
+        "Newton", "Darwin", "Curie", "Einstein", "Faraday", "Maxwell", "Planck", "Bohr", "Pasteur",
+        "Galilei", "Kepler", "Hubble",
+    ];
+    let composers = [
+        "Bach",
+        "Mozart",
+        "Beethoven",
+        "Brahms",
+        "Haydn",
+        "Chopin",
+        "Liszt",
+        "Verdi",
+        "Wagner",
+        "Mahler",
+        "Ravel",
+        "Debussy",
+    ];
+    let players = [
+        "Lincoln",
+        "Pele",
+        "Zidane",
+        "Madison",
+        "Cruyff",
+        "Eusebio",
+        "Beckenbauer",
+        "Jackson",
+        "Puskas",
+        "Maradona",
+        "Platini",
+        "Riquelme",
+    ];
+    let towns = [
+        "Springfield",
+        "Riverside",
+        "Fairview",
+        "Franklin",
+        "Greenville",
+        "Clinton",
+        "Madison",
+        "Georgetown",
+        "Arlington",
+        "Jackson",
+        "Burlington",
+        "Lexington",
+    ];
+    let name_of = |b: RecordBatch| entities_of(&b).remove(0).1;
+    let person = vec!["PERSON_NAME".to_string()];
+    assert_eq!(name_of(text_column("scientist", &scientists)), person);
+    assert_eq!(name_of(text_column("name", &scientists)), person);
+    assert_eq!(name_of(text_column("composer", &composers)), person);
+    assert_eq!(name_of(text_column("player", &players)), person);
+    assert_eq!(name_of(text_column("member", &towns)), Vec::<String>::new());
+}
+
 #[test]
 fn reports_never_contain_raw_values() {
     let secret = "536-22-8726";

@@ -48,6 +48,10 @@ pub struct Hit {
 #[derive(Debug, Clone)]
 pub struct ColumnHints {
     pub(crate) per_rule: Vec<i8>,
+    /// The name supports (without defining) a rule whose whole-value hits
+    /// that are towns argue against it: the column's values that are towns
+    /// are counted (`ColumnProfile::place_values`), hit or not.
+    pub(crate) watch_places: bool,
 }
 
 impl ColumnHints {
@@ -55,6 +59,7 @@ impl ColumnHints {
     pub fn none(rules: &RuleSet) -> Self {
         ColumnHints {
             per_rule: vec![0; rules.len()],
+            watch_places: false,
         }
     }
 
@@ -97,8 +102,15 @@ impl ColumnHints {
                     0
                 }
             })
-            .collect();
-        ColumnHints { per_rule }
+            .collect::<Vec<i8>>();
+        let watch_places = per_rule
+            .iter()
+            .zip(&rules.places_against)
+            .any(|(&h, &p)| p && h == 1);
+        ColumnHints {
+            per_rule,
+            watch_places,
+        }
     }
 
     /// What the column says about rule `rule`: 2 it names the entity, 1
