@@ -335,6 +335,10 @@ pub struct RuleSpec {
     /// skipped when looking for it (`deg`, `wgs84`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub numeric_axis_units: Vec<String>,
+    /// Qualifiers written glued to an axis name in one word (`reclat`,
+    /// `pickuplon`, `centlat`): such a word names the axis too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numeric_axis_prefixes: Vec<String>,
     #[serde(default = "yes")]
     pub enabled: bool,
     #[serde(default)]
@@ -395,6 +399,8 @@ pub struct Rule {
     pub(crate) numeric_axes: Vec<NumericAxis>,
     /// Unit words skipped after an axis name.
     pub(crate) numeric_axis_units: Vec<String>,
+    /// Qualifiers that may be glued in front of an axis name.
+    pub(crate) numeric_axis_prefixes: Vec<String>,
     /// Values it must find and values it must not (`rules test`).
     pub examples: Examples,
     /// The rule file it came from.
@@ -601,6 +607,11 @@ impl Rule {
                 .collect(),
             numeric_axis_units: spec
                 .numeric_axis_units
+                .iter()
+                .map(|u| u.to_lowercase())
+                .collect(),
+            numeric_axis_prefixes: spec
+                .numeric_axis_prefixes
                 .iter()
                 .map(|u| u.to_lowercase())
                 .collect(),

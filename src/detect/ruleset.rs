@@ -190,7 +190,8 @@ impl RuleSet {
     /// The rule and the largest absolute value of a numeric column named
     /// for one of a rule's axes: the axis must be the name's last word
     /// after any of the rule's unit words (`pickup_lat`, `lat_deg`), as the
-    /// head of an English compound is (`latitude_band` is a code).
+    /// head of an English compound is (`latitude_band` is a code), alone or
+    /// after one of the rule's glued qualifiers (`reclat`, not `furlong`).
     pub(crate) fn numeric_axis(&self, column: &str) -> Option<(usize, f64)> {
         let words = super::column_words(column);
         self.rules.iter().enumerate().find_map(|(i, r)| {
@@ -201,9 +202,17 @@ impl RuleSet {
                 .iter()
                 .rev()
                 .find(|w| !r.numeric_axis_units.iter().any(|u| u == *w))?;
+            // The axis, or the axis with one of the rule's qualifiers glued
+            // in front of it (`reclat`).
+            let names = |n: &String| {
+                n == last
+                    || last
+                        .strip_suffix(n.as_str())
+                        .is_some_and(|q| r.numeric_axis_prefixes.iter().any(|p| p == q))
+            };
             r.numeric_axes
                 .iter()
-                .find(|a| a.names.iter().any(|n| n == last))
+                .find(|a| a.names.iter().any(names))
                 .map(|a| (i, a.max_abs))
         })
     }
