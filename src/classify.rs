@@ -135,6 +135,12 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
             .all(|r| r.validator.strength() == Strength::WeakDigits);
         let passes = if free_text {
             let weak = !checksum && !hint_only;
+            // A column name that argues against the entity (`release_notes`
+            // for IP addresses, whose version strings look like them):
+            // in prose, only hits beside the rule's own context words count.
+            if hint < 0 && context_rows < t.free_text_min_rows {
+                continue;
+            }
             rows >= t.free_text_min_rows
                 && (!weak
                     || ratio >= t.free_text_min_ratio_weak

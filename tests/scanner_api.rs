@@ -504,6 +504,63 @@ fn user_agents_are_not_ip_addresses() {
     assert!(entities_of(&batch)[0].1.is_empty());
 }
 
+/// Version strings in prose are not IP addresses: after a word for a
+/// version (directly or across a linking word: "firmware to 4.1.18.109"),
+/// or anywhere in a column whose name is for releases and versions unless
+/// a word for an address stands by. Addresses in the same kind of prose
+/// are still found.
+#[test]
+fn version_strings_in_prose_are_not_ip_addresses() {
+    let notes: Vec<String> = (0..40)
+        .map(|i| {
+            let v = format!(
+                "{}.{}.{}.{}",
+                1 + i % 11,
+                i % 19,
+                (i * 7) % 97,
+                (i * 13) % 251
+            );
+            match i % 5 {
+                0 => format!("Upgraded the firmware to {v} last night"),
+                1 => format!("The kernel is {v} on every node"),
+                2 => format!("Release {v} fixes the login bug"),
+                3 => format!("Changelog for {v}: faster start"),
+                _ => format!("Build {v} failed on CI, retrying"),
+            }
+        })
+        .collect();
+    assert!(entities_of(&text_column("notes", &notes))[0].1.is_empty());
+    let shipped: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "Shipped {}.{}.{}.{} with faster start",
+                1 + i % 11,
+                i % 19,
+                i,
+                7 * i
+            )
+        })
+        .collect();
+    assert!(entities_of(&text_column("release_notes", &shipped))[0]
+        .1
+        .is_empty());
+    let blocked: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "Blocked traffic from {}.{}.{}.{} after the patch",
+                11 + i,
+                7 * i,
+                i,
+                3 + i
+            )
+        })
+        .collect();
+    assert_eq!(
+        entities_of(&text_column("notes", &blocked))[0].1,
+        vec!["IP_ADDRESS".to_string()]
+    );
+}
+
 #[test]
 fn a_digit_checksum_in_free_text_needs_context() {
     // 10 of 300 notes hold a number that passes the NHS mod-11 check, as

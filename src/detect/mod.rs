@@ -2202,13 +2202,45 @@ fn after_country_code(text: &str, s: usize) -> bool {
 /// Whether the word directly before `s` (skipping spaces and one `:`,
 /// `=`, `#` or `.`) is one of `words` (lower-case), compared ASCII
 /// case-insensitively: "version 8.10.23.58", "firmware: 4.1.18.109",
-/// "tel. 446 68 1800".
+/// "tel. 446 68 1800"; or the word before a linking word that stands
+/// there ("firmware to 4.1.18.109", "version is 8.10.23.58").
 fn preceded_by(text: &str, s: usize, words: &[String]) -> bool {
     if words.is_empty() {
         return false;
     }
     let b = &text.as_bytes()[..s];
-    let mut e = b.len();
+    let mut end = b.len();
+    for _ in 0..2 {
+        let Some((w, e)) = word_before(b, end) else {
+            return false;
+        };
+        let word = &b[w..e];
+        if words
+            .iter()
+            .any(|x| x.as_bytes().eq_ignore_ascii_case(word))
+        {
+            return true;
+        }
+        if !LINKING_WORDS
+            .iter()
+            .any(|x| x.as_bytes().eq_ignore_ascii_case(word))
+        {
+            return false;
+        }
+        end = w;
+    }
+    false
+}
+
+/// Words that may stand between a negative context word and the match it
+/// argues against ("upgraded firmware to …", "the version is …").
+const LINKING_WORDS: &[&str] = &["to", "is", "was", "now", "for", "of", "as"];
+
+/// The whole word that ends `b[..end]`, after spaces and one `:`, `=`, `#`
+/// or `.`: its start and end; `None` when none does (a number, a word
+/// glued to digits: "x9version").
+fn word_before(b: &[u8], end: usize) -> Option<(usize, usize)> {
+    let mut e = end;
     while e > 0 && b[e - 1] == b' ' {
         e -= 1;
     }
@@ -2224,12 +2256,9 @@ fn preceded_by(text: &str, s: usize, words: &[String]) -> bool {
     }
     // A whole word: not the tail of a longer token ("x9version").
     if w == e || (w > 0 && b[w - 1].is_ascii_alphanumeric()) {
-        return false;
+        return None;
     }
-    let word = &b[w..e];
-    words
-        .iter()
-        .any(|x| x.as_bytes().eq_ignore_ascii_case(word))
+    Some((w, e))
 }
 
 /// Keeps match `s..e` of rule `i`'s pattern as a hit when it stands on
@@ -2931,6 +2960,25 @@ mod tests {
         assert!(!preceded_by("8.10.23.58", 0, &v));
         assert!(!preceded_by("subversion 8.10.23.58", 11, &v));
         assert!(!preceded_by("version 2 at 8.10.23.58", 13, &v));
+        // Across one linking word, not two, and not across another word.
+        let at = |t: &str| t.find(|c: char| c.is_ascii_digit()).unwrap();
+        for yes in [
+            "upgraded firmware to 4.1.18.109",
+            "the version is 8.10.23.58",
+            "Version: now 8.10.23.58",
+            "firmware as 4.1.18.109",
+        ] {
+            assert!(preceded_by(yes, at(yes), &v), "{yes:?}");
+        }
+        for no in [
+            "version of the host is 8.10.23.58",
+            "firmware to to 4.1.18.109",
+            "login from 8.10.23.58",
+            "the firmware server 4.1.18.109",
+            "connection from host to 10.1.2.3",
+        ] {
+            assert!(!preceded_by(no, at(no), &v), "{no:?}");
+        }
         assert!(!token_boundary("INV-536228726", 4, 13));
         assert!(token_boundary("ssn: 536228726", 5, 14));
         assert!(token_boundary("call 555-1234.", 5, 13));
