@@ -58,9 +58,48 @@ struct Candidate {
     examples: Vec<String>,
 }
 
-/// Decide one column.
+/// Decide one column, on its own (`classify_table` also weighs the names
+/// of the other columns of its table).
 pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> ColumnReport {
+    decide_column(rules, p, t, &[])
+}
+
+/// Per rule: whether one of `siblings` (the names of the other columns of
+/// the table) holds one of its `negative_sibling_hints` as a word, or as
+/// the start of one (`windspeed` for `wind`), and `column` is not named
+/// for whose its values are by a hint of the rule other than its weak ones.
+fn siblings_against(rules: &RuleSet, column: &str, siblings: &[&str]) -> Vec<bool> {
+    let own = crate::detect::column_words(column);
+    let words: Vec<String> = siblings
+        .iter()
+        .flat_map(|s| crate::detect::column_words(s))
+        .collect();
+    rules
+        .rules
+        .iter()
+        .map(|r| {
+            // Named for whose it is (`owner_name`): the siblings do not decide.
+            let named = own
+                .iter()
+                .any(|w| r.column_hints.contains(w) && !r.weak_column_hints.contains(w));
+            !named
+                && r.negative_sibling_hints.iter().any(|h| {
+                    words
+                        .iter()
+                        .any(|w| w == h || (h.len() >= 4 && w.starts_with(h.as_str())))
+                })
+        })
+        .collect()
+}
+
+fn decide_column(
+    rules: &RuleSet,
+    p: &ColumnProfile,
+    t: &Thresholds,
+    siblings: &[&str],
+) -> ColumnReport {
     let hints = ColumnHints::from_column_name(rules, &p.name);
+    let against = siblings_against(rules, &p.name, siblings);
     let values = p.values.max(1) as f64;
     let free_text = p.values > 0 && (p.free_text as f64 / values) >= t.free_text_share;
     let hit_ratio = p.hit_rows as f64 / values;
@@ -92,7 +131,15 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
         let hints_of: Vec<i8> = members.iter().map(|(i, _)| hints.get(*i)).collect();
         // Supported if any of the entity's rules is named by the column; argued
         // against if some rule's negative hint fires and none supports.
-        let hint: i8 = if hints_of.iter().any(|&h| h > 0) {
+        // The other columns say the rows are things the entity is not (a
+        // `name` beside `species`): that argues against it as a negative
+        // hint does, in a structured column whose name does not define it.
+        let by_siblings = !free_text
+            && members.iter().any(|(i, _)| against[*i])
+            && !hints_of.iter().any(|&h| h >= 2);
+        let hint: i8 = if by_siblings {
+            -1
+        } else if hints_of.iter().any(|&h| h > 0) {
             1
         } else if hints_of.iter().any(|&h| h < 0) {
             -1
@@ -263,7 +310,15 @@ pub fn classify_table(rules: &RuleSet, t: &TableProfile, th: &Thresholds) -> Tab
     let columns: Vec<ColumnReport> = t
         .columns
         .iter()
-        .map(|c| classify_column(rules, c, th))
+        .map(|c| {
+            let siblings: Vec<&str> = t
+                .columns
+                .iter()
+                .filter(|o| o.name != c.name)
+                .map(|o| o.name.as_str())
+                .collect();
+            decide_column(rules, c, th, &siblings)
+        })
         .collect();
     let has = |e: &str| {
         columns

@@ -281,6 +281,18 @@ pub struct RuleSpec {
     /// Column-name words that argue against it.
     #[serde(default)]
     pub negative_column_hints: Vec<String>,
+    /// Words in the names of other columns of the table that say what its
+    /// rows are, and that they are not of this entity: a `name` column
+    /// beside `species` and `breed` names pets, beside `max_wind` storms.
+    /// They argue against the rule in a structured column whose own name
+    /// does not define the entity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub negative_sibling_hints: Vec<String>,
+    /// Column hints that say nothing of whose the value is (`name`): a
+    /// column supported by no other of its hints is open to
+    /// `negative_sibling_hints` (a `name` column is, an `owner_name` not).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weak_column_hints: Vec<String>,
     /// Column names (one word, or two adjacent words joined: `last_name` is
     /// `lastname`) that say the column holds this entity and nothing else;
     /// they are column hints too. Under one, a person-name rule takes any
@@ -379,6 +391,8 @@ pub struct Rule {
     /// Normalised words of column names that support the rule.
     pub(crate) column_hints: Vec<String>,
     pub(crate) negative_column_hints: Vec<String>,
+    pub(crate) negative_sibling_hints: Vec<String>,
+    pub(crate) weak_column_hints: Vec<String>,
     pub(crate) defining_column_hints: Vec<String>,
     pub(crate) requires_hint: bool,
     /// Context words count only directly before a match.
@@ -588,6 +602,8 @@ impl Rule {
                 .collect(),
             column_hints: norm(&spec.column_hints),
             negative_column_hints: norm(&spec.negative_column_hints),
+            negative_sibling_hints: norm(&spec.negative_sibling_hints),
+            weak_column_hints: norm(&spec.weak_column_hints),
             defining_column_hints: norm(&spec.defining_column_hints),
             requires_hint: spec.requires_hint,
             context_labels: spec.context_labels,

@@ -388,6 +388,109 @@ fn single_surnames_in_a_role_column_are_people_though_some_are_towns() {
     assert_eq!(name_of(text_column("member", &towns)), Vec::<String>::new());
 }
 
+/// The entities of every column of a table, decided with the table (the
+/// names of the other columns count).
+fn table_entities(columns: &[(&str, Vec<&str>)]) -> Vec<(String, Vec<String>)> {
+    let r = rules();
+    let batch = RecordBatch::try_from_iter(columns.iter().map(|(name, values)| {
+        (
+            name.to_string(),
+            Arc::new(StringArray::from(values.clone())) as ArrayRef,
+        )
+    }))
+    .unwrap();
+    let t = Scanner::new(r.clone())
+        .scan_batches("t", "memory", [Ok(batch)])
+        .unwrap();
+    piigate::classify_table(&r, &t, &Thresholds::default())
+        .columns
+        .into_iter()
+        .map(|c| (c.name, c.entities.into_iter().map(|e| e.entity).collect()))
+        .collect()
+}
+
+/// A plain `name` column beside columns that say the rows are animals,
+/// storms or ships names those, however many of its values are also
+/// people's names; beside a city or a country, or named for whose it is
+/// (`owner_name` beside `species`), it still names people.
+#[test]
+fn names_of_things_are_told_by_their_sibling_columns() {
+    let given = vec![
+        "Bella", "Max", "Charlie", "Luna", "Lucy", "Cooper", "Daisy", "Milo", "Bailey", "Sadie",
+        "Katrina", "Andrew", "Hugo", "Sandy", "Irma", "Maria",
+    ];
+    let people = vec![
+        "Ana Silva",
+        "Tom Becker",
+        "Kenji Sato",
+        "Lena Fischer",
+        "Omar Haddad",
+        "Eva Novak",
+        "Maria Lopez",
+        "John Smith",
+        "Chidi Okafor",
+        "Wei Zhang",
+        "Pierre Dubois",
+        "Olga Ivanova",
+        "Lars Berg",
+        "Rahul Sharma",
+        "Ingrid Lund",
+        "Sven Holm",
+    ];
+    let n = given.len();
+    let col = |v: &'static str| vec![v; n];
+    let person_in = |cols: &[(&str, Vec<&str>)], column: &str| {
+        table_entities(cols)
+            .into_iter()
+            .find(|(c, _)| c == column)
+            .unwrap()
+            .1
+            .contains(&"PERSON_NAME".to_string())
+    };
+    // Things.
+    assert!(!person_in(
+        &[
+            ("name", given.clone()),
+            ("species", col("dog")),
+            ("breed", col("beagle"))
+        ],
+        "name"
+    ));
+    assert!(!person_in(
+        &[
+            ("name", given.clone()),
+            ("year", col("2005")),
+            ("max_wind", col("150"))
+        ],
+        "name"
+    ));
+    assert!(!person_in(
+        &[
+            ("name", given.clone()),
+            ("imo_number", col("9074729")),
+            ("gross_tonnage", col("90090"))
+        ],
+        "name"
+    ));
+    // People.
+    assert!(person_in(
+        &[
+            ("name", people.clone()),
+            ("city", col("Lisbon")),
+            ("country", col("PT"))
+        ],
+        "name"
+    ));
+    assert!(person_in(
+        &[("owner_name", people.clone()), ("species", col("dog"))],
+        "owner_name"
+    ));
+    assert!(person_in(
+        &[("name", people.clone()), ("plan", col("gold"))],
+        "name"
+    ));
+}
+
 #[test]
 fn reports_never_contain_raw_values() {
     let secret = "536-22-8726";
