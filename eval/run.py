@@ -86,6 +86,8 @@ def data_file(pkg, dirs, rel, workdir):
             with tarfile.open(inner) as t:
                 t.extractall(root, filter="data")
         return os.path.join(res, "rdata", "csv", rel)
+    if pkg == "vega-datasets":
+        return os.path.join(root, "package", "data", rel)
     if pkg == "chance":
         out = os.path.join(workdir, "chance")
         if not os.path.isdir(out):
@@ -94,6 +96,20 @@ def data_file(pkg, dirs, rel, workdir):
                             os.path.join(root, "package"), out], check=True)
         return os.path.join(out, f"chance_{rel}.csv")
     raise SystemExit(f"unknown package {pkg}")
+
+
+def json_rows(path, key):
+    """A JSON array of records (or the array under `key` of an object) as
+    CSV rows: the keys in the order first seen, missing and null values empty."""
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    if key:
+        data = data[key]
+    header = []
+    for rec in data:
+        header.extend(k for k in rec if k not in header)
+    cell = lambda v: "" if v is None else v if isinstance(v, str) else json.dumps(v)
+    return [header] + [[cell(rec.get(k)) for k in header] for rec in data]
 
 
 def fetch(a):
@@ -107,9 +123,13 @@ def fetch(a):
         os.makedirs(os.path.join(a.dir, split))
     for t in s["table"]:
         pkg, rel = t["source"].split(":", 1)
+        rel, _, key = rel.partition("#")
         src = data_file(pkg, dirs, rel, a.dir)
-        with open(src, newline="", encoding="utf-8", errors="replace") as fh:
-            rows = list(csv.reader(fh))
+        if src.endswith(".json"):
+            rows = json_rows(src, key)
+        else:
+            with open(src, newline="", encoding="utf-8", errors="replace") as fh:
+                rows = list(csv.reader(fh))
         # R writes its row names as a column with an empty header, and
         # missing values as NA; a CSV export would have neither.
         if rows and rows[0] and rows[0][0] == "":
