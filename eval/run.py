@@ -88,6 +88,8 @@ def data_file(pkg, dirs, rel, workdir):
         return os.path.join(res, "rdata", "csv", rel)
     if pkg == "vega-datasets":
         return os.path.join(root, "package", "data", rel)
+    if pkg == "@observablehq/sample-datasets":
+        return os.path.join(root, "package", rel)
     if pkg == "chance":
         out = os.path.join(workdir, "chance")
         if not os.path.isdir(out):

@@ -64,6 +64,24 @@ pub fn classify_column(rules: &RuleSet, p: &ColumnProfile, t: &Thresholds) -> Co
     decide_column(rules, p, t, &[])
 }
 
+/// Values of a column a word must have been counted in before sharing it
+/// says the column names things.
+const THINGS_MIN_ROWS: u64 = 20;
+
+/// Whether the whole-value matches of the `places_against` rules among
+/// `members` mostly share one word that is no name word (see
+/// `RuleStats::thing_words`).
+fn things(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
+    members.iter().any(|(_, st)| {
+        st.sketched_rows >= THINGS_MIN_ROWS
+            && st
+                .thing_words
+                .iter()
+                .max()
+                .is_some_and(|&m| m * 2 >= st.sketched_rows)
+    })
+}
+
 /// Per rule: whether one of `siblings` (the names of the other columns of
 /// the table) holds one of its `negative_sibling_hints` as a word, or as
 /// the start of one (`windspeed` for `wind`), and `column` is not named
@@ -161,6 +179,13 @@ fn decide_column(
         // are not.
         let towns = !hints.watch_places || (places + p.place_values) * 2 >= p.values;
         if places > 0 && places * 2 >= rows && towns && !hints_of.iter().any(|&h| h >= 2) {
+            continue;
+        }
+        // Names of things: half or more of the values this entity's rules
+        // matched whole share one capitalised word that is no name word
+        // ("Margherita Pizza Small", "Baker Street Station"), unless the
+        // column's name defines the entity.
+        if things(&members) && !hints_of.iter().any(|&h| h >= 2) {
             continue;
         }
         let checksum = member_rules

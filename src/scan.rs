@@ -42,6 +42,11 @@ impl Default for ScanOptions {
     }
 }
 
+/// Values of a part of a column whose words `RuleStats::thing_words` counts.
+const SKETCH_ROWS: u64 = 512;
+/// Buckets of `RuleStats::thing_words` (at most 64: a value marks each once).
+const THING_BUCKETS: usize = 64;
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
@@ -60,6 +65,16 @@ pub struct RuleStats {
     /// Values that are wholly a city's name, for rules with `places_against`.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub place_rows: u64,
+    /// For rules with `places_against`, of the first values it matched
+    /// whole (`SKETCH_ROWS` per part of a column): per bucket of a hash of
+    /// the word, the values holding a capitalised word that is no name word
+    /// ("Pizza" in "Margherita Pizza Small"). Names of things share such a
+    /// word; people's names do not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thing_words: Vec<u64>,
+    /// The values `thing_words` looked at.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sketched_rows: u64,
     /// Masked examples (never raw), at most three: those of the values with
     /// the smallest hashes, so every reading order and engine picks the same.
     pub examples: Vec<String>,
@@ -83,9 +98,26 @@ impl RuleStats {
         places_against: bool,
         rule: &crate::rules::Rule,
         raw: &str,
+        names: &crate::detect::names::Names,
     ) {
-        if places_against && full && crate::detect::names::is_city(raw) {
-            self.place_rows += weight;
+        if places_against && full {
+            if crate::detect::names::is_city(raw) {
+                self.place_rows += weight;
+            }
+            if self.sketched_rows < SKETCH_ROWS {
+                if self.thing_words.is_empty() {
+                    self.thing_words = vec![0; THING_BUCKETS];
+                }
+                let mut seen = 0u64;
+                names.thing_words(raw, |h| {
+                    let b = (h % THING_BUCKETS as u64) as usize;
+                    if seen & (1 << b) == 0 {
+                        seen |= 1 << b;
+                        self.thing_words[b] += weight;
+                    }
+                });
+                self.sketched_rows += weight;
+            }
         }
         self.rows += weight;
         self.full_rows += weight * full as u64;
@@ -107,6 +139,13 @@ impl RuleStats {
         self.unambiguous_rows += o.unambiguous_rows;
         self.context_rows += o.context_rows;
         self.place_rows += o.place_rows;
+        if !o.thing_words.is_empty() {
+            self.thing_words.resize(THING_BUCKETS, 0);
+            for (a, b) in self.thing_words.iter_mut().zip(&o.thing_words) {
+                *a += b;
+            }
+        }
+        self.sketched_rows += o.sketched_rows;
         for (k, e) in o.example_keys.iter().zip(&o.examples) {
             add_example(&mut self.example_keys, &mut self.examples, *k, || e.clone());
         }
@@ -618,11 +657,15 @@ impl Scanner {
             .detect_in_column(v, text, hints, scratch, memo)
         {
             p.hit_rows += weight;
-            count_span(acc, rules, weight, text, [(ri, true, false)]);
+            count_span(acc, &self.detector, weight, text, [(ri, true, false)]);
             return;
         }
         if scratch.hits.is_empty() {
-            if hints.watch_places && crate::detect::names::is_city(text) {
+            // (A town's name starts with a letter: ids and numbers are not looked up.)
+            if hints.watch_places
+                && !text.as_bytes()[0].is_ascii_digit()
+                && crate::detect::names::is_city(text)
+            {
                 p.place_values += weight;
             }
             return;
@@ -642,7 +685,7 @@ impl Scanner {
         }) {
             count_span(
                 acc,
-                rules,
+                &self.detector,
                 weight,
                 &text[h0.start..h0.end],
                 hits.iter().map(|h| (h.rule, h.full, h.context)),
@@ -706,6 +749,7 @@ impl Scanner {
                 rules.places_against[h.rule],
                 &rules.rules[h.rule],
                 &text[h.start..h.end],
+                self.detector.names(),
             );
         }
     }
@@ -762,14 +806,13 @@ impl Scanner {
             p.free_text += 1;
         }
         p.hit_rows += 1;
-        let rules = &self.detector.rules;
         if matched == 1 {
-            count_span(acc, rules, 1, v, [(f.rule(0), true, false)]);
+            count_span(acc, &self.detector, 1, v, [(f.rule(0), true, false)]);
         } else {
             let hits = (0..3)
                 .filter(|k| matched & (1 << k) != 0)
                 .map(|k| (f.rule(k), true, false));
-            count_span(acc, rules, 1, v, hits);
+            count_span(acc, &self.detector, 1, v, hits);
         }
         true
     }
@@ -1188,11 +1231,12 @@ fn parse_dms(s: &str) -> Option<f64> {
 #[inline(always)]
 fn count_span(
     acc: &mut Acc,
-    rules: &RuleSet,
+    det: &Detector,
     weight: u64,
     raw: &str,
     hits: impl IntoIterator<Item = (usize, bool, bool)>,
 ) {
+    let rules = &det.rules;
     let mut hits = hits.into_iter().peekable();
     let Some(&(first, _, _)) = hits.peek() else {
         return;
@@ -1207,6 +1251,7 @@ fn count_span(
             rules.places_against[ri],
             &rules.rules[ri],
             raw,
+            det.names(),
         );
     }
 }

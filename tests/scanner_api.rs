@@ -491,6 +491,86 @@ fn names_of_things_are_told_by_their_sibling_columns() {
     ));
 }
 
+/// Names of things in a `name` column share a word that is no name word
+/// (the dish, the kind of place: "Margherita Pizza Small", "Baker Street
+/// Station", "Hotel Adlon"), however many of their other words are names;
+/// people's names share titles and particles at most, and keep their label.
+#[test]
+fn names_of_things_share_a_word_that_is_no_name() {
+    let kinds = [
+        "Margherita",
+        "Hawaiian",
+        "Buffalo Chicken",
+        "Veggie",
+        "Sicilian",
+        "Pepperoni",
+    ];
+    let sizes = ["Small", "Medium", "Large", "Extra Large"];
+    let pizzas: Vec<String> = (0..40)
+        .map(|i| format!("{} Pizza {}", kinds[i % 6], sizes[i % 4]))
+        .collect();
+    let given = [
+        "Baker",
+        "Victoria",
+        "Edgware",
+        "Charing",
+        "Warren",
+        "Russell",
+        "Regent",
+        "Gloucester",
+    ];
+    let stations: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "{} {} Station",
+                given[i % 8],
+                ["Street", "Road", "Cross", "Park", "Square"][i % 5]
+            )
+        })
+        .collect();
+    let hotels: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "Hotel {}",
+                [
+                    "Adlon", "Ritz", "Sacher", "Imperial", "Bristol", "Savoy", "Danieli",
+                    "Negresco"
+                ][i % 8]
+            )
+        })
+        .collect();
+    let firsts = [
+        "Ana", "Tom", "Kenji", "Lena", "Omar", "Eva", "Maria", "John", "Chidi", "Wei",
+    ];
+    let lasts = [
+        "Silva", "Becker", "Sato", "Fischer", "Haddad", "Novak", "Lopez", "Smith", "Okafor",
+        "Zhang", "Dubois",
+    ];
+    let doctors: Vec<String> = (0..40)
+        .map(|i| format!("Dr. {} {}", firsts[i % 10], lasts[i % 11]))
+        .collect();
+    let dutch: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "{} van {}",
+                firsts[i % 10],
+                ["Dijk", "Berg", "Leeuwen", "Dam", "Vliet"][i % 5]
+            )
+        })
+        .collect();
+    let juniors: Vec<String> = (0..40)
+        .map(|i| format!("{} {} Jr.", firsts[i % 10], lasts[i % 11]))
+        .collect();
+    let name_of = |v: &[String]| entities_of(&text_column("name", v)).remove(0).1;
+    let person = vec!["PERSON_NAME".to_string()];
+    assert_eq!(name_of(&pizzas), Vec::<String>::new());
+    assert_eq!(name_of(&stations), Vec::<String>::new());
+    assert_eq!(name_of(&hotels), Vec::<String>::new());
+    assert_eq!(name_of(&doctors), person);
+    assert_eq!(name_of(&dutch), person);
+    assert_eq!(name_of(&juniors), person);
+}
+
 #[test]
 fn reports_never_contain_raw_values() {
     let secret = "536-22-8726";

@@ -1977,6 +1977,11 @@ impl Detector {
         out
     }
 
+    /// The name dictionaries it matches with.
+    pub(crate) fn names(&self) -> &names::Names {
+        &self.names
+    }
+
     /// Rule `i` of the detector's rule set (a [`Hit`]'s `rule`).
     pub fn rule(&self, i: usize) -> &Rule {
         &self.rules.rules[i]

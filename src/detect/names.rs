@@ -392,6 +392,26 @@ pub fn fold_into(s: &str, out: &mut String) {
 }
 
 impl Names {
+    /// Calls `f` with a hash of each word of `value` that is capitalised,
+    /// of three or more letters, and no name word (given name, surname or
+    /// title): "Pizza" and "Station" in the names of things, rare surnames
+    /// in people's names.
+    pub(crate) fn thing_words(&self, value: &str, mut f: impl FnMut(u64)) {
+        for w in value.split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '/')) {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.chars().count() < 3
+                || !w.chars().next().is_some_and(char::is_uppercase)
+                || !w
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+                || self.flags(w) & (FIRST_NAME | SURNAME | TITLE) != 0
+            {
+                continue;
+            }
+            f(lower_hash(w));
+        }
+    }
+
     pub fn builtin() -> Self {
         let mut words: rustc_hash::FxHashMap<Box<[u8]>, u8> = Default::default();
         let mut add = |t: &str, flag: u8| {
