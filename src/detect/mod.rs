@@ -651,11 +651,39 @@ pub struct Memo(
     /// Bumped when an entry is learnt or a layout's entry changes (see
     /// `Memo::version`).
     u32,
+    /// How often its entries explain the values tried against them.
+    MemoRate,
 );
+
+/// How a column's memo is doing. Where its entries explain few of the
+/// values tried against them (an id column whose entries were learnt from
+/// the odd number that passes a short checksum), trying them first costs
+/// more than it saves: the memo is set aside for a while and values go
+/// straight to `detect` (which gives the same hits; the memo is a shortcut
+/// to them), then it is tried again.
+#[derive(Debug, Default, Clone, Copy)]
+struct MemoRate {
+    tried: u16,
+    explained: u16,
+    /// Values left before the memo is tried again (0: it is in use).
+    cold_left: u16,
+}
+
+/// Values a memo is judged on, the fewest of them it must explain to stay
+/// in use, and how many values it is then set aside for.
+const MEMO_WINDOW: u16 = 64;
+const MEMO_MIN_EXPLAINED: u16 = 32;
+const MEMO_COLD: u16 = 1024;
 
 impl Default for Memo {
     fn default() -> Self {
-        Memo([None; 4], QuietTails::default(), [None; LAYOUTS], 0)
+        Memo(
+            [None; 4],
+            QuietTails::default(),
+            [None; LAYOUTS],
+            0,
+            MemoRate::default(),
+        )
     }
 }
 
@@ -960,6 +988,50 @@ impl Memo {
             self.2[layout] = Some(entry);
             self.3 = self.3.wrapping_add(1);
         }
+    }
+
+    /// Counts a value tried against the entries; a memo that explains too
+    /// few goes cold (its fast form too: the version changes).
+    #[inline]
+    fn rate(&mut self, explained: bool) {
+        let r = &mut self.4;
+        r.tried += 1;
+        r.explained += explained as u16;
+        if r.tried == MEMO_WINDOW {
+            if r.explained < MEMO_MIN_EXPLAINED {
+                r.cold_left = MEMO_COLD;
+                self.3 = self.3.wrapping_add(1);
+            }
+            let r = &mut self.4;
+            r.tried = 0;
+            r.explained = 0;
+        }
+    }
+
+    /// Whether the memo is set aside now.
+    #[cfg(test)]
+    pub(crate) fn is_cold(&self) -> bool {
+        self.4.cold_left > 0
+    }
+
+    /// A value its fast form explained (see `Detector::fast_form`).
+    #[inline]
+    pub(crate) fn explained_fast(&mut self) {
+        self.rate(true);
+    }
+
+    /// Whether the memo is set aside (see `MemoRate`); counts the value.
+    #[inline]
+    fn cold(&mut self) -> bool {
+        if self.4.cold_left == 0 {
+            return false;
+        }
+        self.4.cold_left -= 1;
+        if self.4.cold_left == 0 {
+            // In use again: its fast form may come back.
+            self.3 = self.3.wrapping_add(1);
+        }
+        true
     }
 
     /// Whether values of more than one kind were explained (only then do
@@ -1527,9 +1599,18 @@ impl Detector {
         scratch: &mut Scratch,
         memo: &mut Memo,
     ) -> Option<usize> {
+        if memo.cold() {
+            if self.quiet_digit_run(text, hints) {
+                scratch.hits.clear();
+            } else {
+                self.detect(value, hints, scratch);
+            }
+            return None;
+        }
         // The memo's most recent entry first (inlined).
         let tried = match self.memo_first(text, hints, scratch, memo) {
             FirstMemo::Whole(m) => {
+                memo.rate(true);
                 if let Some(ri) = m.single() {
                     return Some(ri);
                 }
@@ -1547,13 +1628,20 @@ impl Detector {
             scratch.hits.clear();
             return None;
         }
-        self.detect_memo_from(value, hints, scratch, memo, tried);
+        let had_entries = memo.0[0].is_some();
+        let explained = self.detect_memo_from(value, hints, scratch, memo, tried);
+        if had_entries {
+            memo.rate(explained);
+        }
         None
     }
 
     /// The fast form of `memo_first` for this memo in a column of these
     /// hints, when it has one (see `FastForm`).
     pub(crate) fn fast_form(&self, memo: &Memo, hints: &ColumnHints) -> Option<FastForm<'_>> {
+        if memo.4.cold_left > 0 {
+            return None;
+        }
         let recent = memo.0[0]?;
         if !memo.mixed() {
             return self.fast_entry(recent, hints).map(FastForm::One);
@@ -1693,7 +1781,7 @@ impl Detector {
         scratch: &mut Scratch,
         memo: &mut Memo,
         tried: Option<MemoEntry>,
-    ) {
+    ) -> bool {
         let text = trim_value(value);
         // The layout is worked out only where there is a memo to consult or
         // a value to learn from (not for free text, which never learns).
@@ -1725,7 +1813,7 @@ impl Detector {
                     if let Some(slot) = memo.0.iter().position(|&x| x == Some(entry)) {
                         memo.promote(slot);
                     }
-                    return;
+                    return true;
                 }
             }
         }
@@ -1735,16 +1823,16 @@ impl Detector {
         // or by matches of one prefix followed by an empty tail (", Boston").
         let h = &scratch.hits;
         if h.is_empty() || h.len() > 3 {
-            return;
+            return false;
         }
         let tail = !h[0].full;
         if tail {
             let e = h[0].end;
             if h.iter().any(|x| x.start != 0 || x.end != e) || !plain_tail(text, e) {
-                return;
+                return false;
             }
         } else if h.iter().any(|x| !x.full) {
-            return;
+            return false;
         }
         let mut entry = MemoEntry {
             rules: [0; 3],
@@ -1758,7 +1846,7 @@ impl Detector {
                 || (r.requires_hint && hints.get(x.rule) <= 0)
                 || x.rule > u16::MAX as usize
             {
-                return;
+                return false;
             }
             if !entry.rules().contains(&(x.rule as u16)) {
                 entry.rules[entry.n as usize] = x.rule as u16;
@@ -1767,6 +1855,7 @@ impl Detector {
         }
         memo.remember(entry);
         memo.set_layout(layout.unwrap_or_else(|| layout_key(text.as_bytes())), entry);
+        false
     }
 
     /// The memo's prefix form: the entry's first rule must match a prefix
