@@ -172,6 +172,10 @@ pub enum Feature {
     /// capital letter (`12 Main`, `221B Baker`, `5, Elm`): where an English
     /// street address starts. Any non-ASCII byte counts as whitespace here.
     NumberThenCapital,
+    /// Two `:` with at most four hex digits between them (`fe80::1`,
+    /// `2001:db8:`, `12:30:45`): every IPv6 address has them; `"v":4,"k":`
+    /// has none.
+    HexColons,
 }
 
 impl Feature {
@@ -192,6 +196,7 @@ impl Feature {
             Feature::Assign => 4096,
             Feature::DigitDotDigit => 8192,
             Feature::NumberThenCapital => 16384,
+            Feature::HexColons => 32768,
         }
     }
 }

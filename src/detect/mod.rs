@@ -307,6 +307,34 @@ fn digit_free_runs_bytes(b: &[u8], sh: &mut Shape) {
 /// (`Shape::admits_lazy`). Values with digits take the general pass, which
 /// also tracks number groups.
 fn shape(s: &str, token_floor: u32) -> Shape {
+    let mut sh = shape_of(s, token_floor);
+    use crate::rules::Feature;
+    if sh.features & Feature::Colon.bit() != 0 && has_hex_colons(s.as_bytes()) {
+        sh.features |= Feature::HexColons.bit();
+    }
+    sh
+}
+
+/// Whether two `:` stand with at most four ASCII hex digits between them
+/// (`Feature::HexColons`).
+fn has_hex_colons(b: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|&c| c == b':') {
+        let start = i + k + 1;
+        let mut j = start;
+        while j < b.len() && j - start < 4 && b[j].is_ascii_hexdigit() {
+            j += 1;
+        }
+        if b.get(j) == Some(&b':') {
+            return true;
+        }
+        i = start;
+    }
+    false
+}
+
+/// `shape` without `Feature::HexColons`.
+fn shape_of(s: &str, token_floor: u32) -> Shape {
     let b = s.as_bytes();
     let first = bytes::first_pass(b, token_floor);
     // No run reaches the shortest any rule asks for: known to be short.
@@ -3041,6 +3069,55 @@ mod tests {
         ] {
             assert!(!has(no), "{no:?}");
         }
+    }
+
+    #[test]
+    fn hex_colons_gate_ipv6_and_pass_no_json() {
+        for yes in [
+            "::1",
+            "::ffff",
+            "fe80::abcd",
+            "2001:db8:85a3::8a2e:370:7334",
+            "ip=FE80::1FF:FE23:4567:890A",
+            "12:30:45",
+            "at 10:00: done",
+        ] {
+            assert!(has_hex_colons(yes.as_bytes()), "{yes}");
+            let features = shape(yes, u32::MAX).features;
+            assert!(
+                features & crate::rules::Feature::HexColons.bit() != 0,
+                "{yes}"
+            );
+        }
+        for no in [
+            r#"{"v":4,"sku":"SKU-437651","ok":true}"#,
+            "https://example.com:8443/x",
+            "key: value, other: thing",
+            "10:00",
+            "a:12345:b",
+            "",
+        ] {
+            assert!(!has_hex_colons(no.as_bytes()), "{no}");
+        }
+        // The IPv6 rule is not a candidate in a JSON blob, and still finds
+        // an address beside one.
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let det = Detector::new(rules.clone());
+        let hints = ColumnHints::none(&rules);
+        let mut scratch = Scratch::default();
+        let ipv6 = rules.rules.iter().position(|r| r.id == "ipv6").unwrap();
+        det.detect(
+            r#"{"v":4,"sku":"SKU-437651","ok":true}"#,
+            &hints,
+            &mut scratch,
+        );
+        assert!(!scratch.candidates().contains(&ipv6));
+        det.detect(
+            r#"{"v":4,"ip":"fe80::1ff:fe23:4567:890a"}"#,
+            &hints,
+            &mut scratch,
+        );
+        assert!(scratch.hits.iter().any(|h| h.rule == ipv6));
     }
 
     #[test]
