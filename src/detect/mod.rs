@@ -2748,7 +2748,8 @@ mod tests {
         fn shape_fast_path_agrees(v in "[ -/:-~\\u{e0}-\\u{ff}\\u{4e00}]{0,80}") {
             // An upper bound is all the names finder's early exit needs.
             proptest::prop_assert!(shape(&v, 15).caplike as usize >= names::capitalised_words(&v));
-            let mut a = shape(&v, 15);
+            // (`shape` adds `HexColons` on top, which the general pass does not compute.)
+            let mut a = shape_of(&v, 15);
             proptest::prop_assert!(a.runs_pending);
         digit_free_runs(v.as_bytes(), &mut a);
         let b = shape_general(v.as_bytes());
