@@ -82,42 +82,44 @@ fn things(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
     })
 }
 
-/// Per rule: whether one of `siblings` (the names of the other columns of
-/// the table) holds one of its `negative_sibling_hints` as a word, or as
-/// the start of one (`windspeed` for `wind`), and `column` is not named
-/// for whose its values are by a hint of the rule other than its weak ones.
-fn siblings_against(rules: &RuleSet, column: &str, siblings: &[&str]) -> Vec<bool> {
-    let own = crate::detect::column_words(column);
-    let words: Vec<String> = siblings
-        .iter()
-        .flat_map(|s| crate::detect::column_words(s))
-        .collect();
+/// Per rule: whether the column name `name` holds one of the rule's
+/// `negative_sibling_hints` as a word, or as the start of one (`windspeed`
+/// for `wind`): then it argues against the rule in the other columns of its
+/// table.
+fn says_against(rules: &RuleSet, name: &str) -> Vec<bool> {
+    let words = crate::detect::column_words(name);
     rules
         .rules
         .iter()
         .map(|r| {
-            // Named for whose it is (`owner_name`): the siblings do not decide.
-            let named = own
-                .iter()
-                .any(|w| r.column_hints.contains(w) && !r.weak_column_hints.contains(w));
-            !named
-                && r.negative_sibling_hints.iter().any(|h| {
-                    words
-                        .iter()
-                        .any(|w| w == h || (h.len() >= 4 && w.starts_with(h.as_str())))
-                })
+            r.negative_sibling_hints.iter().any(|h| {
+                words
+                    .iter()
+                    .any(|w| w == h || (h.len() >= 4 && w.starts_with(h.as_str())))
+            })
         })
         .collect()
 }
 
+/// Decide one column; `siblings[i]`: another column of its table argues
+/// against rule `i` (`says_against`; empty when the column is decided alone).
 fn decide_column(
     rules: &RuleSet,
     p: &ColumnProfile,
     t: &Thresholds,
-    siblings: &[&str],
+    siblings: &[bool],
 ) -> ColumnReport {
     let hints = ColumnHints::from_column_name(rules, &p.name);
-    let against = siblings_against(rules, &p.name, siblings);
+    let own = crate::detect::column_words(&p.name);
+    // A column named for whose its values are, by a hint of the rule other
+    // than its weak ones (`owner_name`), is not decided by its siblings.
+    let against = |i: usize| {
+        let r = &rules.rules[i];
+        siblings.get(i).copied().unwrap_or(false)
+            && !own
+                .iter()
+                .any(|w| r.column_hints.contains(w) && !r.weak_column_hints.contains(w))
+    };
     let values = p.values.max(1) as f64;
     let free_text = p.values > 0 && (p.free_text as f64 / values) >= t.free_text_share;
     let hit_ratio = p.hit_rows as f64 / values;
@@ -153,7 +155,7 @@ fn decide_column(
         // `name` beside `species`): that argues against it as a negative
         // hint does, in a structured column whose name does not define it.
         let by_siblings = !free_text
-            && members.iter().any(|(i, _)| against[*i])
+            && members.iter().any(|(i, _)| against(*i))
             && !hints_of.iter().any(|&h| h >= 2);
         let hint: i8 = if by_siblings {
             -1
@@ -332,15 +334,22 @@ fn decide_column(
 /// highest column level, raised to HIGH when a person's name appears with a
 /// birth date or street address (together they identify someone).
 pub fn classify_table(rules: &RuleSet, t: &TableProfile, th: &Thresholds) -> TableReport {
+    let says: Vec<Vec<bool>> = t
+        .columns
+        .iter()
+        .map(|c| says_against(rules, &c.name))
+        .collect();
+    // Per rule: the columns that argue against it.
+    let against: Vec<usize> = (0..rules.len())
+        .map(|i| says.iter().filter(|s| s[i]).count())
+        .collect();
     let columns: Vec<ColumnReport> = t
         .columns
         .iter()
-        .map(|c| {
-            let siblings: Vec<&str> = t
-                .columns
-                .iter()
-                .filter(|o| o.name != c.name)
-                .map(|o| o.name.as_str())
+        .enumerate()
+        .map(|(k, c)| {
+            let siblings: Vec<bool> = (0..rules.len())
+                .map(|i| against[i] > says[k][i] as usize)
                 .collect();
             decide_column(rules, c, th, &siblings)
         })
