@@ -6,7 +6,7 @@
 //! plus argument parsing and printing.
 #![warn(missing_docs)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use object_store::{ObjectStore, ObjectStoreExt};
@@ -24,6 +24,11 @@ use crate::{Error, Result};
 
 /// The default multipart threshold: larger files go up in 8 MiB parts.
 pub const DEFAULT_MULTIPART_THRESHOLD: u64 = 8 * 1024 * 1024;
+
+/// Up to this many bytes in all, the files of an export whose content is
+/// checked are held in memory while they are hashed, scanned and sent;
+/// above it they are copied to a private temporary directory instead.
+pub const DEFAULT_MEMORY_SNAPSHOT_LIMIT: u64 = 512 * 1024 * 1024;
 
 /// `~/.piigate` unless `PIIGATE_HOME` says otherwise: the local ledger,
 /// audit log and audit key of developer/offline mode.
@@ -156,6 +161,7 @@ pub struct Exporter {
     audit_db: Option<PathBuf>,
     redact: bool,
     multipart_threshold: u64,
+    memory_snapshot_limit: u64,
     via_service: bool,
     progress: Arc<dyn ExportProgress>,
     api_key: Option<String>,
@@ -188,6 +194,7 @@ impl Exporter {
             audit_db: None,
             redact: false,
             multipart_threshold: DEFAULT_MULTIPART_THRESHOLD,
+            memory_snapshot_limit: DEFAULT_MEMORY_SNAPSHOT_LIMIT,
             via_service: false,
             progress: Arc::new(NoExportProgress),
             api_key: None,
@@ -260,6 +267,15 @@ impl Exporter {
         self
     }
 
+    /// When the content is checked, hold the files in memory (hashed,
+    /// scanned and sent from one buffer) if they come to at most `bytes` in
+    /// all; above that, copy them to a private temporary directory. Default
+    /// [`DEFAULT_MEMORY_SNAPSHOT_LIMIT`]; 0 always copies.
+    pub fn memory_snapshot_limit(mut self, bytes: u64) -> Self {
+        self.memory_snapshot_limit = bytes;
+        self
+    }
+
     /// Send the bytes to the approval service, which writes them with its
     /// own credentials (this process needs no write access).
     pub fn via_service(mut self, on: bool) -> Self {
@@ -292,7 +308,7 @@ impl Exporter {
             .map_err(|e| refuse(Refusal::WrongDestination(format!("--to {}: {e}", self.to))))?;
         // The content scan is needed only when the token binds content.
         let scan = !anchors.via_service && token.binds_content();
-        let mut p = prepare(inputs, self.redact, scan, &rt)?;
+        let mut p = prepare(inputs, self.redact, scan, self.memory_snapshot_limit, &rt)?;
         p.manifest.check_names()?;
         let token = token.read().map_err(refuse)?;
         if anchors.via_service {
@@ -365,9 +381,6 @@ impl Exporter {
         self.progress.start(total);
         let mut written = Vec::new();
         for (f, e) in p.files.iter().zip(&p.manifest.entries) {
-            let Location::Local(src) = &f.location else {
-                continue;
-            };
             // The name as it is (Unicode, '#'): the string the manifest holds.
             let path = object_store::path::Path::parse(&e.path).map_err(|err| {
                 Error::input(
@@ -377,7 +390,7 @@ impl Exporter {
             })?;
             let r = rt.block_on(upload(
                 &gated,
-                src,
+                &f.location,
                 &path,
                 e.size,
                 self.multipart_threshold,
@@ -456,13 +469,18 @@ impl Exporter {
             };
             let mut written = Vec::new();
             for (f, e) in p.files.iter().zip(&p.manifest.entries) {
-                let Location::Local(src) = &f.location else {
-                    continue;
+                let body = match &f.location {
+                    Location::Local(src) => reqwest::Body::from(
+                        tokio::fs::File::open(src)
+                            .await
+                            .map_err(|err| Error::io(format!("{}: opening", f.source), err))?,
+                    ),
+                    Location::Memory(b) => reqwest::Body::from(b.clone()),
+                    Location::Remote { .. } => {
+                        return Err(Error::input(&f.source, "not a local file"));
+                    }
                 };
-                let file = tokio::fs::File::open(src)
-                    .await
-                    .map_err(|err| Error::io(format!("{}: opening", f.source), err))?;
-                logged(client.put_export_object(&session, &e.path, file).await)?;
+                logged(client.put_export_object(&session, &e.path, body).await)?;
                 self.progress.sent(e.size);
                 written.push(WrittenObject {
                     path: e.path.clone(),
@@ -600,10 +618,15 @@ struct Prepared {
 /// Resolve (and with `redact`, redact) the files an export writes and hash
 /// them; with `scan`, also fully scan them — on the thread pool beside the
 /// hashing, so that the check costs about the longer of the two, not both.
+/// The scan and the upload must read the bytes the digest covers, not the
+/// inputs, which their owner can rewrite between two reads: with `scan`,
+/// the files are read once into memory when they come to at most
+/// `memory_limit` bytes, else copied into a private directory while hashed.
 fn prepare(
     inputs: &[String],
     redact: bool,
     scan: bool,
+    memory_limit: u64,
     rt: &tokio::runtime::Runtime,
 ) -> Result<Prepared> {
     let (files, errors) = crate::source::resolve_inputs(inputs, rt);
@@ -647,9 +670,19 @@ fn prepare(
             _tmp: tmp,
         });
     }
-    // The content check must read the bytes the digest covers: scan (and
-    // later send) a private copy made while hashing, not the inputs, which
-    // their owner can rewrite between two reads.
+    if tmp.is_none() && local_size(&files) <= memory_limit {
+        let files = crate::gate::digest::snapshot_memory(&files)?;
+        let (manifest, content) = rayon::join(
+            || crate::gate::digest::manifest_of_local(&files),
+            || scan_content(&files, rt),
+        );
+        return Ok(Prepared {
+            manifest: manifest?,
+            files,
+            content: Some(content),
+            _tmp: None,
+        });
+    }
     let (files, manifest, tmp) = match tmp {
         Some(tmp) => {
             let m = crate::gate::digest::manifest_of_local(&files)?;
@@ -662,7 +695,7 @@ fn prepare(
             (copies, m, tmp)
         }
     };
-    let content = Some(scan_content(&files));
+    let content = Some(scan_content(&files, rt));
     Ok(Prepared {
         files,
         manifest,
@@ -688,25 +721,13 @@ fn redaction_driver() -> &'static dyn crate::redact::RedactDriver {
 /// A full scan of exactly the files an export writes (the redacted copies
 /// with `redact`), with the built-in rules: what the gate compares with
 /// what the approval covers. A file that cannot be scanned is an error.
-fn scan_content(files: &[InputFile]) -> Result<ContentFound> {
-    let inputs: Vec<String> = files
-        .iter()
-        .filter_map(|f| match &f.location {
-            Location::Local(path) => Some(path.display().to_string()),
-            _ => None,
-        })
-        .collect();
+fn scan_content(files: &[InputFile], rt: &tokio::runtime::Runtime) -> Result<ContentFound> {
     let rules = Arc::new(crate::RuleSet::builtin()?);
-    let report = crate::scan_without_digest(&inputs, rules)?;
+    // The snapshots keep the name the user gave, which errors show.
+    let report = crate::scan_files_without_digest(files, rules, rt)?;
     if let Some(e) = report.errors.first() {
-        // Errors name the input as the user gave it, not its private copy.
-        let named = inputs
-            .iter()
-            .position(|i| *i == e.source)
-            .map(|i| files[i].source.clone())
-            .unwrap_or_else(|| e.source.clone());
         return Err(Error::input(
-            named,
+            &e.source,
             format!(
                 "cannot be scanned, so its content cannot be checked against the approval: {}",
                 e.error
@@ -720,7 +741,7 @@ fn scan_content(files: &[InputFile]) -> Result<ContentFound> {
 /// form with `redact`): what an approval request names.
 pub fn content_digest(inputs: &[String], redact: bool) -> Result<String> {
     let rt = crate::runtime()?;
-    Ok(prepare(inputs, redact, false, &rt)?.manifest.digest())
+    Ok(prepare(inputs, redact, false, 0, &rt)?.manifest.digest())
 }
 
 /// A request for approval to export `inputs` to `to`, for
@@ -769,13 +790,25 @@ pub fn approval_basis(
     scan: bool,
 ) -> Result<(Manifest, Option<ContentFound>)> {
     let rt = crate::runtime()?;
-    let p = prepare(inputs, redact, scan, &rt)?;
+    let p = prepare(inputs, redact, scan, DEFAULT_MEMORY_SNAPSHOT_LIMIT, &rt)?;
     Ok((p.manifest, p.content.transpose()?))
+}
+
+/// The bytes of the local files among `files` (what reading them into
+/// memory would hold); a file whose size cannot be read counts as too large.
+fn local_size(files: &[InputFile]) -> u64 {
+    files
+        .iter()
+        .map(|f| match &f.location {
+            Location::Local(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(u64::MAX),
+            _ => u64::MAX,
+        })
+        .fold(0u64, u64::saturating_add)
 }
 
 async fn upload<S: ObjectStore>(
     store: &GatedStore<S>,
-    src: &Path,
+    src: &Location,
     path: &object_store::path::Path,
     size: u64,
     threshold: u64,
@@ -786,28 +819,46 @@ async fn upload<S: ObjectStore>(
         store: "local",
         source: Box::new(e),
     };
+    let chunk = 8 * 1024 * 1024;
     if size <= threshold {
-        let data = tokio::fs::read(src).await.map_err(local)?;
+        let data = match src {
+            Location::Local(p) => bytes::Bytes::from(tokio::fs::read(p).await.map_err(local)?),
+            Location::Memory(b) => b.clone(),
+            Location::Remote { .. } => return Err(not_local()),
+        };
         store.put(path, data.into()).await?;
         progress.sent(size);
         return Ok(());
     }
     let mut up = store.put_multipart(path).await?;
     let result: object_store::Result<()> = async {
-        let mut f = tokio::fs::File::open(src).await.map_err(local)?;
-        let chunk = 8 * 1024 * 1024;
-        loop {
-            let mut buf = Vec::with_capacity(chunk);
-            let n = (&mut f)
-                .take(chunk as u64)
-                .read_to_end(&mut buf)
-                .await
-                .map_err(local)?;
-            if n == 0 {
-                break;
+        match src {
+            Location::Local(p) => {
+                let mut f = tokio::fs::File::open(p).await.map_err(local)?;
+                loop {
+                    let mut buf = Vec::with_capacity(chunk);
+                    let n = (&mut f)
+                        .take(chunk as u64)
+                        .read_to_end(&mut buf)
+                        .await
+                        .map_err(local)?;
+                    if n == 0 {
+                        break;
+                    }
+                    up.put_part(buf.into()).await?;
+                    progress.sent(n as u64);
+                }
             }
-            up.put_part(buf.into()).await?;
-            progress.sent(n as u64);
+            // Parts are slices of the snapshot: nothing is copied.
+            Location::Memory(b) => {
+                for at in (0..b.len()).step_by(chunk) {
+                    let part = b.slice(at..b.len().min(at + chunk));
+                    let n = part.len() as u64;
+                    up.put_part(part.into()).await?;
+                    progress.sent(n);
+                }
+            }
+            Location::Remote { .. } => return Err(not_local()),
         }
         up.complete().await.map(|_| ())
     }
@@ -817,4 +868,11 @@ async fn upload<S: ObjectStore>(
         let _ = up.abort().await;
     }
     result
+}
+
+/// An export reads local files (or its snapshot of them) only.
+fn not_local() -> object_store::Error {
+    object_store::Error::NotSupported {
+        source: "export reads local files; copy remote inputs locally first".into(),
+    }
 }

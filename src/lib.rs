@@ -173,7 +173,23 @@ pub fn scan_inputs(
 ) -> Result<Report> {
     let started = Instant::now();
     let rt = runtime()?;
-    let (files, mut errors) = source::resolve_inputs(inputs, &rt);
+    let (files, errors) = source::resolve_inputs(inputs, &rt);
+    let mut report = scan_resolved(inputs, &files, errors, rules, cfg, progress, &rt)?;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// [`scan_inputs`] of inputs already resolved to `files` (`errors`: those
+/// that could not be).
+fn scan_resolved(
+    inputs: &[String],
+    files: &[source::InputFile],
+    mut errors: Vec<report::InputError>,
+    rules: Arc<RuleSet>,
+    cfg: &ScanConfig,
+    progress: &dyn Progress,
+    rt: &tokio::runtime::Runtime,
+) -> Result<Report> {
     progress.start(files.len());
     let scanner = Scanner::new(rules.clone()).with_options(cfg.options.clone());
     // The content digest reads every byte of every input once more. Local
@@ -187,6 +203,7 @@ pub fn scan_inputs(
             .iter()
             .map(|f| match &f.location {
                 source::Location::Local(p) => Some(gate::digest::hash_file(p)),
+                source::Location::Memory(b) => Some(Ok(gate::digest::hash_bytes(b))),
                 source::Location::Remote { .. } => None,
             })
             .collect()
@@ -196,7 +213,7 @@ pub fn scan_inputs(
         let mut ok = Vec::new();
         let mut errors = Vec::new();
         for (i, f) in files.iter().enumerate() {
-            match scan_one(&scanner, f, &rules, cfg, &rt) {
+            match scan_one(&scanner, f, &rules, cfg, rt) {
                 Ok(t) => {
                     tables.push(classify::classify_table(&rules, &t, &cfg.thresholds));
                     ok.push(i);
@@ -231,8 +248,22 @@ pub fn scan_inputs(
     report.dataset.content_digest = content_digest;
     report.dataset.bytes = bytes;
     report.errors = errors;
-    report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(report)
+}
+
+/// Every row of `files` (resolved already: an export's private snapshot)
+/// scanned with `rules`, without the content digest.
+pub(crate) fn scan_files_without_digest(
+    files: &[source::InputFile],
+    rules: Arc<RuleSet>,
+    rt: &tokio::runtime::Runtime,
+) -> Result<Report> {
+    let inputs: Vec<String> = files.iter().map(|f| f.source.clone()).collect();
+    let cfg = ScanConfig {
+        digest: false,
+        ..Default::default()
+    };
+    scan_resolved(&inputs, files, Vec::new(), rules, &cfg, &NoProgress, rt)
 }
 
 /// Every row of `inputs` scanned with `rules`, without the content digest

@@ -63,6 +63,9 @@ pub enum Location {
         /// Its size in bytes.
         size: u64,
     },
+    /// Bytes held in memory: an export's private snapshot of a local file,
+    /// so that what is hashed, scanned and sent is one buffer.
+    Memory(bytes::Bytes),
 }
 
 impl std::fmt::Debug for Location {
@@ -70,6 +73,7 @@ impl std::fmt::Debug for Location {
         match self {
             Location::Local(p) => write!(f, "Local({})", p.display()),
             Location::Remote { path, size, .. } => write!(f, "Remote({path}, {size} bytes)"),
+            Location::Memory(b) => write!(f, "Memory({} bytes)", b.len()),
         }
     }
 }
@@ -520,7 +524,16 @@ pub fn read_input<C: BatchConsumer>(
     rt: &tokio::runtime::Runtime,
 ) -> Result<Read<C::Acc>> {
     match (&f.location, f.format) {
-        (Location::Local(p), Format::Parquet) => read_parquet_file(f, p, opts, consumer),
+        (Location::Local(p), Format::Parquet) => read_parquet(
+            f,
+            || std::fs::File::open(p).map_err(|e| Error::read(&f.source, e)),
+            opts,
+            consumer,
+        ),
+        (Location::Memory(b), Format::Parquet) => read_parquet(f, || Ok(b.clone()), opts, consumer),
+        (Location::Memory(b), fmt) => {
+            read_text(f, fmt, std::io::Cursor::new(b.clone()), opts, consumer)
+        }
         (Location::Local(p), fmt) => {
             let file = std::fs::File::open(p).map_err(|e| Error::read(&f.source, e))?;
             read_text(f, fmt, file, opts, consumer)
@@ -551,14 +564,19 @@ async fn fetch(
     .map_err(|e| Error::object_store(&f.source, e))
 }
 
-/// A local Parquet file: row groups in parallel, batches streamed.
-fn read_parquet_file<C: BatchConsumer>(
+/// A Parquet file on local disk or in memory (`open` gives a reader of its
+/// bytes, once per row group): row groups in parallel, batches streamed.
+fn read_parquet<C, R>(
     f: &InputFile,
-    path: &Path,
+    open: impl Fn() -> Result<R> + Sync,
     opts: &ReadOptions,
     consumer: &C,
-) -> Result<Read<C::Acc>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::read(&f.source, e))?;
+) -> Result<Read<C::Acc>>
+where
+    C: BatchConsumer,
+    R: parquet::file::reader::ChunkReader + 'static,
+{
+    let file = open()?;
     let reader_opts = ArrowReaderOptions::new().with_page_index_policy(
         parquet::file::metadata::PageIndexPolicy::from(opts.sample.is_some()),
     );
@@ -588,7 +606,7 @@ fn read_parquet_file<C: BatchConsumer>(
                 },
                 None => None,
             };
-            let file = std::fs::File::open(path).map_err(|e| Error::read(&f.source, e))?;
+            let file = open()?;
             let reader_opts = ArrowReaderOptions::new().with_page_index_policy(
                 parquet::file::metadata::PageIndexPolicy::from(sel.is_some()),
             );
@@ -695,6 +713,7 @@ pub(crate) async fn text_schema(f: &InputFile) -> Result<Schema> {
             f,
             std::io::Cursor::new(fetch(f, store.as_ref(), path).await?),
         ),
+        Location::Memory(b) => of(f, std::io::Cursor::new(b.clone())),
     }
 }
 

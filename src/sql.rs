@@ -629,6 +629,12 @@ pub async fn register_input(
                 .unwrap_or_default();
             (f.source.clone(), ext)
         }
+        crate::source::Location::Memory(_) => {
+            return Err(crate::Error::input(
+                &f.source,
+                "an input held in memory cannot be registered as a table",
+            ))
+        }
     };
     match f.format {
         crate::source::Format::Parquet => ctx

@@ -877,3 +877,80 @@ fn redaction_refuses_pii_inside_nested_columns_naming_the_column() {
                 .and(predicate::str::contains("orders.parquet")),
         );
 }
+
+/// #26: the content check and the upload read one snapshot of the inputs —
+/// held in memory, or copied to a private directory when the inputs are
+/// larger than the memory limit. Both ways, a token whose claims leave out
+/// what the data holds is refused before anything is written, and a token
+/// that covers it sends the input's exact bytes.
+#[test]
+fn the_content_check_holds_with_the_snapshot_in_memory_and_on_disk() {
+    use piigate::export::{Exporter, TokenSource};
+    use piigate::gate::token::{rfc3339, ApprovalClaims, KeySet, SigningKey};
+    use piigate::gate::{Op, Refusal};
+    let data = fixture("customers.parquet");
+    let inputs = vec![data.display().to_string()];
+    let (manifest, found) = piigate::export::approval_basis(&inputs, false, true).unwrap();
+    let found = found.unwrap();
+    assert!(found.entities.contains("IBAN"), "{:?}", found.entities);
+    for limit in [piigate::export::DEFAULT_MEMORY_SNAPSHOT_LIMIT, 0] {
+        let dir = tempfile::tempdir().unwrap();
+        let key = SigningKey::generate().unwrap();
+        let keys = dir.path().join("keys.json");
+        std::fs::write(&keys, KeySet::new([key.verifying_key()]).to_json_string()).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let to = format!("file://{}/", out.display());
+        let token = |entities: Vec<String>, sensitivity| {
+            let now = time::OffsetDateTime::now_utc();
+            let claims = ApprovalClaims {
+                jti: uuid::Uuid::new_v4().to_string(),
+                iss: "test".into(),
+                sub: "alice".into(),
+                aud: "piigate-export".into(),
+                iat: rfc3339(now),
+                nbf: rfc3339(now),
+                exp: rfc3339(now + time::Duration::minutes(5)),
+                approvers: vec!["bob".into()],
+                dataset_id: "customers".into(),
+                content_digest: manifest.digest(),
+                report_digest: String::new(),
+                policy_version: "1".into(),
+                dest: piigate::gate::Destination::parse(&to).unwrap().to_string(),
+                ops: vec![Op::Put, Op::Multipart],
+                max_objects: 10,
+                max_bytes: 1 << 30,
+                redacted: false,
+                endpoint: String::new(),
+                digest_version: piigate::gate::digest::MANIFEST_VERSION,
+                sensitivity: Some(sensitivity),
+                entities: Some(entities),
+                rules_digest: found.rules_digest.clone(),
+            };
+            TokenSource::Token(key.sign(&claims).unwrap())
+        };
+        let exporter = || {
+            Exporter::new(&to)
+                .keys_file(&keys)
+                .home(dir.path().join("home"))
+                .memory_snapshot_limit(limit)
+        };
+        // The approval says names only, at moderate sensitivity.
+        let lie = token(vec!["PERSON_NAME".into()], piigate::Sensitivity::Moderate);
+        match exporter().run(&inputs, &lie) {
+            Err(piigate::Error::Refused(Refusal::ContentExceeds(why))) => {
+                assert!(why.contains("IBAN"), "limit {limit}: {why}")
+            }
+            other => panic!("limit {limit}: not refused for its content: {other:?}"),
+        }
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "limit {limit}");
+        let covered = token(found.entities.iter().cloned().collect(), found.sensitivity);
+        let outcome = exporter().run(&inputs, &covered).unwrap();
+        assert_eq!(outcome.content_digest, manifest.digest());
+        assert_eq!(
+            std::fs::read(out.join("customers.parquet")).unwrap(),
+            std::fs::read(&data).unwrap(),
+            "limit {limit}"
+        );
+    }
+}

@@ -276,7 +276,7 @@ impl ApprovalClient {
         &self,
         session: &str,
         path: &str,
-        file: tokio::fs::File,
+        body: reqwest::Body,
     ) -> Result<()> {
         let url = self.url(
             ["v1", "exports", session, "objects"]
@@ -284,10 +284,7 @@ impl ApprovalClient {
                 .chain(path.split('/')),
         );
         let r: Result<serde_json::Value> = self
-            .call(
-                &format!("writing {path}"),
-                self.http.put(url).body(reqwest::Body::from(file)),
-            )
+            .call(&format!("writing {path}"), self.http.put(url).body(body))
             .await;
         refused_on_403(r).map(|_| ())
     }

@@ -105,6 +105,31 @@ pub fn hash_file(path: &std::path::Path) -> Result<(u64, String)> {
     Ok((size, hex::encode(h.finalize())))
 }
 
+/// The size and sha256 of bytes in memory.
+pub fn hash_bytes(b: &[u8]) -> (u64, String) {
+    (b.len() as u64, hex::encode(Sha256::digest(b)))
+}
+
+/// Read local `files` into memory, each in one piece: whatever reads them
+/// afterwards (the hash, the content scan, the upload) reads one buffer, so
+/// an input rewritten while an export runs cannot show the scan one content
+/// and the digest another. Nothing of the data is written to disk.
+pub fn snapshot_memory(files: &[InputFile]) -> Result<Vec<InputFile>> {
+    files
+        .iter()
+        .map(|f| {
+            let Location::Local(src) = &f.location else {
+                return Err(Error::input(&f.source, "not a local file"));
+            };
+            let bytes = std::fs::read(src).map_err(|e| Error::io(src.display().to_string(), e))?;
+            Ok(InputFile {
+                location: Location::Memory(bytes::Bytes::from(bytes)),
+                ..f.clone()
+            })
+        })
+        .collect()
+}
+
 /// Copy local `files` into `dir` (private to this process), hashing the bytes
 /// on the way, and return the copies and their manifest. Whatever reads the
 /// copies afterwards (the content scan, the upload) reads exactly the bytes
@@ -190,6 +215,7 @@ async fn hash_input(f: &InputFile) -> Result<(u64, String)> {
                 .map_err(|e| Error::Other(e.to_string()))?
         }
         Location::Remote { store, path, .. } => hash_object(store.as_ref(), path, &f.source).await,
+        Location::Memory(b) => Ok(hash_bytes(b)),
     }
 }
 
@@ -224,10 +250,11 @@ pub async fn manifest_with(
 pub fn manifest_of_local(files: &[InputFile]) -> Result<Manifest> {
     let mut entries = Vec::with_capacity(files.len());
     for f in files {
-        let Location::Local(p) = &f.location else {
-            return Err(Error::input(&f.source, "not a local file"));
+        let (size, sha256) = match &f.location {
+            Location::Local(p) => hash_file(p)?,
+            Location::Memory(b) => hash_bytes(b),
+            Location::Remote { .. } => return Err(Error::input(&f.source, "not a local file")),
         };
-        let (size, sha256) = hash_file(p)?;
         entries.push(ManifestEntry {
             path: f.relative.clone(),
             size,
