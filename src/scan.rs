@@ -1138,29 +1138,43 @@ impl Scanner {
     fn scan_float(&self, arr: &ArrayRef, path: &str, _hints: &ColumnHints, p: &mut ColumnProfile) {
         let nonnull = (arr.len() - arr.logical_null_count()) as u64;
         let rules = &self.detector.rules;
-        let Some((rule, limit)) = rules.numeric_axis(path).filter(|_| !self.opts.decode_only)
-        else {
+        let Some(axis) = rules.numeric_axis(path).filter(|_| !self.opts.decode_only) else {
             p.values += nonnull;
             return;
         };
         let Ok(a) = arrow::compute::cast(arr, &DataType::Float64) else {
             return;
         };
+        let r = &rules.rules[axis.rule];
         for v in a
             .as_primitive::<arrow::datatypes::Float64Type>()
             .iter()
             .flatten()
         {
             // In range: a position, however coarse (whole degrees of a
-            // historical map, one decimal of a wildlife survey).
-            if v.is_finite() && v.abs() <= limit {
-                let r = &rules.rules[rule];
+            // historical map, one decimal of a wildlife survey); or, in a
+            // column named for positions beyond doubt, a whole number in a
+            // scaled unit.
+            if in_degrees(v, axis.max_abs) || (axis.qualified && scaled_position(v, axis.max_abs)) {
                 self.record_rule(&r.id, &r.entity, &format!("{v:.4}"), 1, p);
             } else {
                 p.values += 1;
             }
         }
     }
+}
+
+/// A value within `max_abs` degrees.
+fn in_degrees(v: f64, max_abs: f64) -> bool {
+    v.is_finite() && v.abs() <= max_abs
+}
+
+/// A whole number that is a position within `max_abs` degrees in one of the
+/// integer units devices and formats store: degrees × 10⁵, 10⁶ or 10⁷
+/// (OpenStreetMap, `latitudeE7`) or semicircles (2³¹ per 180°, Garmin FIT).
+/// The widest of them, semicircles, bounds them all.
+fn scaled_position(v: f64, max_abs: f64) -> bool {
+    v.is_finite() && v.fract() == 0.0 && v.abs() <= max_abs / 180.0 * 2f64.powi(31)
 }
 
 /// A number written with a decimal comma ("52,52").
@@ -1380,12 +1394,27 @@ fn is_placeholder_trimmed(t: &str) -> bool {
             ) && PLACEHOLDERS.iter().any(|p| t.eq_ignore_ascii_case(p))))
 }
 
+/// Running text: three spaces, or one in a value of 40 bytes or more, and
+/// a word whose first letter is lower case. Words that all begin with a
+/// capital (or with no letter) are a title or a proper name however long
+/// ("Ted Stevens Anchorage International Airport", "123 Main Street Apt
+/// 4"), judged whole as structured values are.
 fn is_free_text(v: &str) -> bool {
     // Only "none, one, or three and more" matters: stop at the third space
     // (counted by SIMD compares; a byte loop cost ~50 instructions on a
     // 25-byte e-mail address).
     let spaces = crate::detect::matching::bytes::spaces_up_to(v.as_bytes(), 3);
-    spaces >= 3 || (v.len() >= 40 && spaces >= 1)
+    (spaces >= 3 || (v.len() >= 40 && spaces >= 1)) && has_lowercase_word(v)
+}
+
+/// Whether a word of `v` (split at whitespace) has a lower-case first
+/// letter (`"qty":` counts: the quote is no letter).
+fn has_lowercase_word(v: &str) -> bool {
+    v.split_whitespace().any(|w| {
+        w.chars()
+            .find(|c| c.is_alphabetic())
+            .is_some_and(|c| c.is_lowercase())
+    })
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
@@ -1407,11 +1436,16 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// Free text is three spaces, or one in a value of 40 bytes or more.
+        /// Free text is three spaces, or one in a value of 40 bytes or more,
+        /// and a word that begins in lower case.
         #[test]
-        fn free_text_counts_spaces(v in "[a b\t]{0,300}") {
+        fn free_text_counts_spaces(v in "[aB1 \t]{0,300}") {
             let spaces = v.bytes().filter(|&c| c == b' ').count();
-            proptest::prop_assert_eq!(is_free_text(&v), spaces >= 3 || (v.len() >= 40 && spaces >= 1));
+            let lower = v.split([' ', '\t']).any(|w| w.trim_start_matches('1').starts_with('a'));
+            proptest::prop_assert_eq!(
+                is_free_text(&v),
+                (spaces >= 3 || (v.len() >= 40 && spaces >= 1)) && lower
+            );
         }
     }
 
@@ -1711,12 +1745,36 @@ mod tests {
             ("longitude_bucket", None),
             ("deg", None),
             ("decimal_places", None),
+            ("delta_long", None),
+            ("lat_error", None),
+            ("diff_lat", None),
+            ("lon_sd", None),
+            ("speed_lon", None),
+            ("lat_offset", None),
         ] {
-            let got = rules.numeric_axis(name).map(|(i, limit)| {
-                assert_eq!(rules.rules[i].entity, "GEO_COORDINATE", "{name}");
-                limit
+            let got = rules.numeric_axis(name).map(|a| {
+                assert_eq!(rules.rules[a.rule].entity, "GEO_COORDINATE", "{name}");
+                a.max_abs
             });
             assert_eq!(got, want, "{name}");
+        }
+        // Named for positions beyond doubt (scaled whole numbers count), or
+        // by the bare axis word.
+        for (name, qualified) in [
+            ("lat", false),
+            ("long", false),
+            ("latitude", false),
+            ("position_lat", true),
+            ("latitudeE7", true),
+            ("lon_e6", true),
+            ("reclat", true),
+            ("lat_deg", true),
+        ] {
+            assert_eq!(
+                rules.numeric_axis(name).map(|a| a.qualified),
+                Some(qualified),
+                "{name}"
+            );
         }
     }
 

@@ -1086,6 +1086,97 @@ fn coordinates_of_any_precision_are_found_in_coordinate_columns() {
     }
 }
 
+/// #28: positions stored as whole numbers in a scaled unit (degrees × 10⁷
+/// as `latitudeE7`, Garmin's semicircles) in a column named for positions
+/// beyond doubt; and columns named for an axis that measure positions
+/// rather than hold them (a difference, an error, a speed) are not
+/// coordinates. A bare `long` of large counts is not a longitude.
+#[test]
+fn scaled_positions_and_measures_of_positions() {
+    let semicircles: Vec<i64> = vec![
+        -138827872,
+        -138827680,
+        1992059008,
+        1992058816,
+        612_384_000,
+        -612_384_000,
+    ];
+    let e7_lat: Vec<i64> = vec![
+        407_127_753,
+        515_073_509,
+        -338_688_197,
+        488_566_140,
+        356_761_919,
+        -229_068_000,
+    ];
+    let e7_lon: Vec<i64> = vec![
+        -740_059_728,
+        -1_275_898,
+        1_512_092_960,
+        23_522_219,
+        1_396_503_330,
+        -432_090_000,
+    ];
+    let small: Vec<f64> = vec![-0.915, 0.143, -0.867, 0.128, 0.51, -0.22];
+    let batch = RecordBatch::try_from_iter(vec![
+        (
+            "position_lat",
+            Arc::new(Int64Array::from(semicircles.clone())) as ArrayRef,
+        ),
+        ("latitudeE7", Arc::new(Int64Array::from(e7_lat)) as ArrayRef),
+        (
+            "longitude_e7",
+            Arc::new(StringArray::from(
+                e7_lon.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+            )) as ArrayRef,
+        ),
+        // Not positions.
+        (
+            "delta_long",
+            Arc::new(Float64Array::from(small.clone())) as ArrayRef,
+        ),
+        (
+            "lat_error",
+            Arc::new(Float64Array::from(small.clone())) as ArrayRef,
+        ),
+        (
+            "speed_lon",
+            Arc::new(Float64Array::from(small.clone())) as ArrayRef,
+        ),
+        ("lon_sd", Arc::new(Float64Array::from(small)) as ArrayRef),
+        (
+            "long",
+            Arc::new(Int64Array::from(vec![
+                15_250, 98_112, 230_004, 77_310, 1_204_559, 44_018,
+            ])) as ArrayRef,
+        ),
+        // Past even the widest scaled unit.
+        (
+            "position_long",
+            Arc::new(Int64Array::from(vec![
+                9_000_000_000i64,
+                -9_100_000_000,
+                9_200_000_000,
+                9_300_000_000,
+                -9_400_000_000,
+                9_500_000_000,
+            ])) as ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let got = entities_of(&batch);
+    for (name, found) in &got[..3] {
+        assert_eq!(
+            found,
+            &vec!["GEO_COORDINATE".to_string()],
+            "{name}: {got:?}"
+        );
+    }
+    for (name, found) in &got[3..] {
+        assert!(found.is_empty(), "{name}: {got:?}");
+    }
+}
+
 #[test]
 fn names_of_places_and_organisations_in_a_name_column_are_not_people() {
     let things: [&[&str]; 3] = [

@@ -657,11 +657,39 @@ impl Names {
                     let (t0, t1) = tokens[k - 1];
                     text[t1..a0].trim().is_empty() && self.is_title(&text[t0..t1])
                 };
-                if titled || !capitalises_nouns(text, tokens, k) {
+                if (titled || !capitalises_nouns(text, tokens, k))
+                    && !self.names_a_thing(text, tokens, k)
+                {
                     out.push((a0, b1, false));
                 }
             }
         }
+    }
+
+    /// Whether the pair of `tokens` at `k` is part of a longer run of
+    /// capitalised words that holds a word of place, facility or
+    /// organisation names: the run names a thing after a person ("Ted
+    /// Stevens Anchorage International Airport", "John Hopkins University
+    /// Hospital"), not the person.
+    fn names_a_thing(&self, text: &str, tokens: &[(usize, usize)], k: usize) -> bool {
+        let joined = |i: usize| text[tokens[i].1..tokens[i + 1].0].trim().is_empty();
+        let capital = |i: usize| starts_upper(&text[tokens[i].0..tokens[i].1]);
+        let place = |i: usize| self.flags(&text[tokens[i].0..tokens[i].1]) & PLACE_WORD != 0;
+        let mut i = k + 1;
+        while i + 1 < tokens.len() && joined(i) && capital(i + 1) {
+            i += 1;
+            if place(i) {
+                return true;
+            }
+        }
+        let mut i = k;
+        while i > 0 && joined(i - 1) && capital(i - 1) {
+            i -= 1;
+            if place(i) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether all of `text` (split into `tokens`) is one person's name.

@@ -75,6 +75,20 @@ pub(crate) struct Gate {
     pub alnum_digit_mask: u64,
 }
 
+/// A numeric column named for an axis of a rule (`RuleSet::numeric_axis`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct NumericAxisOf {
+    /// The rule (its index).
+    pub rule: usize,
+    /// The largest absolute value in degrees (90 for latitude).
+    pub max_abs: f64,
+    /// The name has a word besides the axis (`position_lat`, `lat_e7`,
+    /// `reclat`): whole numbers past the range in degrees are then
+    /// positions in a scaled integer unit (`lat * 1e7`, semicircles). A bare
+    /// `long` may count anything.
+    pub qualified: bool,
+}
+
 /// The compiled rule set: the rules, their patterns compiled, and the
 /// automata over every rule's anchors and context words.
 #[derive(Debug)]
@@ -187,21 +201,22 @@ impl RuleSet {
             .min_by_key(|&r| rank(r))
     }
 
-    /// The rule and the largest absolute value of a numeric column named
-    /// for one of a rule's axes: the axis must be the name's last word
-    /// after any of the rule's unit words (`pickup_lat`, `lat_deg`), as the
-    /// head of an English compound is (`latitude_band` is a code), alone or
-    /// after one of the rule's glued qualifiers (`reclat`, not `furlong`).
-    pub(crate) fn numeric_axis(&self, column: &str) -> Option<(usize, f64)> {
+    /// The axis a numeric column is named for (see [`NumericAxisOf`]): the
+    /// axis must be the name's last word after any of the rule's unit words
+    /// (`pickup_lat`, `lat_deg`), as the head of an English compound is
+    /// (`latitude_band` is a code), alone or after one of the rule's glued
+    /// qualifiers (`reclat`, not `furlong`); no other word of the name may
+    /// make it a measure of positions (`delta_lat`, `speed_lon`).
+    pub(crate) fn numeric_axis(&self, column: &str) -> Option<NumericAxisOf> {
         let words = super::column_words(column);
         self.rules.iter().enumerate().find_map(|(i, r)| {
             if r.numeric_axes.is_empty() {
                 return None;
             }
-            let last = words
+            let at = words
                 .iter()
-                .rev()
-                .find(|w| !r.numeric_axis_units.iter().any(|u| u == *w))?;
+                .rposition(|w| !r.numeric_axis_units.iter().any(|u| u == w))?;
+            let last = &words[at];
             // The axis, or the axis with one of the rule's qualifiers glued
             // in front of it (`reclat`).
             let names = |n: &String| {
@@ -210,10 +225,19 @@ impl RuleSet {
                         .strip_suffix(n.as_str())
                         .is_some_and(|q| r.numeric_axis_prefixes.iter().any(|p| p == q))
             };
-            r.numeric_axes
+            let axis = r.numeric_axes.iter().find(|a| a.names.iter().any(names))?;
+            let glued = !axis.names.iter().any(|n| n == last);
+            if words
                 .iter()
-                .find(|a| a.names.iter().any(names))
-                .map(|a| (i, a.max_abs))
+                .any(|w| r.numeric_axis_not.iter().any(|n| n == w))
+            {
+                return None;
+            }
+            Some(NumericAxisOf {
+                rule: i,
+                max_abs: axis.max_abs,
+                qualified: glued || words.len() > 1,
+            })
         })
     }
 
