@@ -1235,6 +1235,38 @@ fn names_of_places_and_organisations_in_a_name_column_are_not_people() {
     );
 }
 
+/// #28: long names of things — facilities named after people, titles —
+/// are judged whole, not as running text where any name pair counts: a
+/// name column of them is not people. Prose that mentions a person still is.
+#[test]
+fn long_names_of_things_named_after_people_are_not_people() {
+    let facilities = [
+        "Ted Stevens Anchorage International Airport",
+        "Ronald Reagan Washington National Airport",
+        "Thomas Jefferson University Hospital",
+        "Martin Luther King Jr Memorial Library",
+        "Harold Washington College Campus",
+        "Walter Reed National Military Medical Center",
+        "Orchard Valley Regional Airport",
+        "Lake Placid Municipal Airport",
+        "Bismarck Municipal Airport (North Field)",
+        "Greenville Downtown Airport",
+        "Mount Sinai Beth Israel Hospital",
+        "Edward Burnell Sr Memorial Airport",
+    ];
+    let found = entities_of(&text_column("name", &facilities));
+    assert!(found[0].1.is_empty(), "{found:?}");
+    // A pair beside a capitalised word that names no place is a person.
+    let notes = [
+        "called back, spoke with Maria Lopez about the refund",
+        "ticket reassigned to David Chen after review",
+        "left a message for Susan Miller Tuesday",
+        "meeting moved; John Smith Jr will attend",
+    ];
+    let found = entities_of(&text_column("notes", &notes));
+    assert_eq!(found[0].1, vec!["PERSON_NAME"], "{found:?}");
+}
+
 #[test]
 fn version_numbers_in_text_are_not_ip_addresses() {
     let releases: Vec<String> = (0..200)
