@@ -9,6 +9,7 @@ const FIRST_INTL: &str = include_str!("../../rules/dict/first_names_intl.txt");
 const LAST_INTL: &str = include_str!("../../rules/dict/surnames_intl.txt");
 const PLACES: &str = include_str!("../../rules/dict/places.txt");
 const PLACE_WORDS: &str = include_str!("../../rules/dict/place_words.txt");
+const TOPO_WORDS: &str = include_str!("../../rules/dict/topo_words.txt");
 const CITIES: &str = include_str!("../../rules/dict/cities.txt");
 
 /// Capitalised words that are also in the name lists but far more often mean
@@ -287,22 +288,30 @@ const TITLES: &[&str] = &[
     "binti",
 ];
 
-const FIRST_NAME: u8 = 1;
-const SURNAME: u8 = 2;
-const STOP_WORD: u8 = 4;
-const TITLE: u8 = 8;
+/// What a dictionary word can be (a set of the bits below).
+type Flags = u16;
+
+const FIRST_NAME: Flags = 1;
+const SURNAME: Flags = 2;
+const STOP_WORD: Flags = 4;
+const TITLE: Flags = 8;
 /// In the Census lists or the hand-curated ones (not only in the larger
 /// international lists): what a name in running text must be, where
 /// capitalised nouns (German prose) would otherwise pair up as names.
-const COMMON_FIRST: u8 = 16;
-const COMMON_SURNAME: u8 = 32;
+const COMMON_FIRST: Flags = 16;
+const COMMON_SURNAME: Flags = 32;
 /// A word of place, facility and organisation names ("County",
 /// "Municipal", "Inc"): outside a column named for a name, a value holding
 /// one is not a person's name.
-const PLACE_WORD: u8 = 64;
+const PLACE_WORD: Flags = 64;
 /// A one-word country or subdivision name ("Alabama", "Kenya"): alone in a
 /// generic name column, a place.
-const PLACE_NAME: u8 = 128;
+const PLACE_NAME: Flags = 128;
+/// A word for a street or a feature of the land that is also a surname
+/// ("Street", "Road", "Cross", "Hill", "Lane"): as the last of two words it
+/// makes a street or a place ("Baker Street", "Charing Cross") unless a
+/// common given name comes first ("Lois Lane", "Benny Hill").
+const TOPO_WORD: Flags = 256;
 
 /// Every dictionary word (folded) with what it can be: one hash lookup per
 /// token answers all the questions the finder asks.
@@ -311,13 +320,13 @@ pub struct Names {
     /// Folded word → `FIRST_NAME | SURNAME | STOP_WORD | TITLE` flags. Words
     /// of up to 15 bytes (nearly all) are keyed by one integer (`short_key`),
     /// which hashes and compares in a few instructions; longer ones by bytes.
-    short: rustc_hash::FxHashMap<u128, u8>,
-    long: rustc_hash::FxHashMap<Box<[u8]>, u8>,
+    short: rustc_hash::FxHashMap<u128, Flags>,
+    long: rustc_hash::FxHashMap<Box<[u8]>, Flags>,
     /// The short keys of the words that are stop words or titles, with
     /// just those two flags: all that a column named for a name asks of
     /// most values, in a table small enough to stay in the L1 cache
     /// (the full one is ~50,000 words).
-    marked: rustc_hash::FxHashMap<u128, u8>,
+    marked: rustc_hash::FxHashMap<u128, Flags>,
 }
 
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
@@ -413,8 +422,8 @@ impl Names {
     }
 
     pub fn builtin() -> Self {
-        let mut words: rustc_hash::FxHashMap<Box<[u8]>, u8> = Default::default();
-        let mut add = |t: &str, flag: u8| {
+        let mut words: rustc_hash::FxHashMap<Box<[u8]>, Flags> = Default::default();
+        let mut add = |t: &str, flag: Flags| {
             for l in t
                 .lines()
                 .map(str::trim)
@@ -430,6 +439,7 @@ impl Names {
         add(FIRST_INTL, FIRST_NAME);
         add(LAST_INTL, SURNAME);
         add(PLACE_WORDS, PLACE_WORD);
+        add(TOPO_WORDS, TOPO_WORD);
         add(PLACES, PLACE_NAME);
         for w in STOP {
             add(w, STOP_WORD);
@@ -465,13 +475,13 @@ impl Names {
     /// The flags of a folded word. A hyphenated word that is not in the
     /// dictionaries as a whole ("koch-scheuermann", "thomas-xavier") takes
     /// the flags of its parts.
-    fn lookup(&self, w: &[u8]) -> u8 {
+    fn lookup(&self, w: &[u8]) -> Flags {
         self.exact(w).unwrap_or_else(|| self.hyphenated(w))
     }
 
     /// The flags of a folded word that is in the dictionaries as it is.
     #[inline]
-    fn exact(&self, w: &[u8]) -> Option<u8> {
+    fn exact(&self, w: &[u8]) -> Option<Flags> {
         match short_key(w) {
             Some(k) => self.short.get(&k),
             None => self.long.get(w),
@@ -482,7 +492,7 @@ impl Names {
     /// The union of the flags of the parts of a folded, hyphenated word
     /// (0 for a word without a hyphen, or with an empty part).
     #[cold]
-    fn hyphenated(&self, w: &[u8]) -> u8 {
+    fn hyphenated(&self, w: &[u8]) -> Flags {
         if !w.contains(&b'-') {
             return 0;
         }
@@ -498,7 +508,7 @@ impl Names {
     }
 
     /// What `w` can be (0: not in any dictionary).
-    fn flags(&self, w: &str) -> u8 {
+    fn flags(&self, w: &str) -> Flags {
         thread_local!(static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
         if w.len() > 40 {
             return 0;
@@ -542,7 +552,7 @@ impl Names {
     /// U+017F: "Müller", "Łukasz", "García"), folded on the stack through a
     /// table of what `fold` makes of each such letter. `None` for any other
     /// character.
-    fn flags_latin(&self, w: &[u8]) -> Option<u8> {
+    fn flags_latin(&self, w: &[u8]) -> Option<Flags> {
         let mut buf = [0u8; 80];
         let mut n = 0;
         let mut i = 0;
@@ -899,7 +909,7 @@ impl Names {
     /// `flags_ascii` in the table of stop words and titles (those two
     /// flags only), for a word without a hyphen.
     #[inline]
-    fn marked_ascii(&self, w: &[u8]) -> u8 {
+    fn marked_ascii(&self, w: &[u8]) -> Flags {
         let n = w.len();
         if n > 15 || n == 0 {
             return self.flags_ascii(w) & (STOP_WORD | TITLE);
@@ -911,7 +921,7 @@ impl Names {
 
     /// `flags` of an ASCII word, its key read with at most two loads.
     #[inline]
-    fn flags_ascii(&self, w: &[u8]) -> u8 {
+    fn flags_ascii(&self, w: &[u8]) -> Flags {
         let n = w.len();
         if n > 15 || n == 0 {
             return if n == 0 {
@@ -930,7 +940,7 @@ impl Names {
     }
 
     /// `flags` of a longer ASCII word.
-    fn flags_slow(&self, w: &[u8]) -> u8 {
+    fn flags_slow(&self, w: &[u8]) -> Flags {
         if w.len() > 40 {
             return 0;
         }
@@ -1184,6 +1194,10 @@ struct NameTally {
     addressed: bool,
     /// The words that are surnames and not given names.
     surnames_only: usize,
+    /// The first word is a common given name (Census or hand-curated).
+    head_common: bool,
+    /// The last word so far is a street or land word (`TOPO_WORD`).
+    tail_topo: bool,
 }
 
 /// Whether a name token is an initial: one capital letter, with or
@@ -1259,7 +1273,7 @@ impl NameTally {
     /// One more name word, with its dictionary flags and whether it starts
     /// with a capital.
     #[inline]
-    fn add(&mut self, f: u8, upper: bool, initial: Initial) {
+    fn add(&mut self, f: Flags, upper: bool, initial: Initial) {
         if initial != Initial::No {
             // An initial stands for a given name; it is known to no list.
             self.initials += 1;
@@ -1279,7 +1293,9 @@ impl NameTally {
         let w = (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME, f & SURNAME != 0);
         if self.words == 0 {
             self.head = w;
+            self.head_common = f & (COMMON_FIRST | STOP_WORD) == COMMON_FIRST;
         }
+        self.tail_topo = f & TOPO_WORD != 0;
         self.words += 1;
         self.firsts += w.0 as usize;
         self.lasts += w.1 as usize;
@@ -1353,6 +1369,12 @@ impl NameTally {
             return self.place_names == 0
                 && ((hinted && self.known > 0)
                     || (self.surnames_only == 1 && self.plain == 0 && mixed_case()));
+        }
+        // Two words ending in a street or land word name a street or a
+        // place ("Baker Street", "Charing Cross") unless a common given
+        // name comes first ("Lois Lane").
+        if self.words == 2 && self.initials == 0 && self.tail_topo && !self.head_common {
+            return false;
         }
         let strong = self.firsts >= 1 && (self.lasts >= 1 || self.firsts >= 2) && self.known >= 2;
         strong
@@ -1711,6 +1733,29 @@ mod tests {
             .find("Please call Jennifer Lopez tomorrow.", false)
             .is_empty());
         assert!(n.find("please call back may 5", false).is_empty());
+    }
+
+    #[test]
+    fn two_words_ending_in_a_street_or_land_word_are_a_place() {
+        let n = Names::builtin();
+        for place in [
+            "Baker Street",
+            "Edgware Road",
+            "Charing Cross",
+            "Kowalski Street",
+            "Tower Hill",
+            "Putney Bridge",
+            "Bishops Gate",
+            "Marylebone Station",
+            "Ealing Common",
+        ] {
+            assert!(n.find(place, NameHint::Hinted).is_empty(), "{place}");
+            assert!(n.find(place, false).is_empty(), "{place}");
+        }
+        // A common given name first: a person whose surname is the word.
+        for person in ["Lois Lane", "Benny Hill", "Sally Field", "Nathan Lane"] {
+            assert_eq!(n.find(person, NameHint::Hinted).len(), 1, "{person}");
+        }
     }
 
     /// In a column named for a name, names the dictionaries do not hold
