@@ -622,6 +622,7 @@ impl Names {
         out: &mut Vec<(usize, usize, bool)>,
     ) {
         out.clear();
+        let text = without_code_annotation(text);
         // Outside a name column, a name is capitalised words: a whole-value
         // name needs every word capitalised and at least two of them (a single
         // word counts only in a name column), and an embedded one is a
@@ -709,6 +710,7 @@ impl Names {
         hinted: NameHint,
         tokens: &mut Vec<(usize, usize)>,
     ) -> bool {
+        let text = without_code_annotation(text);
         if let Some(answer) = self.whole_name_latin(text.as_bytes(), hinted) {
             return answer;
         }
@@ -1263,6 +1265,31 @@ fn is_form_of_address(core: &[u8]) -> bool {
     core.len() <= 9 && FORMS.iter().any(|f| f.eq_ignore_ascii_case(core))
 }
 
+/// `text` without a trailing code in parentheses — a country, a party and
+/// state, a year: "Joyner-Kersee (USA)", "SESSIONS (R AL)", "Pelosi
+/// (D-CA)" — which annotates a name and is no part of it. The code is at
+/// most 12 bytes of capitals, digits, spaces and `-./`; anything else in
+/// parentheses ("(John Smith)") stays.
+fn without_code_annotation(text: &str) -> &str {
+    let Some(body) = text.strip_suffix(')') else {
+        return text;
+    };
+    let Some(open) = body.rfind(" (") else {
+        return text;
+    };
+    let code = &body[open + 2..];
+    let is_code = (1..=12).contains(&code.len())
+        && code
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || b" -./".contains(&c))
+        && code.bytes().any(|c| c.is_ascii_alphanumeric());
+    if is_code {
+        body[..open].trim_end()
+    } else {
+        text
+    }
+}
+
 /// Whether a value (valid UTF-8) holds a lower-case letter.
 fn has_lowercase(b: &[u8]) -> bool {
     b.iter().any(u8::is_ascii_lowercase)
@@ -1733,6 +1760,35 @@ mod tests {
             .find("Please call Jennifer Lopez tomorrow.", false)
             .is_empty());
         assert!(n.find("please call back may 5", false).is_empty());
+    }
+
+    #[test]
+    fn a_code_in_parentheses_after_a_name_annotates_it() {
+        let n = Names::builtin();
+        let mut tokens = Vec::new();
+        for (v, hint) in [
+            ("Jackie Joyner-Kersee (USA)", NameHint::None),
+            ("Maria Souza (BRA)", NameHint::None),
+            ("Jeff Sessions (R AL)", NameHint::None),
+            ("Nancy Wilson (D-CA)", NameHint::None),
+            ("Robert Smith (1998)", NameHint::None),
+            ("Schulz (GDR)", NameHint::Hinted),
+        ] {
+            assert!(n.whole_name(v, hint, &mut tokens), "{v}");
+            assert_eq!(n.find(v, hint).len(), 1, "{v}");
+        }
+        assert_eq!(without_code_annotation("Acme (USA)"), "Acme");
+        // Not a code: words, nothing, or no space before.
+        for v in [
+            "Ann Lee (John's sister)",
+            "Jo Ann ()",
+            "Smith(USA)",
+            "Ann (Lee",
+        ] {
+            assert_eq!(without_code_annotation(v), v);
+        }
+        // The thing before the code is judged as it would be alone.
+        assert!(!n.whole_name("Springfield Municipal (IL)", NameHint::Hinted, &mut tokens));
     }
 
     #[test]
