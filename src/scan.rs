@@ -1410,11 +1410,26 @@ fn is_free_text(v: &str) -> bool {
 /// Whether a word of `v` (split at whitespace) has a lower-case first
 /// letter (`"qty":` counts: the quote is no letter).
 fn has_lowercase_word(v: &str) -> bool {
-    v.split_whitespace().any(|w| {
-        w.chars()
-            .find(|c| c.is_alphabetic())
-            .is_some_and(|c| c.is_lowercase())
-    })
+    // ASCII by bytes (a word's first letter decides it); text with other
+    // characters by chars.
+    let mut looking = true;
+    for &c in v.as_bytes() {
+        if c.is_ascii_whitespace() {
+            looking = true;
+        } else if c >= 0x80 {
+            return v.split_whitespace().any(|w| {
+                w.chars()
+                    .find(|c| c.is_alphabetic())
+                    .is_some_and(|c| c.is_lowercase())
+            });
+        } else if looking {
+            if c.is_ascii_lowercase() {
+                return true;
+            }
+            looking = !c.is_ascii_uppercase();
+        }
+    }
+    false
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
@@ -1439,9 +1454,11 @@ mod tests {
         /// Free text is three spaces, or one in a value of 40 bytes or more,
         /// and a word that begins in lower case.
         #[test]
-        fn free_text_counts_spaces(v in "[aB1 \t]{0,300}") {
+        fn free_text_counts_spaces(v in "[aBéÉ1 \t]{0,300}") {
             let spaces = v.bytes().filter(|&c| c == b' ').count();
-            let lower = v.split([' ', '\t']).any(|w| w.trim_start_matches('1').starts_with('a'));
+            let lower = v
+                .split([' ', '\t'])
+                .any(|w| w.trim_start_matches('1').starts_with(['a', 'é']));
             proptest::prop_assert_eq!(
                 is_free_text(&v),
                 (spaces >= 3 || (v.len() >= 40 && spaces >= 1)) && lower
