@@ -1379,6 +1379,7 @@ impl NameTally {
         if self.place_words > 0 {
             return false;
         }
+        let named = hinted == NameHint::Named;
         let hinted = hinted.any();
         if self.plain == 0 && self.place_names == 0 {
             if self.addressed && self.known > 0 {
@@ -1399,8 +1400,16 @@ impl NameTally {
         }
         // Two words ending in a street or land word name a street or a
         // place ("Baker Street", "Charing Cross") unless a common given
-        // name comes first ("Lois Lane").
-        if self.words == 2 && self.initials == 0 && self.tail_topo && !self.head_common {
+        // name comes first ("Lois Lane"), the column is named for a name
+        // ("Grant Bay" in `full_name`), or a comma puts the surname first
+        // ("Tanaka, Lane").
+        if self.words == 2
+            && self.initials == 0
+            && self.tail_topo
+            && !self.head_common
+            && !named
+            && !comma()
+        {
             return false;
         }
         let strong = self.firsts >= 1 && (self.lasts >= 1 || self.firsts >= 2) && self.known >= 2;
@@ -1809,9 +1818,19 @@ mod tests {
             assert!(n.find(place, false).is_empty(), "{place}");
         }
         // A common given name first: a person whose surname is the word.
-        for person in ["Lois Lane", "Benny Hill", "Sally Field", "Nathan Lane"] {
+        for person in [
+            "Lois Lane",
+            "Benny Hill",
+            "Sally Field",
+            "Nathan Lane",
+            "Tanaka, Lane",
+        ] {
             assert_eq!(n.find(person, NameHint::Hinted).len(), 1, "{person}");
         }
+        // In a column named for a name, the pair is a name whatever its
+        // first word ("Grant" is also a word).
+        let mut tokens = Vec::new();
+        assert!(n.whole_name("Grant Bay", NameHint::Named, &mut tokens));
     }
 
     /// In a column named for a name, names the dictionaries do not hold
