@@ -312,7 +312,38 @@ fn shape(s: &str, token_floor: u32) -> Shape {
     if sh.features & Feature::Colon.bit() != 0 && has_hex_colons(s.as_bytes()) {
         sh.features |= Feature::HexColons.bit();
     }
+    // The byte passes count separators; where they are enough, whether
+    // they stand as in a MAC address decides (a log line's dots and
+    // colons seldom do).
+    if sh.features & Feature::MacSeparators.bit() != 0 && !has_mac_layout(s.as_bytes()) {
+        sh.features &= !Feature::MacSeparators.bit();
+    }
     sh
+}
+
+/// Whether `b` holds six hex pairs joined by `:` or `-` (`00:1a:2b:3c:4d:5e`)
+/// or three groups of four hex digits joined by `.` (`001a.2b3c.4d5e`): the
+/// MAC rule's layouts, without their word boundaries or the separators'
+/// consistency, so that no value it could match is left out.
+fn has_mac_layout(b: &[u8]) -> bool {
+    let hex =
+        |i: usize, n: usize| i + n <= b.len() && b[i..i + n].iter().all(u8::is_ascii_hexdigit);
+    let pairs = |i: usize| {
+        i >= 2
+            && hex(i - 2, 2)
+            && (0..5).all(|k| {
+                let at = i + 3 * k;
+                matches!(b.get(at), Some(b':' | b'-')) && hex(at + 1, 2)
+            })
+    };
+    let quads = |i: usize| {
+        i >= 4 && hex(i - 4, 4) && hex(i + 1, 4) && b.get(i + 5) == Some(&b'.') && hex(i + 6, 4)
+    };
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b':' | b'-' => pairs(i),
+        b'.' => quads(i),
+        _ => false,
+    })
 }
 
 /// Whether two `:` stand with at most four ASCII hex digits between them
@@ -3069,6 +3100,63 @@ mod tests {
             "12AB Main",
         ] {
             assert!(!has(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn mac_layouts_pass_the_mac_gate_and_log_lines_do_not() {
+        let mac = crate::rules::Feature::MacSeparators.bit();
+        for yes in [
+            "00:1A:2B:3C:4D:5E",
+            "device 001a.2b3c.4d5e",
+            "hw=aa-bb-cc-dd-ee-ff;",
+        ] {
+            assert!(shape(yes, u32::MAX).features & mac != 0, "{yes}");
+        }
+        for no in [
+            r#"190.204.72.143 - - [12/Mar/2026:15:31:34 +0000] "GET /a.b.c HTTP/1.1" 200"#,
+            "2026-12-06T08:51:01.123-05:00 a-b-c-d-e-f",
+            "fe80::1ff:fe23:4567:890a",
+            "1.2.3.4",
+        ] {
+            assert!(shape(no, u32::MAX).features & mac == 0, "{no}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The MAC gate leaves out no value the MAC rule's patterns match.
+        #[test]
+        fn the_mac_gate_is_a_superset_of_the_mac_patterns(
+            head in "[0-9a-g:. -]{0,6}",
+            groups in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => "[0-9a-fA-F]{2}",
+                    2 => "[0-9a-fA-F]{4}",
+                    1 => "[0-9a-fA-F]{1,5}",
+                ],
+                3..8,
+            ),
+            seps in proptest::collection::vec(
+                proptest::prop_oneof![4 => ":", 4 => "-", 2 => "\\.", 1 => " "],
+                7,
+            ),
+            tail in "[0-9a-g:. -]{0,6}",
+        ) {
+            let mut v = head;
+            for (g, s) in groups.iter().zip(&seps) {
+                v.push_str(g);
+                v.push_str(s);
+            }
+            v.pop();
+            v.push_str(&tail);
+            let rules = crate::RuleSet::builtin().unwrap();
+            let rule = rules.get("mac").unwrap();
+            let matched = rule.patterns.iter().any(|p| {
+                regex_automata::meta::Regex::new(p).unwrap().is_match(v.as_str())
+            });
+            if matched {
+                proptest::prop_assert!(has_mac_layout(v.as_bytes()), "{v:?}");
+            }
         }
     }
 
