@@ -92,7 +92,7 @@ for d in "${datasets[@]}"; do
     ratio+=("$(awk -v a="$fw" -v b="$dw" 'BEGIN {printf "%.2f", a / b}')")
     echo "$d: decode-only ${dw}s, full ${fw}s (cpu ${fc}s, ${fm} KB)" >&2
   done
-  mb=$(stat -c %s "$f" | awk '{printf "%.0f", $1 / 1e6}')
+  mb=$(stat -L -c %s "$f" | awk '{printf "%.0f", $1 / 1e6}')
   md=$(printf '%s\n' "${dec[@]}" | median)
   mf=$(printf '%s\n' "${full[@]}" | median)
   mc=$(printf '%s\n' "${cpu[@]}" | median)
