@@ -886,7 +886,7 @@ fn redaction_refuses_pii_inside_nested_columns_naming_the_column() {
 #[test]
 fn the_content_check_holds_with_the_snapshot_in_memory_and_on_disk() {
     use piigate::export::{Exporter, TokenSource};
-    use piigate::gate::token::{rfc3339, ApprovalClaims, KeySet, SigningKey};
+    use piigate::gate::token::{KeySet, SigningKey};
     use piigate::gate::{Op, Refusal};
     let data = fixture("customers.parquet");
     let inputs = vec![data.display().to_string()];
@@ -902,31 +902,12 @@ fn the_content_check_holds_with_the_snapshot_in_memory_and_on_disk() {
         std::fs::create_dir_all(&out).unwrap();
         let to = format!("file://{}/", out.display());
         let token = |entities: Vec<String>, sensitivity| {
-            let now = time::OffsetDateTime::now_utc();
-            let claims = ApprovalClaims {
-                jti: uuid::Uuid::new_v4().to_string(),
-                iss: "test".into(),
-                sub: "alice".into(),
-                aud: "piigate-export".into(),
-                iat: rfc3339(now),
-                nbf: rfc3339(now),
-                exp: rfc3339(now + time::Duration::minutes(5)),
-                approvers: vec!["bob".into()],
-                dataset_id: "customers".into(),
-                content_digest: manifest.digest(),
-                report_digest: String::new(),
-                policy_version: "1".into(),
-                dest: piigate::gate::Destination::parse(&to).unwrap().to_string(),
-                ops: vec![Op::Put, Op::Multipart],
-                max_objects: 10,
-                max_bytes: 1 << 30,
-                redacted: false,
-                endpoint: String::new(),
-                digest_version: piigate::gate::digest::MANIFEST_VERSION,
-                sensitivity: Some(sensitivity),
-                entities: Some(entities),
-                rules_digest: found.rules_digest.clone(),
-            };
+            let dest = piigate::gate::Destination::parse(&to).unwrap().to_string();
+            let mut claims =
+                crate::common::claims_for(&manifest, &dest, vec![Op::Put, Op::Multipart]);
+            claims.sensitivity = Some(sensitivity);
+            claims.entities = Some(entities);
+            claims.rules_digest = found.rules_digest.clone();
             TokenSource::Token(key.sign(&claims).unwrap())
         };
         let exporter = || {

@@ -12,8 +12,7 @@ use predicates::prelude::*;
 use crate::export::{start_s3, Env};
 use piigate::gate::store::refusal_of;
 use piigate::gate::{
-    Approval, ApprovalClaims, Destination, GatedStore, KeySet, LocalLedger, Op, Refusal,
-    SigningKey, Verifier,
+    Approval, Destination, GatedStore, KeySet, LocalLedger, Op, Refusal, SigningKey, Verifier,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -206,34 +205,6 @@ fn concurrent_first_runs_create_one_audit_key() {
         .stdout(predicate::str::contains("intact"));
 }
 
-fn claims_for(manifest: &piigate::gate::Manifest, dest: &str, ops: Vec<Op>) -> ApprovalClaims {
-    let now = time::OffsetDateTime::now_utc();
-    ApprovalClaims {
-        jti: uuid::Uuid::new_v4().to_string(),
-        iss: "test".into(),
-        sub: "alice".into(),
-        aud: "piigate-export".into(),
-        iat: piigate::gate::token::rfc3339(now),
-        nbf: piigate::gate::token::rfc3339(now),
-        exp: piigate::gate::token::rfc3339(now + time::Duration::minutes(5)),
-        approvers: vec!["bob".into()],
-        dataset_id: "ds".into(),
-        content_digest: manifest.digest(),
-        report_digest: String::new(),
-        policy_version: "1".into(),
-        dest: dest.into(),
-        ops,
-        max_objects: 2,
-        max_bytes: 1 << 30,
-        redacted: false,
-        endpoint: String::new(),
-        digest_version: piigate::gate::digest::MANIFEST_VERSION,
-        sensitivity: None,
-        entities: None,
-        rules_digest: String::new(),
-    }
-}
-
 /// A gated store over a local directory, authorised for `files` (name, bytes).
 struct LocalGate {
     dir: tempfile::TempDir,
@@ -259,7 +230,9 @@ fn local_gate(files: &[(&str, &[u8])], ops: Vec<Op>) -> LocalGate {
     };
     let url = file_url(&out);
     let key = SigningKey::generate().unwrap();
-    let token = key.sign(&claims_for(&manifest, &url, ops)).unwrap();
+    let token = key
+        .sign(&crate::common::claims_for(&manifest, &url, ops))
+        .unwrap();
     let verifier = Verifier::new(KeySet::new([key.verifying_key()]), "piigate-export");
     let ledger = LocalLedger::open(dir.path().join("ledger.db")).unwrap();
     let store = rt

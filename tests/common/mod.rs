@@ -84,3 +84,38 @@ pub fn evaluate(report: &Report, truth: &gen::Truth) -> Evaluation {
         mistakes,
     }
 }
+
+/// Claims of an approval of `manifest` for `dest` and `ops`, valid for five
+/// minutes, binding no content (set `sensitivity`, `entities` and
+/// `rules_digest` to bind it).
+pub fn claims_for(
+    manifest: &piigate::gate::Manifest,
+    dest: &str,
+    ops: Vec<piigate::gate::Op>,
+) -> piigate::gate::token::ApprovalClaims {
+    let now = time::OffsetDateTime::now_utc();
+    piigate::gate::token::ApprovalClaims {
+        jti: uuid::Uuid::new_v4().to_string(),
+        iss: "test".into(),
+        sub: "alice".into(),
+        aud: "piigate-export".into(),
+        iat: piigate::gate::token::rfc3339(now),
+        nbf: piigate::gate::token::rfc3339(now),
+        exp: piigate::gate::token::rfc3339(now + time::Duration::minutes(5)),
+        approvers: vec!["bob".into()],
+        dataset_id: "ds".into(),
+        content_digest: manifest.digest(),
+        report_digest: String::new(),
+        policy_version: "1".into(),
+        dest: dest.into(),
+        ops,
+        max_objects: 2,
+        max_bytes: 1 << 30,
+        redacted: false,
+        endpoint: String::new(),
+        digest_version: piigate::gate::digest::MANIFEST_VERSION,
+        sensitivity: None,
+        entities: None,
+        rules_digest: String::new(),
+    }
+}
