@@ -379,7 +379,11 @@ fn shape_of(s: &str, token_floor: u32) -> Shape {
             ..Shape::default()
         };
     }
-    let mut sh = shape_general(b);
+    let mut sh = if b.len() >= MASKED_SHAPE_MIN {
+        shape_general_masks(b, first.features, first.digits)
+    } else {
+        shape_general(b)
+    };
     sh.caplike = first.caplike;
     sh.token_run = token_run;
     sh
@@ -387,6 +391,163 @@ fn shape_of(s: &str, token_floor: u32) -> Shape {
 
 fn shape_general(b: &[u8]) -> Shape {
     shape_general_with::<true>(b)
+}
+
+/// Values with digits this long or longer take `shape_general_masks`.
+const MASKED_SHAPE_MIN: usize = 48;
+
+/// `shape_general` from class masks of 64 bytes at a time
+/// (`bytes::shape_masks`): the transitions that gate rules are shifts and
+/// ANDs of the masks, and the runs of digits and of letters and digits are
+/// walked run by run instead of byte by byte. `features` and `digits` are
+/// the first pass's (the byte features, `MacSeparators`, the digit count).
+/// A log line or a paragraph holds a few dozen runs and hundreds of bytes.
+fn shape_general_masks(b: &[u8], features: u16, digits: u32) -> Shape {
+    use crate::rules::Feature;
+    let mut sh = Shape {
+        digits,
+        features,
+        ..Shape::default()
+    };
+    // `x` shifted up by `k` bytes, the top bytes of the block before
+    // coming in at the bottom.
+    fn shl(x: u64, before: u64, k: u32) -> u64 {
+        (x << k) | (before >> (64 - k))
+    }
+    let mut prev = bytes::ShapeMasks::default();
+    let mut prev_s123 = 0u64; // where `NumberThenCapital` is at 1, 2 or 3
+    let mut space_carry = false; // a seeded run of spaces reaches the next block
+                                 // The number being read (as in `shape_general`: at most 8 groups).
+    let mut groups = [0u32; 8];
+    let mut ng = 0usize;
+    let mut prev_end = 0usize;
+    let mut open_digits: Option<(usize, bool)> = None;
+    let mut open_alnum: Option<(usize, bool)> = None;
+    let is_sep = |c: u8| matches!(c, b' ' | b'-' | b'.' | b'/' | b'(' | b')');
+    let mut digit_run = |s: usize, e: usize, sh: &mut Shape| {
+        if ng > 0 {
+            let gap = &b[prev_end..s];
+            if gap.len() > 2 || !gap.iter().all(|&c| is_sep(c)) {
+                flush_groups(&groups, ng, &mut sh.digit_mask);
+                ng = 0;
+            }
+        }
+        let len = (e - s) as u32;
+        if ng < 8 {
+            groups[ng] = len;
+            ng += 1;
+        } else if e < b.len() {
+            // (`shape_general` drops a ninth group that ends the value.)
+            groups[7] += len;
+        }
+        prev_end = e;
+    };
+    let alnum_run = |s: usize, e: usize, digit: bool, sh: &mut Shape| {
+        let bit = 1u64 << (e - s).min(63);
+        sh.alnum_mask |= bit;
+        if digit {
+            sh.alnum_digit_mask |= bit;
+        }
+    };
+    for (k, block) in b.chunks(64).enumerate() {
+        let base = 64 * k;
+        let m = bytes::shape_masks(block);
+        let (d, a, u) = (m.digit, m.alpha, m.upper);
+        let (dp, ap) = (shl(d, prev.digit, 1), shl(a, prev.alpha, 1));
+        if a & dp != 0 {
+            sh.features |= Feature::DigitLetter.bit();
+        }
+        if d & ap != 0 {
+            sh.features |= Feature::LetterDigit.bit();
+        }
+        if d & shl(m.dot, prev.dot, 1) & shl(d, prev.digit, 2) != 0 {
+            sh.features |= Feature::DigitDotDigit.bit();
+        }
+        if u & shl(u, prev.upper, 1) & shl(u, prev.upper, 2) & shl(u, prev.upper, 3) != 0 {
+            sh.features |= Feature::UpperWord.bit();
+        }
+        // `NumberThenCapital`: a digit, a letter after it or not, a comma
+        // after those or not, then whitespace (or non-ASCII bytes) and a
+        // capital. The runs of whitespace entered from such a start are
+        // found by adding their first bytes to the whitespace mask: the
+        // carry runs to the byte after each run.
+        let s12 = d | (a & dp);
+        let s123 = s12 | (m.comma & shl(s12, prev_s123, 1));
+        let seeds = m.space_like & shl(s123, prev_s123, 1);
+        let (sum, c1) = m.space_like.overflowing_add(seeds);
+        let (sum, c2) = sum.overflowing_add(space_carry as u64);
+        space_carry = c1 || c2;
+        if (sum ^ m.space_like) & !m.space_like & u != 0 {
+            sh.features |= Feature::NumberThenCapital.bit();
+        }
+        each_run(d, 0, base, &mut open_digits, |s, e, _| {
+            digit_run(s, e, &mut sh)
+        });
+        each_run(a | d, d, base, &mut open_alnum, |s, e, x| {
+            alnum_run(s, e, x, &mut sh)
+        });
+        prev = m;
+        prev_s123 = s123;
+    }
+    if let Some((s, _)) = open_digits {
+        digit_run(s, b.len(), &mut sh);
+    }
+    if let Some((s, x)) = open_alnum {
+        alnum_run(s, b.len(), x, &mut sh);
+    }
+    if ng > 0 {
+        flush_groups(&groups, ng, &mut sh.digit_mask);
+    }
+    sh
+}
+
+/// Every contiguous span of a number's groups: "4111 1111 1111 1111 2024"
+/// still offers 16.
+fn flush_groups(groups: &[u32; 8], ng: usize, mask: &mut u32) {
+    for i in 0..ng {
+        let mut sum = 0;
+        for g in &groups[i..ng] {
+            sum += g;
+            *mask |= 1 << sum.min(31);
+        }
+    }
+}
+
+/// The runs of set bits of `m`, a block of 64 bytes from `base`, as
+/// `f(start, end, any bit of flag in the run)`; a run that reaches the
+/// block's last bit stays `open` for the next block (and is the caller's to
+/// end after the last).
+#[inline]
+fn each_run(
+    mut m: u64,
+    flag: u64,
+    base: usize,
+    open: &mut Option<(usize, bool)>,
+    mut f: impl FnMut(usize, usize, bool),
+) {
+    let low = |n: u32| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    if let Some((s, x)) = *open {
+        let lead = m.trailing_ones();
+        let x = x || flag & low(lead) != 0;
+        if lead == 64 {
+            *open = Some((s, x));
+            return;
+        }
+        f(s, base + lead as usize, x);
+        *open = None;
+        m &= !low(lead);
+    }
+    while m != 0 {
+        let s = m.trailing_zeros();
+        let len = (m >> s).trailing_ones();
+        let x = (flag >> s) & low(len) != 0;
+        if s + len == 64 {
+            *open = Some((base + s as usize, x));
+            return;
+        }
+        f(base + s as usize, base + (s + len) as usize, x);
+        m &= !(low(len) << s);
+    }
 }
 
 /// `shape_general`; with `SKIP_QUIET`, runs of lower-case letters and
@@ -2807,6 +2968,27 @@ mod tests {
             proptest::prop_assert_eq!((a.alnum_mask, a.features), (b.alnum_mask, b.features));
             let upper = b.features & crate::rules::Feature::UpperWord.bit() != 0;
             proptest::prop_assert_eq!(has_upper_word(v.as_bytes()), upper);
+        }
+    }
+
+    proptest::proptest! {
+        /// The mask pass gives the byte walk's shape on values of every
+        /// length around the 64-byte blocks: numbers in groups, words,
+        /// capitals after numbers, runs across the blocks' edges.
+        #[test]
+        fn masked_shape_agrees_with_the_byte_walk(
+            v in proptest::prop_oneof![
+                "[a-c A-C0-9.,:/()\\-@=\t\u{e9}\u{4e00}]{0,200}",
+                "([0-9]{0,70}[ .\\-/]{0,3}[a-zA-Z]{0,70}[, \t]{0,70}){0,4}",
+                "([A-Z]{0,6}[0-9 ]{0,12}[a-z ]{0,20}){0,12}",
+                "[a-z ]{0,60}([0-9]{1,3}[ .\\-/()]{1,3}){0,12}[0-9]{0,3}",
+            ]
+        ) {
+            let b = v.as_bytes();
+            let first = bytes::first_pass(b, 15);
+            let a = shape_general_masks(b, first.features, first.digits);
+            let r = shape_general_with::<false>(b);
+            proptest::prop_assert_eq!(format!("{a:?}"), format!("{r:?}"));
         }
     }
 

@@ -297,6 +297,57 @@ pub(crate) fn word_masks_scalar(b: &[u8]) -> WordMasks {
     m
 }
 
+/// The byte classes the shape pass of a value with digits reads (number
+/// groups, letter and digit runs, the transitions that gate rules), as bit
+/// masks over a block of at most 64 bytes: bit `i` of each is byte `i`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ShapeMasks {
+    pub digit: u64,
+    /// ASCII letters of either case.
+    pub alpha: u64,
+    /// ASCII capitals.
+    pub upper: u64,
+    pub dot: u64,
+    pub comma: u64,
+    /// What may stand between the groups of one number: space, `-`, `.`,
+    /// `/`, `(`, `)`.
+    pub sep: u64,
+    /// ASCII whitespace and every non-ASCII byte.
+    pub space_like: u64,
+}
+
+/// `ShapeMasks` of `b` (at most 64 bytes), sixteen bytes per step.
+#[inline]
+pub(crate) fn shape_masks(b: &[u8]) -> ShapeMasks {
+    debug_assert!(b.len() <= 64);
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+        unsafe { sse2::shape_masks(b) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        shape_masks_scalar(b)
+    }
+}
+
+/// The scalar form of `shape_masks` (the reference for the SIMD one).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) fn shape_masks_scalar(b: &[u8]) -> ShapeMasks {
+    let mut m = ShapeMasks::default();
+    for (i, &c) in b.iter().enumerate().take(64) {
+        let bit = |x: bool| (x as u64) << i;
+        m.digit |= bit(c.is_ascii_digit());
+        m.alpha |= bit(c.is_ascii_alphabetic());
+        m.upper |= bit(c.is_ascii_uppercase());
+        m.dot |= bit(c == b'.');
+        m.comma |= bit(c == b',');
+        m.sep |= bit(matches!(c, b' ' | b'-' | b'.' | b'/' | b'(' | b')'));
+        m.space_like |= bit(c.is_ascii_whitespace() || c >= 0x80);
+    }
+    m
+}
+
 /// Bit masks of the spaces and the commas of `b` (at most 64 bytes),
 /// sixteen bytes per step.
 #[inline]
@@ -636,6 +687,39 @@ mod sse2 {
         (sp, co)
     }
 
+    /// `super::shape_masks`, block by block.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn shape_masks(b: &[u8]) -> super::ShapeMasks {
+        let mut m = super::ShapeMasks::default();
+        blocks(b, |k, v| {
+            let bits = |x: __m128i| (_mm_movemask_epi8(x) as u32 as u64) << k;
+            let eq = |c: u8| _mm_cmpeq_epi8(v, splat(c));
+            let upper = le(_mm_sub_epi8(v, splat(b'A')), 25);
+            let folded = _mm_or_si128(v, splat(0x20));
+            let alpha = le(_mm_sub_epi8(folded, splat(b'a')), 25);
+            let dot = eq(b'.');
+            let space = eq(b' ');
+            m.digit |= bits(le(_mm_sub_epi8(v, splat(b'0')), 9));
+            m.alpha |= bits(alpha);
+            m.upper |= bits(upper);
+            m.dot |= bits(dot);
+            m.comma |= bits(eq(b','));
+            m.sep |= bits(_mm_or_si128(
+                _mm_or_si128(_mm_or_si128(space, eq(b'-')), _mm_or_si128(dot, eq(b'/'))),
+                _mm_or_si128(eq(b'('), eq(b')')),
+            ));
+            // \t \n \x0c \r, the space, and the bytes from 0x80 (negative
+            // as signed lanes).
+            let ws = _mm_or_si128(
+                _mm_or_si128(space, _mm_or_si128(eq(b'\t'), eq(b'\n'))),
+                _mm_or_si128(eq(0x0c), eq(b'\r')),
+            );
+            m.space_like |= bits(_mm_or_si128(ws, _mm_cmplt_epi8(v, _mm_setzero_si128())));
+        });
+        m
+    }
+
     /// `super::word_masks`, block by block.
     #[inline]
     #[target_feature(enable = "sse2")]
@@ -730,6 +814,17 @@ mod tests {
             proptest::prop_assert_eq!(masks::<true>(&v), masks_scalar(&v));
             let m = masks_scalar(&v);
             proptest::prop_assert_eq!(masks::<false>(&v), Masks { apostrophe: 0, digit: 0, ..m });
+        }
+
+        #[test]
+        fn shape_masks_agree_with_scalar(v in proptest::collection::vec(proptest::num::u8::ANY, 0..=64)) {
+            proptest::prop_assert_eq!(shape_masks(&v), shape_masks_scalar(&v));
+        }
+
+        #[test]
+        fn shape_masks_of_text_agree_with_scalar(v in "[a-zA-Z0-9 ,.\\-/()\t\r\n\u{c}é]{0,64}") {
+            let b = &v.as_bytes()[..v.len().min(64)];
+            proptest::prop_assert_eq!(shape_masks(b), shape_masks_scalar(b));
         }
 
         #[test]
