@@ -1429,7 +1429,14 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
     person(
         "mayor",
         &[
-            "Bloomberg", "Koch", "Dinkins", "Giuliani", "Adams", "Lindsay", "Beame", "Wagner",
+            "Bloomberg",
+            "Koch",
+            "Dinkins",
+            "Giuliani",
+            "Adams",
+            "Lindsay",
+            "Beame",
+            "Wagner",
         ],
     );
     person(

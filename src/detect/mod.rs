@@ -3438,7 +3438,11 @@ mod tests {
         /// and without them, in values of digit runs and separators.
         #[test]
         fn run_filters_leave_out_no_match(
-            v in "([0-9]{1,17}[ .:/,()+_a-zA-Z-]{0,2}){1,6}",
+            v in proptest::prop_oneof![
+                "([0-9]{1,17}[ .:/,()+_a-zA-Z-]{0,2}){1,6}",
+                "([0-9]{1,12}([ .:/,()+_a-zA-Z\u{e9}\u{4e00}-]{0,4}|[a-z ]{5,20})){1,8}",
+                "([a-z]{0,3} ?\\(?\\+?[0-9]{1,4}\\)?[ .-]?){1,5}",
+            ],
         ) {
             static RULES: std::sync::LazyLock<RuleSet> =
                 std::sync::LazyLock::new(|| RuleSet::builtin().unwrap());
@@ -3457,5 +3461,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The same on every built-in rule's examples, written around text.
+    #[test]
+    fn run_filters_leave_out_no_match_in_the_rule_examples() {
+        let rules = RuleSet::builtin().unwrap();
+        let mut values = Vec::new();
+        for r in &rules.rules {
+            for e in r.examples.positive.iter().chain(&r.examples.negative) {
+                values.push(e.clone());
+                values.push(format!("see {e}, then (x) {e} end"));
+            }
+        }
+        let (mut runs, mut with, mut without) = (Vec::new(), Vec::new(), Vec::new());
+        let mut walked = 0;
+        for v in &values {
+            fill_digit_starts(v.as_bytes(), &mut runs);
+            for (r, m) in rules.rules.iter().zip(&rules.compiled) {
+                for j in 0..m.patterns.len() {
+                    let (Some(lead), Some(whole)) = (m.digit_lead[j], m.whole_dfa(j)) else {
+                        continue;
+                    };
+                    let a = walk_at_digit_runs::<true>(whole, v, lead, &runs, &mut with);
+                    let b = walk_at_digit_runs::<false>(whole, v, lead, &runs, &mut without);
+                    assert_eq!(a, b);
+                    assert_eq!(with, without, "{} pattern {} on {:?}", r.id, j, v);
+                    walked += with.len();
+                }
+            }
+        }
+        assert!(walked > 100, "{walked} matches");
     }
 }
