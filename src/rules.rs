@@ -172,9 +172,10 @@ pub enum Feature {
     /// capital letter (`12 Main`, `221B Baker`, `5, Elm`): where an English
     /// street address starts. Any non-ASCII byte counts as whitespace here.
     NumberThenCapital,
-    /// Two `:` with at most four hex digits between them (`fe80::1`,
-    /// `2001:db8:`, `12:30:45`): every IPv6 address has them; `"v":4,"k":`
-    /// has none.
+    /// Two `:` with at most four hex digits between them, and a `::` or
+    /// seven `:` in the value (`fe80::1`, `2001:db8:0:0:0:0:0:1`): every
+    /// IPv6 address has them; a time of day (`12:30:45`) and `"v":4,"k":`
+    /// do not.
     HexColons,
 }
 

@@ -346,9 +346,23 @@ fn has_mac_layout(b: &[u8]) -> bool {
     })
 }
 
-/// Whether two `:` stand with at most four ASCII hex digits between them
-/// (`Feature::HexColons`).
+/// Whether two `:` stand with at most four ASCII hex digits between them,
+/// and the value holds a `::` or seven colons (`Feature::HexColons`): what
+/// an IPv6 address in full (eight groups) or compressed form needs. A
+/// time of day ("12/Mar/2026:00:53:32") has neither.
 fn has_hex_colons(b: &[u8]) -> bool {
+    let (mut colons, mut double) = (0u32, false);
+    let mut prev = 0u8;
+    for &c in b {
+        if c == b':' {
+            colons += 1;
+            double |= prev == b':';
+        }
+        prev = c;
+    }
+    if !double && colons < 7 {
+        return false;
+    }
     let mut i = 0;
     while let Some(k) = b[i..].iter().position(|&c| c == b':') {
         let start = i + k + 1;
@@ -2993,6 +3007,27 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Every IPv6 address, in any form Rust writes or in full, passes
+        /// the IPv6 gate, alone or in a line of text.
+        #[test]
+        fn the_hex_colons_gate_passes_every_ipv6_address(
+            bits in proptest::num::u128::ANY,
+            zeros in 0u32..8,
+            before in "[a-z =\\[]{0,12}",
+        ) {
+            // Runs of zero groups, which the compressed form folds into `::`.
+            let bits = bits & !((1u128 << (16 * zeros)) - 1);
+            let a = std::net::Ipv6Addr::from(bits);
+            let full = a.segments().map(|g| format!("{g:x}")).join(":");
+            for v in [a.to_string(), full] {
+                let text = format!("{before}{v} - - [12/Mar/2026:00:53:32 +0000]");
+                proptest::prop_assert!(has_hex_colons(v.as_bytes()), "{}", v);
+                proptest::prop_assert!(has_hex_colons(text.as_bytes()), "{}", text);
+            }
+        }
+    }
+
+    proptest::proptest! {
         #[test]
         fn trim_value_is_trim(v in "[ \t\n\u{a0}\u{2003}a-z!~\u{7f}\u{1}]{0,6}") {
             proptest::prop_assert_eq!(trim_value(&v), v.trim());
@@ -3350,8 +3385,8 @@ mod tests {
             "fe80::abcd",
             "2001:db8:85a3::8a2e:370:7334",
             "ip=FE80::1FF:FE23:4567:890A",
-            "12:30:45",
-            "at 10:00: done",
+            "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            "at 10:00:: done",
         ] {
             assert!(has_hex_colons(yes.as_bytes()), "{yes}");
             let features = shape(yes, u32::MAX).features;
@@ -3366,6 +3401,8 @@ mod tests {
             "key: value, other: thing",
             "10:00",
             "a:12345:b",
+            "12:30:45",
+            r#"1.2.3.4 - - [12/Mar/2026:00:53:32 +0000] "GET /a:b HTTP/1.1""#,
             "",
         ] {
             assert!(!has_hex_colons(no.as_bytes()), "{no}");
