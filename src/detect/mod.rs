@@ -351,16 +351,7 @@ fn has_mac_layout(b: &[u8]) -> bool {
 /// an IPv6 address in full (eight groups) or compressed form needs. A
 /// time of day ("12/Mar/2026:00:53:32") has neither.
 fn has_hex_colons(b: &[u8]) -> bool {
-    let (mut colons, mut double) = (0u32, false);
-    let mut prev = 0u8;
-    for &c in b {
-        if c == b':' {
-            colons += 1;
-            double |= prev == b':';
-        }
-        prev = c;
-    }
-    if !double && colons < 7 {
+    if memchr::memmem::find(b, b"::").is_none() && memchr::memchr_iter(b':', b).nth(6).is_none() {
         return false;
     }
     let mut i = 0;
