@@ -1693,7 +1693,7 @@ mod tests {
         let fast = scanner
             .fast_form(&acc, &hints)
             .expect("a fast form per layout");
-        assert!(matches!(fast, crate::detect::FastForm::Layouts(_)));
+        assert!(matches!(fast, crate::detect::FastForm::Layouts { .. }));
         assert!(scanner.record_fast(&fast, "(212) 736-5000", &mut p, &mut scratch, &mut acc));
         assert!(scanner.record_fast(&fast, "+44 20 7946 0959", &mut p, &mut scratch, &mut acc));
         // Names, and street addresses that two rules match whole.

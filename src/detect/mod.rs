@@ -1151,7 +1151,14 @@ impl FastEntry<'_> {
 /// column of several (phone numbers of several countries).
 pub(crate) enum FastForm<'a> {
     One(FastEntry<'a>),
-    Layouts(Box<[Option<FastEntry<'a>>; LAYOUTS]>),
+    /// Per layout, 0 (no fast form) or one more than its entry's index:
+    /// the memo's entries are rebuilt into this whenever the memo changes,
+    /// which a column of mixed layouts does often, so only the entries
+    /// that exist are built.
+    Layouts {
+        slot: [u8; LAYOUTS],
+        entries: Vec<FastEntry<'a>>,
+    },
 }
 
 impl FastForm<'_> {
@@ -1161,7 +1168,10 @@ impl FastForm<'_> {
     pub fn get(&self, text: &[u8]) -> Option<&FastEntry<'_>> {
         match self {
             FastForm::One(f) => Some(f),
-            FastForm::Layouts(t) => t[layout_key(text)].as_ref(),
+            FastForm::Layouts { slot, entries } => match slot[layout_key(text)] {
+                0 => None,
+                k => entries.get(k as usize - 1),
+            },
         }
     }
 }
@@ -1889,12 +1899,15 @@ impl Detector {
         // Each layout's entry, which `memo_first` picks. (A layout without
         // one has no fast form: `memo_first` would try the most recent
         // entry, which changes more often than the fast form is rebuilt.)
-        let table: [Option<FastEntry<'_>>; LAYOUTS] =
-            std::array::from_fn(|l| memo.2[l].and_then(|e| self.fast_entry(e, hints)));
-        table
-            .iter()
-            .any(Option::is_some)
-            .then(|| FastForm::Layouts(Box::new(table)))
+        let mut slot = [0u8; LAYOUTS];
+        let mut entries = Vec::new();
+        for (l, e) in memo.2.iter().enumerate() {
+            if let Some(f) = e.and_then(|e| self.fast_entry(e, hints)) {
+                entries.push(f);
+                slot[l] = entries.len() as u8;
+            }
+        }
+        (!entries.is_empty()).then_some(FastForm::Layouts { slot, entries })
     }
 
     /// The fast form of one memo entry (see `FastEntry`).
