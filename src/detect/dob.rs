@@ -30,6 +30,52 @@ fn patterns() -> &'static Regex {
     })
 }
 
+/// The indices of the pattern's named groups, looked up once (a lookup by
+/// name hashes the name on every call).
+struct Groups {
+    y1: usize,
+    m1: usize,
+    d1: usize,
+    time1: usize,
+    a2: usize,
+    b2: usize,
+    y2: usize,
+    d3: usize,
+    mon3: usize,
+    y3: usize,
+    mon4: usize,
+    d4: usize,
+    y4: usize,
+}
+
+fn groups() -> &'static Groups {
+    static G: OnceLock<Groups> = OnceLock::new();
+    G.get_or_init(|| {
+        let names: Vec<Option<&str>> = patterns().capture_names().collect();
+        let at = |n: &str| {
+            names
+                .iter()
+                .position(|&x| x == Some(n))
+                .expect("a group of the date pattern")
+        };
+        Groups {
+            y1: at("y1"),
+            m1: at("m1"),
+            d1: at("d1"),
+            time1: at("time1"),
+            a2: at("a2"),
+            b2: at("b2"),
+            y2: at("y2"),
+            d3: at("d3"),
+            mon3: at("mon3"),
+            y3: at("y3"),
+            mon4: at("mon4"),
+            d4: at("d4"),
+            y4: at("y4"),
+        }
+    })
+}
+
 fn month_no(s: &str) -> u32 {
     let l = s.to_ascii_lowercase();
     [
@@ -70,17 +116,18 @@ pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
     if !patterns().is_match(text) {
         return out;
     }
+    let g = groups();
     for c in patterns().captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
-        let num = |k: &str| c.name(k).and_then(|x| x.as_str().parse::<u32>().ok());
-        let ok = if let (Some(y), Some(mo), Some(d)) = (num("y1"), num("m1"), num("d1")) {
-            c.name("time1").is_none() && valid_ymd(y as i32, mo, d)
-        } else if let (Some(a), Some(b), Some(y)) = (num("a2"), num("b2"), num("y2")) {
+        let num = |k: usize| c.get(k).and_then(|x| x.as_str().parse::<u32>().ok());
+        let ok = if let (Some(y), Some(mo), Some(d)) = (num(g.y1), num(g.m1), num(g.d1)) {
+            c.get(g.time1).is_none() && valid_ymd(y as i32, mo, d)
+        } else if let (Some(a), Some(b), Some(y)) = (num(g.a2), num(g.b2), num(g.y2)) {
             // Day-first or month-first: either reading must be a real date.
             valid_ymd(y as i32, b, a) || valid_ymd(y as i32, a, b)
-        } else if let (Some(d), Some(mon), Some(y)) = (num("d3"), c.name("mon3"), num("y3")) {
+        } else if let (Some(d), Some(mon), Some(y)) = (num(g.d3), c.get(g.mon3), num(g.y3)) {
             valid_ymd(y as i32, month_no(mon.as_str()), d)
-        } else if let (Some(mon), Some(d), Some(y)) = (c.name("mon4"), num("d4"), num("y4")) {
+        } else if let (Some(mon), Some(d), Some(y)) = (c.get(g.mon4), num(g.d4), num(g.y4)) {
             valid_ymd(y as i32, month_no(mon.as_str()), d)
         } else {
             false
