@@ -110,47 +110,151 @@ pub fn valid_ymd(y: i32, m: u32, d: u32) -> bool {
 
 /// Birth-plausible dates in `text` as (start, end, whole value). A date with a
 /// time of day other than midnight is an event timestamp, not a birth date.
+///
+/// The pattern's matches are found without their groups; a match that is
+/// a plain `yyyy-mm-dd` or `dd/mm/yyyy` (any of `-/.`), most of them, is
+/// read directly, and only the others are matched again for their groups.
 pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
     let mut out = Vec::new();
     // A capture-free pass first: most values hold no date at all.
     if !patterns().is_match(text) {
         return out;
     }
-    let g = groups();
-    for c in patterns().captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
-        let num = |k: usize| c.get(k).and_then(|x| x.as_str().parse::<u32>().ok());
-        let ok = if let (Some(y), Some(mo), Some(d)) = (num(g.y1), num(g.m1), num(g.d1)) {
-            c.get(g.time1).is_none() && valid_ymd(y as i32, mo, d)
-        } else if let (Some(a), Some(b), Some(y)) = (num(g.a2), num(g.b2), num(g.y2)) {
-            // Day-first or month-first: either reading must be a real date.
-            valid_ymd(y as i32, b, a) || valid_ymd(y as i32, a, b)
-        } else if let (Some(d), Some(mon), Some(y)) = (num(g.d3), c.get(g.mon3), num(g.y3)) {
-            valid_ymd(y as i32, month_no(mon.as_str()), d)
-        } else if let (Some(mon), Some(d), Some(y)) = (c.get(g.mon4), num(g.d4), num(g.y4)) {
-            valid_ymd(y as i32, month_no(mon.as_str()), d)
-        } else {
-            false
+    for m in patterns().find_iter(text) {
+        let ok = match plain_date(m.as_str()) {
+            Some(ok) => ok,
+            None => patterns()
+                .captures_at(text, m.start())
+                .is_some_and(|c| captured_date(&c)),
         };
-        // Glued to more digits: part of a longer number, not a date.
-        if text[m.end()..].starts_with(|c: char| c.is_ascii_digit()) {
-            continue;
-        }
-        // A trailing time ("12:30") right after the date also marks a timestamp.
-        let rest = text[m.end()..].trim_start();
-        let timestamp = rest.len() >= 4
-            && rest.as_bytes()[0].is_ascii_digit()
-            && rest[..rest.len().min(3)].contains(':');
-        if ok && !timestamp {
+        if keep_date(text, m.end(), ok) {
             out.push((m.start(), m.end(), m.start() == 0 && m.end() == text.len()));
         }
     }
     out
 }
 
+/// Whether a plain numeric date that is the whole of `s` is a birth-plausible
+/// date: `yyyy-mm-dd` or `dd/mm/yyyy` (either reading), with one separator
+/// of `-/.` (the pattern's first two forms without a time); `None` for
+/// anything else.
+fn plain_date(s: &str) -> Option<bool> {
+    let b = s.as_bytes();
+    let mut parts = [0u32; 3];
+    let mut lens = [0usize; 3];
+    let mut k = 0;
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                parts[k] = parts[k] * 10 + u32::from(c - b'0');
+                lens[k] += 1;
+                if lens[k] > 4 {
+                    return None;
+                }
+            }
+            b'-' | b'/' | b'.' if k < 2 && lens[k] > 0 => k += 1,
+            _ => return None,
+        }
+    }
+    if k != 2 || lens[2] == 0 {
+        return None;
+    }
+    match lens {
+        [4, 1..=2, 1..=2] => Some(valid_ymd(parts[0] as i32, parts[1], parts[2])),
+        [1..=2, 1..=2, 4] => {
+            let (a, b2, y) = (parts[0], parts[1], parts[2] as i32);
+            Some(valid_ymd(y, b2, a) || valid_ymd(y, a, b2))
+        }
+        _ => None,
+    }
+}
+
+/// Whether the groups of one match of the pattern make a birth-plausible date.
+fn captured_date(c: &regex::Captures<'_>) -> bool {
+    let g = groups();
+    let num = |k: usize| c.get(k).and_then(|x| x.as_str().parse::<u32>().ok());
+    if let (Some(y), Some(mo), Some(d)) = (num(g.y1), num(g.m1), num(g.d1)) {
+        c.get(g.time1).is_none() && valid_ymd(y as i32, mo, d)
+    } else if let (Some(a), Some(b), Some(y)) = (num(g.a2), num(g.b2), num(g.y2)) {
+        // Day-first or month-first: either reading must be a real date.
+        valid_ymd(y as i32, b, a) || valid_ymd(y as i32, a, b)
+    } else if let (Some(d), Some(mon), Some(y)) = (num(g.d3), c.get(g.mon3), num(g.y3)) {
+        valid_ymd(y as i32, month_no(mon.as_str()), d)
+    } else if let (Some(mon), Some(d), Some(y)) = (c.get(g.mon4), num(g.d4), num(g.y4)) {
+        valid_ymd(y as i32, month_no(mon.as_str()), d)
+    } else {
+        false
+    }
+}
+
+/// A valid date ending at `end` counts unless it is glued to more digits
+/// (part of a longer number) or a time of day follows it (a timestamp).
+fn keep_date(text: &str, end: usize, ok: bool) -> bool {
+    if !ok || text[end..].starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let rest = text[end..].trim_start();
+    let timestamp = rest.len() >= 4
+        && rest.as_bytes()[0].is_ascii_digit()
+        && rest[..rest.len().min(3)].contains(':');
+    !timestamp
+}
+
+/// `find` as it reads every match's groups (the reference for the plain
+/// dates read directly).
+#[cfg(test)]
+fn find_by_groups(text: &str) -> Vec<(usize, usize, bool)> {
+    patterns()
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            keep_date(text, m.end(), captured_date(&c)).then_some((
+                m.start(),
+                m.end(),
+                m.start() == 0 && m.end() == text.len(),
+            ))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::find;
+    use super::{find, find_by_groups};
+
+    proptest::proptest! {
+        /// Plain dates read directly give what reading the groups gives,
+        /// in values of dates of every form, times and numbers.
+        #[test]
+        fn plain_dates_agree_with_the_groups(
+            v in "([0-9]{1,5}[-/. :T]{0,2}|(19|20)[0-9]{2}[-/.]([0-9]{1,3}|0?[1-9]|1[0-2])[-/.]([0-9]{1,3}|[12][0-9]|3[01])|(0?[1-9]|1[0-2]|[12][0-9]|3[01])[-/.](0?[1-9]|1[0-2]|[12][0-9]|3[01])[-/.](19|20)[0-9]{2}|[0-9]{1,2}\\.? (Mar|may|Sept)[a-z]{0,3},? (19|20)[0-9]{2}|[T ]00:00(:00)?Z?|[T ][0-9]{1,2}:[0-9]{2}|[a-z ]{0,4}){0,5}",
+        ) {
+            proptest::prop_assert_eq!(find(&v), find_by_groups(&v), "{:?}", v);
+        }
+    }
+
+    #[test]
+    fn plain_dates_agree_with_the_groups_on_each_form() {
+        for v in [
+            "03/25/1985",
+            "25/03/1985",
+            "25.03.1985",
+            "1985/3/4",
+            "1985-02-30",
+            "1985-03-12 10:30",
+            "1985-03-12T00:00:00Z",
+            "1985-03-12 00:00",
+            "born 1985-03-12, moved 12/03/1990",
+            "01/02/2150",
+            "1985-03-123",
+            "12 March 1985",
+            "March 12, 1985",
+            "31/12/1899",
+            "1985.12.31.",
+        ] {
+            assert_eq!(find(v), find_by_groups(v), "{v:?}");
+        }
+        assert_eq!(find("03/25/1985"), vec![(0, 10, true)]);
+    }
 
     #[test]
     fn dates() {
