@@ -825,21 +825,46 @@ impl Scanner {
         weight: u64,
         p: &mut ColumnProfile,
     ) {
+        self.record_rule_keyed(
+            rule_id,
+            entity,
+            example_key(shown),
+            || shown.to_string(),
+            weight,
+            p,
+        );
+    }
+
+    /// `record_rule` with the value's example key worked out already; the
+    /// value is written out only if it becomes an example.
+    fn record_rule_keyed(
+        &self,
+        rule_id: &str,
+        entity: &str,
+        key: u64,
+        shown: impl FnOnce() -> String,
+        weight: u64,
+        p: &mut ColumnProfile,
+    ) {
         p.values += weight;
         p.hit_rows += weight;
-        let st = p.rules.entry(rule_id.to_string()).or_default();
+        if !p.rules.contains_key(rule_id) {
+            p.rules.insert(rule_id.to_string(), RuleStats::default());
+        }
+        let st = p.rules.get_mut(rule_id).expect("inserted above");
         st.rows += weight;
         st.full_rows += weight;
         st.unambiguous_rows += weight;
-        let e = p.entities.entry(entity.to_string()).or_default();
+        if !p.entities.contains_key(entity) {
+            p.entities
+                .insert(entity.to_string(), EntityCount::default());
+        }
+        let e = p.entities.get_mut(entity).expect("inserted above");
         e.rows += weight;
         e.unambiguous_rows += weight;
-        add_example(
-            &mut st.example_keys,
-            &mut st.examples,
-            example_key(shown),
-            || self.detector.rules.mask(entity, shown),
-        );
+        add_example(&mut st.example_keys, &mut st.examples, key, || {
+            self.detector.rules.mask(entity, &shown())
+        });
     }
 
     fn scan_array(
@@ -1146,6 +1171,10 @@ impl Scanner {
             return;
         };
         let r = &rules.rules[axis.rule];
+        // The example key of each value as shown (`{:.4}`), by its bits:
+        // positions repeat (an airport's, a store's), and writing a float
+        // out to four decimals exactly costs more than the rest of its check.
+        let mut keys: rustc_hash::FxHashMap<u64, u64> = Default::default();
         for v in a
             .as_primitive::<arrow::datatypes::Float64Type>()
             .iter()
@@ -1156,7 +1185,13 @@ impl Scanner {
             // column named for positions beyond doubt, a whole number in a
             // scaled unit.
             if in_degrees(v, axis.max_abs) || (axis.qualified && scaled_position(v, axis.max_abs)) {
-                self.record_rule(&r.id, &r.entity, &format!("{v:.4}"), 1, p);
+                if keys.len() >= 1 << 16 {
+                    keys.clear();
+                }
+                let key = *keys
+                    .entry(v.to_bits())
+                    .or_insert_with(|| example_key(&format!("{v:.4}")));
+                self.record_rule_keyed(&r.id, &r.entity, key, || format!("{v:.4}"), 1, p);
             } else {
                 p.values += 1;
             }
