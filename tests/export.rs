@@ -423,30 +423,13 @@ fn copy_rename_and_delete_need_their_own_approval() {
     let files = piigate::resolve_inputs(&[src.display().to_string()], &rt).0;
     let manifest = piigate::gate::digest::manifest_of_local(&files).unwrap();
     let key = SigningKey::generate().unwrap();
-    let now = time::OffsetDateTime::now_utc();
+    let dest = Destination::parse("s3://ops/out/").unwrap().to_string();
     let claims = piigate::gate::ApprovalClaims {
         jti: "ops-1".into(),
-        iss: "test".into(),
-        sub: "alice".into(),
-        aud: "piigate-export".into(),
-        iat: piigate::gate::token::rfc3339(now),
-        nbf: piigate::gate::token::rfc3339(now),
-        exp: piigate::gate::token::rfc3339(now + time::Duration::minutes(5)),
-        approvers: vec!["bob".into()],
         dataset_id: "apac".into(),
-        content_digest: manifest.digest(),
-        report_digest: String::new(),
-        policy_version: "1".into(),
-        dest: Destination::parse("s3://ops/out/").unwrap().to_string(),
-        ops: vec![piigate::gate::Op::Put],
         max_objects: 5,
-        max_bytes: 1 << 30,
-        redacted: false,
         endpoint: s3.endpoint(),
-        digest_version: piigate::gate::digest::MANIFEST_VERSION,
-        sensitivity: None,
-        entities: None,
-        rules_digest: String::new(),
+        ..crate::common::claims_for(&manifest, &dest, vec![piigate::gate::Op::Put])
     };
     let token = key.sign(&claims).unwrap();
     assert!(!format!("{token:?}").contains("v4.public"));

@@ -588,16 +588,6 @@ fn shape_general_with<const SKIP_QUIET: bool>(b: &[u8]) -> Shape {
     let mut seps = 0u32; // separators since the last digit
     let mut alnum = 0u32;
     let mut alnum_digit = false;
-    let flush_number = |groups: &[u32; 8], ng: usize, mask: &mut u32| {
-        // Every contiguous span of groups: "4111 1111 1111 1111 2024" still offers 16.
-        for i in 0..ng {
-            let mut sum = 0;
-            for g in &groups[i..ng] {
-                sum += g;
-                *mask |= 1 << sum.min(31);
-            }
-        }
-    };
     let (mut prev, mut prev2) = (0u8, 0u8);
     // `NumberThenCapital`: 1 after a digit, 2 after its letter, 3 after a
     // comma, 4 in the whitespace that follows (0: none of these).
@@ -675,7 +665,7 @@ fn shape_general_with<const SKIP_QUIET: bool>(b: &[u8]) -> Shape {
             if cur == 0 && seps > 0 && seps <= 2 && ng > 0 {
                 // continues the same number after a short separator run
             } else if cur == 0 && ng > 0 {
-                flush_number(&groups, ng, &mut sh.digit_mask);
+                flush_groups(&groups, ng, &mut sh.digit_mask);
                 ng = 0;
             }
             cur += 1;
@@ -693,7 +683,7 @@ fn shape_general_with<const SKIP_QUIET: bool>(b: &[u8]) -> Shape {
             if matches!(c, b' ' | b'-' | b'.' | b'/' | b'(' | b')') && ng > 0 {
                 seps += 1;
             } else if ng > 0 {
-                flush_number(&groups, ng, &mut sh.digit_mask);
+                flush_groups(&groups, ng, &mut sh.digit_mask);
                 ng = 0;
                 seps = 0;
             }
@@ -740,7 +730,7 @@ fn shape_general_with<const SKIP_QUIET: bool>(b: &[u8]) -> Shape {
         ng += 1;
     }
     if ng > 0 {
-        flush_number(&groups, ng, &mut sh.digit_mask);
+        flush_groups(&groups, ng, &mut sh.digit_mask);
     }
     if alnum > 0 {
         sh.alnum_mask |= 1 << alnum.min(63);
