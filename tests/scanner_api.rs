@@ -1461,6 +1461,22 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
             "Papadopoulos",
         ],
     );
+    // The same in plain ASCII: one word that is only ever a surname.
+    person(
+        "rowname",
+        &[
+            "Kowalczyk",
+            "Gonzalez",
+            "Nguyen",
+            "Yamamoto",
+            "Schneider",
+            "Kaminski",
+            "Okafor",
+            "Cardenas",
+            "Lindqvist",
+            "Abernathy",
+        ],
+    );
     // Not names: one capital with a word that is no surname, initials
     // alone, words in capitals, given names alone (pets, flowers), and
     // surname-like words under a column named for a thing.
@@ -1491,6 +1507,33 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
             "Sørensen",
             "Müller",
             "Fernández",
+        ],
+    );
+    // One word each, with surnames among them, that name towns or makes.
+    nothing(
+        "c4",
+        &[
+            "Bath",
+            "Springfield",
+            "Lincoln",
+            "Houston",
+            "Jackson",
+            "Chester",
+            "Preston",
+            "Dudley",
+        ],
+    );
+    nothing(
+        "c5",
+        &[
+            "Toyota",
+            "Honda",
+            "Ford",
+            "Chevrolet",
+            "Nissan",
+            "Subaru",
+            "Mazda",
+            "Lexus",
         ],
     );
     nothing(

@@ -624,11 +624,12 @@ impl Names {
         out.clear();
         let text = without_code_annotation(text);
         // Outside a name column, a name is capitalised words: a whole-value
-        // name needs every word capitalised and at least two of them (a single
-        // word counts only in a name column), and an embedded one is a
-        // "Given Surname" pair. Fewer than two capitalised words can be
-        // neither: skip the tokenizer (most sentences take this exit).
-        if !hinted.any() && capitalised < 2 {
+        // name needs every word capitalised and at least two of them, or is
+        // one word that is only ever a surname (`verdict`), and an embedded
+        // one is a "Given Surname" pair. Fewer than two capitalised words
+        // can be neither unless the value is that one word: skip the
+        // tokenizer (most sentences take this exit).
+        if !hinted.any() && capitalised < 2 && (capitalised == 0 || !one_word(text)) {
             return;
         }
         // Long running text (sentences start with capitals) is most often
@@ -1288,6 +1289,12 @@ fn without_code_annotation(text: &str) -> &str {
     } else {
         text
     }
+}
+
+/// Whether `text` is one short word: no whitespace, at most 40 bytes.
+#[inline]
+fn one_word(text: &str) -> bool {
+    text.len() <= 40 && !text.bytes().any(|b| b.is_ascii_whitespace())
 }
 
 /// Whether a value (valid UTF-8) holds a lower-case letter.
