@@ -1086,6 +1086,52 @@ fn coordinates_of_any_precision_are_found_in_coordinate_columns() {
     }
 }
 
+/// #28: points written as Well-Known Text (a geometry column exported from
+/// PostGIS, a shapefile or a data portal), whatever the column is called;
+/// projected points in metres and toy geometries are not positions in
+/// degrees, and a line is not a point.
+#[test]
+fn points_written_as_well_known_text_are_coordinates() {
+    let points = [
+        "POINT(-0.1276 51.5072)",
+        "POINT (2.29450 48.85840)",
+        "SRID=4326;POINT(-73.98570 40.74840)",
+        "POINT Z (13.4050 52.5200 34.0)",
+        "point(151.2093 -33.8688)",
+        "POINT(-122.41940 37.77490)",
+        "POINT(139.6917 35.6895)",
+        "POINT(-43.1729 -22.9068)",
+    ];
+    for col in ["geom", "the_geom", "c12", "shape"] {
+        assert_eq!(
+            entities_of(&text_column(col, &points))[0].1,
+            vec!["GEO_COORDINATE"],
+            "{col}"
+        );
+    }
+    let notes: Vec<String> = points
+        .iter()
+        .map(|p| format!("Driver reported the pickup at {p} after the call"))
+        .collect();
+    assert_eq!(
+        entities_of(&text_column("notes", &notes))[0].1,
+        vec!["GEO_COORDINATE"]
+    );
+    let not_positions = [
+        "POINT (30 10)",
+        "POINT (10 40)",
+        "POINT(-8238310.12 4970071.55)",
+        "POINT(500123.50 4649776.25)",
+        "LINESTRING (30.1234 10.5678, 10.1234 30.5678)",
+        "POINT(400.1234 10.5678)",
+        "POINT (2.5 48.1)",
+        "POINT EMPTY",
+    ];
+    assert!(entities_of(&text_column("geom", &not_positions))[0]
+        .1
+        .is_empty());
+}
+
 /// #28: positions stored as whole numbers in a scaled unit (degrees × 10⁷
 /// as `latitudeE7`, Garmin's semicircles) in a column named for positions
 /// beyond doubt; and columns named for an axis that measure positions

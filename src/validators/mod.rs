@@ -89,6 +89,9 @@ pub enum Validator {
     GeoPair,
     /// A latitude/longitude pair with one decimal or more (`27.5, -79.0`).
     GeoPairCoarse,
+    /// A WKT point in degrees (`POINT(-0.1276 51.5072)`, `SRID=4326;POINT Z
+    /// (…)`): longitude then latitude, in range, three decimals or more.
+    GeoWktPoint,
     /// A JSON Web Token: its header and payload decode as JSON.
     Jwt,
     /// A secret: enough entropy to be a generated one.
@@ -172,6 +175,7 @@ impl Validator {
             Validator::Email => email(s),
             Validator::GeoPair => geo_pair_with(s, 3),
             Validator::GeoPairCoarse => geo_pair_with(s, 1),
+            Validator::GeoWktPoint => geo_wkt_point(s),
             Validator::Jwt => jwt(s),
             Validator::SecretEntropy => secret_entropy(s),
         }
@@ -1285,6 +1289,51 @@ fn geo_pair_with(s: &str, decimals: usize) -> bool {
         && dec(b) >= decimals
 }
 
+/// A Well-Known Text point whose x and y are a longitude and a latitude in
+/// range with three decimals or more (about 100 m): `POINT(x y)`, with an
+/// optional `Z`, `M` or `ZM` and their extra ordinates, after an optional
+/// `SRID=n;`. A projected point (metres) or a toy one (`POINT (30 10)`) is
+/// not a position on the globe this can say anything about.
+pub fn geo_wkt_point(s: &str) -> bool {
+    let t = s.trim();
+    let t = match t.split_once(';') {
+        Some((srid, rest)) if srid.trim().to_ascii_uppercase().starts_with("SRID=") => rest,
+        Some(_) => return false,
+        None => t,
+    };
+    let t = t.trim_start();
+    if t.len() < 5 || !t[..5].eq_ignore_ascii_case("POINT") {
+        return false;
+    }
+    let rest = t[5..].trim_start();
+    let Some(open) = rest.find('(') else {
+        return false;
+    };
+    let dims = rest[..open].trim().to_ascii_uppercase();
+    let extra = match dims.as_str() {
+        "" => 0..=1,
+        "Z" | "M" => 1..=1,
+        "ZM" => 2..=2,
+        _ => return false,
+    };
+    let Some(body) = rest[open + 1..].trim_end().strip_suffix(')') else {
+        return false;
+    };
+    let nums: Vec<&str> = body.split_whitespace().collect();
+    if nums.len() < 2 || !extra.contains(&(nums.len() - 2)) {
+        return false;
+    }
+    let dec = |x: &str| x.split_once('.').map_or(0, |(_, f)| f.len());
+    let (Ok(lon), Ok(lat)) = (nums[0].parse::<f64>(), nums[1].parse::<f64>()) else {
+        return false;
+    };
+    nums[2..].iter().all(|n| n.parse::<f64>().is_ok())
+        && (-180.0..=180.0).contains(&lon)
+        && (-90.0..=90.0).contains(&lat)
+        && dec(nums[0]) >= 3
+        && dec(nums[1]) >= 3
+}
+
 /// JWT: three base64url segments, the first decoding to a JSON header with "alg".
 pub fn jwt(s: &str) -> bool {
     use base64::Engine;
@@ -1741,6 +1790,28 @@ mod tests {
         assert!(geo_pair("48.8584, 2.2945"));
         assert!(!geo_pair("148.8584, 2.2945"));
         assert!(!geo_pair("1.5, 2.5"));
+        for ok in [
+            "POINT(-0.1276 51.5072)",
+            "POINT (2.29450 48.85840)",
+            "point(151.2093 -33.8688)",
+            "SRID=4326;POINT(-73.9857 40.7484)",
+            "POINT Z (13.4050 52.5200 34.0)",
+            "POINT ZM (13.4050 52.5200 34.0 7)",
+        ] {
+            assert!(geo_wkt_point(ok), "{ok}");
+        }
+        for bad in [
+            "POINT (30 10)",
+            "POINT(-8238310.12 4970071.55)",
+            "POINT(51.5072 -190.1276)",
+            "POINT(-0.1276 91.5072)",
+            "POINT Z (13.4050 52.5200)",
+            "POINT(13.4050)",
+            "LINESTRING(13.4050 52.5200, 13.5 52.6)",
+            "POINT(13.4050 52.5200",
+        ] {
+            assert!(!geo_wkt_point(bad), "{bad}");
+        }
         assert!(jwt(
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.abc"
         ));
