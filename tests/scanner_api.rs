@@ -1523,6 +1523,23 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
             "Abernathy",
         ],
     );
+    // A given name and a surname particle before a capitalised word,
+    // whether or not the surname is in a list.
+    person(
+        "c9",
+        &[
+            "Ludwig van Beethoven",
+            "Leonardo da Vinci",
+            "Charles de Gaulle",
+            "Vincent Van Gogh",
+            "Ursula von der Leyen",
+            "Oscar de la Hoya",
+            "Otto von Bismarck",
+            "Giovanni di Lorenzo",
+            "Johan ten Hoeve",
+            "Karin af Klintberg",
+        ],
+    );
     // Not names: one capital with a word that is no surname, initials
     // alone, words in capitals, given names alone (pets, flowers), and
     // surname-like words under a column named for a thing.
@@ -1553,6 +1570,20 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
             "Sørensen",
             "Müller",
             "Fernández",
+        ],
+    );
+    // Places whose names hold a particle.
+    nothing(
+        "c6",
+        &[
+            "Rio de Janeiro",
+            "Santiago de Compostela",
+            "Frankfurt am Main",
+            "Marina del Rey",
+            "Ciudad de Mexico",
+            "Stratford upon Avon",
+            "Hotel de Ville",
+            "Costa del Sol",
         ],
     );
     // One word each, with surnames among them, that name towns or makes.

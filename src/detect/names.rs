@@ -796,7 +796,7 @@ impl Names {
                 f & TITLE != 0
             };
             if title {
-                tally.title(is_form_of_address(core));
+                tally.title(core);
                 continue;
             }
             // Letters (ASCII, or the two-byte Latin ones checked above),
@@ -877,7 +877,7 @@ impl Names {
                 f & TITLE != 0
             };
             if title {
-                tally.title(is_form_of_address(&b[s..core_end]));
+                tally.title(&b[s..core_end]);
                 continue;
             }
             // Letters, apostrophes and hyphens; capitalised unless in a
@@ -988,7 +988,7 @@ impl Names {
             };
             let core = t.trim_end_matches('.');
             if title {
-                tally.title(is_form_of_address(core.as_bytes()));
+                tally.title(core.as_bytes());
                 continue;
             }
             if !is_name_token(t, hinted) {
@@ -1201,6 +1201,8 @@ struct NameTally {
     head_common: bool,
     /// The last word so far is a street or land word (`TOPO_WORD`).
     tail_topo: bool,
+    /// A surname particle came right after the first word ("Ludwig van").
+    particle_after_head: bool,
 }
 
 /// Whether a name token is an initial: one capital letter, with or
@@ -1291,6 +1293,17 @@ fn without_code_annotation(text: &str) -> &str {
     }
 }
 
+/// Whether a title-list word is a surname particle ("van", "de", "von
+/// der", "bin"), in either case.
+fn is_particle(core: &[u8]) -> bool {
+    const PARTICLES: &[&[u8]] = &[
+        b"van", b"von", b"de", b"da", b"di", b"del", b"della", b"der", b"den", b"du", b"des",
+        b"la", b"le", b"ten", b"ter", b"dos", b"das", b"zu", b"vom", b"zum", b"af", b"bin",
+        b"binti",
+    ];
+    PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(core))
+}
+
 /// Whether `text` is one short word: no whitespace, at most 40 bytes.
 #[inline]
 fn one_word(text: &str) -> bool {
@@ -1345,10 +1358,12 @@ impl NameTally {
         (1..=4).contains(&self.words) && self.plain == 0 && self.initials < self.words
     }
 
-    /// A title among the words (skipped as a name word).
+    /// A title among the words (skipped as a name word): a form of
+    /// address, a degree or suffix, or a surname particle.
     #[inline]
-    fn title(&mut self, form_of_address: bool) {
-        self.addressed |= form_of_address;
+    fn title(&mut self, core: &[u8]) {
+        self.addressed |= is_form_of_address(core);
+        self.particle_after_head |= self.words == 1 && is_particle(core);
     }
 
     /// Whether a value of these name words is one person's name: 1–4
@@ -1399,6 +1414,18 @@ impl NameTally {
             {
                 return true;
             }
+        }
+        // A given name, a surname particle, and a capitalised word that
+        // is no stop word: "Ludwig van Beethoven", "Charles de Gaulle",
+        // "Otto von Bismarck" (the surname need not be in a list).
+        if self.particle_after_head
+            && self.words == 2
+            && self.initials == 0
+            && self.plain == 0
+            && self.place_names == 0
+            && self.head.0
+        {
+            return true;
         }
         if self.words == 1 {
             return self.place_names == 0
