@@ -1503,6 +1503,51 @@ fn ascii_word_runs(b: &[u8], mut each: impl FnMut(usize, usize) -> bool) {
 /// dots dropped from runs longer than two bytes (they then stand in the
 /// gap), runs of dots alone dropped.
 fn no_name_in_ascii(b: &[u8]) -> bool {
+    // From the word masks, 64 bytes at a time: the runs' first bytes by a
+    // shift, and from each run that starts with a capital a look back over
+    // the gap to the run before it. Runs that do not start with a dot are
+    // tokens; with five or fewer of them the walk decides (runs of dots).
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.');
+    let is_gap = |c: u8| c.is_ascii_whitespace() || c == 0x0B;
+    // Whether the run starting at `q` (a capital) pairs with the token
+    // before it: only white space between, and that token starts with a
+    // capital and is not a word of three bytes or more ending with a dot.
+    let pairs_back = |q: usize| {
+        let mut p = q;
+        while p > 0 && is_gap(b[p - 1]) {
+            p -= 1;
+        }
+        if p == q || p == 0 || !is_word(b[p - 1]) {
+            return false;
+        }
+        let mut s = p - 1;
+        while s > 0 && is_word(b[s - 1]) {
+            s -= 1;
+        }
+        b[s].is_ascii_uppercase() && !(p - s > 2 && b[p - 1] == b'.')
+    };
+    let mut tokens = 0u32;
+    let mut carry = 0u64;
+    for (k, block) in b.chunks(64).enumerate() {
+        let m = super::bytes::word_masks(block);
+        let starts = m.word & !((m.word << 1) | carry);
+        carry = (m.word >> (block.len() - 1)) & 1;
+        tokens += (starts & !m.dot).count_ones();
+        let mut caps = starts & m.upper;
+        while caps != 0 {
+            let q = k * 64 + caps.trailing_zeros() as usize;
+            caps &= caps - 1;
+            if pairs_back(q) {
+                return false;
+            }
+        }
+    }
+    tokens > 5 || no_name_in_ascii_walk(b)
+}
+
+/// `no_name_in_ascii` by a walk over the word runs (the reference the mask
+/// form is tested against, and its answer for text of few tokens).
+fn no_name_in_ascii_walk(b: &[u8]) -> bool {
     let mut tokens = 0usize;
     // The previous token, when it can be a pair's first word: where it ends.
     let mut first: Option<usize> = None;
@@ -1639,6 +1684,37 @@ mod tests {
             n.find_counted_with::<true>(&v, hinted, 99, &mut t, &mut quick);
             n.find_counted_with::<false>(&v, hinted, 99, &mut t, &mut full);
             proptest::prop_assert_eq!(quick, full, "{:?}", v);
+        }
+
+        /// The mask form of the pair check answers as the walk over the
+        /// word runs does, across the 64-byte blocks' edges.
+        #[test]
+        fn the_pair_check_on_masks_agrees_with_the_walk(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[A-Z][a-z]{0,8}",
+                    "[a-z0-9]{1,8}",
+                    "[A-Z][a-z]{1,4}\\.",
+                    "[.]{1,4}",
+                    "[A-Z.'-][A-Za-z.'-]{0,6}",
+                    "[ -~]{1,6}",
+                ],
+                1..40,
+            ),
+            seps in proptest::collection::vec(
+                proptest::sample::select(vec![" ", "  ", ", ", ". ", "\t", "\n", " - ", "\u{b}", "...", "(", ") ", "\r\n"]),
+                40,
+            ),
+        ) {
+            let mut v = String::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 {
+                    v.push_str(seps[k]);
+                }
+                v.push_str(w);
+            }
+            let b = v.as_bytes();
+            proptest::prop_assert_eq!(no_name_in_ascii(b), no_name_in_ascii_walk(b), "{:?}", v);
         }
     }
 

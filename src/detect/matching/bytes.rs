@@ -267,6 +267,8 @@ pub(crate) struct WordMasks {
     /// Word bytes of the names finder: ASCII letters and digits, `'`, `-`
     /// and `.`.
     pub word: u64,
+    /// `.`.
+    pub dot: u64,
 }
 
 /// `WordMasks` of `b` (at most 64 bytes), sixteen bytes per step: free
@@ -293,6 +295,7 @@ pub(crate) fn word_masks_scalar(b: &[u8]) -> WordMasks {
         m.alpha |= (c.is_ascii_alphabetic() as u64) << i;
         m.upper |= (c.is_ascii_uppercase() as u64) << i;
         m.word |= ((c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.')) as u64) << i;
+        m.dot |= ((c == b'.') as u64) << i;
     }
     m
 }
@@ -731,13 +734,12 @@ mod sse2 {
             let folded = _mm_or_si128(v, splat(0x20));
             let alpha = le(_mm_sub_epi8(folded, splat(b'a')), 25);
             let digit = le(_mm_sub_epi8(v, splat(b'0')), 9);
+            let dot = _mm_cmpeq_epi8(v, splat(b'.'));
             let punct = _mm_or_si128(
                 _mm_cmpeq_epi8(v, splat(b'\'')),
-                _mm_or_si128(
-                    _mm_cmpeq_epi8(v, splat(b'-')),
-                    _mm_cmpeq_epi8(v, splat(b'.')),
-                ),
+                _mm_or_si128(_mm_cmpeq_epi8(v, splat(b'-')), dot),
             );
+            m.dot |= bits(dot);
             m.alpha |= bits(alpha);
             m.upper |= bits(upper);
             m.word |= bits(_mm_or_si128(_mm_or_si128(alpha, digit), punct));
