@@ -247,11 +247,7 @@ fn has_upper_word(b: &[u8]) -> bool {
     // The capitals that end the previous block.
     let mut uppers = 0u32;
     for block in b.chunks(64) {
-        if upper_word_in(
-            bytes::word_masks(block).upper,
-            block.len() as u32,
-            &mut uppers,
-        ) {
+        if upper_word_in(bytes::upper_mask(block), block.len() as u32, &mut uppers) {
             return true;
         }
     }

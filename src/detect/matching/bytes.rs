@@ -351,6 +351,31 @@ pub(crate) fn shape_masks_scalar(b: &[u8]) -> ShapeMasks {
     m
 }
 
+/// Bit mask of the ASCII capitals of `b` (at most 64 bytes), sixteen
+/// bytes per step.
+#[inline]
+pub(crate) fn upper_mask(b: &[u8]) -> u64 {
+    debug_assert!(b.len() <= 64);
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+        unsafe { sse2::upper_mask(b) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        upper_mask_scalar(b)
+    }
+}
+
+/// The scalar form of `upper_mask` (the reference for the SIMD one).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) fn upper_mask_scalar(b: &[u8]) -> u64 {
+    b.iter()
+        .take(64)
+        .enumerate()
+        .fold(0, |m, (i, &c)| m | (c.is_ascii_uppercase() as u64) << i)
+}
+
 /// Bit masks of the spaces and the commas of `b` (at most 64 bytes),
 /// sixteen bytes per step.
 #[inline]
@@ -690,6 +715,18 @@ mod sse2 {
         (sp, co)
     }
 
+    /// `super::upper_mask`, block by block.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn upper_mask(b: &[u8]) -> u64 {
+        let mut m = 0u64;
+        blocks(b, |k, v| {
+            let upper = le(_mm_sub_epi8(v, splat(b'A')), 25);
+            m |= (_mm_movemask_epi8(upper) as u32 as u64) << k;
+        });
+        m
+    }
+
     /// `super::shape_masks`, block by block.
     #[inline]
     #[target_feature(enable = "sse2")]
@@ -827,6 +864,11 @@ mod tests {
         fn shape_masks_of_text_agree_with_scalar(v in "[a-zA-Z0-9 ,.\\-/()\t\r\n\u{c}é]{0,64}") {
             let b = &v.as_bytes()[..v.len().min(64)];
             proptest::prop_assert_eq!(shape_masks(b), shape_masks_scalar(b));
+        }
+
+        #[test]
+        fn upper_mask_agrees_with_scalar(v in proptest::collection::vec(proptest::num::u8::ANY, 0..=64)) {
+            proptest::prop_assert_eq!(upper_mask(&v), upper_mask_scalar(&v));
         }
 
         #[test]
