@@ -1621,6 +1621,81 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
     );
 }
 
+/// #28, names of things in a `name` column: storms, mountains and lakes,
+/// institutions, dog breeds and firms named after people are not people;
+/// couples and people whose names hold such words still are.
+#[test]
+fn names_of_storms_peaks_institutions_breeds_and_firms_are_not_people() {
+    let nothing = |values: &[&str]| {
+        let found = entities_of(&text_column("name", values));
+        assert!(found[0].1.is_empty(), "{values:?}: {found:?}");
+    };
+    nothing(&[
+        "Typhoon Mangkhut",
+        "Cyclone Idai",
+        "Tropical Storm Bill",
+        "Typhoon Hagibis",
+        "Cyclone Yasi",
+        "Tropical Depression Ida",
+        "Typhoon Tip",
+        "Cyclone Gabrielle",
+    ]);
+    nothing(&[
+        "Mount Shasta",
+        "Lake Tahoe",
+        "Fort Collins",
+        "Mount Baker",
+        "Lake Geneva",
+        "Mount Olympus",
+        "Fort Myers",
+        "Lake Louise",
+    ]);
+    nothing(&[
+        "Jefferson Elementary",
+        "Carnegie Library",
+        "Smithsonian Institute",
+        "Gates Foundation",
+        "Royal Society",
+        "Chelsea Club",
+        "Apollo Theater",
+        "Tate Gallery",
+    ]);
+    nothing(&[
+        "Yorkshire Terrier",
+        "Cocker Spaniel",
+        "Golden Retriever",
+        "English Setter",
+        "Miniature Pinscher",
+        "Basset Hound",
+        "French Bulldog",
+        "Standard Poodle",
+    ]);
+    nothing(&[
+        "Baker & McKenzie",
+        "Simon & Schuster",
+        "Harland & Wolff",
+        "Rolls & Royce",
+        "Lea & Perrins",
+        "Wells & Fargo",
+        "Brown & Root",
+        "Allen & Overy",
+    ]);
+    let people = [
+        "John & Mary Smith",
+        "Anna & Peter Novak",
+        "Dale Evans",
+        "Ricki Lake",
+        "Forest Whitaker",
+        "Maria Temple",
+        "Sarah Library",
+        "James & Linda Carter",
+    ];
+    assert_eq!(
+        entities_of(&text_column("name", &people))[0].1,
+        vec!["PERSON_NAME"]
+    );
+}
+
 /// #28: a number with two readings (an NHS number is phone-shaped) is read
 /// as the entity whose context word the value holds, in every row, so that
 /// the NHS numbers are not outvoted by the phones of other rows.

@@ -819,7 +819,12 @@ impl Names {
             }
             tally.add(f, first_upper, Initial::of(core, t));
         }
-        Some(tally.verdict(hinted, || b.contains(&b','), || has_lowercase(b)))
+        Some(tally.verdict(
+            hinted,
+            || b.contains(&b','),
+            || has_lowercase(b),
+            || b.contains(&b'&'),
+        ))
     }
 
     /// `whole_name_latin` for ASCII values of at most 64 bytes, on bit masks
@@ -906,6 +911,7 @@ impl Names {
             hinted,
             || b.contains(&b','),
             || b.iter().any(u8::is_ascii_lowercase),
+            || b.contains(&b'&'),
         ))
     }
 
@@ -1004,6 +1010,7 @@ impl Names {
             hinted,
             || text.contains(','),
             || text.chars().any(char::is_lowercase),
+            || text.contains('&'),
         )
     }
 }
@@ -1201,6 +1208,8 @@ struct NameTally {
     head_common: bool,
     /// The last word so far is a street or land word (`TOPO_WORD`).
     tail_topo: bool,
+    /// The first word is one ("Mount", "Lake", "Fort").
+    head_topo: bool,
     /// A surname particle came right after the first word ("Ludwig van").
     particle_after_head: bool,
 }
@@ -1341,6 +1350,7 @@ impl NameTally {
         if self.words == 0 {
             self.head = w;
             self.head_common = f & (COMMON_FIRST | STOP_WORD) == COMMON_FIRST;
+            self.head_topo = f & TOPO_WORD != 0;
         }
         self.tail_topo = f & TOPO_WORD != 0;
         self.words += 1;
@@ -1391,6 +1401,7 @@ impl NameTally {
         hinted: NameHint,
         comma: impl Fn() -> bool,
         mixed_case: impl FnOnce() -> bool,
+        ampersand: impl FnOnce() -> bool,
     ) -> bool {
         if self.words == 0 || self.words > 4 || self.initials == self.words {
             return false;
@@ -1399,6 +1410,12 @@ impl NameTally {
             return true;
         }
         if self.place_words > 0 {
+            return false;
+        }
+        // Two words joined by `&` name a firm ("Procter & Gamble", "Smith &
+        // Wesson") unless both are given names (a couple, "Tom & Mary"); a
+        // couple with a surname has three words ("John & Mary Smith").
+        if self.words == 2 && self.initials == 0 && !(self.head.0 && self.tail.0) && ampersand() {
             return false;
         }
         let named = hinted == NameHint::Named;
@@ -1440,6 +1457,18 @@ impl NameTally {
         if self.words == 2
             && self.initials == 0
             && self.tail_topo
+            && !self.head_common
+            && !named
+            && !comma()
+        {
+            return false;
+        }
+        // The same word first names a feature of the land or a town
+        // ("Mount Rainier", "Lake Placid", "Fort Worth") unless it is a
+        // common given name ("Dale Evans").
+        if self.words == 2
+            && self.initials == 0
+            && self.head_topo
             && !self.head_common
             && !named
             && !comma()
