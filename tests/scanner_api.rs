@@ -1540,6 +1540,37 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
             "Karin af Klintberg",
         ],
     );
+    // A surname and a nationality, as results tables write athletes,
+    // whether or not the surname is in a list.
+    person(
+        "c10",
+        &[
+            "Kipchoge (KEN)",
+            "Dibaba (ETH)",
+            "Wlodarczyk (POL)",
+            "Ingebrigtsen (NOR)",
+            "Duplantis (SWE)",
+            "Thiam (BEL)",
+            "Warholm (NOR)",
+            "Kosgei (KEN)",
+            "Lavillenie (FRA)",
+            "Ennis-Hill (GBR)",
+        ],
+    );
+    // Places and tickers in the same form are not.
+    nothing(
+        "c11",
+        &[
+            "Nairobi (KEN)",
+            "Oslo (NOR)",
+            "Lyon (FRA)",
+            "Krakow (POL)",
+            "Apple (AAPL)",
+            "Nvidia (NVDA)",
+            "Cisco (CSCO)",
+            "Intel (INTC)",
+        ],
+    );
     // Not names: one capital with a word that is no surname, initials
     // alone, words in capitals, given names alone (pets, flowers), and
     // surname-like words under a column named for a thing.

@@ -9,6 +9,8 @@ const FIRST_INTL: &str = include_str!("../../rules/dict/first_names_intl.txt");
 const LAST_INTL: &str = include_str!("../../rules/dict/surnames_intl.txt");
 const PLACES: &str = include_str!("../../rules/dict/places.txt");
 const PLACE_WORDS: &str = include_str!("../../rules/dict/place_words.txt");
+/// Three-letter country codes (ISO 3166-1 alpha-3, 3166-3, IOC).
+const COUNTRY_CODES: &str = include_str!("../../rules/dict/country_codes.txt");
 const TOPO_WORDS: &str = include_str!("../../rules/dict/topo_words.txt");
 const CITIES: &str = include_str!("../../rules/dict/cities.txt");
 
@@ -622,6 +624,10 @@ impl Names {
         out: &mut Vec<(usize, usize, bool)>,
     ) {
         out.clear();
+        if self.with_nationality(text) {
+            out.push((0, text.len(), true));
+            return;
+        }
         let text = without_code_annotation(text);
         // Outside a name column, a name is capitalised words: a whole-value
         // name needs every word capitalised and at least two of them, or is
@@ -704,6 +710,53 @@ impl Names {
         false
     }
 
+    /// One capitalised word with a country code in parentheses ("Behmer
+    /// (GDR)", "Sablovskaite (URS)", "Fleming (AUS)"): a surname and a
+    /// nationality, as results tables write athletes, whether or not the
+    /// surname is in a list. Not where the word names a place ("Paris
+    /// (FRA)"), is a stop word or a title, or is written in capitals.
+    fn with_nationality(&self, text: &str) -> bool {
+        static CODES: std::sync::LazyLock<rustc_hash::FxHashSet<[u8; 3]>> =
+            std::sync::LazyLock::new(|| {
+                COUNTRY_CODES
+                    .lines()
+                    .filter(|l| l.len() == 3 && !l.starts_with('#'))
+                    .map(|l| {
+                        let b = l.as_bytes();
+                        [b[0], b[1], b[2]]
+                    })
+                    .collect()
+            });
+        let Some(body) = text.strip_suffix(')') else {
+            return false;
+        };
+        let Some(open) = body.rfind(" (") else {
+            return false;
+        };
+        let code = body[open + 2..].as_bytes();
+        let word = body[..open].trim_end();
+        if code.len() != 3
+            || !code.iter().all(u8::is_ascii_uppercase)
+            || !CODES.contains(&[
+                code[0].to_ascii_lowercase(),
+                code[1].to_ascii_lowercase(),
+                code[2].to_ascii_lowercase(),
+            ])
+            || word.is_empty()
+            || word.len() > 40
+        {
+            return false;
+        }
+        let mut chars = word.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && word.chars().any(char::is_lowercase)
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+            && self.flags(word) & (STOP_WORD | PLACE_NAME | PLACE_WORD | TITLE) == 0
+            && !is_city(word)
+    }
+
     /// Whether all of `text` (split into `tokens`) is one person's name.
     pub(crate) fn whole_name(
         &self,
@@ -711,6 +764,9 @@ impl Names {
         hinted: NameHint,
         tokens: &mut Vec<(usize, usize)>,
     ) -> bool {
+        if self.with_nationality(text) {
+            return true;
+        }
         let text = without_code_annotation(text);
         if let Some(answer) = self.whole_name_latin(text.as_bytes(), hinted) {
             return answer;
@@ -1921,6 +1977,9 @@ mod tests {
             ("Nancy Wilson (D-CA)", NameHint::None),
             ("Robert Smith (1998)", NameHint::None),
             ("Schulz (GDR)", NameHint::Hinted),
+            ("Behmer (GDR)", NameHint::None),
+            ("Sablovskaite (URS)", NameHint::None),
+            ("Hui-Ing (TAI)", NameHint::None),
         ] {
             assert!(n.whole_name(v, hint, &mut tokens), "{v}");
             assert_eq!(n.find(v, hint).len(), 1, "{v}");
@@ -1934,6 +1993,17 @@ mod tests {
             "Ann (Lee",
         ] {
             assert_eq!(without_code_annotation(v), v);
+        }
+        // A nationality needs a country's code, a capitalised word that is
+        // no place, and no capitals alone.
+        for v in [
+            "Paris (FRA)",
+            "Behmer (XYZ)",
+            "SCHULZ (GDR)",
+            "Acme (INC)",
+            "Behmer (Gdr)",
+        ] {
+            assert!(!n.whole_name(v, NameHint::None, &mut tokens), "{v}");
         }
         // The thing before the code is judged as it would be alone.
         assert!(!n.whole_name("Springfield Municipal (IL)", NameHint::Hinted, &mut tokens));
