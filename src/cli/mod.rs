@@ -184,28 +184,47 @@ pub fn run() -> ExitCode {
     init_tracing();
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            // A refusal anywhere in the chain is exit 3, with its reason.
-            if let Some(r) = e
-                .chain()
-                .find_map(|c| match c.downcast_ref::<piigate::Error>() {
-                    Some(piigate::Error::Refused(r)) => Some(r),
-                    _ => None,
-                })
-            {
-                eprintln!("piigate: export refused: {r}");
-                return ExitCode::from(EXIT_REFUSED);
-            }
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
-                return ExitCode::from(EXIT_OK);
-            }
-            eprintln!("piigate: error: {e:#}");
-            ExitCode::from(EXIT_ERROR)
-        }
+        Err(e) => ExitCode::from(report_error(&e)),
     }
+}
+
+/// Writing the command's own output to standard output failed.
+#[derive(Debug, thiserror::Error)]
+#[error("writing to standard output: {0}")]
+pub(crate) struct StdoutError(#[source] pub std::io::Error);
+
+/// Write `bytes` to standard output; a failure is a `StdoutError`.
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<()> {
+    std::io::stdout()
+        .lock()
+        .write_all(bytes)
+        .map_err(|e| StdoutError(e).into())
+}
+
+/// Say what failed, and the exit code for it. A refusal anywhere in the
+/// chain is exit 3, with its reason. A reader of our standard output that
+/// went away (`piigate scan … | head`) ends the command quietly, exit 0;
+/// any other broken pipe (a destination or a service that closed the
+/// connection during an upload) is a failure like any other.
+fn report_error(e: &anyhow::Error) -> u8 {
+    if let Some(r) = e
+        .chain()
+        .find_map(|c| match c.downcast_ref::<piigate::Error>() {
+            Some(piigate::Error::Refused(r)) => Some(r),
+            _ => None,
+        })
+    {
+        eprintln!("piigate: export refused: {r}");
+        return EXIT_REFUSED;
+    }
+    if e.chain().any(|c| {
+        c.downcast_ref::<StdoutError>()
+            .is_some_and(|s| s.0.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
+        return EXIT_OK;
+    }
+    eprintln!("piigate: error: {e:#}");
+    EXIT_ERROR
 }
 
 /// The one tokio runtime a command drives the library's async calls with.
@@ -335,7 +354,7 @@ fn cmd_scan(a: ScanArgs) -> Result<u8> {
     };
     match &a.output {
         Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        None => write_stdout(text.as_bytes())?,
     }
     for e in &report.errors {
         eprintln!("piigate: error: {}: {}", e.source, e.error);
@@ -445,5 +464,25 @@ fn cmd_rules(c: RulesCommand) -> Result<u8> {
                 EXIT_FOUND
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_closed_standard_output_ends_a_command_quietly() {
+        let pipe = || std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        // The reader of our output went away (`piigate scan … | head`).
+        let quiet = anyhow::Error::from(StdoutError(pipe())).context("printing the report");
+        assert_eq!(report_error(&quiet), EXIT_OK);
+        // A destination that closed the connection during an upload.
+        let upload =
+            anyhow::Error::from(pipe()).context("writing big.parquet to s3://big/exports/");
+        assert_eq!(report_error(&upload), EXIT_ERROR);
+        // Standard output failing otherwise.
+        let full = anyhow::Error::from(StdoutError(std::io::Error::other("no space left")));
+        assert_eq!(report_error(&full), EXIT_ERROR);
     }
 }

@@ -189,7 +189,7 @@ pub fn cmd_sql(a: SqlArgs) -> Result<u8> {
                 let buf = w.into_inner();
                 match &sink {
                     Sink::File(p) => std::fs::write(p, buf)?,
-                    Sink::Print => std::io::Write::write_all(&mut std::io::stdout(), &buf)?,
+                    Sink::Print => super::write_stdout(&buf)?,
                 }
             }
             (SqlFormat::Parquet, Sink::Print) => unreachable!("checked above"),
