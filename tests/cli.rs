@@ -381,23 +381,29 @@ fn a_full_scan_reports_everything_a_sample_of_it_reports() {
     }
 }
 
-/// A reader that goes away (`piigate scan … | head`) ends the scan quietly
-/// with exit 0; the failure it causes is not an error of the scan.
+/// A reader that goes away (`piigate scan … | head`) ends a command quietly
+/// with exit 0, not with an error or a panic.
 #[test]
-fn a_closed_standard_output_ends_the_scan_quietly() {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("piigate"))
-        .args(["scan", &fixtures(), "--format", "json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("error"));
+fn a_closed_standard_output_ends_a_command_quietly() {
+    let fixtures = fixtures();
+    for args in [
+        vec!["scan", fixtures.as_str(), "--format", "json"],
+        vec!["rules", "schema"],
+        vec!["rules", "list"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("piigate"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("error") && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
 }

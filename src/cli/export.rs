@@ -120,7 +120,7 @@ pub fn cmd_gc(a: GcArgs) -> Result<u8> {
         } else {
             "removing"
         };
-        println!("{verb} {} (started {started})", l.location);
+        out!("{verb} {} (started {started})", l.location);
     }
     if a.dry_run {
         eprintln!(
@@ -196,7 +196,7 @@ pub fn cmd_digest(inputs: Vec<String>) -> Result<u8> {
     }
     let m = rt.block_on(piigate::gate::digest::manifest_of(&files))?;
     print!("{}", m.canonical());
-    println!("{}", m.digest());
+    out!("{}", m.digest());
     Ok(super::EXIT_OK)
 }
 
@@ -249,7 +249,7 @@ pub fn cmd_issue(a: IssueArgs) -> Result<u8> {
         },
         digest_version: piigate::gate::digest::MANIFEST_VERSION,
     };
-    println!("{}", key.sign(&claims)?.expose());
+    out!("{}", key.sign(&claims)?.expose());
     Ok(super::EXIT_OK)
 }
 
@@ -276,7 +276,7 @@ pub fn cmd_export(a: ExportArgs) -> Result<u8> {
     }
     let out = ex.run(&a.inputs, &TokenSource::File(a.token_file.clone()))?;
     for o in &out.objects {
-        println!("wrote {}{} ({} bytes)", out.dest, o.path, o.bytes);
+        out!("wrote {}{} ({} bytes)", out.dest, o.path, o.bytes);
     }
     if out.via_service {
         eprintln!(
@@ -343,14 +343,16 @@ pub fn cmd_audit(c: AuditCommand) -> Result<u8> {
             let r = piigate::audit::verify_file(&db, &keys, checkpoints.as_deref())?;
             match &r.problem {
                 None => {
-                    println!(
+                    out!(
                         "audit log intact: {} events, {} signed checkpoints, head {}",
-                        r.events, r.checkpoints, r.head_hash
+                        r.events,
+                        r.checkpoints,
+                        r.head_hash
                     );
                     Ok(super::EXIT_OK)
                 }
                 Some(p) => {
-                    println!("audit log TAMPERED: {p}");
+                    out!("audit log TAMPERED: {p}");
                     Ok(super::EXIT_ERROR)
                 }
             }

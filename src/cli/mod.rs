@@ -10,6 +10,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use piigate::{RuleSet, ScanConfig, Sensitivity};
 
+/// `println!` through `write_stdout`: a closed standard output is a
+/// `StdoutError` (a quiet exit), not a panic; to be used with `?` semantics
+/// inside functions that return `anyhow::Result`.
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::cli::write_stdout(format!("{}\n", format_args!($($t)*)).as_bytes())?
+    };
+}
+
 mod export;
 #[cfg(feature = "server")]
 mod service;
@@ -288,7 +297,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
                 anyhow::bail!("hash-key: the key on standard input is empty; an empty key cannot authenticate");
             }
             use sha2::Digest;
-            println!("{}", hex::encode(sha2::Sha256::digest(s.trim().as_bytes())));
+            out!("{}", hex::encode(sha2::Sha256::digest(s.trim().as_bytes())));
             Ok(EXIT_OK)
         }
     }
@@ -401,17 +410,20 @@ fn cmd_tag(a: TagArgs) -> Result<u8> {
 fn cmd_rules(c: RulesCommand) -> Result<u8> {
     match c {
         RulesCommand::Schema => {
-            println!("{}", piigate::json_schema());
+            out!("{}", piigate::json_schema());
             Ok(EXIT_OK)
         }
         RulesCommand::List { rules } => {
             let rs = load_rules(&rules)?;
-            println!(
+            out!(
                 "{:<22} {:<18} {:<9} {:<14} SOURCE",
-                "ID", "ENTITY", "SENSITIV.", "VALIDATOR"
+                "ID",
+                "ENTITY",
+                "SENSITIV.",
+                "VALIDATOR"
             );
             for r in rs.rules() {
-                println!(
+                out!(
                     "{:<22} {:<18} {:<9} {:<14} {}",
                     r.id,
                     r.entity,
@@ -420,7 +432,7 @@ fn cmd_rules(c: RulesCommand) -> Result<u8> {
                     r.source
                 );
             }
-            println!("{} rules, digest {}", rs.len(), rs.digest());
+            out!("{} rules, digest {}", rs.len(), rs.digest());
             Ok(EXIT_OK)
         }
         RulesCommand::Test {
@@ -440,7 +452,7 @@ fn cmd_rules(c: RulesCommand) -> Result<u8> {
                         .unwrap_or_else(|| w.to_string())
                 });
                 // The value itself is the user's own input; we print only labels.
-                println!(
+                out!(
                     "{}",
                     if found.is_empty() {
                         "no entities".to_string()
@@ -455,9 +467,9 @@ fn cmd_rules(c: RulesCommand) -> Result<u8> {
             }
             let failures = det.run_examples(id.as_deref());
             for f in &failures {
-                println!("FAIL {f}");
+                out!("FAIL {f}");
             }
-            println!("{} rules checked, {} failures", rs.len(), failures.len());
+            out!("{} rules checked, {} failures", rs.len(), failures.len());
             Ok(if failures.is_empty() {
                 EXIT_OK
             } else {

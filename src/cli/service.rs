@@ -104,7 +104,7 @@ pub fn cmd_request(a: RequestArgs) -> Result<u8> {
     body.ops = a.ops;
     body.ttl_secs = a.ttl;
     let req = super::runtime()?.block_on(client.create_request(&body))?;
-    println!("{}", req.id);
+    out!("{}", req.id);
     eprintln!(
         "piigate: request {} ({} sensitivity) needs {} approval(s)",
         req.id, req.sensitivity, req.approvals_needed
@@ -120,7 +120,7 @@ pub fn cmd_review(a: ReviewArgs) -> Result<u8> {
         ReviewDecision::Deny
     };
     let req = super::runtime()?.block_on(client.review(&a.id, decision, &a.comment))?;
-    println!("{} {}", req.id, req.status.as_str());
+    out!("{} {}", req.id, req.status.as_str());
     Ok(super::EXIT_OK)
 }
 
@@ -132,7 +132,7 @@ pub fn cmd_token(a: TokenArgs) -> Result<u8> {
             piigate::gate::token::write_private(&p, t.expose().as_bytes())?;
             eprintln!("piigate: token written to {}", p.display());
         }
-        None => println!("{}", t.expose()),
+        None => out!("{}", t.expose()),
     }
     Ok(super::EXIT_OK)
 }
@@ -146,12 +146,16 @@ pub fn cmd_list(a: ListArgs) -> Result<u8> {
         .transpose()
         .map_err(anyhow::Error::msg)?;
     let list = super::runtime()?.block_on(client.list(status, a.limit))?;
-    println!(
+    out!(
         "{:<36}  {:<12}  {:<9}  {:<10}  {:<30}  DATASET",
-        "ID", "STATUS", "SENSITIV.", "REQUESTER", "DESTINATION"
+        "ID",
+        "STATUS",
+        "SENSITIV.",
+        "REQUESTER",
+        "DESTINATION"
     );
     for r in list {
-        println!(
+        out!(
             "{:<36}  {:<12}  {:<9}  {:<10}  {:<30}  {}",
             r.id,
             r.status.as_str(),

@@ -177,7 +177,7 @@ pub fn cmd_sql(a: SqlArgs) -> Result<u8> {
                 let text = datafusion::arrow::util::pretty::pretty_format_batches(&batches)?;
                 match &sink {
                     Sink::File(p) => std::fs::write(p, format!("{text}\n"))?,
-                    Sink::Print => println!("{text}"),
+                    Sink::Print => out!("{text}"),
                 }
             }
             (SqlFormat::Json, _) => {
