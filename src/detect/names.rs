@@ -747,8 +747,7 @@ impl Names {
         {
             return false;
         }
-        let mut chars = word.chars();
-        chars.next().is_some_and(char::is_uppercase)
+        word.chars().next().is_some_and(char::is_uppercase)
             && word.chars().any(char::is_lowercase)
             && word
                 .chars()
@@ -1506,25 +1505,14 @@ impl NameTally {
                     || (self.surnames_only == 1 && self.plain == 0 && mixed_case()));
         }
         // Two words ending in a street or land word name a street or a
-        // place ("Baker Street", "Charing Cross") unless a common given
-        // name comes first ("Lois Lane"), the column is named for a name
-        // ("Grant Bay" in `full_name`), or a comma puts the surname first
-        // ("Tanaka, Lane").
+        // place ("Baker Street", "Charing Cross"), and so do two led by one
+        // ("Mount Rainier", "Lake Placid", "Fort Worth"), unless a common
+        // given name comes first ("Lois Lane", "Dale Evans"), the column is
+        // named for a name ("Grant Bay" in `full_name`), or a comma puts
+        // the surname first ("Tanaka, Lane").
         if self.words == 2
             && self.initials == 0
-            && self.tail_topo
-            && !self.head_common
-            && !named
-            && !comma()
-        {
-            return false;
-        }
-        // The same word first names a feature of the land or a town
-        // ("Mount Rainier", "Lake Placid", "Fort Worth") unless it is a
-        // common given name ("Dale Evans").
-        if self.words == 2
-            && self.initials == 0
-            && self.head_topo
+            && (self.tail_topo || self.head_topo)
             && !self.head_common
             && !named
             && !comma()
@@ -1592,7 +1580,7 @@ fn no_name_in_ascii(b: &[u8]) -> bool {
     // shift, and from each run that starts with a capital a look back over
     // the gap to the run before it. Runs that do not start with a dot are
     // tokens; with five or fewer of them the walk decides (runs of dots).
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'.');
+    let is_word = |c: u8| WORD_BYTE[c as usize];
     let is_gap = |c: u8| c.is_ascii_whitespace() || c == 0x0B;
     // Whether the run starting at `q` (a capital) pairs with the token
     // before it: only white space between, and that token starts with a
