@@ -2626,7 +2626,8 @@ fn keep_match(
 }
 
 /// The start and the preceding digit's end of every run of ASCII digits in
-/// `b`: `(start, end of the previous run)` (0 for the first run).
+/// `b`: `(start, end of the previous run)` (0 for the first run), and how a
+/// walk from its first digit starts (`DigitRun::at`).
 fn fill_digit_starts(b: &[u8], out: &mut Vec<DigitRun>) {
     out.clear();
     let mut prev_end = 0u32;
@@ -2637,11 +2638,18 @@ fn fill_digit_starts(b: &[u8], out: &mut Vec<DigitRun>) {
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
+            let at = match start.checked_sub(1).map(|p| b[p]) {
+                _ if !token_start(b, start) => RunStart::No,
+                None => RunStart::Value,
+                Some(p) if p != b'\n' && p != b'\r' && p < 0x80 => RunStart::AfterSpace,
+                Some(_) => RunStart::Other,
+            };
             out.push(DigitRun {
                 start: start as u32,
                 prev_end,
                 len: (i - start).min(u8::MAX as usize) as u8,
                 after: matching::after_run_class(b.get(i).copied()),
+                at,
             });
             prev_end = i as u32;
         } else {
@@ -2661,6 +2669,23 @@ struct DigitRun {
     len: u8,
     /// The class of the byte after it (`matching::after_run_class`).
     after: u8,
+    /// How a walk from its first digit starts: the same for every pattern,
+    /// so worked out once per value, not once per pattern.
+    at: RunStart,
+}
+
+/// Where a run of digits stands, for a walk from its first digit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunStart {
+    /// Not where a token may start (`token_start`): no walk.
+    No,
+    /// At the start of the value (the DFA's start state, run filter 0).
+    Value,
+    /// After an ASCII byte that ends no line (`start_after_space`, run
+    /// filter 1).
+    AfterSpace,
+    /// After a non-ASCII byte or a line end: the start state is looked up.
+    Other,
 }
 
 /// The leftmost-first matches of a pattern whose every match holds a digit,
@@ -2690,33 +2715,37 @@ fn walk_at_digit_runs<const FILTER: bool>(
         // previous run.
         let lo = d.saturating_sub(lead).max(prev_end as usize).max(free);
         for s in lo..=d {
-            if s < free || !text.is_char_boundary(s) || !token_start(b, s) {
+            if s < free {
                 continue;
             }
-            // A walk from the run's first digit that dies within the run or
-            // on the byte after it, whatever the digits, is not taken.
-            let skip = |k: usize| {
-                FILTER && s == d && !whole.runs[k].may_match(run.len as usize, run.after)
-            };
-            let mut sid = match s.checked_sub(1).map(|p| b[p]) {
-                None if skip(0) => continue,
-                None => whole.start,
-                Some(p) if p != b'\n' && p != b'\r' && p < 0x80 => {
-                    if skip(1) {
-                        continue;
+            let sid = if FILTER && s == d {
+                // From the run's first digit: where it stands was worked
+                // out with the runs, and a walk that dies within the run or
+                // on the byte after it, whatever the digits, is not taken.
+                let may = |k: usize| whole.runs[k].may_match(run.len as usize, run.after);
+                match run.at {
+                    RunStart::No => continue,
+                    RunStart::Value if may(0) => Some(whole.start),
+                    RunStart::AfterSpace if may(1) => Some(whole.start_after_space),
+                    RunStart::Other => start_state(whole, b[s - 1]),
+                    _ => continue,
+                }
+            } else {
+                if !text.is_char_boundary(s) || !token_start(b, s) {
+                    continue;
+                }
+                match s.checked_sub(1).map(|p| b[p]) {
+                    None => Some(whole.start),
+                    Some(p) if p != b'\n' && p != b'\r' && p < 0x80 => {
+                        Some(whole.start_after_space)
                     }
-                    whole.start_after_space
-                }
-                Some(p) => {
-                    let config = regex_automata::util::start::Config::new()
-                        .anchored(regex_automata::Anchored::Yes)
-                        .look_behind(Some(p));
-                    let Ok(sid) = dfa.start_state(&config) else {
-                        return false;
-                    };
-                    sid
+                    Some(p) => start_state(whole, p),
                 }
             };
+            let Some(start) = sid else {
+                return false;
+            };
+            let mut sid = start;
             let mut last = None;
             let mut dead = false;
             for (k, &c) in b[s..].iter().enumerate() {
@@ -2744,6 +2773,19 @@ fn walk_at_digit_runs<const FILTER: bool>(
         }
     }
     true
+}
+
+/// The anchored start state of `whole` after the byte `p` (`None` if the
+/// DFA cannot give one).
+fn start_state(
+    whole: &matching::WholeDfa,
+    p: u8,
+) -> Option<regex_automata::util::primitives::StateID> {
+    use regex_automata::dfa::Automaton;
+    let config = regex_automata::util::start::Config::new()
+        .anchored(regex_automata::Anchored::Yes)
+        .look_behind(Some(p));
+    whole.dfa.start_state(&config).ok()
 }
 
 /// Whether a match may start at `s` as far as the bytes before it go (the
@@ -3503,7 +3545,7 @@ mod tests {
         fn run_filters_leave_out_no_match(
             v in proptest::prop_oneof![
                 "([0-9]{1,17}[ .:/,()+_a-zA-Z-]{0,2}){1,6}",
-                "([0-9]{1,12}([ .:/,()+_a-zA-Z\u{e9}\u{4e00}-]{0,4}|[a-z ]{5,20})){1,8}",
+                "([0-9]{1,12}([ .:/,()+_a-zA-Z\n\u{e9}\u{4e00}-]{0,4}|[a-z ]{5,20})){1,8}",
                 "([a-z]{0,3} ?\\(?\\+?[0-9]{1,4}\\)?[ .-]?){1,5}",
             ],
         ) {
