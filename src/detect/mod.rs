@@ -835,6 +835,10 @@ pub struct Scratch {
     /// Where each run of ASCII digits starts in the value (filled when a
     /// rule first asks, see `digit_runs_filled`).
     digit_starts: Vec<DigitRun>,
+    /// The union of those runs' `DigitRun::admit`.
+    digit_admit: u64,
+    /// Per `RunAdmit` bit: the runs (of the first 64) that admit it.
+    runs_of: Vec<u64>,
     /// Spans of one pattern found by the anchored walks, before they count.
     spans: Vec<(usize, usize)>,
     /// The hits of the last value `detect` looked at.
@@ -1298,6 +1302,9 @@ pub struct Detector {
     /// rules that can match it (see `DigitRuns`); worked out the first time
     /// such a value is seen.
     digit_runs: Arc<std::sync::OnceLock<DigitRuns>>,
+    /// Which digit patterns a walk from a run's first digit can match at
+    /// all (see `RunAdmit`); worked out the first time a value's runs are.
+    run_admit: Arc<std::sync::OnceLock<RunAdmit>>,
 }
 
 /// The longest all-digit value whose shape and gates are worked out in
@@ -1488,6 +1495,7 @@ impl Detector {
     pub fn new(rules: Arc<RuleSet>) -> Self {
         Detector {
             digit_runs: Default::default(),
+            run_admit: Default::default(),
             rules,
             names: Arc::new(names::Names::builtin()),
         }
@@ -1534,6 +1542,10 @@ impl Detector {
     #[inline]
     fn digit_runs(&self) -> &DigitRuns {
         self.digit_runs.get_or_init(|| DigitRuns::new(&self.rules))
+    }
+
+    fn run_admit(&self) -> &RunAdmit {
+        self.run_admit.get_or_init(|| RunAdmit::new(&self.rules))
     }
 
     /// `detect`; without `DIGIT_RUNS`, runs of digits take the general
@@ -1674,17 +1686,33 @@ impl Detector {
                             .filter(|_| text.len() >= SHORT_VALUE)
                             .and_then(|lead| Some((lead, m.whole_dfa(j)?)))
                         {
+                            let admit = self.run_admit();
                             if !digit_runs_filled {
-                                fill_digit_starts(bytes, &mut scratch.digit_starts);
+                                scratch.digit_admit =
+                                    fill_digit_starts(bytes, admit, &mut scratch.digit_starts);
+                                runs_by_pattern(&scratch.digit_starts, &mut scratch.runs_of);
                                 digit_runs_filled = true;
                             }
-                            if walk_at_digit_runs::<true>(
-                                whole,
-                                text,
-                                lead,
-                                &scratch.digit_starts,
-                                &mut scratch.spans,
-                            ) {
+                            let bit = admit.bits[i][j];
+                            let runs = &scratch.digit_starts;
+                            let walked = if lead == 0 && bit != 0 && runs.len() <= 64 {
+                                // Only from the runs that admit the pattern.
+                                if scratch.digit_admit & bit == 0 {
+                                    continue;
+                                }
+                                let set = scratch.runs_of[bit.trailing_zeros() as usize];
+                                walk_at_admitted_runs(whole, text, runs, set, &mut scratch.spans)
+                            } else {
+                                walk_at_digit_runs::<true>(
+                                    whole,
+                                    text,
+                                    lead,
+                                    runs,
+                                    bit,
+                                    &mut scratch.spans,
+                                )
+                            };
+                            if walked {
                                 for &(s, e) in &scratch.spans {
                                     keep_match(r, i, text, s, e, &mut scratch.hits);
                                 }
@@ -2626,11 +2654,14 @@ fn keep_match(
 }
 
 /// The start and the preceding digit's end of every run of ASCII digits in
-/// `b`: `(start, end of the previous run)` (0 for the first run), and how a
-/// walk from its first digit starts (`DigitRun::at`).
-fn fill_digit_starts(b: &[u8], out: &mut Vec<DigitRun>) {
+/// `b`: `(start, end of the previous run)` (0 for the first run), how a
+/// walk from its first digit starts (`DigitRun::at`) and the patterns such
+/// a walk can match (`DigitRun::admit`). Returns the union of the runs'
+/// `admit`.
+fn fill_digit_starts(b: &[u8], admit: &RunAdmit, out: &mut Vec<DigitRun>) -> u64 {
     out.clear();
     let mut prev_end = 0u32;
+    let mut any = 0u64;
     let mut i = 0;
     while i < b.len() {
         if b[i].is_ascii_digit() {
@@ -2644,17 +2675,105 @@ fn fill_digit_starts(b: &[u8], out: &mut Vec<DigitRun>) {
                 Some(p) if p != b'\n' && p != b'\r' && p < 0x80 => RunStart::AfterSpace,
                 Some(_) => RunStart::Other,
             };
+            let len = (i - start).min(u8::MAX as usize) as u8;
+            let after = matching::after_run_class(b.get(i).copied());
+            let bits = admit.of(at, len, after);
+            any |= bits;
             out.push(DigitRun {
                 start: start as u32,
                 prev_end,
-                len: (i - start).min(u8::MAX as usize) as u8,
-                after: matching::after_run_class(b.get(i).copied()),
+                len,
+                after,
                 at,
+                admit: bits,
             });
             prev_end = i as u32;
         } else {
             i += 1;
         }
+    }
+    any
+}
+
+/// Per pattern bit, the runs (bit `r` for `runs[r]`, the first 64) whose
+/// `admit` holds it.
+fn runs_by_pattern(runs: &[DigitRun], out: &mut Vec<u64>) {
+    out.clear();
+    out.resize(64, 0);
+    for (r, run) in runs.iter().take(64).enumerate() {
+        let mut m = run.admit;
+        while m != 0 {
+            out[m.trailing_zeros() as usize] |= 1 << r;
+            m &= m - 1;
+        }
+    }
+}
+
+/// For the digit patterns of a rule set (each with a bit, up to 64 of
+/// them), which can match from the first digit of a run, by how the walk
+/// starts, the run's length and the byte after it: the run filters of all
+/// patterns in one table, so that a run is looked up once per value
+/// instead of once per pattern.
+#[derive(Debug)]
+struct RunAdmit {
+    /// Per rule, per pattern: its bit (0 for a pattern without one: not a
+    /// digit pattern with a whole-value DFA, or past the 64th).
+    bits: Vec<Vec<u64>>,
+    /// Per (start 0 or 1 as `WholeDfa::runs`, run length, class after):
+    /// the patterns whose run filter lets the walk go on.
+    table: Vec<u64>,
+}
+
+impl RunAdmit {
+    const LENS: usize = matching::RUN_FILTER_MAX + 1;
+
+    fn new(rules: &RuleSet) -> Self {
+        let mut table = vec![0u64; 2 * Self::LENS * 16];
+        let mut next = 0;
+        let bits = rules
+            .compiled
+            .iter()
+            .map(|m| {
+                (0..m.patterns.len())
+                    .map(|j| {
+                        let Some(whole) = m.digit_lead[j].and_then(|_| m.whole_dfa(j)) else {
+                            return 0;
+                        };
+                        if next == 64 {
+                            return 0;
+                        }
+                        let bit = 1u64 << next;
+                        next += 1;
+                        for (k, filter) in whole.runs.iter().enumerate() {
+                            for n in 0..Self::LENS {
+                                for class in 0..16u8 {
+                                    if filter.may_match(n, class) {
+                                        table[(k * Self::LENS + n) * 16 + class as usize] |= bit;
+                                    }
+                                }
+                            }
+                        }
+                        bit
+                    })
+                    .collect()
+            })
+            .collect();
+        RunAdmit { bits, table }
+    }
+
+    /// The patterns a walk from the first digit of a run can match.
+    #[inline]
+    fn of(&self, at: RunStart, len: u8, after: u8) -> u64 {
+        let k = match at {
+            RunStart::No => return 0,
+            RunStart::Other => return u64::MAX,
+            RunStart::Value => 0,
+            RunStart::AfterSpace => 1,
+        };
+        if len as usize >= Self::LENS {
+            return u64::MAX;
+        }
+        self.table[(k * Self::LENS + len as usize) * 16 + (after & 15) as usize]
     }
 }
 
@@ -2672,6 +2791,8 @@ struct DigitRun {
     /// How a walk from its first digit starts: the same for every pattern,
     /// so worked out once per value, not once per pattern.
     at: RunStart,
+    /// The patterns (`RunAdmit` bits) that such a walk can match.
+    admit: u64,
 }
 
 /// Where a run of digits stands, for a walk from its first digit.
@@ -2702,9 +2823,9 @@ fn walk_at_digit_runs<const FILTER: bool>(
     text: &str,
     lead: usize,
     runs: &[DigitRun],
+    bit: u64,
     out: &mut Vec<(usize, usize)>,
 ) -> bool {
-    use regex_automata::dfa::Automaton;
     out.clear();
     let b = text.as_bytes();
     let dfa = &whole.dfa;
@@ -2714,7 +2835,7 @@ fn walk_at_digit_runs<const FILTER: bool>(
         // The match's first digit is this run's first: it starts after the
         // previous run.
         let lo = d.saturating_sub(lead).max(prev_end as usize).max(free);
-        for s in lo..=d {
+        for s in lo..d + 1 {
             if s < free {
                 continue;
             }
@@ -2722,7 +2843,13 @@ fn walk_at_digit_runs<const FILTER: bool>(
                 // From the run's first digit: where it stands was worked
                 // out with the runs, and a walk that dies within the run or
                 // on the byte after it, whatever the digits, is not taken.
-                let may = |k: usize| whole.runs[k].may_match(run.len as usize, run.after);
+                let may = |k: usize| {
+                    if bit != 0 {
+                        run.admit & bit != 0
+                    } else {
+                        whole.runs[k].may_match(run.len as usize, run.after)
+                    }
+                };
                 match run.at {
                     RunStart::No => continue,
                     RunStart::Value if may(0) => Some(whole.start),
@@ -2742,37 +2869,83 @@ fn walk_at_digit_runs<const FILTER: bool>(
                     Some(p) => start_state(whole, p),
                 }
             };
-            let Some(start) = sid else {
+            let Some(Some(e)) = sid.map(|sid| walk_from(dfa, b, s, sid)) else {
                 return false;
             };
-            let mut sid = start;
-            let mut last = None;
-            let mut dead = false;
-            for (k, &c) in b[s..].iter().enumerate() {
-                sid = dfa.next_state(sid, c);
-                if dfa.is_special_state(sid) {
-                    if dfa.is_match_state(sid) {
-                        last = Some(s + k);
-                    } else if dfa.is_dead_state(sid) {
-                        dead = true;
-                        break;
-                    } else if dfa.is_quit_state(sid) {
-                        return false;
-                    }
-                }
-            }
-            if !dead && dfa.is_match_state(dfa.next_eoi_state(sid)) {
-                last = Some(b.len());
-            }
-            if let Some(e) = last {
-                if e > s {
-                    out.push((s, e));
-                    free = e;
-                }
+            if e > s {
+                out.push((s, e));
+                free = e;
             }
         }
     }
     true
+}
+
+/// `walk_at_digit_runs` for a pattern whose matches start at their first
+/// digit (lead 0), walked only from the runs in `set` (bit `r` for
+/// `runs[r]`): the runs whose `admit` has the pattern's bit.
+fn walk_at_admitted_runs(
+    whole: &matching::WholeDfa,
+    text: &str,
+    runs: &[DigitRun],
+    mut set: u64,
+    out: &mut Vec<(usize, usize)>,
+) -> bool {
+    out.clear();
+    let b = text.as_bytes();
+    let mut free = 0usize;
+    while set != 0 {
+        let run = &runs[set.trailing_zeros() as usize];
+        set &= set - 1;
+        let s = run.start as usize;
+        if s < free {
+            continue;
+        }
+        let sid = match run.at {
+            RunStart::No => continue,
+            RunStart::Value => Some(whole.start),
+            RunStart::AfterSpace => Some(whole.start_after_space),
+            RunStart::Other => start_state(whole, b[s - 1]),
+        };
+        let Some(Some(e)) = sid.map(|sid| walk_from(&whole.dfa, b, s, sid)) else {
+            return false;
+        };
+        if e > s {
+            out.push((s, e));
+            free = e;
+        }
+    }
+    true
+}
+
+/// The end of the leftmost-first (longest as the DFA is built) match of an
+/// anchored walk of `dfa` from state `sid` at `s`: `Some(s)` for none,
+/// `None` if the DFA gave up (a quit byte).
+#[inline]
+fn walk_from(
+    dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+    b: &[u8],
+    s: usize,
+    mut sid: regex_automata::util::primitives::StateID,
+) -> Option<usize> {
+    use regex_automata::dfa::Automaton;
+    let mut last = s;
+    for (k, &c) in b[s..].iter().enumerate() {
+        sid = dfa.next_state(sid, c);
+        if dfa.is_special_state(sid) {
+            if dfa.is_match_state(sid) {
+                last = s + k;
+            } else if dfa.is_dead_state(sid) {
+                return Some(last);
+            } else if dfa.is_quit_state(sid) {
+                return None;
+            }
+        }
+    }
+    if dfa.is_match_state(dfa.next_eoi_state(sid)) {
+        last = b.len();
+    }
+    Some(last)
 }
 
 /// The anchored start state of `whole` after the byte `p` (`None` if the
@@ -3551,18 +3724,38 @@ mod tests {
         ) {
             static RULES: std::sync::LazyLock<RuleSet> =
                 std::sync::LazyLock::new(|| RuleSet::builtin().unwrap());
+            static ADMIT: std::sync::LazyLock<RunAdmit> =
+                std::sync::LazyLock::new(|| RunAdmit::new(&RULES));
             let mut runs = Vec::new();
-            fill_digit_starts(v.as_bytes(), &mut runs);
-            let (mut with, mut without) = (Vec::new(), Vec::new());
-            for (r, m) in RULES.rules.iter().zip(&RULES.compiled) {
+            let any = fill_digit_starts(v.as_bytes(), &ADMIT, &mut runs);
+            let mut runs_of = Vec::new();
+            runs_by_pattern(&runs, &mut runs_of);
+            let (mut with, mut by_pattern, mut without) = (Vec::new(), Vec::new(), Vec::new());
+            for (i, (r, m)) in RULES.rules.iter().zip(&RULES.compiled).enumerate() {
                 for j in 0..m.patterns.len() {
                     let (Some(lead), Some(whole)) = (m.digit_lead[j], m.whole_dfa(j)) else {
                         continue;
                     };
-                    let a = walk_at_digit_runs::<true>(whole, &v, lead, &runs, &mut with);
-                    let b = walk_at_digit_runs::<false>(whole, &v, lead, &runs, &mut without);
-                    proptest::prop_assert_eq!(a, b);
+                    let bit = ADMIT.bits[i][j];
+                    proptest::prop_assert!(bit != 0, "{} pattern {} has no bit", r.id, j);
+                    let a = walk_at_digit_runs::<true>(whole, &v, lead, &runs, bit, &mut with);
+                    let c = walk_at_digit_runs::<true>(whole, &v, lead, &runs, 0, &mut by_pattern);
+                    let b = walk_at_digit_runs::<false>(whole, &v, lead, &runs, 0, &mut without);
+                    proptest::prop_assert_eq!((a, c), (b, b));
                     proptest::prop_assert_eq!(&with, &without, "{} pattern {} on {:?}", r.id, j, v);
+                    proptest::prop_assert_eq!(&by_pattern, &without);
+                    // A pattern that no run admits walks nowhere from a
+                    // first digit (what `detect` skips), and one that starts
+                    // there needs the admitting runs only.
+                    if lead == 0 && any & bit == 0 {
+                        proptest::prop_assert!(without.is_empty(), "{} on {:?}", r.id, v);
+                    }
+                    if lead == 0 && runs.len() <= 64 {
+                        let set = runs_of[bit.trailing_zeros() as usize];
+                        let d = walk_at_admitted_runs(whole, &v, &runs, set, &mut with);
+                        proptest::prop_assert_eq!(d, b);
+                        proptest::prop_assert_eq!(&with, &without, "{} admitted on {:?}", r.id, v);
+                    }
                 }
             }
         }
@@ -3579,20 +3772,32 @@ mod tests {
                 values.push(format!("see {e}, then (x) {e} end"));
             }
         }
+        let admit = RunAdmit::new(&rules);
         let (mut runs, mut with, mut without) = (Vec::new(), Vec::new(), Vec::new());
+        let mut runs_of = Vec::new();
         let mut walked = 0;
         for v in &values {
-            fill_digit_starts(v.as_bytes(), &mut runs);
-            for (r, m) in rules.rules.iter().zip(&rules.compiled) {
+            let any = fill_digit_starts(v.as_bytes(), &admit, &mut runs);
+            runs_by_pattern(&runs, &mut runs_of);
+            for (i, (r, m)) in rules.rules.iter().zip(&rules.compiled).enumerate() {
                 for j in 0..m.patterns.len() {
                     let (Some(lead), Some(whole)) = (m.digit_lead[j], m.whole_dfa(j)) else {
                         continue;
                     };
-                    let a = walk_at_digit_runs::<true>(whole, v, lead, &runs, &mut with);
-                    let b = walk_at_digit_runs::<false>(whole, v, lead, &runs, &mut without);
+                    let bit = admit.bits[i][j];
+                    let a = walk_at_digit_runs::<true>(whole, v, lead, &runs, bit, &mut with);
+                    let b = walk_at_digit_runs::<false>(whole, v, lead, &runs, 0, &mut without);
                     assert_eq!(a, b);
                     assert_eq!(with, without, "{} pattern {} on {:?}", r.id, j, v);
+                    if lead == 0 && any & bit == 0 {
+                        assert!(without.is_empty(), "{} on {:?}", r.id, v);
+                    }
                     walked += with.len();
+                    if lead == 0 {
+                        let set = runs_of[bit.trailing_zeros() as usize];
+                        assert!(walk_at_admitted_runs(whole, v, &runs, set, &mut with));
+                        assert_eq!(with, without, "{} admitted on {:?}", r.id, v);
+                    }
                 }
             }
         }
