@@ -54,7 +54,9 @@ PY
       fi
       # Three copies of the year's flights, one per k, joined as an analyst
       # would denormalise them: airport names, cities as time zones,
-      # coordinates, plane makers, airline names.
+      # coordinates, plane makers, airline names. Each copy in the flights'
+      # own order (by date), one after the other: the copies of a row are
+      # not neighbours, so the only runs of equal values are the table's.
       "$bin" sql "SELECT k.n AS copy_no, f.year, f.month, f.day, f.dep_time, f.sched_dep_time,
           f.dep_delay, f.arr_time, f.arr_delay, f.carrier, al.name AS airline, f.flight,
           f.tailnum, p.manufacturer, p.model, f.origin, o.name AS origin_name, o.lat AS origin_lat,
@@ -62,7 +64,8 @@ PY
           d.lon AS dest_lon, f.air_time, f.distance, f.time_hour
         FROM flights f CROSS JOIN (VALUES (0), (1), (2)) AS k(n)
         LEFT JOIN airports o ON f.origin = o.faa LEFT JOIN airports d ON f.dest = d.faa
-        LEFT JOIN planes p ON f.tailnum = p.tailnum LEFT JOIN airlines al ON f.carrier = al.carrier" \
+        LEFT JOIN planes p ON f.tailnum = p.tailnum LEFT JOIN airlines al ON f.carrier = al.carrier
+        ORDER BY copy_no, f.year, f.month, f.day, f.sched_dep_time, f.carrier, f.flight, f.origin" \
         --table "flights=$src/flights.csv" --table "airports=$src/airports.csv" \
         --table "planes=$src/planes.csv" --table "airlines=$src/airlines.csv" \
         --format parquet --output "$dir/real_flights.parquet" ;;

@@ -771,6 +771,7 @@ impl Scanner {
         &self,
         form: &crate::detect::FastForm<'_>,
         v: &str,
+        weight: u64,
         p: &mut ColumnProfile,
         scratch: &mut Scratch,
         acc: &mut Acc,
@@ -799,20 +800,20 @@ impl Scanner {
         if matched != 1 && !f.one_entity() {
             return false;
         }
-        p.values += 1;
+        p.values += weight;
         // A value the rule matches whole holds no space when its DFA reads
         // none (nothing was trimmed), so it is no free text.
         if !f.spaceless() && is_free_text(v) {
-            p.free_text += 1;
+            p.free_text += weight;
         }
-        p.hit_rows += 1;
+        p.hit_rows += weight;
         if matched == 1 {
-            count_span(acc, &self.detector, 1, v, [(f.rule(0), true, false)]);
+            count_span(acc, &self.detector, weight, v, [(f.rule(0), true, false)]);
         } else {
             let hits = (0..3)
                 .filter(|k| matched & (1 << k) != 0)
                 .map(|k| (f.rule(k), true, false));
-            count_span(acc, &self.detector, 1, v, hits);
+            count_span(acc, &self.detector, weight, v, hits);
         }
         true
     }
@@ -939,14 +940,16 @@ impl Scanner {
                 // (which is what changes the memo).
                 let mut version = acc.memo.version();
                 let mut fast = self.fast_form(acc, hints);
-                crate::detect::matching::each_valid(a, |v| {
+                // A run of equal values in a row counts as that many rows
+                // of one value.
+                crate::detect::matching::each_valid_run(a, |v, n| {
                     if fast
                         .as_ref()
-                        .is_some_and(|f| self.record_fast(f, v, p, scratch, acc))
+                        .is_some_and(|f| self.record_fast(f, v, n, p, scratch, acc))
                     {
                         acc.memo.explained_fast();
                     } else {
-                        self.record(v, 1, hints, p, scratch, acc);
+                        self.record(v, n, hints, p, scratch, acc);
                         if acc.memo.version() != version {
                             version = acc.memo.version();
                             fast = self.fast_form(acc, hints);
@@ -1631,6 +1634,22 @@ mod tests {
             // A small limit cuts the longer values (as `record` counts them).
             fast_form_agrees(&picks, if short { 24 } else { 64 * 1024 });
         }
+
+        /// Runs of equal values in a row (a sorted or clustered column),
+        /// looked at once per run in a string column, count as the same
+        /// rows looked at one by one in a binary column.
+        #[test]
+        fn runs_of_equal_values_count_as_their_rows(
+            group in 0usize..6,
+            picks in proptest::collection::vec((0u8..=255, 1usize..6), 1..120),
+            short in proptest::bool::ANY,
+        ) {
+            let picks: Vec<(usize, u8)> = picks
+                .into_iter()
+                .flat_map(|(x, n)| std::iter::repeat_n((group, x), n))
+                .collect();
+            fast_form_agrees(&picks, if short { 24 } else { 64 * 1024 });
+        }
     }
 
     /// A column whose memo explains few values (ids where the odd number
@@ -1716,9 +1735,16 @@ mod tests {
             .fast_form(&acc, &hints)
             .expect("a fast form after one card number");
         assert!(matches!(fast, crate::detect::FastForm::One(_)));
-        assert!(scanner.record_fast(&fast, "5500000000000004", &mut p, &mut scratch, &mut acc));
-        assert!(!scanner.record_fast(&fast, "4111111111111112", &mut p, &mut scratch, &mut acc));
-        assert!(!scanner.record_fast(&fast, " 4111111111111111", &mut p, &mut scratch, &mut acc));
+        assert!(scanner.record_fast(&fast, "5500000000000004", 1, &mut p, &mut scratch, &mut acc));
+        assert!(!scanner.record_fast(&fast, "4111111111111112", 1, &mut p, &mut scratch, &mut acc));
+        assert!(!scanner.record_fast(
+            &fast,
+            " 4111111111111111",
+            1,
+            &mut p,
+            &mut scratch,
+            &mut acc
+        ));
         assert_eq!((p.values, p.hit_rows), (2, 2));
         // Phone numbers of several layouts: a fast form per layout.
         let mut acc = Acc::new(scanner.rules());
@@ -1729,8 +1755,8 @@ mod tests {
             .fast_form(&acc, &hints)
             .expect("a fast form per layout");
         assert!(matches!(fast, crate::detect::FastForm::Layouts { .. }));
-        assert!(scanner.record_fast(&fast, "(212) 736-5000", &mut p, &mut scratch, &mut acc));
-        assert!(scanner.record_fast(&fast, "+44 20 7946 0959", &mut p, &mut scratch, &mut acc));
+        assert!(scanner.record_fast(&fast, "(212) 736-5000", 1, &mut p, &mut scratch, &mut acc));
+        assert!(scanner.record_fast(&fast, "+44 20 7946 0959", 1, &mut p, &mut scratch, &mut acc));
         // Names, and street addresses that two rules match whole.
         for (column, first, next) in [
             ("customer", "Jane Doe", "John Smith"),
@@ -1742,7 +1768,7 @@ mod tests {
             scanner.record(first, 1, &hints, &mut p, &mut scratch, &mut acc);
             let fast = scanner.fast_form(&acc, &hints).expect(column);
             assert!(
-                scanner.record_fast(&fast, next, &mut p, &mut scratch, &mut acc),
+                scanner.record_fast(&fast, next, 1, &mut p, &mut scratch, &mut acc),
                 "{next}"
             );
             let mut slow = ColumnProfile::new(column, "Utf8");

@@ -24,5 +24,5 @@ mod words;
 pub(crate) use dfa::{after_run_class, whole_dfa, WholeDfa, RUN_FILTER_MAX};
 pub(crate) use dfa_build::fast_pattern;
 pub(crate) use pattern::digit_lead;
-pub(crate) use strings::each_valid;
+pub(crate) use strings::each_valid_run;
 pub(crate) use words::Words;
