@@ -357,6 +357,58 @@ impl Acc {
     }
 }
 
+/// The distinct values of a task's column gathered with their rows, so that
+/// a column of few distinct values (codes, categories, the names of a few
+/// places) has each looked at once, weighted by its rows, as a dictionary
+/// column has. Past `DISTINCT_MAX` distinct values the column is not of that
+/// kind: the gathered values are given back in the order they came, and
+/// every later value is the caller's to look at.
+struct Gather<'a> {
+    seen: Vec<(&'a str, u64)>,
+    index: rustc_hash::FxHashMap<&'a str, usize>,
+    on: bool,
+}
+
+impl<'a> Gather<'a> {
+    fn new(on: bool) -> Self {
+        Gather {
+            seen: Vec::new(),
+            index: Default::default(),
+            on,
+        }
+    }
+
+    /// Takes `n` rows of `v`; `false` if the caller looks at them now
+    /// (after `give` has had the gathered values, the first time).
+    #[inline]
+    fn take(&mut self, v: &'a str, n: u64, give: &mut impl FnMut(&'a str, u64)) -> bool {
+        if !self.on {
+            return false;
+        }
+        if let Some(&k) = self.index.get(v) {
+            self.seen[k].1 += n;
+            return true;
+        }
+        if self.seen.len() < DISTINCT_MAX {
+            self.index.insert(v, self.seen.len());
+            self.seen.push((v, n));
+            return true;
+        }
+        self.on = false;
+        for (v, n) in self.seen.drain(..) {
+            give(v, n);
+        }
+        false
+    }
+
+    /// Gives the values still gathered, in the order they came.
+    fn finish(self, give: &mut impl FnMut(&'a str, u64)) {
+        for (v, n) in self.seen {
+            give(v, n);
+        }
+    }
+}
+
 /// A leaf column of a batch: dotted path and values.
 struct Leaf {
     path: String,
@@ -481,6 +533,10 @@ impl Drop for PooledScratch<'_> {
 
 /// Rows per parallel task inside one column.
 const CHUNK: usize = 16 * 1024;
+
+/// The most distinct values of a task's string column gathered to be
+/// looked at once each (see `scan_array`).
+const DISTINCT_MAX: usize = 256;
 
 impl Scanner {
     /// A scanner with `rules` and default options.
@@ -940,9 +996,7 @@ impl Scanner {
                 // (which is what changes the memo).
                 let mut version = acc.memo.version();
                 let mut fast = self.fast_form(acc, hints);
-                // A run of equal values in a row counts as that many rows
-                // of one value.
-                crate::detect::matching::each_valid_run(a, |v, n| {
+                let mut one = |v: &str, n: u64| {
                     if fast
                         .as_ref()
                         .is_some_and(|f| self.record_fast(f, v, n, p, scratch, acc))
@@ -955,7 +1009,15 @@ impl Scanner {
                             fast = self.fast_form(acc, hints);
                         }
                     }
+                };
+                // Few distinct values: each looked at once (`Gather`).
+                let mut gather = Gather::new(!self.opts.decode_only);
+                crate::detect::matching::each_valid_run(a, |v, n| {
+                    if !gather.take(v, n, &mut one) {
+                        one(v, n);
+                    }
                 });
+                gather.finish(&mut one);
             }};
         }
         match arr.data_type() {
@@ -970,14 +1032,23 @@ impl Scanner {
                         _ => arr.as_binary_view().value(i),
                     }
                 };
+                let mut one = |v: &str, n: u64| self.record(v, n, hints, p, scratch, acc);
+                let mut gather = Gather::new(!self.opts.decode_only);
+                let mut skipped = 0;
                 for i in 0..arr.len() {
                     if valid(i) {
                         match std::str::from_utf8(get(i)) {
-                            Ok(s) => self.record(s, 1, hints, p, scratch, acc),
-                            Err(_) => p.skipped += 1,
+                            Ok(s) => {
+                                if !gather.take(s, 1, &mut one) {
+                                    one(s, 1);
+                                }
+                            }
+                            Err(_) => skipped += 1,
                         }
                     }
                 }
+                gather.finish(&mut one);
+                p.skipped += skipped;
             }
             DataType::Dictionary(_, _) => {
                 let d = arr.as_any_dictionary();
@@ -1586,17 +1657,7 @@ mod tests {
     /// `record`): every count and example of the profile must agree.
     fn fast_form_agrees(picks: &[(usize, u8)], max_value_bytes: usize) {
         use arrow::array::{BinaryArray, StringArray};
-        let values: Vec<&str> = picks
-            .iter()
-            .map(|&(g, x)| {
-                let group = STRUCTURED[g % STRUCTURED.len()];
-                if x < 200 {
-                    group[x as usize % group.len()]
-                } else {
-                    OTHERS[x as usize % OTHERS.len()]
-                }
-            })
-            .collect();
+        let values = pick_values(picks);
         let scanner =
             Scanner::new(Arc::new(RuleSet::builtin().unwrap())).with_options(ScanOptions {
                 max_value_bytes,
@@ -1618,6 +1679,50 @@ mod tests {
         if values.iter().any(|v| !OTHERS[..4].contains(v)) {
             assert!(text.values > 0, "{values:?}");
         }
+    }
+
+    /// A column scanned as one array (runs and few distinct values looked
+    /// at once, weighted by their rows) counts what its rows count looked at
+    /// one by one, each in its own batch (no memo, nothing gathered): the
+    /// rows, blanks and free text, and per entity the rows found.
+    fn counts_as_rows_one_by_one(picks: &[(usize, u8)]) {
+        use arrow::array::StringArray;
+        let values = pick_values(picks);
+        let scanner = Scanner::new(Arc::new(RuleSet::builtin().unwrap()));
+        let column = COLUMNS[picks[0].0 % COLUMNS.len()];
+        let scan = |values: Vec<&str>| {
+            let a: ArrayRef = Arc::new(StringArray::from(values));
+            let batch = RecordBatch::try_from_iter([(column, a)]).unwrap();
+            scanner.scan_batch(&batch).remove(0)
+        };
+        let whole = scan(values.clone());
+        let mut each = ColumnProfile::new(column, "");
+        for v in &values {
+            each.merge(&scan(vec![v]));
+        }
+        let counts = |p: &ColumnProfile| {
+            let entities: Vec<(String, u64)> = p
+                .entities
+                .iter()
+                .map(|(e, c)| (e.clone(), c.rows))
+                .collect();
+            (p.values, p.blanks, p.free_text, p.hit_rows, entities)
+        };
+        assert_eq!(counts(&whole), counts(&each), "{values:?}");
+    }
+
+    fn pick_values(picks: &[(usize, u8)]) -> Vec<&'static str> {
+        picks
+            .iter()
+            .map(|&(g, x)| {
+                let group = STRUCTURED[g % STRUCTURED.len()];
+                if x < 200 {
+                    group[x as usize % group.len()]
+                } else {
+                    OTHERS[x as usize % OTHERS.len()]
+                }
+            })
+            .collect()
     }
 
     proptest::proptest! {
@@ -1649,6 +1754,26 @@ mod tests {
                 .flat_map(|(x, n)| std::iter::repeat_n((group, x), n))
                 .collect();
             fast_form_agrees(&picks, if short { 24 } else { 64 * 1024 });
+            counts_as_rows_one_by_one(&picks);
+        }
+
+        /// A column of few distinct values in any order (looked at once
+        /// each in a string column) counts as its rows looked at one by one;
+        /// so does one with more distinct values than are gathered.
+        #[test]
+        fn few_distinct_values_count_as_their_rows(
+            group in 0usize..6,
+            picks in proptest::collection::vec(0u8..12, 1..600),
+            spread in proptest::bool::ANY,
+        ) {
+            let picks: Vec<(usize, u8)> = picks
+                .into_iter()
+                .enumerate()
+                // Spread: values beyond the gathered count, then the few again.
+                .map(|(i, x)| (group, if spread && i % 2 == 0 { (i % 200) as u8 } else { x }))
+                .collect();
+            fast_form_agrees(&picks, 64 * 1024);
+            counts_as_rows_one_by_one(&picks);
         }
     }
 
