@@ -1334,7 +1334,10 @@ struct DigitRuns {
 
 /// A gate a run of digits passes, and the first-two-digit values (bit
 /// `10 * d0 + d1`) under which its rule can match such a run.
-type DigitGate = (Gate, u128);
+///
+/// And the first-two-digit values under which its rule's DFAs match every
+/// such run (only the validator is left to run).
+type DigitGate = (Gate, u128, u128);
 
 impl DigitRuns {
     fn new(rules: &RuleSet) -> Self {
@@ -1355,7 +1358,7 @@ impl DigitRuns {
         }
         // Which runs each of those rules can match (their DFAs are built
         // here, the others' are not).
-        let mut reach: Vec<Option<Option<Vec<u128>>>> = vec![None; rules.rules.len()];
+        let mut reach: Vec<Option<Option<Vec<(u128, u128)>>>> = vec![None; rules.rules.len()];
         let gates = passing
             .into_iter()
             .enumerate()
@@ -1368,11 +1371,11 @@ impl DigitRuns {
                             reach[g.rule as usize].get_or_insert_with(|| match r.detector {
                                 DetectorKind::Regex => digit_run_prefixes(m),
                                 // Names are words: no run of digits is one.
-                                DetectorKind::PersonName => Some(vec![0; DIGIT_RUN_MAX + 1]),
+                                DetectorKind::PersonName => Some(vec![(0, 0); DIGIT_RUN_MAX + 1]),
                                 DetectorKind::DateOfBirth => None,
                             });
-                        let prefixes = by_len.as_ref().map_or(u128::MAX, |b| b[n]);
-                        (prefixes != 0).then_some((g, prefixes))
+                        let (prefixes, always) = by_len.as_ref().map_or((u128::MAX, 0), |b| b[n]);
+                        (prefixes != 0).then_some((g, prefixes, always))
                     })
                     .collect()
             })
@@ -1399,10 +1402,10 @@ impl DigitRuns {
 /// digits (bit `10 * d0 + d1`; every bit for `n` < 2) under which some run
 /// of `n` digits is matched whole by one of its patterns. `None` when a
 /// pattern has no whole-value DFA (then every run must be tried).
-fn digit_run_prefixes(m: &Compiled) -> Option<Vec<u128>> {
+fn digit_run_prefixes(m: &Compiled) -> Option<Vec<(u128, u128)>> {
     use regex_automata::dfa::Automaton;
     use std::collections::HashMap;
-    let mut out = vec![0u128; DIGIT_RUN_MAX + 1];
+    let mut out = vec![(0u128, 0u128); DIGIT_RUN_MAX + 1];
     for j in 0..m.regexes.len() {
         let w = m.whole_dfa(j)?;
         let dfa = &w.dfa;
@@ -1436,6 +1439,8 @@ fn digit_run_prefixes(m: &Compiled) -> Option<Vec<u128>> {
             .iter()
             .map(|&s| dfa.is_match_state(dfa.next_eoi_state(s)))
             .collect::<Vec<bool>>()];
+        // all[m][s]: from state s, every m more digits end in a match.
+        let mut all = vec![can[0].clone()];
         for m in 1..=DIGIT_RUN_MAX {
             let prev = &can[m - 1];
             let row = next
@@ -1443,15 +1448,26 @@ fn digit_run_prefixes(m: &Compiled) -> Option<Vec<u128>> {
                 .map(|t| t.iter().any(|x| x.is_some_and(|x| prev[x])))
                 .collect();
             can.push(row);
+            let prev = &all[m - 1];
+            let row = next
+                .iter()
+                .map(|t| t.iter().all(|x| x.is_some_and(|x| prev[x])))
+                .collect();
+            all.push(row);
         }
-        out[0] |= can[0][0] as u128 * u128::MAX;
-        out[1] |= can[1][0] as u128 * u128::MAX;
-        for (n, bits) in out.iter_mut().enumerate().skip(2) {
+        out[0].0 |= can[0][0] as u128 * u128::MAX;
+        out[1].0 |= can[1][0] as u128 * u128::MAX;
+        out[0].1 |= all[0][0] as u128 * u128::MAX;
+        out[1].1 |= all[1][0] as u128 * u128::MAX;
+        for (n, (bits, always)) in out.iter_mut().enumerate().skip(2) {
             for d0 in 0..10 {
                 let Some(a) = next[0][d0] else { continue };
                 for (d1, t) in next[a].iter().enumerate() {
                     if t.is_some_and(|b| can[n - 2][b]) {
                         *bits |= 1 << (10 * d0 + d1);
+                    }
+                    if t.is_some_and(|b| all[n - 2][b]) {
+                        *always |= 1 << (10 * d0 + d1);
                     }
                 }
             }
@@ -1464,7 +1480,7 @@ fn digit_run_prefixes(m: &Compiled) -> Option<Vec<u128>> {
 /// run in this column (see `Detector::quiet_digit_run`).
 #[inline]
 fn quiet(gates: &[DigitGate], key: u32, hints: &ColumnHints) -> bool {
-    gates.iter().all(|&(g, prefixes)| {
+    gates.iter().all(|&(g, prefixes, _)| {
         prefixes >> key & 1 == 0 || (g.requires_hint && hints.get(g.rule as usize) <= 0)
     })
 }
@@ -1579,14 +1595,20 @@ impl Detector {
             None
         };
         let mut sh;
+        // Rules (bit per rule index, the first 128) whose DFAs match the
+        // whole run of digits whatever its digits after the first two.
+        let mut whole_run = 0u128;
         if let Some((shape, gates, key)) = digit_run {
             sh = shape;
-            for &(g, prefixes) in gates {
+            for &(g, prefixes, always) in gates {
                 if prefixes >> key & 1 == 0 {
                     continue;
                 }
                 if g.requires_hint && hints.get(g.rule as usize) <= 0 {
                     continue;
+                }
+                if always >> key & 1 != 0 && g.rule < 128 {
+                    whole_run |= 1 << g.rule;
                 }
                 anchored |= g.anchored;
                 scratch.candidates.push(g.rule as usize);
@@ -1663,7 +1685,12 @@ impl Detector {
                     // boundary: only the whole value can be a hit, and the
                     // compiled whole-value DFA says whether it is one.
                     if digit_run.is_some() {
-                        if let Some(whole) = whole_digits_match(m, bytes) {
+                        let whole = if i < 128 && whole_run >> i & 1 != 0 {
+                            Some(true)
+                        } else {
+                            whole_digits_match(m, bytes)
+                        };
+                        if let Some(whole) = whole {
                             if whole && r.validator.check(text) {
                                 scratch.hits.push(Hit {
                                     rule: i,
