@@ -115,7 +115,16 @@ pub fn valid_ymd(y: i32, m: u32, d: u32) -> bool {
 /// a plain `yyyy-mm-dd` or `dd/mm/yyyy` (any of `-/.`), most of them, is
 /// read directly, and only the others are matched again for their groups.
 pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
+    // A value that is one valid date and nothing else (a date column) is
+    // the pattern's one match, read in one pass without the pattern; one
+    // of digits only holds no date (every form has a separator or a space).
+    if whole_date(text.as_bytes()) {
+        return vec![(0, text.len(), true)];
+    }
     let mut out = Vec::new();
+    if text.bytes().all(|c| c.is_ascii_digit()) {
+        return out;
+    }
     // A capture-free pass first: most values hold no date at all.
     if !patterns().is_match(text) {
         return out;
@@ -132,6 +141,100 @@ pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
         }
     }
     out
+}
+
+/// Whether all of `b` is one birth-plausible date in one of the pattern's
+/// forms, in ASCII, without a time: `yyyy-mm-dd` and `dd/mm/yyyy` (any of
+/// `-/.`), `4 Nov 2003` and `June 28, 1953` (single spaces; a month is a
+/// word that starts with its abbreviation, as in the pattern). Then the
+/// pattern's first match is all of it (no form matches earlier, and each
+/// form takes all it can). `false` says nothing: the pattern decides.
+fn whole_date(b: &[u8]) -> bool {
+    match b.first() {
+        Some(c) if c.is_ascii_digit() => {
+            if let Some(ok) = plain_date_bytes(b) {
+                return ok;
+            }
+            // `4 Nov 2003`, `4. November 2003`, `04 Nov, 2003`.
+            let (d, rest) = number(b, 2);
+            let rest = rest.strip_prefix(b".").unwrap_or(rest);
+            let Some(rest) = rest.strip_prefix(b" ") else {
+                return false;
+            };
+            let (mon, rest) = month_word(rest);
+            let rest = rest.strip_prefix(b".").unwrap_or(rest);
+            let rest = rest.strip_prefix(b",").unwrap_or(rest);
+            let Some(rest) = rest.strip_prefix(b" ") else {
+                return false;
+            };
+            year_only(rest).is_some_and(|y| d.is_some_and(|d| valid_ymd(y, mon, d)))
+        }
+        Some(c) if c.is_ascii_alphabetic() => {
+            // `June 28, 1953`, `Sept. 4th 1945`.
+            let (mon, rest) = month_word(b);
+            let rest = rest.strip_prefix(b".").unwrap_or(rest);
+            let Some(rest) = rest.strip_prefix(b" ") else {
+                return false;
+            };
+            let (d, rest) = number(rest, 2);
+            let rest = ["st", "nd", "rd", "th", "ST", "ND", "RD", "TH"]
+                .iter()
+                .find_map(|x| rest.strip_prefix(x.as_bytes()))
+                .unwrap_or(rest);
+            let rest = rest.strip_prefix(b",").unwrap_or(rest);
+            let Some(rest) = rest.strip_prefix(b" ") else {
+                return false;
+            };
+            year_only(rest).is_some_and(|y| d.is_some_and(|d| valid_ymd(y, mon, d)))
+        }
+        _ => false,
+    }
+}
+
+/// One to `max` leading digits as a number, and what follows them.
+fn number(b: &[u8], max: usize) -> (Option<u32>, &[u8]) {
+    let n = b
+        .iter()
+        .take(max + 1)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if n == 0 || n > max {
+        return (None, b);
+    }
+    let v = b[..n].iter().fold(0, |v, &c| v * 10 + u32::from(c - b'0'));
+    (Some(v), &b[n..])
+}
+
+/// A word of ASCII letters that starts with a month's abbreviation: the
+/// month (0 if none) and what follows the word.
+fn month_word(b: &[u8]) -> (u32, &[u8]) {
+    let n = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let m = if n >= 3 {
+        month_no(std::str::from_utf8(&b[..n]).unwrap_or(""))
+    } else {
+        0
+    };
+    (m, &b[n..])
+}
+
+/// `b` is exactly a year of the pattern's (`19xx` or `20xx`).
+fn year_only(b: &[u8]) -> Option<i32> {
+    match b {
+        [b'1', b'9', c, d] | [b'2', b'0', c, d] if c.is_ascii_digit() && d.is_ascii_digit() => {
+            Some(
+                i32::from(b[0] - b'0') * 1000
+                    + i32::from(b[1] - b'0') * 100
+                    + i32::from(c - b'0') * 10
+                    + i32::from(d - b'0'),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// `plain_date` of bytes.
+fn plain_date_bytes(b: &[u8]) -> Option<bool> {
+    std::str::from_utf8(b).ok().and_then(plain_date)
 }
 
 /// Whether a plain numeric date that is the whole of `s` is a birth-plausible
@@ -222,6 +325,17 @@ mod tests {
     use super::{find, find_by_groups};
 
     proptest::proptest! {
+        /// Values that are one date (read in one pass) give what the
+        /// pattern's matches give, for every form, with and without the
+        /// things the pass refuses (times, odd spaces, other words, years
+        /// out of range, invalid days).
+        #[test]
+        fn whole_dates_agree_with_the_pattern(
+            v in "(0?[1-9]|[12][0-9]|3[0-2])\\.? ?(jan|Feb|MAR|apr|May|jun|Jul|aug|sep|Sept|oct|nov|Dec|Mai|x)[a-zA-Z]{0,6}\\.?,? {1,2}(18|19|20|21)[0-9]{2}( ?[0-9:]{0,3})|(jan|Feb|MAR|apr|May|jun|Jul|aug|sep|Sept|oct|nov|Dec|x)[a-zA-Z]{0,6}\\.? {1,2}(0?[1-9]|[12][0-9]|3[0-2])(st|nd|RD|th|x)?,? (18|19|20|21)[0-9]{2}[a-z ]{0,2}|(0?[1-9]|1[0-3]|[12][0-9]|3[0-2])[-/.](0?[1-9]|1[0-3]|[12][0-9]|3[0-2])[-/.](18|19|20|21)[0-9]{2}[ T0:]{0,3}|(19|20)[0-9]{2}[-/.][0-9]{1,3}[-/.][0-9]{1,3}|[0-9]{1,10}",
+        ) {
+            proptest::prop_assert_eq!(find(&v), find_by_groups(&v), "{:?}", v);
+        }
+
         /// Plain dates read directly give what reading the groups gives,
         /// in values of dates of every form, times and numbers.
         #[test]
@@ -250,6 +364,16 @@ mod tests {
             "March 12, 1985",
             "31/12/1899",
             "1985.12.31.",
+            "4 Nov 2003",
+            "04. November, 2003",
+            "June 28, 1953",
+            "Sept. 4th 1945",
+            "Junebug 28, 1953",
+            "June 31, 1953",
+            "June 28 1953 ",
+            "June  28, 1953",
+            "19870114",
+            "8/20/1931",
         ] {
             assert_eq!(find(v), find_by_groups(v), "{v:?}");
         }
