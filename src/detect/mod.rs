@@ -2885,6 +2885,17 @@ fn walk_at_digit_runs<const FILTER: bool>(
                     _ => continue,
                 }
             } else {
+                // Before the run: a byte the walk dies on at once is not
+                // walked from (only after ASCII, where the start is one of
+                // the two the set is of).
+                if FILTER
+                    && s < d
+                    && !whole.may_start_with(b[s])
+                    && s.checked_sub(1)
+                        .is_none_or(|p| b[p] < 0x80 && b[p] != b'\n' && b[p] != b'\r')
+                {
+                    continue;
+                }
                 if !text.is_char_boundary(s) || !token_start(b, s) {
                     continue;
                 }

@@ -25,6 +25,18 @@ pub(crate) struct WholeDfa {
     /// What a walk from `start` (0) or `start_after_space` (1) can make of a
     /// run of digits and the byte after it (see `RunFilter`).
     pub runs: [RunFilter; 2],
+    /// The bytes a walk from `start` or `start_after_space` survives as its
+    /// first (bit `b` of the 256): a walk from any other byte dies at once.
+    pub first: [u64; 4],
+}
+
+impl WholeDfa {
+    /// Whether a walk from `start` or `start_after_space` may survive `b`
+    /// as its first byte.
+    #[inline]
+    pub fn may_start_with(&self, b: u8) -> bool {
+        self.first[b as usize / 64] >> (b % 64) & 1 != 0
+    }
 }
 
 /// The longest digit run `RunFilter` answers for (longer runs are walked).
@@ -569,6 +581,16 @@ pub(crate) fn whole_dfa(pattern: &str) -> Option<WholeDfa> {
         RunFilter::build(&dfa, start),
         RunFilter::build(&dfa, start_after_space),
     ];
+    let mut first = [0u64; 4];
+    for b in 0..=255u8 {
+        let live = |sid| {
+            let t = dfa.next_state(sid, b);
+            !dfa.is_dead_state(t)
+        };
+        if live(start) || live(start_after_space) {
+            first[b as usize / 64] |= 1 << (b % 64);
+        }
+    }
     Some(WholeDfa {
         dfa,
         start,
@@ -577,6 +599,7 @@ pub(crate) fn whole_dfa(pattern: &str) -> Option<WholeDfa> {
         single,
         spaceless,
         runs,
+        first,
     })
 }
 
