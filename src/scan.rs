@@ -534,8 +534,8 @@ impl Drop for PooledScratch<'_> {
 /// Rows per parallel task inside one column.
 const CHUNK: usize = 16 * 1024;
 
-/// The most distinct values of a task's string column gathered to be
-/// looked at once each (see `scan_array`).
+/// The most distinct values of a task's string or binary column gathered
+/// to be looked at once each (see `Gather`).
 const DISTINCT_MAX: usize = 256;
 
 impl Scanner {
