@@ -254,6 +254,11 @@ pub struct RuleSpec {
     /// The same, counting only runs that contain a digit.
     #[serde(default)]
     pub alnum_run_with_digit: Option<[u32; 2]>,
+    /// Minimum number of ASCII capitals in a row the value must have (more
+    /// than the four of `upper_word`): a bank code's six letters, which
+    /// `HTTP` and `POST` in a log line are too short to give.
+    #[serde(default)]
+    pub upper_run: Option<u32>,
     /// Minimum length of a token run (ASCII letters, digits, `_`, `-` and `.`)
     /// the value must have: vendor keys like `xoxb-1234567890` and JWTs, which
     /// ordinary words are too short to pass.

@@ -1503,7 +1503,33 @@ fn gate_passes(sh: &mut Shape, have: u16, g: &Gate, b: &[u8]) -> bool {
     if have & g.features != g.features || sh.digits < g.min_digits {
         return false;
     }
-    !((g.token_run > 0 && !sh.has_token_run(g.token_run, b)) || !sh.admits_lazy(g, b))
+    !((g.token_run > 0 && !sh.has_token_run(g.token_run, b))
+        || !sh.admits_lazy(g, b)
+        || (g.upper_run > 0 && !has_upper_run(b, g.upper_run)))
+}
+
+/// Whether `b` holds `k` ASCII capitals in a row (from the capitals mask,
+/// 64 bytes at a time; asked only of a value that passed every other gate
+/// of a rule that needs it).
+fn has_upper_run(b: &[u8], k: u32) -> bool {
+    // The capitals that end the previous block.
+    let mut carry = 0u32;
+    for block in b.chunks(64) {
+        let (u, n) = (bytes::upper_mask(block), block.len() as u32);
+        let mut x = u;
+        for i in 1..k.min(64) {
+            x &= u >> i;
+        }
+        if x != 0 || carry + u.trailing_ones().min(n) >= k {
+            return true;
+        }
+        carry = if u.trailing_ones() >= n {
+            carry + n
+        } else {
+            (u << (64 - n)).leading_ones()
+        };
+    }
+    false
 }
 
 impl Detector {
@@ -3746,6 +3772,24 @@ mod tests {
         assert!(!token_boundary("Contact: +351 99 8519 8498", 10, 21));
         assert!(!token_boundary("+351 99 8519 8498", 1, 12));
         assert!(token_boundary("Contact: +351 99 8519 8498", 9, 26));
+    }
+
+    proptest::proptest! {
+        /// Capitals in a row found from the masks, across the 64-byte
+        /// blocks' edges, are those a byte walk finds.
+        #[test]
+        fn upper_runs_agree_with_the_byte_walk(
+            v in "([A-Z]{0,9}[a-z0-9 ]{0,3}){0,30}",
+            k in 5u32..9,
+        ) {
+            let mut run = 0u32;
+            let mut longest = 0u32;
+            for c in v.bytes() {
+                run = if c.is_ascii_uppercase() { run + 1 } else { 0 };
+                longest = longest.max(run);
+            }
+            proptest::prop_assert_eq!(has_upper_run(v.as_bytes(), k), longest >= k, "{:?}", v);
+        }
     }
 
     proptest::proptest! {

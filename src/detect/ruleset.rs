@@ -73,6 +73,8 @@ pub(crate) struct Gate {
     pub digit_mask: u32,
     pub alnum_mask: u64,
     pub alnum_digit_mask: u64,
+    /// Capitals in a row the value must have (0: no such need).
+    pub upper_run: u32,
 }
 
 /// A numeric column named for an axis of a rule (`RuleSet::numeric_axis`).
@@ -325,6 +327,7 @@ impl RuleSetBuilder {
                 digit_mask: mask(spec.digit_groups, 31) as u32,
                 alnum_mask: mask(spec.alnum_run, 63),
                 alnum_digit_mask: mask(spec.alnum_run_with_digit, 63),
+                upper_run: spec.upper_run.unwrap_or(0),
             });
             compiled.push(Compiled {
                 whole: (0..regexes.len()).map(|_| Default::default()).collect(),
