@@ -1441,19 +1441,24 @@ fn digit_run_prefixes(m: &Compiled) -> Option<Vec<(u128, u128)>> {
             .collect::<Vec<bool>>()];
         // all[m][s]: from state s, every m more digits end in a match.
         let mut all = vec![can[0].clone()];
+        // The next row: some (or every) digit leads to a state true in `prev`.
+        let row = |prev: &[bool], every: bool| -> Vec<bool> {
+            let live = |x: &Option<usize>| x.is_some_and(|x| prev[x]);
+            next.iter()
+                .map(|t| {
+                    if every {
+                        t.iter().all(live)
+                    } else {
+                        t.iter().any(live)
+                    }
+                })
+                .collect()
+        };
         for m in 1..=DIGIT_RUN_MAX {
-            let prev = &can[m - 1];
-            let row = next
-                .iter()
-                .map(|t| t.iter().any(|x| x.is_some_and(|x| prev[x])))
-                .collect();
-            can.push(row);
-            let prev = &all[m - 1];
-            let row = next
-                .iter()
-                .map(|t| t.iter().all(|x| x.is_some_and(|x| prev[x])))
-                .collect();
-            all.push(row);
+            let r = row(&can[m - 1], false);
+            can.push(r);
+            let r = row(&all[m - 1], true);
+            all.push(r);
         }
         out[0].0 |= can[0][0] as u128 * u128::MAX;
         out[1].0 |= can[1][0] as u128 * u128::MAX;
