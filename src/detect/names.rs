@@ -648,6 +648,16 @@ impl Names {
         {
             return;
         }
+        // A name with its role after a comma ("Mark Twain, author") is
+        // judged whole on the name; the rest of running text is not cut.
+        let head = without_role(text);
+        if head.len() < text.len() {
+            tokenize(head, tokens);
+            if !tokens.is_empty() && self.is_whole_name(head, tokens, hinted) {
+                out.push((0, head.len(), true));
+                return;
+            }
+        }
         tokenize(text, tokens);
         if tokens.is_empty() {
             return;
@@ -766,7 +776,7 @@ impl Names {
         if self.with_nationality(text) {
             return true;
         }
-        let text = without_code_annotation(text);
+        let text = without_code_annotation(without_role(text));
         if let Some(answer) = self.whole_name_latin(text.as_bytes(), hinted) {
             return answer;
         }
@@ -1267,6 +1277,9 @@ struct NameTally {
     head_topo: bool,
     /// A surname particle came right after the first word ("Ludwig van").
     particle_after_head: bool,
+    /// The last word so far is in no list at all (no name, stop, place,
+    /// street or title word).
+    tail_unlisted: bool,
 }
 
 /// Whether a name token is an initial: one capital letter, with or
@@ -1330,6 +1343,28 @@ fn is_form_of_address(core: &[u8]) -> bool {
         b"univ.prof",
     ];
     core.len() <= 9 && FORMS.iter().any(|f| f.eq_ignore_ascii_case(core))
+}
+
+/// `text` without what a comma puts after a name in lower case: a role
+/// or a description ("Mark Twain, author", "Bill Gates, co-founder of
+/// Microsoft"). A capital after the comma ("Smith, John", "Paris, France")
+/// keeps the value whole, and so does a value in lower case throughout
+/// ("pritchard, nigel").
+fn without_role(text: &str) -> &str {
+    // A name is short: the comma must come within its first 48 bytes.
+    let b = text.as_bytes();
+    let Some(comma) = memchr::memchr(b',', &b[..b.len().min(49)]) else {
+        return text;
+    };
+    let head = &text[..comma];
+    if b.get(comma + 1) == Some(&b' ')
+        && b.get(comma + 2).is_some_and(u8::is_ascii_lowercase)
+        && head.bytes().any(|c| c.is_ascii_uppercase())
+    {
+        head
+    } else {
+        text
+    }
 }
 
 /// `text` without a trailing code in parentheses — a country, a party and
@@ -1408,6 +1443,9 @@ impl NameTally {
             self.head_topo = f & TOPO_WORD != 0;
         }
         self.tail_topo = f & TOPO_WORD != 0;
+        self.tail_unlisted = upper
+            && f & (FIRST_NAME | SURNAME | STOP_WORD | TITLE | PLACE_WORD | PLACE_NAME | TOPO_WORD)
+                == 0;
         self.words += 1;
         self.firsts += w.0 as usize;
         self.lasts += w.1 as usize;
@@ -1520,7 +1558,20 @@ impl NameTally {
             return false;
         }
         let strong = self.firsts >= 1 && (self.lasts >= 1 || self.firsts >= 2) && self.known >= 2;
+        // A common given name and one capitalised word that no list knows,
+        // an initial between at most ("Albert Einstein", "Maya Angelou",
+        // "Dwight D. Eisenhower"): the surname lists cannot hold every
+        // surname. Written in mixed case, with no stop word, place or title.
+        let given_unlisted = self.head_common
+            && self.head.0
+            && self.tail_unlisted
+            && self.words - self.initials == 2
+            && self.initials <= 1
+            && self.plain == 0
+            && self.place_names == 0
+            && !self.addressed;
         strong
+            || (given_unlisted && mixed_case())
             || (hinted && (self.head.0 || self.tail.1 || ((self.head.1 || self.tail.0) && comma())))
     }
 }
@@ -1952,6 +2003,46 @@ mod tests {
             .find("Please call Jennifer Lopez tomorrow.", false)
             .is_empty());
         assert!(n.find("please call back may 5", false).is_empty());
+    }
+
+    #[test]
+    fn a_common_given_name_before_an_unlisted_surname_is_a_name() {
+        let n = Names::builtin();
+        // Surnames no list holds, after a common given name, an initial
+        // between at most; and names followed by a role after a comma.
+        for ok in [
+            "Albert Einstein",
+            "Maya Angelou",
+            "Jeff Bezos",
+            "Dwight D. Eisenhower",
+            "Susan Wojcicki",
+            "Gary Vaynerchuk",
+            "Jeff Bezos, founder and CEO of Amazon.com",
+            "Anna Freud, psychoanalyst",
+            "Peter F. Drucker, educator and author",
+        ] {
+            assert_eq!(n.find(ok, false).len(), 1, "{ok}");
+        }
+        // Not in capitals throughout, not with a stop word or a street
+        // word, not a lower-case second word; a capital after the comma
+        // keeps the value whole ("Springfield, Illinois" is a place).
+        for bad in [
+            "ALBERT EINSTEIN",
+            "Jennifer said hello",
+            "Laura Street",
+            "Jasmine tea",
+            "Customer Service, refunds",
+            "Springfield, Illinois",
+            "Welcome back, friend",
+        ] {
+            assert!(n.find(bad, false).is_empty(), "{bad}");
+        }
+        // A role is cut only where the name before the comma is
+        // capitalised: "pritchard, nigel" is a surname and a given name.
+        assert_eq!(n.find("pritchard, nigel", true).len(), 1);
+        // In running text the comma does not end the search.
+        let text = "Thanks for the call, please ask Jennifer Lopez to send it";
+        assert!(!n.find(text, false).is_empty());
     }
 
     #[test]
