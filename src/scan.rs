@@ -1939,6 +1939,10 @@ mod tests {
             ("pickuplon", Some(180.0)),
             ("centLat", Some(90.0)),
             ("gpslng_deg", Some(180.0)),
+            ("lat_center", Some(90.0)),
+            ("lon_max", Some(180.0)),
+            ("latitude_start_deg", Some(90.0)),
+            ("lng_dest", Some(180.0)),
             ("furlong", None),
             ("flat", None),
             ("salon", None),
@@ -1954,6 +1958,9 @@ mod tests {
             ("lon_sd", None),
             ("speed_lon", None),
             ("lat_offset", None),
+            ("max", None),
+            ("center_start", None),
+            ("long_term_min", None),
         ] {
             let got = rules.numeric_axis(name).map(|a| {
                 assert_eq!(rules.rules[a.rule].entity, "GEO_COORDINATE", "{name}");

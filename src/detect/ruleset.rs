@@ -204,8 +204,8 @@ impl RuleSet {
     }
 
     /// The axis a numeric column is named for (see [`NumericAxisOf`]): the
-    /// axis must be the name's last word after any of the rule's unit words
-    /// (`pickup_lat`, `lat_deg`), as the head of an English compound is
+    /// axis must be the name's last word after any of the rule's unit words,
+    /// qualifiers (`pickup_lat`, `lat_deg`, `lat_max`), as the head of an English compound is
     /// (`latitude_band` is a code), alone or after one of the rule's glued
     /// qualifiers (`reclat`, not `furlong`); no other word of the name may
     /// make it a measure of positions (`delta_lat`, `speed_lon`).
@@ -215,9 +215,12 @@ impl RuleSet {
             if r.numeric_axes.is_empty() {
                 return None;
             }
-            let at = words
-                .iter()
-                .rposition(|w| !r.numeric_axis_units.iter().any(|u| u == w))?;
+            // Trailing unit words and qualifiers (`lat_center`, `lon_max`)
+            // are skipped.
+            let at = words.iter().rposition(|w| {
+                !(r.numeric_axis_units.iter().any(|u| u == w)
+                    || r.numeric_axis_prefixes.iter().any(|q| q == w))
+            })?;
             let last = &words[at];
             // The axis, or the axis with one of the rule's qualifiers glued
             // in front of it (`reclat`).
