@@ -17,6 +17,11 @@ pub struct Thresholds {
     pub min_ratio: f64,
     /// The same with a supporting column name.
     pub min_ratio_hinted: f64,
+    /// The same for an entity with a strong check (a card's Luhn sum and
+    /// issuer, an IBAN's mod 97, a CPF's two digits, an e-mail's form),
+    /// which random values pass far less often than this share: a memo
+    /// column with an IBAN in a third of its rows holds account numbers.
+    pub min_ratio_strong: f64,
     /// In a column where validated values of several entities together reach
     /// `min_ratio`, each entity that alone explains this share is reported.
     pub min_share_mixed: f64,
@@ -38,6 +43,7 @@ impl Default for Thresholds {
         Thresholds {
             min_ratio: 0.5,
             min_ratio_hinted: 0.25,
+            min_ratio_strong: 0.25,
             min_share_mixed: 0.1,
             free_text_share: 0.5,
             free_text_min_rows: 2,
@@ -239,7 +245,7 @@ fn decide_column(
             let mixed = hit_ratio >= whole
                 && ratio >= t.min_share_mixed
                 && count.unambiguous_rows as f64 / values >= t.min_share_mixed;
-            ratio >= whole || mixed
+            ratio >= whole || (any_strong && ratio >= t.min_ratio_strong) || mixed
         };
         if !passes {
             continue;

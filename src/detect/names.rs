@@ -648,9 +648,14 @@ impl Names {
         {
             return;
         }
-        // A name with its role after a comma ("Mark Twain, author") is
-        // judged whole on the name; the rest of running text is not cut.
-        let head = without_role(text);
+        // A short value of a name with its role after a comma ("Mark
+        // Twain, author") is judged whole on the name; the rest of running
+        // text is not cut.
+        let head = if text.len() <= 96 {
+            without_role(text)
+        } else {
+            text
+        };
         if head.len() < text.len() {
             tokenize(head, tokens);
             if !tokens.is_empty() && self.is_whole_name(head, tokens, hinted) {
