@@ -19,6 +19,17 @@ fn main() {
         .map(|&i| det.rule(i).id.as_str())
         .collect();
     println!("candidates: {ids:?}");
+    // The spans of the last run's hits (of the value given on the command line).
+    let v = a[2].trim();
+    for h in &scratch.hits {
+        let span = v.get(h.start..h.end).unwrap_or("?");
+        println!(
+            "hit {} {span:?} full={} context={}",
+            det.rule(h.rule).id,
+            h.full,
+            h.context
+        );
+    }
     println!(
         "{} ns/value, {} hits",
         t.elapsed().as_nanos() / n as u128,

@@ -104,3 +104,28 @@ enabled = false
     assert!(det.entities_in("https://example.com/x", None).is_empty());
     assert_ne!(rules.digest(), RuleSet::builtin().unwrap().digest());
 }
+
+/// In a paragraph, a context word counts only near the match: "dates of
+/// birth" among the kinds of data a breach exposed says nothing of the
+/// date of the break-in two sentences on; beside the date it does.
+#[test]
+fn context_words_count_near_the_match_in_long_text() {
+    let det = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
+    let far = "The records held names, addresses and dates of birth of the \
+               patients of the practice. After a long review of the office's \
+               procedures and of its backups, the laptop was reported stolen \
+               on December 11, 2009.";
+    assert!(!det
+        .entities_in(far, None)
+        .contains(&"DATE_OF_BIRTH".to_string()));
+    let near = "After a long review of the office's procedures and of its \
+                backups, the new patient, born on December 11, 1959, was \
+                registered with the practice in the autumn of that year.";
+    assert!(det
+        .entities_in(near, None)
+        .contains(&"DATE_OF_BIRTH".to_string()));
+    // A short value is near throughout.
+    assert!(det
+        .entities_in("Date of birth of the new patient 11/12/1959", None)
+        .contains(&"DATE_OF_BIRTH".to_string()));
+}

@@ -1866,10 +1866,11 @@ impl Detector {
                 mark_context(rules, text, &mut scratch.lower, &mut scratch.context);
             }
             for h in scratch.hits.iter_mut() {
+                let r = &rules.rules[h.rule];
                 h.context = !h.full
                     && scratch.context[h.rule]
-                    && (!rules.rules[h.rule].context_labels
-                        || labelled_by(text, h.start, &rules.rules[h.rule].context));
+                    && (!r.context_labels || labelled_by(text, h.start, &r.context))
+                    && context_near(text, h.start, h.end, &r.context);
             }
         }
         // Hint-only rules: drop the hit unless the column or the value says so.
@@ -2573,6 +2574,38 @@ fn mark_context(rules: &RuleSet, text: &str, lower: &mut String, out: &mut Vec<b
             mark(pid);
         }
     });
+}
+
+/// Bytes on each side of a match within which a context word must stand in
+/// a long value: in a paragraph, "dates of birth" in one sentence says
+/// nothing of the date of the break-in two sentences later.
+const CONTEXT_REACH: usize = 64;
+
+/// Whether one of the (lower-case) context `words` stands as a whole word
+/// within `CONTEXT_REACH` bytes of the match `s..e`. A value of at most
+/// twice that length is near throughout (its flag from `mark_context`
+/// stands).
+fn context_near(text: &str, s: usize, e: usize, words: &[String]) -> bool {
+    if text.len() <= 2 * CONTEXT_REACH {
+        return true;
+    }
+    let mut a = s.saturating_sub(CONTEXT_REACH);
+    while !text.is_char_boundary(a) {
+        a -= 1;
+    }
+    let mut b = (e + CONTEXT_REACH).min(text.len());
+    while !text.is_char_boundary(b) {
+        b += 1;
+    }
+    let window = text[a..b].to_lowercase();
+    words.iter().any(|w| {
+        window.match_indices(w.as_str()).any(|(i, _)| {
+            let before = window[..i].chars().next_back();
+            let after = window[i + w.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
 }
 
 /// Whether the match at `s` is labelled by one of the (lower-case) context

@@ -638,16 +638,6 @@ impl Names {
         if !hinted.any() && capitalised < 2 && (capitalised == 0 || !one_word(text)) {
             return;
         }
-        // Long running text (sentences start with capitals) is most often
-        // neither: more than five words, and no two capitalised ones side by
-        // side. One walk over its word runs says so without the token list.
-        if QUICK
-            && text.len() >= crate::detect::SHORT_VALUE
-            && text.is_ascii()
-            && no_name_in_ascii(text.as_bytes())
-        {
-            return;
-        }
         // A short value of a name with its role after a comma ("Mark
         // Twain, author") is judged whole on the name; the rest of running
         // text is not cut.
@@ -662,6 +652,16 @@ impl Names {
                 out.push((0, head.len(), true));
                 return;
             }
+        }
+        // Long running text (sentences start with capitals) is most often
+        // neither: more than five words, and no two capitalised ones side by
+        // side. One walk over its word runs says so without the token list.
+        if QUICK
+            && text.len() >= crate::detect::SHORT_VALUE
+            && text.is_ascii()
+            && no_name_in_ascii(text.as_bytes())
+        {
+            return;
         }
         tokenize(text, tokens);
         if tokens.is_empty() {
