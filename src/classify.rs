@@ -88,6 +88,25 @@ fn things(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
     })
 }
 
+/// One-word values matched whole, from this many on, with fewer than
+/// `FEW_WORDS_DISTINCT` distinct values among them, are categories.
+const FEW_WORDS_MIN_ROWS: u64 = 50;
+const FEW_WORDS_DISTINCT: usize = 5;
+
+/// Whether the `places_against` rules among `members` matched whole mostly
+/// one-word values that repeat a few distinct ones (`RuleStats::word_keys`).
+fn few_words(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
+    let rows: u64 = members.iter().map(|(_, st)| st.rows).sum();
+    let words: u64 = members.iter().map(|(_, st)| st.word_rows).sum();
+    let mut keys: Vec<u64> = members
+        .iter()
+        .flat_map(|(_, st)| st.word_keys.iter().copied())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    words >= FEW_WORDS_MIN_ROWS && words * 2 >= rows && keys.len() < FEW_WORDS_DISTINCT
+}
+
 /// Per rule: whether the column name `name` holds one of the rule's
 /// `negative_sibling_hints` as a word, or as the start of one (`windspeed`
 /// for `wind`): then it argues against the rule in the other columns of its
@@ -194,6 +213,14 @@ fn decide_column(
         // ("Margherita Pizza Small", "Baker Street Station"), unless the
         // column's name defines the entity.
         if things(&members) && !hints_of.iter().any(|&h| h >= 2) {
+            continue;
+        }
+        // Categories: in a structured column whose name does not support
+        // the entity, values matched whole that are mostly one word and
+        // take only a few distinct values over many rows are a category
+        // whose words are also surnames (roof styles "Gable", "Mansard"),
+        // not people.
+        if !free_text && hint <= 0 && few_words(&members) {
             continue;
         }
         let checksum = member_rules

@@ -46,6 +46,9 @@ impl Default for ScanOptions {
 const SKETCH_ROWS: u64 = 512;
 /// Buckets of `RuleStats::thing_words` (at most 64: a value marks each once).
 const THING_BUCKETS: usize = 64;
+/// Distinct one-word values `RuleStats::word_keys` keeps (the smallest
+/// hashes): enough to tell a handful of categories from a column of names.
+pub(crate) const WORD_KEYS: usize = 8;
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
@@ -75,6 +78,16 @@ pub struct RuleStats {
     /// The values `thing_words` looked at.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub sketched_rows: u64,
+    /// For rules with `places_against`: the values it matched whole that
+    /// are one word ("Gable", "Kowalczyk")…
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub word_rows: u64,
+    /// …and the smallest hashes of their distinct values (at most
+    /// `WORD_KEYS`; the same whatever the order of reading): a column of
+    /// categories that are also surnames (roof styles: "Gable",
+    /// "Mansard") repeats a few; one of surnames does not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub word_keys: Vec<u64>,
     /// Masked examples (never raw), at most three: those of the values with
     /// the smallest hashes, so every reading order and engine picks the same.
     pub examples: Vec<String>,
@@ -103,6 +116,10 @@ impl RuleStats {
         if places_against && full {
             if crate::detect::names::is_city(raw) {
                 self.place_rows += weight;
+            }
+            if !raw.trim().contains(char::is_whitespace) {
+                self.word_rows += weight;
+                add_word_key(&mut self.word_keys, example_key(raw));
             }
             if self.sketched_rows < SKETCH_ROWS {
                 if self.thing_words.is_empty() {
@@ -146,6 +163,10 @@ impl RuleStats {
             }
         }
         self.sketched_rows += o.sketched_rows;
+        self.word_rows += o.word_rows;
+        for &k in &o.word_keys {
+            add_word_key(&mut self.word_keys, k);
+        }
         for (k, e) in o.example_keys.iter().zip(&o.examples) {
             add_example(&mut self.example_keys, &mut self.examples, *k, || e.clone());
         }
@@ -1403,6 +1424,17 @@ fn add_example(
     insert_example(keys, list, key, make);
 }
 
+/// Keep `key` among the `WORD_KEYS` smallest distinct ones.
+fn add_word_key(keys: &mut Vec<u64>, key: u64) {
+    if keys.len() >= WORD_KEYS && keys.last().is_some_and(|&l| key >= l) {
+        return;
+    }
+    if let Err(pos) = keys.binary_search(&key) {
+        keys.insert(pos, key);
+        keys.truncate(WORD_KEYS);
+    }
+}
+
 #[inline(never)]
 fn insert_example(
     keys: &mut Vec<u64>,
@@ -1434,6 +1466,7 @@ fn scale(p: &mut ColumnProfile, c: u64) {
         s.full_rows *= c;
         s.unambiguous_rows *= c;
         s.context_rows *= c;
+        s.word_rows *= c;
     }
 }
 

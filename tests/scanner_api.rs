@@ -535,6 +535,59 @@ fn names_of_things_are_told_by_their_sibling_columns() {
     ));
 }
 
+/// A category whose words are also surnames (roof styles: "Gable",
+/// "Mansard") repeats a few values over many rows; a column of surnames
+/// does not, and a column named for surnames keeps its label either way.
+#[test]
+fn categories_that_are_also_surnames_are_not_names() {
+    let styles = [
+        "Gable", "Gable", "Gable", "Hip", "Gable", "Mansard", "Gable", "Gambrel",
+    ];
+    let surnames = [
+        "Dvořák",
+        "Kowalczyk",
+        "Nováková",
+        "Łukasiewicz",
+        "Gonçalves",
+        "Ibáñez",
+        "Sørensen",
+        "Öztürk",
+        "Přibyl",
+        "Štěpánek",
+        "Jørgensen",
+        "Araújo",
+        "Čapek",
+        "Ferrández",
+        "Hämäläinen",
+        "Lindqvist",
+        "Mäkinen",
+        "Nørgaard",
+        "Poláček",
+        "Szymański",
+    ];
+    let person_in = |column: &str, values: Vec<&str>| {
+        let a: ArrayRef = Arc::new(StringArray::from(values));
+        let b = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new(column, DataType::Utf8, true)])),
+            vec![a],
+        )
+        .unwrap();
+        let r = rules();
+        let p = &Scanner::new(r.clone()).scan_batch(&b)[0];
+        classify_column(&r, p, &Thresholds::default())
+            .entities
+            .iter()
+            .any(|e| e.entity == "PERSON_NAME")
+    };
+    let roofs: Vec<&str> = (0..400).map(|i| styles[i % styles.len()]).collect();
+    let people: Vec<&str> = (0..400)
+        .map(|i| surnames[(i * 7) % surnames.len()])
+        .collect();
+    assert!(!person_in("roof_style", roofs.clone()));
+    assert!(person_in("c7", people));
+    assert!(person_in("surname", roofs));
+}
+
 /// Names of things in a `name` column share a word that is no name word
 /// (the dish, the kind of place: "Margherita Pizza Small", "Baker Street
 /// Station", "Hotel Adlon"), however many of their other words are names;
