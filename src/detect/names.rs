@@ -1486,13 +1486,16 @@ impl NameTally {
     /// that are not stop words are a name whether the dictionaries list
     /// them or not: names of every country, and surnames alone.
     ///
-    /// Outside name columns, three more forms are names: a form of address
+    /// Outside name columns, more forms are names: a form of address
     /// with known name words ("Dr Smith", "Prof. Ana Souza", "Mrs E.
     /// Clarke"); initials with a known surname ("J. Smith", "A. B. Jones",
-    /// "Smith, J."; without a hint the initials need their dots); and a
+    /// "Smith, J."; without a hint the initials need their dots); a common
+    /// given name before one word no list holds ("Albert Einstein"); and a
     /// single word that is only ever a surname, written in mixed case
-    /// ("Dvořák", "Kowalczyk"): in a column of such words the column's share
-    /// decides.
+    /// ("Dvořák", "Kowalczyk"): in a column of such words the column's
+    /// share decides (and few distinct ones are a category, see
+    /// `classify`). A given name alone is not one: pets and flowers have
+    /// them too.
     #[inline]
     fn verdict(
         &self,
