@@ -1818,6 +1818,22 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
             "Katrina", "Sandy", "Harvey", "Andrew", "Irma", "Maria", "Wilma", "Ike",
         ],
     );
+    // Makers named after their founders, under a name for makers.
+    for col in ["mfr_name", "make", "manufacturer"] {
+        nothing(
+            col,
+            &[
+                "Mercedes-Benz",
+                "Porsche",
+                "Ferrari",
+                "Ford",
+                "Honda",
+                "Maserati",
+                "Lotus",
+                "Chrysler",
+            ],
+        );
+    }
 }
 
 /// #28, names of things in a `name` column: storms, mountains and lakes,
