@@ -8,7 +8,8 @@ eval/tables.toml (see eval/README.md).
 
 `score` scans each split with `piigate scan --full` and prints, per entity and
 overall, the columns found (tp), wrongly labelled (fp) and missed (fn), with
-precision, recall and F1, and the negative columns that carry any label.
+precision, recall and F1, the negative columns that carry any label, and
+the labels of free-text columns found (half or more of the values prose).
 Only the dev split lists its wrong columns (`-v`): the held-out split is run
 to report, never to tune.
 """
@@ -292,8 +293,10 @@ def score(a):
     got = {(t["name"], c["name"]): {e["type"] for e in c["entities"]}
            for t in rep["tables"] for c in t["columns"]}
     per, wrong, neg_cols, neg_bad = {}, [], 0, 0
+    prose = [0, 0]  # labels in free-text columns: found, all
     for t in tables:
         labels = t.get("labels", {})
+        text_cols = free_text_columns(os.path.join(a.dir, a.split, t["id"] + ".csv"))
         cols = [k[1] for k in got if k[0] == t["id"]]
         if not cols:
             sys.exit(f"{t['id']}: not in the report")
@@ -302,6 +305,9 @@ def score(a):
             if not want:
                 neg_cols += 1
                 neg_bad += bool(have)
+            if col in text_cols:
+                prose[0] += len(want & have)
+                prose[1] += len(want)
             for e in want | have:
                 c = per.setdefault(e, [0, 0, 0])
                 c[0 if e in want and e in have else 1 if e in have else 2] += 1
@@ -322,9 +328,26 @@ def score(a):
         print(f"{e:<16}{c[0]:>5}{c[1]:>5}{c[2]:>5}" + "".join(f"{x:>7.3f}" for x in prf(*c)))
     print(f"{'micro':<16}{tot[0]:>5}{tot[1]:>5}{tot[2]:>5}" + "".join(f"{x:>7.3f}" for x in prf(*tot)))
     print(f"negative columns with a label: {neg_bad} of {neg_cols}")
+    recall = f", recall {prose[0] / prose[1]:.3f}" if prose[1] else ""
+    print(f"labels in free-text columns: {prose[0]} of {prose[1]} found{recall}")
     if a.v:
         for w in wrong:
             print("  {}.{}: want {} got {}".format(*w))
+
+
+def free_text_columns(path):
+    """Columns where half or more of the non-empty values are prose: three
+    spaces or more and a word in lower case (the evaluation's own reading,
+    not piigate's)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    out = set()
+    for i, name in enumerate(rows[0] if rows else []):
+        vals = [r[i] for r in rows[1:] if i < len(r) and r[i].strip()]
+        prose = sum(1 for v in vals if v.count(" ") >= 3 and any(w[:1].islower() for w in v.split()))
+        if vals and prose * 2 >= len(vals):
+            out.add(name)
+    return out
 
 
 def main():
