@@ -175,20 +175,24 @@ def py_rows(path, key, columns):
     return [list(columns)] + [[cell(v) for v in row] for row in data]
 
 
+def frame_cell(v):
+    """One value of a Parquet file or a data frame as CSV text: null and NaN
+    empty, timestamps at midnight as dates."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if hasattr(v, "isoformat"):
+        s = v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+        return s[:10] if s.endswith(" 00:00:00") else s
+    return str(v)
+
+
 def parquet_rows(path):
     """A Parquet file as CSV rows (pyarrow), null as empty; timestamps at
     midnight as dates."""
     import pyarrow.parquet as pq
 
     t = pq.read_table(path)
-    def cell(v):
-        if v is None:
-            return ""
-        if hasattr(v, "isoformat"):
-            s = v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
-            return s[:10] if s.endswith(" 00:00:00") else s
-        return str(v)
-    cols = [[cell(v) for v in c.to_pylist()] for c in t.columns]
+    cols = [[frame_cell(v) for v in c.to_pylist()] for c in t.columns]
     return [t.column_names] + [list(r) for r in zip(*cols)]
 
 
@@ -215,15 +219,8 @@ def rdata_rows(path):
         warnings.simplefilter("ignore")
         with lzma.open(path) as fh:
             df = _DataFrameUnpickler(fh).load()
-    def cell(v):
-        if v is None or (isinstance(v, float) and v != v):
-            return ""
-        if hasattr(v, "isoformat"):
-            s = v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
-            return s[:10] if s.endswith(" 00:00:00") else s
-        return str(v)
     return [[str(c) for c in df.columns]] + [
-        [cell(v) for v in r] for r in df.itertuples(index=False, name=None)]
+        [frame_cell(v) for v in r] for r in df.itertuples(index=False, name=None)]
 
 
 def sqlite_rows(path, table):

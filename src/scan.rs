@@ -113,13 +113,14 @@ impl RuleStats {
         raw: &str,
         names: &crate::detect::names::Names,
     ) {
+        let key = example_key(raw);
         if places_against && full {
             if crate::detect::names::is_city(raw) {
                 self.place_rows += weight;
             }
             if !raw.trim().contains(char::is_whitespace) {
                 self.word_rows += weight;
-                add_word_key(&mut self.word_keys, example_key(raw));
+                add_word_key(&mut self.word_keys, key);
             }
             if self.sketched_rows < SKETCH_ROWS {
                 if self.thing_words.is_empty() {
@@ -142,12 +143,9 @@ impl RuleStats {
         self.unambiguous_rows += weight * unambiguous as u64;
         // The rule's entity is read only for a kept example: the `Rule` is
         // large and cold, and most values keep none.
-        add_example(
-            &mut self.example_keys,
-            &mut self.examples,
-            example_key(raw),
-            || mask(rule.mask, raw),
-        );
+        add_example(&mut self.example_keys, &mut self.examples, key, || {
+            mask(rule.mask, raw)
+        });
     }
 
     fn merge(&mut self, o: &RuleStats) {
