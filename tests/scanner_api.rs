@@ -566,18 +566,10 @@ fn categories_that_are_also_surnames_are_not_names() {
         "Szymański",
     ];
     let person_in = |column: &str, values: Vec<&str>| {
-        let a: ArrayRef = Arc::new(StringArray::from(values));
-        let b = RecordBatch::try_new(
-            Arc::new(Schema::new(vec![Field::new(column, DataType::Utf8, true)])),
-            vec![a],
-        )
-        .unwrap();
-        let r = rules();
-        let p = &Scanner::new(r.clone()).scan_batch(&b)[0];
-        classify_column(&r, p, &Thresholds::default())
-            .entities
+        entities_of(&text_column(column, &values))[0]
+            .1
             .iter()
-            .any(|e| e.entity == "PERSON_NAME")
+            .any(|e| e == "PERSON_NAME")
     };
     let roofs: Vec<&str> = (0..400).map(|i| styles[i % styles.len()]).collect();
     let people: Vec<&str> = (0..400)
@@ -1032,33 +1024,20 @@ fn an_entity_with_a_strong_check_in_a_quarter_of_a_columns_rows_is_reported() {
     // Payment memos: an IBAN, a name and a street in some, short words in
     // the rest. Random values pass an IBAN's mod 97 (or a card's Luhn sum
     // and issuer) far less often than a quarter of the time.
-    let column = |name: &str, values: Vec<Option<String>>| {
-        let a: ArrayRef = Arc::new(StringArray::from(values));
-        let b = RecordBatch::try_new(
-            Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
-            vec![a],
-        )
-        .unwrap();
-        let r = rules();
-        let p = &Scanner::new(r.clone()).scan_batch(&b)[0];
-        classify_column(&r, p, &Thresholds::default())
-            .entities
-            .iter()
-            .map(|e| e.entity.clone())
-            .collect::<Vec<_>>()
-    };
+    let column =
+        |name: &str, values: Vec<String>| entities_of(&text_column(name, &values)).remove(0).1;
     let short = ["gift", "school fees", "transfer 8812", "rent May", "refund"];
-    let memos = |per_mille: u64| -> Vec<Option<String>> {
+    let memos = |per_mille: u64| -> Vec<String> {
         (0..1000u64)
             .map(|i| {
-                Some(if (i * 389) % 1000 < per_mille {
+                if (i * 389) % 1000 < per_mille {
                     format!(
                         "Rent to Anna Schmidt {} Hauptstrasse 5",
                         de_iban(370_400_440_532_013_000 + i * 7919)
                     )
                 } else {
                     short[i as usize % short.len()].to_string()
-                })
+                }
             })
             .collect()
     };
@@ -1073,15 +1052,12 @@ fn an_entity_with_a_strong_check_in_a_quarter_of_a_columns_rows_is_reported() {
     // Order numbers of 16 digits: some pass a card's checks by chance,
     // far fewer than a quarter.
     let mut x = 0x2545_f491_4f6c_dd1du64;
-    let orders: Vec<Option<String>> = (0..1000)
+    let orders: Vec<String> = (0..1000)
         .map(|_| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            Some(format!(
-                "{:016}",
-                4_000_000_000_000_000 + x % 1_000_000_000_000_000
-            ))
+            format!("{:016}", 4_000_000_000_000_000 + x % 1_000_000_000_000_000)
         })
         .collect();
     let found = column("order_ref", orders);
