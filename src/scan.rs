@@ -1608,7 +1608,7 @@ mod tests {
 
     /// Values of structured columns and what breaks them: padding,
     /// placeholders, near misses, other kinds, non-ASCII, free text.
-    const STRUCTURED: [&[&str]; 6] = [
+    const STRUCTURED: [&[&str]; 7] = [
         &[
             "jane.doe@example.com",
             "o'brien+news@mail.example.co.uk",
@@ -1668,9 +1668,29 @@ mod tests {
             "Blue Ocean Ltd",
             "Renée Müller-Lüdenscheidt",
         ],
+        &[
+            "1960-06-04",
+            "21.12.1932",
+            "7/10/1940",
+            "23 Jul 1970",
+            "June 28, 1953",
+            "19410822",
+            "1985-03-12 10:22",
+            "2024-02-30",
+            "31/12/1899",
+            "4. November 2003",
+        ],
     ];
     /// The column of each group of `STRUCTURED` (names give rules hints).
-    const COLUMNS: [&str; 6] = ["contact", "card", "value", "phone", "address", "customer"];
+    const COLUMNS: [&str; 7] = [
+        "contact",
+        "card",
+        "value",
+        "phone",
+        "address",
+        "customer",
+        "date_of_birth",
+    ];
     const OTHERS: &[&str] = &[
         "",
         "n/a",
@@ -1762,7 +1782,7 @@ mod tests {
         /// the fast form applies) broken by anything else.
         #[test]
         fn memo_fast_form_counts_as_record_does(
-            group in 0usize..6,
+            group in 0usize..7,
             picks in proptest::collection::vec(0u8..=255, 1..400),
             short in proptest::bool::ANY,
         ) {
@@ -1776,7 +1796,7 @@ mod tests {
         /// rows looked at one by one in a binary column.
         #[test]
         fn runs_of_equal_values_count_as_their_rows(
-            group in 0usize..6,
+            group in 0usize..7,
             picks in proptest::collection::vec((0u8..=255, 1usize..6), 1..120),
             short in proptest::bool::ANY,
         ) {
@@ -1793,7 +1813,7 @@ mod tests {
         /// so does one with more distinct values than are gathered.
         #[test]
         fn few_distinct_values_count_as_their_rows(
-            group in 0usize..6,
+            group in 0usize..7,
             picks in proptest::collection::vec(0u8..12, 1..600),
             spread in proptest::bool::ANY,
         ) {
@@ -1917,6 +1937,8 @@ mod tests {
         for (column, first, next) in [
             ("customer", "Jane Doe", "John Smith"),
             ("address", "4821 Maple Avenue", "17 Oak Street"),
+            ("date_of_birth", "1960-06-04", "21.12.1932"),
+            ("date_of_birth", "23 Jul 1970", "4 Nov 2003"),
         ] {
             let hints = ColumnHints::from_column_name(scanner.rules(), column);
             let mut acc = Acc::new(scanner.rules());

@@ -143,6 +143,13 @@ pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
     out
 }
 
+/// Whether all of `text` is one birth-plausible date that `find` reports
+/// as the whole value, read in one pass (`whole_date`); `false` says
+/// nothing. The column memo answers a date column's values with it.
+pub(crate) fn whole(text: &str) -> bool {
+    whole_date(text.as_bytes())
+}
+
 /// Whether all of `b` is one birth-plausible date in one of the pattern's
 /// forms, in ASCII, without a time: `yyyy-mm-dd` and `dd/mm/yyyy` (any of
 /// `-/.`), `4 Nov 2003` and `June 28, 1953` (single spaces; a month is a

@@ -1055,6 +1055,8 @@ enum FastRule<'a> {
         names: &'a names::Names,
         hint: names::NameHint,
     },
+    /// A birth date that is the whole value, read in one pass.
+    Date,
 }
 
 /// Rules of more patterns than this have no fast form (the European street
@@ -1082,6 +1084,7 @@ impl FastRule<'_> {
                 Some(false)
             }
             FastRule::Name { names, hint } => Some(names.whole_name(text, hint, tokens)),
+            FastRule::Date => Some(dob::whole(text)),
         }
     }
 
@@ -1089,7 +1092,7 @@ impl FastRule<'_> {
     fn spaceless(&self) -> bool {
         match self {
             FastRule::Dfas { dfas, n, .. } => dfas[..*n].iter().all(|d| d.spaceless),
-            FastRule::Name { .. } => false,
+            FastRule::Name { .. } | FastRule::Date => false,
         }
     }
 }
@@ -2033,7 +2036,7 @@ impl Detector {
                 names: &self.names,
                 hint: names::NameHint::of(hints.get(ri)),
             }),
-            DetectorKind::DateOfBirth => None,
+            DetectorKind::DateOfBirth => Some(FastRule::Date),
         }
     }
 
@@ -2145,7 +2148,7 @@ impl Detector {
         }
         self.detect(value, hints, scratch);
         // Learn from a value that is wholly explained by at most three rules'
-        // full matches (dates of birth depend on neighbours and never learn),
+        // full matches (a date of birth only as a whole value, see below),
         // or by matches of one prefix followed by an empty tail (", Boston").
         let h = &scratch.hits;
         if h.is_empty() || h.len() > 3 {
@@ -2167,7 +2170,10 @@ impl Detector {
         };
         for x in h {
             let r = &self.rules.rules[x.rule];
-            if r.detector == DetectorKind::DateOfBirth
+            // A date learns only as a whole value that `dob::whole` reads
+            // (what the entry is then checked with); a date found by the
+            // pattern depends on what follows it (a time of day).
+            if (r.detector == DetectorKind::DateOfBirth && !dob::whole(text))
                 || (tail && r.detector != DetectorKind::Regex)
                 || (r.requires_hint && hints.get(x.rule) <= 0)
                 || x.rule > u16::MAX as usize
@@ -2370,7 +2376,7 @@ impl Detector {
                 names::NameHint::of(hints.get(ri)),
                 &mut scratch.name_tokens,
             ),
-            DetectorKind::DateOfBirth => false,
+            DetectorKind::DateOfBirth => dob::whole(text),
         }
     }
 
@@ -3407,6 +3413,84 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A date that `dob::whole` reads (the memo's fast form of a date
+        /// column) is, for `detect`, one full date-of-birth hit and nothing
+        /// of another entity, whatever else the column's name hints: the
+        /// memo answers such a value with the date alone.
+        #[test]
+        fn whole_dates_are_dates_of_birth_and_nothing_else(
+            y in 1900i32..=2026,
+            m in 1u32..=12,
+            d in 1u32..=28,
+            form in 0usize..9,
+            sep in 0usize..3,
+            pad in proptest::bool::ANY,
+        ) {
+            const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May",
+                "June", "July", "August", "September", "October", "November", "December"];
+            let s = ["-", "/", "."][sep];
+            let two = |x: u32| if pad { format!("{x:02}") } else { x.to_string() };
+            let (mon, abbr) = (MONTHS[m as usize - 1], &MONTHS[m as usize - 1][..3]);
+            let v = match form {
+                0 => format!("{y}{s}{}{s}{}", two(m), two(d)),
+                1 => format!("{}{s}{}{s}{y}", two(d), two(m)),
+                2 => format!("{}{s}{}{s}{y}", two(m), two(d)),
+                3 => format!("{d} {abbr} {y}"),
+                4 => format!("{}. {mon} {y}", two(d)),
+                5 => format!("{mon} {d}, {y}"),
+                6 => format!("{abbr}. {d} {y}"),
+                7 => format!("{} {}, {y}", abbr.to_uppercase(), two(d)),
+                _ => format!("{mon} {d}th {y}"),
+            };
+            proptest::prop_assert!(dob::whole(&v), "{v:?}");
+            let rules = Arc::new(RuleSet::builtin().unwrap());
+            let det = Detector::new(rules.clone());
+            let dob = rules.rules.iter().position(|r| r.id == "date_of_birth").unwrap();
+            let mut scratch = Scratch::default();
+            for column in ["date_of_birth", "dob", "phone_dob", "ssn_birthdate",
+                "tax_id_birth_date", "ip_dob", "card_dob", "account_birthday"] {
+                let hints = ColumnHints::from_column_name(&rules, column);
+                det.detect(&v, &hints, &mut scratch);
+                let hits: Vec<_> = scratch.hits.iter().map(|h| (h.rule, h.start, h.end, h.full)).collect();
+                proptest::prop_assert_eq!(&hits, &vec![(dob, 0, v.len(), true)], "{:?} in {}", v, column);
+            }
+        }
+
+        /// Dates among the memo's values (see `memo_agrees_with_detect`) in
+        /// a date column: the same hits as `detect`, value by value.
+        #[test]
+        fn memo_agrees_with_detect_on_dates(
+            picks in proptest::collection::vec((0usize..10, 1u32..9999), 1..60),
+        ) {
+            let rules = Arc::new(RuleSet::builtin().unwrap());
+            let det = Detector::new(rules.clone());
+            let hints = ColumnHints::from_column_name(&rules, "birth_date");
+            let mut scratch_a = Scratch::default();
+            let mut scratch_b = Scratch::default();
+            let mut memo = Memo::default();
+            for (kind, n) in picks {
+                let (y, m, d) = (1900 + n % 140, 1 + n % 13, 1 + n % 32);
+                let v = match kind {
+                    0 => format!("{y}-{m:02}-{d:02}"),
+                    1 => format!("{d}.{m}.{y}"),
+                    2 => format!("{m}/{d}/{y}"),
+                    3 => format!("{d} Mar {y}"),
+                    4 => format!("{y}{m:02}{d:02}"),
+                    5 => format!("{y}-{m:02}-{d:02} 10:{:02}", n % 60),
+                    6 => format!("{y}-{m:02}-{d:02}T00:00:00Z"),
+                    7 => format!("born {d}/{m}/{y}"),
+                    8 => format!("{n}"),
+                    _ => format!("{y}.{m}.{d}.{}", n % 256),
+                };
+                det.detect(&v, &hints, &mut scratch_a);
+                det.detect_memo(&v, &hints, &mut scratch_b, &mut memo);
+                let key = |h: &Hit| (h.rule, h.start, h.end, h.full, h.context);
+                let a: Vec<_> = scratch_a.hits.iter().map(key).collect();
+                let b: Vec<_> = scratch_b.hits.iter().map(key).collect();
+                proptest::prop_assert_eq!(a, b, "value {:?}", v);
+            }
+        }
+
         /// The memo (whole and prefix forms) finds the same entities that
         /// `detect` finds, whatever order values of different shapes come in,
         /// and never a hit that `detect` does not give. (It may report fewer
