@@ -345,6 +345,13 @@ pub struct RuleSpec {
     /// digits, not their entity, and are dropped.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub follows_country_code: bool,
+    /// A match of letters only counts where no other word in capitals
+    /// stands beside it (the word before it, or the word after it across
+    /// spaces): text in capitals (`AVENIDA PAULISTA`, `RUA DAS ESTRADAS`)
+    /// holds words shaped like codes. The rule's context words beside it
+    /// (`BIC DEUTDEFF`) do not count as such words.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub alone_in_capitals: bool,
     /// Typed date and timestamp columns (Arrow `Date32`, `Date64`,
     /// `Timestamp`) whose name hints this rule are checked against it, as
     /// text columns are: a `birth_date` column of dates.
@@ -423,6 +430,8 @@ pub struct Rule {
     pub(crate) identifies_with: Vec<String>,
     /// Its matches may start right after a country calling code.
     pub(crate) follows_country_code: bool,
+    /// A match of letters only counts with no word in capitals beside it.
+    pub(crate) alone_in_capitals: bool,
     /// Typed date columns named for this rule are checked against it.
     pub(crate) typed_dates: bool,
     /// Numeric columns named for one of these axes hold this entity.
@@ -630,6 +639,7 @@ impl Rule {
             mask: spec.mask,
             identifies_with: spec.identifies_with.clone(),
             follows_country_code: spec.follows_country_code,
+            alone_in_capitals: spec.alone_in_capitals,
             typed_dates: spec.typed_dates,
             numeric_axes: spec
                 .numeric_axes

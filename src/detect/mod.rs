@@ -2635,6 +2635,48 @@ fn labelled_by(text: &str, s: usize, words: &[String]) -> bool {
     })
 }
 
+/// Whether the match `s..e`, all letters, has a word in capitals beside it:
+/// the word before it (across spaces, or a comma and spaces) or the word
+/// after it (across spaces only: what follows a comma is another part of
+/// the value, as the column memo's prefix form reads it). A word in
+/// capitals has two letters or more, all upper-case; one of the rule's
+/// (lower-case) context `words` does not count.
+fn capitals_beside(text: &str, s: usize, e: usize, words: &[String]) -> bool {
+    let m = &text[s..e];
+    if !m.bytes().all(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let capitals = |w: &str| {
+        w.chars().count() >= 2
+            && w.chars().all(|c| c.is_alphabetic() && !c.is_lowercase())
+            && !words.iter().any(|x| x.eq_ignore_ascii_case(w))
+    };
+    let before = text[..s].trim_end_matches(' ');
+    let before = before
+        .strip_suffix(',')
+        .map_or(before, |b| b.trim_end_matches(' '));
+    if before.len() < text[..s].len() {
+        let w = before
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        if capitals(w) {
+            return true;
+        }
+    }
+    let after = text[e..].trim_start_matches(' ');
+    if after.len() < text[e..].len() {
+        let w = after
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        if capitals(w) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Whether the match at `s` follows a country calling code (`+46 123 45
 /// 6789`, `+1-555…`, `(+44) 20…`): then it is the rest of an international
 /// phone number, whatever else its digits look like (an SSN's 3-2-4).
@@ -2735,6 +2777,7 @@ fn keep_match(
         || !r.validator.check(&text[s..e])
         || preceded_by(text, s, &r.negative_context)
         || (!r.follows_country_code && after_country_code(text, s))
+        || (r.alone_in_capitals && capitals_beside(text, s, e, &r.context))
         || hits
             .iter()
             .any(|h| h.rule == i && h.start == s && h.end == e)
@@ -3853,6 +3896,40 @@ mod tests {
             &mut scratch,
         );
         assert!(scratch.hits.iter().any(|h| h.rule == ipv6));
+    }
+
+    /// Text in capitals holds words shaped like a BIC (four letters, a
+    /// country code, two more): beside another word in capitals such a word
+    /// is text, in any language; alone, or beside the rule's context words,
+    /// lower-case text or digits, it is still a code.
+    #[test]
+    fn words_in_capitals_beside_capitals_are_not_codes() {
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let det = Detector::new(rules);
+        let bic = |v: &str| det.entities_in(v, None).contains(&"SWIFT_BIC".to_string());
+        for v in [
+            "RUA DAS ESTRADAS 12",
+            "AVENIDA PAULISTA, 348",
+            "AVENIDAS NOVAS, LISBOA",
+            "VIA DELLE ESTRADAS",
+            "PAULISTA FC",
+            "ON THE ESTRADAS",
+            "ZONA AVENIDAS",
+        ] {
+            assert!(!bic(v), "{v}");
+        }
+        for v in [
+            "DEUTDEFF",
+            "BIC DEUTDEFF",
+            "SWIFT: COBADEFF",
+            "pay to COBADEFF, ref 12",
+            "COBADEFF, FRANKFURT",
+            "BNPAFRPP 75009",
+            "the code is BNPAFRPPXXX now",
+            "DEUTDEFF500 BANK",
+        ] {
+            assert!(bic(v), "{v}");
+        }
     }
 
     #[test]
