@@ -1213,6 +1213,16 @@ impl WholeMemo {
 }
 
 impl Memo {
+    /// What `Detector::detect_in_column` does to the memo for a value in
+    /// which nothing is found (no entry explains it, none is learnt): the
+    /// value is counted against the memo's rate, or towards its return
+    /// when it is set aside.
+    pub(crate) fn nothing_found(&mut self) {
+        if !self.cold() && self.0[0].is_some() {
+            self.rate(false);
+        }
+    }
+
     fn promote(&mut self, slot: usize) {
         self.0[..=slot].rotate_right(1);
     }
@@ -1586,6 +1596,44 @@ impl Detector {
             0
         };
         quiet(&self.digit_runs().gates[n], key, hints)
+    }
+
+    /// Whether `digits` (the decimal digits of a number, as an integer
+    /// column's values are written out) hold nothing in this column: each
+    /// rule that can match a run of their length and first two digits fails
+    /// its whole-value DFAs or its validator. `detect` runs the same checks
+    /// on such a value (and no others: a match inside a run of digits is
+    /// glued to a digit), so it would find nothing either. `false` when a
+    /// rule may hit, or a DFA cannot answer: then the value is recorded.
+    pub(crate) fn digits_hold_nothing(&self, digits: &str, hints: &ColumnHints) -> bool {
+        let b = digits.as_bytes();
+        let Some((_, gates, key)) = self.digit_runs().of(b) else {
+            return false;
+        };
+        for &(g, prefixes, always) in gates {
+            let i = g.rule as usize;
+            if prefixes >> key & 1 == 0 || (g.requires_hint && hints.get(i) <= 0) {
+                continue;
+            }
+            let r = &self.rules.rules[i];
+            match r.detector {
+                DetectorKind::Regex => {
+                    let whole = always >> key & 1 != 0
+                        || match whole_digits_match(&self.rules.compiled[i], b) {
+                            Some(w) => w,
+                            None => return false,
+                        };
+                    if whole && r.validator.check(digits) {
+                        return false;
+                    }
+                }
+                // A run of digits holds no date (`dob::find`: every form
+                // has a separator or a space).
+                DetectorKind::DateOfBirth => {}
+                DetectorKind::PersonName => return false,
+            }
+        }
+        true
     }
 
     /// The digit-run tables, worked out the first time they are needed.
