@@ -138,13 +138,12 @@ fn decide_column(
     let own = crate::detect::column_words(&p.name);
     // A column named for whose its values are, by a hint of the rule other
     // than its weak ones (`owner_name`), is not decided by its siblings.
-    let against = |i: usize| {
+    let role_named = |i: usize| {
         let r = &rules.rules[i];
-        siblings.get(i).copied().unwrap_or(false)
-            && !own
-                .iter()
-                .any(|w| r.column_hints.contains(w) && !r.weak_column_hints.contains(w))
+        own.iter()
+            .any(|w| r.column_hints.contains(w) && !r.weak_column_hints.contains(w))
     };
+    let against = |i: usize| siblings.get(i).copied().unwrap_or(false) && !role_named(i);
     let values = p.values.max(1) as f64;
     let free_text = p.values > 0 && (p.free_text as f64 / values) >= t.free_text_share;
     let hit_ratio = p.hit_rows as f64 / values;
@@ -200,12 +199,28 @@ fn decide_column(
             .filter(|(i, _)| rules.rules[*i].places_against)
             .map(|(_, st)| st.place_rows)
             .sum();
-        // In a column whose name supports the entity, the towns must also
-        // make up half of all its values: a `scientist` column holds Newton
-        // and Darwin, which are towns too, beside Curie and Planck, which
-        // are not.
-        let towns = !hints.watch_places || (places + p.place_values) * 2 >= p.values;
-        if places > 0 && places * 2 >= rows && towns && !hints_of.iter().any(|&h| h >= 2) {
+        let towns_argue = if members.iter().any(|(i, _)| role_named(*i)) {
+            // In a column named for people by their role (`player`,
+            // `judge`), a town that is also a name of the lists ("Irving",
+            // "Jackson") is taken for the name: only the other towns, found
+            // as names or not, argue against people, and they must make up
+            // half of the column's values.
+            let name_towns: u64 = members
+                .iter()
+                .filter(|(i, _)| rules.rules[*i].places_against)
+                .map(|(_, st)| st.place_name_rows)
+                .sum();
+            let other = places.saturating_sub(name_towns) + p.place_values;
+            other > 0 && other * 2 >= p.values
+        } else {
+            // In a column whose name supports the entity, the towns must
+            // also make up half of all its values: a `scientist` column
+            // holds Newton and Darwin, which are towns too, beside Curie and
+            // Planck, which are not.
+            let towns = !hints.watch_places || (places + p.place_values) * 2 >= p.values;
+            places > 0 && places * 2 >= rows && towns
+        };
+        if towns_argue && !hints_of.iter().any(|&h| h >= 2) {
             continue;
         }
         // Names of things: half or more of the values this entity's rules

@@ -68,6 +68,11 @@ pub struct RuleStats {
     /// Values that are wholly a city's name, for rules with `places_against`.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub place_rows: u64,
+    /// Of those, the values whose every word is a name word (given name or
+    /// surname: "Jackson", "Irving"): in a column named for people by their
+    /// role, these are taken for names.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub place_name_rows: u64,
     /// For rules with `places_against`, of the first values it matched
     /// whole (`SKETCH_ROWS` per part of a column): per bucket of a hash of
     /// the word, the values holding a capitalised word that is no name word
@@ -117,6 +122,9 @@ impl RuleStats {
         if places_against && full {
             if crate::detect::names::is_city(raw) {
                 self.place_rows += weight;
+                if names.name_words_only(raw) {
+                    self.place_name_rows += weight;
+                }
             }
             if !raw.trim().contains(char::is_whitespace) {
                 self.word_rows += weight;
@@ -154,6 +162,7 @@ impl RuleStats {
         self.unambiguous_rows += o.unambiguous_rows;
         self.context_rows += o.context_rows;
         self.place_rows += o.place_rows;
+        self.place_name_rows += o.place_name_rows;
         if !o.thing_words.is_empty() {
             self.thing_words.resize(THING_BUCKETS, 0);
             for (a, b) in self.thing_words.iter_mut().zip(&o.thing_words) {

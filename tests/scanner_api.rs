@@ -388,6 +388,43 @@ fn single_surnames_in_a_role_column_are_people_though_some_are_towns() {
     assert_eq!(name_of(text_column("member", &towns)), Vec::<String>::new());
 }
 
+/// A column named for people by their role that repeats a few of them, the
+/// most frequent a name that is also a town (a player "Austin", justices
+/// "Marshall" and "Warren", a captain "Lincoln"): names, not places. Towns
+/// that are no names ("Springfield") still argue against people there, and
+/// a plain `name` column of such towns is still places.
+#[test]
+fn few_people_in_a_role_column_whose_names_are_also_towns_are_people() {
+    let repeat = |pairs: &[(&'static str, usize)]| -> Vec<&'static str> {
+        pairs
+            .iter()
+            .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
+            .collect()
+    };
+    let name_of = |b: RecordBatch| entities_of(&b).remove(0).1;
+    let person = vec!["PERSON_NAME".to_string()];
+    for (column, values) in [
+        ("player", repeat(&[("Austin", 70), ("Kershaw", 30)])),
+        (
+            "judge",
+            repeat(&[("Marshall", 50), ("Warren", 30), ("Ginsburg", 20)]),
+        ),
+        (
+            "captain",
+            repeat(&[("Lincoln", 60), ("Hamilton", 25), ("Verstappen", 15)]),
+        ),
+    ] {
+        assert_eq!(name_of(text_column(column, &values)), person, "{column}");
+    }
+    let towns = repeat(&[("Springfield", 40), ("Riverside", 30), ("Austin", 30)]);
+    assert_eq!(name_of(text_column("member", &towns)), Vec::<String>::new());
+    let named_towns = repeat(&[("Austin", 40), ("Lincoln", 30), ("Marshall", 30)]);
+    assert_eq!(
+        name_of(text_column("name", &named_towns)),
+        Vec::<String>::new()
+    );
+}
+
 /// The entities of every column of a table, decided with the table (the
 /// names of the other columns count).
 fn table_entities(columns: &[(&str, Vec<&str>)]) -> Vec<(String, Vec<String>)> {

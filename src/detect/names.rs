@@ -423,6 +423,13 @@ impl Names {
         }
     }
 
+    /// Whether every word of `value` (one at least) is a given name or a
+    /// surname of the lists.
+    pub(crate) fn name_words_only(&self, value: &str) -> bool {
+        let mut words = value.split_whitespace().peekable();
+        words.peek().is_some() && words.all(|w| self.flags(w) & (FIRST_NAME | SURNAME) != 0)
+    }
+
     pub fn builtin() -> Self {
         let mut words: rustc_hash::FxHashMap<Box<[u8]>, Flags> = Default::default();
         let mut add = |t: &str, flag: Flags| {
