@@ -636,6 +636,19 @@ impl Names {
             return;
         }
         let text = without_code_annotation(text);
+        // The bound counts capital-like bytes: in a short ASCII value with
+        // more than one (a JSON document's "SKU-1234", a code in capitals)
+        // the tokens that start with a capital are counted instead.
+        let capitalised = if QUICK
+            && !hinted.any()
+            && capitalised >= 2
+            && text.len() <= CAPITALISED_COUNT_MAX
+            && text.is_ascii()
+        {
+            ascii_capitalised_tokens(text.as_bytes())
+        } else {
+            capitalised
+        };
         // Outside a name column, a name is capitalised words: a whole-value
         // name needs every word capitalised and at least two of them, or is
         // one word that is only ever a surname (`verdict`), and an embedded
@@ -1635,6 +1648,28 @@ fn ascii_word_runs(b: &[u8], mut each: impl FnMut(usize, usize) -> bool) {
     }
 }
 
+/// The longest value whose capitalised tokens `find_counted` counts before
+/// its quick exit (longer text has its own quick check).
+const CAPITALISED_COUNT_MAX: usize = 256;
+
+/// How many of `tokenize`'s tokens of ASCII `b` start with a capital (word
+/// runs whose first byte is one), counting up to two: from the word masks,
+/// 64 bytes at a time.
+fn ascii_capitalised_tokens(b: &[u8]) -> usize {
+    let mut n = 0;
+    let mut carry = 0u64;
+    for block in b.chunks(64) {
+        let m = super::bytes::word_masks(block);
+        let starts = m.word & !((m.word << 1) | carry);
+        carry = (m.word >> (block.len() - 1)) & 1;
+        n += (starts & m.upper).count_ones() as usize;
+        if n >= 2 {
+            break;
+        }
+    }
+    n
+}
+
 /// Whether ASCII text certainly holds no name for `find_counted`: more than
 /// five tokens (so not a whole name) and no two tokens side by side, only
 /// white space between them, that both start with a capital (what an
@@ -1806,6 +1841,46 @@ mod tests {
             ),
             seps in proptest::collection::vec(
                 proptest::sample::select(vec![" ", "  ", ", ", ". ", "\t", "\n", " - ", "\u{b}", "..."]),
+                24,
+            ),
+            hint in 0i8..3,
+        ) {
+            let mut v = String::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 {
+                    v.push_str(seps[k]);
+                }
+                v.push_str(w);
+            }
+            let hinted = NameHint::of(hint);
+            let n = names();
+            let (mut t, mut quick, mut full) = (Vec::new(), Vec::new(), Vec::new());
+            n.find_counted_with::<true>(&v, hinted, 99, &mut t, &mut quick);
+            n.find_counted_with::<false>(&v, hinted, 99, &mut t, &mut full);
+            proptest::prop_assert_eq!(quick, full, "{:?}", v);
+        }
+
+        /// Counting the tokens that start with a capital in a short ASCII
+        /// value (JSON documents, codes in capitals, log fields) before the
+        /// quick exit changes no answer either, hinted or not.
+        #[test]
+        fn counting_capitalised_tokens_changes_no_answer(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[A-Z][a-z]{1,8}",
+                    "[A-Z]{2,5}(-[0-9]{2,6})?",
+                    "[a-z0-9]{1,8}",
+                    "[ -~]{1,6}",
+                    proptest::sample::select(vec![
+                        "John", "Smith", "Mary", "Jones", "Dr.", "J.", "Mr", "Anna", "O'Neil", "Mary-Jane",
+                        "{\"v\":3,", "\"sku\":\"SKU-12\"", "HTTP/1.1", "(X11;", "[\"a\",\"B\"]",
+                    ]).prop_map(String::from),
+                    proptest::sample::select(vec!["John Smith", "Mary Jones", "Anna Müller"]).prop_map(String::from),
+                ],
+                1..8,
+            ),
+            seps in proptest::collection::vec(
+                proptest::sample::select(vec![" ", " ", " ", ", ", "\":\"", "/", "[", "]", "{", "}", "=", "&", "-", ".", "\t", ""]),
                 24,
             ),
             hint in 0i8..3,
