@@ -13,7 +13,6 @@ use piigate::{ColumnHints, Detector, Scratch};
 mod naive;
 
 #[path = "../tests/common/gen.rs"]
-#[allow(dead_code)]
 mod gen;
 
 fn mixes() -> Vec<(&'static str, Vec<String>)> {

@@ -16,7 +16,6 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use piigate::{NoProgress, RuleSet, ScanConfig, Scanner};
 
 #[path = "../tests/common/gen.rs"]
-#[allow(dead_code)]
 mod gen;
 
 fn bench_file() -> String {
@@ -50,7 +49,7 @@ fn end_to_end(c: &mut Criterion) {
     let mut g = c.benchmark_group("scan_file");
     g.sample_size(10);
     let run = |cfg: &ScanConfig| {
-        piigate::scan_inputs(&[file.clone()], rules.clone(), cfg, &NoProgress).unwrap()
+        piigate::scan_inputs(std::slice::from_ref(&file), rules.clone(), cfg, &NoProgress).unwrap()
     };
     let mut decode = ScanConfig {
         digest: false,
@@ -92,7 +91,7 @@ fn representations(c: &mut Criterion) {
         .collect();
     let refs: Vec<&str> = values.iter().map(String::as_str).collect();
     let distinct: Vec<&str> = refs[..256].to_vec();
-    let keys = Int32Array::from((0..65_536).map(|i| (i % 256) as i32).collect::<Vec<_>>());
+    let keys = Int32Array::from((0..65_536).map(|i| i % 256).collect::<Vec<_>>());
     let arrays: Vec<(&str, ArrayRef)> = vec![
         ("utf8", Arc::new(StringArray::from(refs.clone()))),
         ("large_utf8", Arc::new(LargeStringArray::from(refs.clone()))),

@@ -7,7 +7,6 @@
 //! ~1M-row row groups; Snappy.
 
 #[path = "../tests/common/gen.rs"]
-#[allow(dead_code)]
 mod gen;
 
 use std::sync::Arc;

@@ -894,9 +894,7 @@ mod tests {
             seed: 0,
             batch_size: 1024,
         };
-        let e = read_input(&f, &opts, &consumer, &rt)
-            .err()
-            .expect("a ragged CSV is refused");
+        let e = read_input(&f, &opts, &consumer, &rt).expect_err("a ragged CSV is refused");
         assert!(e.to_string().starts_with("bad.csv: "), "{e}");
         assert!(std::error::Error::source(&e).is_some(), "{e:?}");
     }

@@ -9,8 +9,10 @@ use crate::common::{evaluate, gen};
 
 fn scan_dir(dir: &std::path::Path) -> piigate::Report {
     let rules = Arc::new(RuleSet::builtin().expect("built-in rules"));
-    let mut cfg = ScanConfig::default();
-    cfg.digest = false;
+    let cfg = ScanConfig {
+        digest: false,
+        ..Default::default()
+    };
     piigate::scan_inputs(
         &[dir.display().to_string()],
         rules,

@@ -1345,6 +1345,9 @@ struct DigitRuns {
     gates: Vec<Vec<DigitGate>>,
 }
 
+/// Per length of a run of digits, `digit_run_prefixes`' two bit sets.
+type RunPrefixes = Vec<(u128, u128)>;
+
 /// A gate a run of digits passes, and the first-two-digit values (bit
 /// `10 * d0 + d1`) under which its rule can match such a run.
 ///
@@ -1371,7 +1374,7 @@ impl DigitRuns {
         }
         // Which runs each of those rules can match (their DFAs are built
         // here, the others' are not).
-        let mut reach: Vec<Option<Option<Vec<(u128, u128)>>>> = vec![None; rules.rules.len()];
+        let mut reach: Vec<Option<Option<RunPrefixes>>> = vec![None; rules.rules.len()];
         let gates = passing
             .into_iter()
             .enumerate()
@@ -1415,7 +1418,7 @@ impl DigitRuns {
 /// digits (bit `10 * d0 + d1`; every bit for `n` < 2) under which some run
 /// of `n` digits is matched whole by one of its patterns. `None` when a
 /// pattern has no whole-value DFA (then every run must be tried).
-fn digit_run_prefixes(m: &Compiled) -> Option<Vec<(u128, u128)>> {
+fn digit_run_prefixes(m: &Compiled) -> Option<RunPrefixes> {
     use regex_automata::dfa::Automaton;
     use std::collections::HashMap;
     let mut out = vec![(0u128, 0u128); DIGIT_RUN_MAX + 1];

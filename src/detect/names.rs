@@ -768,7 +768,7 @@ impl Names {
         let Some(open) = body.rfind(" (") else {
             return false;
         };
-        let code = body[open + 2..].as_bytes();
+        let code = &body.as_bytes()[open + 2..];
         let word = body[..open].trim_end();
         if code.len() != 3
             || !code.iter().all(u8::is_ascii_uppercase)

@@ -1250,8 +1250,7 @@ fn email_bytes(s: &str) -> bool {
         }
         // `c` followed by `next`: an empty label ("..") or a label that
         // ends with '-' ("-."), or starts with '-' (".-").
-        if (c == b'.' && next == b'.') || (c == b'-' && next == b'.') || (c == b'.' && next == b'-')
-        {
+        if matches!((c, next), (b'.', b'.') | (b'-', b'.') | (b'.', b'-')) {
             return false;
         }
         next = c;
@@ -1473,9 +1472,9 @@ mod tests {
                 ((p4 == 6011
                     || p2 == 65
                     || (644..=649).contains(&p3)
-                    || (622126..=622925).contains(&p(6)))
+                    || (622126..=622925).contains(&p(6))
+                    || p2 == 62)
                     && n >= 16)
-                    || (p2 == 62 && n >= 16)
                     || [6304, 6759, 6761, 6762, 6763].contains(&p4)
             }
             _ => false,

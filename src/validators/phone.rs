@@ -299,7 +299,7 @@ mod tests {
         }
         let international = t.starts_with('+') || (t.starts_with("00") && d.len() >= 10);
         if international {
-            let digits = if t.starts_with("00") { &d[2..] } else { &d[..] };
+            let digits = if t.starts_with("00") { &d[2..] } else { d };
             for cc_len in 1..=3 {
                 if digits.len() <= cc_len {
                     break;

@@ -946,7 +946,7 @@ fn base58(bytes: &[u8]) -> String {
         }
     }
     let zeros = bytes.iter().take_while(|&&b| b == 0).count();
-    let mut s: String = std::iter::repeat('1').take(zeros).collect();
+    let mut s: String = std::iter::repeat_n('1', zeros).collect();
     s.extend(
         digits
             .iter()
@@ -983,8 +983,11 @@ fn with_nulls(
         .collect()
 }
 
+/// Writes one PII value.
+type PiiFn = fn(&mut Gen) -> String;
+
 /// Free text where `k` kinds of PII each appear in a minority share of rows.
-fn notes(g: &mut Gen, n: usize, pii: &[(f64, fn(&mut Gen) -> String)]) -> Vec<Option<String>> {
+fn notes(g: &mut Gen, n: usize, pii: &[(f64, PiiFn)]) -> Vec<Option<String>> {
     (0..n)
         .map(|_| {
             if g.chance(0.1) {
