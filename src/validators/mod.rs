@@ -1159,8 +1159,10 @@ pub fn vin(s: &str) -> bool {
     {
         return false;
     }
-    // A VIN mixes letters and digits; 17 digits is a number, not a VIN.
-    if b.iter().all(|c| c.is_ascii_digit()) {
+    // A VIN mixes letters and digits: 17 digits is a number, 17 letters a
+    // word or a code (the rule's gates ask for a digit too; a VIN's last
+    // characters are the serial number's digits).
+    if b.iter().all(|c| c.is_ascii_digit()) || !b.iter().any(|c| c.is_ascii_digit()) {
         return false;
     }
     let val = |c: u8| -> u32 {
@@ -1779,6 +1781,8 @@ mod tests {
         assert!(!eth_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"));
         assert!(vin("1HGCM82633A004352"));
         assert!(!vin("1HGCM82643A004352"));
+        // Seventeen letters with a valid check letter (X) are no VIN.
+        assert!(!vin("pBShVFNDxBjNBencP"));
     }
 
     #[test]
