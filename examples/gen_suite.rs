@@ -419,8 +419,8 @@ fn person(r: &mut StdRng, l: &Locale) -> String {
 }
 
 fn email(r: &mut StdRng, l: &Locale) -> String {
-    let f = ascii_fold(*pick(r, l.first));
-    let s = ascii_fold(*pick(r, l.last));
+    let f = ascii_fold(pick::<&str>(r, l.first));
+    let s = ascii_fold(pick::<&str>(r, l.last));
     let d = pick(r, l.domains);
     match r.gen_range(0..6) {
         0 => format!("{f}.{s}@{d}"),
@@ -793,7 +793,7 @@ fn sentence(r: &mut StdRng, out: &mut String) {
             out.push_str(w);
         }
     }
-    out.push_str(*pick(r, &[".", ".", ".", "?", "!"]));
+    out.push_str(pick::<&str>(r, &[".", ".", ".", "?", "!"]));
 }
 
 /// A free-text body of about `len` bytes; with `pii`, one to three PII

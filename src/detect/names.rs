@@ -1824,6 +1824,26 @@ mod tests {
         N.get_or_init(Names::builtin)
     }
 
+    /// Name spans as `find_counted` writes them.
+    type Spans = Vec<(usize, usize, bool)>;
+
+    /// `words` joined by `seps` (the `k`-th before the `k`-th word), and the
+    /// names finder's answers on it with its quick checks and without.
+    fn quick_and_full(words: &[String], seps: &[&str], hint: i8) -> (String, Spans, Spans) {
+        let mut v = String::new();
+        for (k, w) in words.iter().enumerate() {
+            if k > 0 {
+                v.push_str(seps[k]);
+            }
+            v.push_str(w);
+        }
+        let hinted = NameHint::of(hint);
+        let (mut t, mut quick, mut full) = (Vec::new(), Vec::new(), Vec::new());
+        names().find_counted_with::<true>(&v, hinted, 99, &mut t, &mut quick);
+        names().find_counted_with::<false>(&v, hinted, 99, &mut t, &mut full);
+        (v, quick, full)
+    }
+
     proptest::proptest! {
         /// Checking long ASCII text for a pair of capitalised words first
         /// changes no answer of the names finder, hinted or not.
@@ -1845,18 +1865,7 @@ mod tests {
             ),
             hint in 0i8..3,
         ) {
-            let mut v = String::new();
-            for (k, w) in words.iter().enumerate() {
-                if k > 0 {
-                    v.push_str(seps[k]);
-                }
-                v.push_str(w);
-            }
-            let hinted = NameHint::of(hint);
-            let n = names();
-            let (mut t, mut quick, mut full) = (Vec::new(), Vec::new(), Vec::new());
-            n.find_counted_with::<true>(&v, hinted, 99, &mut t, &mut quick);
-            n.find_counted_with::<false>(&v, hinted, 99, &mut t, &mut full);
+            let (v, quick, full) = quick_and_full(&words, &seps, hint);
             proptest::prop_assert_eq!(quick, full, "{:?}", v);
         }
 
@@ -1885,18 +1894,7 @@ mod tests {
             ),
             hint in 0i8..3,
         ) {
-            let mut v = String::new();
-            for (k, w) in words.iter().enumerate() {
-                if k > 0 {
-                    v.push_str(seps[k]);
-                }
-                v.push_str(w);
-            }
-            let hinted = NameHint::of(hint);
-            let n = names();
-            let (mut t, mut quick, mut full) = (Vec::new(), Vec::new(), Vec::new());
-            n.find_counted_with::<true>(&v, hinted, 99, &mut t, &mut quick);
-            n.find_counted_with::<false>(&v, hinted, 99, &mut t, &mut full);
+            let (v, quick, full) = quick_and_full(&words, &seps, hint);
             proptest::prop_assert_eq!(quick, full, "{:?}", v);
         }
 
