@@ -1497,13 +1497,21 @@ fn digit_run_prefixes(m: &Compiled) -> Option<RunPrefixes> {
     Some(out)
 }
 
+/// Whether the gate `(g, prefixes)` of a run of digits with first-two-digit
+/// key `key` lets its rule run in this column: the rule can match such a
+/// run, and has the hint it needs.
+#[inline(always)]
+fn digit_gate_wakes(g: &Gate, prefixes: u128, key: u32, hints: &ColumnHints) -> bool {
+    prefixes >> key & 1 != 0 && !(g.requires_hint && hints.get(g.rule as usize) <= 0)
+}
+
 /// No gate of a run of digits with first-two-digit key `key` lets its rule
 /// run in this column (see `Detector::quiet_digit_run`).
 #[inline]
 fn quiet(gates: &[DigitGate], key: u32, hints: &ColumnHints) -> bool {
-    gates.iter().all(|&(g, prefixes, _)| {
-        prefixes >> key & 1 == 0 || (g.requires_hint && hints.get(g.rule as usize) <= 0)
-    })
+    !gates
+        .iter()
+        .any(|&(g, prefixes, _)| digit_gate_wakes(&g, prefixes, key, hints))
 }
 
 /// The cheap look before `DigitRuns::of`: short enough, and a digit at
@@ -1614,10 +1622,10 @@ impl Detector {
             return false;
         };
         for &(g, prefixes, always) in gates {
-            let i = g.rule as usize;
-            if prefixes >> key & 1 == 0 || (g.requires_hint && hints.get(i) <= 0) {
+            if !digit_gate_wakes(&g, prefixes, key, hints) {
                 continue;
             }
+            let i = g.rule as usize;
             let r = &self.rules.rules[i];
             match r.detector {
                 DetectorKind::Regex => {
@@ -1686,10 +1694,7 @@ impl Detector {
         if let Some((shape, gates, key)) = digit_run {
             sh = shape;
             for &(g, prefixes, always) in gates {
-                if prefixes >> key & 1 == 0 {
-                    continue;
-                }
-                if g.requires_hint && hints.get(g.rule as usize) <= 0 {
+                if !digit_gate_wakes(&g, prefixes, key, hints) {
                     continue;
                 }
                 if always >> key & 1 != 0 && g.rule < 128 {
@@ -2702,30 +2707,20 @@ fn capitals_beside(text: &str, s: usize, e: usize, words: &[String]) -> bool {
             && w.chars().all(|c| c.is_alphabetic() && !c.is_lowercase())
             && !words.iter().any(|x| x.eq_ignore_ascii_case(w))
     };
+    let not_letter = |c: char| !c.is_alphabetic();
+    // A neighbour counts only across a separator (spaces; before it, a comma).
     let before = text[..s].trim_end_matches(' ');
     let before = before
         .strip_suffix(',')
         .map_or(before, |b| b.trim_end_matches(' '));
-    if before.len() < text[..s].len() {
-        let w = before
-            .rsplit(|c: char| !c.is_alphabetic())
-            .next()
-            .unwrap_or("");
-        if capitals(w) {
-            return true;
-        }
-    }
     let after = text[e..].trim_start_matches(' ');
-    if after.len() < text[e..].len() {
-        let w = after
-            .split(|c: char| !c.is_alphabetic())
-            .next()
-            .unwrap_or("");
-        if capitals(w) {
-            return true;
-        }
-    }
-    false
+    let word_before = (before.len() < s).then(|| before.rsplit(not_letter).next());
+    let word_after = (after.len() < text.len() - e).then(|| after.split(not_letter).next());
+    word_before
+        .into_iter()
+        .chain(word_after)
+        .flatten()
+        .any(capitals)
 }
 
 /// Whether the match at `s` follows a country calling code (`+46 123 45

@@ -1648,6 +1648,16 @@ fn ascii_word_runs(b: &[u8], mut each: impl FnMut(usize, usize) -> bool) {
     }
 }
 
+/// The bits of a block's word mask `word` (of `len` bytes) that start a
+/// word run, given `carry` (1: the block before ended inside a run), which
+/// is set for the next block.
+#[inline]
+fn run_starts(word: u64, len: usize, carry: &mut u64) -> u64 {
+    let starts = word & !((word << 1) | *carry);
+    *carry = (word >> (len - 1)) & 1;
+    starts
+}
+
 /// The longest value whose capitalised tokens `find_counted` counts before
 /// its quick exit (longer text has its own quick check).
 const CAPITALISED_COUNT_MAX: usize = 256;
@@ -1660,8 +1670,7 @@ fn ascii_capitalised_tokens(b: &[u8]) -> usize {
     let mut carry = 0u64;
     for block in b.chunks(64) {
         let m = super::bytes::word_masks(block);
-        let starts = m.word & !((m.word << 1) | carry);
-        carry = (m.word >> (block.len() - 1)) & 1;
+        let starts = run_starts(m.word, block.len(), &mut carry);
         n += (starts & m.upper).count_ones() as usize;
         if n >= 2 {
             break;
@@ -1704,8 +1713,7 @@ fn no_name_in_ascii(b: &[u8]) -> bool {
     let mut carry = 0u64;
     for (k, block) in b.chunks(64).enumerate() {
         let m = super::bytes::word_masks(block);
-        let starts = m.word & !((m.word << 1) | carry);
-        carry = (m.word >> (block.len() - 1)) & 1;
+        let starts = run_starts(m.word, block.len(), &mut carry);
         tokens += (starts & !m.dot).count_ones();
         let mut caps = starts & m.upper;
         while caps != 0 {
