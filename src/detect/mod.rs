@@ -3204,7 +3204,22 @@ fn token_boundary(text: &str, s: usize, e: usize) -> bool {
             return false;
         }
     }
-    true
+    // The patterns' word boundaries are ASCII: a match may start or end
+    // beside a letter outside ASCII, inside a word ("MÜLLERSTRASSE" holds
+    // no SWIFT code "LLERSTRASSE"). Letters of the alphabets written with
+    // spaces between words glue; CJK text, which has none, does not.
+    let glued = |c: Option<char>| c.is_some_and(spaced_letter);
+    !(b.get(s.wrapping_sub(1)).is_some_and(|&p| p >= 0x80) && glued(text[..s].chars().next_back())
+        || b.get(e).is_some_and(|&n| n >= 0x80) && glued(text[e..].chars().next()))
+}
+
+/// A letter outside ASCII of an alphabet written with spaces between
+/// words: Latin (Latin-1 and Extended-A/B), Greek, Cyrillic.
+fn spaced_letter(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{0370}'..='\u{04FF}')
+        && c != '\u{00D7}'
+        && c != '\u{00F7}'
+        && c.is_alphabetic()
 }
 
 /// Drop hits that lie strictly inside a longer hit (a phone-shaped run inside an
@@ -3975,6 +3990,35 @@ mod tests {
             "DEUTDEFF500 BANK",
         ] {
             assert!(bic(v), "{v}");
+        }
+    }
+
+    /// A match that starts or ends beside a letter outside ASCII of an
+    /// alphabet written with spaces (Latin, Greek, Cyrillic) is part of a
+    /// longer word; beside CJK text, which has no spaces, it is not.
+    #[test]
+    fn matches_inside_words_with_letters_outside_ascii_are_not_hits() {
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let det = Detector::new(rules);
+        let found = |v: &str, e: &str| det.entities_in(v, None).contains(&e.to_string());
+        for v in [
+            "MÜLLERSTRASSE",
+            "BÄCKERSTRASSE 5",
+            "Lieferung an ZÜRICHBERG",
+            "ΑΘΗΝΑDEUTDEFF",
+            "ЩDEUTDEFF",
+        ] {
+            assert!(!found(v, "SWIFT_BIC"), "{v}");
+        }
+        assert!(!found("Rückruf unter 030 1234567ß", "PHONE"));
+        for (v, e) in [
+            ("Ζήτα DEUTDEFF", "SWIFT_BIC"),
+            ("Wir überweisen an DEUTDEFF500", "SWIFT_BIC"),
+            ("Rückruf unter 030 1234567 möglich", "PHONE"),
+            ("电话+86 138 1234 5678", "PHONE"),
+            ("Überseeallee 12", "STREET_ADDRESS"),
+        ] {
+            assert!(found(v, e), "{v}");
         }
     }
 
