@@ -717,6 +717,74 @@ impl Names {
                 }
             }
         }
+        self.find_addressed(text, tokens, out);
+    }
+
+    /// Embedded: a form of address before one to three capitalised words
+    /// in running text names a person whether or not a list knows the
+    /// words ("ask Dr. Okafor to call", "avec Mme Dupont", "com a Dona
+    /// Fátima", "with Prof. Wole Soyinka at noon"). Not after a capitalised
+    /// word, where the title may be a street's ("12 Oak Dr. Springfield");
+    /// the words stop at a stop word, a place or a word in capitals; after
+    /// the forms that are also abbreviations of other words ("Sr." for
+    /// senior, "M." an initial) the first word must be a listed name.
+    fn find_addressed(
+        &self,
+        text: &str,
+        tokens: &[(usize, usize)],
+        out: &mut Vec<(usize, usize, bool)>,
+    ) {
+        for k in 0..tokens.len().saturating_sub(1) {
+            let (t0, t1) = tokens[k];
+            let title = &text[t0..t1];
+            if !starts_upper(title) || !is_form_of_address(title.as_bytes()) {
+                continue;
+            }
+            // "Dr." is also a street's drive, "Sr." senior and "M." an
+            // initial: after a capitalised word or a number they are not
+            // forms of address, and a word after them must be a listed name.
+            let ambiguous = ["dr", "sr", "m"]
+                .iter()
+                .any(|a| title.eq_ignore_ascii_case(a));
+            if ambiguous && k > 0 {
+                let (p0, p1) = tokens[k - 1];
+                let prev = &text[p0..p1];
+                if text[p1..t0].trim().is_empty()
+                    && (starts_upper(prev) || prev.as_bytes()[0].is_ascii_digit())
+                    && !is_form_of_address(prev.as_bytes())
+                {
+                    continue;
+                }
+            }
+            let (mut end, mut words, mut known) = (t1, 0, false);
+            for (n, &(w0, w1)) in tokens[k + 1..].iter().take(3).enumerate() {
+                let gap = text[end..w0].trim();
+                if !(gap.is_empty() || (n == 0 && gap == ".")) {
+                    break;
+                }
+                let w = &text[w0..w1];
+                let f = self.flags(w);
+                if !starts_upper(w)
+                    || is_all_upper(w)
+                    || !is_name_token(w, NameHint::None)
+                    || f & (STOP_WORD | TITLE | PLACE_WORD | PLACE_NAME) != 0
+                {
+                    break;
+                }
+                if n == 0 {
+                    known = f & (FIRST_NAME | SURNAME) != 0;
+                }
+                words += 1;
+                end = w1;
+            }
+            let sure = !(title.eq_ignore_ascii_case("sr") || title.eq_ignore_ascii_case("m"));
+            if words == 0 || !(sure || known) {
+                continue;
+            }
+            if !out.iter().any(|&(s, e, _)| s < end && t0 < e) {
+                out.push((t0, end, false));
+            }
+        }
     }
 
     /// Whether the pair of `tokens` at `k` is part of a longer run of
@@ -1586,6 +1654,8 @@ fn is_form_of_address(core: &[u8]) -> bool {
         b"mag",
         b"mgr",
         b"univ.prof",
+        b"dona",
+        "doña".as_bytes(),
     ];
     core.len() <= 9 && FORMS.iter().any(|f| f.eq_ignore_ascii_case(core))
 }
@@ -1914,7 +1984,8 @@ fn no_name_in_ascii(b: &[u8]) -> bool {
     let is_gap = |c: u8| c.is_ascii_whitespace() || c == 0x0B;
     // Whether the run starting at `q` (a capital) pairs with the token
     // before it: only white space between, and that token starts with a
-    // capital and is not a word of three bytes or more ending with a dot.
+    // capital and is not a word of three bytes or more ending with a dot
+    // (the end of a sentence), unless it is a form of address ("Dr.").
     let pairs_back = |q: usize| {
         let mut p = q;
         while p > 0 && is_gap(b[p - 1]) {
@@ -1927,7 +1998,8 @@ fn no_name_in_ascii(b: &[u8]) -> bool {
         while s > 0 && is_word(b[s - 1]) {
             s -= 1;
         }
-        b[s].is_ascii_uppercase() && !(p - s > 2 && b[p - 1] == b'.')
+        b[s].is_ascii_uppercase()
+            && (!(p - s > 2 && b[p - 1] == b'.') || is_form_of_address(&b[s..p - 1]))
     };
     let mut tokens = 0u32;
     let mut carry = 0u64;
@@ -1971,7 +2043,9 @@ fn no_name_in_ascii_walk(b: &[u8]) -> bool {
                 return false;
             }
         }
-        first = (b[s].is_ascii_uppercase() && !(long && b[e - 1] == b'.')).then_some(e);
+        first = (b[s].is_ascii_uppercase()
+            && (!(long && b[e - 1] == b'.') || is_form_of_address(&b[s..e - 1])))
+        .then_some(e);
         true
     });
     !pair && tokens > 5
@@ -2360,6 +2434,42 @@ mod tests {
             "커피",
         ] {
             assert!(n.find(thing, true).is_empty(), "{thing}");
+        }
+    }
+
+    #[test]
+    fn a_form_of_address_in_running_text_names_the_words_after_it() {
+        let n = Names::builtin();
+        // Surnames and given names that no list needs to hold, after a
+        // title, in several languages; short notes and a long one (which
+        // takes the quick check for a capitalised pair first).
+        for (text, name) in [
+            ("Please ask Dr. Okafor to call back", "Dr. Okafor"),
+            ("Meeting with Prof. Wole Soyinka at noon", "Prof. Wole Soyinka"),
+            ("Rendez-vous avec Mme Dupont demain", "Mme Dupont"),
+            ("Llamar al Sr. Gómez mañana", "Sr. Gómez"),
+            ("Falar com a Dona Fátima sobre o contrato", "Dona Fátima"),
+            ("Call Mr. Nakamura", "Mr. Nakamura"),
+            ("Termin mit Frau Dr. Özdemir am Montag", "Dr. Özdemir"),
+            (
+                "The customer wrote a long complaint about the delivery, and asked that Dr. Okafor call her back before Friday.",
+                "Dr. Okafor",
+            ),
+        ] {
+            let spans = n.find(text, false);
+            assert!(
+                spans.iter().any(|&(s, e, _)| &text[s..e] == name),
+                "{text}: {spans:?}"
+            );
+        }
+        // A street's drive after its name, a senior rank before a job.
+        for text in [
+            "Delivered to 12 Oak Dr. Springfield",
+            "Shipped to 45 Maple Dr. Austin TX, left at the door as asked",
+            "Hired a Sr. Software Engineer today",
+            "Works as Sr. Manager at Acme",
+        ] {
+            assert!(n.find(text, false).is_empty(), "{text}");
         }
     }
 
