@@ -989,7 +989,7 @@ impl Scanner {
                         degrees.push(Some(f.value(i)));
                     } else if text.is_valid(i) {
                         let v = crate::detect::trim_value(text.value(i));
-                        match parse_dms(v).or_else(|| decimal_comma(v)) {
+                        match crate::validators::parse_dms(v).or_else(|| decimal_comma(v)) {
                             Some(d) => degrees.push(Some(d)),
                             None => {
                                 if is_placeholder_trimmed(v) {
@@ -1332,60 +1332,6 @@ fn decimal_comma(s: &str) -> Option<f64> {
     (digits(a_digits) && digits(b))
         .then(|| format!("{a}.{b}").parse().ok())
         .flatten()
-}
-
-/// A coordinate in degrees, minutes and seconds ("40°26′46″N"), or in
-/// decimal degrees with a hemisphere letter before or after ("27.5N",
-/// "79.0 W", "S 33.87"), as signed decimal degrees. "73 58 W" is not: minutes
-/// need the degree sign.
-fn parse_dms(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let hemisphere = |c: char| match c {
-        'N' | 'E' | 'n' | 'e' => Some(1.0),
-        'S' | 'W' | 's' | 'w' => Some(-1.0),
-        _ => None,
-    };
-    let (body, sign, lettered) = if let Some(sg) = hemisphere(s.chars().last()?) {
-        (&s[..s.len() - 1], sg, true)
-    } else if let Some(sg) = hemisphere(s.chars().next()?) {
-        (&s[1..], sg, true)
-    } else {
-        (s, 1.0, false)
-    };
-    let (body, sign) = match body.trim_start().strip_prefix('-') {
-        Some(rest) => (rest, -sign),
-        None => (body, sign),
-    };
-    let Some((deg, rest)) = body.split_once('°') else {
-        // Decimal degrees with a hemisphere letter and nothing else.
-        let b = body.trim();
-        let plain = !b.is_empty() && b.bytes().all(|c| c.is_ascii_digit() || c == b'.');
-        return (lettered && plain)
-            .then(|| b.parse::<f64>().ok())
-            .flatten()
-            .filter(|v| v.is_finite())
-            .map(|v| sign * v);
-    };
-    let mut value: f64 = deg.trim().parse().ok()?;
-    let mut rest = rest.trim();
-    for (marks, scale) in [
-        (&['\'', '′', '’'][..], 60.0),
-        (&['"', '″', '”'][..], 3600.0),
-    ] {
-        if rest.is_empty() {
-            break;
-        }
-        let Some(i) = rest.find(marks) else {
-            break;
-        };
-        let part: f64 = rest[..i].trim().parse().ok()?;
-        if !(0.0..60.0).contains(&part) {
-            return None;
-        }
-        value += part / scale;
-        rest = rest[i..].trim_start_matches(marks).trim();
-    }
-    (rest.is_empty() && value.is_finite()).then_some(sign * value)
 }
 
 /// Count one value whose hits all cover `raw` and belong to one entity:
@@ -2123,7 +2069,7 @@ mod tests {
     #[test]
     fn degrees_minutes_and_seconds() {
         let near = |s: &str, want: f64| {
-            let got = parse_dms(s).unwrap_or(f64::NAN);
+            let got = crate::validators::parse_dms(s).unwrap_or(f64::NAN);
             assert!((got - want).abs() < 1e-4, "{s}: {got}");
         };
         near("40°26′46″N", 40.0 + 26.0 / 60.0 + 46.0 / 3600.0);
@@ -2151,7 +2097,7 @@ mod tests {
             "12.5.3W",
             "Seen",
         ] {
-            assert_eq!(parse_dms(bad), None, "{bad}");
+            assert_eq!(crate::validators::parse_dms(bad), None, "{bad}");
         }
     }
 

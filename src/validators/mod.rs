@@ -89,6 +89,9 @@ pub enum Validator {
     GeoPair,
     /// A latitude/longitude pair with one decimal or more (`27.5, -79.0`).
     GeoPairCoarse,
+    /// A latitude and a longitude in degrees and minutes with their
+    /// hemisphere letters (`40°26′46″N 79°58′56″W`), in range.
+    GeoDmsPair,
     /// A WKT point in degrees (`POINT(-0.1276 51.5072)`, `SRID=4326;POINT Z
     /// (…)`): longitude then latitude, in range, three decimals or more.
     GeoWktPoint,
@@ -175,6 +178,7 @@ impl Validator {
             Validator::Email => email(s),
             Validator::GeoPair => geo_pair_with(s, 3),
             Validator::GeoPairCoarse => geo_pair_with(s, 1),
+            Validator::GeoDmsPair => geo_dms_pair(s),
             Validator::GeoWktPoint => geo_wkt_point(s),
             Validator::Jwt => jwt(s),
             Validator::SecretEntropy => secret_entropy(s),
@@ -1290,6 +1294,84 @@ fn geo_pair_with(s: &str, decimals: usize) -> bool {
         && dec(b) >= decimals
 }
 
+/// A coordinate in degrees, minutes and seconds ("40°26′46″N"), or in
+/// decimal degrees with a hemisphere letter before or after ("27.5N",
+/// "79.0 W", "S 33.87"), as signed decimal degrees. "73 58 W" is not: minutes
+/// need the degree sign.
+pub(crate) fn parse_dms(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let hemisphere = |c: char| match c {
+        'N' | 'E' | 'n' | 'e' => Some(1.0),
+        'S' | 'W' | 's' | 'w' => Some(-1.0),
+        _ => None,
+    };
+    let (body, sign, lettered) = if let Some(sg) = hemisphere(s.chars().last()?) {
+        (&s[..s.len() - 1], sg, true)
+    } else if let Some(sg) = hemisphere(s.chars().next()?) {
+        (&s[1..], sg, true)
+    } else {
+        (s, 1.0, false)
+    };
+    let (body, sign) = match body.trim_start().strip_prefix('-') {
+        Some(rest) => (rest, -sign),
+        None => (body, sign),
+    };
+    let Some((deg, rest)) = body.split_once('°') else {
+        // Decimal degrees with a hemisphere letter and nothing else.
+        let b = body.trim();
+        let plain = !b.is_empty() && b.bytes().all(|c| c.is_ascii_digit() || c == b'.');
+        return (lettered && plain)
+            .then(|| b.parse::<f64>().ok())
+            .flatten()
+            .filter(|v| v.is_finite())
+            .map(|v| sign * v);
+    };
+    let mut value: f64 = deg.trim().parse().ok()?;
+    let mut rest = rest.trim();
+    for (marks, scale) in [
+        (&['\'', '′', '’'][..], 60.0),
+        (&['"', '″', '”'][..], 3600.0),
+    ] {
+        if rest.is_empty() {
+            break;
+        }
+        let Some(i) = rest.find(marks) else {
+            break;
+        };
+        let part: f64 = rest[..i].trim().parse().ok()?;
+        if !(0.0..60.0).contains(&part) {
+            return None;
+        }
+        value += part / scale;
+        rest = rest[i..].trim_start_matches(marks).trim();
+    }
+    (rest.is_empty() && value.is_finite()).then_some(sign * value)
+}
+
+/// A latitude and a longitude in degrees and minutes (and seconds), each
+/// with its hemisphere letter ("40°26′46″N 79°58′56″W", "33° 52.2′ S, 151°
+/// 12.5′ E"): the latitude N or S within 90°, the longitude E or W (O in
+/// French, Spanish and German) within 180°, minutes and seconds below 60.
+pub fn geo_dms_pair(s: &str) -> bool {
+    let Some(i) = s.find(['N', 'S']) else {
+        return false;
+    };
+    let (lat, lon) = s.split_at(i + 1);
+    let lon = lon.trim_start_matches([',', ';', ' ']);
+    let lon = match lon.strip_suffix('O') {
+        Some(l) => format!("{l}W"),
+        None => lon.to_string(),
+    };
+    let (Some(a), Some(b)) = (parse_dms(lat), parse_dms(&lon)) else {
+        return false;
+    };
+    lat.contains('°')
+        && lon.contains('°')
+        && (lon.ends_with('E') || lon.ends_with('W'))
+        && a.abs() <= 90.0
+        && b.abs() <= 180.0
+}
+
 /// A Well-Known Text point whose x and y are a longitude and a latitude in
 /// range with three decimals or more (about 100 m): `POINT(x y)`, with an
 /// optional `Z`, `M` or `ZM` and their extra ordinates, after an optional
@@ -1380,6 +1462,34 @@ pub fn secret_entropy(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Degrees and minutes (seconds optional, decimal minutes allowed) with
+    /// hemisphere letters, both axes in range; O for west (Spanish, French,
+    /// German); minutes and seconds below 60.
+    #[test]
+    fn dms_pairs_are_positions_in_range() {
+        for ok in [
+            "40°26′46″N 79°58′56″W",
+            "48°51′24″N 2°21′03″E",
+            "51°30'26\"N, 0°7'39\"W",
+            "33° 52.2′ S 151° 12.5′ E",
+            "64°08′N 21°56′W",
+            "40°25′N 3°42′O",
+            "90°0′N 180°0′E",
+        ] {
+            assert!(geo_dms_pair(ok), "{ok}");
+        }
+        for bad in [
+            "95°10′N 20°10′E",
+            "40°26′46″N 190°58′56″W",
+            "40°75′46″N 79°58′56″W",
+            "40°26′46″N 79°58′76″W",
+            "40°26′46″E 79°58′56″N",
+            "40°26′ 79°58′",
+        ] {
+            assert!(!geo_dms_pair(bad), "{bad}");
+        }
+    }
 
     /// The plain statement of the e-mail rules that `email` implements in one pass.
     fn email_reference(s: &str) -> bool {
