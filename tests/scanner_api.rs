@@ -447,7 +447,7 @@ fn table_entities(columns: &[(&str, Vec<&str>)]) -> Vec<(String, Vec<String>)> {
 }
 
 /// A plain `name` column beside columns that say the rows are animals,
-/// storms, ships, towns or stations names those, however many of its values are also
+/// storms, ships, towns, stations, restaurants, drinks or racehorses names those, however many of its values are also
 /// people's names; beside a city or a country, or named for whose it is
 /// (`owner_name` beside `species`), it still names people.
 #[test]
@@ -545,6 +545,25 @@ fn names_of_things_are_told_by_their_sibling_columns() {
         ],
         "name"
     ));
+    // Restaurants, drinks and racehorses named after people.
+    for (sibling, value) in [
+        ("cuisine", "italian"),
+        ("menu_url", "https://example.org/menu"),
+        ("abv", "5.2"),
+        ("brewery", "Hoppy Co"),
+        ("varietal", "merlot"),
+        ("foaled", "2015"),
+        ("sire", "Storm Cat"),
+        ("typeface", "serif"),
+    ] {
+        assert!(
+            !person_in(
+                &[("name", named_after.clone()), (sibling, col(value))],
+                "name"
+            ),
+            "{sibling}"
+        );
+    }
     // People.
     assert!(person_in(
         &[
