@@ -2,7 +2,8 @@
 """Writes rules/dict/first_names_intl.txt and rules/dict/surnames_intl.txt.
 
 The source is the given-name and surname lists of Faker's person providers
-for its Latin-script locales (Faker is MIT-licensed; see
+for its Latin-script locales, and its romanized Japanese names (Faker is
+MIT-licensed; see
 rules/dict/LICENSE.md). The capitalised words of each entry, of Latin letters (with ' or
 -) and whose case round-trips, are kept, lower-cased, without the words the US Census lists already hold.
 
@@ -46,13 +47,17 @@ def values(v):
 def main():
     firsts, lasts = set(), set()
     for m in pkgutil.iter_modules(P.__path__):
-        if not LATIN.match(m.name):
-            continue
         pr = importlib.import_module(f"faker.providers.person.{m.name}").Provider
+        # Japanese names as written in Latin letters (Faker's romanized
+        # lists). Not the Chinese ones: their one-syllable surnames and given
+        # names are English words too often ("An", "She", "Fan", "Gang").
+        latin_locale = bool(LATIN.match(m.name))
         for attr in dir(pr):
-            if "first_names" in attr:
+            if not (latin_locale or (m.name == "ja_JP" and "romanized" in attr)):
+                continue
+            if "first_names" in attr or "first_romanized_names" in attr:
                 firsts.update(values(getattr(pr, attr, None)))
-            elif "last_names" in attr:
+            elif "last_names" in attr or "last_romanized_names" in attr:
                 lasts.update(values(getattr(pr, attr, None)))
 
     def clean(ws):

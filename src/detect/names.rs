@@ -3,8 +3,9 @@
 
 const FIRST: &str = include_str!("../../rules/dict/first_names.txt");
 const LAST: &str = include_str!("../../rules/dict/surnames.txt");
-/// Given names and surnames of Faker's Latin-script locales, less the
-/// Census words (`tools/build_name_lists.py`).
+/// Given names and surnames of Faker's Latin-script locales and its
+/// romanized Japanese names, less the Census words
+/// (`tools/build_name_lists.py`).
 const FIRST_INTL: &str = include_str!("../../rules/dict/first_names_intl.txt");
 const LAST_INTL: &str = include_str!("../../rules/dict/surnames_intl.txt");
 const PLACES: &str = include_str!("../../rules/dict/places.txt");
@@ -2467,6 +2468,22 @@ mod tests {
         }
         let n = Names::builtin();
         for name in ["Ayşe Kaya", "Ştefan Popescu", "Radu Ţepeş"] {
+            assert_eq!(n.find(name, false).len(), 1, "{name}");
+        }
+    }
+
+    /// Japanese names written in Latin letters are in the lists (Faker's
+    /// romanized Japanese names), so a column of them behind a name that
+    /// says nothing is decided by its share like any other.
+    #[test]
+    fn romanized_japanese_names_are_names() {
+        let n = Names::builtin();
+        for name in [
+            "Naoko Yamaguchi",
+            "Shota Matsumoto",
+            "Akemi Fujiwara",
+            "Kenichi Ishikawa",
+        ] {
             assert_eq!(n.find(name, false).len(), 1, "{name}");
         }
     }
