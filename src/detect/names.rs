@@ -315,6 +315,33 @@ const PLACE_NAME: Flags = 128;
 /// makes a street or a place ("Baker Street", "Charing Cross") unless a
 /// common given name comes first ("Lois Lane", "Benny Hill").
 const TOPO_WORD: Flags = 256;
+/// Not in the lists, but ends the way only surnames end (Greek -opoulos,
+/// -akis, -idis, -iou, -dou, -lou…, not -bou: Caribou; Turkish -oğlu; Georgian -shvili; Ukrainian -enko;
+/// Romanian -escu; Igbo -chukwu; Persian -zadeh): a surname by its form.
+const SUFFIX_SURNAME: Flags = 512;
+
+/// The endings of `SUFFIX_SURNAME` (folded), each of a surname of six
+/// letters or more.
+const SURNAME_SUFFIXES: &[&[u8]] = &[
+    b"opoulos", b"poulos", b"akis", b"idis", b"iadis", b"oglou", b"oglu", b"shvili", b"enko",
+    b"escu", b"chukwu", b"zadeh", b"iou", b"dou", b"lou", b"rou", b"nou", b"mou", b"kou", b"tou",
+    b"sou", b"pou", b"vou", b"zou", b"gou",
+];
+
+/// The flags of a word that no list holds: `SURNAME | SUFFIX_SURNAME` when
+/// it ends like a surname (ASCII case ignored), else none.
+fn by_suffix(w: &[u8]) -> Flags {
+    let surname = w.len() >= 6
+        && w.iter().all(u8::is_ascii_alphabetic)
+        && SURNAME_SUFFIXES
+            .iter()
+            .any(|s| w.len() > s.len() && w[w.len() - s.len()..].eq_ignore_ascii_case(s));
+    if surname {
+        SURNAME | SUFFIX_SURNAME
+    } else {
+        0
+    }
+}
 
 /// Every dictionary word (folded) with what it can be: one hash lookup per
 /// token answers all the questions the finder asks.
@@ -492,7 +519,10 @@ impl Names {
     /// dictionaries as a whole ("koch-scheuermann", "thomas-xavier") takes
     /// the flags of its parts.
     fn lookup(&self, w: &[u8]) -> Flags {
-        self.exact(w).unwrap_or_else(|| self.hyphenated(w))
+        self.exact(w).unwrap_or_else(|| match self.hyphenated(w) {
+            0 => by_suffix(w),
+            f => f,
+        })
     }
 
     /// The flags of a folded word that is in the dictionaries as it is.
@@ -542,7 +572,7 @@ impl Names {
                 return match self.short.get(&key) {
                     Some(&f) => f,
                     None if w.bytes().any(|c| c == b'-') => self.flags_slow(w.as_bytes()),
-                    None => 0,
+                    None => by_suffix(w.as_bytes()),
                 };
             }
         }
@@ -1109,7 +1139,7 @@ impl Names {
         match self.short.get(&key) {
             Some(&f) => f,
             None if w.contains(&b'-') => self.flags_slow(w),
-            None => 0,
+            None => by_suffix(w),
         }
     }
 
@@ -1600,6 +1630,8 @@ struct NameTally {
     /// The last word so far is in no list at all (no name, stop, place,
     /// street or title word).
     tail_unlisted: bool,
+    /// The last word is a surname by its ending only (`SUFFIX_SURNAME`).
+    tail_suffix: bool,
 }
 
 /// Whether a name token is an initial: one capital letter, with or
@@ -1765,6 +1797,7 @@ impl NameTally {
             self.head_topo = f & TOPO_WORD != 0;
         }
         self.tail_topo = f & TOPO_WORD != 0;
+        self.tail_suffix = upper && f & SUFFIX_SURNAME != 0;
         self.tail_unlisted = upper
             && f & (FIRST_NAME | SURNAME | STOP_WORD | TITLE | PLACE_WORD | PLACE_NAME | TOPO_WORD)
                 == 0;
@@ -1895,8 +1928,17 @@ impl NameTally {
             && self.plain == 0
             && self.place_names == 0
             && !self.addressed;
+        // Two capitalised words, the last a surname by its ending
+        // ("Giorgos Papadopoulos", "Taras Shevchenko", "Mircea Eliade"
+        // aside): the lists cannot hold every given name either.
+        let suffix_named = self.tail_suffix
+            && self.words == 2
+            && self.initials == 0
+            && self.plain == 0
+            && self.place_names == 0
+            && !self.addressed;
         strong
-            || (given_unlisted && mixed_case())
+            || ((given_unlisted || suffix_named) && mixed_case())
             || (hinted && (self.head.0 || self.tail.1 || ((self.head.1 || self.tail.0) && comma())))
     }
 }
@@ -2475,6 +2517,36 @@ mod tests {
     /// Japanese names written in Latin letters are in the lists (Faker's
     /// romanized Japanese names), so a column of them behind a name that
     /// says nothing is decided by its share like any other.
+    /// Surnames no list holds, known by how they end (Greek, Turkish,
+    /// Georgian, Ukrainian, Romanian, Persian), after a given name no list
+    /// holds either, or alone in mixed case; words that merely end alike
+    /// (Caribou) or a facility named after someone are not.
+    #[test]
+    fn surnames_known_by_their_ending_are_names() {
+        let n = Names::builtin();
+        for name in [
+            "Giorgos Papadopoulos",
+            "Eleni Dimitriou",
+            "Kostas Nikolaidis",
+            "Mehmet Karaoğlu",
+            "Levan Beridzeshvili",
+            "Taras Shevchenko",
+            "Mircea Popescu",
+            "Reza Hosseinzadeh",
+            "Popescu",
+        ] {
+            assert_eq!(n.find(name, false).len(), 1, "{name}");
+        }
+        for thing in [
+            "Blue Caribou",
+            "Caribou Coffee",
+            "Hotel Papadopoulos",
+            "POPESCU",
+        ] {
+            assert!(n.find(thing, false).is_empty(), "{thing}");
+        }
+    }
+
     #[test]
     fn romanized_japanese_names_are_names() {
         let n = Names::builtin();
