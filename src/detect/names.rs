@@ -1243,7 +1243,8 @@ fn script_says_name(text: &str) -> bool {
     }
     let is_cyrillic = |c: char| ('\u{0400}'..='\u{04FF}').contains(&c);
     let is_hangul = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
-    let is_kana = |c: char| ('\u{3040}'..='\u{30FF}').contains(&c) || c == 'ー';
+    // Hiragana and katakana, the long-vowel mark ー among them.
+    let is_kana = |c: char| ('\u{3040}'..='\u{30FF}').contains(&c);
     let is_han =
         |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c);
     let letters = || text.chars().filter(|c| c.is_alphabetic() || *c == '・');
