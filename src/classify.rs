@@ -107,6 +107,30 @@ fn few_words(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
     words >= FEW_WORDS_MIN_ROWS && words * 2 >= rows && keys.len() < FEW_WORDS_DISTINCT
 }
 
+/// A structured column whose own name argues against people (`county`,
+/// `hotel`) is still a column of names when this share of its values are
+/// matched whole as names of two words or more ("Randy Gradishar"): names
+/// filed under the wrong heading. Names of places and things reach it
+/// rarely ("Blue Earth", "Lake of the Woods" are no names; "Jackson" is one
+/// word).
+const FULL_NAMES_OVER_COLUMN_NAME: f64 = 0.8;
+
+/// Whether the `places_against` rules among `members` matched whole, in two
+/// words or more, `FULL_NAMES_OVER_COLUMN_NAME` of the column's values.
+fn mostly_full_names(
+    members: &[(usize, &crate::scan::RuleStats)],
+    rules: &RuleSet,
+    values: f64,
+) -> bool {
+    let multi: u64 = members
+        .iter()
+        .filter(|(i, _)| rules.rules[*i].places_against)
+        .map(|(_, st)| st.full_rows.saturating_sub(st.word_rows))
+        .max()
+        .unwrap_or(0);
+    multi as f64 >= FULL_NAMES_OVER_COLUMN_NAME * values
+}
+
 /// Per rule: whether the column name `name` holds one of the rule's
 /// `negative_sibling_hints` as a word, or as the start of one (`windspeed`
 /// for `wind`): then it argues against the rule in the other columns of its
@@ -272,9 +296,11 @@ fn decide_column(
                     || context_rows >= t.free_text_min_rows
                     || ratio >= t.min_ratio_hinted)
         } else if hint < 0 {
-            // A column name that argues against the entity: only a strong checksum
-            // over nearly every value overrides it.
-            any_strong && ratio >= 0.8
+            // A column name that argues against the entity: only a strong
+            // checksum over nearly every value overrides it, or, where the
+            // name alone argues, full names in nearly every value.
+            (any_strong && ratio >= 0.8)
+                || (!by_siblings && mostly_full_names(&members, rules, values))
         } else {
             // A mixed column (emails and phones in one `contact` field, the
             // SSNs, NINOs and DNIs of one `national_id`): the column as a

@@ -1868,6 +1868,47 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
     }
 }
 
+/// #28, names of things: a column named for counties, districts, parks,
+/// hotels or clubs holds their names, many of which are surnames (counties
+/// named after people), not people; full names of people filed under such
+/// a heading (a misnamed column) are still found.
+#[test]
+fn columns_named_for_places_and_institutions_hold_no_people_unless_full_names() {
+    let found = |col: &str, values: &[&str]| {
+        let rows: Vec<&str> = values.iter().cycle().take(64).copied().collect();
+        entities_of(&text_column(col, &rows))[0].1.clone()
+    };
+    let surnames = [
+        "JACKSON", "LINCOLN", "DOUGLAS", "WASHINGTON", "MARSHALL", "STEVENS", "MORRISON",
+        "FILLMORE", "HAMILTON", "MONROE", "GRANT", "CLAY",
+    ];
+    for col in ["county_name", "county", "district_name", "borough", "province_name"] {
+        assert!(found(col, &surnames).is_empty(), "{col}");
+    }
+    let named = [
+        "Hamilton", "Wellington", "Cooper", "Marriott", "Hilton", "Wyndham", "Forbes",
+        "Russell", "Carlton", "Savoy", "Lowell", "Beaumont",
+    ];
+    for col in ["hotel_name", "club_name", "park_name", "church", "agency_name"] {
+        assert!(found(col, &named).is_empty(), "{col}");
+    }
+    let people = [
+        "Maria Gonzalez",
+        "Thomas Becker",
+        "Aisha Bello",
+        "Daniel Kowalski",
+        "Sofia Rossi",
+        "Kevin O'Brien",
+        "Hannah Schmidt",
+        "Luis Moreno",
+        "Grace Mitchell",
+        "Peter Lindqvist",
+    ];
+    for col in ["county", "district", "hotel"] {
+        assert_eq!(found(col, &people), ["PERSON_NAME"], "{col}");
+    }
+}
+
 /// #28, names of things in a `name` column: storms, mountains and lakes,
 /// institutions, dog breeds and firms named after people are not people;
 /// couples and people whose names hold such words still are.
