@@ -165,6 +165,10 @@ pub struct RedactionPlan {
     pub output_schema: Arc<Schema>,
     input_schema: Arc<Schema>,
     has_key: bool,
+    /// Per field, the hints its values are read with: the scan's, from
+    /// the names of all the table's columns (`ColumnHints::for_table`), so
+    /// that what the scan found in a column is what gets masked in it.
+    hints: Vec<ColumnHints>,
 }
 
 impl RedactionPlan {
@@ -212,11 +216,27 @@ impl RedactionPlan {
                 entity,
             });
         }
+        // The scan read every leaf column with the table's hints; a
+        // top-level column is one leaf (nested ones are refused above).
+        let leaves = crate::scan::leaf_columns(&RecordBatch::new_empty(Arc::new(schema.clone())));
+        let paths: Vec<&str> = leaves.iter().map(|(p, _)| p.as_str()).collect();
+        let people_beside = ColumnHints::for_table(rules, &paths)
+            .first()
+            .is_some_and(|h| h.people_beside);
+        let hints = fields
+            .iter()
+            .map(|f| {
+                let mut h = ColumnHints::from_column_name(rules, &f.name);
+                h.people_beside = people_beside;
+                h
+            })
+            .collect();
         Ok(RedactionPlan {
             output_schema: output_schema(schema, &fields),
             fields,
             input_schema: Arc::new(schema.clone()),
             has_key,
+            hints,
         })
     }
 
@@ -268,8 +288,8 @@ impl RedactionPlan {
         let arrays = batch
             .columns()
             .iter()
-            .zip(&self.fields)
-            .map(|(a, p)| redact_column(a, p, det, key))
+            .zip(self.fields.iter().zip(&self.hints))
+            .map(|(a, (p, hints))| redact_column(a, p, hints, det, key))
             .collect::<Result<Vec<_>>>()?;
         RecordBatch::try_new(self.output_schema.clone(), arrays)
             .map_err(|e| Error::arrow("redacted batch", e))
@@ -325,6 +345,7 @@ impl std::fmt::Debug for RedactKey {
 fn redact_column(
     arr: &ArrayRef,
     plan: &FieldPlan,
+    hints: &ColumnHints,
     det: &Detector,
     key: Option<&RedactKey>,
 ) -> Result<ArrayRef> {
@@ -335,7 +356,6 @@ fn redact_column(
         .map_err(|e| Error::arrow(format!("column {}", plan.name), e))?;
     let s = strings.as_string::<i32>();
     let mut scratch = Scratch::default();
-    let hints = ColumnHints::from_column_name(&det.rules, &plan.name);
     let style = det.rules.mask_style(&plan.entity);
     let mut out: Vec<Option<String>> = Vec::with_capacity(s.len());
     for i in 0..s.len() {
@@ -348,7 +368,7 @@ fn redact_column(
             Action::Keep => Some(v.to_string()),
             Action::Drop => None,
             Action::Mask => Some(crate::mask::mask(style, v)),
-            Action::MaskSpans => Some(mask_spans(det, v, None, &hints, &mut scratch)),
+            Action::MaskSpans => Some(mask_spans(det, v, None, hints, &mut scratch)),
             Action::Hash => {
                 let k = key.ok_or_else(|| {
                     Error::Config(format!(
@@ -529,6 +549,43 @@ mod tests {
             &mut s,
         );
         assert_eq!(out, "mail j***@e***.com or call +# (###) ###-####");
+    }
+
+    /// The plan reads each column with the hints the scan read it with,
+    /// the table's: beside a column of people named by their role, a
+    /// single given name is masked where the scan found it.
+    #[test]
+    fn the_plan_reads_columns_with_the_table_hints() {
+        use arrow::array::{ArrayRef, StringArray};
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let col = |v: &[&str]| Arc::new(StringArray::from(v.to_vec())) as ArrayRef;
+        let batch = RecordBatch::try_from_iter([
+            (
+                "winner",
+                col(&["Maria Gonzalez", "Thomas Becker", "Aisha Bello"]),
+            ),
+            ("eliminated", col(&["Olivia", "Marcus", "Elena"])),
+        ])
+        .unwrap();
+        let profile = crate::Scanner::new(rules.clone())
+            .scan_batches("t", "memory", [Ok(batch.clone())])
+            .unwrap();
+        let table = crate::classify_table(&rules, &profile, &Default::default());
+        let plan = RedactionPlan::new("t", &batch.schema(), &table, &rules, false).unwrap();
+        let det = Detector::new(rules.clone());
+        let mut s = Scratch::default();
+        assert_eq!(
+            mask_spans(&det, "Olivia", None, &plan.hints[1], &mut s),
+            "Oxxxxx"
+        );
+        // The same column alone: nothing to mask.
+        let alone =
+            RecordBatch::try_from_iter([("eliminated", col(&["Olivia", "Marcus"]))]).unwrap();
+        let plan = RedactionPlan::new("t", &alone.schema(), &table, &rules, false).unwrap();
+        assert_eq!(
+            mask_spans(&det, "Olivia", None, &plan.hints[0], &mut s),
+            "Olivia"
+        );
     }
 
     #[test]

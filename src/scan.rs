@@ -631,10 +631,8 @@ impl Scanner {
         for (f, a) in batch.schema().fields().iter().zip(batch.columns()) {
             flatten("", f, a, &mut leaves);
         }
-        let hints: Vec<ColumnHints> = leaves
-            .iter()
-            .map(|l| ColumnHints::from_column_name(&self.detector.rules, &l.path))
-            .collect();
+        let paths: Vec<&str> = leaves.iter().map(|l| l.path.as_str()).collect();
+        let hints = ColumnHints::for_table(&self.detector.rules, &paths);
         let mut tasks = Vec::new();
         for (i, l) in leaves.iter().enumerate() {
             let len = l.array.len();

@@ -1868,6 +1868,65 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
     }
 }
 
+/// #28, single-word names under a column name that says nothing: in a
+/// table where another column names people by their role (`winner`,
+/// `first_name`), a column of single given names (`eliminated`, `bottom`)
+/// holds people; the same values with no such column beside them, or in a
+/// column of dogs or flowers, do not.
+#[test]
+fn given_names_alone_are_people_beside_a_column_of_people() {
+    let given = vec![
+        "Olivia", "Marcus", "Elena", "Samuel", "Grace", "Daniel", "Fatima", "Lucas", "Hannah",
+        "Oscar", "Nadia", "Victor", "Olivia", "Marcus", "Elena", "Samuel",
+    ];
+    let full = vec![
+        "Maria Gonzalez",
+        "Thomas Becker",
+        "Aisha Bello",
+        "Daniel Kowalski",
+        "Sofia Rossi",
+        "Kevin Walsh",
+        "Hannah Schmidt",
+        "Luis Moreno",
+        "Grace Mitchell",
+        "Peter Lindqvist",
+        "Emma Larsen",
+        "Noah Fischer",
+        "Chloe Martin",
+        "Ivan Petrov",
+        "Lena Vogel",
+        "Omar Haddad",
+    ];
+    let episodes: Vec<&str> = (0..16)
+        .map(|i| ["S01E01", "S01E02", "S02E01", "S02E02"][i % 4])
+        .collect();
+    let of = |t: &[(String, Vec<String>)], col: &str| {
+        t.iter().find(|(c, _)| c == col).unwrap().1.clone()
+    };
+    for role in ["winner", "first_name", "contestant"] {
+        let t = table_entities(&[
+            ("episode", episodes.clone()),
+            (role, full.clone()),
+            ("eliminated", given.clone()),
+        ]);
+        assert_eq!(of(&t, "eliminated"), ["PERSON_NAME"], "beside {role}");
+    }
+    // No column names people: a given name alone is no name.
+    let t = table_entities(&[("episode", episodes.clone()), ("eliminated", given.clone())]);
+    assert!(of(&t, "eliminated").is_empty());
+    // A plain `name` column is no role: products and places have names.
+    let t = table_entities(&[("name", full.clone()), ("eliminated", given.clone())]);
+    assert!(of(&t, "eliminated").is_empty());
+    // Dogs beside their owners are not people.
+    let dogs = vec![
+        "Bella", "Max", "Charlie", "Luna", "Lucy", "Cooper", "Daisy", "Milo", "Bailey", "Sadie",
+        "Rocky", "Molly", "Bella", "Max", "Charlie", "Luna",
+    ];
+    let t = table_entities(&[("owner", full.clone()), ("dog", dogs.clone())]);
+    assert_eq!(of(&t, "owner"), ["PERSON_NAME"]);
+    assert!(of(&t, "dog").is_empty());
+}
+
 /// #28, names of things: a column named for counties, districts, parks,
 /// hotels or clubs holds their names, many of which are surnames (counties
 /// named after people), not people; full names of people filed under such
@@ -1879,17 +1938,49 @@ fn columns_named_for_places_and_institutions_hold_no_people_unless_full_names() 
         entities_of(&text_column(col, &rows))[0].1.clone()
     };
     let surnames = [
-        "JACKSON", "LINCOLN", "DOUGLAS", "WASHINGTON", "MARSHALL", "STEVENS", "MORRISON",
-        "FILLMORE", "HAMILTON", "MONROE", "GRANT", "CLAY",
+        "JACKSON",
+        "LINCOLN",
+        "DOUGLAS",
+        "WASHINGTON",
+        "MARSHALL",
+        "STEVENS",
+        "MORRISON",
+        "FILLMORE",
+        "HAMILTON",
+        "MONROE",
+        "GRANT",
+        "CLAY",
     ];
-    for col in ["county_name", "county", "district_name", "borough", "province_name"] {
+    for col in [
+        "county_name",
+        "county",
+        "district_name",
+        "borough",
+        "province_name",
+    ] {
         assert!(found(col, &surnames).is_empty(), "{col}");
     }
     let named = [
-        "Hamilton", "Wellington", "Cooper", "Marriott", "Hilton", "Wyndham", "Forbes",
-        "Russell", "Carlton", "Savoy", "Lowell", "Beaumont",
+        "Hamilton",
+        "Wellington",
+        "Cooper",
+        "Marriott",
+        "Hilton",
+        "Wyndham",
+        "Forbes",
+        "Russell",
+        "Carlton",
+        "Savoy",
+        "Lowell",
+        "Beaumont",
     ];
-    for col in ["hotel_name", "club_name", "park_name", "church", "agency_name"] {
+    for col in [
+        "hotel_name",
+        "club_name",
+        "park_name",
+        "church",
+        "agency_name",
+    ] {
         assert!(found(col, &named).is_empty(), "{col}");
     }
     let people = [

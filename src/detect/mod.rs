@@ -52,6 +52,12 @@ pub struct ColumnHints {
     /// that are towns argue against it: the column's values that are towns
     /// are counted (`ColumnProfile::place_values`), hit or not.
     pub(crate) watch_places: bool,
+    /// Another column of the table names people by their role (`winner`,
+    /// `first_name`, `player`): a value that is one capitalised given name
+    /// ("Urvashi", "Keith") is a name here too, though the column's own name
+    /// says nothing (`eliminated`). Pets and flowers have given names too,
+    /// so nowhere else.
+    pub(crate) people_beside: bool,
 }
 
 impl ColumnHints {
@@ -60,7 +66,28 @@ impl ColumnHints {
         ColumnHints {
             per_rule: vec![0; rules.len()],
             watch_places: false,
+            people_beside: false,
         }
+    }
+
+    /// The hints of every column of a table, from all its (leaf) column
+    /// names: each column's own, and whether another column names people
+    /// by their role (`ColumnHints::people_beside`).
+    pub fn for_table<S: AsRef<str>>(rules: &RuleSet, names: &[S]) -> Vec<Self> {
+        let mut hints: Vec<ColumnHints> = names
+            .iter()
+            .map(|n| ColumnHints::from_column_name(rules, n.as_ref()))
+            .collect();
+        let people = names
+            .iter()
+            .zip(&hints)
+            .any(|(n, h)| names_people_by_role(rules, n.as_ref(), h));
+        if people {
+            for h in &mut hints {
+                h.people_beside = true;
+            }
+        }
+        hints
     }
 
     /// Hints from a (possibly dotted) column path, matched on whole words.
@@ -110,6 +137,17 @@ impl ColumnHints {
         ColumnHints {
             per_rule,
             watch_places,
+            people_beside: false,
+        }
+    }
+
+    /// How the names finder reads this column's values for rule `rule`.
+    pub(crate) fn name_hint(&self, rule: usize) -> names::NameHint {
+        match self.get(rule) {
+            2.. => names::NameHint::Named,
+            1 => names::NameHint::Hinted,
+            0 if self.people_beside => names::NameHint::Beside,
+            _ => names::NameHint::None,
         }
     }
 
@@ -118,6 +156,22 @@ impl ColumnHints {
     pub fn get(&self, rule: usize) -> i8 {
         self.per_rule.get(rule).copied().unwrap_or(0)
     }
+}
+
+/// Whether the column `name` (with its hints `h`) names people by their
+/// role: a name that defines a person's name (`first_name`, `surname`), or
+/// a word of the name rule's hints other than its weak ones (`winner`,
+/// `player`, `customer`; not `name`, which products and places have too).
+fn names_people_by_role(rules: &RuleSet, name: &str, h: &ColumnHints) -> bool {
+    let words = column_words(name);
+    rules.rules.iter().enumerate().any(|(i, r)| {
+        r.detector == DetectorKind::PersonName
+            && (h.get(i) >= 2
+                || (h.get(i) == 1
+                    && words
+                        .iter()
+                        .any(|w| r.column_hints.contains(w) && !r.weak_column_hints.contains(w))))
+    })
 }
 
 /// Split a column path into lower-case words: `customerEmail_2.addr` → customer, email, addr.
@@ -1879,7 +1933,7 @@ impl Detector {
                     if sh.upper() || (sh.alpha() && (hints.get(i) > 0 || !text.is_ascii())) {
                         self.names.find_counted(
                             text,
-                            names::NameHint::of(hints.get(i)),
+                            hints.name_hint(i),
                             sh.caplike as usize,
                             &mut scratch.name_tokens,
                             &mut scratch.name_spans,
@@ -2090,7 +2144,7 @@ impl Detector {
             }
             DetectorKind::PersonName => Some(FastRule::Name {
                 names: &self.names,
-                hint: names::NameHint::of(hints.get(ri)),
+                hint: hints.name_hint(ri),
             }),
             DetectorKind::DateOfBirth => Some(FastRule::Date),
         }
@@ -2427,11 +2481,10 @@ impl Detector {
                 }
                 false
             }
-            DetectorKind::PersonName => self.names.whole_name(
-                text,
-                names::NameHint::of(hints.get(ri)),
-                &mut scratch.name_tokens,
-            ),
+            DetectorKind::PersonName => {
+                self.names
+                    .whole_name(text, hints.name_hint(ri), &mut scratch.name_tokens)
+            }
             DetectorKind::DateOfBirth => dob::whole(text),
         }
     }

@@ -1568,10 +1568,15 @@ pub enum NameHint {
     /// A column named for a name (`surname`, `first_name`): every value of
     /// capitalised letter words is one.
     Named,
+    /// A column whose name says nothing, beside one that names people by
+    /// their role (`ColumnHints::people_beside`): as `None`, and a value
+    /// that is one capitalised given name is a name.
+    Beside,
 }
 
 impl NameHint {
-    /// From a column hint (`ColumnHints::get`).
+    /// From a column hint (`ColumnHints::get`; columns use `ColumnHints::name_hint`).
+    #[cfg(test)]
     pub fn of(hint: i8) -> NameHint {
         match hint {
             2.. => NameHint::Named,
@@ -1580,8 +1585,9 @@ impl NameHint {
         }
     }
 
+    /// The column's name supports names (`Hinted` or `Named`).
     pub fn any(self) -> bool {
-        self != NameHint::None
+        matches!(self, NameHint::Hinted | NameHint::Named)
     }
 }
 
@@ -1845,8 +1851,9 @@ impl NameTally {
     /// single word that is only ever a surname, written in mixed case
     /// ("Dvořák", "Kowalczyk"): in a column of such words the column's
     /// share decides (and few distinct ones are a category, see
-    /// `classify`). A given name alone is not one: pets and flowers have
-    /// them too.
+    /// `classify`). A given name alone is not one (pets and flowers have
+    /// them too) unless another column of the table names people by their
+    /// role (`NameHint::Beside`).
     #[inline]
     fn verdict(
         &self,
@@ -1871,6 +1878,7 @@ impl NameTally {
             return false;
         }
         let named = hinted == NameHint::Named;
+        let beside = hinted == NameHint::Beside;
         let hinted = hinted.any();
         if self.plain == 0 && self.place_names == 0 {
             if self.addressed && self.known > 0 {
@@ -1899,7 +1907,9 @@ impl NameTally {
         if self.words == 1 {
             return self.place_names == 0
                 && ((hinted && self.known > 0)
-                    || (self.surnames_only == 1 && self.plain == 0 && mixed_case()));
+                    || ((self.surnames_only == 1 || (beside && self.firsts == 1))
+                        && self.plain == 0
+                        && mixed_case()));
         }
         // Two words ending in a street or land word name a street or a
         // place ("Baker Street", "Charing Cross"), and so do two led by one
@@ -2328,6 +2338,7 @@ mod tests {
                 proptest::strategy::Just(NameHint::None),
                 proptest::strategy::Just(NameHint::Hinted),
                 proptest::strategy::Just(NameHint::Named),
+                proptest::strategy::Just(NameHint::Beside),
             ],
         ) {
             let mut v = String::new();
