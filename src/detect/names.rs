@@ -1710,7 +1710,13 @@ fn is_form_of_address(core: &[u8]) -> bool {
 /// or a description ("Mark Twain, author", "Bill Gates, co-founder of
 /// Microsoft"). A capital after the comma ("Smith, John", "Paris, France")
 /// keeps the value whole, and so does a value in lower case throughout
-/// ("pritchard, nigel").
+/// ("pritchard, nigel"). A role is a phrase, not talk: what follows the
+/// comma has at most `ROLE_WORDS` words and no sentence of its own ("Oh,
+/// no, it wasn't the airplanes. It was Beauty…" is a line of dialogue).
+/// The most words a role after a name's comma has ("co-founder of the
+/// Bill and Melinda Gates Foundation").
+const ROLE_WORDS: usize = 8;
+
 fn without_role(text: &str) -> &str {
     // A name is short: the comma must come within its first 48 bytes.
     let b = text.as_bytes();
@@ -1718,9 +1724,20 @@ fn without_role(text: &str) -> &str {
         return text;
     };
     let head = &text[..comma];
+    let tail = &b[comma + 1..];
+    let phrase = || {
+        let body = tail
+            .trim_ascii_end()
+            .strip_suffix(b".")
+            .unwrap_or(tail.trim_ascii_end());
+        body.split(|&c| c == b' ').filter(|w| !w.is_empty()).count() <= ROLE_WORDS
+            && !body.iter().any(|&c| matches!(c, b'!' | b'?' | b'"'))
+            && !body.windows(2).any(|w| w == b". ")
+    };
     if b.get(comma + 1) == Some(&b' ')
         && b.get(comma + 2).is_some_and(u8::is_ascii_lowercase)
         && head.bytes().any(|c| c.is_ascii_uppercase())
+        && phrase()
     {
         head
     } else {
@@ -2605,6 +2622,34 @@ mod tests {
             "Works as Sr. Manager at Acme",
         ] {
             assert!(n.find(text, false).is_empty(), "{text}");
+        }
+    }
+
+    /// #28, prose: a line of dialogue that opens with a word that is also
+    /// a surname and a comma ("Oh, …", "Long, …") is no name with its role
+    /// after it; a name with a role or a description is one.
+    #[test]
+    fn a_sentence_after_a_comma_is_no_role() {
+        let n = Names::builtin();
+        for line in [
+            "Oh, no, it wasn't the airplanes. It was the wind that did it.",
+            "Long, long ago there was a king. He had three sons.",
+            "Young, are you? Then listen to me.",
+            "Well, we could always try again tomorrow, could we not?",
+            "Hall, as they call it, was empty. Nobody came.",
+        ] {
+            assert!(n.find(line, false).is_empty(), "{line}");
+            assert!(n.find(line, true).is_empty(), "{line}");
+        }
+        for (named, name) in [
+            ("Ada Lovelace, mathematician", "Ada Lovelace"),
+            ("Bill Gates, co-founder of Microsoft.", "Bill Gates"),
+            ("Marie Curie, physicist and chemist", "Marie Curie"),
+            ("Oh, founder of the Seoul studio", "Oh"),
+        ] {
+            let found = n.find(named, true);
+            assert_eq!(found.len(), 1, "{named}");
+            assert_eq!(&named[found[0].0..found[0].1], name, "{named}");
         }
     }
 
