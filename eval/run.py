@@ -124,6 +124,8 @@ def data_file(pkg, dirs, rel, workdir):
                "harry-potter-names", "simpsons-names", "color-name-list",
                "google-fonts-complete", "periodic-table"):
         return os.path.join(root, "package", rel)
+    if pkg == "tzdata":
+        return os.path.join(root, "tzdata", "zoneinfo", rel)
     if pkg == "chance":
         out = os.path.join(workdir, "chance")
         if not os.path.isdir(out):
@@ -185,6 +187,19 @@ def py_rows(path, key, columns):
         # A list of strings: one column.
         return [[columns[0]]] + [[v] for v in data]
     return [list(columns)] + [[cell(v) for v in row] for row in data]
+
+
+def tab_rows(path, columns):
+    """A tab-separated table of the tz database (`#` starts a comment line)
+    as CSV rows under `columns`; short rows padded."""
+    rows = [list(columns)]
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            cells = line.rstrip("\n").split("\t")
+            rows.append((cells + [""] * len(columns))[:len(columns)])
+    return rows
 
 
 def frame_cell(v):
@@ -264,6 +279,8 @@ def fetch(a):
             rows = sqlite_rows(src, key)
         elif src.endswith(".parquet"):
             rows = parquet_rows(src)
+        elif src.endswith(".tab"):
+            rows = tab_rows(src, t["columns"])
         elif src.endswith(".pkl.compress"):
             rows = rdata_rows(src)
         else:

@@ -92,6 +92,10 @@ pub enum Validator {
     /// A latitude and a longitude in degrees and minutes with their
     /// hemisphere letters (`40°26′46″N 79°58′56″W`), in range.
     GeoDmsPair,
+    /// An ISO 6709 point (`+40.6894-074.0447/`, `+4230+00131`,
+    /// `+404121-0740224`): latitude and longitude of the same precision,
+    /// in range.
+    GeoIso6709,
     /// A WKT point in degrees (`POINT(-0.1276 51.5072)`, `SRID=4326;POINT Z
     /// (…)`): longitude then latitude, in range, three decimals or more.
     GeoWktPoint,
@@ -179,6 +183,7 @@ impl Validator {
             Validator::GeoPair => geo_pair_with(s, 3),
             Validator::GeoPairCoarse => geo_pair_with(s, 1),
             Validator::GeoDmsPair => geo_dms_pair(s),
+            Validator::GeoIso6709 => geo_iso6709(s),
             Validator::GeoWktPoint => geo_wkt_point(s),
             Validator::Jwt => jwt(s),
             Validator::SecretEntropy => secret_entropy(s),
@@ -1372,6 +1377,95 @@ pub fn geo_dms_pair(s: &str) -> bool {
         && b.abs() <= 180.0
 }
 
+/// An ISO 6709 point as the tz database, QuickTime and GPS metadata write
+/// it: a signed latitude then a signed longitude, each in degrees (`±DD.D…`,
+/// `±DDD.D…`, a fraction required), degrees and minutes (`±DDMM`,
+/// `±DDDMM`) or degrees, minutes and seconds (`±DDMMSS`, `±DDDMMSS`), the
+/// last of them with an optional fraction; both of the same form, then an
+/// optional signed altitude, a `CRS…` name and a closing `/`. The latitude
+/// is at most 90°, the longitude at most 180°, minutes and seconds under 60.
+pub fn geo_iso6709(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    // One signed ordinate from `i`: its whole digits, its fraction's, and
+    // where it ends.
+    let ordinate = |i: usize| -> Option<(&[u8], &[u8], usize)> {
+        if !matches!(b.get(i), Some(b'+' | b'-')) {
+            return None;
+        }
+        let whole = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let mut end = i + 1 + whole;
+        let mut frac: &[u8] = &[];
+        if b.get(end) == Some(&b'.') {
+            let n = b[end + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if n == 0 {
+                return None;
+            }
+            frac = &b[end + 1..end + 1 + n];
+            end += 1 + n;
+        }
+        Some((&b[i + 1..i + 1 + whole], frac, end))
+    };
+    let num = |d: &[u8]| d.iter().fold(0u32, |v, &c| v * 10 + (c - b'0') as u32);
+    // Degrees of an ordinate whose degrees take `deg` digits, if in form.
+    let degrees = |whole: &[u8], frac: &[u8], deg: usize| -> Option<f64> {
+        let f = |d: &[u8]| -> f64 {
+            std::str::from_utf8(d)
+                .ok()
+                .and_then(|t| format!("0.{t}").parse().ok())
+                .unwrap_or(0.0)
+        };
+        match whole.len() - deg {
+            0 if !frac.is_empty() => Some(num(whole) as f64 + f(frac)),
+            2 => {
+                let m = num(&whole[deg..]);
+                (m < 60).then(|| num(&whole[..deg]) as f64 + (m as f64 + f(frac)) / 60.0)
+            }
+            4 => {
+                let (m, sec) = (num(&whole[deg..deg + 2]), num(&whole[deg + 2..]));
+                (m < 60 && sec < 60).then(|| {
+                    num(&whole[..deg]) as f64 + m as f64 / 60.0 + (sec as f64 + f(frac)) / 3600.0
+                })
+            }
+            _ => None,
+        }
+    };
+    let Some((lat_w, lat_f, end)) = ordinate(0) else {
+        return false;
+    };
+    let Some((lon_w, lon_f, mut end)) = ordinate(end) else {
+        return false;
+    };
+    // The same form for both: two more digits of degrees for the longitude.
+    if lat_w.len() < 2 || lon_w.len() != lat_w.len() + 1 {
+        return false;
+    }
+    let (Some(lat), Some(lon)) = (degrees(lat_w, lat_f, 2), degrees(lon_w, lon_f, 3)) else {
+        return false;
+    };
+    // An altitude, a CRS name, the closing solidus.
+    if let Some((w, _, e)) = ordinate(end) {
+        if w.is_empty() {
+            return false;
+        }
+        end = e;
+    }
+    let rest = &b[end..];
+    let rest = match rest.strip_prefix(b"CRS") {
+        Some(r) => {
+            let n = r
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b':')
+                .count();
+            &r[n..]
+        }
+        None => rest,
+    };
+    matches!(rest, [] | [b'/']) && lat <= 90.0 && lon <= 180.0
+}
+
 /// A Well-Known Text point whose x and y are a longitude and a latitude in
 /// range with three decimals or more (about 100 m): `POINT(x y)`, with an
 /// optional `Z`, `M` or `ZM` and their extra ordinates, after an optional
@@ -1488,6 +1582,38 @@ mod tests {
             "40°26′ 79°58′",
         ] {
             assert!(!geo_dms_pair(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn iso6709_points_are_positions_in_range() {
+        for ok in [
+            "+40.6894-074.0447/",
+            "+48.8584+002.2945",
+            "+37.7749-122.4194+010.000/",
+            "+4230+00131",
+            "-3352+15113",
+            "+404121-0740224",
+            "+1703-06148",
+            "+40.20361-075.00417CRSWGS_84/",
+            "+4230.5+00131.25",
+        ] {
+            assert!(geo_iso6709(ok), "{ok}");
+        }
+        for bad in [
+            "+9130+00131",
+            "+4230+18131",
+            "+4275+00131",
+            "+404161-0740224",
+            "+4230+0131",
+            "+40.6894-74.0447",
+            "+40-074",
+            "+4230",
+            "+4930-1234556x",
+            "4230+00131",
+            "+4230+00131//",
+        ] {
+            assert!(!geo_iso6709(bad), "{bad}");
         }
     }
 
