@@ -96,6 +96,12 @@ pub enum Validator {
     /// `+404121-0740224`): latitude and longitude of the same precision,
     /// in range.
     GeoIso6709,
+    /// Decimal degrees with hemisphere letters (`40.7128° N, 74.0060° W`,
+    /// `N40.7128 W74.0060`), in range.
+    GeoHemispherePair,
+    /// A latitude and a longitude under their keys (`lat=40.71&lon=-74.00`,
+    /// `{"lat": 40.71, "lng": -74.00}`), in range.
+    GeoKeyedPair,
     /// A WKT point in degrees (`POINT(-0.1276 51.5072)`, `SRID=4326;POINT Z
     /// (…)`): longitude then latitude, in range, three decimals or more.
     GeoWktPoint,
@@ -184,6 +190,8 @@ impl Validator {
             Validator::GeoPairCoarse => geo_pair_with(s, 1),
             Validator::GeoDmsPair => geo_dms_pair(s),
             Validator::GeoIso6709 => geo_iso6709(s),
+            Validator::GeoHemispherePair => geo_hemisphere_pair(s),
+            Validator::GeoKeyedPair => geo_keyed_pair(s),
             Validator::GeoWktPoint => geo_wkt_point(s),
             Validator::Jwt => jwt(s),
             Validator::SecretEntropy => secret_entropy(s),
@@ -1377,6 +1385,77 @@ pub fn geo_dms_pair(s: &str) -> bool {
         && b.abs() <= 180.0
 }
 
+/// The unsigned decimal numbers of `s` (digits with one dot inside), in
+/// order, with the count of their decimals.
+fn decimals_of(s: &str) -> Vec<(f64, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let mut places = 0;
+        if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+                places += 1;
+            }
+        }
+        if let Ok(v) = s[start..i].parse::<f64>() {
+            out.push((v, places));
+        }
+    }
+    out
+}
+
+/// Decimal degrees with hemisphere letters: two numbers, a latitude with
+/// N or S and a longitude with E or W after it (the letter before or after
+/// each number; the rule looks for it after), each with two decimals or more or a degree sign (force
+/// and power readings, "12.5N 3.2W", have neither), in range.
+pub fn geo_hemisphere_pair(s: &str) -> bool {
+    let nums = decimals_of(s);
+    let [(lat, lp), (lon, op)] = nums[..] else {
+        return false;
+    };
+    let (Some(ns), Some(ew)) = (s.find(['N', 'S']), s.find(['E', 'W'])) else {
+        return false;
+    };
+    let degree = s.contains('°');
+    ns < ew && (degree || (lp >= 2 && op >= 2)) && lat <= 90.0 && lon <= 180.0
+}
+
+/// A latitude and a longitude under their keys: the number after the
+/// `lat`/`latitude` key at most 90° and the one after the `lon`, `lng`,
+/// `long` or `longitude` key at most 180°, both with two decimals or more.
+pub fn geo_keyed_pair(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    let Some(lat_at) = lower.find("lat") else {
+        return false;
+    };
+    let Some(lon_at) = ["lon", "lng"].iter().filter_map(|k| lower.find(k)).min() else {
+        return false;
+    };
+    // The number after a key: the first one after it.
+    let after = |at: usize| {
+        decimals_of(&s[at..])
+            .first()
+            .copied()
+            .filter(|&(_, places)| places >= 2)
+            .map(|(v, _)| v)
+    };
+    match (after(lat_at), after(lon_at)) {
+        (Some(lat), Some(lon)) => lat <= 90.0 && lon <= 180.0,
+        _ => false,
+    }
+}
+
 /// An ISO 6709 point as the tz database, QuickTime and GPS metadata write
 /// it: a signed latitude then a signed longitude, each in degrees (`±DD.D…`,
 /// `±DDD.D…`, a fraction required), degrees and minutes (`±DDMM`,
@@ -1582,6 +1661,44 @@ mod tests {
             "40°26′ 79°58′",
         ] {
             assert!(!geo_dms_pair(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hemisphere_and_keyed_pairs_are_positions_in_range() {
+        for ok in [
+            "40.7128° N, 74.0060° W",
+            "40.7128N 74.0060W",
+            "N40.7128 W74.0060",
+            "S 33.8688 E 151.2093",
+            "64.1°N 21.9°W",
+        ] {
+            assert!(geo_hemisphere_pair(ok), "{ok}");
+        }
+        for bad in [
+            "12.5N 3.2W",
+            "95.12 N 20.10 E",
+            "40.71 N 190.12 W",
+            "W74.0060 N40.7128",
+        ] {
+            assert!(!geo_hemisphere_pair(bad), "{bad}");
+        }
+        for ok in [
+            "lat=40.7128&lon=-74.0060",
+            "{\"lat\": 40.7128, \"lng\": -74.006}",
+            "lng=2.3522&lat=48.8566",
+            "latitude: 48.85, longitude: 2.35",
+            "lat=-33.86&lon=151.21",
+        ] {
+            assert!(geo_keyed_pair(ok), "{ok}");
+        }
+        for bad in [
+            "lat=95.12&lon=20.10",
+            "lat=40.71&lon=190.12",
+            "lat=4&lon=7",
+            "lat=40.7&lon=-74.0",
+        ] {
+            assert!(!geo_keyed_pair(bad), "{bad}");
         }
     }
 
