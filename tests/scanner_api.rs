@@ -1927,6 +1927,49 @@ fn given_names_alone_are_people_beside_a_column_of_people() {
     assert!(of(&t, "dog").is_empty());
 }
 
+/// #28, stage names and single names in a column named for people by
+/// their role: one capitalised word that no list holds is a name there
+/// ("Ronaldinho", "Shakira"), unless it is an English word or built like
+/// one ("Goalkeeper", "Draw", "Midfielder").
+#[test]
+fn single_names_in_a_column_named_for_a_role_are_people() {
+    let found = |col: &str, values: &[&str]| {
+        let rows: Vec<&str> = values.iter().cycle().take(96).copied().collect();
+        entities_of(&text_column(col, &rows))[0].1.clone()
+    };
+    // Made-up stage names, in no list, and real single names.
+    let single = [
+        "Zandorra",
+        "Miraxa",
+        "Velvetta",
+        "Kovalinka",
+        "Trixana",
+        "Lumidra",
+        "Ozzarine",
+        "Sablette",
+        "Vondrea",
+        "Jinxora",
+        "Glamaris",
+        "Ronaldinho",
+        "Garrincha",
+        "Lizzo",
+    ];
+    for col in ["performer", "player", "contestant", "artist"] {
+        assert_eq!(found(col, &single), ["PERSON_NAME"], "{col}");
+    }
+    let positions = [
+        "Goalkeeper",
+        "Defender",
+        "Midfielder",
+        "Forward",
+        "Striker",
+        "Sweeper",
+    ];
+    assert!(found("player_position", &positions).is_empty());
+    let results = ["Home", "Away", "Draw", "Forfeit", "Abandoned", "Postponed"];
+    assert!(found("winner", &results).is_empty());
+}
+
 /// #28, names of things: a column named for counties, districts, parks,
 /// hotels or clubs holds their names, many of which are surnames (counties
 /// named after people), not people; full names of people filed under such

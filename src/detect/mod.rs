@@ -58,6 +58,8 @@ pub struct ColumnHints {
     /// says nothing (`eliminated`). Pets and flowers have given names too,
     /// so nowhere else.
     pub(crate) people_beside: bool,
+    /// The name names people by their role (`names_people_by_role`).
+    pub(crate) people_by_role: bool,
 }
 
 impl ColumnHints {
@@ -67,6 +69,7 @@ impl ColumnHints {
             per_rule: vec![0; rules.len()],
             watch_places: false,
             people_beside: false,
+            people_by_role: false,
         }
     }
 
@@ -78,10 +81,7 @@ impl ColumnHints {
             .iter()
             .map(|n| ColumnHints::from_column_name(rules, n.as_ref()))
             .collect();
-        let people = names
-            .iter()
-            .zip(&hints)
-            .any(|(n, h)| names_people_by_role(rules, n.as_ref(), h));
+        let people = hints.iter().any(|h| h.people_by_role);
         if people {
             for h in &mut hints {
                 h.people_beside = true;
@@ -134,17 +134,21 @@ impl ColumnHints {
             .iter()
             .zip(&rules.places_against)
             .any(|(&h, &p)| p && h == 1);
-        ColumnHints {
+        let mut hints = ColumnHints {
             per_rule,
             watch_places,
             people_beside: false,
-        }
+            people_by_role: false,
+        };
+        hints.people_by_role = names_people_by_role(rules, name, &hints);
+        hints
     }
 
     /// How the names finder reads this column's values for rule `rule`.
     pub(crate) fn name_hint(&self, rule: usize) -> names::NameHint {
         match self.get(rule) {
             2.. => names::NameHint::Named,
+            1 if self.people_by_role => names::NameHint::Role,
             1 => names::NameHint::Hinted,
             0 if self.people_beside => names::NameHint::Beside,
             _ => names::NameHint::None,

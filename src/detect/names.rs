@@ -442,6 +442,12 @@ impl Names {
     /// title): "Pizza" and "Station" in the names of things, rare surnames
     /// in people's names.
     pub(crate) fn thing_words(&self, value: &str, mut f: impl FnMut(u64)) {
+        // A thing's word stands beside other words; a value of one word
+        // that is a name is the name (a stage name, "Ronaldinho").
+        let sep = |c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '/');
+        if !value.trim().contains(sep) {
+            return;
+        }
         for w in value.split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '/')) {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric());
             if w.chars().count() < 3
@@ -1019,6 +1025,7 @@ impl Names {
             || b.contains(&b','),
             || has_lowercase(b),
             || b.contains(&b'&'),
+            || is_english_word(b),
         ))
     }
 
@@ -1107,6 +1114,7 @@ impl Names {
             || b.contains(&b','),
             || b.iter().any(u8::is_ascii_lowercase),
             || b.contains(&b'&'),
+            || is_english_word(b),
         ))
     }
 
@@ -1221,6 +1229,7 @@ impl Names {
             || text.contains(','),
             || text.chars().any(char::is_lowercase),
             || text.contains('&'),
+            || is_english_word(text.as_bytes()),
         )
     }
 }
@@ -1572,6 +1581,12 @@ pub enum NameHint {
     /// their role (`ColumnHints::people_beside`): as `None`, and a value
     /// that is one capitalised given name is a name.
     Beside,
+    /// A name column named for people by their role (`contestant`,
+    /// `player`, `artist`): as `Hinted`, and a value that is one
+    /// capitalised word that no list holds and that is no English word
+    /// is a name (a stage name, a footballer's single name: "Ronaldinho";
+    /// not "Goalkeeper" or "Draw").
+    Role,
 }
 
 impl NameHint {
@@ -1585,9 +1600,9 @@ impl NameHint {
         }
     }
 
-    /// The column's name supports names (`Hinted` or `Named`).
+    /// The column's name supports names (`Hinted`, `Named` or `Role`).
     pub fn any(self) -> bool {
-        matches!(self, NameHint::Hinted | NameHint::Named)
+        matches!(self, NameHint::Hinted | NameHint::Named | NameHint::Role)
     }
 }
 
@@ -1704,6 +1719,39 @@ fn is_form_of_address(core: &[u8]) -> bool {
         "doña".as_bytes(),
     ];
     core.len() <= 9 && FORMS.iter().any(|f| f.eq_ignore_ascii_case(core))
+}
+
+/// Whether `word` (ASCII letters, any case, a trailing dot aside) is an
+/// English word of `rules/dict/english_words.txt` (SCOWL, lower case, three
+/// letters or more) or built like one. Asked only of a one-word value in a
+/// column named for people by their role.
+fn is_english_word(word: &[u8]) -> bool {
+    static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        include_str!("../../rules/dict/english_words.txt")
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    let w = word.trim_ascii();
+    let w = w.strip_suffix(b".").unwrap_or(w);
+    if w.len() < 3 || w.len() > 40 || !w.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let mut lower = [0u8; 40];
+    for (d, &c) in lower.iter_mut().zip(w) {
+        *d = c.to_ascii_lowercase();
+    }
+    let lower = &lower[..w.len()];
+    // Words the list does not hold that English builds with a suffix of
+    // agents, acts and qualities ("midfielder", "goalscoring",
+    // "frontrunners"): names of roles and kinds, not of people.
+    const SUFFIXES: [&[u8]; 13] = [
+        b"er", b"ers", b"ing", b"ings", b"ist", b"ists", b"ism", b"tion", b"ment", b"ness",
+        b"ship", b"able", b"less",
+    ];
+    (w.len() >= 6 && SUFFIXES.iter().any(|s| lower.ends_with(s)))
+        || words.binary_search_by(|e| e.as_bytes().cmp(lower)).is_ok()
 }
 
 /// `text` without what a comma puts after a name in lower case: a role
@@ -1878,6 +1926,7 @@ impl NameTally {
         comma: impl Fn() -> bool,
         mixed_case: impl FnOnce() -> bool,
         ampersand: impl FnOnce() -> bool,
+        english: impl FnOnce() -> bool,
     ) -> bool {
         if self.words == 0 || self.words > 4 || self.initials == self.words {
             return false;
@@ -1896,6 +1945,7 @@ impl NameTally {
         }
         let named = hinted == NameHint::Named;
         let beside = hinted == NameHint::Beside;
+        let role = hinted == NameHint::Role;
         let hinted = hinted.any();
         if self.plain == 0 && self.place_names == 0 {
             if self.addressed && self.known > 0 {
@@ -1924,7 +1974,9 @@ impl NameTally {
         if self.words == 1 {
             return self.place_names == 0
                 && ((hinted && self.known > 0)
-                    || ((self.surnames_only == 1 || (beside && self.firsts == 1))
+                    || ((self.surnames_only == 1
+                        || (beside && self.firsts == 1)
+                        || (role && self.tail_unlisted && !english()))
                         && self.plain == 0
                         && mixed_case()));
         }
@@ -2356,6 +2408,7 @@ mod tests {
                 proptest::strategy::Just(NameHint::Hinted),
                 proptest::strategy::Just(NameHint::Named),
                 proptest::strategy::Just(NameHint::Beside),
+                proptest::strategy::Just(NameHint::Role),
             ],
         ) {
             let mut v = String::new();
