@@ -220,9 +220,9 @@ impl RedactionPlan {
         // top-level column is one leaf (nested ones are refused above).
         let leaves = crate::scan::leaf_columns(&RecordBatch::new_empty(Arc::new(schema.clone())));
         let paths: Vec<&str> = leaves.iter().map(|(p, _)| p.as_str()).collect();
-        let people_beside = ColumnHints::for_table(rules, &paths)
-            .first()
-            .is_some_and(|h| h.people_beside);
+        let people_beside = paths
+            .iter()
+            .any(|p| ColumnHints::from_column_name(rules, p).people_by_role);
         let hints = fields
             .iter()
             .map(|f| {

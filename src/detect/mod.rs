@@ -134,14 +134,12 @@ impl ColumnHints {
             .iter()
             .zip(&rules.places_against)
             .any(|(&h, &p)| p && h == 1);
-        let mut hints = ColumnHints {
+        ColumnHints {
+            people_by_role: names_people_by_role(rules, &words, &per_rule),
             per_rule,
             watch_places,
             people_beside: false,
-            people_by_role: false,
-        };
-        hints.people_by_role = names_people_by_role(rules, name, &hints);
-        hints
+        }
     }
 
     /// How the names finder reads this column's values for rule `rule`.
@@ -162,16 +160,16 @@ impl ColumnHints {
     }
 }
 
-/// Whether the column `name` (with its hints `h`) names people by their
-/// role: a name that defines a person's name (`first_name`, `surname`), or
-/// a word of the name rule's hints other than its weak ones (`winner`,
-/// `player`, `customer`; not `name`, which products and places have too).
-fn names_people_by_role(rules: &RuleSet, name: &str, h: &ColumnHints) -> bool {
-    let words = column_words(name);
-    rules.rules.iter().enumerate().any(|(i, r)| {
+/// Whether a column of the name `words` (with the hints `per_rule`) names
+/// people by their role: a name that defines a person's name
+/// (`first_name`, `surname`), or a word of the name rule's hints other than
+/// its weak ones (`winner`, `player`, `customer`; not `name`, which
+/// products and places have too).
+fn names_people_by_role(rules: &RuleSet, words: &[String], per_rule: &[i8]) -> bool {
+    rules.rules.iter().zip(per_rule).any(|(r, &h)| {
         r.detector == DetectorKind::PersonName
-            && (h.get(i) >= 2
-                || (h.get(i) == 1
+            && (h >= 2
+                || (h == 1
                     && words
                         .iter()
                         .any(|w| r.column_hints.contains(w) && !r.weak_column_hints.contains(w))))

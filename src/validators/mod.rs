@@ -1366,23 +1366,46 @@ pub(crate) fn parse_dms(s: &str) -> Option<f64> {
 /// 12.5′ E"): the latitude N or S within 90°, the longitude E or W (O in
 /// French, Spanish and German) within 180°, minutes and seconds below 60.
 pub fn geo_dms_pair(s: &str) -> bool {
-    let Some(i) = s.find(['N', 'S']) else {
+    let Some((lat, lon, a, b)) = hemisphere_pair(s) else {
         return false;
     };
+    lat.ends_with(['N', 'S'])
+        && lat.contains('°')
+        && lon.contains('°')
+        && a.abs() <= 90.0
+        && b.abs() <= 180.0
+}
+
+/// A latitude with its N or S, then a longitude with its E or W (O in
+/// French, Spanish and German, read as W), the letters after the numbers
+/// or before them ("N40.71 W74.00"), the halves apart by a comma,
+/// semicolon, slash or spaces: both halves as written (the longitude's O
+/// as W) and their signed degrees (`parse_dms`).
+fn hemisphere_pair(s: &str) -> Option<(&str, String, f64, f64)> {
+    let t = s.trim_start();
+    if t.starts_with(['N', 'S']) {
+        let j = t.find(['E', 'W', 'O'])?;
+        let (lat, lon) = t.split_at(j);
+        let lat = lat.trim_end_matches([',', ';', '/', ' ']);
+        let lon = match lon.strip_prefix('O') {
+            Some(l) => format!("W{l}"),
+            None => lon.to_string(),
+        };
+        let (a, b) = (parse_dms(lat)?, parse_dms(&lon)?);
+        return Some((lat, lon, a, b));
+    }
+    let i = s.find(['N', 'S'])?;
     let (lat, lon) = s.split_at(i + 1);
-    let lon = lon.trim_start_matches([',', ';', ' ']);
+    let lon = lon.trim_start_matches([',', ';', '/', ' ']);
     let lon = match lon.strip_suffix('O') {
         Some(l) => format!("{l}W"),
         None => lon.to_string(),
     };
-    let (Some(a), Some(b)) = (parse_dms(lat), parse_dms(&lon)) else {
-        return false;
-    };
-    lat.contains('°')
-        && lon.contains('°')
-        && (lon.ends_with('E') || lon.ends_with('W'))
-        && a.abs() <= 90.0
-        && b.abs() <= 180.0
+    if !(lon.ends_with('E') || lon.ends_with('W')) {
+        return None;
+    }
+    let (a, b) = (parse_dms(lat)?, parse_dms(&lon)?);
+    Some((lat, lon, a, b))
 }
 
 /// The unsigned decimal numbers of `s` (digits with one dot inside), in
@@ -1415,20 +1438,20 @@ fn decimals_of(s: &str) -> Vec<(f64, usize)> {
     out
 }
 
-/// Decimal degrees with hemisphere letters: two numbers, a latitude with
-/// N or S and a longitude with E or W after it (the letter before or after
-/// each number; the rule looks for it after), each with two decimals or more or a degree sign (force
-/// and power readings, "12.5N 3.2W", have neither), in range.
+/// Decimal degrees with hemisphere letters (`hemisphere_pair`), each with
+/// two decimals or more or a degree sign (force and power readings, "12.5N
+/// 3.2W", have neither), in range.
 pub fn geo_hemisphere_pair(s: &str) -> bool {
-    let nums = decimals_of(s);
-    let [(lat, lp), (lon, op)] = nums[..] else {
+    let Some((lat, lon, a, b)) = hemisphere_pair(s) else {
         return false;
     };
-    let (Some(ns), Some(ew)) = (s.find(['N', 'S']), s.find(['E', 'W'])) else {
-        return false;
+    let places = |t: &str| {
+        t.split_once('.')
+            .map_or(0, |(_, f)| f.bytes().take_while(u8::is_ascii_digit).count())
     };
-    let degree = s.contains('°');
-    ns < ew && (degree || (lp >= 2 && op >= 2)) && lat <= 90.0 && lon <= 180.0
+    (s.contains('°') || (places(lat) >= 2 && places(&lon) >= 2))
+        && a.abs() <= 90.0
+        && b.abs() <= 180.0
 }
 
 /// A latitude and a longitude under their keys: the number after the
