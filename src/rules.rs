@@ -292,6 +292,13 @@ pub struct RuleSpec {
     /// Column-name words that argue against it.
     #[serde(default)]
     pub negative_column_hints: Vec<String>,
+    /// Column names (one word, or two or three adjacent words joined:
+    /// `message_id` is `messageid`, `in_reply_to` `inreplyto`) that say the column holds something else written in
+    /// this entity's shape: a message's id is written as an address
+    /// (`<9627.1029933001@munnari.OZ.AU>`). Unlike a negative hint, no share
+    /// of valid matches overrides them; they are negative hints too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defining_negative_column_hints: Vec<String>,
     /// Words in the names of other columns of the table that say what its
     /// rows are, and that they are not of this entity: a `name` column
     /// beside `species` and `breed` names pets, beside `max_wind` storms.
@@ -352,6 +359,14 @@ pub struct RuleSpec {
     /// (`BIC DEUTDEFF`) do not count as such words.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub alone_in_capitals: bool,
+    /// In running text (a value longer than 128 bytes) a match counts only
+    /// where the column is named for the rule or one of its context words
+    /// stands within reach, as a hint-only rule's does: a word in capitals
+    /// shaped like a code in an e-mail or a mail server's trace line
+    /// ("PROPECIA", "HARDCORE", "id NLZTAG1Q") is no code. A short value
+    /// ("pay to COBADEFF, ref 12") needs neither.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub context_in_prose: bool,
     /// Typed date and timestamp columns (Arrow `Date32`, `Date64`,
     /// `Timestamp`) whose name hints this rule are checked against it, as
     /// text columns are: a `birth_date` column of dates.
@@ -414,6 +429,8 @@ pub struct Rule {
     /// Normalised words of column names that support the rule.
     pub(crate) column_hints: Vec<String>,
     pub(crate) negative_column_hints: Vec<String>,
+    /// Column names that say the column holds something else of this shape.
+    pub(crate) defining_negative_column_hints: Vec<String>,
     pub(crate) negative_sibling_hints: Vec<String>,
     pub(crate) weak_column_hints: Vec<String>,
     pub(crate) defining_column_hints: Vec<String>,
@@ -432,6 +449,8 @@ pub struct Rule {
     pub(crate) follows_country_code: bool,
     /// A match of letters only counts with no word in capitals beside it.
     pub(crate) alone_in_capitals: bool,
+    /// In running text a match counts only with a hint or context word.
+    pub(crate) context_in_prose: bool,
     /// Typed date columns named for this rule are checked against it.
     pub(crate) typed_dates: bool,
     /// Numeric columns named for one of these axes hold this entity.
@@ -629,6 +648,7 @@ impl Rule {
                 .collect(),
             column_hints: norm(&spec.column_hints),
             negative_column_hints: norm(&spec.negative_column_hints),
+            defining_negative_column_hints: norm(&spec.defining_negative_column_hints),
             negative_sibling_hints: norm(&spec.negative_sibling_hints),
             weak_column_hints: norm(&spec.weak_column_hints),
             defining_column_hints: norm(&spec.defining_column_hints),
@@ -640,6 +660,7 @@ impl Rule {
             identifies_with: spec.identifies_with.clone(),
             follows_country_code: spec.follows_country_code,
             alone_in_capitals: spec.alone_in_capitals,
+            context_in_prose: spec.context_in_prose,
             typed_dates: spec.typed_dates,
             numeric_axes: spec
                 .numeric_axes

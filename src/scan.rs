@@ -1503,6 +1503,12 @@ fn is_placeholder_trimmed(t: &str) -> bool {
 /// ("Ted Stevens Anchorage International Airport", "123 Main Street Apt
 /// 4"), judged whole as structured values are.
 fn is_free_text(v: &str) -> bool {
+    // A mailbox ("Ayn Rand Institute Media <davidh@aynrand.org>") is a
+    // name and an address, not prose: its display name alone is judged.
+    let v = match v.trim_end().strip_suffix('>').and_then(|h| h.rfind('<')) {
+        Some(lt) if !v[lt..].contains(' ') && v[lt..].contains('@') => &v[..lt],
+        _ => v,
+    };
     // Only "none, one, or three and more" matters: stop at the third space
     // (counted by SIMD compares; a byte loop cost ~50 instructions on a
     // 25-byte e-mail address).

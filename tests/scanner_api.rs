@@ -2197,3 +2197,127 @@ fn licences_that_are_not_a_drivers_are_not_driver_licences() {
         );
     }
 }
+
+/// The entities of one text column `name` holding `values`.
+fn column_entities<S: AsRef<str>>(name: &str, values: &[S]) -> Vec<String> {
+    entities_of(&text_column(name, values)).remove(0).1
+}
+
+/// #28 (look-alikes): a message's id is written as an address
+/// (`<20020102.1855.g02It@mx6.example.net>`); a column named for message
+/// ids holds none, however many of its values are shaped like one. The
+/// same values in a column named for replies, and addresses in a column of
+/// message ids' neighbours, are addresses.
+#[test]
+fn message_ids_are_not_email_addresses() {
+    let ids: Vec<String> = (0..60)
+        .map(|i| {
+            format!(
+                "<2002{:02}{:02}{:04}.g{:05}@mx{}.mail.example.net>",
+                i % 12 + 1,
+                i % 28 + 1,
+                1000 + i * 7,
+                20000 + i * 131,
+                i % 9
+            )
+        })
+        .collect();
+    for col in [
+        "message_id",
+        "Message-ID",
+        "msgid",
+        "in_reply_to",
+        "InReplyTo",
+    ] {
+        let found = column_entities(col, &ids);
+        assert!(!found.contains(&"EMAIL".to_string()), "{col}: {found:?}");
+    }
+    for col in ["reply_to", "sender", "contact"] {
+        let found = column_entities(col, &ids);
+        assert!(found.contains(&"EMAIL".to_string()), "{col}: {found:?}");
+    }
+}
+
+/// #28 (words as codes): in running text (an e-mail's body, a mail
+/// server's trace line) a word in capitals shaped like a BIC is a code only
+/// beside "SWIFT" or "BIC"; in short text whose column is mostly prose (a
+/// subject line) a few such words are no BIC either (a BIC's country code
+/// is passed by a third of the words of its shape). A short memo, and a
+/// long one that says SWIFT, still hold one.
+#[test]
+fn codes_in_capitals_in_running_text_need_their_context() {
+    let bodies: Vec<String> = (0..80)
+        .map(|i| match i % 4 {
+            0 => format!("Order PRAXILOR today at half the price: the offer ends on Friday, and {i} customers have already written back to thank us for it. Reply now to stay on the list."),
+            1 => format!("from relay{i}.example.net (relay.example.net [192.0.2.{i}]) by mx.example.org (8.11.6/8.11.6) with ESMTP id KRDQKHG3 for <ops@example.org>; Mon, 2 Sep 2002"),
+            _ => format!("Thanks for the notes from the meeting on the {i}th, I will read them tonight and send my comments to the whole team tomorrow morning."),
+        })
+        .collect();
+    let found = column_entities("body", &bodies);
+    assert!(!found.contains(&"SWIFT_BIC".to_string()), "{found:?}");
+
+    let subjects: Vec<String> = (0..300)
+        .map(|i| match i {
+            7 | 99 | 250 => "Get PRAXILOR now, no prescription".to_string(),
+            _ => format!("Re: minutes of the meeting number {i}"),
+        })
+        .collect();
+    let found = column_entities("subject", &subjects);
+    assert!(!found.contains(&"SWIFT_BIC".to_string()), "{found:?}");
+
+    let wires: Vec<String> = (0..40)
+        .map(|i| match i % 2 {
+            0 => format!("Please wire the deposit to our account at Commerzbank in Frankfurt before the end of the month; the SWIFT code is COBADEFFXXX and the reference {i}."),
+            _ => format!("Thanks, the invoice number {i} is paid and the receipt will be sent by post to the address we have on file for you."),
+        })
+        .collect();
+    let found = column_entities("notes", &wires);
+    assert!(found.contains(&"SWIFT_BIC".to_string()), "{found:?}");
+
+    let memos: Vec<String> = (0..40)
+        .map(|i| format!("pay to COBADEFF, ref {i}"))
+        .collect();
+    let found = column_entities("memo", &memos);
+    assert!(found.contains(&"SWIFT_BIC".to_string()), "{found:?}");
+}
+
+/// #28 (names missed, and names of things): a column of mailboxes holds
+/// names where a fair share of its display names are people's ("Dora"
+/// <...>), and is no running text for being written in words: a
+/// newsletters' column with two people among sixty senders holds none.
+#[test]
+fn mailboxes_are_judged_by_their_display_names() {
+    let newsletters = [
+        "Weekly Gadget Digest <news@gadgets.example>",
+        "\"Acme Support Team\" <support@acme.example>",
+        "Garden Club Bulletin <bulletin@garden.example>",
+    ];
+    let people = [
+        "\"Dora\" <dora.k71@example.com>",
+        "Shirley <shirl.b@example.net>",
+        "\"Kowalski, Anna\" <a.kowalska@example.pl>",
+    ];
+    let mixed: Vec<&str> = (0..60)
+        .map(|i| {
+            if i % 3 == 0 {
+                people[i / 3 % 3]
+            } else {
+                newsletters[i % 3]
+            }
+        })
+        .collect();
+    let found = column_entities("from", &mixed);
+    assert!(found.contains(&"PERSON_NAME".to_string()), "{found:?}");
+    assert!(found.contains(&"EMAIL".to_string()), "{found:?}");
+
+    let senders: Vec<&str> = (0..60)
+        .map(|i| match i {
+            10 => "Maria Gonzalez <mg@example.es>",
+            40 => "Maria Gonzalez <mg@example.es>",
+            _ => newsletters[i % 3],
+        })
+        .collect();
+    let found = column_entities("from", &senders);
+    assert!(!found.contains(&"PERSON_NAME".to_string()), "{found:?}");
+    assert!(found.contains(&"EMAIL".to_string()), "{found:?}");
+}

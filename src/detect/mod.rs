@@ -119,7 +119,12 @@ impl ColumnHints {
             .rules
             .iter()
             .map(|r| {
-                if r.negative_column_hints.iter().any(|h| matches(h)) {
+                if r.defining_negative_column_hints
+                    .iter()
+                    .any(|h| words.iter().any(|w| w == h) || runs.iter().any(|r| r == h))
+                {
+                    -2
+                } else if r.negative_column_hints.iter().any(|h| matches(h)) {
                     -1
                 } else if r.defining_column_hints.iter().any(|h| defines(h)) {
                     2
@@ -1988,10 +1993,15 @@ impl Detector {
                     && context_near(text, h.start, h.end, &r.context);
             }
         }
-        // Hint-only rules: drop the hit unless the column or the value says so.
-        scratch
-            .hits
-            .retain(|h| !rules.rules[h.rule].requires_hint || hints.get(h.rule) > 0 || h.context);
+        // Hint-only rules (and in running text the rules that need their
+        // context there): drop the hit unless the column or the value says so.
+        let prose = text.len() > PROSE_BYTES;
+        scratch.hits.retain(|h| {
+            let r = &rules.rules[h.rule];
+            !(r.requires_hint || (prose && r.context_in_prose))
+                || hints.get(h.rule) > 0
+                || h.context
+        });
         resolve_overlaps(&mut scratch.hits);
     }
 
@@ -2697,6 +2707,11 @@ fn mark_context(rules: &RuleSet, text: &str, lower: &mut String, out: &mut Vec<b
 /// a long value: in a paragraph, "dates of birth" in one sentence says
 /// nothing of the date of the break-in two sentences later.
 const CONTEXT_REACH: usize = 64;
+
+/// A value longer than this is running text for `context_in_prose` rules
+/// (twice the context reach: a context word anywhere in a shorter value is
+/// near its match).
+const PROSE_BYTES: usize = 2 * CONTEXT_REACH;
 
 /// Whether one of the (lower-case) context `words` stands as a whole word
 /// within `CONTEXT_REACH` bytes of the match `s..e`. A value of at most

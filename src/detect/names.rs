@@ -674,6 +674,25 @@ impl Names {
         out: &mut Vec<(usize, usize, bool)>,
     ) {
         out.clear();
+        // A mailbox with its display name ("Molly" <m@example.com>): the
+        // display name is judged as a whole value, where one capitalised
+        // given name is a name too, as beside a column of people (a
+        // newsletter's "Lockergnome Windows Daily" is no name for ending
+        // in a surname, as it would be in a name column).
+        if let Some((a, b)) = display_name(text) {
+            let hint = if hinted.any() {
+                hinted
+            } else {
+                NameHint::Beside
+            };
+            let part = &text[a..b];
+            let caps = part.bytes().filter(u8::is_ascii_uppercase).count();
+            self.find_counted_with::<QUICK>(part, hint, caps, tokens, out);
+            for o in out.iter_mut() {
+                *o = (o.0 + a, o.1 + a, false);
+            }
+            return;
+        }
         if self.with_nationality(text) {
             out.push((0, text.len(), true));
             return;
@@ -1589,6 +1608,33 @@ pub enum NameHint {
     Role,
 }
 
+/// The display name of a mailbox written as RFC 5322's name-addr,
+/// `Display Name <local@domain>` or `"Surname, Given" <local@domain>`: its
+/// byte range, quotes and spaces trimmed; `None` for any other value (a
+/// bare address, a list of mailboxes, a display name that is an address).
+fn display_name(text: &str) -> Option<(usize, usize)> {
+    let t = text.trim_end();
+    let lt = t.strip_suffix('>')?.rfind('<')?;
+    let addr = &t[lt + 1..t.len() - 1];
+    if !addr.contains('@') || addr.contains(|c: char| c.is_whitespace() || c == '<') {
+        return None;
+    }
+    let b = text.as_bytes();
+    let trim = |c: u8| matches!(c, b' ' | b'\t' | b'"' | b'\'');
+    let (mut s, mut e) = (0, lt);
+    while s < e && trim(b[s]) {
+        s += 1;
+    }
+    while e > s && trim(b[e - 1]) {
+        e -= 1;
+    }
+    let name = &text[s..e];
+    if name.is_empty() || name.len() > 64 || name.contains(['<', '>', '@', '"']) {
+        return None;
+    }
+    Some((s, e))
+}
+
 impl NameHint {
     /// From a column hint (`ColumnHints::get`; columns use `ColumnHints::name_hint`).
     #[cfg(test)]
@@ -2273,6 +2319,56 @@ mod tests {
         names().find_counted_with::<true>(&v, hinted, 99, &mut t, &mut quick);
         names().find_counted_with::<false>(&v, hinted, 99, &mut t, &mut full);
         (v, quick, full)
+    }
+
+    /// The names `find_counted` finds in `v` (no column hint), as text.
+    fn found(v: &str) -> Vec<&str> {
+        let (mut t, mut out) = (Vec::new(), Vec::new());
+        let caps = v.bytes().filter(u8::is_ascii_uppercase).count();
+        names().find_counted(v, NameHint::None, caps, &mut t, &mut out);
+        out.iter().map(|&(s, e, _)| &v[s..e]).collect()
+    }
+
+    /// #28 (names missed): a mailbox's display name is a name position: a
+    /// given name alone ("Dora" <...>), or a name in the order "Surname,
+    /// Given", is found there as in a column of names beside people; a
+    /// newsletter's or a team's display name is not, nor an address
+    /// written as a display name, nor a list of mailboxes.
+    #[test]
+    fn display_names_of_mailboxes_are_name_positions() {
+        for (v, name) in [
+            ("\"Dora\" <dora.k71@example.com>", "Dora"),
+            ("Shirley <shirl.b@example.net>", "Shirley"),
+            (
+                "\"Kowalski, Anna\" <a.kowalska@example.pl>",
+                "Kowalski, Anna",
+            ),
+            ("'Maria Gonzalez' <mg@example.es>", "Maria Gonzalez"),
+            ("Patrick   <p9x2@example.ie>  ", "Patrick"),
+        ] {
+            assert_eq!(found(v), vec![name], "{v}");
+            // The same name without its mailbox is a single word or a
+            // pair the lists would not take alone.
+        }
+        for v in [
+            "Weekly Gadget Digest <news@gadgets.example>",
+            "\"Acme Support Team\" <support@acme.example>",
+            "\"The Daily Brief\" <brief@news.example>",
+            "\"jyv@example.com\" <jyv@example.com>",
+            "Dora <d@example.com>, Shirley <s@example.com>",
+            "Dora <not an address>",
+        ] {
+            assert!(
+                !found(v)
+                    .iter()
+                    .any(|n| *n == "Dora" || n.contains("Digest")),
+                "{v}: {:?}",
+                found(v)
+            );
+        }
+        assert_eq!(display_name("Dora <d@example.com>"), Some((0, 4)));
+        assert_eq!(display_name("<d@example.com>"), None);
+        assert_eq!(display_name("d@example.com"), None);
     }
 
     proptest::proptest! {

@@ -121,6 +121,10 @@ pub enum Strength {
     /// A check digit over a short run of digits, which about one number in
     /// ten (or eleven) passes by chance.
     WeakDigits,
+    /// A code of letters whose only check is a short list of allowed
+    /// values (a BIC's country code in its letters 5 and 6), which a word in
+    /// capitals of the same shape passes about one time in three.
+    WeakLetters,
     /// Anything else (structure, ranges, or no check at all).
     Other,
 }
@@ -149,6 +153,7 @@ impl Validator {
             | Validator::AbaRouting
             | Validator::PlPesel
             | Validator::DeTaxId => Strength::WeakDigits,
+            Validator::SwiftBic => Strength::WeakLetters,
             _ => Strength::Other,
         }
     }
