@@ -1505,7 +1505,7 @@ fn is_placeholder_trimmed(t: &str) -> bool {
 fn is_free_text(v: &str) -> bool {
     // A mailbox ("Ayn Rand Institute Media <davidh@aynrand.org>") is a
     // name and an address, not prose: its display name alone is judged.
-    let v = match v.trim_end().strip_suffix('>').and_then(|h| h.rfind('<')) {
+    let v = match v.strip_suffix('>').and_then(|h| h.rfind('<')) {
         Some(lt) if !v[lt..].contains(' ') && v[lt..].contains('@') => &v[..lt],
         _ => v,
     };

@@ -658,6 +658,25 @@ impl Names {
         tokens: &mut Vec<(usize, usize)>,
         out: &mut Vec<(usize, usize, bool)>,
     ) {
+        // A mailbox with its display name ("Molly" <m@example.com>): the
+        // display name is judged as a whole value, where one capitalised
+        // given name is a name too, as beside a column of people (a
+        // newsletter's "Lockergnome Windows Daily" is no name for ending
+        // in a surname, as it would be in a name column).
+        if let Some((a, b)) = display_name(text) {
+            let hint = if hinted.any() {
+                hinted
+            } else {
+                NameHint::Beside
+            };
+            let part = &text[a..b];
+            let caps = part.bytes().filter(u8::is_ascii_uppercase).count();
+            self.find_counted_with::<true>(part, hint, caps, tokens, out);
+            for o in out.iter_mut() {
+                *o = (o.0 + a, o.1 + a, false);
+            }
+            return;
+        }
         self.find_counted_with::<true>(text, hinted, capitalised, tokens, out)
     }
 
@@ -674,25 +693,6 @@ impl Names {
         out: &mut Vec<(usize, usize, bool)>,
     ) {
         out.clear();
-        // A mailbox with its display name ("Molly" <m@example.com>): the
-        // display name is judged as a whole value, where one capitalised
-        // given name is a name too, as beside a column of people (a
-        // newsletter's "Lockergnome Windows Daily" is no name for ending
-        // in a surname, as it would be in a name column).
-        if let Some((a, b)) = display_name(text) {
-            let hint = if hinted.any() {
-                hinted
-            } else {
-                NameHint::Beside
-            };
-            let part = &text[a..b];
-            let caps = part.bytes().filter(u8::is_ascii_uppercase).count();
-            self.find_counted_with::<QUICK>(part, hint, caps, tokens, out);
-            for o in out.iter_mut() {
-                *o = (o.0 + a, o.1 + a, false);
-            }
-            return;
-        }
         if self.with_nationality(text) {
             out.push((0, text.len(), true));
             return;
@@ -799,7 +799,14 @@ impl Names {
         for k in 0..tokens.len().saturating_sub(1) {
             let (t0, t1) = tokens[k];
             let title = &text[t0..t1];
-            if !starts_upper(title) || !is_form_of_address(title.as_bytes()) {
+            // A form of address in capitals before a word that is not
+            // ("MS Word", "DR Congo") is an abbreviation of something else:
+            // text in capitals writes its names in capitals too, and those
+            // stop the words below.
+            if !starts_upper(title)
+                || !is_form_of_address(title.as_bytes())
+                || (title.len() >= 2 && is_all_upper(title))
+            {
                 continue;
             }
             // "Dr." is also a street's drive, "Sr." senior and "M." an
@@ -835,6 +842,12 @@ impl Names {
                 }
                 if n == 0 {
                     known = f & (FIRST_NAME | SURNAME) != 0;
+                    // An English word that no list holds after the title is
+                    // the title's other sense ("Don't Miss Out", "Miss
+                    // Anything"), not a name.
+                    if !known && is_english_word(w.as_bytes()) {
+                        break;
+                    }
                 }
                 words += 1;
                 end = w1;
@@ -1613,6 +1626,10 @@ pub enum NameHint {
 /// byte range, quotes and spaces trimmed; `None` for any other value (a
 /// bare address, a list of mailboxes, a display name that is an address).
 fn display_name(text: &str) -> Option<(usize, usize)> {
+    // Most values end in neither '>' nor a space: one byte says so.
+    if !matches!(text.as_bytes().last(), Some(b'>' | b' ' | b'\t')) {
+        return None;
+    }
     let t = text.trim_end();
     let lt = t.strip_suffix('>')?.rfind('<')?;
     let addr = &t[lt + 1..t.len() - 1];
@@ -2771,6 +2788,41 @@ mod tests {
             "Works as Sr. Manager at Acme",
         ] {
             assert!(n.find(text, false).is_empty(), "{text}");
+        }
+    }
+
+    /// #28 (e-mail bodies): a form of address in capitals before a word
+    /// that is not ("MS Word", "DR Congo") abbreviates something else, and
+    /// one before an English word that no list holds is the word's other
+    /// sense ("Don't Miss Out"); a name after a title still counts where a
+    /// list holds it or no English word is it.
+    #[test]
+    fn a_title_before_an_abbreviation_or_a_word_is_no_name() {
+        let n = Names::builtin();
+        for text in [
+            "Save the file as MS Word and send it back to the office today",
+            "Set the font to MS Sans Serif before printing the labels",
+            "Export the sheet from MS Excel, then mail it to the team",
+            "Aid convoys reached DR Congo this week after the floods",
+            "Don't Miss Out on the offers of this week, they end on Friday",
+            "Act now and Miss Nothing of the season's sales in our stores",
+        ] {
+            let spans = n.find(text, false);
+            assert!(spans.is_empty(), "{text}: {spans:?}");
+        }
+        for (text, name) in [
+            ("Please ask Mr. Fisher to call the ward back", "Mr. Fisher"),
+            ("Ask Miss Baker about the invoice", "Miss Baker"),
+            (
+                "Meeting with Ms Adeyemi-Okafor at noon",
+                "Ms Adeyemi-Okafor",
+            ),
+        ] {
+            let spans = n.find(text, false);
+            assert!(
+                spans.iter().any(|&(s, e, _)| &text[s..e] == name),
+                "{text}: {spans:?}"
+            );
         }
     }
 
