@@ -772,8 +772,11 @@ impl Names {
                     let (t0, t1) = tokens[k - 1];
                     text[t1..a0].trim().is_empty() && self.is_title(&text[t0..t1])
                 };
+                // A pair that is wholly a city's name ("Hong Kong", "Santa
+                // Rosa") is the city unless a title stands before it.
                 if (titled || !capitalises_nouns(text, tokens, k))
                     && !self.names_a_thing(text, tokens, k)
+                    && (titled || !is_city(&text[a0..b1]))
                 {
                     out.push((a0, b1, false));
                 }
@@ -1622,23 +1625,35 @@ pub enum NameHint {
 }
 
 /// The display name of a mailbox written as RFC 5322's name-addr,
-/// `Display Name <local@domain>` or `"Surname, Given" <local@domain>`: its
+/// `Display Name <local@domain>` or `"Surname, Given" <local@domain>`, or
+/// as the older address with a comment, `local@domain (Display Name)`: its
 /// byte range, quotes and spaces trimmed; `None` for any other value (a
 /// bare address, a list of mailboxes, a display name that is an address).
 fn display_name(text: &str) -> Option<(usize, usize)> {
-    // Most values end in neither '>' nor a space: one byte says so.
-    if !matches!(text.as_bytes().last(), Some(b'>' | b' ' | b'\t')) {
+    // Most values end in none of '>', ')' or a space: one byte says so.
+    if !matches!(text.as_bytes().last(), Some(b'>' | b')' | b' ' | b'\t')) {
         return None;
     }
     let t = text.trim_end();
-    let lt = t.strip_suffix('>')?.rfind('<')?;
-    let addr = &t[lt + 1..t.len() - 1];
-    if !addr.contains('@') || addr.contains(|c: char| c.is_whitespace() || c == '<') {
-        return None;
-    }
+    let (s, e) = if let Some(head) = t.strip_suffix('>') {
+        let lt = head.rfind('<')?;
+        let addr = &t[lt + 1..t.len() - 1];
+        if !addr.contains('@') || addr.contains(|c: char| c.is_whitespace() || c == '<') {
+            return None;
+        }
+        (0, lt)
+    } else {
+        let head = t.strip_suffix(')')?;
+        let open = head.find('(')?;
+        let addr = head[..open].trim();
+        if !addr.contains('@') || addr.contains(|c: char| c.is_whitespace() || "()<>".contains(c)) {
+            return None;
+        }
+        (open + 1, head.len())
+    };
     let b = text.as_bytes();
     let trim = |c: u8| matches!(c, b' ' | b'\t' | b'"' | b'\'');
-    let (mut s, mut e) = (0, lt);
+    let (mut s, mut e) = (s, e);
     while s < e && trim(b[s]) {
         s += 1;
     }
@@ -1646,7 +1661,7 @@ fn display_name(text: &str) -> Option<(usize, usize)> {
         e -= 1;
     }
     let name = &text[s..e];
-    if name.is_empty() || name.len() > 64 || name.contains(['<', '>', '@', '"']) {
+    if name.is_empty() || name.len() > 64 || name.contains(['<', '>', '@', '"', '(', ')']) {
         return None;
     }
     Some((s, e))
@@ -2362,6 +2377,8 @@ mod tests {
             ),
             ("'Maria Gonzalez' <mg@example.es>", "Maria Gonzalez"),
             ("Patrick   <p9x2@example.ie>  ", "Patrick"),
+            ("m.gonzalez@example.es (Maria Gonzalez)", "Maria Gonzalez"),
+            ("dora.k71@example.com (Dora)", "Dora"),
         ] {
             assert_eq!(found(v), vec![name], "{v}");
             // The same name without its mailbox is a single word or a
@@ -2374,6 +2391,8 @@ mod tests {
             "\"jyv@example.com\" <jyv@example.com>",
             "Dora <d@example.com>, Shirley <s@example.com>",
             "Dora <not an address>",
+            "call Dora (at home)",
+            "news@gadgets.example (Weekly Gadget Digest)",
         ] {
             assert!(
                 !found(v)
@@ -2386,6 +2405,8 @@ mod tests {
         assert_eq!(display_name("Dora <d@example.com>"), Some((0, 4)));
         assert_eq!(display_name("<d@example.com>"), None);
         assert_eq!(display_name("d@example.com"), None);
+        assert_eq!(display_name("d@example.com (Dora)"), Some((15, 19)));
+        assert_eq!(display_name("(Dora) d@example.com"), None);
     }
 
     proptest::proptest! {
@@ -2788,6 +2809,35 @@ mod tests {
             "Works as Sr. Manager at Acme",
         ] {
             assert!(n.find(text, false).is_empty(), "{text}");
+        }
+    }
+
+    /// #28 (names of things): in running text a given name and a surname
+    /// side by side that together are a city's name ("Hong Kong", "Santa
+    /// Rosa") are the city; a pair that is no city, or a city's name after
+    /// a title, is a name.
+    #[test]
+    fn a_pair_of_names_that_is_a_city_is_the_city() {
+        let n = Names::builtin();
+        for text in [
+            "We opened an office in Hong Kong last year and hired twelve people",
+            "The train to Santa Rosa leaves at noon today",
+        ] {
+            let spans = n.find(text, false);
+            assert!(spans.is_empty(), "{text}: {spans:?}");
+        }
+        for (text, name) in [
+            (
+                "The train to Juan Carlos leaves at noon today",
+                "Juan Carlos",
+            ),
+            ("Ask Mr. Hong Kong to sign the form", "Mr. Hong Kong"),
+        ] {
+            let spans = n.find(text, false);
+            assert!(
+                spans.iter().any(|&(s, e, _)| &text[s..e] == name),
+                "{text}: {spans:?}"
+            );
         }
     }
 
