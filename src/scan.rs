@@ -120,7 +120,7 @@ impl RuleStats {
     ) {
         let key = example_key(raw);
         if places_against && full {
-            if crate::detect::names::is_city(raw) {
+            if crate::detect::names::is_place_name(raw) {
                 self.place_rows += weight;
                 if names.name_words_only(raw) {
                     self.place_name_rows += weight;
@@ -746,7 +746,7 @@ impl Scanner {
             // (A town's name starts with a letter: ids and numbers are not looked up.)
             if hints.watch_places
                 && !text.as_bytes()[0].is_ascii_digit()
-                && crate::detect::names::is_city(text)
+                && crate::detect::names::is_place_name(text)
             {
                 p.place_values += weight;
             }

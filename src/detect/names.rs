@@ -14,6 +14,8 @@ const PLACE_WORDS: &str = include_str!("../../rules/dict/place_words.txt");
 const COUNTRY_CODES: &str = include_str!("../../rules/dict/country_codes.txt");
 const TOPO_WORDS: &str = include_str!("../../rules/dict/topo_words.txt");
 const CITIES: &str = include_str!("../../rules/dict/cities.txt");
+/// Country and region names of two to four words ("sierra leone").
+const PLACES_MULTI: &str = include_str!("../../rules/dict/places_multi.txt");
 
 /// Capitalised words that are also in the name lists but far more often mean
 /// something else (months, verbs, colours, places, business words).
@@ -772,11 +774,11 @@ impl Names {
                     let (t0, t1) = tokens[k - 1];
                     text[t1..a0].trim().is_empty() && self.is_title(&text[t0..t1])
                 };
-                // A pair that is wholly a city's name ("Hong Kong", "Santa
-                // Rosa") is the city unless a title stands before it.
+                // A pair that is wholly a place's name ("Hong Kong", "Sierra
+                // Leone") is the place unless a title stands before it.
                 if (titled || !capitalises_nouns(text, tokens, k))
                     && !self.names_a_thing(text, tokens, k)
-                    && (titled || !is_city(&text[a0..b1]))
+                    && (titled || !is_place_name(&text[a0..b1]))
                 {
                     out.push((a0, b1, false));
                 }
@@ -934,7 +936,7 @@ impl Names {
                 .chars()
                 .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
             && self.flags(word) & (STOP_WORD | PLACE_NAME | PLACE_WORD | TITLE) == 0
-            && !is_city(word)
+            && !is_place_name(word)
     }
 
     /// Whether all of `text` (split into `tokens`) is one person's name.
@@ -1531,12 +1533,15 @@ fn lower_hash(s: &str) -> u64 {
 
 /// Whether `value` (trimmed) is wholly the name of a city of 15,000 people
 /// or more ("Springfield", "mount vernon"; `rules/dict/cities.txt`, from
-/// GeoNames), compared without case.
-pub fn is_city(value: &str) -> bool {
+/// GeoNames) or of a country or region in two to four words ("Sierra
+/// Leone", "Rhode Island"; `rules/dict/places_multi.txt`, from ISO 3166),
+/// compared without case.
+pub fn is_place_name(value: &str) -> bool {
     static CITY_HASHES: std::sync::LazyLock<rustc_hash::FxHashSet<u64>> =
         std::sync::LazyLock::new(|| {
             CITIES
                 .lines()
+                .chain(PLACES_MULTI.lines())
                 .filter(|l| !l.is_empty() && !l.starts_with('#'))
                 .map(lower_hash)
                 .collect()
@@ -2813,15 +2818,16 @@ mod tests {
     }
 
     /// #28 (names of things): in running text a given name and a surname
-    /// side by side that together are a city's name ("Hong Kong", "Santa
-    /// Rosa") are the city; a pair that is no city, or a city's name after
-    /// a title, is a name.
+    /// side by side that together are a city's or a country's name ("Hong
+    /// Kong", "Santa Rosa", "Sierra Leone") are the place; a pair that is
+    /// no place, or a place's name after a title, is a name.
     #[test]
-    fn a_pair_of_names_that_is_a_city_is_the_city() {
+    fn a_pair_of_names_that_is_a_place_is_the_place() {
         let n = Names::builtin();
         for text in [
             "We opened an office in Hong Kong last year and hired twelve people",
             "The train to Santa Rosa leaves at noon today",
+            "I am the son of the late minister of mines of Sierra Leone and I write to you in confidence",
         ] {
             let spans = n.find(text, false);
             assert!(spans.is_empty(), "{text}: {spans:?}");
