@@ -2025,6 +2025,11 @@ mod tests {
             ("lon_max", Some(180.0)),
             ("latitude_start_deg", Some(90.0)),
             ("lng_dest", Some(180.0)),
+            // The hemisphere the positive numbers are in.
+            ("Latitude (N)", Some(90.0)),
+            ("lat_n", Some(90.0)),
+            ("Longitude (W)", Some(180.0)),
+            ("lon_east", Some(180.0)),
             ("furlong", None),
             ("flat", None),
             ("salon", None),
