@@ -768,7 +768,8 @@ impl Names {
                 && text[a1..b0].trim().is_empty()
                 && !is_all_upper(a)
                 && self.is_common_first(a)
-                && self.flags(b) & (COMMON_SURNAME | STOP_WORD) == COMMON_SURNAME
+                && (self.flags(b) & (COMMON_SURNAME | STOP_WORD) == COMMON_SURNAME
+                    || self.foreign_surname(b))
             {
                 let titled = k > 0 && {
                     let (t0, t1) = tokens[k - 1];
@@ -785,6 +786,16 @@ impl Names {
             }
         }
         self.find_addressed(text, tokens, out);
+    }
+
+    /// A surname of the other languages' lists written with a letter
+    /// outside ASCII ("Gonçalves", "Fernández", "Wójcik"): after a common
+    /// given name in running text it is a surname too, as the Census's are
+    /// (an ordinary word capitalised after a given name is rarely written
+    /// so).
+    fn foreign_surname(&self, word: &str) -> bool {
+        !word.is_ascii()
+            && self.flags(word) & (SURNAME | STOP_WORD | PLACE_NAME | PLACE_WORD | TITLE) == SURNAME
     }
 
     /// Embedded: a form of address before one to three capitalised words
@@ -823,9 +834,12 @@ impl Names {
             if ambiguous && k > 0 {
                 let (p0, p1) = tokens[k - 1];
                 let prev = &text[p0..p1];
+                // An article opening the sentence ("El Sr. Martínez", "Der
+                // Dr. Weber") is no street's name.
                 if text[p1..t0].trim().is_empty()
                     && (starts_upper(prev) || prev.as_bytes()[0].is_ascii_digit())
                     && !is_form_of_address(prev.as_bytes())
+                    && !is_article(prev)
                 {
                     continue;
                 }
@@ -1800,8 +1814,21 @@ fn is_form_of_address(core: &[u8]) -> bool {
         b"univ.prof",
         b"dona",
         "doña".as_bytes(),
+        b"dra",
+        b"profa",
+        b"lic",
     ];
     core.len() <= 9 && FORMS.iter().any(|f| f.eq_ignore_ascii_case(core))
+}
+
+/// Whether `word` is a definite or indefinite article of English,
+/// Spanish, Portuguese, French, Italian or German, any case.
+fn is_article(word: &str) -> bool {
+    const ARTICLES: &[&str] = &[
+        "the", "a", "an", "el", "la", "los", "las", "un", "una", "o", "os", "as", "um", "uma",
+        "le", "les", "il", "lo", "der", "die", "das", "ein", "eine",
+    ];
+    ARTICLES.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// Whether `word` (ASCII letters, any case, a trailing dot aside) is an
@@ -2844,6 +2871,52 @@ mod tests {
                 spans.iter().any(|&(s, e, _)| &text[s..e] == name),
                 "{text}: {spans:?}"
             );
+        }
+    }
+
+    /// #28 (names in short notes in Portuguese and Spanish): a common given
+    /// name before a surname of those languages' lists written with its
+    /// accents ("Rafael Gonçalves", "Lucía Fernández"), a form of address
+    /// after an article that opens the sentence ("El Sr. Martínez", "A Dra.
+    /// Martins"), and the forms Dra., Profa. and Lic. name a person in a
+    /// note; a given name before a capitalised word of no list does not.
+    #[test]
+    fn names_in_short_notes_in_portuguese_and_spanish() {
+        let n = Names::builtin();
+        for (text, name) in [
+            (
+                "O técnico Rafael Gonçalves instalou o equipamento",
+                "Rafael Gonçalves",
+            ),
+            (
+                "Retorno marcado com Pedro Gonçalves na sexta",
+                "Pedro Gonçalves",
+            ),
+            (
+                "la cita de Lucía Fernández se movió al lunes",
+                "Lucía Fernández",
+            ),
+            ("El Sr. Martínez pide devolución", "Sr. Martínez"),
+            ("A Dra. Martins pediu exames de sangue", "Dra. Martins"),
+            ("Consulta con la Lic. Oyarzún el martes", "Lic. Oyarzún"),
+            (
+                "Aula remarcada pela Profa. Quintanilha",
+                "Profa. Quintanilha",
+            ),
+        ] {
+            let spans = n.find(text, false);
+            assert!(
+                spans.iter().any(|&(s, e, _)| &text[s..e] == name),
+                "{text}: {spans:?}"
+            );
+        }
+        for text in [
+            "O técnico Rafael instalou o Equipamento Ótimo ontem",
+            "Lic. 48213 vencida",
+            "12 Oak Dr. Springfield",
+        ] {
+            let spans = n.find(text, false);
+            assert!(spans.is_empty(), "{text}: {spans:?}");
         }
     }
 
