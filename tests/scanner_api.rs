@@ -944,6 +944,18 @@ fn birth_dates_are_found_under_column_names_in_other_languages() {
         "dogum_tarihi",
         "datum_narozeni",
         "szuletesi_datum",
+        // Abbreviations of Brazilian and Spanish databases, and more languages.
+        "dt_nasc",
+        "DT_NASCIMENTO",
+        "fec_nac",
+        "fecha_nac",
+        "fnac",
+        "datum_rodjenja",
+        "data_nasterii",
+        "дата_рождения",
+        "ημερομηνία_γέννησης",
+        "geboren_am",
+        "nato_il",
     ] {
         for values in [
             days.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
@@ -962,7 +974,14 @@ fn birth_dates_are_found_under_column_names_in_other_languages() {
             );
         }
     }
-    for name in ["data_pedido", "fecha_envio", "lieferdatum", "date_commande"] {
+    for name in [
+        "data_pedido",
+        "fecha_envio",
+        "lieferdatum",
+        "date_commande",
+        "dt_cadastro",
+        "fec_alta",
+    ] {
         let a: ArrayRef = Arc::new(StringArray::from(days.to_vec()));
         let b = RecordBatch::try_new(
             Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, true)])),
