@@ -2340,3 +2340,50 @@ fn mailboxes_are_judged_by_their_display_names() {
     assert!(!found.contains(&"PERSON_NAME".to_string()), "{found:?}");
     assert!(found.contains(&"EMAIL".to_string()), "{found:?}");
 }
+
+/// #28 (look-alike numbers): numbers of invoices, parts, tickets and
+/// references written in an SSN's or a phone's groups (`123 45 6789`,
+/// `555-867-5309`) are those things where the column says so; under a name
+/// that says SSN or phone, or says nothing, they are what their form says.
+#[test]
+fn numbers_of_things_in_an_ssns_or_a_phones_groups_are_those_things() {
+    let mut ids = Ids(11);
+    let ssn_shaped: Vec<String> = (0..80)
+        .map(|_| {
+            format!(
+                "{:03} {:02} {:04}",
+                100 + ids.next(500),
+                10 + ids.next(89),
+                1000 + ids.next(8999)
+            )
+        })
+        .collect();
+    let phone_shaped: Vec<String> = (0..80)
+        .map(|_| {
+            format!(
+                "{}{:02}-{}{:02}-{:04}",
+                2 + ids.next(7),
+                ids.next(100),
+                2 + ids.next(7),
+                ids.next(100),
+                1000 + ids.next(8999)
+            )
+        })
+        .collect();
+    for col in ["invoice_no", "ticket_number", "part_ref", "serial"] {
+        let found = column_entities(col, &ssn_shaped);
+        assert!(!found.contains(&"US_SSN".to_string()), "{col}: {found:?}");
+    }
+    for col in ["part_no", "ticket", "tracking_ref", "reference"] {
+        let found = column_entities(col, &phone_shaped);
+        assert!(!found.contains(&"PHONE".to_string()), "{col}: {found:?}");
+    }
+    for col in ["ssn", "tax_ref", "account_holder_ssn", "value"] {
+        let found = column_entities(col, &ssn_shaped);
+        assert!(found.contains(&"US_SSN".to_string()), "{col}: {found:?}");
+    }
+    for col in ["phone", "contact", "value"] {
+        let found = column_entities(col, &phone_shaped);
+        assert!(found.contains(&"PHONE".to_string()), "{col}: {found:?}");
+    }
+}
