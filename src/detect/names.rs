@@ -1833,8 +1833,9 @@ fn is_article(word: &str) -> bool {
 
 /// Whether `word` (ASCII letters, any case, a trailing dot aside) is an
 /// English word of `rules/dict/english_words.txt` (SCOWL, lower case, three
-/// letters or more) or built like one. Asked only of a one-word value in a
-/// column named for people by their role.
+/// letters or more) or built like one. Asked of a one-word value in a
+/// column named for people by their role, and of the word after a form of
+/// address in running text.
 fn is_english_word(word: &[u8]) -> bool {
     static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     let words = WORDS.get_or_init(|| {
