@@ -665,18 +665,46 @@ impl Names {
         // given name is a name too, as beside a column of people (a
         // newsletter's "Lockergnome Windows Daily" is no name for ending
         // in a surname, as it would be in a name column).
+        let hint = if hinted.any() {
+            hinted
+        } else {
+            NameHint::Beside
+        };
         if let Some((a, b)) = display_name(text) {
-            let hint = if hinted.any() {
-                hinted
-            } else {
-                NameHint::Beside
-            };
             let part = &text[a..b];
             let caps = part.bytes().filter(u8::is_ascii_uppercase).count();
             self.find_counted_with::<true>(part, hint, caps, tokens, out);
             for o in out.iter_mut() {
                 *o = (o.0 + a, o.1 + a, false);
             }
+            return;
+        }
+        // A list of mailboxes (`"Ann Lee" <a@x.org>, Bo Chen <b@y.org>`):
+        // each display name as above.
+        if matches!(text.as_bytes().last(), Some(b'>' | b' ' | b'\t'))
+            && text.trim_end().ends_with('>')
+            && text.contains(">,")
+        {
+            let mut found = Vec::new();
+            let mut start = 0;
+            for end in text
+                .match_indices(">,")
+                .map(|(i, _)| i + 1)
+                .chain([text.len()])
+            {
+                let seg = &text[start..end];
+                if let Some((a, b)) = display_name(seg) {
+                    let part = &seg[a..b];
+                    let caps = part.bytes().filter(u8::is_ascii_uppercase).count();
+                    self.find_counted_with::<true>(part, hint, caps, tokens, out);
+                    found.extend(
+                        out.iter()
+                            .map(|o| (o.0 + start + a, o.1 + start + a, false)),
+                    );
+                }
+                start = (end + 1).min(text.len());
+            }
+            *out = found;
             return;
         }
         self.find_counted_with::<true>(text, hinted, capitalised, tokens, out)
@@ -2422,7 +2450,6 @@ mod tests {
             "\"Acme Support Team\" <support@acme.example>",
             "\"The Daily Brief\" <brief@news.example>",
             "\"jyv@example.com\" <jyv@example.com>",
-            "Dora <d@example.com>, Shirley <s@example.com>",
             "Dora <not an address>",
             "call Dora (at home)",
             "news@gadgets.example (Weekly Gadget Digest)",
@@ -2435,6 +2462,13 @@ mod tests {
                 found(v)
             );
         }
+        // A list of mailboxes: each display name.
+        let list = "\"Kowalski, Anna\" <a.k@example.pl>, Weekly Gadget Digest <n@g.example>, Shirley <s@example.net>";
+        assert_eq!(found(list), vec!["Kowalski, Anna", "Shirley"], "{list}");
+        assert_eq!(
+            display_name("Dora <d@example.com>, Shirley <s@example.com>"),
+            None
+        );
         assert_eq!(display_name("Dora <d@example.com>"), Some((0, 4)));
         assert_eq!(display_name("<d@example.com>"), None);
         assert_eq!(display_name("d@example.com"), None);
