@@ -2341,8 +2341,8 @@ fn mailboxes_are_judged_by_their_display_names() {
     assert!(found.contains(&"EMAIL".to_string()), "{found:?}");
 }
 
-/// #28 (look-alike numbers): numbers of invoices, parts, tickets and
-/// references written in an SSN's or a phone's groups (`123 45 6789`,
+/// #28 (look-alike numbers): numbers of accounts, invoices, parts, tickets
+/// and references written in an SSN's or a phone's groups (`123 45 6789`,
 /// `555-867-5309`) are those things where the column says so; under a name
 /// that says SSN or phone, or says nothing, they are what their form says.
 #[test]
@@ -2370,7 +2370,14 @@ fn numbers_of_things_in_an_ssns_or_a_phones_groups_are_those_things() {
             )
         })
         .collect();
-    for col in ["invoice_no", "ticket_number", "part_ref", "serial"] {
+    for col in [
+        "account_ref",
+        "account_number",
+        "invoice_no",
+        "ticket_number",
+        "part_ref",
+        "serial",
+    ] {
         let found = column_entities(col, &ssn_shaped);
         assert!(!found.contains(&"US_SSN".to_string()), "{col}: {found:?}");
     }
@@ -2378,11 +2385,24 @@ fn numbers_of_things_in_an_ssns_or_a_phones_groups_are_those_things() {
         let found = column_entities(col, &phone_shaped);
         assert!(!found.contains(&"PHONE".to_string()), "{col}: {found:?}");
     }
-    for col in ["ssn", "tax_ref", "account_holder_ssn", "value"] {
+    // A word for a person after a thing's says whose the value is.
+    for col in [
+        "ssn",
+        "tax_ref",
+        "account_holder_ssn",
+        "invoice_customer_ssn",
+        "value",
+    ] {
         let found = column_entities(col, &ssn_shaped);
         assert!(found.contains(&"US_SSN".to_string()), "{col}: {found:?}");
     }
-    for col in ["phone", "contact", "value"] {
+    for col in [
+        "phone",
+        "contact",
+        "order_customer_phone",
+        "ticket_contact_phone",
+        "value",
+    ] {
         let found = column_entities(col, &phone_shaped);
         assert!(found.contains(&"PHONE".to_string()), "{col}: {found:?}");
     }

@@ -62,6 +62,25 @@ pub struct ColumnHints {
     pub(crate) people_by_role: bool,
 }
 
+/// Words for the person a value belongs to, after another word of a
+/// column's name (`account_holder`, `order_customer`, `policy_owner`).
+const POSSESSORS: &[&str] = &[
+    "holder",
+    "holders",
+    "owner",
+    "owners",
+    "customer",
+    "client",
+    "user",
+    "member",
+    "employee",
+    "patient",
+    "person",
+    "applicant",
+    "contact",
+    "subscriber",
+];
+
 impl ColumnHints {
     /// No hint for any rule (a value without a column).
     pub fn none(rules: &RuleSet) -> Self {
@@ -105,6 +124,18 @@ impl ColumnHints {
             }) || joined == hint
                 || runs.iter().any(|r| r == hint)
         };
+        // A negative word followed by a word for a person says whose the
+        // value is, not what it is: `account_holder_ssn` is the SSN of an
+        // account's holder, `order_customer_phone` the customer's phone.
+        let argues = |hint: &str| {
+            words.iter().enumerate().any(|(i, w)| {
+                (w == hint || (hint.len() >= 4 && w.len() > hint.len() && w.starts_with(hint)))
+                    && !words
+                        .get(i + 1)
+                        .is_some_and(|n| POSSESSORS.contains(&n.as_str()))
+            }) || joined == hint
+                || runs.iter().any(|r| r == hint)
+        };
         // A defining hint is a whole word or two adjacent words joined
         // ("last_name", "customerLastName"), never a prefix.
         let defines = |hint: &str| {
@@ -124,7 +155,7 @@ impl ColumnHints {
                     .any(|h| words.iter().any(|w| w == h) || runs.iter().any(|r| r == h))
                 {
                     -2
-                } else if r.negative_column_hints.iter().any(|h| matches(h)) {
+                } else if r.negative_column_hints.iter().any(|h| argues(h)) {
                     -1
                 } else if r.defining_column_hints.iter().any(|h| defines(h)) {
                     2
