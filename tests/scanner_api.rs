@@ -1952,10 +1952,7 @@ fn given_names_alone_are_people_beside_a_column_of_people() {
 /// one ("Goalkeeper", "Draw", "Midfielder").
 #[test]
 fn single_names_in_a_column_named_for_a_role_are_people() {
-    let found = |col: &str, values: &[&str]| {
-        let rows: Vec<&str> = values.iter().cycle().take(96).copied().collect();
-        entities_of(&text_column(col, &rows))[0].1.clone()
-    };
+    let found = |col: &str, values: &[&str]| column_entities(col, &cycled(values, 96));
     // Made-up stage names, in no list, and real single names.
     let single = [
         "Zandorra",
@@ -1995,10 +1992,7 @@ fn single_names_in_a_column_named_for_a_role_are_people() {
 /// a heading (a misnamed column) are still found.
 #[test]
 fn columns_named_for_places_and_institutions_hold_no_people_unless_full_names() {
-    let found = |col: &str, values: &[&str]| {
-        let rows: Vec<&str> = values.iter().cycle().take(64).copied().collect();
-        entities_of(&text_column(col, &rows))[0].1.clone()
-    };
+    let found = |col: &str, values: &[&str]| column_entities(col, &cycled(values, 64));
     let surnames = [
         "JACKSON",
         "LINCOLN",
@@ -2215,6 +2209,11 @@ fn licences_that_are_not_a_drivers_are_not_driver_licences() {
             "{col}: {found:?}"
         );
     }
+}
+
+/// `values` repeated in order until there are `n` of them.
+fn cycled<'a>(values: &[&'a str], n: usize) -> Vec<&'a str> {
+    values.iter().cycle().take(n).copied().collect()
 }
 
 /// The entities of one text column `name` holding `values`.

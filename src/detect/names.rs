@@ -671,12 +671,7 @@ impl Names {
             NameHint::Beside
         };
         if let Some((a, b)) = display_name(text) {
-            let part = &text[a..b];
-            let caps = part.bytes().filter(u8::is_ascii_uppercase).count();
-            self.find_counted_with::<true>(part, hint, caps, tokens, out);
-            for o in out.iter_mut() {
-                *o = (o.0 + a, o.1 + a, false);
-            }
+            self.find_in_part(text, a..b, hint, tokens, out);
             return;
         }
         // A list of mailboxes (`"Ann Lee" <a@x.org>, Bo Chen <b@y.org>`):
@@ -692,15 +687,9 @@ impl Names {
                 .map(|(i, _)| i + 1)
                 .chain([text.len()])
             {
-                let seg = &text[start..end];
-                if let Some((a, b)) = display_name(seg) {
-                    let part = &seg[a..b];
-                    let caps = part.bytes().filter(u8::is_ascii_uppercase).count();
-                    self.find_counted_with::<true>(part, hint, caps, tokens, out);
-                    found.extend(
-                        out.iter()
-                            .map(|o| (o.0 + start + a, o.1 + start + a, false)),
-                    );
+                if let Some((a, b)) = display_name(&text[start..end]) {
+                    self.find_in_part(text, start + a..start + b, hint, tokens, out);
+                    found.extend_from_slice(out);
                 }
                 start = (end + 1).min(text.len());
             }
@@ -708,6 +697,25 @@ impl Names {
             return;
         }
         self.find_counted_with::<true>(text, hinted, capitalised, tokens, out)
+    }
+
+    /// The names in `text[part]` judged as a whole value under `hint`,
+    /// written to `out` as spans of `text` (none of them the whole value).
+    fn find_in_part(
+        &self,
+        text: &str,
+        part: std::ops::Range<usize>,
+        hint: NameHint,
+        tokens: &mut Vec<(usize, usize)>,
+        out: &mut Vec<(usize, usize, bool)>,
+    ) {
+        let at = part.start;
+        let part = &text[part];
+        let caps = part.bytes().filter(u8::is_ascii_uppercase).count();
+        self.find_counted_with::<true>(part, hint, caps, tokens, out);
+        for o in out.iter_mut() {
+            *o = (o.0 + at, o.1 + at, false);
+        }
     }
 
     /// `find_counted`; without `QUICK`, long ASCII text is not first
@@ -2414,6 +2422,25 @@ mod tests {
         (v, quick, full)
     }
 
+    /// Each text holds its name among the spans `Names::find` gives.
+    fn assert_names(n: &Names, cases: &[(&str, &str)]) {
+        for &(text, name) in cases {
+            let spans = n.find(text, false);
+            assert!(
+                spans.iter().any(|&(s, e, _)| &text[s..e] == name),
+                "{text}: {spans:?}"
+            );
+        }
+    }
+
+    /// No text holds a name.
+    fn assert_no_names(n: &Names, texts: &[&str]) {
+        for &text in texts {
+            let spans = n.find(text, false);
+            assert!(spans.is_empty(), "{text}: {spans:?}");
+        }
+    }
+
     /// The names `find_counted` finds in `v` (no column hint), as text.
     fn found(v: &str) -> Vec<&str> {
         let (mut t, mut out) = (Vec::new(), Vec::new());
@@ -2886,27 +2913,24 @@ mod tests {
     #[test]
     fn a_pair_of_names_that_is_a_place_is_the_place() {
         let n = Names::builtin();
-        for text in [
-            "We opened an office in Hong Kong last year and hired twelve people",
-            "The train to Santa Rosa leaves at noon today",
-            "I am the son of the late minister of mines of Sierra Leone and I write to you in confidence",
-        ] {
-            let spans = n.find(text, false);
-            assert!(spans.is_empty(), "{text}: {spans:?}");
-        }
-        for (text, name) in [
-            (
-                "The train to Juan Carlos leaves at noon today",
-                "Juan Carlos",
-            ),
-            ("Ask Mr. Hong Kong to sign the form", "Mr. Hong Kong"),
-        ] {
-            let spans = n.find(text, false);
-            assert!(
-                spans.iter().any(|&(s, e, _)| &text[s..e] == name),
-                "{text}: {spans:?}"
-            );
-        }
+        assert_no_names(
+            &n,
+            &[
+                "We opened an office in Hong Kong last year and hired twelve people",
+                "The train to Santa Rosa leaves at noon today",
+                "I am the son of the late minister of mines of Sierra Leone and I write to you in confidence",
+            ],
+        );
+        assert_names(
+            &n,
+            &[
+                (
+                    "The train to Juan Carlos leaves at noon today",
+                    "Juan Carlos",
+                ),
+                ("Ask Mr. Hong Kong to sign the form", "Mr. Hong Kong"),
+            ],
+        );
     }
 
     /// #28 (names in short notes in Portuguese and Spanish): a common given
@@ -2918,41 +2942,38 @@ mod tests {
     #[test]
     fn names_in_short_notes_in_portuguese_and_spanish() {
         let n = Names::builtin();
-        for (text, name) in [
-            (
-                "O técnico Rafael Gonçalves instalou o equipamento",
-                "Rafael Gonçalves",
-            ),
-            (
-                "Retorno marcado com Pedro Gonçalves na sexta",
-                "Pedro Gonçalves",
-            ),
-            (
-                "la cita de Lucía Fernández se movió al lunes",
-                "Lucía Fernández",
-            ),
-            ("El Sr. Martínez pide devolución", "Sr. Martínez"),
-            ("A Dra. Martins pediu exames de sangue", "Dra. Martins"),
-            ("Consulta con la Lic. Oyarzún el martes", "Lic. Oyarzún"),
-            (
-                "Aula remarcada pela Profa. Quintanilha",
-                "Profa. Quintanilha",
-            ),
-        ] {
-            let spans = n.find(text, false);
-            assert!(
-                spans.iter().any(|&(s, e, _)| &text[s..e] == name),
-                "{text}: {spans:?}"
-            );
-        }
-        for text in [
-            "O técnico Rafael instalou o Equipamento Ótimo ontem",
-            "Lic. 48213 vencida",
-            "12 Oak Dr. Springfield",
-        ] {
-            let spans = n.find(text, false);
-            assert!(spans.is_empty(), "{text}: {spans:?}");
-        }
+        assert_names(
+            &n,
+            &[
+                (
+                    "O técnico Rafael Gonçalves instalou o equipamento",
+                    "Rafael Gonçalves",
+                ),
+                (
+                    "Retorno marcado com Pedro Gonçalves na sexta",
+                    "Pedro Gonçalves",
+                ),
+                (
+                    "la cita de Lucía Fernández se movió al lunes",
+                    "Lucía Fernández",
+                ),
+                ("El Sr. Martínez pide devolución", "Sr. Martínez"),
+                ("A Dra. Martins pediu exames de sangue", "Dra. Martins"),
+                ("Consulta con la Lic. Oyarzún el martes", "Lic. Oyarzún"),
+                (
+                    "Aula remarcada pela Profa. Quintanilha",
+                    "Profa. Quintanilha",
+                ),
+            ],
+        );
+        assert_no_names(
+            &n,
+            &[
+                "O técnico Rafael instalou o Equipamento Ótimo ontem",
+                "Lic. 48213 vencida",
+                "12 Oak Dr. Springfield",
+            ],
+        );
     }
 
     /// #28 (e-mail bodies): a form of address in capitals before a word
@@ -2963,31 +2984,28 @@ mod tests {
     #[test]
     fn a_title_before_an_abbreviation_or_a_word_is_no_name() {
         let n = Names::builtin();
-        for text in [
-            "Save the file as MS Word and send it back to the office today",
-            "Set the font to MS Sans Serif before printing the labels",
-            "Export the sheet from MS Excel, then mail it to the team",
-            "Aid convoys reached DR Congo this week after the floods",
-            "Don't Miss Out on the offers of this week, they end on Friday",
-            "Act now and Miss Nothing of the season's sales in our stores",
-        ] {
-            let spans = n.find(text, false);
-            assert!(spans.is_empty(), "{text}: {spans:?}");
-        }
-        for (text, name) in [
-            ("Please ask Mr. Fisher to call the ward back", "Mr. Fisher"),
-            ("Ask Miss Baker about the invoice", "Miss Baker"),
-            (
-                "Meeting with Ms Adeyemi-Okafor at noon",
-                "Ms Adeyemi-Okafor",
-            ),
-        ] {
-            let spans = n.find(text, false);
-            assert!(
-                spans.iter().any(|&(s, e, _)| &text[s..e] == name),
-                "{text}: {spans:?}"
-            );
-        }
+        assert_no_names(
+            &n,
+            &[
+                "Save the file as MS Word and send it back to the office today",
+                "Set the font to MS Sans Serif before printing the labels",
+                "Export the sheet from MS Excel, then mail it to the team",
+                "Aid convoys reached DR Congo this week after the floods",
+                "Don't Miss Out on the offers of this week, they end on Friday",
+                "Act now and Miss Nothing of the season's sales in our stores",
+            ],
+        );
+        assert_names(
+            &n,
+            &[
+                ("Please ask Mr. Fisher to call the ward back", "Mr. Fisher"),
+                ("Ask Miss Baker about the invoice", "Miss Baker"),
+                (
+                    "Meeting with Ms Adeyemi-Okafor at noon",
+                    "Ms Adeyemi-Okafor",
+                ),
+            ],
+        );
     }
 
     /// #28, prose: a line of dialogue that opens with a word that is also
