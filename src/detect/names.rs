@@ -2189,7 +2189,7 @@ fn ascii_word_runs(b: &[u8], mut each: impl FnMut(usize, usize) -> bool) {
     for (k, block) in b.chunks(64).enumerate() {
         let base = k * 64;
         let n = block.len() as u32;
-        let w = super::bytes::word_masks(block).word;
+        let w = super::bytes::word_masks_of_text(block).word;
         let mut pos = 0u32;
         while pos < n {
             let gap = (w >> pos).trailing_zeros().min(n - pos);
@@ -2280,7 +2280,7 @@ fn no_name_in_ascii(b: &[u8]) -> bool {
     let mut tokens = 0u32;
     let mut carry = 0u64;
     for (k, block) in b.chunks(64).enumerate() {
-        let m = super::bytes::word_masks(block);
+        let m = super::bytes::word_masks_of_text(block);
         let starts = run_starts(m.word, block.len(), &mut carry);
         tokens += (starts & !m.dot).count_ones();
         let mut caps = starts & m.upper;

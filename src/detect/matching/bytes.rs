@@ -84,6 +84,44 @@ pub(crate) fn byte_features(c: u8) -> u16 {
     BYTE_FEATURES[c as usize]
 }
 
+/// The feature bits of the SIMD passes: whether any byte is an ASCII
+/// capital, a lower-case letter, outside ASCII, a space or tab, `@`, `,`,
+/// `=`, in that order, and the separator counts.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn features(any: [bool; 7], seps: &Seps) -> u16 {
+    let [upper, lower, high, space, at, comma, eq] = any;
+    let mut f = 0u16;
+    if upper || lower || high {
+        f |= Feature::Alpha.bit();
+    }
+    if upper {
+        f |= Feature::Upper.bit();
+    }
+    if lower {
+        f |= Feature::Lower.bit();
+    }
+    if space {
+        f |= Feature::Space.bit();
+    }
+    if at {
+        f |= Feature::At.bit();
+    }
+    if seps.colons > 0 {
+        f |= Feature::Colon.bit() | Feature::Assign.bit();
+    }
+    if eq {
+        f |= Feature::Assign.bit();
+    }
+    if comma {
+        f |= Feature::Comma.bit();
+    }
+    if seps.dots > 0 {
+        f |= Feature::Dot.bit();
+    }
+    f
+}
+
 /// Tracks token runs across the steps of a pass.
 #[derive(Debug, Clone, Copy)]
 struct Runs {
@@ -206,6 +244,10 @@ fn finish(seps: Seps, mut out: FirstPass, runs: Runs) -> FirstPass {
 pub(crate) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
     #[cfg(target_arch = "x86_64")]
     {
+        if b.len() >= AVX2_FIRST_PASS_MIN && has_avx2() {
+            // SAFETY: the CPU has AVX2 (checked at run time).
+            return unsafe { avx2::first_pass(b, floor) };
+        }
         // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
         unsafe { sse2::first_pass(b, floor) }
     }
@@ -214,6 +256,11 @@ pub(crate) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
         first_pass_scalar(b, floor)
     }
 }
+
+/// Values this long or longer take the AVX2 first pass where the CPU has
+/// it (shorter ones are a step or two either way).
+#[cfg(target_arch = "x86_64")]
+const AVX2_FIRST_PASS_MIN: usize = 128;
 
 /// The scalar first pass over the whole value (the reference for the SIMD one).
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
@@ -285,6 +332,26 @@ pub(crate) fn word_masks(b: &[u8]) -> WordMasks {
     {
         word_masks_scalar(b)
     }
+}
+
+/// `word_masks` for the blocks of long text: a full block takes AVX2 where
+/// the CPU has it (a call that is not inlined, which a short value's one
+/// block does not repay).
+#[inline]
+pub(crate) fn word_masks_of_text(b: &[u8]) -> WordMasks {
+    #[cfg(target_arch = "x86_64")]
+    if b.len() == 64 && has_avx2() {
+        // SAFETY: the CPU has AVX2 (checked at run time).
+        return unsafe { avx2::word_masks_64(b) };
+    }
+    word_masks(b)
+}
+
+/// Whether this CPU has AVX2 (a cached flag after the first call).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn has_avx2() -> bool {
+    std::is_x86_feature_detected!("avx2")
 }
 
 /// The scalar form of `word_masks` (the reference for the SIMD one).
@@ -446,10 +513,162 @@ pub(crate) fn masks_scalar(b: &[u8]) -> Masks {
     m
 }
 
+/// Full 64-byte blocks, thirty-two bytes per step, on CPUs with AVX2
+/// (checked at run time: not every x86-64 CPU has it). Long text is mostly
+/// full blocks.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{FirstPass, Runs, Seps};
+    use std::arch::x86_64::*;
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn splat(c: u8) -> __m256i {
+        _mm256_set1_epi8(c as i8)
+    }
+
+    /// `x <= k` per unsigned lane: min(x, k) == x.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn le(x: __m256i, k: u8) -> __m256i {
+        _mm256_cmpeq_epi8(_mm256_min_epu8(x, splat(k)), x)
+    }
+
+    /// `super::first_pass`: thirty-two bytes per step, the classes and
+    /// counters of the SSE2 pass (`sse2::step`) twice as wide.
+    #[target_feature(enable = "avx2")]
+    pub(super) fn first_pass(b: &[u8], floor: u32) -> FirstPass {
+        let (mut seps, mut out, mut runs) =
+            (Seps::default(), FirstPass::default(), Runs::new(floor));
+        let z = _mm256_setzero_si256();
+        let mut acc = [z; 7];
+        let mut cnt = [z; 5];
+        let mut steps = 0u32;
+        let mut blocks = b.chunks_exact(32);
+        for block in blocks.by_ref() {
+            // SAFETY: `block` is 32 readable bytes; the load has no alignment need.
+            let v = unsafe { _mm256_loadu_si256(block.as_ptr().cast()) };
+            step(&mut acc, &mut cnt, &mut runs, v);
+            steps += 1;
+            if steps == 255 {
+                flush(&mut cnt, &mut out, &mut seps);
+                steps = 0;
+            }
+        }
+        // The last bytes in a zero-padded block: a zero byte is in no
+        // class, so it adds nothing and ends any token run, as the end of
+        // the value does.
+        let rest = blocks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 32];
+            last[..rest.len()].copy_from_slice(rest);
+            // SAFETY: `last` is 32 readable bytes.
+            let v = unsafe { _mm256_loadu_si256(last.as_ptr().cast()) };
+            step(&mut acc, &mut cnt, &mut runs, v);
+        }
+        flush(&mut cnt, &mut out, &mut seps);
+        out.features = super::features(acc.map(|v| _mm256_movemask_epi8(v) != 0), &seps);
+        super::finish(seps, out, runs)
+    }
+
+    /// `sse2::step` over 32 bytes: `acc` is upper, lower, high, space, at,
+    /// comma, eq; `cnt` digits, capital-like, colons, dashes, dots.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn step(acc: &mut [__m256i; 7], cnt: &mut [__m256i; 5], runs: &mut Runs, v: __m256i) {
+        let or = |a: __m256i, b: __m256i| _mm256_or_si256(a, b);
+        let eq = |c: u8| _mm256_cmpeq_epi8(v, splat(c));
+        let lower = le(_mm256_sub_epi8(v, splat(b'a')), 25);
+        let space = eq(b' ');
+        acc[1] = or(acc[1], lower);
+        acc[3] = or(acc[3], space);
+        // Each half of the token mask, in order.
+        let chunks = |runs: &mut Runs, m: u32| {
+            runs.chunk(m & 0xFFFF);
+            runs.chunk(m >> 16);
+        };
+        if _mm256_movemask_epi8(or(lower, space)) as u32 == u32::MAX {
+            if !runs.found {
+                chunks(runs, _mm256_movemask_epi8(lower) as u32);
+            }
+            return;
+        }
+        let digit = le(_mm256_sub_epi8(v, splat(b'0')), 9);
+        let upper = le(_mm256_sub_epi8(v, splat(b'A')), 25);
+        let high = _mm256_cmpgt_epi8(_mm256_setzero_si256(), v);
+        let (colon, dash, dot) = (eq(b':'), eq(b'-'), eq(b'.'));
+        acc[0] = or(acc[0], upper);
+        acc[2] = or(acc[2], high);
+        acc[3] = or(acc[3], eq(b'\t'));
+        acc[4] = or(acc[4], eq(b'@'));
+        acc[5] = or(acc[5], eq(b','));
+        acc[6] = or(acc[6], eq(b'='));
+        // Compare results are 0 or -1 per lane: subtracting counts.
+        cnt[0] = _mm256_sub_epi8(cnt[0], digit);
+        cnt[1] = _mm256_sub_epi8(cnt[1], or(upper, high));
+        cnt[2] = _mm256_sub_epi8(cnt[2], colon);
+        cnt[3] = _mm256_sub_epi8(cnt[3], dash);
+        cnt[4] = _mm256_sub_epi8(cnt[4], dot);
+        if !runs.found {
+            let tok = or(or(or(digit, upper), or(lower, eq(b'_'))), or(dash, dot));
+            chunks(runs, _mm256_movemask_epi8(tok) as u32);
+        }
+    }
+
+    /// The sum of the 32 byte lanes of `v`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn sum(v: __m256i) -> u32 {
+        let s = _mm256_sad_epu8(v, _mm256_setzero_si256());
+        (_mm256_extract_epi64::<0>(s)
+            + _mm256_extract_epi64::<1>(s)
+            + _mm256_extract_epi64::<2>(s)
+            + _mm256_extract_epi64::<3>(s)) as u32
+    }
+
+    /// Add the lane counters up and clear them.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn flush(cnt: &mut [__m256i; 5], out: &mut FirstPass, seps: &mut Seps) {
+        out.digits += sum(cnt[0]);
+        out.caplike += sum(cnt[1]);
+        seps.colons += sum(cnt[2]);
+        seps.dashes += sum(cnt[3]);
+        seps.dots += sum(cnt[4]);
+        *cnt = [_mm256_setzero_si256(); 5];
+    }
+
+    /// `super::word_masks` of exactly 64 bytes.
+    #[target_feature(enable = "avx2")]
+    pub(super) fn word_masks_64(b: &[u8]) -> super::WordMasks {
+        assert_eq!(b.len(), 64);
+        let mut m = super::WordMasks::default();
+        for k in [0usize, 32] {
+            // SAFETY: `k + 32 <= 64 == b.len()`: 32 readable bytes from
+            // `k`; the load has no alignment need.
+            let v = unsafe { _mm256_loadu_si256(b.as_ptr().add(k).cast()) };
+            let bits = |x: __m256i| (_mm256_movemask_epi8(x) as u32 as u64) << k;
+            let upper = le(_mm256_sub_epi8(v, splat(b'A')), 25);
+            let folded = _mm256_or_si256(v, splat(0x20));
+            let alpha = le(_mm256_sub_epi8(folded, splat(b'a')), 25);
+            let digit = le(_mm256_sub_epi8(v, splat(b'0')), 9);
+            let dot = _mm256_cmpeq_epi8(v, splat(b'.'));
+            let punct = _mm256_or_si256(
+                _mm256_cmpeq_epi8(v, splat(b'\'')),
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, splat(b'-')), dot),
+            );
+            m.dot |= bits(dot);
+            m.alpha |= bits(alpha);
+            m.upper |= bits(upper);
+            m.word |= bits(_mm256_or_si256(_mm256_or_si256(alpha, digit), punct));
+        }
+        m
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
     use super::{finish, FirstPass, Runs, Seps};
-    use crate::rules::Feature;
     use std::arch::x86_64::*;
 
     /// Per-lane state: "any byte of this class" masks and byte counters.
@@ -478,47 +697,51 @@ mod sse2 {
         _mm_cmpeq_epi8(_mm_min_epu8(x, splat(k)), x)
     }
 
-    /// One block of sixteen bytes.
-    #[inline]
-    #[target_feature(enable = "sse2")]
+    /// One block of sixteen bytes. Inlined (`inline(always)`, which a
+    /// `target_feature` function may not be), so that the pass keeps its
+    /// state in registers.
+    #[inline(always)]
     fn step(acc: &mut Acc, runs: &mut Runs, v: __m128i) {
-        let lower = le(_mm_sub_epi8(v, splat(b'a')), 25);
-        let space = _mm_cmpeq_epi8(v, splat(b' '));
-        acc.lower = _mm_or_si128(acc.lower, lower);
-        acc.space = _mm_or_si128(acc.space, space);
-        // Most blocks of prose are lower-case letters and spaces only: they
-        // count nothing, and their token bytes are the letters.
-        if _mm_movemask_epi8(_mm_or_si128(lower, space)) == 0xFFFF {
-            if !runs.found {
-                runs.chunk(_mm_movemask_epi8(lower) as u32);
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+        unsafe {
+            let lower = le(_mm_sub_epi8(v, splat(b'a')), 25);
+            let space = _mm_cmpeq_epi8(v, splat(b' '));
+            acc.lower = _mm_or_si128(acc.lower, lower);
+            acc.space = _mm_or_si128(acc.space, space);
+            // Most blocks of prose are lower-case letters and spaces only: they
+            // count nothing, and their token bytes are the letters.
+            if _mm_movemask_epi8(_mm_or_si128(lower, space)) == 0xFFFF {
+                if !runs.found {
+                    runs.chunk(_mm_movemask_epi8(lower) as u32);
+                }
+                return;
             }
-            return;
-        }
-        let digit = le(_mm_sub_epi8(v, splat(b'0')), 9);
-        let upper = le(_mm_sub_epi8(v, splat(b'A')), 25);
-        let high = _mm_cmplt_epi8(v, _mm_setzero_si128());
-        let colon = _mm_cmpeq_epi8(v, splat(b':'));
-        let dash = _mm_cmpeq_epi8(v, splat(b'-'));
-        let dot = _mm_cmpeq_epi8(v, splat(b'.'));
-        acc.upper = _mm_or_si128(acc.upper, upper);
-        acc.high = _mm_or_si128(acc.high, high);
-        acc.space = _mm_or_si128(acc.space, _mm_cmpeq_epi8(v, splat(b'\t')));
-        acc.at = _mm_or_si128(acc.at, _mm_cmpeq_epi8(v, splat(b'@')));
-        acc.comma = _mm_or_si128(acc.comma, _mm_cmpeq_epi8(v, splat(b',')));
-        acc.eq = _mm_or_si128(acc.eq, _mm_cmpeq_epi8(v, splat(b'=')));
-        // Compare results are 0 or -1 per lane: subtracting counts.
-        acc.cnt[0] = _mm_sub_epi8(acc.cnt[0], digit);
-        acc.cnt[1] = _mm_sub_epi8(acc.cnt[1], _mm_or_si128(upper, high));
-        acc.cnt[2] = _mm_sub_epi8(acc.cnt[2], colon);
-        acc.cnt[3] = _mm_sub_epi8(acc.cnt[3], dash);
-        acc.cnt[4] = _mm_sub_epi8(acc.cnt[4], dot);
-        if !runs.found {
-            let under = _mm_cmpeq_epi8(v, splat(b'_'));
-            let tok = _mm_or_si128(
-                _mm_or_si128(_mm_or_si128(digit, upper), _mm_or_si128(lower, under)),
-                _mm_or_si128(dash, dot),
-            );
-            runs.chunk(_mm_movemask_epi8(tok) as u32);
+            let digit = le(_mm_sub_epi8(v, splat(b'0')), 9);
+            let upper = le(_mm_sub_epi8(v, splat(b'A')), 25);
+            let high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+            let colon = _mm_cmpeq_epi8(v, splat(b':'));
+            let dash = _mm_cmpeq_epi8(v, splat(b'-'));
+            let dot = _mm_cmpeq_epi8(v, splat(b'.'));
+            acc.upper = _mm_or_si128(acc.upper, upper);
+            acc.high = _mm_or_si128(acc.high, high);
+            acc.space = _mm_or_si128(acc.space, _mm_cmpeq_epi8(v, splat(b'\t')));
+            acc.at = _mm_or_si128(acc.at, _mm_cmpeq_epi8(v, splat(b'@')));
+            acc.comma = _mm_or_si128(acc.comma, _mm_cmpeq_epi8(v, splat(b',')));
+            acc.eq = _mm_or_si128(acc.eq, _mm_cmpeq_epi8(v, splat(b'=')));
+            // Compare results are 0 or -1 per lane: subtracting counts.
+            acc.cnt[0] = _mm_sub_epi8(acc.cnt[0], digit);
+            acc.cnt[1] = _mm_sub_epi8(acc.cnt[1], _mm_or_si128(upper, high));
+            acc.cnt[2] = _mm_sub_epi8(acc.cnt[2], colon);
+            acc.cnt[3] = _mm_sub_epi8(acc.cnt[3], dash);
+            acc.cnt[4] = _mm_sub_epi8(acc.cnt[4], dot);
+            if !runs.found {
+                let under = _mm_cmpeq_epi8(v, splat(b'_'));
+                let tok = _mm_or_si128(
+                    _mm_or_si128(_mm_or_si128(digit, upper), _mm_or_si128(lower, under)),
+                    _mm_or_si128(dash, dot),
+                );
+                runs.chunk(_mm_movemask_epi8(tok) as u32);
+            }
         }
     }
 
@@ -587,35 +810,13 @@ mod sse2 {
         }
         flush(&mut acc, &mut out, &mut seps);
         let any = |v: __m128i| _mm_movemask_epi8(v) != 0;
-        let (upper, lower, high) = (any(acc.upper), any(acc.lower), any(acc.high));
-        let mut f = 0u16;
-        if upper || lower || high {
-            f |= Feature::Alpha.bit();
-        }
-        if upper {
-            f |= Feature::Upper.bit();
-        }
-        if lower {
-            f |= Feature::Lower.bit();
-        }
-        if any(acc.space) {
-            f |= Feature::Space.bit();
-        }
-        if any(acc.at) {
-            f |= Feature::At.bit();
-        }
-        if seps.colons > 0 {
-            f |= Feature::Colon.bit() | Feature::Assign.bit();
-        }
-        if any(acc.eq) {
-            f |= Feature::Assign.bit();
-        }
-        if any(acc.comma) {
-            f |= Feature::Comma.bit();
-        }
-        if seps.dots > 0 {
-            f |= Feature::Dot.bit();
-        }
+        let f = super::features(
+            [
+                acc.upper, acc.lower, acc.high, acc.space, acc.at, acc.comma, acc.eq,
+            ]
+            .map(any),
+            &seps,
+        );
         out.features = f;
         finish(seps, out, runs)
     }
@@ -841,6 +1042,24 @@ mod tests {
             proptest::prop_assert_eq!(first_pass(b, floor), first_pass_scalar(b, floor));
         }
 
+        /// The same on long values: several 255-step rounds of counters,
+        /// every tail length after the 32-byte steps.
+        #[test]
+        fn simd_agrees_with_scalar_on_long_values(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-z ]{0,64}",
+                    "[a-cA-C0-9 :=@,._\\-\t\u{e9}]{0,40}",
+                ],
+                0..400,
+            ),
+            floor in 0u32..40,
+        ) {
+            let v = parts.concat();
+            let b = v.as_bytes();
+            proptest::prop_assert_eq!(first_pass(b, floor), first_pass_scalar(b, floor));
+        }
+
         /// `long_token` is "the longest token run reaches `floor`".
         #[test]
         fn long_token_is_the_longest_run(v in "[a-b_ .,\\-]{0,120}", floor in 1u32..40) {
@@ -874,6 +1093,14 @@ mod tests {
         #[test]
         fn word_masks_agree_with_scalar(v in proptest::collection::vec(proptest::num::u8::ANY, 0..=64)) {
             proptest::prop_assert_eq!(word_masks(&v), word_masks_scalar(&v));
+        }
+
+        #[test]
+        fn word_masks_of_full_blocks_agree_with_scalar(v in proptest::collection::vec(proptest::num::u8::ANY, 64)) {
+            proptest::prop_assert_eq!(word_masks_of_text(&v), word_masks_scalar(&v));
+            // SAFETY (x86-64): SSE2 is part of the baseline.
+            #[cfg(target_arch = "x86_64")]
+            proptest::prop_assert_eq!(unsafe { sse2::word_masks(&v) }, word_masks_scalar(&v));
         }
 
         #[test]
