@@ -205,15 +205,34 @@ impl Validator {
 }
 
 /// Decimal digits of `s` (other characters skipped), at most 32.
-fn digits(s: &str) -> Option<([u8; 32], usize)> {
-    let mut out = [0u8; 32];
+/// The digits of `s` (their values, 0–9), every other byte skipped, and
+/// how many there are: `None` when there are more than `N`. A value that
+/// is its digits alone (nearly every one a validator sees: a run of digits
+/// is checked whole) is read without the skipping.
+#[inline]
+fn digits_n<const N: usize>(s: &str) -> Option<([u8; N], usize)> {
+    let b = s.as_bytes();
+    let mut out = [0u8; N];
+    if b.len() <= N {
+        let mut all = true;
+        for (o, &c) in out.iter_mut().zip(b) {
+            let d = c.wrapping_sub(b'0');
+            *o = d;
+            all &= d <= 9;
+        }
+        if all {
+            return Some((out, b.len()));
+        }
+        out = [0u8; N];
+    }
     let mut n = 0;
-    for b in s.bytes() {
-        if b.is_ascii_digit() {
-            if n == 32 {
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d <= 9 {
+            if n == N {
                 return None;
             }
-            out[n] = b - b'0';
+            out[n] = d;
             n += 1;
         }
     }
@@ -358,7 +377,7 @@ pub fn card_layout(s: &str) -> bool {
 }
 
 fn ssn_parts(s: &str) -> Option<(u32, u32, u32)> {
-    let (d, n) = digits(s)?;
+    let (d, n) = digits_n::<9>(s)?;
     if n != 9 {
         return None;
     }
@@ -396,7 +415,7 @@ pub fn us_itin(s: &str) -> bool {
 
 /// ABA routing number: 3-7-1 weighted checksum and a Federal Reserve prefix.
 pub fn aba_routing(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
+    let Some((d, n)) = digits_n::<9>(s) else {
         return false;
     };
     if n != 9 || all_same(&d[..9]) {
@@ -414,7 +433,7 @@ pub fn aba_routing(s: &str) -> bool {
 
 /// NPI: 10 digits starting 1 or 2, Luhn over "80840" + the number.
 pub fn us_npi(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
+    let Some((d, n)) = digits_n::<10>(s) else {
         return false;
     };
     if n != 10 || !(d[0] == 1 || d[0] == 2) {
@@ -730,7 +749,7 @@ pub fn mac(s: &str) -> bool {
 
 /// NHS number: 10 digits, mod-11 check digit (a remainder giving 10 is invalid).
 pub fn uk_nhs(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
+    let Some((d, n)) = digits_n::<10>(s) else {
         return false;
     };
     if n != 10 || all_same(&d[..10]) {
@@ -779,7 +798,7 @@ pub fn uk_nino(s: &str) -> bool {
 /// German Steuer-IdNr: 11 digits, no leading zero, ISO 7064 MOD 11,10 check
 /// digit, and in the first ten digits exactly one digit repeated (2 or 3 times).
 pub fn de_tax_id(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
+    let Some((d, n)) = digits_n::<11>(s) else {
         return false;
     };
     if n != 11 || d[0] == 0 {
@@ -923,7 +942,7 @@ pub fn fr_insee(s: &str) -> bool {
 
 /// PESEL: 11 digits, weights 1-3-7-9, and a real birth date encoded in the first six.
 pub fn pl_pesel(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
+    let Some((d, n)) = digits_n::<11>(s) else {
         return false;
     };
     if n != 11 || all_same(&d[..11]) {
@@ -974,7 +993,7 @@ pub fn verhoeff(d: &[u8]) -> bool {
 
 /// Aadhaar: 12 digits, first not 0 or 1, Verhoeff check digit.
 pub fn in_aadhaar(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
+    let Some((d, n)) = digits_n::<12>(s) else {
         return false;
     };
     n == 12 && d[0] >= 2 && !all_same(&d[..12]) && verhoeff(&d[..12])
@@ -993,7 +1012,7 @@ pub fn in_pan(s: &str) -> bool {
 
 /// CPF: 11 digits, two mod-11 check digits, not all the same digit.
 pub fn br_cpf(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
+    let Some((d, n)) = digits_n::<11>(s) else {
         return false;
     };
     if n != 11 || all_same(&d[..11]) {
@@ -1017,7 +1036,7 @@ pub fn br_cpf(s: &str) -> bool {
 
 /// SIN: 9 digits, Luhn, first digit not 0 or 8.
 pub fn ca_sin(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
+    let Some((d, n)) = digits_n::<9>(s) else {
         return false;
     };
     n == 9 && d[0] != 0 && d[0] != 8 && !all_same(&d[..9]) && luhn(&d[..9])
@@ -1025,7 +1044,7 @@ pub fn ca_sin(s: &str) -> bool {
 
 /// TFN: 8 or 9 digits, weighted sum divisible by 11.
 pub fn au_tfn(s: &str) -> bool {
-    let Some((d, n)) = digits(s) else {
+    let Some((d, n)) = digits_n::<9>(s) else {
         return false;
     };
     let w: &[u32] = match n {
@@ -1822,6 +1841,25 @@ mod tests {
 
     /// The plain statement of `luhn_card`: the digits collected, then the
     /// issuer prefix and length, then Luhn from the right.
+    proptest::proptest! {
+        /// `digits_n` reads the digits every other byte skipped, or says
+        /// there are too many, whether the value is its digits alone or not.
+        #[test]
+        fn digits_n_are_the_digits_in_order(s in "[0-9 .\\-/a]{0,16}|[0-9]{0,14}") {
+            let all: Vec<u8> = s.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+            let check = |got: Option<(&[u8], usize)>, n: usize| {
+                match got {
+                    None => all.len() > n,
+                    Some((d, k)) => k == all.len() && d[..k] == all[..],
+                }
+            };
+            let nine = digits_n::<9>(&s);
+            proptest::prop_assert!(check(nine.as_ref().map(|(d, k)| (&d[..], *k)), 9), "{s:?} {nine:?}");
+            let twelve = digits_n::<12>(&s);
+            proptest::prop_assert!(check(twelve.as_ref().map(|(d, k)| (&d[..], *k)), 12), "{s:?} {twelve:?}");
+        }
+    }
+
     fn luhn_card_reference(s: &str) -> bool {
         let d: Vec<u8> = s
             .bytes()
