@@ -2657,7 +2657,19 @@ enum TailMemo {
 
 /// Make sure this worker holds a regex cache for cache slot `slot` of rule
 /// `ri` (see `Rule::regex_slot`).
+#[inline]
 fn ensure_cache(scratch: &mut Scratch, rules: &RuleSet, ri: usize, slot: usize) {
+    if scratch.caches.get(ri).is_some_and(|c| c.len() > slot) {
+        return;
+    }
+    create_caches(scratch, rules, ri, slot);
+}
+
+/// `ensure_cache`'s first time for a rule's regex (out of line: once per
+/// scratch, rule and slot).
+#[cold]
+#[inline(never)]
+fn create_caches(scratch: &mut Scratch, rules: &RuleSet, ri: usize, slot: usize) {
     if scratch.caches.len() < rules.rules.len() {
         scratch.caches.resize_with(rules.rules.len(), Vec::new);
     }
