@@ -933,8 +933,64 @@ pub struct Scratch {
     runs_of: Vec<u64>,
     /// Spans of one pattern found by the anchored walks, before they count.
     spans: Vec<(usize, usize)>,
+    /// The hints of the keys that matches stood after (`key_before`).
+    keys: KeyHints,
     /// The hits of the last value `detect` looked at.
     pub hits: Vec<Hit>,
+}
+
+/// The hints of keys, as of column names, kept for the keys seen last (a
+/// log's or a JSON column's values repeat their keys).
+#[derive(Default)]
+struct KeyHints(Vec<(String, ColumnHints)>);
+
+impl KeyHints {
+    /// How many keys are kept.
+    const KEEP: usize = 32;
+
+    fn hints(&mut self, rules: &RuleSet, key: &str) -> &ColumnHints {
+        let at = match self.0.iter().position(|(k, _)| k == key) {
+            Some(at) => at,
+            None => {
+                if self.0.len() == Self::KEEP {
+                    self.0.remove(0);
+                }
+                let hints = ColumnHints::from_column_name(rules, key);
+                self.0.push((key.to_string(), hints));
+                self.0.len() - 1
+            }
+        };
+        &self.0[at].1
+    }
+}
+
+/// The key before a match at `s` in a `key=value`, `key: value` or JSON
+/// `"key": "value"` pair: the span of its bytes (ASCII letters, digits,
+/// `_`, `-`, `.`, at least one letter), or `None` when no such key stands
+/// right before the match.
+fn key_before(b: &[u8], s: usize) -> Option<(usize, usize)> {
+    let mut e = s;
+    if e > 0 && matches!(b[e - 1], b'"' | b'\'') {
+        e -= 1;
+    }
+    while e > 0 && b[e - 1] == b' ' {
+        e -= 1;
+    }
+    if e == 0 || !matches!(b[e - 1], b'=' | b':') {
+        return None;
+    }
+    e -= 1;
+    while e > 0 && b[e - 1] == b' ' {
+        e -= 1;
+    }
+    if e > 0 && matches!(b[e - 1], b'"' | b'\'') {
+        e -= 1;
+    }
+    let mut k = e;
+    while k > 0 && (b[k - 1].is_ascii_alphanumeric() || matches!(b[k - 1], b'_' | b'-' | b'.')) {
+        k -= 1;
+    }
+    (k < e && b[k..e].iter().any(u8::is_ascii_alphabetic)).then_some((k, e))
 }
 
 impl std::fmt::Debug for Scratch {
@@ -2022,6 +2078,21 @@ impl Detector {
                     && scratch.context[h.rule]
                     && (!r.context_labels || labelled_by(text, h.start, &r.context))
                     && context_near(text, h.start, h.end, &r.context);
+            }
+        }
+        // A match that is the value of a key (`request_id=054971726795`,
+        // `"order_no": "555-867-5309"`, `Customer ID: 4155552671`) is what
+        // the key says, as a column's values are what the column's name
+        // says: a key that argues against the rule drops the hit.
+        if scratch.hits.iter().any(|h| !h.full) {
+            let keys = &mut scratch.keys;
+            scratch.hits.retain(|h| {
+                h.full
+                    || key_before(bytes, h.start)
+                        .is_none_or(|(k, e)| keys.hints(rules, &text[k..e]).get(h.rule) >= 0)
+            });
+            if scratch.hits.is_empty() {
+                return;
             }
         }
         // Hint-only rules (and in running text the rules that need their
@@ -4103,6 +4174,42 @@ mod tests {
             "DEUTDEFF500 BANK",
         ] {
             assert!(bic(v), "{v}");
+        }
+    }
+
+    /// A number that is the value of a key is what its key says: ids,
+    /// order, ticket and tracking numbers in log lines, JSON and notes are
+    /// no phones or SSNs, however they are written; under a key for the
+    /// entity, or no key, they are.
+    #[test]
+    fn a_key_says_what_its_value_is() {
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let det = Detector::new(rules);
+        let found = |v: &str, e: &str| det.entities_in(v, None).contains(&e.to_string());
+        for (v, e) in [
+            (
+                "level=info msg=\"call back\" request_id=554971726795 took=3ms",
+                "PHONE",
+            ),
+            ("msg=\"mobile login\" session_id=4155552671", "PHONE"),
+            ("{\"order_no\": \"415-555-2671\", \"qty\": 2}", "PHONE"),
+            ("Ticket: (415) 555-2671, call the desk", "PHONE"),
+            ("tracking_number=212 736 5000 shipped", "PHONE"),
+            ("{\"invoice\": \"219 09 9998\"}", "US_SSN"),
+            ("account_ref: 219-09-9998 (closed)", "US_SSN"),
+        ] {
+            assert!(!found(v, e), "{e} in {v:?}");
+        }
+        for (v, e) in [
+            ("level=info msg=\"sms sent\" phone=+44 7700 900123", "PHONE"),
+            ("{\"mobile\": \"(415) 555-2671\", \"qty\": 2}", "PHONE"),
+            ("call me on (415) 555-2671 after five", "PHONE"),
+            ("Tel.: 212-736-5000", "PHONE"),
+            ("customer_phone=415-555-2671 order=99812", "PHONE"),
+            ("{\"ssn\": \"219-09-9998\"}", "US_SSN"),
+            ("holder ssn: 219-09-9998", "US_SSN"),
+        ] {
+            assert!(found(v, e), "{e} missed in {v:?}");
         }
     }
 
