@@ -111,6 +111,17 @@ impl ColumnHints {
 
     /// Hints from a (possibly dotted) column path, matched on whole words.
     pub fn from_column_name(rules: &RuleSet, name: &str) -> Self {
+        Self::from_name(rules, name, false)
+    }
+
+    /// Hints from the key of a `key=value` pair inside a value: as a column
+    /// name's, except that a key that both argues against a rule and names
+    /// it (`card_id: 4111 1111 1111 1111`) says nothing either way.
+    pub(crate) fn from_key(rules: &RuleSet, key: &str) -> Self {
+        Self::from_name(rules, key, true)
+    }
+
+    fn from_name(rules: &RuleSet, name: &str, key: bool) -> Self {
         let words = column_words(name);
         let joined: String = words.concat();
         // Two or three adjacent words joined (`employee_national_id` holds
@@ -156,7 +167,14 @@ impl ColumnHints {
                 {
                     -2
                 } else if r.negative_column_hints.iter().any(|h| argues(h)) {
-                    -1
+                    if key
+                        && (r.defining_column_hints.iter().any(|h| defines(h))
+                            || r.column_hints.iter().any(|h| matches(h)))
+                    {
+                        0
+                    } else {
+                        -1
+                    }
                 } else if r.defining_column_hints.iter().any(|h| defines(h)) {
                     2
                 } else if r.column_hints.iter().any(|h| matches(h)) {
@@ -955,7 +973,7 @@ impl KeyHints {
                 if self.0.len() == Self::KEEP {
                     self.0.remove(0);
                 }
-                let hints = ColumnHints::from_column_name(rules, key);
+                let hints = ColumnHints::from_key(rules, key);
                 self.0.push((key.to_string(), hints));
                 self.0.len() - 1
             }
@@ -4197,6 +4215,7 @@ mod tests {
             ("tracking_number=212 736 5000 shipped", "PHONE"),
             ("{\"invoice\": \"219 09 9998\"}", "US_SSN"),
             ("account_ref: 219-09-9998 (closed)", "US_SSN"),
+            ("level=info request_id=503801813067 took=3ms", "CREDIT_CARD"),
         ] {
             assert!(!found(v, e), "{e} in {v:?}");
         }
@@ -4208,6 +4227,10 @@ mod tests {
             ("customer_phone=415-555-2671 order=99812", "PHONE"),
             ("{\"ssn\": \"219-09-9998\"}", "US_SSN"),
             ("holder ssn: 219-09-9998", "US_SSN"),
+            ("paid with 503801813067 at the desk", "CREDIT_CARD"),
+            // A key that names the entity and argues against it says nothing.
+            ("card_id: 4111 1111 1111 1111", "CREDIT_CARD"),
+            ("order_phone: 415-555-2671", "PHONE"),
         ] {
             assert!(found(v, e), "{e} missed in {v:?}");
         }
