@@ -2098,8 +2098,8 @@ impl Detector {
                     && context_near(text, h.start, h.end, &r.context);
             }
         }
-        // A match that is the value of a key (`request_id=054971726795`,
-        // `"order_no": "555-867-5309"`, `Customer ID: 4155552671`) is what
+        // A match that is the value of a key (`request_id=554971726795`,
+        // `"order_no": "415-555-2671"`, `Ticket: (415) 555-2671`) is what
         // the key says, as a column's values are what the column's name
         // says: a key that argues against the rule drops the hit.
         if scratch.hits.iter().any(|h| !h.full) {

@@ -2,8 +2,9 @@
 //! token run as long as the shortest one any rule asks for exists.
 //!
 //! On x86-64 it classifies sixteen bytes per step with SSE2 (part of every
-//! x86-64 CPU); elsewhere, and for the last few bytes, the scalar form runs.
-//! A property test holds the two to the same answer.
+//! x86-64 CPU), or thirty-two with AVX2 on a long value where the CPU has it
+//! (checked at run time); elsewhere, and for the last few bytes of the SSE2
+//! pass, the scalar form runs. Property tests hold them to the same answer.
 
 use crate::rules::Feature;
 
