@@ -2926,15 +2926,17 @@ fn capitals_beside(text: &str, s: usize, e: usize, words: &[String]) -> bool {
 }
 
 /// Whether the match at `s` follows a country calling code (`+46 123 45
-/// 6789`, `+1-555…`, `(+44) 20…`): then it is the rest of an international
-/// phone number, whatever else its digits look like (an SSN's 3-2-4).
-fn after_country_code(text: &str, s: usize) -> bool {
+/// 6789`, `+1-555…`, `(+44) 20…`) or an area code in brackets (`(60)
+/// 98575-1004`, `(030) 123 45 6789`): then it is the rest of a phone
+/// number, whatever else its digits look like (an SSN's 3-2-4, an ITIN).
+fn after_dialling_code(text: &str, s: usize) -> bool {
     let b = &text.as_bytes()[..s];
     let mut e = b.len();
     if e > 0 && matches!(b[e - 1], b' ' | b'-' | b'.') {
         e -= 1;
     }
-    if e > 0 && b[e - 1] == b')' {
+    let bracket = e > 0 && b[e - 1] == b')';
+    if bracket {
         e -= 1;
     }
     if e == b.len() {
@@ -2944,7 +2946,10 @@ fn after_country_code(text: &str, s: usize) -> bool {
     while d > 0 && b[d - 1].is_ascii_digit() {
         d -= 1;
     }
-    (1..=4).contains(&(e - d)) && d > 0 && b[d - 1] == b'+'
+    let n = e - d;
+    let before = d.checked_sub(1).map(|p| b[p]);
+    (before == Some(b'+') && (1..=4).contains(&n))
+        || (bracket && before == Some(b'(') && (2..=5).contains(&n))
 }
 
 /// Whether the word directly before `s` (skipping spaces and one `:`,
@@ -3024,7 +3029,7 @@ fn keep_match(
     if !token_boundary(text, s, e)
         || !r.validator.check(&text[s..e])
         || preceded_by(text, s, &r.negative_context)
-        || (!r.follows_country_code && after_country_code(text, s))
+        || (!r.follows_country_code && after_dialling_code(text, s))
         || (r.alone_in_capitals && capitals_beside(text, s, e, &r.context))
         || hits
             .iter()
@@ -4192,6 +4197,33 @@ mod tests {
             "DEUTDEFF500 BANK",
         ] {
             assert!(bic(v), "{v}");
+        }
+    }
+
+    /// The digits after a phone number's country code or its area code in
+    /// brackets are the rest of the phone number, not a national id, even
+    /// where the phone number as a whole is not valid.
+    #[test]
+    fn the_rest_of_a_phone_number_is_no_id() {
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let det = Detector::new(rules);
+        let found = |v: &str, e: &str| det.entities_in(v, None).contains(&e.to_string());
+        for (v, e) in [
+            ("Call me back on (60) 98575-1004 please.", "US_ITIN"),
+            ("Rückruf unter (0151) 219-09-9998", "US_SSN"),
+            ("tel (415) 219 09 9998 ext 2", "US_SSN"),
+            ("Contacto: +55 (21) 91278-1234", "US_ITIN"),
+            ("whatsapp +46 219-09-9998", "US_SSN"),
+        ] {
+            assert!(!found(v, e), "{e} in {v:?}");
+        }
+        for (v, e) in [
+            ("ITIN (US) 912-78-1234", "US_ITIN"),
+            ("ITIN: 912-78-1234", "US_ITIN"),
+            ("case (1) 219-09-9998", "US_SSN"),
+            ("SSN 219-09-9998 (2) copies", "US_SSN"),
+        ] {
+            assert!(found(v, e), "{e} missed in {v:?}");
         }
     }
 
