@@ -1658,10 +1658,23 @@ pub fn jwt(s: &str) -> bool {
 /// The value assigned in `key = value` looks like a real secret: long, several
 /// character classes, not a mask or placeholder.
 pub fn secret_entropy(s: &str) -> bool {
-    let Some(pos) = s.find([':', '=']) else {
-        return false;
+    let v = match s.split_once(|c: char| c.is_ascii_whitespace()) {
+        // The credential of the Bearer scheme (`Bearer <token>`); a JSON
+        // Web Token there is the JWT rule's.
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => {
+            let v = rest.trim();
+            if v.starts_with("eyJ") && v.matches('.').count() == 2 {
+                return false;
+            }
+            v
+        }
+        _ => {
+            let Some(pos) = s.find([':', '=']) else {
+                return false;
+            };
+            s[pos + 1..].trim().trim_matches(|c| c == '"' || c == '\'')
+        }
     };
-    let v = s[pos + 1..].trim().trim_matches(|c| c == '"' || c == '\'');
     if v.len() < 12 {
         return false;
     }
@@ -1682,6 +1695,30 @@ pub fn secret_entropy(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Bearer scheme's credential is judged on its own: generated
+    /// tokens pass, words, masks and repeated bytes do not, and a JWT is
+    /// left to its own check.
+    #[test]
+    fn bearer_credentials_are_judged_without_the_scheme() {
+        for s in [
+            "Bearer 9fQk2LmX7pR4tZ8wB1nV6cH3",
+            "bearer AbC-123_xyz.789~DEF/ghi+JKL=",
+            "BEARER ya29.a0AfH6SMBx3kP9qL2",
+        ] {
+            assert!(secret_entropy(s), "{s}");
+        }
+        for s in [
+            "Bearer ****************",
+            "Bearer aaaaaaaaaaaaaaaaaaaa",
+            "Bearer abcdefghijklmnopqrst",
+            "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlMTIz",
+        ] {
+            assert!(!secret_entropy(s), "{s}");
+        }
+        // Assignments are read as before.
+        assert!(secret_entropy("password=Tr0ub4dor&3xyzQ"));
+    }
 
     /// Degrees and minutes (seconds optional, decimal minutes allowed) with
     /// hemisphere letters, both axes in range; O for west (Spanish, French,
