@@ -799,10 +799,10 @@ impl Names {
         for (k, w) in tokens.windows(2).enumerate() {
             let ((a0, a1), (b0, b1)) = (w[0], w[1]);
             let (a, b) = (&text[a0..a1], &text[b0..b1]);
-            if starts_upper(b)
-                && starts_upper(a)
-                && text[a1..b0].trim().is_empty()
-                && !is_all_upper(a)
+            if !(starts_upper(b) && starts_upper(a) && text[a1..b0].trim().is_empty()) {
+                continue;
+            }
+            if !is_all_upper(a)
                 && self.is_common_first(a)
                 && (self.flags(b) & (COMMON_SURNAME | STOP_WORD) == COMMON_SURNAME
                     || self.foreign_surname(b))
@@ -818,10 +818,49 @@ impl Names {
                     && (titled || !is_place_name(&text[a0..b1]))
                 {
                     out.push((a0, b1, false));
+                    continue;
                 }
+            }
+            if k > 0 && self.introduced(text, tokens, k) {
+                out.push((a0, b1, false));
             }
         }
         self.find_addressed(text, tokens, out);
+    }
+
+    /// Whether the capitalised pair of `tokens` at `k` follows a phrase
+    /// that a person's name follows ("spoke with Dmitri Volkov", "on behalf
+    /// of Zhang Wei", "falou com Ayşe Demir", "habló con Tesfaye Bekele"):
+    /// then it names a person where the lists know one of the two words in
+    /// any of their languages (a pair in plain running text needs both in
+    /// the common lists). The other word, if no list holds it, must not be
+    /// an English word ("met with Maria Training"); neither may be a stop
+    /// word, a title, a place or a word in capitals, and the run must not
+    /// name a thing ("on behalf of Wells Fargo Bank").
+    fn introduced(&self, text: &str, tokens: &[(usize, usize)], k: usize) -> bool {
+        let word = |i: usize| &text[tokens[i].0..tokens[i].1];
+        let joined = |i: usize| {
+            text.as_bytes()[tokens[i].1..tokens[i + 1].0]
+                .iter()
+                .all(u8::is_ascii_whitespace)
+        };
+        if !joined(k - 1) || !introduces_name(k - 1, &word, &joined) {
+            return false;
+        }
+        let (a, b) = (word(k), word(k + 1));
+        let (fa, fb) = (self.flags(a), self.flags(b));
+        let listed = |f: Flags| f & (FIRST_NAME | SURNAME) != 0;
+        let plain = |w: &str, f: Flags| {
+            is_name_token(w, NameHint::None)
+                && !is_all_upper(w)
+                && f & (STOP_WORD | TITLE | PLACE_WORD | PLACE_NAME) == 0
+                && (listed(f) || !is_english_word(w.as_bytes()))
+        };
+        (listed(fa) || listed(fb))
+            && plain(a, fa)
+            && plain(b, fb)
+            && !self.names_a_thing(text, tokens, k)
+            && !is_place_name(&text[tokens[k].0..tokens[k + 1].1])
     }
 
     /// A surname of the other languages' lists written with a letter
@@ -1857,6 +1896,128 @@ fn is_form_of_address(core: &[u8]) -> bool {
     core.len() <= 9 && FORMS.iter().any(|f| f.eq_ignore_ascii_case(core))
 }
 
+/// Phrases of running text that a person's name follows, lower case, as
+/// words: the last word and, for two- and three-word phrases, the words
+/// before it (English, Portuguese, Spanish, French, Italian, German,
+/// Dutch).
+const INTRODUCERS: &[&[&str]] = &[
+    &["spoke", "with"],
+    &["spoke", "to"],
+    &["speaking", "with"],
+    &["speaking", "to"],
+    &["talked", "to"],
+    &["talked", "with"],
+    &["met", "with"],
+    &["meeting", "with"],
+    &["on", "behalf", "of"],
+    &["signed", "by"],
+    &["approved", "by"],
+    &["requested", "by"],
+    &["reported", "by"],
+    &["submitted", "by"],
+    &["reviewed", "by"],
+    &["handled", "by"],
+    &["assigned", "to"],
+    &["escalated", "to"],
+    &["contacted"],
+    &["emailed"],
+    &["dear"],
+    &["falou", "com"],
+    &["falei", "com"],
+    &["conversou", "com"],
+    &["conversei", "com"],
+    &["em", "nome", "de"],
+    &["aos", "cuidados", "de"],
+    &["assinado", "por"],
+    &["aprovado", "por"],
+    &["atendido", "por"],
+    &["solicitado", "por"],
+    &["prezado"],
+    &["prezada"],
+    &["habló", "con"],
+    &["hablé", "con"],
+    &["conversó", "con"],
+    &["en", "nombre", "de"],
+    &["a", "nombre", "de"],
+    &["firmado", "por"],
+    &["aprobado", "por"],
+    &["estimado"],
+    &["estimada"],
+    &["parlé", "avec"],
+    &["de", "la", "part", "de"],
+    &["signé", "par"],
+    &["approuvé", "par"],
+    &["parlato", "con"],
+    &["a", "nome", "di"],
+    &["firmato", "da"],
+    &["approvato", "da"],
+    &["sprach", "mit"],
+    &["gesprochen", "mit"],
+    &["im", "auftrag", "von"],
+    &["unterschrieben", "von"],
+    &["genehmigt", "von"],
+    &["gesproken", "met"],
+    &["namens"],
+    &["ondertekend", "door"],
+];
+
+/// Whether the words ending at token `k` (`word(i)`; `joined(i)`: only
+/// spaces between tokens `i` and `i + 1`) are one of the `INTRODUCERS`.
+fn introduces_name<'a>(
+    k: usize,
+    word: &impl Fn(usize) -> &'a str,
+    joined: &impl Fn(usize) -> bool,
+) -> bool {
+    // The last words of the phrases, looked up first (most words that
+    // stand before two capitalised ones end none).
+    let last = word(k);
+    if last.len() < 2 || last.len() > 9 {
+        return false;
+    }
+    let mut lower = [0u8; 9];
+    for (d, c) in lower.iter_mut().zip(last.bytes()) {
+        *d = c.to_ascii_lowercase();
+    }
+    if !matches!(
+        &lower[..last.len()],
+        b"with"
+            | b"to"
+            | b"of"
+            | b"by"
+            | b"contacted"
+            | b"emailed"
+            | b"dear"
+            | b"com"
+            | b"de"
+            | b"por"
+            | b"prezado"
+            | b"prezada"
+            | b"con"
+            | b"estimado"
+            | b"estimada"
+            | b"avec"
+            | b"par"
+            | b"di"
+            | b"da"
+            | b"mit"
+            | b"von"
+            | b"met"
+            | b"namens"
+            | b"door"
+    ) {
+        return false;
+    }
+    INTRODUCERS.iter().any(|p| {
+        let n = p.len();
+        n <= k + 1
+            && p[n - 1].eq_ignore_ascii_case(last)
+            && p[..n - 1].iter().enumerate().all(|(j, w)| {
+                let i = k + 1 - n + j;
+                joined(i) && w.eq_ignore_ascii_case(word(i))
+            })
+    })
+}
+
 /// Whether `word` is a definite or indefinite article of English,
 /// Spanish, Portuguese, French, Italian or German, any case.
 fn is_article(word: &str) -> bool {
@@ -2431,6 +2592,55 @@ mod tests {
                 "{text}: {spans:?}"
             );
         }
+    }
+
+    /// A phrase that a person's name follows makes two capitalised words
+    /// a name when the lists know one of them in any language, in notes
+    /// of several languages; teams, companies, places and English words
+    /// after the same phrases are not names.
+    #[test]
+    fn names_after_a_phrase_that_introduces_a_person() {
+        let n = names();
+        assert_names(
+            n,
+            &[
+                (
+                    "Spoke with Dmitri Volkov about the renewal",
+                    "Dmitri Volkov",
+                ),
+                ("call back: spoke to Zhang Wei, wants a quote", "Zhang Wei"),
+                (
+                    "Refund requested by Tesfaye Mensah on 3 May",
+                    "Tesfaye Mensah",
+                ),
+                ("signed on behalf of Kwame Boateng", "Kwame Boateng"),
+                ("Refund approved by Chukwuemeka Okafor yesterday", "Chukwuemeka Okafor"),
+                ("Falou com Ayşe Demir sobre o contrato", "Ayşe Demir"),
+                ("cliente habló con Venkatesh Iyer ayer", "Venkatesh Iyer"),
+                ("en nombre de Oluwaseun Bakare", "Oluwaseun Bakare"),
+                (
+                    "J'ai parlé avec Giorgos Papadopoulos hier",
+                    "Giorgos Papadopoulos",
+                ),
+                (
+                    "Habe gestern mit Kunde gesprochen, sprach mit Bogdan Kowalczyk",
+                    "Bogdan Kowalczyk",
+                ),
+            ],
+        );
+        assert_no_names(
+            n,
+            &[
+                "spoke with Customer Service about the renewal",
+                "met with Marketing Team on site",
+                "on behalf of Wells Fargo Bank",
+                "approved by Finance Team",
+                "talked to New York office",
+                "escalated to Level Two Support",
+                "Dear Valued Customer,",
+                "assigned to QA TEAM today",
+            ],
+        );
     }
 
     /// No text holds a name.
