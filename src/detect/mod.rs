@@ -1011,6 +1011,56 @@ fn key_before(b: &[u8], s: usize) -> Option<(usize, usize)> {
     (k < e && b[k..e].iter().any(u8::is_ascii_alphabetic)).then_some((k, e))
 }
 
+/// Whether `b` may hold a key for a person's name: the name keys that
+/// `Detector::keyed_names` looks at hold `name` in some case.
+fn may_hold_name_key(b: &[u8]) -> bool {
+    memchr::memchr2_iter(b'm', b'M', b).any(|i| {
+        i > 0 && b[i - 1] | 0x20 == b'a' && b.get(i + 1).is_some_and(|&c| c | 0x20 == b'e')
+    })
+}
+
+/// Each string value of a key in `b`: JSON's and YAML's `"key": "value"`,
+/// `key='value'`, and `key=value` of a log line (up to the next `key=`,
+/// `&`, `,`, `;` or line end), as `f(key, value)` byte spans.
+fn each_keyed_value(b: &[u8], mut f: impl FnMut((usize, usize), (usize, usize))) {
+    for p in memchr::memchr2_iter(b':', b'=', b) {
+        let mut v = p + 1;
+        while v < b.len() && b[v] == b' ' {
+            v += 1;
+        }
+        if v >= b.len() {
+            break;
+        }
+        let (s, e) = if matches!(b[v], b'"' | b'\'') {
+            let Some(n) = memchr::memchr(b[v], &b[v + 1..]) else {
+                continue;
+            };
+            (v + 1, v + 1 + n)
+        } else if b[p] == b'=' {
+            // Unquoted: words up to the next word that is a key.
+            let mut e = v;
+            while e < b.len() && !matches!(b[e], b'&' | b',' | b';' | b'"' | b'\n' | b'\r') {
+                if b[e] == b' ' {
+                    let next = &b[e + 1..];
+                    let word = next.iter().position(|&c| c == b' ').unwrap_or(next.len());
+                    if next[..word].contains(&b'=') {
+                        break;
+                    }
+                }
+                e += 1;
+            }
+            (v, e)
+        } else {
+            continue;
+        };
+        if s < e {
+            if let Some(key) = key_before(b, s) {
+                f(key, (s, e));
+            }
+        }
+    }
+}
+
 impl std::fmt::Debug for Scratch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scratch")
@@ -1813,6 +1863,46 @@ impl Detector {
         true
     }
 
+    /// The names that are values of keys for a name (rule `rule`, the
+    /// person-name rule), judged as whole values of a column named as the
+    /// key is, added to `scratch.hits` where no hit covers them yet.
+    #[inline(never)]
+    fn keyed_names(&self, text: &str, rule: usize, scratch: &mut Scratch) {
+        let b = text.as_bytes();
+        if !may_hold_name_key(b) {
+            return;
+        }
+        let mut found = Vec::new();
+        each_keyed_value(b, |(k0, k1), (s, e)| {
+            let value = text[s..e].trim();
+            if value.is_empty() || value.len() > 96 {
+                return;
+            }
+            let s = s + (text[s..e].len() - text[s..e].trim_start().len());
+            let e = s + value.len();
+            if scratch.hits.iter().any(|h| h.start < e && s < h.end) {
+                return;
+            }
+            let hints = scratch.keys.hints(&self.rules, &text[k0..k1]);
+            if hints.get(rule) <= 0 {
+                return;
+            }
+            let hint = hints.name_hint(rule);
+            if self.names.whole_name(value, hint, &mut scratch.name_tokens) {
+                found.push((s, e));
+            }
+        });
+        for (s, e) in found {
+            scratch.hits.push(Hit {
+                rule,
+                start: s,
+                end: e,
+                full: false,
+                context: false,
+            });
+        }
+    }
+
     /// The digit-run tables, worked out the first time they are needed.
     #[inline]
     fn digit_runs(&self) -> &DigitRuns {
@@ -2058,6 +2148,12 @@ impl Detector {
                                 full,
                                 context: false,
                             });
+                        }
+                        // The value of a key for a name (`"customer_name":
+                        // "Zhang Wei"`, `user_name=Dmitri Volkov`) is judged
+                        // as a value of a column of that name.
+                        if sh.features & crate::rules::Feature::Assign.bit() != 0 {
+                            self.keyed_names(text, i, scratch);
                         }
                     }
                 }
@@ -4265,6 +4361,40 @@ mod tests {
             ("order_phone: 415-555-2671", "PHONE"),
         ] {
             assert!(found(v, e), "{e} missed in {v:?}");
+        }
+    }
+
+    /// The value of a key for a person's name (JSON, quoted and unquoted
+    /// `key=value`) is judged as a value of a column of that name, in
+    /// any language the lists hold; under keys for things, or for no
+    /// name, it is not, and words that name no one stay no name.
+    #[test]
+    fn a_key_for_a_name_makes_its_value_a_name() {
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let det = Detector::new(rules);
+        let found = |v: &str| {
+            det.entities_in(v, None)
+                .contains(&"PERSON_NAME".to_string())
+        };
+        for v in [
+            "{\"customer_name\": \"Zhang Wei\", \"plan\": \"pro\"}",
+            "{\"first_name\": \"Ayşe\", \"last_name\": \"Demir\"}",
+            "level=info msg=\"login ok\" user_name=Dmitri Volkov ip=10.1.2.3",
+            "full_name='Oluwaseun Bakare' plan=pro",
+            "{\"contact\": {\"display_name\": \"Bella\"}}",
+        ] {
+            assert!(found(v), "no name in {v:?}");
+        }
+        for v in [
+            "{\"product_name\": \"Zhang Wei Tea\"}",
+            "{\"hostname\": \"Maria\"}",
+            "{\"company_name\": \"Kwame Mensah Ltd\"}",
+            "{\"name\": \"Premium Plan\", \"price\": 10}",
+            "{\"name\": \"Paris\"}",
+            "{\"username\": \"jsmith\"}",
+            "{\"plan\": \"Zhang Wei\"}",
+        ] {
+            assert!(!found(v), "a name in {v:?}");
         }
     }
 
