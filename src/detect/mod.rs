@@ -472,7 +472,20 @@ fn has_mac_layout_in<const SCAN_MIN: usize>(b: &[u8]) -> bool {
 /// an IPv6 address in full (eight groups) or compressed form needs. A
 /// time of day ("12/Mar/2026:00:53:32") has neither.
 fn has_hex_colons(b: &[u8]) -> bool {
-    if memchr::memmem::find(b, b"::").is_none() && memchr::memchr_iter(b':', b).nth(6).is_none() {
+    // A `::` or seven colons, from one pass over the colons.
+    let (mut n, mut prev, mut double) = (0, None, false);
+    for i in memchr::memchr_iter(b':', b) {
+        n += 1;
+        if prev == Some(i.wrapping_sub(1)) {
+            double = true;
+            break;
+        }
+        if n == 7 {
+            break;
+        }
+        prev = Some(i);
+    }
+    if !double && n < 7 {
         return false;
     }
     let mut i = 0;
@@ -4221,6 +4234,8 @@ mod tests {
             "ip=FE80::1FF:FE23:4567:890A",
             "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
             "at 10:00:: done",
+            // Seven colons, none doubled.
+            "1:2:3:4:5:6:7:8",
         ] {
             assert!(has_hex_colons(yes.as_bytes()), "{yes}");
             let features = shape(yes, u32::MAX).features;
@@ -4236,6 +4251,9 @@ mod tests {
             "10:00",
             "a:12345:b",
             "12:30:45",
+            // Six colons, none doubled; and a colon at the very start.
+            "a:b:c:d:e:f:g",
+            ":1:2",
             r#"1.2.3.4 - - [12/Mar/2026:00:53:32 +0000] "GET /a:b HTTP/1.1""#,
             "",
         ] {
