@@ -2614,7 +2614,10 @@ mod tests {
                     "Tesfaye Mensah",
                 ),
                 ("signed on behalf of Kwame Boateng", "Kwame Boateng"),
-                ("Refund approved by Chukwuemeka Okafor yesterday", "Chukwuemeka Okafor"),
+                (
+                    "Refund approved by Chukwuemeka Okafor yesterday",
+                    "Chukwuemeka Okafor",
+                ),
                 ("Falou com Ayşe Demir sobre o contrato", "Ayşe Demir"),
                 ("cliente habló con Venkatesh Iyer ayer", "Venkatesh Iyer"),
                 ("en nombre de Oluwaseun Bakare", "Oluwaseun Bakare"),
