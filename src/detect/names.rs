@@ -2646,6 +2646,25 @@ mod tests {
         );
     }
 
+    /// Every phrase of `INTRODUCERS` is recognised, in any case of its
+    /// first letter: the quick filter on its last word lets each through.
+    #[test]
+    fn every_introducer_is_recognised() {
+        for p in INTRODUCERS {
+            for text in [p.join(" "), {
+                let mut t = p.join(" ");
+                t[..1].make_ascii_uppercase();
+                t
+            }] {
+                let mut tokens = Vec::new();
+                tokenize(&text, &mut tokens);
+                let word = |i: usize| &text[tokens[i].0..tokens[i].1];
+                let joined = |i: usize| text[tokens[i].1..tokens[i + 1].0].trim().is_empty();
+                assert!(introduces_name(tokens.len() - 1, &word, &joined), "{text}");
+            }
+        }
+    }
+
     /// No text holds a name.
     fn assert_no_names(n: &Names, texts: &[&str]) {
         for &text in texts {
