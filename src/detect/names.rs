@@ -1919,6 +1919,11 @@ const INTRODUCERS: &[&[&str]] = &[
     &["handled", "by"],
     &["assigned", "to"],
     &["escalated", "to"],
+    &["transfer", "to"],
+    &["transferred", "to"],
+    &["paid", "to"],
+    &["payment", "to"],
+    &["payable", "to"],
     &["contacted"],
     &["emailed"],
     &["dear"],
@@ -2622,6 +2627,10 @@ mod tests {
                 ("cliente habló con Venkatesh Iyer ayer", "Venkatesh Iyer"),
                 ("en nombre de Oluwaseun Bakare", "Oluwaseun Bakare"),
                 (
+                    "Transfer to Ayşe Demir IBAN DE89370400440532013000",
+                    "Ayşe Demir",
+                ),
+                (
                     "J'ai parlé avec Giorgos Papadopoulos hier",
                     "Giorgos Papadopoulos",
                 ),
@@ -2642,6 +2651,8 @@ mod tests {
                 "escalated to Level Two Support",
                 "Dear Valued Customer,",
                 "assigned to QA TEAM today",
+                "paid to Amazon Web Services",
+                "Transfer to Savings Account",
             ],
         );
     }
