@@ -1885,7 +1885,12 @@ impl Detector {
         if !may_hold_name_key(b) {
             return;
         }
-        let mut found = Vec::new();
+        let Scratch {
+            hits,
+            keys,
+            name_tokens,
+            ..
+        } = scratch;
         each_keyed_value(b, |(k0, k1), (s, e)| {
             let value = text[s..e].trim();
             if value.is_empty() || value.len() > 96 {
@@ -1893,27 +1898,24 @@ impl Detector {
             }
             let s = s + (text[s..e].len() - text[s..e].trim_start().len());
             let e = s + value.len();
-            if scratch.hits.iter().any(|h| h.start < e && s < h.end) {
+            if hits.iter().any(|h| h.start < e && s < h.end) {
                 return;
             }
-            let hints = scratch.keys.hints(&self.rules, &text[k0..k1]);
-            if hints.get(rule) <= 0 {
-                return;
-            }
-            let hint = hints.name_hint(rule);
-            if self.names.whole_name(value, hint, &mut scratch.name_tokens) {
-                found.push((s, e));
+            let hints = keys.hints(&self.rules, &text[k0..k1]);
+            if hints.get(rule) > 0
+                && self
+                    .names
+                    .whole_name(value, hints.name_hint(rule), name_tokens)
+            {
+                hits.push(Hit {
+                    rule,
+                    start: s,
+                    end: e,
+                    full: false,
+                    context: false,
+                });
             }
         });
-        for (s, e) in found {
-            scratch.hits.push(Hit {
-                rule,
-                start: s,
-                end: e,
-                full: false,
-                context: false,
-            });
-        }
     }
 
     /// The digit-run tables, worked out the first time they are needed.

@@ -1973,43 +1973,16 @@ fn introduces_name<'a>(
     word: &impl Fn(usize) -> &'a str,
     joined: &impl Fn(usize) -> bool,
 ) -> bool {
-    // The last words of the phrases, looked up first (most words that
-    // stand before two capitalised ones end none).
+    // The phrases' last words, looked up first (most words that stand
+    // before two capitalised ones end none).
+    static LAST: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let mut v: Vec<&str> = INTRODUCERS.iter().map(|p| p[p.len() - 1]).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    });
     let last = word(k);
-    if last.len() < 2 || last.len() > 9 {
-        return false;
-    }
-    let mut lower = [0u8; 9];
-    for (d, c) in lower.iter_mut().zip(last.bytes()) {
-        *d = c.to_ascii_lowercase();
-    }
-    if !matches!(
-        &lower[..last.len()],
-        b"with"
-            | b"to"
-            | b"of"
-            | b"by"
-            | b"contacted"
-            | b"emailed"
-            | b"dear"
-            | b"com"
-            | b"de"
-            | b"por"
-            | b"prezado"
-            | b"prezada"
-            | b"con"
-            | b"estimado"
-            | b"estimada"
-            | b"avec"
-            | b"par"
-            | b"di"
-            | b"da"
-            | b"mit"
-            | b"von"
-            | b"met"
-            | b"namens"
-            | b"door"
-    ) {
+    if !LAST.iter().any(|w| w.eq_ignore_ascii_case(last)) {
         return false;
     }
     INTRODUCERS.iter().any(|p| {
