@@ -107,6 +107,34 @@ fn few_words(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
     words >= FEW_WORDS_MIN_ROWS && words * 2 >= rows && keys.len() < FEW_WORDS_DISTINCT
 }
 
+/// One-word values matched whole that are all common English words and
+/// no given names (`RuleStats::common_word_rows`: "Low", "High", "White",
+/// "Good") are a category's levels when they repeat — fewer than
+/// `FEW_WORDS_DISTINCT` distinct ones, each about twice or more — or when
+/// there are this many of them: a column of surnames holds Johnsons and
+/// Garcías, which are no English words, beside its Smiths and Whites.
+const COMMON_WORDS_MIN_ROWS: u64 = 20;
+
+/// Whether the `places_against` rules among `members` matched whole
+/// mostly one-word values, every one a common English word, that are a
+/// category's levels (`COMMON_WORDS_MIN_ROWS`).
+fn common_words(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
+    let rows: u64 = members.iter().map(|(_, st)| st.rows).sum();
+    let words: u64 = members.iter().map(|(_, st)| st.word_rows).sum();
+    let common: u64 = members.iter().map(|(_, st)| st.common_word_rows).sum();
+    let mut keys: Vec<u64> = members
+        .iter()
+        .flat_map(|(_, st)| st.word_keys.iter().copied())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let repeated = keys.len() < FEW_WORDS_DISTINCT && words >= 2 * keys.len() as u64;
+    words > 0
+        && common == words
+        && words * 2 >= rows
+        && (repeated || words >= COMMON_WORDS_MIN_ROWS)
+}
+
 /// A structured column whose own name argues against people (`county`,
 /// `hotel`) is still a column of names when this share of its values are
 /// matched whole as names of two words or more ("Randy Gradishar"): names
@@ -265,6 +293,12 @@ fn decide_column(
         // whose words are also surnames (roof styles "Gable", "Mansard"),
         // not people.
         if !free_text && hint <= 0 && few_words(&members) {
+            continue;
+        }
+        // The same for a few common English words, whatever the column's
+        // name says unless it defines the entity: "Low" and "High" under
+        // `supervisor`, "Black" and "White" under `defendant` are levels.
+        if !free_text && !hints_of.iter().any(|&h| h >= 2) && common_words(&members) {
             continue;
         }
         let checksum = member_rules

@@ -93,6 +93,12 @@ pub struct RuleStats {
     /// "Mansard") repeats a few; one of surnames does not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub word_keys: Vec<u64>,
+    /// Of `word_rows`, those that are common English words and no given
+    /// name ("Low", "White": `Names::common_word`), counted while every one
+    /// so far was: a column of such words is a category's levels, not
+    /// surnames ("Johnson" is no English word).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub common_word_rows: u64,
     /// Masked examples (never raw), at most three: those of the values with
     /// the smallest hashes, so every reading order and engine picks the same.
     pub examples: Vec<String>,
@@ -127,6 +133,12 @@ impl RuleStats {
                 }
             }
             if !raw.trim().contains(char::is_whitespace) {
+                // Looked up only while every one-word value was common:
+                // after the first that is not, the count cannot reach
+                // `word_rows` again.
+                if self.common_word_rows == self.word_rows && names.common_word(raw) {
+                    self.common_word_rows += weight;
+                }
                 self.word_rows += weight;
                 add_word_key(&mut self.word_keys, key);
             }
@@ -171,6 +183,7 @@ impl RuleStats {
         }
         self.sketched_rows += o.sketched_rows;
         self.word_rows += o.word_rows;
+        self.common_word_rows += o.common_word_rows;
         for &k in &o.word_keys {
             add_word_key(&mut self.word_keys, k);
         }

@@ -636,6 +636,72 @@ fn categories_that_are_also_surnames_are_not_names() {
     assert!(person_in("surname", roofs));
 }
 
+/// The levels of a category are often common English words that are
+/// surnames too ("Low", "High", "White", "Good", "Short"). Where every
+/// one-word value is such a word and they repeat (or there are many of
+/// them), the column is a category, even under a name for people by their
+/// role (`defendant`, `supervisor`: the defendant's race, the supervisor's
+/// rating); a column of surnames holds Johnsons and Garcías beside its
+/// Whites, and a column named for surnames keeps its label.
+#[test]
+fn levels_of_a_category_that_are_common_words_are_no_names() {
+    let person_in = |column: &str, values: &[&str]| {
+        entities_of(&text_column(column, values))[0]
+            .1
+            .iter()
+            .any(|e| e == "PERSON_NAME")
+    };
+    let cycle = |levels: &[&'static str], n: usize| -> Vec<&'static str> {
+        (0..n).map(|i| levels[i % levels.len()]).collect()
+    };
+    for (column, levels, n) in [
+        ("rate", &["Low", "High"][..], 20),
+        ("infl", &["Low", "Medium", "High"][..], 72),
+        ("defendant", &["Black", "White"][..], 40),
+        ("supervisor", &["Good", "Poor"][..], 16),
+        ("length", &["Long", "Short"][..], 8),
+        ("stature", &["Tall", "Short"][..], 36),
+        ("knowledge", &["Good", "Poor"][..], 32),
+        // Nine levels, each three times: more than a few, but every one
+        // a common word.
+        (
+            "c3",
+            &[
+                "Low", "High", "Good", "Short", "Fresh", "Strong", "Light", "Fair", "Fast",
+            ][..],
+            27,
+        ),
+    ] {
+        assert!(
+            !person_in(column, &cycle(levels, n)),
+            "{column}: {levels:?}"
+        );
+    }
+    // Surnames, some of them English words.
+    let surnames = [
+        "Smith",
+        "Johnson",
+        "White",
+        "Garcia",
+        "Brown",
+        "Nakamura",
+        "Kowalski",
+        "Black",
+        "Okafor",
+        "Young",
+        "Lindqvist",
+        "Moreau",
+    ];
+    assert!(person_in("c7", &cycle(&surnames, 36)));
+    assert!(person_in("defendant", &cycle(&surnames, 36)));
+    // A column named for surnames, and winners that repeat.
+    assert!(person_in("surname", &cycle(&["Black", "White"], 40)));
+    assert!(person_in(
+        "winner",
+        &cycle(&["Federer", "Nadal", "Djokovic"], 30)
+    ));
+}
+
 /// Names of things in a `name` column share a word that is no name word
 /// (the dish, the kind of place: "Margherita Pizza Small", "Baker Street
 /// Station", "Hotel Adlon"), however many of their other words are names;

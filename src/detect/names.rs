@@ -465,6 +465,19 @@ impl Names {
         }
     }
 
+    /// Whether `value` is one word of the English word list (SCOWL, the
+    /// list alone) that no list holds as a given name: "Low", "High",
+    /// "White", "Good", "Tall" — the levels of a category, which are
+    /// surnames too. "Rose" and "Mark" are given names; "Kowalczyk" and
+    /// "Johnson" are no English words.
+    pub(crate) fn common_word(&self, value: &str) -> bool {
+        let w = value.trim();
+        (3..=40).contains(&w.len())
+            && w.bytes().all(|c| c.is_ascii_alphabetic())
+            && self.flags(w) & FIRST_NAME == 0
+            && in_english_list(w.as_bytes())
+    }
+
     /// Whether every word of `value` (one at least) is a given name or a
     /// surname of the lists.
     pub(crate) fn name_words_only(&self, value: &str) -> bool {
@@ -1070,6 +1083,9 @@ impl Names {
             }
             k += 2;
         }
+        if hinted != NameHint::Named && slash_joined(b) {
+            return Some(false);
+        }
         if ascii && b.len() <= 64 {
             // In a column named for a name, capitalised words without a
             // stop word are a name whatever the dictionaries say: the small
@@ -1290,7 +1306,10 @@ impl Names {
     }
 
     fn is_whole_name(&self, text: &str, tokens: &[(usize, usize)], hinted: NameHint) -> bool {
-        if tokens.len() > 5 || text.bytes().any(|b| b.is_ascii_digit()) {
+        if tokens.len() > 5
+            || text.bytes().any(|b| b.is_ascii_digit())
+            || (hinted != NameHint::Named && slash_joined(text.as_bytes()))
+        {
             return false;
         }
         // Scripts the dictionaries do not cover (Han, Cyrillic, Greek, Arabic,
@@ -2012,13 +2031,6 @@ fn is_article(word: &str) -> bool {
 /// column named for people by their role, and of the word after a form of
 /// address in running text.
 fn is_english_word(word: &[u8]) -> bool {
-    static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let words = WORDS.get_or_init(|| {
-        include_str!("../../rules/dict/english_words.txt")
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    });
     let w = word.trim_ascii();
     let w = w.strip_suffix(b".").unwrap_or(w);
     if w.len() < 3 || w.len() > 40 || !w.iter().all(u8::is_ascii_alphabetic) {
@@ -2036,8 +2048,37 @@ fn is_english_word(word: &[u8]) -> bool {
         b"er", b"ers", b"ing", b"ings", b"ist", b"ists", b"ism", b"tion", b"ment", b"ness",
         b"ship", b"able", b"less",
     ];
-    (w.len() >= 6 && SUFFIXES.iter().any(|s| lower.ends_with(s)))
-        || words.binary_search_by(|e| e.as_bytes().cmp(lower)).is_ok()
+    (w.len() >= 6 && SUFFIXES.iter().any(|s| lower.ends_with(s))) || in_english_list(lower)
+}
+
+/// Whether a `/` joins two letters with no space around it: a path, a
+/// time zone ("America/New_York") or alternatives ("and/or"), never one
+/// person's name. (Unless the column is named for a name.)
+fn slash_joined(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'/', b).any(|i| {
+        i > 0 && b[i - 1].is_ascii_alphabetic() && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
+    })
+}
+
+/// Whether `word` (ASCII letters, any case) is in
+/// `rules/dict/english_words.txt`.
+fn in_english_list(word: &[u8]) -> bool {
+    static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        include_str!("../../rules/dict/english_words.txt")
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    if word.len() > 40 {
+        return false;
+    }
+    let mut lower = [0u8; 40];
+    for (d, &c) in lower.iter_mut().zip(word) {
+        *d = c.to_ascii_lowercase();
+    }
+    let lower = &lower[..word.len()];
+    words.binary_search_by(|e| e.as_bytes().cmp(lower)).is_ok()
 }
 
 /// `text` without what a comma puts after a name in lower case: a role
@@ -2628,6 +2669,36 @@ mod tests {
                 "Transfer to Savings Account",
             ],
         );
+    }
+
+    /// Words joined by a slash are a path, a time zone or alternatives,
+    /// not one person's name, in any column but one named for a name; a
+    /// slash between spaced names leaves them names.
+    #[test]
+    fn words_joined_by_a_slash_are_no_name() {
+        let n = names();
+        let mut tokens = Vec::new();
+        for v in [
+            "America/New_York",
+            "America/Chicago",
+            "Europe/Berlin",
+            "Australia/Sydney",
+            "Pacific/Honolulu",
+            "Mary/Smith",
+            "Smith/Jones",
+        ] {
+            for hint in [NameHint::None, NameHint::Hinted, NameHint::Role] {
+                assert!(n.find(v, hint).is_empty(), "{v} {hint:?}");
+                assert!(!n.whole_name(v, hint, &mut tokens), "{v} {hint:?}");
+            }
+        }
+        for (v, hint) in [
+            ("Mary Smith / John Smith", NameHint::None),
+            ("Mary Smith", NameHint::None),
+            ("Smith/Jones", NameHint::Named),
+        ] {
+            assert!(!n.find(v, hint).is_empty(), "{v} {hint:?}");
+        }
     }
 
     /// Every phrase of `INTRODUCERS` is recognised, in any case of its
