@@ -1511,10 +1511,13 @@ fn is_placeholder_trimmed(t: &str) -> bool {
 }
 
 /// Running text: three spaces, or one in a value of 40 bytes or more, and
-/// a word whose first letter is lower case. Words that all begin with a
-/// capital (or with no letter) are a title or a proper name however long
-/// ("Ted Stevens Anchorage International Airport", "123 Main Street Apt
-/// 4"), judged whole as structured values are.
+/// a word whose first letter is lower case that a title leaves in lower
+/// case too (`is_title_small_word`: "and", "of" are not). Words that all begin with a
+/// capital (or with no letter) but for those are a title or a proper name
+/// however long ("Ted Stevens Anchorage International Airport", "123 Main
+/// Street Apt 4", "Introduction to American Indian Studies", "Carrot Cake
+/// with Lime and Cream Cheese Icing"), judged whole as structured values
+/// are.
 fn is_free_text(v: &str) -> bool {
     // A mailbox ("Ayn Rand Institute Media <davidh@aynrand.org>") is a
     // name and an address, not prose: its display name alone is judged.
@@ -1529,29 +1532,157 @@ fn is_free_text(v: &str) -> bool {
     (spaces >= 3 || (v.len() >= 40 && spaces >= 1)) && has_lowercase_word(v)
 }
 
+/// Whether `w` (a word, ASCII punctuation after it aside) is one of the
+/// words that titles and names of things write in lower case: articles,
+/// conjunctions, short prepositions, and the particles of other languages.
+fn is_title_small_word(w: &[u8]) -> bool {
+    let end = w
+        .iter()
+        .rposition(|c| !c.is_ascii_punctuation())
+        .map_or(0, |e| e + 1);
+    if end > 4 {
+        return false;
+    }
+    // The word's bytes as one number: one comparison per small word.
+    const fn key(w: &[u8]) -> u32 {
+        let mut k = 0u32;
+        let mut i = 0;
+        while i < w.len() {
+            k |= (w[i] as u32) << (8 * i);
+            i += 1;
+        }
+        k
+    }
+    const A: u32 = key(b"a");
+    const AN: u32 = key(b"an");
+    const AND: u32 = key(b"and");
+    const AS: u32 = key(b"as");
+    const AT: u32 = key(b"at");
+    const BUT: u32 = key(b"but");
+    const BY: u32 = key(b"by");
+    const DA: u32 = key(b"da");
+    const DAS: u32 = key(b"das");
+    const DE: u32 = key(b"de");
+    const DEL: u32 = key(b"del");
+    const DER: u32 = key(b"der");
+    const DES: u32 = key(b"des");
+    const DI: u32 = key(b"di");
+    const DO: u32 = key(b"do");
+    const DOS: u32 = key(b"dos");
+    const DU: u32 = key(b"du");
+    const E: u32 = key(b"e");
+    const EN: u32 = key(b"en");
+    const ET: u32 = key(b"et");
+    const FOR: u32 = key(b"for");
+    const FROM: u32 = key(b"from");
+    const IN: u32 = key(b"in");
+    const LA: u32 = key(b"la");
+    const LE: u32 = key(b"le");
+    const LES: u32 = key(b"les");
+    const NOR: u32 = key(b"nor");
+    const OF: u32 = key(b"of");
+    const ON: u32 = key(b"on");
+    const OR: u32 = key(b"or");
+    const THE: u32 = key(b"the");
+    const TO: u32 = key(b"to");
+    const UND: u32 = key(b"und");
+    const VIA: u32 = key(b"via");
+    const VS: u32 = key(b"vs");
+    const WITH: u32 = key(b"with");
+    matches!(
+        key(&w[..end]),
+        A | AN
+            | AND
+            | AS
+            | AT
+            | BUT
+            | BY
+            | DA
+            | DAS
+            | DE
+            | DEL
+            | DER
+            | DES
+            | DI
+            | DO
+            | DOS
+            | DU
+            | E
+            | EN
+            | ET
+            | FOR
+            | FROM
+            | IN
+            | LA
+            | LE
+            | LES
+            | NOR
+            | OF
+            | ON
+            | OR
+            | THE
+            | TO
+            | UND
+            | VIA
+            | VS
+            | WITH
+    )
+}
+
 /// Whether a word of `v` (split at whitespace) has a lower-case first
-/// letter (`"qty":` counts: the quote is no letter).
+/// letter (`"qty":` counts: the quote is no letter) and is no small word
+/// of titles (`is_title_small_word`).
 fn has_lowercase_word(v: &str) -> bool {
-    // ASCII by bytes (a word's first letter decides it); text with other
-    // characters by chars.
+    let b = v.as_bytes();
+    let mut from = 0;
+    loop {
+        match first_lowercase_word(&b[from..]) {
+            None => return false,
+            Some(Err(())) => {
+                // Text with characters beyond ASCII, by chars.
+                return v.split_whitespace().any(|w| {
+                    w.chars()
+                        .find(|c| c.is_alphabetic())
+                        .is_some_and(|c| c.is_lowercase())
+                        && !is_title_small_word(w.as_bytes())
+                });
+            }
+            Some(Ok(i)) => {
+                // A small word has at most four letters and a few marks
+                // after them: look no further than eight bytes.
+                let at = from + i;
+                let word = &b[at..b.len().min(at + 8)];
+                let Some(n) = word.iter().position(u8::is_ascii_whitespace) else {
+                    return word.len() == 8 || !is_title_small_word(word);
+                };
+                if !is_title_small_word(&word[..n]) {
+                    return true;
+                }
+                from = at + n;
+            }
+        }
+    }
+}
+
+/// Where the first word of ASCII `b` that starts with a lower-case letter
+/// starts (after whitespace, or after marks that are no letter: `"qty"`),
+/// `Err` at the first byte beyond ASCII, `None` if there is none.
+#[inline]
+fn first_lowercase_word(b: &[u8]) -> Option<Result<usize, ()>> {
     let mut looking = true;
-    for &c in v.as_bytes() {
+    for (i, &c) in b.iter().enumerate() {
         if c.is_ascii_whitespace() {
             looking = true;
         } else if c >= 0x80 {
-            return v.split_whitespace().any(|w| {
-                w.chars()
-                    .find(|c| c.is_alphabetic())
-                    .is_some_and(|c| c.is_lowercase())
-            });
+            return Some(Err(()));
         } else if looking {
             if c.is_ascii_lowercase() {
-                return true;
+                return Some(Ok(i));
             }
             looking = !c.is_ascii_uppercase();
         }
     }
-    false
+    None
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
@@ -1574,17 +1705,51 @@ mod tests {
 
     proptest::proptest! {
         /// Free text is three spaces, or one in a value of 40 bytes or more,
-        /// and a word that begins in lower case.
+        /// and a word that begins in lower case and is no small word of
+        /// titles.
         #[test]
         fn free_text_counts_spaces(v in "[aBéÉ1 \t]{0,300}") {
             let spaces = v.bytes().filter(|&c| c == b' ').count();
-            let lower = v
-                .split([' ', '\t'])
-                .any(|w| w.trim_start_matches('1').starts_with(['a', 'é']));
+            // A word that starts with "a" or "é" (digits before it aside),
+            // unless it is the small word "a" of titles.
+            let lower = v.split([' ', '\t']).any(|w| {
+                let w = w.trim_start_matches('1');
+                w.starts_with(['a', 'é']) && w != "a"
+            });
             proptest::prop_assert_eq!(
                 is_free_text(&v),
                 (spaces >= 3 || (v.len() >= 40 && spaces >= 1)) && lower
             );
+        }
+    }
+
+    /// Titles and names of things keep articles, conjunctions and short
+    /// prepositions in lower case and are no running text; a sentence has
+    /// other words in lower case, in any language.
+    #[test]
+    fn titles_are_no_running_text() {
+        for v in [
+            "Introduction to American Indian Studies",
+            "Calculus for Life Sciences Students",
+            "Carrot Cake with Lime and Cream Cheese Icing",
+            "Re: Meeting with Finance on Tuesday",
+            "The Lord of the Rings: The Return of the King",
+            "Chicken and Mushroom Pie",
+            "Museo del Prado de la Ciudad",
+            "Gesellschaft der Musikfreunde und Kunst",
+            "A Tale of Two Cities, or, the Story Of Us",
+        ] {
+            assert!(!is_free_text(v), "{v}");
+        }
+        for v in [
+            "Please call me back about the invoice",
+            "Meeting moved to Tuesday, bring the slides",
+            "Lime and cream cheese icing on a carrot cake",
+            "Der Kunde hat angerufen und möchte einen Rückruf",
+            "o cliente ligou e pediu um retorno",
+            "Ça marche, merci pour la réponse rapide",
+        ] {
+            assert!(is_free_text(v), "{v}");
         }
     }
 
