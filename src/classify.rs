@@ -135,6 +135,13 @@ fn common_words(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
         && (repeated || words >= COMMON_WORDS_MIN_ROWS)
 }
 
+/// One-word values a `name` column needs, and the share of them that
+/// must be common English words with no hit, for its names to be pets'
+/// (`ColumnProfile::common_word_values`): lists of dog and cat names hold
+/// 9–27%; columns of people's given names, surnames or nicknames 0–4.4%.
+const PETS_MIN_WORDS: u64 = 20;
+const PETS_COMMON_WORDS: f64 = 0.06;
+
 /// A structured column whose own name argues against people (`county`,
 /// `hotel`) is still a column of names when this share of its values are
 /// matched whole as names of two words or more ("Randy Gradishar"): names
@@ -278,6 +285,25 @@ fn decide_column(
             places > 0 && places * 2 >= rows && towns
         };
         if towns_argue && !hints_of.iter().any(|&h| h >= 2) {
+            continue;
+        }
+        // Names of animals: in a column named for names (not defining them)
+        // whose values are mostly one word (matched whole by this entity's
+        // rules or by none), where `PETS_COMMON_WORDS` of those words are
+        // unmatched common English words and no given names
+        // ("Bandit", "Boots", "Shadow" beside "Bella" and "Max"), the names
+        // are pets', not people's (whose columns hold under 5%).
+        let words = p.word_values
+            + members
+                .iter()
+                .filter(|(i, _)| rules.rules[*i].places_against)
+                .map(|(_, st)| st.word_rows)
+                .sum::<u64>();
+        let pets = hints.watch_places
+            && words >= PETS_MIN_WORDS
+            && words * 2 >= p.values
+            && p.common_word_values as f64 >= PETS_COMMON_WORDS * words as f64;
+        if pets && !hints_of.iter().any(|&h| h >= 2) {
             continue;
         }
         // Names of things: half or more of the values this entity's rules

@@ -223,6 +223,14 @@ pub struct ColumnProfile {
     /// Springfields and Jacksons, towns).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub place_values: u64,
+    /// In such a column, the values of one word without any hit…
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub word_values: u64,
+    /// …and of those, the common English words that no list holds as a
+    /// given name (`Names::common_word`): pets are called "Bandit",
+    /// "Boots" and "Shadow" beside "Bella"; people seldom are.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub common_word_values: u64,
     /// Per rule id.
     pub rules: BTreeMap<String, RuleStats>,
     /// Per entity label: values with a hit of any of its rules (the union).
@@ -259,6 +267,8 @@ impl ColumnProfile {
         self.free_text += o.free_text;
         self.hit_rows += o.hit_rows;
         self.place_values += o.place_values;
+        self.word_values += o.word_values;
+        self.common_word_values += o.common_word_values;
         for (k, v) in &o.rules {
             self.rules.entry(k.clone()).or_default().merge(v);
         }
@@ -757,11 +767,15 @@ impl Scanner {
         }
         if scratch.hits.is_empty() {
             // (A town's name starts with a letter: ids and numbers are not looked up.)
-            if hints.watch_places
-                && !text.as_bytes()[0].is_ascii_digit()
-                && crate::detect::names::is_place_name(text)
-            {
-                p.place_values += weight;
+            if hints.watch_places && !text.as_bytes()[0].is_ascii_digit() {
+                if crate::detect::names::is_place_name(text) {
+                    p.place_values += weight;
+                } else if !text.bytes().any(|c| c.is_ascii_whitespace()) {
+                    p.word_values += weight;
+                    if self.detector.names().common_word(text) {
+                        p.common_word_values += weight;
+                    }
+                }
             }
             return;
         }

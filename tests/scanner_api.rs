@@ -702,6 +702,34 @@ fn levels_of_a_category_that_are_common_words_are_no_names() {
     ));
 }
 
+/// Pets have given names, and names that are common English words
+/// ("Shadow", "Bandit", "Peanut"); a `name` column where enough of its
+/// one-word values are such words names animals. People's given names,
+/// and a column named for a first name, keep their label.
+#[test]
+fn a_name_column_of_pets_names_no_people() {
+    let person_in = |column: &str, values: &[&str]| {
+        entities_of(&text_column(column, values))[0]
+            .1
+            .iter()
+            .any(|e| e == "PERSON_NAME")
+    };
+    let pets = [
+        "Bella", "Max", "Shadow", "Luna", "Bandit", "Charlie", "Cookie", "Daisy", "Peanut",
+        "Molly", "Buddy", "Lucy", "Tiger", "Bailey", "Whiskers", "Sadie", "Sophie", "Bear",
+        "Chloe", "Mittens", "Jack", "Lola", "Zoe", "Duke", "Ruby",
+    ];
+    let people = [
+        "Bella", "Max", "Noah", "Luna", "Liam", "Charlie", "Olivia", "Daisy", "Ethan", "Molly",
+        "Lucas", "Lucy", "Amara", "Bailey", "Mateo", "Sadie", "Sophie", "Aiden", "Chloe", "Yusuf",
+        "Jack", "Lola", "Zoe", "Duke", "Ruby",
+    ];
+    assert!(!person_in("name", &pets));
+    assert!(!person_in("pet_name", &pets));
+    assert!(person_in("name", &people));
+    assert!(person_in("first_name", &pets));
+}
+
 /// Names of things in a `name` column share a word that is no name word
 /// (the dish, the kind of place: "Margherita Pizza Small", "Baker Street
 /// Station", "Hotel Adlon"), however many of their other words are names;
