@@ -1525,13 +1525,13 @@ fn is_placeholder_trimmed(t: &str) -> bool {
 }
 
 /// Running text: three spaces, or one in a value of 40 bytes or more, and
-/// a word whose first letter is lower case that a title leaves in lower
-/// case too (`is_title_small_word`: "and", "of" are not). Words that all begin with a
-/// capital (or with no letter) but for those are a title or a proper name
-/// however long ("Ted Stevens Anchorage International Airport", "123 Main
-/// Street Apt 4", "Introduction to American Indian Studies", "Carrot Cake
-/// with Lime and Cream Cheese Icing"), judged whole as structured values
-/// are.
+/// a word whose first letter is lower case, other than the small words
+/// titles write in lower case (`is_title_small_word`: "and", "of"). Words
+/// that all begin with a capital (or with no letter) but for those are a
+/// title or a proper name however long ("Ted Stevens Anchorage
+/// International Airport", "123 Main Street Apt 4", "Introduction to
+/// American Indian Studies", "Carrot Cake with Lime and Cream Cheese
+/// Icing"), judged whole as structured values are.
 fn is_free_text(v: &str) -> bool {
     // A mailbox ("Ayn Rand Institute Media <davidh@aynrand.org>") is a
     // name and an address, not prose: its display name alone is judged.
@@ -1554,92 +1554,43 @@ fn is_title_small_word(w: &[u8]) -> bool {
         .iter()
         .rposition(|c| !c.is_ascii_punctuation())
         .map_or(0, |e| e + 1);
-    if end > 4 {
-        return false;
-    }
-    // The word's bytes as one number: one comparison per small word.
-    const fn key(w: &[u8]) -> u32 {
-        let mut k = 0u32;
-        let mut i = 0;
-        while i < w.len() {
-            k |= (w[i] as u32) << (8 * i);
-            i += 1;
-        }
-        k
-    }
-    const A: u32 = key(b"a");
-    const AN: u32 = key(b"an");
-    const AND: u32 = key(b"and");
-    const AS: u32 = key(b"as");
-    const AT: u32 = key(b"at");
-    const BUT: u32 = key(b"but");
-    const BY: u32 = key(b"by");
-    const DA: u32 = key(b"da");
-    const DAS: u32 = key(b"das");
-    const DE: u32 = key(b"de");
-    const DEL: u32 = key(b"del");
-    const DER: u32 = key(b"der");
-    const DES: u32 = key(b"des");
-    const DI: u32 = key(b"di");
-    const DO: u32 = key(b"do");
-    const DOS: u32 = key(b"dos");
-    const DU: u32 = key(b"du");
-    const E: u32 = key(b"e");
-    const EN: u32 = key(b"en");
-    const ET: u32 = key(b"et");
-    const FOR: u32 = key(b"for");
-    const FROM: u32 = key(b"from");
-    const IN: u32 = key(b"in");
-    const LA: u32 = key(b"la");
-    const LE: u32 = key(b"le");
-    const LES: u32 = key(b"les");
-    const NOR: u32 = key(b"nor");
-    const OF: u32 = key(b"of");
-    const ON: u32 = key(b"on");
-    const OR: u32 = key(b"or");
-    const THE: u32 = key(b"the");
-    const TO: u32 = key(b"to");
-    const UND: u32 = key(b"und");
-    const VIA: u32 = key(b"via");
-    const VS: u32 = key(b"vs");
-    const WITH: u32 = key(b"with");
     matches!(
-        key(&w[..end]),
-        A | AN
-            | AND
-            | AS
-            | AT
-            | BUT
-            | BY
-            | DA
-            | DAS
-            | DE
-            | DEL
-            | DER
-            | DES
-            | DI
-            | DO
-            | DOS
-            | DU
-            | E
-            | EN
-            | ET
-            | FOR
-            | FROM
-            | IN
-            | LA
-            | LE
-            | LES
-            | NOR
-            | OF
-            | ON
-            | OR
-            | THE
-            | TO
-            | UND
-            | VIA
-            | VS
-            | WITH
+        &w[..end],
+        b"a" | b"an"
+            | b"and"
+            | b"as"
+            | b"at"
+            | b"but"
+            | b"by"
+            | b"da"
+            | b"das"
+            | b"de"
+            | b"del"
+            | b"der"
+            | b"des"
+            | b"di"
+            | b"do"
+            | b"dos"
+            | b"du"
+            | b"e"
+            | b"en"
+            | b"et"
+            | b"for"
+            | b"from"
+            | b"in"
+            | b"la"
+            | b"le"
+            | b"les"
+            | b"nor"
+            | b"of"
+            | b"on"
+            | b"or"
+            | b"the"
+            | b"to"
+            | b"und"
+            | b"via"
+            | b"vs"
+            | b"with"
     )
 }
 
@@ -1652,7 +1603,7 @@ fn has_lowercase_word(v: &str) -> bool {
     loop {
         match first_lowercase_word(&b[from..]) {
             None => return false,
-            Some(Err(())) => {
+            Some(LowerWord::BeyondAscii) => {
                 // Text with characters beyond ASCII, by chars.
                 return v.split_whitespace().any(|w| {
                     w.chars()
@@ -1661,7 +1612,7 @@ fn has_lowercase_word(v: &str) -> bool {
                         && !is_title_small_word(w.as_bytes())
                 });
             }
-            Some(Ok(i)) => {
+            Some(LowerWord::At(i)) => {
                 // A small word has at most four letters and a few marks
                 // after them: look no further than eight bytes.
                 let at = from + i;
@@ -1678,20 +1629,28 @@ fn has_lowercase_word(v: &str) -> bool {
     }
 }
 
+/// What `first_lowercase_word` found first.
+enum LowerWord {
+    /// A word that starts with a lower-case letter, at this byte.
+    At(usize),
+    /// A byte beyond ASCII (the caller reads the text by chars).
+    BeyondAscii,
+}
+
 /// Where the first word of ASCII `b` that starts with a lower-case letter
 /// starts (after whitespace, or after marks that are no letter: `"qty"`),
-/// `Err` at the first byte beyond ASCII, `None` if there is none.
+/// or the first byte beyond ASCII; `None` if there is neither.
 #[inline]
-fn first_lowercase_word(b: &[u8]) -> Option<Result<usize, ()>> {
+fn first_lowercase_word(b: &[u8]) -> Option<LowerWord> {
     let mut looking = true;
     for (i, &c) in b.iter().enumerate() {
         if c.is_ascii_whitespace() {
             looking = true;
         } else if c >= 0x80 {
-            return Some(Err(()));
+            return Some(LowerWord::BeyondAscii);
         } else if looking {
             if c.is_ascii_lowercase() {
-                return Some(Ok(i));
+                return Some(LowerWord::At(i));
             }
             looking = !c.is_ascii_uppercase();
         }
