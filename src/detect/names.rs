@@ -932,10 +932,15 @@ impl Names {
                     continue;
                 }
             }
+            // A dot after an abbreviated form ("Dr.", "Mrs.") is part of
+            // it; after a whole word ("Herr", "Frau", "Miss") it ends the
+            // sentence, and the capital after it starts the next one ("…
+            // wünschen Herr. Freuen nächste …").
+            let dot_ok = !is_whole_word_form(title.as_bytes());
             let (mut end, mut words, mut known) = (t1, 0, false);
             for (n, &(w0, w1)) in tokens[k + 1..].iter().take(3).enumerate() {
                 let gap = text[end..w0].trim();
-                if !(gap.is_empty() || (n == 0 && gap == ".")) {
+                if !(gap.is_empty() || (n == 0 && dot_ok && gap == ".")) {
                     break;
                 }
                 let w = &text[w0..w1];
@@ -959,7 +964,12 @@ impl Names {
                 words += 1;
                 end = w1;
             }
-            let sure = !(title.eq_ignore_ascii_case("sr") || title.eq_ignore_ascii_case("m"));
+            // In prose that capitalises its nouns, the whole-word forms
+            // ("Herr", "Frau") come before roles as often as before names
+            // ("Herr Pfarrer", "Frau Nachbarin"): there the word after
+            // them must be listed ("Frau Dr. Özdemir" keeps its doctor).
+            let sure = !(title.eq_ignore_ascii_case("sr") || title.eq_ignore_ascii_case("m"))
+                && !(!dot_ok && capitalises_nouns(text, tokens, k));
             if words == 0 || !(sure || known) {
                 continue;
             }
@@ -1915,6 +1925,15 @@ fn is_form_of_address(core: &[u8]) -> bool {
     core.len() <= 9 && FORMS.iter().any(|f| f.eq_ignore_ascii_case(core))
 }
 
+/// Forms of address that are whole words, never abbreviated with a dot.
+fn is_whole_word_form(core: &[u8]) -> bool {
+    const WHOLE: &[&[u8]] = &[
+        b"miss", b"herr", b"herrn", b"frau", b"sir", b"dame", b"lord", b"dona",
+    ];
+    WHOLE.iter().any(|f| f.eq_ignore_ascii_case(core))
+        || core.eq_ignore_ascii_case("doña".as_bytes())
+}
+
 /// Phrases of running text that a person's name follows, lower case, as
 /// words: the last word and, for two- and three-word phrases, the words
 /// before it (English, Portuguese, Spanish, French, Italian, German,
@@ -2667,6 +2686,38 @@ mod tests {
                 "assigned to QA TEAM today",
                 "paid to Amazon Web Services",
                 "Transfer to Savings Account",
+            ],
+        );
+    }
+
+    /// A dot after a whole-word form of address ends its sentence ("…
+    /// wünschen dem Herr. Freuen sich …"), and in prose that capitalises
+    /// its nouns "Herr" and "Frau" stand before roles ("Herr Pfarrer",
+    /// "Frau Nachbarin"), so a word after them must be a listed name there;
+    /// abbreviated forms keep their dot, and names keep their label.
+    #[test]
+    fn whole_word_forms_of_address_before_a_dot_or_a_noun_name_no_one() {
+        let n = names();
+        assert_no_names(
+            n,
+            &[
+                "Die Kinder wünschen dem Herr. Freuen sich alle auf den Sommer.",
+                "Ich habe mit Herr Pfarrer gesprochen und die Frau Nachbarin gefragt.",
+                "Bitte fragen Sie die Frau Nachbarin oder den Herr Hausmeister.",
+                "Thank you, dear Miss. Please call back tomorrow.",
+            ],
+        );
+        assert_names(
+            n,
+            &[
+                (
+                    "Ich habe heute mit Frau Müller gesprochen und sie ruft an.",
+                    "Frau Müller",
+                ),
+                ("Termin mit Frau Dr. Özdemir am Montag", "Dr. Özdemir"),
+                ("Please ask Dr. Okafor to call back", "Dr. Okafor"),
+                ("Thanks, Mrs. Clarke will call", "Mrs. Clarke"),
+                ("We met Herr Weber yesterday", "Herr Weber"),
             ],
         );
     }
