@@ -93,18 +93,52 @@ fn things(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
 const FEW_WORDS_MIN_ROWS: u64 = 50;
 const FEW_WORDS_DISTINCT: usize = 5;
 
-/// Whether the `places_against` rules among `members` matched whole mostly
-/// one-word values that repeat a few distinct ones (`RuleStats::word_keys`).
-fn few_words(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
-    let rows: u64 = members.iter().map(|(_, st)| st.rows).sum();
-    let words: u64 = members.iter().map(|(_, st)| st.word_rows).sum();
-    let mut keys: Vec<u64> = members
-        .iter()
-        .flat_map(|(_, st)| st.word_keys.iter().copied())
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    words >= FEW_WORDS_MIN_ROWS && words * 2 >= rows && keys.len() < FEW_WORDS_DISTINCT
+/// The values the `places_against` rules among `members` matched whole
+/// that are one word, for telling categories and pets from names.
+struct OneWords {
+    /// Values with a hit of these rules.
+    rows: u64,
+    /// Of those, the one-word values matched whole…
+    words: u64,
+    /// …the common English words among them (`RuleStats::common_word_rows`)…
+    common: u64,
+    /// …and how many distinct ones (at most `WORD_KEYS` are kept).
+    distinct: usize,
+}
+
+impl OneWords {
+    fn of(members: &[(usize, &crate::scan::RuleStats)]) -> OneWords {
+        let mut keys: Vec<u64> = members
+            .iter()
+            .flat_map(|(_, st)| st.word_keys.iter().copied())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        OneWords {
+            rows: members.iter().map(|(_, st)| st.rows).sum(),
+            words: members.iter().map(|(_, st)| st.word_rows).sum(),
+            common: members.iter().map(|(_, st)| st.common_word_rows).sum(),
+            distinct: keys.len(),
+        }
+    }
+
+    /// Mostly one-word values that repeat a few distinct ones
+    /// (`FEW_WORDS_MIN_ROWS`).
+    fn few(&self) -> bool {
+        self.words >= FEW_WORDS_MIN_ROWS
+            && self.words * 2 >= self.rows
+            && self.distinct < FEW_WORDS_DISTINCT
+    }
+
+    /// Mostly one-word values, every one a common English word, that are
+    /// a category's levels (`COMMON_WORDS_MIN_ROWS`).
+    fn common_levels(&self) -> bool {
+        let repeated = self.distinct < FEW_WORDS_DISTINCT && self.words >= 2 * self.distinct as u64;
+        self.words > 0
+            && self.common == self.words
+            && self.words * 2 >= self.rows
+            && (repeated || self.words >= COMMON_WORDS_MIN_ROWS)
+    }
 }
 
 /// One-word values matched whole that are all common English words and
@@ -114,26 +148,6 @@ fn few_words(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
 /// there are this many of them: a column of surnames holds Johnsons and
 /// Garcías, which are no English words, beside its Smiths and Whites.
 const COMMON_WORDS_MIN_ROWS: u64 = 20;
-
-/// Whether the `places_against` rules among `members` matched whole
-/// mostly one-word values, every one a common English word, that are a
-/// category's levels (`COMMON_WORDS_MIN_ROWS`).
-fn common_words(members: &[(usize, &crate::scan::RuleStats)]) -> bool {
-    let rows: u64 = members.iter().map(|(_, st)| st.rows).sum();
-    let words: u64 = members.iter().map(|(_, st)| st.word_rows).sum();
-    let common: u64 = members.iter().map(|(_, st)| st.common_word_rows).sum();
-    let mut keys: Vec<u64> = members
-        .iter()
-        .flat_map(|(_, st)| st.word_keys.iter().copied())
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let repeated = keys.len() < FEW_WORDS_DISTINCT && words >= 2 * keys.len() as u64;
-    words > 0
-        && common == words
-        && words * 2 >= rows
-        && (repeated || words >= COMMON_WORDS_MIN_ROWS)
-}
 
 /// One-word values a `name` column needs, and the share of them that
 /// must be common English words with no hit, for its names to be pets'
@@ -293,12 +307,8 @@ fn decide_column(
         // unmatched common English words and no given names
         // ("Bandit", "Boots", "Shadow" beside "Bella" and "Max"), the names
         // are pets', not people's (whose columns hold under 5%).
-        let words = p.word_values
-            + members
-                .iter()
-                .filter(|(i, _)| rules.rules[*i].places_against)
-                .map(|(_, st)| st.word_rows)
-                .sum::<u64>();
+        let one_words = OneWords::of(&members);
+        let words = p.word_values + one_words.words;
         let pets = hints.watch_places
             && words >= PETS_MIN_WORDS
             && words * 2 >= p.values
@@ -318,13 +328,13 @@ fn decide_column(
         // take only a few distinct values over many rows are a category
         // whose words are also surnames (roof styles "Gable", "Mansard"),
         // not people.
-        if !free_text && hint <= 0 && few_words(&members) {
+        if !free_text && hint <= 0 && one_words.few() {
             continue;
         }
         // The same for a few common English words, whatever the column's
         // name says unless it defines the entity: "Low" and "High" under
         // `supervisor`, "Black" and "White" under `defendant` are levels.
-        if !free_text && !hints_of.iter().any(|&h| h >= 2) && common_words(&members) {
+        if !free_text && !hints_of.iter().any(|&h| h >= 2) && one_words.common_levels() {
             continue;
         }
         let checksum = member_rules

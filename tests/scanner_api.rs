@@ -44,6 +44,14 @@ fn text_column<S: AsRef<str>>(name: &str, values: &[S]) -> RecordBatch {
     .unwrap()
 }
 
+/// Whether a text column of `values` named `column` is labelled PERSON_NAME.
+fn person_in(column: &str, values: &[&str]) -> bool {
+    entities_of(&text_column(column, values))[0]
+        .1
+        .iter()
+        .any(|e| e == "PERSON_NAME")
+}
+
 const EMAILS: [&str; 4] = [
     "ana.silva@example.com",
     "j.smith@example.org",
@@ -621,19 +629,13 @@ fn categories_that_are_also_surnames_are_not_names() {
         "Poláček",
         "Szymański",
     ];
-    let person_in = |column: &str, values: Vec<&str>| {
-        entities_of(&text_column(column, &values))[0]
-            .1
-            .iter()
-            .any(|e| e == "PERSON_NAME")
-    };
     let roofs: Vec<&str> = (0..400).map(|i| styles[i % styles.len()]).collect();
     let people: Vec<&str> = (0..400)
         .map(|i| surnames[(i * 7) % surnames.len()])
         .collect();
-    assert!(!person_in("roof_style", roofs.clone()));
-    assert!(person_in("c7", people));
-    assert!(person_in("surname", roofs));
+    assert!(!person_in("roof_style", &roofs));
+    assert!(person_in("c7", &people));
+    assert!(person_in("surname", &roofs));
 }
 
 /// The levels of a category are often common English words that are
@@ -645,12 +647,6 @@ fn categories_that_are_also_surnames_are_not_names() {
 /// Whites, and a column named for surnames keeps its label.
 #[test]
 fn levels_of_a_category_that_are_common_words_are_no_names() {
-    let person_in = |column: &str, values: &[&str]| {
-        entities_of(&text_column(column, values))[0]
-            .1
-            .iter()
-            .any(|e| e == "PERSON_NAME")
-    };
     let cycle = |levels: &[&'static str], n: usize| -> Vec<&'static str> {
         (0..n).map(|i| levels[i % levels.len()]).collect()
     };
@@ -708,12 +704,6 @@ fn levels_of_a_category_that_are_common_words_are_no_names() {
 /// and a column named for a first name, keep their label.
 #[test]
 fn a_name_column_of_pets_names_no_people() {
-    let person_in = |column: &str, values: &[&str]| {
-        entities_of(&text_column(column, values))[0]
-            .1
-            .iter()
-            .any(|e| e == "PERSON_NAME")
-    };
     let pets = [
         "Bella", "Max", "Shadow", "Luna", "Bandit", "Charlie", "Cookie", "Daisy", "Peanut",
         "Molly", "Buddy", "Lucy", "Tiger", "Bailey", "Whiskers", "Sadie", "Sophie", "Bear",
