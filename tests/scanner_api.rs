@@ -698,6 +698,126 @@ fn levels_of_a_category_that_are_common_words_are_no_names() {
     ));
 }
 
+/// User names and keys built from people's names ("maria_gonzalez",
+/// "olga.petrova", "AnaSouza") name those people, whatever the column is
+/// called; snake-case codes and dotted keys of things do not.
+#[test]
+fn a_column_of_names_written_as_identifiers_holds_names() {
+    let logins = [
+        "maria_gonzalez",
+        "john_smith",
+        "wei_zhang",
+        "olga_petrova",
+        "james_oconnor",
+        "fatima_haddad",
+        "lucas_moreau",
+        "anna_kowalski",
+        "david_cohen",
+        "sara_lindqvist",
+        "peter_schmidt",
+        "laura_bianchi",
+    ];
+    let dotted: Vec<String> = logins.iter().map(|v| v.replace('_', ".")).collect();
+    let dotted: Vec<&str> = dotted.iter().map(String::as_str).collect();
+    let camel = [
+        "MariaGonzalez",
+        "JohnSmith",
+        "WeiZhang",
+        "OlgaPetrova",
+        "FatimaHaddad",
+        "LucasMoreau",
+        "AnnaKowalski",
+        "DavidCohen",
+        "SaraLindqvist",
+        "PeterSchmidt",
+        "LauraBianchi",
+    ];
+    for column in ["username", "login", "c4"] {
+        assert!(
+            person_in(column, &cycled(&logins, 48)),
+            "{column}: snake case"
+        );
+        assert!(person_in(column, &cycled(&dotted, 48)), "{column}: dotted");
+        assert!(
+            person_in(column, &cycled(&camel, 48)),
+            "{column}: camel case"
+        );
+    }
+    let codes = [
+        "order_status",
+        "payment_failed",
+        "user.created",
+        "max_retries",
+        "mail.google",
+        "new_york",
+        "grace_period",
+        "PlayStation",
+        "JavaScript",
+        "first_name",
+        "page_view",
+        "cart.checkout",
+    ];
+    assert!(!person_in("event", &cycled(&codes, 48)));
+    assert!(!person_in("c4", &cycled(&codes, 48)));
+}
+
+/// A column named for a person's role, a family tie, or who did something
+/// to the row (`created_by`, `approvedBy`) holds people: a given name or a
+/// surname alone counts there as it does under `first_name`. The same
+/// names are no label under a name that says nothing, and the role's
+/// column holding no names (drive types, product groups) stays unlabelled.
+#[test]
+fn a_column_named_for_a_role_or_an_actor_holds_single_names() {
+    let given = [
+        "Margaret", "Thomas", "Aisha", "Giovanni", "Helen", "Rafael", "Ingrid", "Samuel", "Yvonne",
+        "Dmitri", "Beatriz", "Oliver", "Fatima", "Henrik", "Lucia", "Patrick",
+    ];
+    let surnames = [
+        "Hamilton",
+        "Verstappen",
+        "Kowalczyk",
+        "Okonkwo",
+        "Lindqvist",
+        "Fernandes",
+        "Nakamura",
+        "Schreiber",
+        "Gallagher",
+        "Moreau",
+        "Petrovic",
+        "Castellanos",
+        "Whitfield",
+        "Dubois",
+        "Haddad",
+        "Sorensen",
+    ];
+    for column in [
+        "driver",
+        "wife",
+        "mother",
+        "attorney",
+        "photographer",
+        "king",
+        "created_by",
+        "approvedBy",
+        "reviewer",
+    ] {
+        assert!(
+            person_in(column, &cycled(&given, 48)),
+            "{column}: given names"
+        );
+        assert!(
+            person_in(column, &cycled(&surnames, 48)),
+            "{column}: surnames"
+        );
+    }
+    assert!(!person_in("c7", &cycled(&given, 48)));
+    assert!(!person_in("driver", &cycled(&["Front", "Rear", "4WD"], 48)));
+    assert!(!person_in(
+        "parent",
+        &cycled(&["Electronics", "Garden", "Toys", "Kitchen", "Outdoor"], 48)
+    ));
+}
+
 /// Pets have given names, and names that are common English words
 /// ("Shadow", "Bandit", "Peanut"); a `name` column where enough of its
 /// one-word values are such words names animals. People's given names,
@@ -1733,6 +1853,33 @@ fn names_with_initials_titles_roles_and_lone_surnames_are_found() {
             "E. M. Forster",
             "P. Walsh",
             "D. Hughes",
+        ],
+    );
+    // The surname first, as score sheets and reference lists write it.
+    person(
+        "c5",
+        &[
+            "Smith J.",
+            "Jones A. B.",
+            "Feynman R.",
+            "Adams K.",
+            "Moore T.",
+            "Forster E. M.",
+            "Walsh P.",
+            "Hughes D.",
+        ],
+    );
+    nothing(
+        "c5",
+        &[
+            "Vitamin C.",
+            "Plan B.",
+            "Type A.",
+            "Group B.",
+            "Section D.",
+            "Hepatitis B.",
+            "Appendix C.",
+            "Exhibit A.",
         ],
     );
     person(

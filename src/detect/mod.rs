@@ -2146,8 +2146,18 @@ impl Detector {
                     }
                 }
                 DetectorKind::PersonName => {
+                    // A name written as one identifier ("maria_gonzalez",
+                    // "AnaSouza"), in any column.
+                    if sh.alpha() && self.names.run_together(text) {
+                        scratch.hits.push(Hit {
+                            rule: i,
+                            start: 0,
+                            end: text.len(),
+                            full: true,
+                            context: false,
+                        });
                     // Unhinted names are capitalised; lower-case text needs a name column.
-                    if sh.upper() || (sh.alpha() && (hints.get(i) > 0 || !text.is_ascii())) {
+                    } else if sh.upper() || (sh.alpha() && (hints.get(i) > 0 || !text.is_ascii())) {
                         self.names.find_counted(
                             text,
                             hints.name_hint(i),
@@ -4340,6 +4350,68 @@ mod tests {
             ("SSN 219-09-9998 (2) copies", "US_SSN"),
         ] {
             assert!(found(v, e), "{e} missed in {v:?}");
+        }
+    }
+
+    /// An identifier written in groups uses one separator throughout, or
+    /// none: two numbers side by side (an access log's status and size,
+    /// "301 84123"; a count and a code) or a group left unseparated
+    /// ("130 692544") are no SIN, TFN, SSN, ITIN, NHS, Aadhaar or Steuer-ID,
+    /// whatever their checksum says. Each value below holds the digits of a
+    /// valid number, found in its own layouts.
+    #[test]
+    fn numbers_side_by_side_are_no_identifier() {
+        let rules = Arc::new(RuleSet::builtin().unwrap());
+        let det = Detector::new(rules);
+        let found = |v: &str, e: &str| det.entities_in(v, None).contains(&e.to_string());
+        let cases: [(&str, &[&str], &[&str]); 7] = [
+            (
+                "AU_TFN",
+                &["123 456 782", "123456782", "TFN 123 456 782 on file"],
+                &[
+                    "123 456782",
+                    "123456 782",
+                    "\"GET /a HTTP/1.1\" 123 456782 \"-\"",
+                ],
+            ),
+            (
+                "CA_SIN",
+                &["130 692 544", "130-692-544", "130692544"],
+                &["130 692544", "130692 544", "130-692 544", "130 692-544"],
+            ),
+            (
+                "US_SSN",
+                &["536-22-8726", "536 22 8726"],
+                &["536-22 8726", "536 22-8726"],
+            ),
+            (
+                "US_ITIN",
+                &["912-70-1234", "912 70 1234", "912701234"],
+                &["912-70 1234", "91270-1234", "912 701234"],
+            ),
+            (
+                "UK_NHS",
+                &["943 476 5919", "943-476-5919", "9434765919"],
+                &["943 4765919", "943476 5919", "943-476 5919"],
+            ),
+            (
+                "IN_AADHAAR",
+                &["2341 2341 2346", "2341-2341-2346", "234123412346"],
+                &["2341 23412346", "23412341 2346", "2341-2341 2346"],
+            ),
+            (
+                "DE_TAX_ID",
+                &["86 095 742 719", "86095742719"],
+                &["86095 742 719", "86 095742719", "86 095 742719"],
+            ),
+        ];
+        for (entity, laid_out, side_by_side) in cases {
+            for v in laid_out {
+                assert!(found(v, entity), "{entity} missed in {v:?}");
+            }
+            for v in side_by_side {
+                assert!(!found(v, entity), "{entity} in {v:?}");
+            }
         }
     }
 

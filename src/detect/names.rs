@@ -485,6 +485,112 @@ impl Names {
         words.peek().is_some() && words.all(|w| self.flags(w) & (FIRST_NAME | SURNAME) != 0)
     }
 
+    /// Whether `text` is a person's name written as one identifier: a given
+    /// name and a surname joined by `_` or `.` ("maria_gonzalez",
+    /// "John.F.Kennedy"), or run together in capitalised parts ("AnaSouza",
+    /// "HenryVIII"), as user names, keys and logins write them. Two or three
+    /// parts of letters, in one case style; the first a given name of the
+    /// lists, the last a surname (or a regnal number after a capitalised
+    /// given name), a middle one a name or an initial; no part a stop
+    /// word, title or place.
+    #[inline]
+    pub(crate) fn run_together(&self, text: &str) -> bool {
+        let b = text.as_bytes();
+        (5..=40).contains(&b.len())
+            && b[0].is_ascii_alphabetic()
+            && !b.contains(&b' ')
+            && self.run_together_parts(text)
+    }
+
+    #[inline(never)]
+    fn run_together_parts(&self, text: &str) -> bool {
+        let b = text.as_bytes();
+        let mut parts = [(0usize, 0usize); 3];
+        let mut n = 0;
+        let mut start = 0;
+        let mut sep = 0u8;
+        for (i, &c) in b.iter().enumerate() {
+            if c.is_ascii_alphabetic() {
+                // A capital after a small letter starts a part of a name
+                // run together; with a separator, parts are split there.
+                if sep == 0 && i > 0 && c.is_ascii_uppercase() && b[i - 1].is_ascii_lowercase() {
+                    if n == 2 {
+                        return false;
+                    }
+                    parts[n] = (start, i);
+                    n += 1;
+                    start = i;
+                }
+                continue;
+            }
+            if !(c == b'_' || c == b'.') || (sep != 0 && c != sep) || n == 2 || i == start {
+                return false;
+            }
+            if sep == 0 && n > 0 {
+                // Capitals inside a part and a separator: no one form.
+                return false;
+            }
+            sep = c;
+            parts[n] = (start, i);
+            n += 1;
+            start = i + 1;
+        }
+        if start == b.len() || n == 0 {
+            return false;
+        }
+        parts[n] = (start, b.len());
+        let parts = &parts[..=n];
+        let style = |p: &[u8]| -> u8 {
+            if p.iter().all(u8::is_ascii_lowercase) {
+                0
+            } else if p.iter().all(u8::is_ascii_uppercase) {
+                1
+            } else if p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase) {
+                2
+            } else {
+                3
+            }
+        };
+        let word = |(s, e): (usize, usize)| &text[s..e];
+        let first = word(parts[0]);
+        let last = word(parts[parts.len() - 1]);
+        let first_style = style(first.as_bytes());
+        let regnal = sep == 0
+            && first_style == 2
+            && last.len() <= 4
+            && last.bytes().all(|c| matches!(c, b'I' | b'V' | b'X'));
+        let styles_agree = parts.iter().all(|&p| {
+            let s = style(word(p).as_bytes());
+            s == first_style || (p.1 - p.0 == 1 && s != 3)
+        });
+        if first_style == 3 || first.len() < 2 || !(styles_agree || regnal) {
+            return false;
+        }
+        let against = STOP_WORD | TITLE | PLACE_NAME | PLACE_WORD | TOPO_WORD;
+        let given = self.flags(first);
+        if given & FIRST_NAME == 0 || given & against != 0 {
+            return false;
+        }
+        // The surname lists cannot hold every surname: after a common given
+        // name, a last part that no list holds and that is no English word
+        // ("john.verstappen") is one too, as in a name written with spaces.
+        let tail_ok = regnal || {
+            let f = self.flags(last);
+            (last.len() >= 2 && f & SURNAME != 0 && f & against == 0)
+                || (given & COMMON_FIRST != 0
+                    && last.len() >= 3
+                    && f & (FIRST_NAME | SURNAME | against) == 0
+                    && !is_english_word(last.as_bytes()))
+        };
+        let middle_ok = parts[1..parts.len() - 1].iter().all(|&p| {
+            p.1 - p.0 == 1 || {
+                let f = self.flags(word(p));
+                f & (FIRST_NAME | SURNAME) != 0 && f & against == 0
+            }
+        });
+        tail_ok && middle_ok
+    }
+
     pub fn builtin() -> Self {
         let mut words: rustc_hash::FxHashMap<Box<[u8]>, Flags> = Default::default();
         let mut add = |t: &str, flag: Flags| {
@@ -1058,7 +1164,7 @@ impl Names {
         hinted: NameHint,
         tokens: &mut Vec<(usize, usize)>,
     ) -> bool {
-        if self.with_nationality(text) {
+        if self.with_nationality(text) || self.run_together(text) {
             return true;
         }
         let text = without_code_annotation(without_role(text));
@@ -2256,8 +2362,9 @@ impl NameTally {
     ///
     /// Outside name columns, more forms are names: a form of address
     /// with known name words ("Dr Smith", "Prof. Ana Souza", "Mrs E.
-    /// Clarke"); initials with a known surname ("J. Smith", "A. B. Jones",
-    /// "Smith, J."; without a hint the initials need their dots); a common
+    /// Clarke"); initials with a known surname, before or after it ("J.
+    /// Smith", "A. B. Jones", "Smith, J.", "Smith J. A."; without a hint the
+    /// initials need their dots); a common
     /// given name before one word no list holds ("Albert Einstein"); and a
     /// single word that is only ever a surname, written in mixed case
     /// ("Dvořák", "Kowalczyk"): in a column of such words the column's
@@ -2300,7 +2407,7 @@ impl NameTally {
             if self.initials > 0
                 && (hinted || self.bare_initials == 0)
                 && self.words - self.initials == 1
-                && (self.tail.1 || (self.head.1 && comma()))
+                && (self.tail.1 || self.head.1)
             {
                 return true;
             }
@@ -2749,6 +2856,57 @@ mod tests {
             ("Smith/Jones", NameHint::Named),
         ] {
             assert!(!n.find(v, hint).is_empty(), "{v} {hint:?}");
+        }
+    }
+
+    /// A person's name written as one identifier (joined by `_` or `.`, or
+    /// run together in capitalised parts) is a whole name in any column;
+    /// identifiers of other things built the same way, and surnames with
+    /// a capital inside, are judged as before.
+    #[test]
+    fn names_written_as_one_identifier() {
+        let n = names();
+        let mut tokens = Vec::new();
+        for v in [
+            "maria_gonzalez",
+            "john.smith",
+            "Olga.Petrova",
+            "wei_zhang",
+            "ELENA_RUIZ",
+            "john_f_kennedy",
+            "john.verstappen",
+            "AnaSouza",
+            "HenryVIII",
+            "LouisXIV",
+        ] {
+            assert!(n.run_together(v), "{v}");
+            assert!(n.whole_name(v, NameHint::None, &mut tokens), "{v}");
+        }
+        for v in [
+            "order_status",
+            "first_name",
+            "bill_id",
+            "max_retries",
+            "user.name",
+            "mail.google",
+            "new_york",
+            "san_diego",
+            "PlayStation",
+            "JavaScript",
+            "john_",
+            "john__smith",
+            "john_smith_jones_lee",
+            "john_Smith",
+            "john.smith42",
+            "Maria Gonzalez",
+            "McDonald",
+            "DiCaprio",
+        ] {
+            assert!(!n.run_together(v), "{v}");
+        }
+        // Surnames with a capital inside stay what they were.
+        for v in ["McDonald", "DiCaprio", "MacArthur"] {
+            assert!(n.whole_name(v, NameHint::Named, &mut tokens), "{v}");
         }
     }
 
