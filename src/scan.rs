@@ -1605,10 +1605,11 @@ fn has_lowercase_word(v: &str) -> bool {
             None => return false,
             Some(LowerWord::BeyondAscii) => {
                 // Text with characters beyond ASCII, by chars.
+                // As in ASCII, the word starts at its first letter (after
+                // digits and marks: "1a" is the small word "a").
                 return v.split_whitespace().any(|w| {
-                    w.chars()
-                        .find(|c| c.is_alphabetic())
-                        .is_some_and(|c| c.is_lowercase())
+                    let w = w.trim_start_matches(|c: char| !c.is_alphabetic());
+                    w.chars().next().is_some_and(char::is_lowercase)
                         && !is_title_small_word(w.as_bytes())
                 });
             }
