@@ -698,6 +698,34 @@ fn levels_of_a_category_that_are_common_words_are_no_names() {
     ));
 }
 
+/// A column of request, session, trace or transaction ids holds no national
+/// identifiers, though one id in ten passes a short checksum and a column
+/// of ids that all pass is possible; the same numbers under a column named
+/// for the identifier are found.
+#[test]
+fn ids_of_requests_and_sessions_are_no_national_identifiers() {
+    let mut g = crate::common::gen::Gen::new(20261207);
+    let kinds: [(&str, fn(&mut crate::common::gen::Gen) -> String); 4] = [
+        ("IN_AADHAAR", crate::common::gen::Gen::aadhaar),
+        ("CA_SIN", crate::common::gen::Gen::sin),
+        ("UK_NHS", crate::common::gen::Gen::nhs),
+        ("AU_TFN", crate::common::gen::Gen::tfn),
+    ];
+    for (entity, make) in kinds {
+        let values: Vec<String> = (0..60).map(|_| make(&mut g)).collect();
+        for column in ["request_id", "sessionId", "trace_id", "transaction_id"] {
+            assert!(
+                !column_entities(column, &values).contains(&entity.to_string()),
+                "{entity} under {column}"
+            );
+        }
+        assert!(
+            column_entities("national_id", &values).contains(&entity.to_string()),
+            "{entity} missed under national_id"
+        );
+    }
+}
+
 /// User names and keys built from people's names ("maria_gonzalez",
 /// "olga.petrova", "AnaSouza") name those people, whatever the column is
 /// called; snake-case codes and dotted keys of things do not.

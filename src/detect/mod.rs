@@ -4436,6 +4436,13 @@ mod tests {
             ("{\"invoice\": \"219 09 9998\"}", "US_SSN"),
             ("account_ref: 219-09-9998 (closed)", "US_SSN"),
             ("level=info request_id=503801813067 took=3ms", "CREDIT_CARD"),
+            // Ids of requests, sessions, traces and jobs are no national
+            // identifiers, whatever their checksum says.
+            ("level=warn request_id=762491441231 took=2ms", "IN_AADHAAR"),
+            ("trace_id=130692544 span_id=77", "CA_SIN"),
+            ("session_id: 943 476 5919", "UK_NHS"),
+            ("{\"transaction_id\": \"123456782\"}", "AU_TFN"),
+            ("job_id=86095742719 queued", "DE_TAX_ID"),
         ] {
             assert!(!found(v, e), "{e} in {v:?}");
         }
@@ -4448,6 +4455,8 @@ mod tests {
             ("{\"ssn\": \"219-09-9998\"}", "US_SSN"),
             ("holder ssn: 219-09-9998", "US_SSN"),
             ("paid with 503801813067 at the desk", "CREDIT_CARD"),
+            ("aadhaar 762491441231", "IN_AADHAAR"),
+            ("{\"sin\": \"130692544\"}", "CA_SIN"),
             // A key that names the entity and argues against it says nothing.
             ("card_id: 4111 1111 1111 1111", "CREDIT_CARD"),
             ("order_phone: 415-555-2671", "PHONE"),
