@@ -704,12 +704,13 @@ fn levels_of_a_category_that_are_common_words_are_no_names() {
 /// for the identifier are found.
 #[test]
 fn ids_of_requests_and_sessions_are_no_national_identifiers() {
-    let mut g = crate::common::gen::Gen::new(20261207);
-    let kinds: [(&str, fn(&mut crate::common::gen::Gen) -> String); 4] = [
-        ("IN_AADHAAR", crate::common::gen::Gen::aadhaar),
-        ("CA_SIN", crate::common::gen::Gen::sin),
-        ("UK_NHS", crate::common::gen::Gen::nhs),
-        ("AU_TFN", crate::common::gen::Gen::tfn),
+    use crate::common::gen::Gen;
+    let mut g = Gen::new(20261207);
+    let kinds: [(&str, fn(&mut Gen) -> String); 4] = [
+        ("IN_AADHAAR", Gen::aadhaar),
+        ("CA_SIN", Gen::sin),
+        ("UK_NHS", Gen::nhs),
+        ("AU_TFN", Gen::tfn),
     ];
     for (entity, make) in kinds {
         let values: Vec<String> = (0..60).map(|_| make(&mut g)).collect();

@@ -43,6 +43,19 @@ pub struct Hit {
     pub context: bool,
 }
 
+impl Hit {
+    /// Rule `rule` matched all of a value `len` bytes long.
+    fn whole(rule: usize, len: usize) -> Self {
+        Hit {
+            rule,
+            start: 0,
+            end: len,
+            full: true,
+            context: false,
+        }
+    }
+}
+
 /// What the column name says about each rule: +1 supports, +2 names the
 /// entity itself (a defining column hint), -1 argues against.
 #[derive(Debug, Clone)]
@@ -1429,13 +1442,7 @@ impl WholeMemo {
         hits.clear();
         for (k, &ri) in self.rules.iter().enumerate() {
             if self.matched & (1 << k) != 0 {
-                hits.push(Hit {
-                    rule: ri as usize,
-                    start: 0,
-                    end: text.len(),
-                    full: true,
-                    context: false,
-                });
+                hits.push(Hit::whole(ri as usize, text.len()));
             }
         }
     }
@@ -2053,13 +2060,7 @@ impl Detector {
                         };
                         if let Some(whole) = whole {
                             if whole && r.validator.check(text) {
-                                scratch.hits.push(Hit {
-                                    rule: i,
-                                    start: 0,
-                                    end: text.len(),
-                                    full: true,
-                                    context: false,
-                                });
+                                scratch.hits.push(Hit::whole(i, text.len()));
                             }
                             continue;
                         }
@@ -2149,13 +2150,7 @@ impl Detector {
                     // A name written as one identifier ("maria_gonzalez",
                     // "AnaSouza"), in any column.
                     if sh.alpha() && self.names.run_together(text) {
-                        scratch.hits.push(Hit {
-                            rule: i,
-                            start: 0,
-                            end: text.len(),
-                            full: true,
-                            context: false,
-                        });
+                        scratch.hits.push(Hit::whole(i, text.len()));
                     // Unhinted names are capitalised; lower-case text needs a name column.
                     } else if sh.upper() || (sh.alpha() && (hints.get(i) > 0 || !text.is_ascii())) {
                         self.names.find_counted(
