@@ -454,6 +454,78 @@ fn table_entities(columns: &[(&str, Vec<&str>)]) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// #28 (names of things, column names in other languages): the sibling
+/// columns that say the rows are animals, storms or ships say it in
+/// Spanish, Portuguese, French, German, Italian, Dutch and Polish too
+/// (`especie`, `espécie`, `espèce`, `tierart`, `huracan`). Words that also
+/// describe people are no such evidence: a table of people has a
+/// specialty (`especialidad`), a race (`raca_cor`, `raza`), a town of
+/// residence (`poblacion`, in a Spanish address) or an income (`receita`).
+#[test]
+fn names_of_things_are_told_by_sibling_columns_in_other_languages() {
+    let pets = vec![
+        "Luna", "Max", "Toby", "Nala", "Rocky", "Lola", "Simba", "Kira", "Coco", "Bruno", "Maya",
+        "Thor", "Chispa", "Canela", "Leo", "Zeus",
+    ];
+    let people = vec![
+        "Lucía Fernández",
+        "Joaquín Ortega",
+        "Margarida Carvalho",
+        "Rodrigo Navarro",
+        "Inés Mendes",
+        "Tomás Ricci",
+        "Amélie Girard",
+        "Jürgen Schröder",
+        "Chiara Esposito",
+        "Bram Visser",
+        "Agnieszka Zielińska",
+        "Sébastien Lefèvre",
+        "Gudrun Hoffmann",
+        "Wojciech Wiśniewski",
+        "Sanne Bakker",
+        "Matteo Ricci",
+    ];
+    let n = pets.len();
+    let col = |v: &'static str| vec![v; n];
+    let person_in = |cols: &[(&str, Vec<&str>)], column: &str| {
+        table_entities(cols)
+            .into_iter()
+            .find(|(c, _)| c == column)
+            .unwrap()
+            .1
+            .contains(&"PERSON_NAME".to_string())
+    };
+    for (name, sibling, kind) in [
+        ("nombre", "especie", "perro"),
+        ("nome", "espécie", "cão"),
+        ("nom", "espèce", "chien"),
+        ("name", "tierart", "Hund"),
+        ("nombre", "categoria_huracan", "3"),
+    ] {
+        assert!(
+            !person_in(&[(name, pets.clone()), (sibling, col(kind))], name),
+            "{name} beside {sibling}"
+        );
+        // The same sibling beside a column named for people by their role.
+        assert!(person_in(
+            &[("propietario", people.clone()), (sibling, col(kind))],
+            "propietario"
+        ));
+    }
+    for (name, sibling, value) in [
+        ("nombre", "especialidad", "cardiología"),
+        ("nome", "raca_cor", "parda"),
+        ("nombre", "raza", "blanca"),
+        ("nombre", "poblacion", "Madrid"),
+        ("nome", "receita", "1200"),
+    ] {
+        assert!(
+            person_in(&[(name, people.clone()), (sibling, col(value))], name),
+            "{name} beside {sibling}"
+        );
+    }
+}
+
 /// A plain `name` column beside columns that say the rows are animals,
 /// storms, ships, towns, stations, restaurants, drinks or racehorses names those, however many of its values are also
 /// people's names; beside a city or a country, or named for whose it is
@@ -845,6 +917,217 @@ fn a_column_named_for_a_role_or_an_actor_holds_single_names() {
         "parent",
         &cycled(&["Electronics", "Garden", "Toys", "Kitchen", "Outdoor"], 48)
     ));
+}
+
+/// #28 (column names in other languages): the words for people by their
+/// role in Spanish, Portuguese, French, German, Italian, Dutch and Polish
+/// (`jugador`, `aluno`, `élève`, `schüler`, `giocatore`, `leerling`,
+/// `uczeń`) name columns of single given names as the English words do.
+/// The words for a name (`nombre`, `nom`, `nome`, `naam`) are as weak as
+/// `name`: a column of things under them is no column of names, nor is one
+/// under a name of a thing (`nombre_producto`, `nom_entreprise`, `nazwa`).
+#[test]
+fn a_column_named_for_a_role_in_another_language_holds_single_names() {
+    let given = [
+        "Lucía",
+        "Joaquín",
+        "Margarida",
+        "Sébastien",
+        "Gudrun",
+        "Matteo",
+        "Sanne",
+        "Wojciech",
+        "Ines",
+        "Rodrigo",
+        "Amélie",
+        "Jürgen",
+        "Chiara",
+        "Bram",
+        "Agnieszka",
+        "Tomás",
+    ];
+    let surnames = [
+        "Fernández",
+        "Gonçalves",
+        "Lefèvre",
+        "Schröder",
+        "Esposito",
+        "Bakker",
+        "Wiśniewski",
+        "Ortega",
+        "Carvalho",
+        "Girard",
+        "Hoffmann",
+        "Ricci",
+        "Visser",
+        "Zieliński",
+        "Navarro",
+        "Mendes",
+    ];
+    for column in [
+        "jugador",
+        "alumna",
+        "titular",
+        "aluno",
+        "responsável",
+        "joueur",
+        "élève",
+        "auteur",
+        "spieler",
+        "schüler",
+        "giocatore",
+        "speler",
+        "leerling",
+        "zawodnik",
+        "uczeń",
+        "nadawca",
+    ] {
+        assert!(
+            person_in(column, &cycled(&given, 48)),
+            "{column}: given names"
+        );
+        assert!(
+            person_in(column, &cycled(&surnames, 48)),
+            "{column}: surnames"
+        );
+    }
+    assert!(!person_in("c7", &cycled(&given, 48)));
+    let things = [
+        "Tostadora",
+        "Licuadora",
+        "Cafetera",
+        "Batidora",
+        "Exprimidor",
+        "Freidora",
+        "Aspiradora",
+        "Plancha",
+    ];
+    for column in [
+        "nombre",
+        "nom",
+        "nome",
+        "naam",
+        "nombre_producto",
+        "nom_entreprise",
+        "nazwa",
+    ] {
+        assert!(!person_in(column, &cycled(&things, 48)), "{column}");
+    }
+}
+
+/// #28 (column names in other languages): what a column's name says in
+/// Spanish, Portuguese, French, German, Italian, Dutch or Polish counts as
+/// it does in English, for the rules that need the column's word: street
+/// addresses without a street word (`adres`, `domicilio`, `morada`),
+/// coordinates of two decimals (`ubicacion`, `koordinaten`, `posizione`),
+/// passport numbers (`paszport`, `passaporte`), and a phone column where
+/// under half the values are phones (`telefoon`, `celular`, `movil`). The
+/// same values under an opaque name stay unlabelled.
+#[test]
+fn a_column_named_in_another_language_says_what_it_holds() {
+    let streets = [
+        "Długa 5",
+        "Piotrkowska 104",
+        "Nowy Świat 15",
+        "Floriańska 3",
+        "Mickiewicza 22",
+        "Kościuszki 7",
+    ];
+    let points = [
+        "40.42, -3.70",
+        "41.39, 2.17",
+        "38.72, -9.14",
+        "52.52, 13.40",
+        "48.86, 2.35",
+        "45.46, 9.19",
+    ];
+    let passports = [
+        "C01X00T47",
+        "X12345678",
+        "A98765432",
+        "P45678123",
+        "L23456789",
+    ];
+    let mut phones = vec!["+31 20 123 4567"; 20];
+    phones.extend(["intern"; 28]);
+    let cases: [(&[&str], &[&str], &str); 4] = [
+        (
+            &["adres", "domicilio", "morada", "straat"],
+            &streets,
+            "STREET_ADDRESS",
+        ),
+        (
+            &[
+                "ubicacion",
+                "localizacao",
+                "koordinaten",
+                "posizione",
+                "lokalizacja",
+                "locatie",
+            ],
+            &points,
+            "GEO_COORDINATE",
+        ),
+        (
+            &["paszport", "passaporte", "passaporto", "paspoort"],
+            &passports,
+            "US_PASSPORT",
+        ),
+        (&["telefoon", "celular", "movil"], &phones, "PHONE"),
+    ];
+    for (columns, values, entity) in cases {
+        let values = if values.len() < 48 {
+            cycled(values, 48)
+        } else {
+            values.to_vec()
+        };
+        for column in columns {
+            assert_eq!(column_entities(column, &values), [entity], "{column}");
+        }
+        assert!(
+            column_entities("c1", &values).is_empty(),
+            "{entity} under c1"
+        );
+    }
+}
+
+/// #28 (phones and ids crossed): a phone column of national numbers
+/// written without a trunk prefix or a country code, as Spain, Portugal,
+/// Poland, Brazil and Mexico write them (`612 345 678`, `912 34 56 78`,
+/// `22 123 45 67`, `11 91234-5678`, `55 1234 5678`, nine bare digits),
+/// holds phones, not the Canadian SIN that a tenth of them pass. Without a
+/// phone column name the same numbers are no phones (they are also ids).
+#[test]
+fn national_phone_numbers_without_a_prefix_are_phones_in_a_phone_column() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut digit = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % 10) as u32
+    };
+    let mut numbers = Vec::new();
+    for i in 0..60 {
+        let d: String = (0..9)
+            .map(|_| char::from_digit(digit(), 10).unwrap())
+            .collect();
+        let lead = ["6", "7", "9", "5", "2"][i % 5];
+        let n = format!("{lead}{}", &d[1..]);
+        numbers.push(match i % 6 {
+            0 => format!("{} {} {}", &n[..3], &n[3..6], &n[6..]),
+            1 => format!("{} {} {} {}", &n[..3], &n[3..5], &n[5..7], &n[7..]),
+            2 => format!("{}-{}-{}", &n[..3], &n[3..6], &n[6..]),
+            3 => format!("{} {} {} {}", &n[..2], &n[2..5], &n[5..7], &n[7..]),
+            4 => format!("{}{} 9{}-{}", &lead, &d[..1], &d[1..5], &n[5..]),
+            _ => n.clone(),
+        });
+    }
+    for column in ["phone", "telefono", "telefone", "celular", "telefon"] {
+        assert_eq!(column_entities(column, &numbers), ["PHONE"], "{column}");
+    }
+    for column in ["c1", "order_no", "customer_id"] {
+        assert!(column_entities(column, &numbers).is_empty(), "{column}");
+    }
 }
 
 /// Pets have given names, and names that are common English words
