@@ -1130,6 +1130,45 @@ fn national_phone_numbers_without_a_prefix_are_phones_in_a_phone_column() {
     }
 }
 
+/// #28 (dates of birth): a birth date written as eight digits, as exports
+/// and HL7 write them (`19850412`, or `12041985` day or month first), is a
+/// date of birth in a column that says birth, as text or as an integer;
+/// under any other name eight digits are ids.
+#[test]
+fn dates_of_birth_written_without_separators() {
+    let dates: Vec<String> = (0..48)
+        .map(|i| {
+            let (y, m, d) = (1940 + i * 13 % 60, 1 + i * 7 % 12, 1 + i * 11 % 28);
+            if i % 3 == 2 {
+                format!("{d:02}{m:02}{y}")
+            } else {
+                format!("{y}{m:02}{d:02}")
+            }
+        })
+        .collect();
+    for column in ["date_of_birth", "dob", "fecha_nacimiento", "geburtsdatum"] {
+        assert_eq!(
+            column_entities(column, &dates),
+            ["DATE_OF_BIRTH"],
+            "{column}"
+        );
+    }
+    for column in ["c1", "order_date", "customer_id"] {
+        assert!(column_entities(column, &dates).is_empty(), "{column}");
+    }
+    let ints: Vec<i64> = dates
+        .iter()
+        .filter(|d| d.starts_with("19"))
+        .map(|d| d.parse().unwrap())
+        .collect();
+    let batch = |name: &str| {
+        RecordBatch::try_from_iter([(name, Arc::new(Int64Array::from(ints.clone())) as ArrayRef)])
+            .unwrap()
+    };
+    assert_eq!(entities_of(&batch("birth_date"))[0].1, ["DATE_OF_BIRTH"]);
+    assert!(entities_of(&batch("account_no"))[0].1.is_empty());
+}
+
 /// Pets have given names, and names that are common English words
 /// ("Shadow", "Bandit", "Peanut"); a `name` column where enough of its
 /// one-word values are such words names animals. People's given names,

@@ -116,8 +116,10 @@ pub fn valid_ymd(y: i32, m: u32, d: u32) -> bool {
 /// read directly, and only the others are matched again for their groups.
 pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
     // A value that is one valid date and nothing else (a date column) is
-    // the pattern's one match, read in one pass without the pattern; one
-    // of digits only holds no date (every form has a separator or a space).
+    // the pattern's one match, read in one pass without the pattern (eight
+    // digits are read as a date without separators); any other value of
+    // digits only holds no date (every other form has a separator or a
+    // space).
     if whole_date(text.as_bytes()) {
         return vec![(0, text.len(), true)];
     }
@@ -159,6 +161,9 @@ pub(crate) fn whole(text: &str) -> bool {
 fn whole_date(b: &[u8]) -> bool {
     match b.first() {
         Some(c) if c.is_ascii_digit() => {
+            if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
+                return compact_date(b);
+            }
             if let Some(ok) = plain_date_bytes(b) {
                 return ok;
             }
@@ -196,6 +201,20 @@ fn whole_date(b: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether eight digits are a birth-plausible date written without
+/// separators, as exports and HL7 write dates of birth: `yyyymmdd`
+/// (`19850412`), or `ddmmyyyy` or `mmddyyyy` (`12041985`, either reading).
+/// Only the whole value, and only where the column or a word says birth
+/// (the rule needs a hint): elsewhere eight digits are ids.
+fn compact_date(b: &[u8]) -> bool {
+    let n =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+    let (y0, y4) = (n(0..4) as i32, n(4..8) as i32);
+    valid_ymd(y0, n(4..6), n(6..8))
+        || valid_ymd(y4, n(2..4), n(0..2))
+        || valid_ymd(y4, n(0..2), n(2..4))
 }
 
 /// One to `max` leading digits as a number, and what follows them.
@@ -314,6 +333,19 @@ fn keep_date(text: &str, end: usize, ok: bool) -> bool {
 /// dates read directly).
 #[cfg(test)]
 fn find_by_groups(text: &str) -> Vec<(usize, usize, bool)> {
+    // Eight digits: a date in one of its three readings, by the calendar.
+    if text.len() == 8 && text.bytes().all(|c| c.is_ascii_digit()) {
+        let at = |r: std::ops::Range<usize>| text[r].parse::<i32>().unwrap_or(0);
+        let is = |y: i32, m: i32, d: i32| {
+            (MIN_YEAR..=max_year()).contains(&y)
+                && time::Month::try_from(m as u8)
+                    .is_ok_and(|m| time::Date::from_calendar_date(y, m, d as u8).is_ok())
+        };
+        let date = is(at(0..4), at(4..6), at(6..8))
+            || is(at(4..8), at(2..4), at(0..2))
+            || is(at(4..8), at(0..2), at(2..4));
+        return if date { vec![(0, 8, true)] } else { Vec::new() };
+    }
     patterns()
         .captures_iter(text)
         .filter_map(|c| {
@@ -350,6 +382,31 @@ mod tests {
             v in "([0-9]{1,5}[-/. :T]{0,2}|(19|20)[0-9]{2}[-/.]([0-9]{1,3}|0?[1-9]|1[0-2])[-/.]([0-9]{1,3}|[12][0-9]|3[01])|(0?[1-9]|1[0-2]|[12][0-9]|3[01])[-/.](0?[1-9]|1[0-2]|[12][0-9]|3[01])[-/.](19|20)[0-9]{2}|[0-9]{1,2}\\.? (Mar|may|Sept)[a-z]{0,3},? (19|20)[0-9]{2}|[T ]00:00(:00)?Z?|[T ][0-9]{1,2}:[0-9]{2}|[a-z ]{0,4}){0,5}",
         ) {
             proptest::prop_assert_eq!(find(&v), find_by_groups(&v), "{:?}", v);
+        }
+    }
+
+    /// Eight digits are a date without separators when one reading of
+    /// them is (`yyyymmdd`, `ddmmyyyy`, `mmddyyyy`, a year from 1900 to
+    /// today), and only as the whole value.
+    #[test]
+    fn eight_digits_are_a_date_written_without_separators() {
+        for v in [
+            "19850412", "20000229", "12041985", "04121985", "31121999", "19000101",
+        ] {
+            assert_eq!(find(v), [(0, 8, true)], "{v}");
+        }
+        for v in [
+            "19850231",
+            "19001301",
+            "32131985",
+            "20990101",
+            "18991231",
+            "1985041",
+            "198504121",
+            "12345678",
+            "born 19850412",
+        ] {
+            assert!(find(v).is_empty(), "{v}");
         }
     }
 

@@ -1874,9 +1874,14 @@ impl Detector {
                         return false;
                     }
                 }
-                // A run of digits holds no date (`dob::find`: every form
-                // has a separator or a space).
-                DetectorKind::DateOfBirth => {}
+                // A run of digits holds a date only when it is eight
+                // digits of one (`dob::find`: every other form has a
+                // separator or a space).
+                DetectorKind::DateOfBirth => {
+                    if dob::whole(digits) {
+                        return false;
+                    }
+                }
                 DetectorKind::PersonName => return false,
             }
         }
