@@ -1050,10 +1050,9 @@ impl Scanner {
                 let mut version = acc.memo.version();
                 let mut fast = self.fast_form(acc, hints);
                 let mut one = |v: &str, n: u64| {
-                    if fast
-                        .as_ref()
-                        .is_some_and(|f| self.record_fast(f, v, n, p, scratch, acc))
-                    {
+                    if fast.as_ref().is_some_and(|f| {
+                        hints.memo_may_answer(v) && self.record_fast(f, v, n, p, scratch, acc)
+                    }) {
                         acc.memo.explained_fast();
                     } else {
                         self.record(v, n, hints, p, scratch, acc);

@@ -147,9 +147,19 @@ pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
 
 /// Whether all of `text` is one birth-plausible date that `find` reports
 /// as the whole value, read in one pass (`whole_date`); `false` says
-/// nothing. The column memo answers a date column's values with it.
+/// nothing. The column memo answers a date column's values with it: not
+/// eight digits, which other rules can match whole too (a TFN's checksum
+/// passes for one date in eleven), and which `detect` decides instead.
 pub(crate) fn whole(text: &str) -> bool {
-    whole_date(text.as_bytes())
+    let b = text.as_bytes();
+    !(b.len() == 8 && b.iter().all(u8::is_ascii_digit)) && whole_date(b)
+}
+
+/// Whether `digits`, a run of ASCII digits, is a date as `find` reads it:
+/// eight digits of a birth-plausible date (see `compact_date`).
+pub(crate) fn digits_are_date(digits: &str) -> bool {
+    let b = digits.as_bytes();
+    b.len() == 8 && compact_date(b)
 }
 
 /// Whether all of `b` is one birth-plausible date in one of the pattern's

@@ -73,6 +73,10 @@ pub struct ColumnHints {
     pub(crate) people_beside: bool,
     /// The name names people by their role (`names_people_by_role`).
     pub(crate) people_by_role: bool,
+    /// The name says birth (supports a date-of-birth rule): eight digits
+    /// may be a date (`dob::digits_are_date`), which other rules can match
+    /// whole too, so the column memo leaves such values to `detect`.
+    pub(crate) dates_in_digits: bool,
 }
 
 /// Words for the person a value belongs to, after another word of a
@@ -102,6 +106,7 @@ impl ColumnHints {
             watch_places: false,
             people_beside: false,
             people_by_role: false,
+            dates_in_digits: false,
         }
     }
 
@@ -201,11 +206,17 @@ impl ColumnHints {
             .iter()
             .zip(&rules.places_against)
             .any(|(&h, &p)| p && h == 1);
+        let dates_in_digits = rules
+            .rules
+            .iter()
+            .zip(&per_rule)
+            .any(|(r, &h)| r.detector == DetectorKind::DateOfBirth && h > 0);
         ColumnHints {
             people_by_role: names_people_by_role(rules, &words, &per_rule),
             per_rule,
             watch_places,
             people_beside: false,
+            dates_in_digits,
         }
     }
 
@@ -218,6 +229,13 @@ impl ColumnHints {
             0 if self.people_beside => names::NameHint::Beside,
             _ => names::NameHint::None,
         }
+    }
+
+    /// Whether the column memo may answer `text` (trimmed): not eight
+    /// digits in a column whose name says birth (see `dates_in_digits`).
+    #[inline]
+    pub(crate) fn memo_may_answer(&self, text: &str) -> bool {
+        !(self.dates_in_digits && text.len() == 8 && text.bytes().all(|c| c.is_ascii_digit()))
     }
 
     /// What the column says about rule `rule`: 2 it names the entity, 1
@@ -1878,7 +1896,7 @@ impl Detector {
                 // digits of one (`dob::find`: every other form has a
                 // separator or a space).
                 DetectorKind::DateOfBirth => {
-                    if dob::whole(digits) {
+                    if dob::digits_are_date(digits) {
                         return false;
                     }
                 }
@@ -2263,6 +2281,10 @@ impl Detector {
         memo: &mut Memo,
     ) {
         let text = trim_value(value);
+        if !hints.memo_may_answer(text) {
+            self.detect(value, hints, scratch);
+            return;
+        }
         let tried = match self.memo_first(text, hints, scratch, memo) {
             FirstMemo::Whole(m) => {
                 m.hits_into(text, &mut scratch.hits);
@@ -2288,7 +2310,7 @@ impl Detector {
         scratch: &mut Scratch,
         memo: &mut Memo,
     ) -> Option<usize> {
-        if memo.cold() {
+        if memo.cold() || !hints.memo_may_answer(text) {
             if self.quiet_digit_run(text, hints) {
                 scratch.hits.clear();
             } else {
@@ -3706,6 +3728,27 @@ mod tests {
         }
         assert!(tables >= 20, "only {tables} pair tables were built");
         assert!(singles >= 5, "only {singles} single-step tables were built");
+    }
+
+    /// A value whose words are parted only by line breaks (a multi-line
+    /// cell) passes the gates of the rules that need a space, in short
+    /// values and in the long ones that the vector passes read:
+    /// "Hauptstraße\n5" is an address as "Hauptstraße 5" is.
+    #[test]
+    fn line_breaks_part_words_as_spaces_do() {
+        let det = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
+        let long = format!("{}\nHauptstraße\n5", "Lieferung".repeat(16));
+        for v in [
+            "Hauptstraße\n5",
+            "Calle\nMayor\n12",
+            "Kurt-Zahn-Gasse\r\n8",
+            long.as_str(),
+        ] {
+            let found = det.entities_in(v, Some("address"));
+            assert!(found.contains(&"STREET_ADDRESS".to_string()), "{v:?}");
+            let spaced = v.replace("\r\n", " ").replace('\n', " ");
+            assert_eq!(found, det.entities_in(&spaced, Some("address")), "{v:?}");
+        }
     }
 
     proptest::proptest! {

@@ -65,7 +65,7 @@ const BYTE_FEATURES: [u16; 256] = {
             Feature::Alpha.bit()
         } else {
             match b {
-                b' ' | b'\t' => Feature::Space.bit(),
+                b' ' | b'\t' | b'\n' | b'\r' => Feature::Space.bit(),
                 b'@' => Feature::At.bit(),
                 b':' => Feature::Colon.bit() | Feature::Assign.bit(),
                 b'=' => Feature::Assign.bit(),
@@ -86,7 +86,7 @@ pub(crate) fn byte_features(c: u8) -> u16 {
 }
 
 /// The feature bits of the SIMD passes: whether any byte is an ASCII
-/// capital, a lower-case letter, outside ASCII, a space or tab, `@`, `,`,
+/// capital, a lower-case letter, outside ASCII, a space, tab or line break, `@`, `,`,
 /// `=`, in that order, and the separator counts.
 #[cfg(target_arch = "x86_64")]
 #[inline]
@@ -600,7 +600,7 @@ mod avx2 {
         let (colon, dash, dot) = (eq(b':'), eq(b'-'), eq(b'.'));
         acc[0] = or(acc[0], upper);
         acc[2] = or(acc[2], high);
-        acc[3] = or(acc[3], eq(b'\t'));
+        acc[3] = or(acc[3], or(eq(b'\t'), or(eq(b'\n'), eq(b'\r'))));
         acc[4] = or(acc[4], eq(b'@'));
         acc[5] = or(acc[5], eq(b','));
         acc[6] = or(acc[6], eq(b'='));
@@ -725,7 +725,14 @@ mod sse2 {
             let dot = _mm_cmpeq_epi8(v, splat(b'.'));
             acc.upper = _mm_or_si128(acc.upper, upper);
             acc.high = _mm_or_si128(acc.high, high);
-            acc.space = _mm_or_si128(acc.space, _mm_cmpeq_epi8(v, splat(b'\t')));
+            let breaks = _mm_or_si128(
+                _mm_cmpeq_epi8(v, splat(b'\n')),
+                _mm_cmpeq_epi8(v, splat(b'\r')),
+            );
+            acc.space = _mm_or_si128(
+                acc.space,
+                _mm_or_si128(_mm_cmpeq_epi8(v, splat(b'\t')), breaks),
+            );
             acc.at = _mm_or_si128(acc.at, _mm_cmpeq_epi8(v, splat(b'@')));
             acc.comma = _mm_or_si128(acc.comma, _mm_cmpeq_epi8(v, splat(b',')));
             acc.eq = _mm_or_si128(acc.eq, _mm_cmpeq_epi8(v, splat(b'=')));
