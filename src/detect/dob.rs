@@ -152,7 +152,13 @@ pub fn find(text: &str) -> Vec<(usize, usize, bool)> {
 /// passes for one date in eleven), and which `detect` decides instead.
 pub(crate) fn whole(text: &str) -> bool {
     let b = text.as_bytes();
-    !(b.len() == 8 && b.iter().all(u8::is_ascii_digit)) && whole_date(b)
+    !eight_digits(b) && whole_date(b)
+}
+
+/// Whether `b` is eight ASCII digits (the form `compact_date` reads).
+#[inline]
+pub(crate) fn eight_digits(b: &[u8]) -> bool {
+    b.len() == 8 && b.iter().all(u8::is_ascii_digit)
 }
 
 /// Whether `digits`, a run of ASCII digits, is a date as `find` reads it:
@@ -171,7 +177,7 @@ pub(crate) fn digits_are_date(digits: &str) -> bool {
 fn whole_date(b: &[u8]) -> bool {
     match b.first() {
         Some(c) if c.is_ascii_digit() => {
-            if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
+            if eight_digits(b) {
                 return compact_date(b);
             }
             if let Some(ok) = plain_date_bytes(b) {

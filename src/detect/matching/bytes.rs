@@ -86,8 +86,8 @@ pub(crate) fn byte_features(c: u8) -> u16 {
 }
 
 /// The feature bits of the SIMD passes: whether any byte is an ASCII
-/// capital, a lower-case letter, outside ASCII, a space, tab or line break, `@`, `,`,
-/// `=`, in that order, and the separator counts.
+/// capital, a lower-case letter, outside ASCII, a space, tab or line
+/// break, `@`, `,`, `=`, in that order, and the separator counts.
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn features(any: [bool; 7], seps: &Seps) -> u16 {
