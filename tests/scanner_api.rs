@@ -1169,6 +1169,42 @@ fn dates_of_birth_written_without_separators() {
     assert!(entities_of(&batch("account_no"))[0].1.is_empty());
 }
 
+/// #28 (look-alike numbers, column names in other languages): order,
+/// invoice, account and reference numbers shaped like phone numbers are no
+/// phones under the words for them in Spanish, Portuguese, French, German,
+/// Italian, Dutch and Polish, as under `order_no`; a phone column, and a
+/// billing phone (`telefono_facturacion`), keep their label.
+#[test]
+fn order_and_account_numbers_in_another_language_are_no_phones() {
+    let numbers: Vec<String> = (0..48)
+        .map(|i| {
+            format!(
+                "0{}{:02} {:06}",
+                2 + i % 8,
+                10 + i * 7 % 90,
+                100_000 + i * 15_485 % 900_000
+            )
+        })
+        .collect();
+    for column in [
+        "order_no",
+        "numero_pedido",
+        "n_commande",
+        "bestellnummer",
+        "numero_ordine",
+        "rechnung_nr",
+        "cuenta",
+        "konto",
+        "referencia",
+        "numer_zamowienia",
+    ] {
+        assert!(column_entities(column, &numbers).is_empty(), "{column}");
+    }
+    for column in ["phone", "telefono", "telefono_facturacion"] {
+        assert_eq!(column_entities(column, &numbers), ["PHONE"], "{column}");
+    }
+}
+
 /// Pets have given names, and names that are common English words
 /// ("Shadow", "Bandit", "Peanut"); a `name` column where enough of its
 /// one-word values are such words names animals. People's given names,
