@@ -1205,6 +1205,37 @@ fn order_and_account_numbers_in_another_language_are_no_phones() {
     }
 }
 
+/// #28 (column names in other languages): a column named for a full name
+/// in Spanish, Portuguese, French, German or Dutch (`nombre_completo`,
+/// `nome_completo`, `nom_complet`, `voller_name`, `volledige_naam`) defines
+/// its values as `full_name` does: full names whose parts no list holds
+/// count there, and not under a plain `nombre` or an opaque name.
+#[test]
+fn a_column_named_for_a_full_name_in_another_language_defines_it() {
+    let names = [
+        "Aigerim Seitkali",
+        "Tevita Fifita",
+        "Kalani Kahale",
+        "Bolat Nurlanov",
+        "Dilnoza Karimova",
+        "Mahlet Tesfaye",
+        "Ngozi Okonjo",
+    ];
+    for column in [
+        "full_name",
+        "nombre_completo",
+        "nome_completo",
+        "nom_complet",
+        "voller_name",
+        "volledige_naam",
+    ] {
+        assert!(person_in(column, &cycled(&names, 49)), "{column}");
+    }
+    for column in ["nombre", "c1"] {
+        assert!(!person_in(column, &cycled(&names, 49)), "{column}");
+    }
+}
+
 /// Pets have given names, and names that are common English words
 /// ("Shadow", "Bandit", "Peanut"); a `name` column where enough of its
 /// one-word values are such words names animals. People's given names,
