@@ -44,6 +44,21 @@ fn text_column<S: AsRef<str>>(name: &str, values: &[S]) -> RecordBatch {
     .unwrap()
 }
 
+/// Asserts that columns of single given names and of single surnames are
+/// labelled PERSON_NAME under each of `columns`.
+fn single_names_found_under(columns: &[&str], given: &[&str], surnames: &[&str]) {
+    for column in columns {
+        assert!(
+            person_in(column, &cycled(given, 48)),
+            "{column}: given names"
+        );
+        assert!(
+            person_in(column, &cycled(surnames, 48)),
+            "{column}: surnames"
+        );
+    }
+}
+
 /// Whether a text column of `values` named `column` is labelled PERSON_NAME.
 fn person_in(column: &str, values: &[&str]) -> bool {
     entities_of(&text_column(column, values))[0]
@@ -891,26 +906,21 @@ fn a_column_named_for_a_role_or_an_actor_holds_single_names() {
         "Haddad",
         "Sorensen",
     ];
-    for column in [
-        "driver",
-        "wife",
-        "mother",
-        "attorney",
-        "photographer",
-        "king",
-        "created_by",
-        "approvedBy",
-        "reviewer",
-    ] {
-        assert!(
-            person_in(column, &cycled(&given, 48)),
-            "{column}: given names"
-        );
-        assert!(
-            person_in(column, &cycled(&surnames, 48)),
-            "{column}: surnames"
-        );
-    }
+    single_names_found_under(
+        &[
+            "driver",
+            "wife",
+            "mother",
+            "attorney",
+            "photographer",
+            "king",
+            "created_by",
+            "approvedBy",
+            "reviewer",
+        ],
+        &given,
+        &surnames,
+    );
     assert!(!person_in("c7", &cycled(&given, 48)));
     assert!(!person_in("driver", &cycled(&["Front", "Rear", "4WD"], 48)));
     assert!(!person_in(
@@ -964,33 +974,28 @@ fn a_column_named_for_a_role_in_another_language_holds_single_names() {
         "Navarro",
         "Mendes",
     ];
-    for column in [
-        "jugador",
-        "alumna",
-        "titular",
-        "aluno",
-        "responsável",
-        "joueur",
-        "élève",
-        "auteur",
-        "spieler",
-        "schüler",
-        "giocatore",
-        "speler",
-        "leerling",
-        "zawodnik",
-        "uczeń",
-        "nadawca",
-    ] {
-        assert!(
-            person_in(column, &cycled(&given, 48)),
-            "{column}: given names"
-        );
-        assert!(
-            person_in(column, &cycled(&surnames, 48)),
-            "{column}: surnames"
-        );
-    }
+    single_names_found_under(
+        &[
+            "jugador",
+            "alumna",
+            "titular",
+            "aluno",
+            "responsável",
+            "joueur",
+            "élève",
+            "auteur",
+            "spieler",
+            "schüler",
+            "giocatore",
+            "speler",
+            "leerling",
+            "zawodnik",
+            "uczeń",
+            "nadawca",
+        ],
+        &given,
+        &surnames,
+    );
     assert!(!person_in("c7", &cycled(&given, 48)));
     let things = [
         "Tostadora",
