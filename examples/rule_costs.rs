@@ -8,7 +8,8 @@
 //! cargo run --release --example rule_costs -- COLUMN VALUES.txt [RULE_DIR ...]
 //! ```
 //!
-//! With `CANDIDATES=1`, also how many values each rule was a candidate for.
+//! With `CANDIDATES=1`, also how many values each rule was a candidate for;
+//! with `ONLY_DIRS=1`, only the rule directories run (not the built-ins).
 use std::sync::Arc;
 
 fn main() {
@@ -24,6 +25,7 @@ fn main() {
     let values: Vec<&str> = text.lines().collect();
     let sets: Vec<(String, Arc<piigate::RuleSet>)> =
         std::iter::once(("built-in".to_string(), None))
+            .filter(|_| std::env::var_os("ONLY_DIRS").is_none())
             .chain(a[3..].iter().map(|d| (d.clone(), Some(d))))
             .map(|(name, dir)| {
                 let rules = match dir {

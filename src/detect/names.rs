@@ -1276,7 +1276,7 @@ impl Names {
             if !name_token {
                 return Some(false);
             }
-            tally.add(f, first_upper, Initial::of(core, t));
+            tally.add(f, first_upper, Initial::of(core, t), (s, s + core.len()));
         }
         Some(tally.verdict(
             hinted,
@@ -1284,6 +1284,8 @@ impl Names {
             || has_lowercase(b),
             || b.contains(&b'&'),
             || is_english_word(b),
+            |(s, e)| is_english_word(&b[s..e]),
+            || std::str::from_utf8(b).is_ok_and(is_place_name),
         ))
     }
 
@@ -1362,6 +1364,7 @@ impl Names {
                 f,
                 b[s].is_ascii_uppercase(),
                 Initial::of(&b[s..core_end], &b[s..e]),
+                (s, core_end),
             );
         }
         if MARKED {
@@ -1373,6 +1376,8 @@ impl Names {
             || b.iter().any(u8::is_ascii_lowercase),
             || b.contains(&b'&'),
             || is_english_word(b),
+            |(s, e)| is_english_word(&b[s..e]),
+            || std::str::from_utf8(b).is_ok_and(is_place_name),
         ))
     }
 
@@ -1483,6 +1488,7 @@ impl Names {
                 f,
                 starts_upper(t),
                 Initial::of(core.as_bytes(), t.as_bytes()),
+                (s, s + core.len()),
             );
         }
         tally.verdict(
@@ -1491,6 +1497,8 @@ impl Names {
             || text.chars().any(char::is_lowercase),
             || text.contains('&'),
             || is_english_word(text.as_bytes()),
+            |(s, e)| is_english_word(&text.as_bytes()[s..e]),
+            || is_place_name(text),
         )
     }
 }
@@ -1961,6 +1969,14 @@ struct NameTally {
     tail_unlisted: bool,
     /// The last word is a surname by its ending only (`SUFFIX_SURNAME`).
     tail_suffix: bool,
+    /// The first word is capitalised and in no list at all.
+    head_unlisted: bool,
+    /// The last word so far is capitalised and a common surname (Census or
+    /// hand-curated) that is no stop, place, street or title word.
+    tail_common_surname: bool,
+    /// Where the first and the last word so far stand in the value.
+    head_at: (usize, usize),
+    tail_at: (usize, usize),
 }
 
 /// Whether a name token is an initial: one capital letter, with or
@@ -2297,7 +2313,7 @@ impl NameTally {
     /// One more name word, with its dictionary flags and whether it starts
     /// with a capital.
     #[inline]
-    fn add(&mut self, f: Flags, upper: bool, initial: Initial) {
+    fn add(&mut self, f: Flags, upper: bool, initial: Initial, at: (usize, usize)) {
         if initial != Initial::No {
             // An initial stands for a given name; it is known to no list.
             self.initials += 1;
@@ -2315,16 +2331,23 @@ impl NameTally {
         self.surnames_only +=
             (f & (SURNAME | FIRST_NAME | STOP_WORD | PLACE_NAME) == SURNAME) as usize;
         let w = (f & (FIRST_NAME | STOP_WORD) == FIRST_NAME, f & SURNAME != 0);
+        let unlisted = upper
+            && f & (FIRST_NAME | SURNAME | STOP_WORD | TITLE | PLACE_WORD | PLACE_NAME | TOPO_WORD)
+                == 0;
         if self.words == 0 {
             self.head = w;
             self.head_common = f & (COMMON_FIRST | STOP_WORD) == COMMON_FIRST;
             self.head_topo = f & TOPO_WORD != 0;
+            self.head_unlisted = unlisted;
+            self.head_at = at;
         }
         self.tail_topo = f & TOPO_WORD != 0;
         self.tail_suffix = upper && f & SUFFIX_SURNAME != 0;
-        self.tail_unlisted = upper
-            && f & (FIRST_NAME | SURNAME | STOP_WORD | TITLE | PLACE_WORD | PLACE_NAME | TOPO_WORD)
-                == 0;
+        self.tail_unlisted = unlisted;
+        self.tail_common_surname = upper
+            && f & (COMMON_SURNAME | STOP_WORD | TITLE | PLACE_WORD | PLACE_NAME | TOPO_WORD)
+                == COMMON_SURNAME;
+        self.tail_at = at;
         self.words += 1;
         self.firsts += w.0 as usize;
         self.lasts += w.1 as usize;
@@ -2365,7 +2388,8 @@ impl NameTally {
     /// Clarke"); initials with a known surname, before or after it ("J.
     /// Smith", "A. B. Jones", "Smith, J.", "Smith J. A."; without a hint the
     /// initials need their dots); a common
-    /// given name before one word no list holds ("Albert Einstein"); and a
+    /// given name before one word no list holds ("Albert Einstein"), or
+    /// one word no list holds before a common surname ("Tyus Jones"); and a
     /// single word that is only ever a surname, written in mixed case
     /// ("Dvořák", "Kowalczyk"): in a column of such words the column's
     /// share decides (and few distinct ones are a category, see
@@ -2380,6 +2404,8 @@ impl NameTally {
         mixed_case: impl FnOnce() -> bool,
         ampersand: impl FnOnce() -> bool,
         english: impl FnOnce() -> bool,
+        english_at: impl Fn((usize, usize)) -> bool,
+        place: impl FnOnce() -> bool,
     ) -> bool {
         if self.words == 0 || self.words > 4 || self.initials == self.words {
             return false;
@@ -2470,8 +2496,25 @@ impl NameTally {
             && self.plain == 0
             && self.place_names == 0
             && !self.addressed;
+        // The other way round: a capitalised word of three letters or more
+        // that no list knows before a common surname ("Tyus Jones", "Klay
+        // Thompson"): the given-name lists cannot hold every given name
+        // either. Neither word may be an English word ("Sunset Harris",
+        // "Xentra Wood"), and the value may not be a city ("Chiang Mai").
+        let unlisted_surname = self.head_unlisted
+            && self.tail_common_surname
+            && self.words == 2
+            && self.initials == 0
+            && self.plain == 0
+            && self.place_names == 0
+            && !self.addressed
+            && self.head_at.1 - self.head_at.0 >= 3;
         strong
-            || ((given_unlisted || suffix_named) && mixed_case())
+            || ((given_unlisted || suffix_named || unlisted_surname)
+                && mixed_case()
+                && (given_unlisted
+                    || suffix_named
+                    || !(english_at(self.head_at) || english_at(self.tail_at) || place())))
             || (hinted && (self.head.0 || self.tail.1 || ((self.head.1 || self.tail.0) && comma())))
     }
 }
@@ -3598,6 +3641,35 @@ mod tests {
         // In running text the comma does not end the search.
         let text = "Thanks for the call, please ask Jennifer Lopez to send it";
         assert!(!n.find(text, false).is_empty());
+    }
+
+    #[test]
+    fn an_unlisted_given_name_before_a_common_surname_is_a_name() {
+        let n = Names::builtin();
+        // Given names no list holds, before a common surname.
+        for ok in [
+            "Tyus Jones",
+            "Kaysen Davis",
+            "Brexley Wilson",
+            "Zendaya Coleman",
+            "Jrue Taylor",
+        ] {
+            assert_eq!(n.find(ok, false).len(), 1, "{ok}");
+        }
+        // Not a place ("Chiang Mai", "Campina Grande": GeoNames' cities),
+        // not an English word on either side, not in capitals
+        // throughout, not a lower-case surname.
+        for bad in [
+            "Chiang Mai",
+            "Campina Grande",
+            "Ciudad Hidalgo",
+            "Sunset Harris",
+            "Xentra Wood",
+            "KAYSEN DAVIS",
+            "Kaysen davis",
+        ] {
+            assert!(n.find(bad, false).is_empty(), "{bad}");
+        }
     }
 
     #[test]
