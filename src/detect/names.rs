@@ -1268,15 +1268,17 @@ impl Names {
                 }
                 None => false,
             };
+            let initial = Initial::of(core, t);
             let name_token = !core.is_empty()
-                && core
-                    .iter()
-                    .all(|&c| c >= 0x80 || c.is_ascii_alphabetic() || c == b'\'' || c == b'-')
+                && (initial != Initial::No
+                    || core
+                        .iter()
+                        .all(|&c| c >= 0x80 || c.is_ascii_alphabetic() || c == b'\'' || c == b'-'))
                 && (first_upper || hinted.any());
             if !name_token {
                 return Some(false);
             }
-            tally.add(f, first_upper, Initial::of(core, t), (s, s + core.len()));
+            tally.add(f, first_upper, initial, (s, s + core.len()));
         }
         Some(tally.verdict(
             hinted,
@@ -1354,18 +1356,14 @@ impl Names {
                 .unwrap_or(0)
                 .wrapping_sub(1)
                 & !((1u64 << s) - 1);
+            let initial = Initial::of(&b[s..core_end], &b[s..e]);
             let name_token = core_end > s
-                && core_bits & !name_byte == 0
+                && (core_bits & !name_byte == 0 || initial != Initial::No)
                 && (b[s].is_ascii_uppercase() || hinted.any());
             if !name_token {
                 return Some(false);
             }
-            tally.add(
-                f,
-                b[s].is_ascii_uppercase(),
-                Initial::of(&b[s..core_end], &b[s..e]),
-                (s, core_end),
-            );
+            tally.add(f, b[s].is_ascii_uppercase(), initial, (s, core_end));
         }
         if MARKED {
             return tally.named_without_dictionaries().then_some(true);
@@ -1481,15 +1479,11 @@ impl Names {
                 tally.title(core.as_bytes());
                 continue;
             }
-            if !is_name_token(t, hinted) {
+            let initial = Initial::of(core.as_bytes(), t.as_bytes());
+            if initial == Initial::No && !is_name_token(t, hinted) {
                 return false;
             }
-            tally.add(
-                f,
-                starts_upper(t),
-                Initial::of(core.as_bytes(), t.as_bytes()),
-                (s, s + core.len()),
-            );
+            tally.add(f, starts_upper(t), initial, (s, s + core.len()));
         }
         tally.verdict(
             hinted,
@@ -2000,9 +1994,30 @@ impl Initial {
                     Initial::Bare
                 }
             }
+            _ if joined_initials(core) => Initial::Dotted,
             _ => Initial::No,
         }
     }
+}
+
+/// Two or three initials written together, their last dot aside ("T.J",
+/// "J.R.R"): initials as "T. J." are, unless they abbreviate a country,
+/// a city or a kind of club or firm ("U.S", "L.A", "A.C", "S.A").
+fn joined_initials(core: &[u8]) -> bool {
+    const NOT_INITIALS: &[&[u8]] = &[
+        b"U.S", b"U.K", b"U.A.E", b"U.N", b"E.U", b"D.C", b"L.A", b"N.Y", b"S.F", b"A.C", b"F.C",
+        b"S.C", b"C.F", b"S.A", b"N.V", b"B.V", b"A.G", b"P.C", b"P.A", b"L.P", b"T.V", b"A.M",
+        b"P.M", b"B.C", b"A.D", b"R.I.P", b"P.S", b"U.S.A",
+    ];
+    (core.len() == 3 || core.len() == 5)
+        && core.iter().enumerate().all(|(i, &c)| {
+            if i % 2 == 0 {
+                c.is_ascii_uppercase()
+            } else {
+                c == b'.'
+            }
+        })
+        && !NOT_INITIALS.contains(&core)
 }
 
 /// A title that addresses a person ("Dr", "Mrs", "Prof", "Herr", "Sra"),
@@ -3668,6 +3683,26 @@ mod tests {
             "KAYSEN DAVIS",
             "Kaysen davis",
         ] {
+            assert!(n.find(bad, false).is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn initials_written_together_stand_for_given_names() {
+        let n = Names::builtin();
+        for ok in [
+            "T.J. Warren",
+            "J.R. Smith",
+            "D.J. Wilson",
+            "A.B. Jones",
+            "Smith, J.R.",
+            "Hampton, R.J.",
+        ] {
+            assert_eq!(n.find(ok, false).len(), 1, "{ok}");
+        }
+        // Abbreviations of countries, cities and clubs are no initials,
+        // and four letters are an acronym.
+        for bad in ["U.S. Steel", "A.C. Milan", "F.C. Porto", "S.A.B.C. Jones"] {
             assert!(n.find(bad, false).is_empty(), "{bad}");
         }
     }
