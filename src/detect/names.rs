@@ -327,17 +327,20 @@ const SUFFIX_SURNAME: Flags = 512;
 const SURNAME_SUFFIXES: &[&[u8]] = &[
     b"opoulos", b"poulos", b"akis", b"idis", b"iadis", b"oglou", b"oglu", b"shvili", b"enko",
     b"escu", b"chukwu", b"zadeh", b"iou", b"dou", b"lou", b"rou", b"nou", b"mou", b"kou", b"tou",
-    b"sou", b"pou", b"vou", b"zou", b"gou",
+    b"sou", b"pou", b"vou", b"zou", b"gou", b"ovich", b"evich",
 ];
 
 /// The flags of a word that no list holds: `SURNAME | SUFFIX_SURNAME` when
-/// it ends like a surname (ASCII case ignored), else none.
+/// it ends like a surname (ASCII case ignored), else none. Besides the
+/// endings of `SURNAME_SUFFIXES`, the South Slavic -ić, folded ("Jokić",
+/// "Bogdanović", "Dragic"), on a word of five letters or more that is no
+/// English word ("logic", "Atlantic", "republic").
 fn by_suffix(w: &[u8]) -> Flags {
-    let surname = w.len() >= 6
+    let ends = |s: &[u8]| w.len() > s.len() && w[w.len() - s.len()..].eq_ignore_ascii_case(s);
+    let surname = w.len() >= 5
         && w.iter().all(u8::is_ascii_alphabetic)
-        && SURNAME_SUFFIXES
-            .iter()
-            .any(|s| w.len() > s.len() && w[w.len() - s.len()..].eq_ignore_ascii_case(s));
+        && ((w.len() >= 6 && SURNAME_SUFFIXES.iter().any(|s| ends(s)))
+            || (ends(b"ic") && !is_english_word(w)));
     if surname {
         SURNAME | SUFFIX_SURNAME
     } else {
@@ -3398,14 +3401,24 @@ mod tests {
             "Mircea Popescu",
             "Reza Hosseinzadeh",
             "Popescu",
+            "Marija Kovačević",
+            "Dragan Petrović",
+            "Nikola Jokic",
+            "Ana Babić",
+            "Roman Abramovich",
+            "Jovanović",
         ] {
             assert_eq!(n.find(name, false).len(), 1, "{name}");
         }
+        // English words that end in -ic are no surnames.
         for thing in [
             "Blue Caribou",
             "Caribou Coffee",
             "Hotel Papadopoulos",
             "POPESCU",
+            "Atlantic Records",
+            "Classic Mosaic",
+            "Tonic",
         ] {
             assert!(n.find(thing, false).is_empty(), "{thing}");
         }
@@ -3763,6 +3776,8 @@ mod tests {
             "Bishops Gate",
             "Marylebone Station",
             "Ealing Common",
+            "Passaic River",
+            "Hudson River",
         ] {
             assert!(n.find(place, NameHint::Hinted).is_empty(), "{place}");
             assert!(n.find(place, false).is_empty(), "{place}");
