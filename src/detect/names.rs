@@ -2527,8 +2527,22 @@ impl NameTally {
             && self.place_names == 0
             && !self.addressed
             && self.head_at.1 - self.head_at.0 >= 3;
+        // A given name of the other languages' lists (not a common one)
+        // before a word that no list knows, each of four letters or more:
+        // the same, where neither word is an English word and the value is
+        // no city ("Pascal Siakam", "Jakob Poeltl"; not "Chiang Mai").
+        let other_given_unlisted = self.head.0
+            && !self.head_common
+            && self.tail_unlisted
+            && self.words == 2
+            && self.initials == 0
+            && self.plain == 0
+            && self.place_names == 0
+            && !self.addressed
+            && self.head_at.1 - self.head_at.0 >= 4
+            && self.tail_at.1 - self.tail_at.0 >= 4;
         strong
-            || ((given_unlisted || suffix_named || unlisted_surname)
+            || ((given_unlisted || suffix_named || unlisted_surname || other_given_unlisted)
                 && mixed_case()
                 && (given_unlisted
                     || suffix_named
@@ -3696,6 +3710,25 @@ mod tests {
             "KAYSEN DAVIS",
             "Kaysen davis",
         ] {
+            assert!(n.find(bad, false).is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_given_name_of_another_language_before_an_unlisted_surname_is_a_name() {
+        let n = Names::builtin();
+        // Given names of the other languages' lists, surnames of no list.
+        for ok in [
+            "Søren Kvistgaard",
+            "Jolanta Wierzbicka",
+            "Gunnar Thorvaldsen",
+            "Henrik Zubrowsky",
+            "Jakob Poeltl",
+        ] {
+            assert_eq!(n.find(ok, false).len(), 1, "{ok}");
+        }
+        // Not before an English word, not in capitals throughout.
+        for bad in ["Gunnar Fjord", "Henrik Harbour", "GUNNAR THORVALDSEN"] {
             assert!(n.find(bad, false).is_empty(), "{bad}");
         }
     }
