@@ -2407,7 +2407,10 @@ impl NameTally {
     /// Smith", "A. B. Jones", "Smith, J.", "Smith J. A."; without a hint the
     /// initials need their dots); a common
     /// given name before one word no list holds ("Albert Einstein"), or
-    /// one word no list holds before a common surname ("Tyus Jones"); and a
+    /// one word no list holds before a common surname ("Tyus Jones"), or a
+    /// given name of the other languages' lists before one word no list
+    /// holds ("Jakob Poeltl"), neither word English, the value no city;
+    /// initials written together ("T.J. Warren"); and a
     /// single word that is only ever a surname, written in mixed case
     /// ("Dvořák", "Kowalczyk"): in a column of such words the column's
     /// share decides (and few distinct ones are a category, see
