@@ -2170,6 +2170,8 @@ mod tests {
             ("reclat", Some(90.0)),
             ("reclong", Some(180.0)),
             ("pickuplon", Some(180.0)),
+            ("INTPTLAT", Some(90.0)),
+            ("INTPTLONG", Some(180.0)),
             ("centLat", Some(90.0)),
             ("gpslng_deg", Some(180.0)),
             ("lat_center", Some(90.0)),
