@@ -2875,6 +2875,42 @@ fn column_entities<S: AsRef<str>>(name: &str, values: &[S]) -> Vec<String> {
     entities_of(&text_column(name, values)).remove(0).1
 }
 
+/// #28 (look-alikes): the numbers of a document's outline (`3.11.2.7`:
+/// section, clause, chapter, article) are shaped like IPv4 addresses; a
+/// column named for them, in English or another language, holds none. The
+/// same numbers under an address's name are addresses (a lab network's
+/// `10.1.2.7`).
+#[test]
+fn outline_numbers_are_not_ip_addresses() {
+    let outline: Vec<String> = (0..200)
+        .map(|i| format!("{}.{}.{}.{}", 1 + i % 9, 1 + i % 12, 1 + i % 7, 1 + i % 11))
+        .collect();
+    for name in [
+        "section",
+        "clause_no",
+        "chapter",
+        "heading_number",
+        "outline",
+        "Artículo",
+        "kapitel",
+        "hoofdstuk",
+        "rozdzial",
+    ] {
+        assert!(
+            column_entities(name, &outline).is_empty(),
+            "{name}: {:?}",
+            column_entities(name, &outline)
+        );
+    }
+    for name in ["client_ip", "host", "c1"] {
+        assert_eq!(
+            column_entities(name, &outline),
+            vec!["IP_ADDRESS"],
+            "{name}"
+        );
+    }
+}
+
 /// #28 (look-alikes): a message's id is written as an address
 /// (`<20020102.1855.g02It@mx6.example.net>`); a column named for message
 /// ids holds none, however many of its values are shaped like one. The
