@@ -1210,6 +1210,34 @@ fn order_and_account_numbers_in_another_language_are_no_phones() {
     }
 }
 
+/// #28 (look-alike numbers): purchase-order, lot and batch numbers written
+/// in a phone's groups (`415 555 2671`, `(415) 555-2671`) are no phones
+/// under their columns' names; the same numbers under a phone's name, or a
+/// purchaser's, are.
+#[test]
+fn purchase_order_lot_and_batch_numbers_are_no_phones() {
+    let numbers: Vec<String> = (0..60)
+        .map(|i| match i % 3 {
+            0 => format!("{} 555 {:04}", 201 + i * 7 % 700, 1000 + i * 131 % 9000),
+            1 => format!("({}) 555-{:04}", 201 + i * 7 % 700, 1000 + i * 131 % 9000),
+            _ => format!("{}-555-{:04}", 201 + i * 7 % 700, 1000 + i * 131 % 9000),
+        })
+        .collect();
+    for column in [
+        "po_number",
+        "PO No",
+        "lot_number",
+        "lote",
+        "batch",
+        "batch_no",
+    ] {
+        assert!(column_entities(column, &numbers).is_empty(), "{column}");
+    }
+    for column in ["phone", "purchaser_phone", "c1"] {
+        assert_eq!(column_entities(column, &numbers), ["PHONE"], "{column}");
+    }
+}
+
 /// #28 (column names in other languages): a column named for a full name
 /// in Spanish, Portuguese, French, German or Dutch (`nombre_completo`,
 /// `nome_completo`, `nom_complet`, `voller_name`, `volledige_naam`) defines
